@@ -1,0 +1,151 @@
+//! Outcome codes (DOMAIN.md), the discrepancy d = E − B and its label 长款/短款.
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+/// The outcome of one reconciled item. Every input row ends in exactly one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[repr(u8)]
+pub enum Outcome {
+    /// Same key, amount and status on both sides (对平).
+    Matched,
+    /// Matched; the amounts differ within the configured tolerance (容差内对平).
+    MatchedWithinTolerance,
+    /// Same key, different amount (金额不符).
+    AmountMismatch,
+    /// Same key, the two sides disagree on whether money moved (状态不符).
+    StatusMismatch,
+    /// The books have it, the channel does not (单边账, 平台有).
+    InternalOnly,
+    /// The channel has it, the books do not (单边账, 渠道有).
+    ExternalOnly,
+    /// A second copy of a key on one side (重复); the first copy still matches.
+    Duplicate,
+    /// Timing only, not yet a break: created at the cut-off or not finished (未达账项).
+    Pending,
+}
+
+impl Outcome {
+    /// Every outcome of transaction-level reconciliation, in report order.
+    pub const ALL: [Outcome; 8] = [
+        Outcome::Matched,
+        Outcome::MatchedWithinTolerance,
+        Outcome::AmountMismatch,
+        Outcome::StatusMismatch,
+        Outcome::InternalOnly,
+        Outcome::ExternalOnly,
+        Outcome::Duplicate,
+        Outcome::Pending,
+    ];
+
+    /// The code used in JSON, CSV, the JS API and the page.
+    pub fn code(self) -> &'static str {
+        match self {
+            Outcome::Matched => "matched",
+            Outcome::MatchedWithinTolerance => "matched_within_tolerance",
+            Outcome::AmountMismatch => "amount_mismatch",
+            Outcome::StatusMismatch => "status_mismatch",
+            Outcome::InternalOnly => "internal_only",
+            Outcome::ExternalOnly => "external_only",
+            Outcome::Duplicate => "duplicate",
+            Outcome::Pending => "pending",
+        }
+    }
+
+    /// The Chinese name users know.
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            Outcome::Matched => "对平",
+            Outcome::MatchedWithinTolerance => "容差内对平",
+            Outcome::AmountMismatch => "金额不符",
+            Outcome::StatusMismatch => "状态不符",
+            Outcome::InternalOnly => "单边账(平台有、渠道无)",
+            Outcome::ExternalOnly => "单边账(渠道有、平台无)",
+            Outcome::Duplicate => "重复",
+            Outcome::Pending => "未达账项",
+        }
+    }
+
+    /// Parses a code.
+    pub fn from_code(code: &str) -> Option<Outcome> {
+        Outcome::ALL.into_iter().find(|o| o.code() == code)
+    }
+}
+
+/// A count and an amount per outcome, serialized with one field per code in report order.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct PerOutcome<T> {
+    /// For `matched`.
+    pub matched: T,
+    /// For `matched_within_tolerance`.
+    pub matched_within_tolerance: T,
+    /// For `amount_mismatch`.
+    pub amount_mismatch: T,
+    /// For `status_mismatch`.
+    pub status_mismatch: T,
+    /// For `internal_only`.
+    pub internal_only: T,
+    /// For `external_only`.
+    pub external_only: T,
+    /// For `duplicate`.
+    pub duplicate: T,
+    /// For `pending`.
+    pub pending: T,
+}
+
+impl<T> PerOutcome<T> {
+    /// The value for `outcome`.
+    pub fn get(&self, outcome: Outcome) -> &T {
+        match outcome {
+            Outcome::Matched => &self.matched,
+            Outcome::MatchedWithinTolerance => &self.matched_within_tolerance,
+            Outcome::AmountMismatch => &self.amount_mismatch,
+            Outcome::StatusMismatch => &self.status_mismatch,
+            Outcome::InternalOnly => &self.internal_only,
+            Outcome::ExternalOnly => &self.external_only,
+            Outcome::Duplicate => &self.duplicate,
+            Outcome::Pending => &self.pending,
+        }
+    }
+
+    /// The value for `outcome`, mutably.
+    pub fn get_mut(&mut self, outcome: Outcome) -> &mut T {
+        match outcome {
+            Outcome::Matched => &mut self.matched,
+            Outcome::MatchedWithinTolerance => &mut self.matched_within_tolerance,
+            Outcome::AmountMismatch => &mut self.amount_mismatch,
+            Outcome::StatusMismatch => &mut self.status_mismatch,
+            Outcome::InternalOnly => &mut self.internal_only,
+            Outcome::ExternalOnly => &mut self.external_only,
+            Outcome::Duplicate => &mut self.duplicate,
+            Outcome::Pending => &mut self.pending,
+        }
+    }
+}
+
+/// The label of d: 长款 (long) when d > 0, 短款 (short) when d < 0, none when d = 0.
+pub fn label(d: Decimal) -> Option<&'static str> {
+    if d.is_zero() {
+        None
+    } else if d.is_sign_positive() {
+        Some("长款")
+    } else {
+        Some("短款")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_round_trip_and_labels_follow_the_sign() {
+        for outcome in Outcome::ALL {
+            assert_eq!(Outcome::from_code(outcome.code()), Some(outcome));
+        }
+        assert_eq!(label(Decimal::new(1, 2)), Some("长款"));
+        assert_eq!(label(Decimal::new(-1, 2)), Some("短款"));
+        assert_eq!(label(Decimal::ZERO), None);
+    }
+}

@@ -1,0 +1,127 @@
+//! The one error type of the core: a file that cannot be used at all.
+//!
+//! Problems with single rows are not errors: they are [`crate::read::RowIssue`]s in the report,
+//! and the run goes on. An [`Error`] means the whole run (or one input) cannot proceed.
+//! Shaped like the `csv` crate's error: a kind with a stable code, plus a position.
+
+use std::fmt;
+
+/// What went wrong. Each kind has a stable, documented [`ErrorKind::code`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// The file has no bytes, or only whitespace.
+    EmptyFile,
+    /// The bytes are not text in any supported encoding (e.g. binary junk, an image).
+    NotText,
+    /// No row within the first lines maps both a key column and an amount column.
+    NoKnownColumns {
+        /// The cells of the row that looked most like a header.
+        best_header: Vec<String>,
+    },
+    /// A header was found but no data row follows it.
+    NoDataRows,
+    /// The profile JSON is malformed or names a field that does not exist.
+    InvalidProfile,
+    /// An input given by the caller is invalid (a date, a side name, a missing file).
+    InvalidArgument,
+    /// A file could not be read from disk (CLI only).
+    Io,
+}
+
+impl ErrorKind {
+    /// The stable code, the same in Rust, JSON, JavaScript and the CLI.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ErrorKind::EmptyFile => "empty_file",
+            ErrorKind::NotText => "not_text",
+            ErrorKind::NoKnownColumns { .. } => "no_known_columns",
+            ErrorKind::NoDataRows => "no_data_rows",
+            ErrorKind::InvalidProfile => "invalid_profile",
+            ErrorKind::InvalidArgument => "invalid_argument",
+            ErrorKind::Io => "io",
+        }
+    }
+}
+
+/// An input that cannot be used, with where it happened.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Error {
+    kind: ErrorKind,
+    message: String,
+    file: Option<String>,
+    line: Option<u64>,
+    column: Option<u64>,
+}
+
+impl Error {
+    /// A new error of `kind` with a human-readable message.
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        Error { kind, message: message.into(), file: None, line: None, column: None }
+    }
+
+    /// Names the file the error is about.
+    pub fn in_file(mut self, file: impl Into<String>) -> Self {
+        self.file = Some(file.into());
+        self
+    }
+
+    /// Sets the 1-based line (and optionally column) the error is about.
+    pub fn at(mut self, line: u64, column: Option<u64>) -> Self {
+        self.line = Some(line);
+        self.column = column;
+        self
+    }
+
+    /// The kind of error.
+    pub fn kind(&self) -> &ErrorKind {
+        &self.kind
+    }
+
+    /// The stable code of the kind, e.g. `no_known_columns`.
+    pub fn code(&self) -> &'static str {
+        self.kind.code()
+    }
+
+    /// The message without position.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The file name, when the error is about one file.
+    pub fn file(&self) -> Option<&str> {
+        self.file.as_deref()
+    }
+
+    /// The 1-based line, when one applies.
+    pub fn line(&self) -> Option<u64> {
+        self.line
+    }
+
+    /// The 1-based column (field number), when one applies.
+    pub fn column(&self) -> Option<u64> {
+        self.column
+    }
+}
+
+impl fmt::Display for Error {
+    /// One line: `code: file:line:column: message`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: ", self.code())?;
+        if let Some(file) = &self.file {
+            write!(f, "{file}:")?;
+            if let Some(line) = self.line {
+                write!(f, "{line}:")?;
+                if let Some(column) = self.column {
+                    write!(f, "{column}:")?;
+                }
+            }
+            write!(f, " ")?;
+        }
+        write!(f, "{}", self.message)
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Shorthand for results of the core.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,106 @@
+//! The `duizhang` command: a thin shell over the core. Parses arguments, reads files, prints JSON.
+//!
+//! Exit codes: 0 the run completed (discrepancies or not); 1 an input was unusable (one line on
+//! stderr: `duizhang: <code>: <file>:<line>: <message>`); 2 the command line was wrong.
+
+use duizhang::{parse_date, Error, ErrorKind, Profile, Reconciliation, Side};
+use std::path::Path;
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+usage: duizhang reconcile --internal FILE --channel FILE [--channel FILE ...] [--profile FILE] [--date YYYY-MM-DD]
+       duizhang --version
+
+Reconciles a merchant's order export against channel bills and prints the report JSON on stdout.
+Exit 0 when the run completed, discrepancies or not; 1 on an unusable input; 2 on a usage error.";
+
+struct Arguments {
+    internal: Vec<String>,
+    channel: Vec<String>,
+    profile: Option<String>,
+    date: Option<String>,
+}
+
+fn parse_arguments(args: &[String]) -> Result<Arguments, String> {
+    let mut parsed = Arguments { internal: Vec::new(), channel: Vec::new(), profile: None, date: None };
+    let mut rest = args.iter();
+    while let Some(flag) = rest.next() {
+        let mut value = || rest.next().cloned().ok_or_else(|| format!("{flag} needs a value"));
+        match flag.as_str() {
+            "--internal" => parsed.internal.push(value()?),
+            "--channel" => parsed.channel.push(value()?),
+            "--profile" => parsed.profile = Some(value()?),
+            "--date" => parsed.date = Some(value()?),
+            other => return Err(format!("unknown argument {other:?}")),
+        }
+    }
+    if parsed.internal.is_empty() || parsed.channel.is_empty() {
+        return Err("reconcile needs --internal FILE and --channel FILE".to_string());
+    }
+    Ok(parsed)
+}
+
+fn read_file(path: &str) -> Result<Vec<u8>, Error> {
+    std::fs::read(path)
+        .map_err(|e| Error::new(ErrorKind::Io, format!("cannot read {path}: {e}")).in_file(file_name(path)))
+}
+
+/// The name a file is reported under: its base name, as the browser page would see it.
+fn file_name(path: &str) -> String {
+    Path::new(path).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| path.to_string())
+}
+
+fn reconcile(arguments: &Arguments) -> Result<String, Error> {
+    let profile = match &arguments.profile {
+        Some(path) => {
+            let bytes = read_file(path)?;
+            let text = String::from_utf8(bytes).map_err(|_| {
+                Error::new(ErrorKind::InvalidProfile, "the profile is not UTF-8").in_file(file_name(path))
+            })?;
+            Profile::from_json(&text).map_err(|e| e.in_file(file_name(path)))?
+        }
+        None => Profile::default(),
+    };
+    let date = arguments.date.as_deref().map(parse_date).transpose()?;
+    let mut run = Reconciliation::new(profile);
+    for (side, paths) in [(Side::Internal, &arguments.internal), (Side::Channel, &arguments.channel)] {
+        for path in paths {
+            run.add_file(side, &file_name(path), read_file(path)?)?;
+        }
+    }
+    Ok(run.run(date)?.to_json())
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("--version" | "-V") => {
+            println!("duizhang {}", env!("CARGO_PKG_VERSION"));
+            ExitCode::SUCCESS
+        }
+        Some("--help" | "-h" | "help") => {
+            println!("{USAGE}");
+            ExitCode::SUCCESS
+        }
+        Some("reconcile") => match parse_arguments(&args[1..]) {
+            Err(reason) => {
+                eprintln!("duizhang: usage: {reason}\n\n{USAGE}");
+                ExitCode::from(2)
+            }
+            Ok(arguments) => match reconcile(&arguments) {
+                Ok(json) => {
+                    println!("{json}");
+                    ExitCode::SUCCESS
+                }
+                Err(error) => {
+                    eprintln!("duizhang: {error}");
+                    ExitCode::from(1)
+                }
+            },
+        },
+        _ => {
+            eprintln!("{USAGE}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,215 @@
+//! Exact amounts: the text of real-world amount cells turned into [`Decimal`], never `f64`.
+//!
+//! Accepted: `1234.56`, `-0.27000` (scale kept: WeChat fees have 5 decimals), `+12`, `"1,234.56"`
+//! (thousands separators), `¥12.00` / `￥12.00`, surrounding spaces, TABs and full-width spaces,
+//! a leading backtick (WeChat bills), `(12.00)` for a negative amount, a trailing `元`.
+//! Rejected with a reason: `12.3.4`, `abc`, `1,23.4` style garbage, more than 28 digits.
+
+use rust_decimal::Decimal;
+
+/// Why a cell is not an amount.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AmountError {
+    /// Nothing but blanks or a dash placeholder.
+    Empty,
+    /// A character that does not belong in an amount.
+    InvalidCharacter,
+    /// More than one decimal point.
+    SeveralDecimalPoints,
+    /// A thousands separator in the fraction or not between digits.
+    MisplacedSeparator,
+    /// No digit at all.
+    NoDigits,
+    /// More digits than a decimal can hold (28).
+    TooLarge,
+}
+
+impl AmountError {
+    /// Human-readable reason, used in row issues.
+    pub fn reason(self) -> &'static str {
+        match self {
+            AmountError::Empty => "the amount is empty",
+            AmountError::InvalidCharacter => "the amount contains a character that is not a digit",
+            AmountError::SeveralDecimalPoints => "the amount has more than one decimal point",
+            AmountError::MisplacedSeparator => "the amount has a misplaced thousands separator",
+            AmountError::NoDigits => "the amount has no digits",
+            AmountError::TooLarge => "the amount has more than 28 digits",
+        }
+    }
+}
+
+/// Parses an amount cell. See the module docs for what is accepted.
+pub fn parse_amount(text: &str) -> Result<Decimal, AmountError> {
+    if let Some(value) = parse_plain(text.as_bytes()) {
+        return Ok(value);
+    }
+    parse_decorated(text)
+}
+
+/// The fast path: `-?[0-9]+(\.[0-9]+)?` with at most 18 digits, as almost every cell is.
+#[inline]
+fn parse_plain(bytes: &[u8]) -> Option<Decimal> {
+    let (negative, digits) = match bytes.first()? {
+        b'-' => (true, &bytes[1..]),
+        _ => (false, bytes),
+    };
+    if digits.is_empty() || digits.len() > 19 {
+        return None;
+    }
+    let mut mantissa: i64 = 0;
+    let mut scale: u32 = 0;
+    let mut seen_point = false;
+    let mut digit_count = 0;
+    for (i, &b) in digits.iter().enumerate() {
+        match b {
+            b'0'..=b'9' => {
+                mantissa = mantissa * 10 + i64::from(b - b'0');
+                digit_count += 1;
+                if seen_point {
+                    scale += 1;
+                }
+            }
+            b'.' if !seen_point && i > 0 && i + 1 < digits.len() => seen_point = true,
+            _ => return None,
+        }
+    }
+    if digit_count > 18 {
+        return None;
+    }
+    Some(Decimal::new(if negative { -mantissa } else { mantissa }, scale))
+}
+
+fn is_blank(c: char) -> bool {
+    c.is_whitespace() || c == '\u{3000}' || c == '\u{feff}'
+}
+
+/// The slow path for decorated text: signs, separators, currency marks, parentheses.
+fn parse_decorated(text: &str) -> Result<Decimal, AmountError> {
+    let mut s = text.trim_matches(is_blank);
+    s = s.strip_prefix('`').unwrap_or(s).trim_matches(is_blank);
+    if s.is_empty() || s.chars().all(|c| c == '-' || c == '—') {
+        return Err(AmountError::Empty);
+    }
+    let mut negative = false;
+    if let Some(inner) = s.strip_prefix('(').and_then(|r| r.strip_suffix(')')) {
+        negative = true;
+        s = inner.trim_matches(is_blank);
+    }
+    s = s.strip_suffix('元').unwrap_or(s).trim_matches(is_blank);
+    // A sign may stand before or after the currency mark: `-¥12`, `¥-12`.
+    for _ in 0..2 {
+        if let Some(rest) = s.strip_prefix('-') {
+            negative = !negative;
+            s = rest.trim_matches(is_blank);
+        } else if let Some(rest) = s.strip_prefix('+') {
+            s = rest.trim_matches(is_blank);
+        }
+        for mark in ["¥", "￥", "CNY", "RMB"] {
+            if let Some(rest) = s.strip_prefix(mark) {
+                s = rest.trim_matches(is_blank);
+            }
+        }
+    }
+    let mut digits = String::with_capacity(s.len());
+    let mut seen_point = false;
+    let mut previous_was_digit = false;
+    let mut digit_count = 0usize;
+    let bytes = s.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'0'..=b'9' => {
+                digits.push(b as char);
+                digit_count += 1;
+                previous_was_digit = true;
+            }
+            b'.' => {
+                if seen_point {
+                    return Err(AmountError::SeveralDecimalPoints);
+                }
+                seen_point = true;
+                previous_was_digit = false;
+                digits.push('.');
+            }
+            b',' => {
+                let next_is_digit = bytes.get(i + 1).is_some_and(u8::is_ascii_digit);
+                if seen_point || !previous_was_digit || !next_is_digit {
+                    return Err(AmountError::MisplacedSeparator);
+                }
+                previous_was_digit = false;
+            }
+            _ => return Err(AmountError::InvalidCharacter),
+        }
+    }
+    if digit_count == 0 {
+        return Err(AmountError::NoDigits);
+    }
+    if digit_count > 28 {
+        return Err(AmountError::TooLarge);
+    }
+    let digits = digits.trim_end_matches('.');
+    let digits = if digits.starts_with('.') { format!("0{digits}") } else { digits.to_string() };
+    let value = Decimal::from_str_exact(&digits).map_err(|_| AmountError::TooLarge)?;
+    Ok(if negative { -value } else { value })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn dec(s: &str) -> Decimal {
+        Decimal::from_str(s).expect("test literal")
+    }
+
+    #[test]
+    fn accepted_forms() {
+        let table = [
+            ("1234.56", "1234.56"),
+            ("0.01", "0.01"),
+            ("-0.27000", "-0.27000"),
+            ("100", "100"),
+            ("+12.50", "12.50"),
+            ("1,234.56", "1234.56"),
+            ("1,234,567.00", "1234567.00"),
+            ("¥12.00", "12.00"),
+            ("￥ 1,000.00", "1000.00"),
+            ("-¥12.00", "-12.00"),
+            ("¥-12.00", "-12.00"),
+            ("  12.00\t", "12.00"),
+            ("\u{3000}12.00", "12.00"),
+            ("`0.00000", "0.00000"),
+            ("(12.00)", "-12.00"),
+            ("12.00元", "12.00"),
+            (".5", "0.5"),
+            ("5.", "5"),
+            ("123456789012345678901234.5678", "123456789012345678901234.5678"),
+        ];
+        for (input, expected) in table {
+            let got = parse_amount(input).unwrap_or_else(|e| panic!("{input:?}: {e:?}"));
+            assert_eq!(got, dec(expected), "{input:?}");
+            assert_eq!(got.to_string(), expected, "scale kept for {input:?}");
+        }
+    }
+
+    #[test]
+    fn rejected_forms() {
+        let table = [
+            ("12.3.4", AmountError::SeveralDecimalPoints),
+            ("abc", AmountError::InvalidCharacter),
+            ("", AmountError::Empty),
+            ("  ", AmountError::Empty),
+            ("-", AmountError::Empty),
+            ("-------", AmountError::Empty),
+            ("1,,234", AmountError::MisplacedSeparator),
+            (",123", AmountError::MisplacedSeparator),
+            ("1.234,5", AmountError::MisplacedSeparator),
+            ("12a", AmountError::InvalidCharacter),
+            ("¥", AmountError::NoDigits),
+            ("12345678901234567890123456789", AmountError::TooLarge),
+            ("1e5", AmountError::InvalidCharacter),
+        ];
+        for (input, expected) in table {
+            assert_eq!(parse_amount(input), Err(expected), "{input:?}");
+        }
+    }
+}

@@ -1,0 +1,313 @@
+//! The profile: every knob of a run, with defaults that fit the common Chinese exports.
+//!
+//! A profile is JSON. Every field is optional; an unknown field is an error that names it, so a typo
+//! never silently falls back to a default.
+//!
+//! ```json
+//! {
+//!   "key": "order_no_then_trade_no",
+//!   "tolerance": "0.01",
+//!   "cutoff": "00:00",
+//!   "pending_window_minutes": 5,
+//!   "columns": { "internal": { "order_no": "单据编号" }, "channel": {} },
+//!   "aliases": { "amount": ["实付金额"] },
+//!   "status_words": { "success": ["已入账"] }
+//! }
+//! ```
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::record::{Field, Status};
+use chrono::NaiveTime;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Which key pairs an internal row with a channel row.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KeyChoice {
+    /// The merchant order number (商户订单号). The default.
+    #[default]
+    OrderNo,
+    /// The channel transaction number (微信订单号 / 支付宝交易号).
+    TradeNo,
+    /// The merchant order number, then, for rows still unpaired, the channel transaction number.
+    OrderNoThenTradeNo,
+}
+
+/// Explicit header names per logical field, for one side.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ColumnMapping {
+    /// Header of the merchant order number.
+    pub order_no: Option<String>,
+    /// Header of the channel transaction number.
+    pub trade_no: Option<String>,
+    /// Header of the amount.
+    pub amount: Option<String>,
+    /// Header of the refund amount (used for refund rows when present).
+    pub refund_amount: Option<String>,
+    /// Header of the fee.
+    pub fee: Option<String>,
+    /// Header of the status.
+    pub status: Option<String>,
+    /// Header of the time.
+    pub time: Option<String>,
+    /// Header of the merchant number.
+    pub merchant_id: Option<String>,
+    /// Header of the refund number.
+    pub refund_no: Option<String>,
+}
+
+impl ColumnMapping {
+    /// The explicit header for `field`, if the profile sets one.
+    pub fn get(&self, field: Field) -> Option<&str> {
+        match field {
+            Field::OrderNo => self.order_no.as_deref(),
+            Field::TradeNo => self.trade_no.as_deref(),
+            Field::Amount => self.amount.as_deref(),
+            Field::RefundAmount => self.refund_amount.as_deref(),
+            Field::Fee => self.fee.as_deref(),
+            Field::Status => self.status.as_deref(),
+            Field::Time => self.time.as_deref(),
+            Field::MerchantId => self.merchant_id.as_deref(),
+            Field::RefundNo => self.refund_no.as_deref(),
+        }
+    }
+}
+
+/// Explicit column mappings for both sides.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Columns {
+    /// Mapping for the internal order export.
+    #[serde(default)]
+    pub internal: ColumnMapping,
+    /// Mapping for the channel bill.
+    #[serde(default)]
+    pub channel: ColumnMapping,
+}
+
+/// Extra status words per normalized status, tried before the built-in table.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct StatusWords {
+    /// Words meaning the payment succeeded.
+    #[serde(default)]
+    pub success: Vec<String>,
+    /// Words meaning a refund.
+    #[serde(default)]
+    pub refund: Vec<String>,
+    /// Words meaning the order was closed without payment.
+    #[serde(default)]
+    pub closed: Vec<String>,
+    /// Words meaning the payment is not finished yet.
+    #[serde(default)]
+    pub pending: Vec<String>,
+}
+
+/// Extra header aliases per logical field, tried before the built-in table.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Aliases {
+    /// Extra names of the merchant order number column.
+    #[serde(default)]
+    pub order_no: Vec<String>,
+    /// Extra names of the channel transaction number column.
+    #[serde(default)]
+    pub trade_no: Vec<String>,
+    /// Extra names of the amount column.
+    #[serde(default)]
+    pub amount: Vec<String>,
+    /// Extra names of the refund amount column.
+    #[serde(default)]
+    pub refund_amount: Vec<String>,
+    /// Extra names of the fee column.
+    #[serde(default)]
+    pub fee: Vec<String>,
+    /// Extra names of the status column.
+    #[serde(default)]
+    pub status: Vec<String>,
+    /// Extra names of the time column.
+    #[serde(default)]
+    pub time: Vec<String>,
+    /// Extra names of the merchant number column.
+    #[serde(default)]
+    pub merchant_id: Vec<String>,
+    /// Extra names of the refund number column.
+    #[serde(default)]
+    pub refund_no: Vec<String>,
+}
+
+impl Aliases {
+    fn get(&self, field: Field) -> &[String] {
+        match field {
+            Field::OrderNo => &self.order_no,
+            Field::TradeNo => &self.trade_no,
+            Field::Amount => &self.amount,
+            Field::RefundAmount => &self.refund_amount,
+            Field::Fee => &self.fee,
+            Field::Status => &self.status,
+            Field::Time => &self.time,
+            Field::MerchantId => &self.merchant_id,
+            Field::RefundNo => &self.refund_no,
+        }
+    }
+}
+
+/// The profile as written in JSON; [`Profile`] is the checked form.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProfileJson {
+    key: Option<KeyChoice>,
+    tolerance: Option<String>,
+    cutoff: Option<String>,
+    pending_window_minutes: Option<u32>,
+    #[serde(default)]
+    columns: Columns,
+    #[serde(default)]
+    aliases: Aliases,
+    #[serde(default)]
+    status_words: StatusWords,
+}
+
+/// The checked settings of a run.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Profile {
+    /// Which key pairs rows.
+    pub key: KeyChoice,
+    /// Largest |d| still reported as `matched_within_tolerance` (default 0).
+    pub tolerance: Decimal,
+    /// Time of day the reconciliation day ends (日切). At or before 12:00 it is on the next calendar
+    /// day (00:00 = midnight after the date); after 12:00 on the date itself (23:00 = 23:00 that day).
+    pub cutoff: NaiveTime,
+    /// Orders created this many minutes before the cut-off without a channel row are `pending`.
+    pub pending_window_minutes: u32,
+    /// Explicit column mappings.
+    pub columns: Columns,
+    /// Extra header aliases.
+    pub aliases: Aliases,
+    /// Extra status words.
+    pub status_words: StatusWords,
+}
+
+impl Default for Profile {
+    fn default() -> Self {
+        Profile {
+            key: KeyChoice::OrderNo,
+            tolerance: Decimal::ZERO,
+            cutoff: NaiveTime::MIN,
+            pending_window_minutes: 5,
+            columns: Columns::default(),
+            aliases: Aliases::default(),
+            status_words: StatusWords::default(),
+        }
+    }
+}
+
+impl Profile {
+    /// Reads a profile from JSON text. Unknown fields and bad values are [`ErrorKind::InvalidProfile`].
+    pub fn from_json(text: &str) -> Result<Profile> {
+        let invalid = |message: String| Error::new(ErrorKind::InvalidProfile, message);
+        let json: ProfileJson = serde_json::from_str(text).map_err(|e| {
+            let position = (e.line(), e.column());
+            invalid(format!("profile: {e}")).at(position.0 as u64, Some(position.1 as u64))
+        })?;
+        let mut profile = Profile::default();
+        if let Some(key) = json.key {
+            profile.key = key;
+        }
+        if let Some(tolerance) = json.tolerance {
+            let value = crate::money::parse_amount(&tolerance)
+                .map_err(|e| invalid(format!("profile: tolerance {tolerance:?}: {}", e.reason())))?;
+            if value.is_sign_negative() {
+                return Err(invalid(format!("profile: tolerance {tolerance:?} is negative")));
+            }
+            profile.tolerance = value;
+        }
+        if let Some(cutoff) = json.cutoff {
+            profile.cutoff = NaiveTime::parse_from_str(&cutoff, "%H:%M")
+                .or_else(|_| NaiveTime::parse_from_str(&cutoff, "%H:%M:%S"))
+                .map_err(|_| invalid(format!("profile: cutoff {cutoff:?} is not HH:MM")))?;
+        }
+        if let Some(minutes) = json.pending_window_minutes {
+            if minutes > 24 * 60 {
+                return Err(invalid(format!("profile: pending_window_minutes {minutes} exceeds a day")));
+            }
+            profile.pending_window_minutes = minutes;
+        }
+        profile.columns = json.columns;
+        profile.aliases = json.aliases;
+        profile.status_words = json.status_words;
+        Ok(profile)
+    }
+
+    /// Header names that identify `field`: the profile's extra aliases first, then the built-ins.
+    pub fn aliases_of(&self, field: Field) -> impl Iterator<Item = &str> {
+        self.aliases.get(field).iter().map(String::as_str).chain(field.default_aliases().iter().copied())
+    }
+
+    /// Normalizes a status word; `None` when the word is unknown.
+    pub fn status_of(&self, word: &str) -> Option<Status> {
+        let word = word.trim_matches(|c: char| c.is_whitespace() || c == '`' || c == '\u{3000}');
+        let custom = [
+            (&self.status_words.success, Status::Success),
+            (&self.status_words.refund, Status::Refund),
+            (&self.status_words.closed, Status::Closed),
+            (&self.status_words.pending, Status::Pending),
+        ];
+        for (words, status) in custom {
+            if words.iter().any(|w| w.trim().eq_ignore_ascii_case(word)) {
+                return Some(status);
+            }
+        }
+        Status::from_word(word)
+    }
+
+    /// A JSON view of the settings in force, echoed in the report.
+    pub fn settings(&self) -> BTreeMap<&'static str, String> {
+        let key = match self.key {
+            KeyChoice::OrderNo => "order_no",
+            KeyChoice::TradeNo => "trade_no",
+            KeyChoice::OrderNoThenTradeNo => "order_no_then_trade_no",
+        };
+        BTreeMap::from([
+            ("key", key.to_string()),
+            ("tolerance", self.tolerance.to_string()),
+            ("cutoff", self.cutoff.format("%H:%M").to_string()),
+            ("pending_window_minutes", self.pending_window_minutes.to_string()),
+        ])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_field_is_named() {
+        let err = Profile::from_json(r#"{"tolerence": "0.01"}"#).unwrap_err();
+        assert_eq!(err.code(), "invalid_profile");
+        assert!(err.message().contains("tolerence"), "{}", err.message());
+        let err = Profile::from_json(r#"{"columns": {"internal": {"ordr": "x"}}}"#).unwrap_err();
+        assert!(err.message().contains("ordr"), "{}", err.message());
+    }
+
+    #[test]
+    fn values_are_checked() {
+        for bad in [r#"{"tolerance": "-1"}"#, r#"{"cutoff": "25:00"}"#, r#"{"key": "phone"}"#] {
+            assert_eq!(Profile::from_json(bad).unwrap_err().code(), "invalid_profile", "{bad}");
+        }
+        let profile = Profile::from_json(r#"{"tolerance": "0.05", "cutoff": "23:30", "key": "trade_no"}"#)
+            .expect("valid profile");
+        assert_eq!(profile.tolerance.to_string(), "0.05");
+        assert_eq!(profile.key, KeyChoice::TradeNo);
+    }
+
+    #[test]
+    fn custom_status_words_come_first() {
+        let profile = Profile::from_json(r#"{"status_words": {"success": ["已入账"]}}"#).expect("valid");
+        assert_eq!(profile.status_of("已入账"), Some(Status::Success));
+        assert_eq!(Profile::default().status_of("已入账"), None);
+    }
+}

@@ -1,0 +1,254 @@
+//! A lenient CSV record scanner over text already in memory.
+//!
+//! It allocates nothing per record: fields come out as byte ranges into the text, written into a
+//! `Vec` the caller reuses (the `csv` crate's `ByteRecord` idea). Quoted fields may contain
+//! delimiters, doubled quotes and line breaks; such a field is flagged so the caller unescapes it.
+//! A quote that never closes is reported, not swallowed: see [`Record::unterminated_quote`].
+
+/// One field of a record: a byte range of the text.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FieldRange {
+    /// Start of the field's content (after an opening quote).
+    pub start: u32,
+    /// End of the field's content (before a closing quote).
+    pub end: u32,
+    /// The content has doubled quotes or text after the closing quote: unescape before use.
+    pub needs_unescape: bool,
+}
+
+/// Where a record was found.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Record {
+    /// 1-based line where the record starts.
+    pub line: u32,
+    /// Byte offset of the record's first character.
+    pub start: usize,
+    /// Byte offset just past the record's last character (line break excluded).
+    pub end: usize,
+    /// Number of lines the record spans (more than 1 when a quoted field holds line breaks).
+    pub lines: u32,
+    /// A quoted field ran to the end of the text without its closing quote.
+    pub unterminated_quote: bool,
+}
+
+/// Scans records one at a time from `text`.
+pub struct Scanner<'t> {
+    text: &'t [u8],
+    delimiter: u8,
+    position: usize,
+    line: u32,
+}
+
+impl<'t> Scanner<'t> {
+    /// A scanner at the start of `text`.
+    pub fn new(text: &'t str, delimiter: u8) -> Self {
+        Scanner { text: text.as_bytes(), delimiter, position: 0, line: 1 }
+    }
+
+    /// Moves to `position`, which must be the start of line `line` (used to resume after a bad quote).
+    pub fn restart_at(&mut self, position: usize, line: u32) {
+        self.position = position;
+        self.line = line;
+    }
+
+    /// Byte offset of the next record.
+    pub fn position(&self) -> usize {
+        self.position
+    }
+
+    /// The offset just past the line break that ends the line containing `offset`.
+    pub fn next_line_start(&self, offset: usize) -> usize {
+        match memchr::memchr(b'\n', &self.text[offset.min(self.text.len())..]) {
+            Some(i) => offset + i + 1,
+            None => self.text.len(),
+        }
+    }
+
+    /// Reads the next record's fields into `fields` (cleared first). `None` at the end of the text.
+    pub fn next_record(&mut self, fields: &mut Vec<FieldRange>) -> Option<Record> {
+        fields.clear();
+        let text = self.text;
+        let len = text.len();
+        if self.position >= len {
+            return None;
+        }
+        let start = self.position;
+        let first_line = self.line;
+        let mut i = start;
+        let mut unterminated_quote = false;
+        loop {
+            // One field starts at i.
+            if i < len && text[i] == b'"' {
+                let content_start = i + 1;
+                let mut j = content_start;
+                let mut needs_unescape = false;
+                let content_end;
+                loop {
+                    match memchr::memchr2(b'"', b'\n', &text[j..]) {
+                        None => {
+                            unterminated_quote = true;
+                            content_end = len;
+                            j = len;
+                            break;
+                        }
+                        Some(k) if text[j + k] == b'\n' => {
+                            self.line += 1;
+                            j += k + 1;
+                        }
+                        Some(k) => {
+                            let quote = j + k;
+                            if text.get(quote + 1) == Some(&b'"') {
+                                needs_unescape = true;
+                                j = quote + 2;
+                            } else {
+                                content_end = quote;
+                                j = quote + 1;
+                                break;
+                            }
+                        }
+                    }
+                }
+                // Lenient: text between the closing quote and the delimiter is kept.
+                let mut k = j;
+                while k < len && text[k] != self.delimiter && text[k] != b'\n' {
+                    k += 1;
+                }
+                let trailing = &text[j..k];
+                let keep_trailing = trailing.iter().any(|&b| b != b'\r' && b != b' ' && b != b'\t');
+                fields.push(FieldRange {
+                    start: content_start as u32,
+                    end: if keep_trailing { k as u32 } else { content_end as u32 },
+                    needs_unescape: needs_unescape || keep_trailing,
+                });
+                i = k;
+            } else {
+                let mut k = i;
+                while k < len {
+                    let b = text[k];
+                    if b == self.delimiter || b == b'\n' {
+                        break;
+                    }
+                    k += 1;
+                }
+                let end = if k > i && text[k - 1] == b'\r' && (k == len || text[k] == b'\n') { k - 1 } else { k };
+                fields.push(FieldRange { start: i as u32, end: end as u32, needs_unescape: false });
+                i = k;
+            }
+            if i < len && text[i] == self.delimiter {
+                i += 1;
+                continue;
+            }
+            // End of record: a line break or the end of the text.
+            let mut end = i;
+            if end > start && text[end - 1] == b'\r' {
+                end -= 1;
+            }
+            if i < len {
+                i += 1; // the '\n'
+                self.line += 1;
+            }
+            self.position = i;
+            return Some(Record { line: first_line, start, end, lines: self.line - first_line, unterminated_quote });
+        }
+    }
+}
+
+/// The value of a field that [`FieldRange::needs_unescape`]: doubled quotes halved, and a closing
+/// quote followed by more text kept as text.
+pub fn unescape(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut chars = raw.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '"' && chars.peek() == Some(&'"') {
+            chars.next();
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Picks the delimiter from the first lines: comma unless tabs or pipes clearly separate fields.
+pub fn detect_delimiter(text: &str) -> u8 {
+    let mut counts = [0usize; 3];
+    let candidates = [b',', b'\t', b'|'];
+    for line in text.lines().take(30) {
+        for (n, &c) in candidates.iter().enumerate() {
+            if line.bytes().filter(|&b| b == c).count() >= 2 {
+                counts[n] += 1;
+            }
+        }
+    }
+    if counts[0] >= counts[1] && counts[0] >= counts[2] {
+        b','
+    } else if counts[1] >= counts[2] {
+        b'\t'
+    } else {
+        b'|'
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn records(text: &str) -> Vec<(Record, Vec<String>)> {
+        let mut scanner = Scanner::new(text, b',');
+        let mut fields = Vec::new();
+        let mut out = Vec::new();
+        while let Some(record) = scanner.next_record(&mut fields) {
+            let values = fields
+                .iter()
+                .map(|f| {
+                    let raw = &text[f.start as usize..f.end as usize];
+                    if f.needs_unescape {
+                        unescape(raw)
+                    } else {
+                        raw.to_string()
+                    }
+                })
+                .collect();
+            out.push((record, values));
+        }
+        out
+    }
+
+    #[test]
+    fn plain_quoted_crlf_and_multiline() {
+        let got = records("a,b\r\n\"1,234.56\",\"say \"\"hi\"\"\"\r\n\"two\nlines\",x\n,\n");
+        let values: Vec<Vec<String>> = got.iter().map(|(_, v)| v.clone()).collect();
+        assert_eq!(
+            values,
+            vec![
+                vec!["a".to_string(), "b".to_string()],
+                vec!["1,234.56".to_string(), "say \"hi\"".to_string()],
+                vec!["two\nlines".to_string(), "x".to_string()],
+                vec![String::new(), String::new()],
+            ]
+        );
+        let lines: Vec<(u32, u32)> = got.iter().map(|(r, _)| (r.line, r.lines)).collect();
+        assert_eq!(lines, vec![(1, 1), (2, 1), (3, 2), (5, 1)]);
+    }
+
+    #[test]
+    fn last_line_without_break() {
+        let got = records("a,b\n1,2");
+        assert_eq!(got.len(), 2);
+        assert_eq!(got[1].1, vec!["1".to_string(), "2".to_string()]);
+    }
+
+    #[test]
+    fn unterminated_quote_is_flagged() {
+        let got = records("a,b\n\"1,2\n3,4\n");
+        assert!(got[1].0.unterminated_quote);
+        assert_eq!(got[1].0.line, 2);
+    }
+
+    #[test]
+    fn delimiter_detection() {
+        assert_eq!(detect_delimiter("a,b,c\n1,2,3\n"), b',');
+        assert_eq!(detect_delimiter("a\tb\tc\n1\t2\t3\n"), b'\t');
+        assert_eq!(detect_delimiter("a|b|c\n1|2|3\n"), b'|');
+        // Alipay: comma-separated, IDs with a trailing TAB.
+        assert_eq!(detect_delimiter("id\t,name,amt\n2024\t,x,1\n"), b',');
+    }
+}

@@ -1,0 +1,159 @@
+//! Bytes to text: UTF-8 (with or without BOM), GB18030/GBK, UTF-16 with BOM.
+//!
+//! Valid UTF-8 is taken as it is, without a copy. Anything else is decoded once into a new `String`.
+
+use crate::error::{Error, ErrorKind, Result};
+use encoding_rs::{GB18030, UTF_16BE, UTF_16LE};
+
+/// The encoding a file turned out to have.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Encoding {
+    /// UTF-8 without a byte-order mark.
+    Utf8,
+    /// UTF-8 with a byte-order mark.
+    Utf8Bom,
+    /// GB18030, the superset of GBK and GB2312 that Chinese exports use.
+    Gb18030,
+    /// UTF-16, little endian, with a byte-order mark.
+    Utf16Le,
+    /// UTF-16, big endian, with a byte-order mark.
+    Utf16Be,
+}
+
+impl Encoding {
+    /// The name shown in reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Encoding::Utf8 => "UTF-8",
+            Encoding::Utf8Bom => "UTF-8 (BOM)",
+            Encoding::Gb18030 => "GB18030",
+            Encoding::Utf16Le => "UTF-16LE",
+            Encoding::Utf16Be => "UTF-16BE",
+        }
+    }
+}
+
+/// The decoded text and what was found on the way.
+#[derive(Debug)]
+pub struct Decoded {
+    /// The whole file as text, byte-order mark removed.
+    pub text: String,
+    /// The detected encoding.
+    pub encoding: Encoding,
+    /// A note for the report when the bytes contradicted what they declared, or had to be repaired.
+    pub note: Option<String>,
+}
+
+/// Decodes a whole file. Fails only on empty input or bytes that are not text at all.
+pub fn decode(bytes: Vec<u8>) -> Result<Decoded> {
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(Error::new(ErrorKind::EmptyFile, "the file is empty"));
+    }
+    if bytes.starts_with(&[0xff, 0xfe]) {
+        return Ok(decode_with(&bytes[2..], Encoding::Utf16Le));
+    }
+    if bytes.starts_with(&[0xfe, 0xff]) {
+        return Ok(decode_with(&bytes[2..], Encoding::Utf16Be));
+    }
+    let has_bom = bytes.starts_with(&[0xef, 0xbb, 0xbf]);
+    let body_start = if has_bom { 3 } else { 0 };
+    if looks_binary(&bytes[body_start..]) {
+        return Err(Error::new(ErrorKind::NotText, "the file is not text (binary bytes found); expected CSV"));
+    }
+    let encoding = if has_bom { Encoding::Utf8Bom } else { Encoding::Utf8 };
+    match String::from_utf8(bytes) {
+        Ok(mut text) => {
+            if has_bom {
+                text.drain(..3);
+            }
+            Ok(Decoded { text, encoding, note: None })
+        }
+        Err(err) => {
+            let bytes = err.into_bytes();
+            let body = &bytes[body_start..];
+            let first_bad_line = first_invalid_utf8_line(body);
+            if let Some(text) = GB18030.decode_without_bom_handling_and_without_replacement(body) {
+                let note = has_bom.then(|| {
+                    "the file starts with a UTF-8 byte-order mark but its bytes are GB18030; read as GB18030"
+                        .to_string()
+                });
+                return Ok(Decoded { text: text.into_owned(), encoding: Encoding::Gb18030, note });
+            }
+            let (text, _) = encoding_rs::UTF_8.decode_without_bom_handling(body);
+            let note = format!(
+                "the bytes are neither valid UTF-8 nor GB18030 (first bad byte on line {first_bad_line}); \
+                 unreadable bytes were replaced by U+FFFD"
+            );
+            Ok(Decoded { text: text.into_owned(), encoding, note: Some(note) })
+        }
+    }
+}
+
+fn decode_with(body: &[u8], encoding: Encoding) -> Decoded {
+    let codec = if encoding == Encoding::Utf16Le { UTF_16LE } else { UTF_16BE };
+    let (text, had_errors) = codec.decode_without_bom_handling(body);
+    let note = had_errors.then(|| "some UTF-16 code units were invalid and replaced by U+FFFD".to_string());
+    Decoded { text: text.into_owned(), encoding, note }
+}
+
+/// Text files have no NUL bytes and few control characters; binary files have many.
+fn looks_binary(body: &[u8]) -> bool {
+    let sample = &body[..body.len().min(64 * 1024)];
+    if memchr::memchr(0, sample).is_some() {
+        return true;
+    }
+    let controls = sample.iter().filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c)).count();
+    controls * 100 > sample.len()
+}
+
+fn first_invalid_utf8_line(body: &[u8]) -> usize {
+    let valid_up_to = match std::str::from_utf8(body) {
+        Ok(_) => body.len(),
+        Err(e) => e.valid_up_to(),
+    };
+    1 + memchr::memchr_iter(b'\n', &body[..valid_up_to]).count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detects_each_encoding() {
+        let text = "商户订单号,金额\nA1,1.00\n";
+        let (gbk, _, _) = GB18030.encode(text);
+        let utf16le: Vec<u8> = [0xff, 0xfe].into_iter().chain(text.encode_utf16().flat_map(u16::to_le_bytes)).collect();
+        let utf16be: Vec<u8> = [0xfe, 0xff].into_iter().chain(text.encode_utf16().flat_map(u16::to_be_bytes)).collect();
+        let bom: Vec<u8> = [0xef, 0xbb, 0xbf].iter().copied().chain(text.bytes()).collect();
+        let table = [
+            (text.as_bytes().to_vec(), Encoding::Utf8),
+            (bom, Encoding::Utf8Bom),
+            (gbk.into_owned(), Encoding::Gb18030),
+            (utf16le, Encoding::Utf16Le),
+            (utf16be, Encoding::Utf16Be),
+        ];
+        for (bytes, expected) in table {
+            let decoded = decode(bytes).expect("decodes");
+            assert_eq!(decoded.encoding, expected);
+            assert_eq!(decoded.text, text, "{expected:?}");
+        }
+    }
+
+    #[test]
+    fn gbk_declared_as_utf8_is_read_as_gbk_and_noted() {
+        let (gbk, _, _) = GB18030.encode("商户订单号,金额\n");
+        let bytes: Vec<u8> = [0xef, 0xbb, 0xbf].iter().copied().chain(gbk.iter().copied()).collect();
+        let decoded = decode(bytes).expect("decodes");
+        assert_eq!(decoded.encoding, Encoding::Gb18030);
+        assert!(decoded.note.is_some());
+        assert!(decoded.text.starts_with("商户订单号"));
+    }
+
+    #[test]
+    fn empty_and_binary_are_errors() {
+        assert_eq!(decode(Vec::new()).unwrap_err().code(), "empty_file");
+        assert_eq!(decode(b" \r\n".to_vec()).unwrap_err().code(), "empty_file");
+        let junk: Vec<u8> = (0..4096u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8).collect();
+        assert_eq!(decode(junk).unwrap_err().code(), "not_text");
+    }
+}

@@ -1,0 +1,573 @@
+//! A delimited text file turned into normalized [`Row`]s: header found by name, title and total rows
+//! skipped and reported, every bad row reported with line, column and reason.
+
+use super::csv::{detect_delimiter, unescape, FieldRange, Scanner};
+use super::encoding::{decode, Encoding};
+use super::RowIssue;
+use crate::error::{Error, ErrorKind, Result};
+use crate::money::parse_amount;
+use crate::profile::{KeyChoice, Profile};
+use crate::record::{normalize_header, Field, ItemKind, Row, Side, Span, Status};
+use crate::time::parse_datetime;
+
+/// How many records are searched for the header before giving up.
+const HEADER_SEARCH_RECORDS: usize = 64;
+/// Keys longer than this are not keys (a 10 MB cell is junk, not an order number).
+const MAX_KEY_BYTES: usize = 256;
+/// Cells that mark a total row after the detail.
+const TOTAL_WORDS: &[&str] = &["合计", "总计", "小计", "汇总", "总交易单数", "总笔数", "total", "sum"];
+
+/// Which column holds each [`Field`], as 0-based indexes into the header.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ColumnMap([Option<u32>; 9]);
+
+impl ColumnMap {
+    /// The column of `field`, if the file has one.
+    pub fn get(&self, field: Field) -> Option<usize> {
+        self.0[field as usize].map(|c| c as usize)
+    }
+
+    fn set(&mut self, field: Field, column: usize) {
+        self.0[field as usize] = Some(column as u32);
+    }
+
+    fn mapped(&self) -> usize {
+        self.0.iter().flatten().count()
+    }
+
+    fn max_column(&self) -> usize {
+        self.0.iter().flatten().map(|&c| c as usize).max().unwrap_or(0)
+    }
+}
+
+/// One input file, read: its rows, its issues and what was detected.
+#[derive(Debug)]
+pub struct Table {
+    /// File name as given by the caller (no directories).
+    pub name: String,
+    /// Side of the reconciliation.
+    pub side: Side,
+    /// Detected encoding.
+    pub encoding: Encoding,
+    /// Detected delimiter.
+    pub delimiter: u8,
+    /// 1-based line of the header.
+    pub header_line: u32,
+    /// Header cells as written (trimmed).
+    pub header: Vec<String>,
+    /// Where each field was found.
+    pub columns: ColumnMap,
+    /// The rows that will be reconciled.
+    pub rows: Vec<Row>,
+    /// Rows skipped or repaired, and file-level notes.
+    pub issues: Vec<RowIssue>,
+    /// Records after the header that were skipped (each has an issue).
+    pub skipped_records: u32,
+    text: String,
+    arena: String,
+}
+
+impl Table {
+    /// The text of a span.
+    pub fn value(&self, span: Span) -> &str {
+        let start = span.start as usize;
+        let end = start + span.len as usize;
+        if start >= self.text.len() && span.len > 0 {
+            let offset = self.text.len();
+            self.arena.get(start - offset..end - offset).unwrap_or("")
+        } else {
+            self.text.get(start..end).unwrap_or("")
+        }
+    }
+
+    /// The raw cells of a row's record, trimmed and unescaped, aligned with [`Table::header`].
+    pub fn record_values(&self, row: &Row) -> Vec<String> {
+        let record = self.text.get(row.record.start as usize..(row.record.start + row.record.len) as usize);
+        let Some(record) = record else { return Vec::new() };
+        let mut scanner = Scanner::new(record, self.delimiter);
+        let mut fields = Vec::new();
+        if scanner.next_record(&mut fields).is_none() {
+            return Vec::new();
+        }
+        fields
+            .iter()
+            .map(|f| {
+                let raw = record.get(f.start as usize..f.end as usize).unwrap_or("");
+                let value = if f.needs_unescape { unescape(raw) } else { raw.to_string() };
+                trim_cell(&value).to_string()
+            })
+            .collect()
+    }
+
+    /// Bytes of decoded text held by the table.
+    pub fn text_len(&self) -> usize {
+        self.text.len()
+    }
+}
+
+/// Trims what real exports pad values with: blanks, TABs, full-width spaces, a leading backtick,
+/// and Excel's `="…"` wrapper.
+pub fn trim_cell(value: &str) -> &str {
+    let blank = |c: char| c.is_whitespace() || c == '\u{3000}' || c == '\u{feff}';
+    let mut v = value.trim_matches(blank);
+    if let Some(rest) = v.strip_prefix('`') {
+        v = rest.trim_matches(blank);
+    }
+    if let Some(inner) = v.strip_prefix("=\"").and_then(|r| r.strip_suffix('"')) {
+        v = inner.trim_matches(blank);
+    }
+    v
+}
+
+/// Reads a delimited text file of one side.
+pub fn read_table(name: &str, side: Side, bytes: Vec<u8>, profile: &Profile) -> Result<Table> {
+    let decoded = decode(bytes).map_err(|e| e.in_file(name))?;
+    if decoded.text.len() >= u32::MAX as usize / 2 {
+        return Err(Error::new(ErrorKind::InvalidArgument, "the file is larger than 2 GB").in_file(name));
+    }
+    let mut table = Table {
+        name: name.to_string(),
+        side,
+        encoding: decoded.encoding,
+        delimiter: detect_delimiter(&decoded.text),
+        header_line: 0,
+        header: Vec::new(),
+        columns: ColumnMap::default(),
+        rows: Vec::new(),
+        issues: Vec::new(),
+        skipped_records: 0,
+        text: String::new(),
+        arena: String::new(),
+    };
+    if let Some(note) = decoded.note {
+        table.issues.push(RowIssue::file_note(name, side, "encoding_repaired", note));
+    }
+    table.text = decoded.text;
+    Reader::new(&mut table, profile).read()?;
+    Ok(table)
+}
+
+/// The state of one pass over a table's text.
+struct Reader<'a> {
+    table: &'a mut Table,
+    profile: &'a Profile,
+    aliases: Vec<(Field, Vec<String>)>,
+}
+
+impl<'a> Reader<'a> {
+    fn new(table: &'a mut Table, profile: &'a Profile) -> Self {
+        let explicit = match table.side {
+            Side::Internal => &profile.columns.internal,
+            Side::Channel => &profile.columns.channel,
+        };
+        let aliases = Field::ALL
+            .iter()
+            .map(|&field| {
+                let names: Vec<String> = match explicit.get(field) {
+                    Some(name) => vec![normalize_header(name)],
+                    None => profile.aliases_of(field).map(normalize_header).collect(),
+                };
+                (field, names)
+            })
+            .collect();
+        Reader { table, profile, aliases }
+    }
+
+    fn map_header(&self, cells: &[String]) -> ColumnMap {
+        let mut map = ColumnMap::default();
+        let mut taken = vec![false; cells.len()];
+        for (field, names) in &self.aliases {
+            let found = names.iter().find_map(|name| (0..cells.len()).find(|&c| !taken[c] && cells[c] == *name));
+            if let Some(column) = found {
+                taken[column] = true;
+                map.set(*field, column);
+            }
+        }
+        map
+    }
+
+    fn has_required_columns(&self, map: &ColumnMap) -> bool {
+        let key = match self.profile.key {
+            KeyChoice::OrderNo => map.get(Field::OrderNo).is_some(),
+            KeyChoice::TradeNo => map.get(Field::TradeNo).is_some(),
+            KeyChoice::OrderNoThenTradeNo => map.get(Field::OrderNo).is_some() || map.get(Field::TradeNo).is_some(),
+        };
+        let amount = map.get(Field::Amount).is_some() || map.get(Field::RefundAmount).is_some();
+        key && amount
+    }
+
+    fn cell_text(text: &str, field: &FieldRange) -> String {
+        let raw = text.get(field.start as usize..field.end as usize).unwrap_or("");
+        if field.needs_unescape {
+            unescape(raw)
+        } else {
+            raw.to_string()
+        }
+    }
+
+    fn read(mut self) -> Result<()> {
+        let text = std::mem::take(&mut self.table.text);
+        let result = self.read_text(&text);
+        self.table.text = text;
+        result
+    }
+
+    fn read_text(&mut self, text: &str) -> Result<()> {
+        let name = self.table.name.clone();
+        let side = self.table.side;
+        let mut scanner = Scanner::new(text, self.table.delimiter);
+        let mut fields: Vec<FieldRange> = Vec::with_capacity(32);
+
+        // 1. The header: the first record that maps a key column and an amount column.
+        let mut title_rows = Vec::new();
+        let mut best: (usize, Vec<String>) = (0, Vec::new());
+        loop {
+            let Some(record) = scanner.next_record(&mut fields) else {
+                let detail = if best.1.is_empty() {
+                    "no row looks like a header".to_string()
+                } else {
+                    format!("the closest row has {}", best.1.join(", "))
+                };
+                return Err(Error::new(
+                    ErrorKind::NoKnownColumns { best_header: best.1.clone() },
+                    format!(
+                        "no header with a key column ({}) and an amount column was found: {detail}",
+                        self.key_hint()
+                    ),
+                )
+                .in_file(name));
+            };
+            let cells: Vec<String> = fields.iter().map(|f| trim_cell(&Self::cell_text(text, f)).to_string()).collect();
+            if cells.iter().all(String::is_empty) {
+                continue;
+            }
+            let normalized: Vec<String> = cells.iter().map(|c| normalize_header(c)).collect();
+            let map = self.map_header(&normalized);
+            if self.has_required_columns(&map) {
+                self.table.header_line = record.line;
+                self.table.header = cells;
+                self.table.columns = map;
+                break;
+            }
+            if map.mapped() > best.0 || best.1.is_empty() {
+                best = (map.mapped(), cells.clone());
+            }
+            title_rows.push(record.line);
+            if title_rows.len() >= HEADER_SEARCH_RECORDS {
+                return Err(Error::new(
+                    ErrorKind::NoKnownColumns { best_header: best.1.clone() },
+                    format!(
+                        "no header with a key column ({}) and an amount column in the first {HEADER_SEARCH_RECORDS} rows; \
+                         the closest row has {}",
+                        self.key_hint(),
+                        best.1.join(", ")
+                    ),
+                )
+                .in_file(name));
+            }
+        }
+        for line in title_rows {
+            self.table.issues.push(RowIssue::new(
+                &name,
+                side,
+                line,
+                None,
+                "title_row_skipped",
+                "a title row before the header; not reconciled".to_string(),
+            ));
+        }
+
+        // 2. The detail rows, then the footer.
+        let columns = self.table.columns;
+        let header_len = self.table.header.len();
+        let needed = columns.max_column() + 1;
+        let key_fields: &[Field] = match self.profile.key {
+            KeyChoice::OrderNo => &[Field::OrderNo],
+            KeyChoice::TradeNo => &[Field::TradeNo],
+            KeyChoice::OrderNoThenTradeNo => &[Field::OrderNo, Field::TradeNo],
+        };
+        let mut in_footer = false;
+        let mut saw_detail = false;
+        while let Some(record) = scanner.next_record(&mut fields) {
+            if fields.len() == 1 && fields[0].start == fields[0].end {
+                continue; // blank line
+            }
+            let line = record.line;
+            if record.unterminated_quote || (record.lines > 1 && fields.len() != header_len) {
+                // A quote opened and never properly closed: report this line, resume on the next.
+                let next = scanner.next_line_start(record.start);
+                scanner.restart_at(next, line + 1);
+                self.skip(line, None, "unbalanced_quote", "a quoted field is not closed on this line".into());
+                continue;
+            }
+            let first = trim_cell(text.get(fields[0].start as usize..fields[0].end as usize).unwrap_or(""));
+            if first.starts_with('#') {
+                self.skip(line, None, "comment_row_skipped", "a comment row; not reconciled".into());
+                continue;
+            }
+            if in_footer || self.is_total_row(text, &fields) {
+                in_footer = true;
+                self.skip(line, None, "total_row_skipped", "a total row after the detail; not reconciled".into());
+                continue;
+            }
+            if fields.len() < needed {
+                let message = format!("{} fields where the header has {header_len}", fields.len());
+                self.skip(line, Some(fields.len() as u32 + 1), "too_few_fields", message);
+                continue;
+            }
+            if fields.len() > header_len {
+                let extra = fields[header_len..]
+                    .iter()
+                    .position(|f| !trim_cell(text.get(f.start as usize..f.end as usize).unwrap_or("")).is_empty());
+                if let Some(extra) = extra {
+                    let column = header_len + extra + 1;
+                    let message = format!(
+                        "{} fields where the header has {header_len} (an unquoted comma in a value?)",
+                        fields.len()
+                    );
+                    self.skip(line, Some(column as u32), "too_many_fields", message);
+                    continue;
+                }
+            }
+            match self.row(text, &fields, &record, key_fields) {
+                Ok(row) => {
+                    saw_detail = true;
+                    self.table.rows.push(row);
+                }
+                Err((column, code, message)) => self.skip(line, Some(column as u32 + 1), code, message),
+            }
+        }
+        if !saw_detail && self.table.skipped_records == 0 {
+            return Err(Error::new(ErrorKind::NoDataRows, "the file has a header but no data rows")
+                .in_file(name)
+                .at(u64::from(self.table.header_line), None));
+        }
+        Ok(())
+    }
+
+    fn key_hint(&self) -> &'static str {
+        match self.profile.key {
+            KeyChoice::OrderNo => "order_no, out_trade_no, 商户订单号, …",
+            KeyChoice::TradeNo => "trade_no, transaction_id, 微信订单号, …",
+            KeyChoice::OrderNoThenTradeNo => "order_no or trade_no, …",
+        }
+    }
+
+    fn skip(&mut self, line: u32, column: Option<u32>, code: &'static str, message: String) {
+        self.table.skipped_records += 1;
+        self.table.issues.push(RowIssue::new(&self.table.name, self.table.side, line, column, code, message));
+    }
+
+    fn note(&mut self, line: u32, column: usize, code: &'static str, message: String) {
+        self.table.issues.push(RowIssue::new(
+            &self.table.name,
+            self.table.side,
+            line,
+            Some(column as u32 + 1),
+            code,
+            message,
+        ));
+    }
+
+    /// A total row: the key cells are empty or say 合计/总计/…, and some cell names a total.
+    fn is_total_row(&self, text: &str, fields: &[FieldRange]) -> bool {
+        let cell = |c: usize| fields.get(c).map(|f| text.get(f.start as usize..f.end as usize).unwrap_or(""));
+        let key_cell = self.table.columns.get(Field::OrderNo).or(self.table.columns.get(Field::TradeNo));
+        let key = key_cell.and_then(cell).map(trim_cell).unwrap_or("");
+        let names_total = |s: &str| {
+            let lower = s.to_ascii_lowercase();
+            TOTAL_WORDS.iter().any(|w| lower.contains(w))
+        };
+        if !key.is_empty() && !names_total(key) {
+            return false;
+        }
+        fields.iter().take(4).any(|f| names_total(text.get(f.start as usize..f.end as usize).unwrap_or("")))
+    }
+
+    /// A span for the trimmed cell, unescaping into the arena when needed.
+    fn span(&mut self, text: &str, field: &FieldRange) -> Span {
+        let raw = text.get(field.start as usize..field.end as usize).unwrap_or("");
+        if field.needs_unescape {
+            let value = unescape(raw);
+            let value = trim_cell(&value);
+            if value.is_empty() {
+                return Span::EMPTY;
+            }
+            let start = text.len() + self.table.arena.len();
+            self.table.arena.push_str(value);
+            return Span { start: start as u32, len: value.len() as u32 };
+        }
+        let trimmed = trim_cell(raw);
+        if trimmed.is_empty() {
+            return Span::EMPTY;
+        }
+        let offset = trimmed.as_ptr() as usize - raw.as_ptr() as usize;
+        Span { start: field.start + offset as u32, len: trimmed.len() as u32 }
+    }
+
+    fn optional_span(&mut self, text: &str, fields: &[FieldRange], field: Field) -> Span {
+        match self.table.columns.get(field).and_then(|c| fields.get(c)) {
+            Some(f) => self.span(text, f),
+            None => Span::EMPTY,
+        }
+    }
+
+    fn row(
+        &mut self,
+        text: &str,
+        fields: &[FieldRange],
+        record: &super::csv::Record,
+        key_fields: &[Field],
+    ) -> std::result::Result<Row, (usize, &'static str, String)> {
+        let columns = self.table.columns;
+        let order_no = self.optional_span(text, fields, Field::OrderNo);
+        let trade_no = self.optional_span(text, fields, Field::TradeNo);
+        let refund_no = self.optional_span(text, fields, Field::RefundNo);
+        let merchant_id = self.optional_span(text, fields, Field::MerchantId);
+        let status_word = self.optional_span(text, fields, Field::Status);
+
+        let key_present = key_fields.iter().any(|&f| match f {
+            Field::OrderNo => !order_no.is_empty(),
+            _ => !trade_no.is_empty(),
+        });
+        if !key_present {
+            let column = columns.get(key_fields[0]).unwrap_or(0);
+            return Err((column, "missing_key", format!("the {} is empty", key_fields[0].name())));
+        }
+        for (span, field) in [(order_no, Field::OrderNo), (trade_no, Field::TradeNo), (refund_no, Field::RefundNo)] {
+            if span.len as usize > MAX_KEY_BYTES {
+                let column = columns.get(field).unwrap_or(0);
+                let message =
+                    format!("the {} is {} bytes long; keys have at most {MAX_KEY_BYTES}", field.name(), span.len);
+                return Err((column, "invalid_key", message));
+            }
+        }
+
+        let status = match columns.get(Field::Status) {
+            None => Status::Success,
+            Some(column) => {
+                let word = self.table_value(text, status_word);
+                match self.profile.status_of(word) {
+                    Some(status) => status,
+                    None => {
+                        let message =
+                            format!("unknown status {:?}; add it to the profile's status_words", truncate(word, 40));
+                        return Err((column, "unknown_status", message));
+                    }
+                }
+            }
+        };
+
+        let refund_amount_cell = columns
+            .get(Field::RefundAmount)
+            .filter(|_| status == Status::Refund)
+            .and_then(|c| fields.get(c).map(|f| (c, f)))
+            .filter(|(_, f)| !trim_cell(text.get(f.start as usize..f.end as usize).unwrap_or("")).is_empty());
+        let amount_cell =
+            refund_amount_cell.or_else(|| columns.get(Field::Amount).and_then(|c| fields.get(c).map(|f| (c, f))));
+        let Some((amount_column, amount_field)) = amount_cell else {
+            let column = columns.get(Field::Amount).or(columns.get(Field::RefundAmount)).unwrap_or(0);
+            return Err((column, "invalid_amount", "the amount is missing".to_string()));
+        };
+        let amount_cell_text = cell_str(text, amount_field);
+        let amount_text = trim_cell(&amount_cell_text);
+        let amount = match parse_amount(amount_text) {
+            Ok(amount) => amount,
+            Err(e) => {
+                let message = format!("{:?}: {}", truncate(amount_text, 40), e.reason());
+                return Err((amount_column, "invalid_amount", message));
+            }
+        };
+
+        let line = record.line;
+        let fee = match columns.get(Field::Fee).and_then(|c| fields.get(c).map(|f| (c, f))) {
+            None => None,
+            Some((column, f)) => {
+                let fee_cell_text = cell_str(text, f);
+                let fee_text = trim_cell(&fee_cell_text);
+                if fee_text.is_empty() {
+                    None
+                } else {
+                    match parse_amount(fee_text) {
+                        Ok(fee) => Some(fee),
+                        Err(e) => {
+                            let message = format!(
+                                "{:?}: {}; the row is reconciled without a fee",
+                                truncate(fee_text, 40),
+                                e.reason()
+                            );
+                            self.note(line, column, "invalid_fee", message);
+                            None
+                        }
+                    }
+                }
+            }
+        };
+        let time = match columns.get(Field::Time).and_then(|c| fields.get(c).map(|f| (c, f))) {
+            None => None,
+            Some((column, f)) => {
+                let time_text = cell_str(text, f);
+                let trimmed = trim_cell(&time_text);
+                if trimmed.is_empty() {
+                    None
+                } else {
+                    let parsed = parse_datetime(trimmed);
+                    if parsed.is_none() {
+                        let message = format!(
+                            "{:?} is not a date and time; the row is reconciled without one",
+                            truncate(trimmed, 40)
+                        );
+                        self.note(line, column, "invalid_time", message);
+                    }
+                    parsed
+                }
+            }
+        };
+
+        let kind = if status == Status::Refund && !refund_no.is_empty() { ItemKind::Refund } else { ItemKind::Payment };
+        Ok(Row {
+            line,
+            record: Span { start: record.start as u32, len: (record.end - record.start) as u32 },
+            order_no,
+            trade_no,
+            refund_no,
+            merchant_id,
+            status_word,
+            amount,
+            fee,
+            time,
+            status,
+            kind,
+        })
+    }
+
+    fn table_value<'t>(&'t self, text: &'t str, span: Span) -> &'t str {
+        let start = span.start as usize;
+        let end = start + span.len as usize;
+        if start >= text.len() && span.len > 0 {
+            let offset = text.len();
+            self.table.arena.get(start - offset..end - offset).unwrap_or("")
+        } else {
+            text.get(start..end).unwrap_or("")
+        }
+    }
+}
+
+/// The cell's text, unescaped when needed; borrowed in the common case.
+fn cell_str<'t>(text: &'t str, field: &FieldRange) -> std::borrow::Cow<'t, str> {
+    let raw = text.get(field.start as usize..field.end as usize).unwrap_or("");
+    if field.needs_unescape {
+        std::borrow::Cow::Owned(unescape(raw))
+    } else {
+        std::borrow::Cow::Borrowed(raw)
+    }
+}
+
+/// At most `max` characters of `s`, for messages.
+fn truncate(s: &str, max: usize) -> String {
+    let mut out: String = s.chars().take(max).collect();
+    if s.chars().nth(max).is_some() {
+        out.push('…');
+    }
+    out
+}

@@ -1,0 +1,462 @@
+//! The report: summary, issues and exceptions, as the same JSON from the CLI and the Wasm API, plus
+//! the CSV export. Only exceptions are materialized; matched rows are counted, never copied.
+
+use crate::classify::{label, Outcome, PerOutcome};
+use crate::matching::{item_key, Item, Matching, RowRef};
+use crate::read::{RowIssue, Table};
+use crate::record::{Field, Side};
+use crate::time::format_datetime;
+use rust_decimal::Decimal;
+use serde::ser::{SerializeMap, Serializer};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// The whole result of a run. Field order is the JSON order.
+#[derive(Clone, Debug, Serialize)]
+pub struct Report {
+    /// Version of duizhang that made the report.
+    pub duizhang: &'static str,
+    /// The reconciliation date, `YYYY-MM-DD`.
+    pub date: Option<String>,
+    /// `input` (given by the caller), `inferred` (the most common order date) or `none`.
+    pub date_source: &'static str,
+    /// End of the reconciliation day (日切), `YYYY-MM-DD HH:MM:SS`.
+    pub cutoff: Option<String>,
+    /// The settings in force.
+    pub settings: BTreeMap<&'static str, String>,
+    /// What was read from each file.
+    pub files: Vec<FileInfo>,
+    /// Counts and totals.
+    pub summary: Summary,
+    /// Every row skipped or repaired, with file, line, column and reason.
+    pub issues: Vec<RowIssue>,
+    /// Every item that is not `matched`, sorted by outcome, key and line.
+    pub exceptions: Vec<Exception>,
+}
+
+/// What was read from one file.
+#[derive(Clone, Debug, Serialize)]
+pub struct FileInfo {
+    /// `internal` or `channel`.
+    pub side: Side,
+    /// File name.
+    pub name: String,
+    /// Detected encoding.
+    pub encoding: &'static str,
+    /// Detected delimiter.
+    pub delimiter: String,
+    /// 1-based line of the header.
+    pub header_line: u32,
+    /// Header cells.
+    pub header: Vec<String>,
+    /// Which header each field was read from.
+    pub columns: BTreeMap<&'static str, String>,
+    /// Rows reconciled.
+    pub rows: u64,
+    /// Records after the header that were skipped (each has an issue).
+    pub skipped: u64,
+}
+
+impl FileInfo {
+    /// Describes a table that was read.
+    pub fn of(table: &Table) -> FileInfo {
+        let columns = Field::ALL
+            .iter()
+            .filter_map(|&f| table.columns.get(f).map(|c| (f.name(), table.header[c].clone())))
+            .collect();
+        FileInfo {
+            side: table.side,
+            name: table.name.clone(),
+            encoding: table.encoding.name(),
+            delimiter: (table.delimiter as char).to_string(),
+            header_line: table.header_line,
+            header: table.header.clone(),
+            columns,
+            rows: table.rows.len() as u64,
+            skipped: u64::from(table.skipped_records),
+        }
+    }
+}
+
+/// Rows of one side: read = reconciled + skipped; nothing is lost.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct RowCounts {
+    /// Records after the header (blank lines excluded).
+    pub read: u64,
+    /// Rows that ended in an outcome.
+    pub reconciled: u64,
+    /// Records skipped with an issue.
+    pub skipped: u64,
+}
+
+/// Rows per side.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct RowsPerSide {
+    /// The internal side.
+    pub internal: RowCounts,
+    /// The channel side.
+    pub channel: RowCounts,
+}
+
+/// Counts and totals of a run.
+#[derive(Clone, Debug, Serialize)]
+pub struct Summary {
+    /// Items per outcome; a pair counts once. Every code is present.
+    pub counts: PerOutcome<u64>,
+    /// Sum per outcome of the booked amount (the channel amount when the books have no row).
+    pub amounts: PerOutcome<Decimal>,
+    /// Sum of d over d > 0 (长款).
+    pub long_total: Decimal,
+    /// Sum of d over d < 0 (短款).
+    pub short_total: Decimal,
+    /// Paired items whose channel time falls after the cut-off.
+    pub cross_day: u64,
+    /// Rows per side.
+    pub rows: RowsPerSide,
+    /// Number of issues.
+    pub issue_count: u64,
+    /// Number of exceptions.
+    pub exception_count: u64,
+}
+
+/// One side of an exception, with every field for display.
+#[derive(Clone, Debug, Serialize)]
+pub struct RowView {
+    /// File name.
+    pub file: String,
+    /// 1-based line.
+    pub line: u32,
+    /// Merchant order number.
+    pub order_no: String,
+    /// Channel transaction number.
+    pub trade_no: String,
+    /// Refund number.
+    pub refund_no: String,
+    /// Merchant number.
+    pub merchant_id: String,
+    /// Amount as written.
+    pub amount: Decimal,
+    /// Fee, when present.
+    pub fee: Option<Decimal>,
+    /// Normalized status.
+    pub status: &'static str,
+    /// Status as written.
+    pub status_word: String,
+    /// Time, `YYYY-MM-DD HH:MM:SS`.
+    pub time: Option<String>,
+    /// Every cell of the row by header name, extra columns included.
+    pub columns: Columns,
+}
+
+/// Header/value pairs, serialized as a JSON object in header order.
+#[derive(Clone, Debug, Default)]
+pub struct Columns(pub Vec<(String, String)>);
+
+impl Serialize for Columns {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
+}
+
+/// An item that is not `matched`.
+#[derive(Clone, Debug, Serialize)]
+pub struct Exception {
+    /// Outcome code.
+    pub class: Outcome,
+    /// Chinese name of the outcome.
+    pub class_zh: &'static str,
+    /// The key that paired (or failed to pair) it.
+    pub key: String,
+    /// Which field the key is: `order_no`, `trade_no` or `refund_no`.
+    pub key_field: &'static str,
+    /// d = E − B.
+    pub d: Decimal,
+    /// 长款 (d > 0), 短款 (d < 0) or null (d = 0).
+    pub label: Option<&'static str>,
+    /// The channel time falls after the cut-off.
+    pub cross_day: bool,
+    /// What is wrong, for a person.
+    pub message: String,
+    /// The internal row.
+    pub internal: Option<RowView>,
+    /// The channel row.
+    pub channel: Option<RowView>,
+}
+
+fn row_view(tables: &[Table], r: RowRef) -> RowView {
+    let table = &tables[r.table as usize];
+    let row = &table.rows[r.row as usize];
+    let values = table.record_values(row);
+    let columns =
+        table.header.iter().enumerate().map(|(n, h)| (h.clone(), values.get(n).cloned().unwrap_or_default())).collect();
+    RowView {
+        file: table.name.clone(),
+        line: row.line,
+        order_no: table.value(row.order_no).to_string(),
+        trade_no: table.value(row.trade_no).to_string(),
+        refund_no: table.value(row.refund_no).to_string(),
+        merchant_id: table.value(row.merchant_id).to_string(),
+        amount: row.amount,
+        fee: row.fee,
+        status: row.status.name(),
+        status_word: table.value(row.status_word).to_string(),
+        time: row.time.map(format_datetime),
+        columns: Columns(columns),
+    }
+}
+
+fn message(item: &Item, internal: Option<&RowView>, channel: Option<&RowView>) -> String {
+    match (item.outcome, internal, channel) {
+        (Outcome::AmountMismatch | Outcome::MatchedWithinTolerance, Some(i), Some(c)) => {
+            format!("channel amount {} vs booked {}", c.amount, i.amount)
+        }
+        (Outcome::StatusMismatch, Some(i), Some(c)) => {
+            format!("channel status {} ({}) vs booked {} ({})", c.status, c.status_word, i.status, i.status_word)
+        }
+        (Outcome::InternalOnly, Some(i), None) => format!("booked {} {} with no channel row", i.status, i.amount),
+        (Outcome::Pending, Some(i), None) if i.status == "pending" => {
+            format!("order not finished ({}); no channel row yet", i.status_word)
+        }
+        (Outcome::Pending, Some(_), None) => "created at the cut-off; the channel row may come tomorrow".to_string(),
+        (Outcome::ExternalOnly, None, Some(c)) => format!("channel {} {} with no booked row", c.status, c.amount),
+        (Outcome::Duplicate, Some(i), None) => format!("a second booked row for this key (line {})", i.line),
+        (Outcome::Duplicate, None, Some(c)) => format!("a second channel row for this key (line {})", c.line),
+        _ => String::new(),
+    }
+}
+
+/// Builds the report of a run.
+pub fn build(
+    tables: &[Table],
+    matching: &Matching,
+    date: Option<String>,
+    date_source: &'static str,
+    cutoff: Option<i64>,
+    settings: BTreeMap<&'static str, String>,
+) -> Report {
+    let mut rows = RowsPerSide::default();
+    let mut issues = Vec::new();
+    for table in tables {
+        let counts = match table.side {
+            Side::Internal => &mut rows.internal,
+            Side::Channel => &mut rows.channel,
+        };
+        counts.reconciled += table.rows.len() as u64;
+        counts.skipped += u64::from(table.skipped_records);
+        counts.read += table.rows.len() as u64 + u64::from(table.skipped_records);
+        issues.extend(table.issues.iter().cloned());
+    }
+    let exceptions: Vec<Exception> = matching
+        .exceptions
+        .iter()
+        .map(|item| {
+            let internal = item.internal.map(|r| row_view(tables, r));
+            let channel = item.channel.map(|r| row_view(tables, r));
+            Exception {
+                class: item.outcome,
+                class_zh: item.outcome.name_zh(),
+                key: item_key(tables, item).to_string(),
+                key_field: item.key_field.name(),
+                d: item.d,
+                label: label(item.d),
+                cross_day: item.cross_day,
+                message: message(item, internal.as_ref(), channel.as_ref()),
+                internal,
+                channel,
+            }
+        })
+        .collect();
+    Report {
+        duizhang: env!("CARGO_PKG_VERSION"),
+        date,
+        date_source,
+        cutoff: cutoff.map(format_datetime),
+        settings,
+        files: tables.iter().map(FileInfo::of).collect(),
+        summary: Summary {
+            counts: matching.counts.clone(),
+            amounts: matching.amounts.clone(),
+            long_total: matching.long_total,
+            short_total: matching.short_total,
+            cross_day: matching.cross_day,
+            rows,
+            issue_count: issues.len() as u64,
+            exception_count: exceptions.len() as u64,
+        },
+        issues,
+        exceptions,
+    }
+}
+
+impl Report {
+    /// The report as pretty JSON: byte for byte the same natively and in Wasm.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+    }
+
+    /// The summary alone, with the date and files, as JSON (small: what the page shows first).
+    pub fn summary_json(&self) -> String {
+        #[derive(Serialize)]
+        struct SummaryView<'r> {
+            date: &'r Option<String>,
+            date_source: &'static str,
+            cutoff: &'r Option<String>,
+            files: &'r [FileInfo],
+            #[serde(flatten)]
+            summary: &'r Summary,
+        }
+        let view = SummaryView {
+            date: &self.date,
+            date_source: self.date_source,
+            cutoff: &self.cutoff,
+            files: &self.files,
+            summary: &self.summary,
+        };
+        serde_json::to_string(&view).unwrap_or_default()
+    }
+
+    /// The exceptions of one outcome (or all), as a slice: they are sorted by outcome.
+    pub fn exceptions_of(&self, outcome: Option<Outcome>) -> &[Exception] {
+        match outcome {
+            None => &self.exceptions,
+            Some(outcome) => {
+                let start = self.exceptions.partition_point(|e| e.class < outcome);
+                let end = self.exceptions.partition_point(|e| e.class <= outcome);
+                &self.exceptions[start..end]
+            }
+        }
+    }
+
+    /// One page of exceptions as JSON `{total, offset, rows}`.
+    pub fn exceptions_page_json(&self, offset: usize, limit: usize, outcome: Option<Outcome>) -> String {
+        page_json(self.exceptions_of(outcome), offset, limit)
+    }
+
+    /// One page of issues as JSON `{total, offset, rows}`.
+    pub fn issues_page_json(&self, offset: usize, limit: usize) -> String {
+        page_json(&self.issues, offset, limit)
+    }
+
+    /// The exceptions as CSV for Excel: UTF-8 with BOM, CRLF, one row per exception.
+    pub fn exceptions_csv(&self) -> Vec<u8> {
+        let mut out = String::with_capacity(256 + self.exceptions.len() * 200);
+        out.push('\u{feff}');
+        let header = [
+            "class",
+            "class_zh",
+            "key",
+            "key_field",
+            "d",
+            "label",
+            "cross_day",
+            "merchant_id",
+            "internal_file",
+            "internal_line",
+            "internal_amount",
+            "internal_status",
+            "internal_time",
+            "channel_file",
+            "channel_line",
+            "channel_trade_no",
+            "channel_amount",
+            "channel_fee",
+            "channel_status",
+            "channel_time",
+            "message",
+        ];
+        out.push_str(&header.join(","));
+        out.push_str("\r\n");
+        for e in &self.exceptions {
+            let side = |v: &Option<RowView>, f: &dyn Fn(&RowView) -> String| v.as_ref().map(f).unwrap_or_default();
+            let merchant =
+                e.internal.as_ref().or(e.channel.as_ref()).map(|r| r.merchant_id.clone()).unwrap_or_default();
+            let cells = [
+                e.class.code().to_string(),
+                e.class_zh.to_string(),
+                e.key.clone(),
+                e.key_field.to_string(),
+                e.d.to_string(),
+                e.label.unwrap_or("").to_string(),
+                e.cross_day.to_string(),
+                merchant,
+                side(&e.internal, &|r| r.file.clone()),
+                side(&e.internal, &|r| r.line.to_string()),
+                side(&e.internal, &|r| r.amount.to_string()),
+                side(&e.internal, &|r| r.status.to_string()),
+                side(&e.internal, &|r| r.time.clone().unwrap_or_default()),
+                side(&e.channel, &|r| r.file.clone()),
+                side(&e.channel, &|r| r.line.to_string()),
+                side(&e.channel, &|r| r.trade_no.clone()),
+                side(&e.channel, &|r| r.amount.to_string()),
+                side(&e.channel, &|r| r.fee.map(|f| f.to_string()).unwrap_or_default()),
+                side(&e.channel, &|r| r.status.to_string()),
+                side(&e.channel, &|r| r.time.clone().unwrap_or_default()),
+                e.message.clone(),
+            ];
+            for (n, cell) in cells.iter().enumerate() {
+                if n > 0 {
+                    out.push(',');
+                }
+                push_csv_cell(&mut out, cell);
+            }
+            out.push_str("\r\n");
+        }
+        out.into_bytes()
+    }
+}
+
+fn page_json<T: Serialize>(items: &[T], offset: usize, limit: usize) -> String {
+    #[derive(Serialize)]
+    struct Page<'a, T> {
+        total: usize,
+        offset: usize,
+        rows: &'a [T],
+    }
+    let start = offset.min(items.len());
+    let end = start.saturating_add(limit).min(items.len());
+    serde_json::to_string(&Page { total: items.len(), offset: start, rows: &items[start..end] }).unwrap_or_default()
+}
+
+/// Writes one CSV cell: quoted when needed, and defused when a spreadsheet would run it as a formula.
+fn push_csv_cell(out: &mut String, cell: &str) {
+    let is_number = crate::money::parse_amount(cell).is_ok() && !cell.starts_with(['=', '@']);
+    let formula_like = !is_number && cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    let needs_quotes = formula_like || cell.contains([',', '"', '\n', '\r']);
+    if needs_quotes {
+        out.push('"');
+        if formula_like {
+            out.push('\'');
+        }
+        out.push_str(&cell.replace('"', "\"\""));
+        out.push('"');
+    } else {
+        out.push_str(cell);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_cells_are_quoted_and_formulas_defused() {
+        let table = [
+            ("plain", "plain"),
+            ("a,b", "\"a,b\""),
+            ("say \"hi\"", "\"say \"\"hi\"\"\""),
+            ("-12.00", "-12.00"),
+            ("=HYPERLINK(\"x\")", "\"'=HYPERLINK(\"\"x\"\")\""),
+            ("@SUM(A1)", "\"'@SUM(A1)\""),
+            ("+86 138", "\"'+86 138\""),
+        ];
+        for (cell, expected) in table {
+            let mut out = String::new();
+            push_csv_cell(&mut out, cell);
+            assert_eq!(out, expected, "{cell:?}");
+        }
+    }
+}

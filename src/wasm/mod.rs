@@ -1,0 +1,169 @@
+//! The only room that knows JavaScript. Every export is a few lines: convert, call the core,
+//! convert back. Files come in as bytes (one copy into Wasm memory); state stays behind an opaque
+//! handle; results leave as small JSON-shaped objects, pages, or export bytes.
+
+mod error;
+
+use crate::classify::Outcome;
+use crate::record::Side;
+use crate::report::{FileInfo, Report};
+use crate::{parse_date, Error, ErrorKind, Profile};
+use error::to_js;
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &'static str = r#"
+/** A side of the reconciliation: the merchant's own records, or the channel's bill. */
+export type Side = "internal" | "channel";
+/** Outcome codes (see DOMAIN.md). */
+export type Outcome = "matched" | "matched_within_tolerance" | "amount_mismatch" | "status_mismatch"
+  | "internal_only" | "external_only" | "duplicate" | "pending";
+/** Money is always a decimal string, never a number. */
+export type Money = string;
+export interface FileInfo {
+  side: Side; name: string; encoding: string; delimiter: string; header_line: number;
+  header: string[]; columns: Record<string, string>; rows: number; skipped: number;
+}
+export interface RowCounts { read: number; reconciled: number; skipped: number }
+export interface Summary {
+  date: string | null; date_source: "input" | "inferred" | "none"; cutoff: string | null;
+  files: FileInfo[]; counts: Record<Outcome, number>; amounts: Record<Outcome, Money>;
+  long_total: Money; short_total: Money; cross_day: number;
+  rows: { internal: RowCounts; channel: RowCounts }; issue_count: number; exception_count: number;
+}
+export interface RowView {
+  file: string; line: number; order_no: string; trade_no: string; refund_no: string; merchant_id: string;
+  amount: Money; fee: Money | null; status: "success" | "refund" | "closed" | "pending"; status_word: string;
+  time: string | null; columns: Record<string, string>;
+}
+export interface Exception {
+  class: Outcome; class_zh: string; key: string; key_field: "order_no" | "trade_no" | "refund_no";
+  d: Money; label: "长款" | "短款" | null; cross_day: boolean; message: string;
+  internal: RowView | null; channel: RowView | null;
+}
+export interface RowIssue {
+  file: string; side: Side; line: number | null; column: number | null; code: string; message: string;
+}
+export interface Page<T> { total: number; offset: number; rows: T[] }
+export interface SampleFile { side: Side; name: string; bytes: Uint8Array }
+/** Every error thrown by this module is an Error with these fields. */
+export interface DuizhangError extends Error { code: string; file?: string; line?: number; column?: number }
+"#;
+
+/// The version of the engine.
+#[wasm_bindgen]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_string()
+}
+
+/// The built-in sample day's files (embedded: no request is made).
+#[wasm_bindgen(js_name = sampleDay, unchecked_return_type = "SampleFile[]")]
+pub fn sample_day() -> Result<JsValue, JsValue> {
+    let files = js_sys::Array::new();
+    for sample in crate::sample::SAMPLE_DAY {
+        let file = js_sys::Object::new();
+        js_sys::Reflect::set(&file, &"side".into(), &sample.side.name().into())?;
+        js_sys::Reflect::set(&file, &"name".into(), &sample.name.into())?;
+        js_sys::Reflect::set(&file, &"bytes".into(), &js_sys::Uint8Array::from(sample.bytes))?;
+        files.push(&file);
+    }
+    Ok(files.into())
+}
+
+/// The built-in sample day's profile JSON.
+#[wasm_bindgen(js_name = sampleProfile)]
+pub fn sample_profile() -> String {
+    crate::sample::SAMPLE_PROFILE.to_string()
+}
+
+fn parse_json(json: &str) -> Result<JsValue, JsValue> {
+    js_sys::JSON::parse(json)
+}
+
+/// A reconciliation run kept in Wasm memory. Call `free()` when done.
+#[wasm_bindgen]
+pub struct Reconciliation {
+    inner: crate::Reconciliation,
+}
+
+#[wasm_bindgen]
+impl Reconciliation {
+    /// A new run; `profileJson` overrides columns, key, tolerance, cut-off and status words.
+    #[wasm_bindgen(constructor)]
+    pub fn new(#[wasm_bindgen(js_name = profileJson)] profile_json: Option<String>) -> Result<Reconciliation, JsValue> {
+        let profile = match profile_json {
+            Some(json) => Profile::from_json(&json).map_err(to_js)?,
+            None => Profile::default(),
+        };
+        Ok(Reconciliation { inner: crate::Reconciliation::new(profile) })
+    }
+
+    /// Reads one file (bytes copied once into Wasm memory). Throws a coded Error if unusable.
+    #[wasm_bindgen(js_name = addFile, unchecked_return_type = "FileInfo")]
+    pub fn add_file(&mut self, side: &str, name: &str, bytes: Vec<u8>) -> Result<JsValue, JsValue> {
+        let side = Side::from_name(side).ok_or_else(|| {
+            to_js(Error::new(ErrorKind::InvalidArgument, format!("side {side:?} is not internal or channel")))
+        })?;
+        let table = self.inner.add_file(side, name, bytes).map_err(to_js)?;
+        parse_json(&serde_json::to_string(&FileInfo::of(table)).unwrap_or_default())
+    }
+
+    /// Matches the files read so far; `date` is `YYYY-MM-DD` (omitted: the most common order date).
+    #[wasm_bindgen(unchecked_return_type = "Summary")]
+    pub fn run(&mut self, date: Option<String>) -> Result<JsValue, JsValue> {
+        let date = date.as_deref().map(parse_date).transpose().map_err(to_js)?;
+        let report = self.inner.run(date).map_err(to_js)?;
+        parse_json(&report.summary_json())
+    }
+
+    /// The summary of the last run.
+    #[wasm_bindgen(unchecked_return_type = "Summary")]
+    pub fn summary(&self) -> Result<JsValue, JsValue> {
+        parse_json(&self.report()?.summary_json())
+    }
+
+    /// One page of exceptions, optionally of one outcome.
+    #[wasm_bindgen(unchecked_return_type = "Page<Exception>")]
+    pub fn exceptions(&self, offset: u32, limit: u32, outcome: Option<String>) -> Result<JsValue, JsValue> {
+        let outcome =
+            match outcome.as_deref() {
+                None | Some("") => None,
+                Some(code) => Some(Outcome::from_code(code).ok_or_else(|| {
+                    to_js(Error::new(ErrorKind::InvalidArgument, format!("unknown outcome {code:?}")))
+                })?),
+            };
+        parse_json(&self.report()?.exceptions_page_json(offset as usize, limit as usize, outcome))
+    }
+
+    /// One page of row issues.
+    #[wasm_bindgen(unchecked_return_type = "Page<RowIssue>")]
+    pub fn issues(&self, offset: u32, limit: u32) -> Result<JsValue, JsValue> {
+        parse_json(&self.report()?.issues_page_json(offset as usize, limit as usize))
+    }
+
+    /// The whole report as JSON text: the same bytes as the CLI prints.
+    #[wasm_bindgen(js_name = reportJson)]
+    pub fn report_json(&self) -> Result<String, JsValue> {
+        Ok(self.report()?.to_json())
+    }
+
+    /// The exceptions as CSV (UTF-8 with BOM, for Excel).
+    #[wasm_bindgen(js_name = exportCsv)]
+    pub fn export_csv(&self) -> Result<Vec<u8>, JsValue> {
+        Ok(self.report()?.exceptions_csv())
+    }
+
+    /// The whole report as UTF-8 JSON bytes.
+    #[wasm_bindgen(js_name = exportJson)]
+    pub fn export_json(&self) -> Result<Vec<u8>, JsValue> {
+        Ok(self.report()?.to_json().into_bytes())
+    }
+}
+
+impl Reconciliation {
+    fn report(&self) -> Result<&Report, JsValue> {
+        self.inner.report().ok_or_else(|| {
+            to_js(Error::new(ErrorKind::InvalidArgument, "run() has not been called since the last addFile()"))
+        })
+    }
+}
