@@ -34,7 +34,7 @@ pub mod sample;
 pub mod time;
 
 #[cfg(target_arch = "wasm32")]
-mod wasm;
+pub mod wasm;
 
 pub use classify::Outcome;
 pub use error::{Error, ErrorKind, Result};

@@ -1,0 +1,128 @@
+//! The JS API, run as Wasm in Node and in headless Chromium (see `scripts/test.sh`).
+#![cfg(target_arch = "wasm32")]
+
+use duizhang::wasm::{sample_day, sample_profile, Reconciliation};
+use js_sys::{Array, Reflect, Uint8Array};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_test::wasm_bindgen_test;
+
+const ORDERS: &[u8] = include_bytes!("fixtures/sample/orders.csv");
+const CHANNEL: &[u8] = include_bytes!("fixtures/sample/channel.csv");
+
+fn get(value: &JsValue, path: &str) -> JsValue {
+    path.split('.').fold(value.clone(), |v, key| Reflect::get(&v, &JsValue::from_str(key)).expect("property"))
+}
+
+fn sample_run() -> Reconciliation {
+    let mut run = Reconciliation::new(Some(sample_profile())).expect("profile");
+    run.add_file("internal", "orders.csv", ORDERS.to_vec()).expect("orders");
+    run.add_file("channel", "channel.csv", CHANNEL.to_vec()).expect("bill");
+    run
+}
+
+#[wasm_bindgen_test]
+fn summary_is_a_small_object_with_decimal_strings() {
+    let mut run = sample_run();
+    let summary = run.run(None).expect("runs");
+    assert_eq!(get(&summary, "counts.matched").as_f64(), Some(9.0));
+    assert_eq!(get(&summary, "counts.pending").as_f64(), Some(2.0));
+    assert_eq!(get(&summary, "amounts.amount_mismatch").as_string().as_deref(), Some("388.00"));
+    assert_eq!(get(&summary, "short_total").as_string().as_deref(), Some("-773.01"));
+    assert_eq!(get(&summary, "date").as_string().as_deref(), Some("2026-03-24"));
+    assert!(get(&summary, "exceptions").is_undefined(), "the summary carries no rows");
+}
+
+#[wasm_bindgen_test]
+fn exceptions_come_in_pages_with_an_outcome_filter() {
+    let mut run = sample_run();
+    run.run(None).expect("runs");
+    let page = run.exceptions(0, 3, None).expect("page");
+    assert_eq!(get(&page, "total").as_f64(), Some(10.0));
+    assert_eq!(Array::from(&get(&page, "rows")).length(), 3);
+    let page = run.exceptions(0, 50, Some("amount_mismatch".into())).expect("filtered");
+    let rows = Array::from(&get(&page, "rows"));
+    assert_eq!(rows.length(), 2);
+    for row in rows.iter() {
+        assert_eq!(get(&row, "class").as_string().as_deref(), Some("amount_mismatch"));
+        assert!(get(&row, "d").is_string(), "money crosses as a string");
+        assert!(get(&row, "channel.columns.商品名称").is_string(), "extra columns are kept for display");
+    }
+    let past_end = run.exceptions(100, 10, None).expect("empty page");
+    assert_eq!(Array::from(&get(&past_end, "rows")).length(), 0);
+    let issues = run.issues(0, 10).expect("issues");
+    assert_eq!(get(&issues, "total").as_f64(), Some(3.0));
+}
+
+#[wasm_bindgen_test]
+fn exports_are_made_inside_wasm() {
+    let mut run = sample_run();
+    run.run(None).expect("runs");
+    let csv = run.export_csv().expect("csv");
+    assert_eq!(&csv[..3], &[0xef, 0xbb, 0xbf], "UTF-8 BOM for Excel");
+    let text = String::from_utf8(csv).expect("utf-8");
+    assert_eq!(text.lines().count(), 11, "header + 10 exceptions");
+    let json = run.export_json().expect("json");
+    assert_eq!(json, run.report_json().expect("report").into_bytes());
+}
+
+#[wasm_bindgen_test]
+fn errors_are_js_errors_with_code_file_and_line() {
+    let mut run = Reconciliation::new(None).expect("default profile");
+    let error = run.add_file("channel", "empty.csv", Vec::new()).expect_err("empty file");
+    assert!(error.is_instance_of::<js_sys::Error>());
+    assert_eq!(get(&error, "code").as_string().as_deref(), Some("empty_file"));
+    assert_eq!(get(&error, "file").as_string().as_deref(), Some("empty.csv"));
+
+    let header_only = include_bytes!("fixtures/malformed/header_only.csv").to_vec();
+    let error = run.add_file("channel", "header_only.csv", header_only).expect_err("no rows");
+    assert_eq!(get(&error, "code").as_string().as_deref(), Some("no_data_rows"));
+    assert_eq!(get(&error, "line").as_f64(), Some(1.0));
+
+    let error = Reconciliation::new(Some(r#"{"tolerence": "1"}"#.into())).err().expect("bad profile");
+    assert_eq!(get(&error, "code").as_string().as_deref(), Some("invalid_profile"));
+    let error = run.add_file("bank", "x.csv", b"a".to_vec()).expect_err("bad side");
+    assert_eq!(get(&error, "code").as_string().as_deref(), Some("invalid_argument"));
+    let error = run.summary().expect_err("not run yet");
+    assert_eq!(get(&error, "code").as_string().as_deref(), Some("invalid_argument"));
+}
+
+#[wasm_bindgen_test]
+fn malformed_files_never_trap() {
+    let files: [(&str, &[u8]); 6] = [
+        ("binary_junk.csv", include_bytes!("fixtures/malformed/binary_junk.csv")),
+        ("truncated_rows.csv", include_bytes!("fixtures/malformed/truncated_rows.csv")),
+        ("bad_amounts.csv", include_bytes!("fixtures/malformed/bad_amounts.csv")),
+        ("unbalanced_quotes.csv", include_bytes!("fixtures/malformed/unbalanced_quotes.csv")),
+        ("gbk_declared_utf8.csv", include_bytes!("fixtures/malformed/gbk_declared_utf8.csv")),
+        ("no_known_column.csv", include_bytes!("fixtures/malformed/no_known_column.csv")),
+    ];
+    for (name, bytes) in files {
+        let mut run = Reconciliation::new(None).expect("profile");
+        run.add_file("internal", "orders.csv", ORDERS.to_vec()).expect("orders");
+        match run.add_file("channel", name, bytes.to_vec()) {
+            Ok(_) => {
+                let summary = run.run(None).expect("runs");
+                assert!(get(&summary, "issue_count").as_f64().is_some(), "{name}");
+            }
+            Err(error) => assert!(get(&error, "code").is_string(), "{name}"),
+        }
+    }
+    // A 10 MB line, made here rather than checked in.
+    let mut long = b"order_no,amount\nS202603240001,128.00\n".to_vec();
+    long.extend(std::iter::repeat_n(b'x', 10 * 1024 * 1024));
+    long.extend(b",1.00\n");
+    let mut run = Reconciliation::new(None).expect("profile");
+    run.add_file("internal", "orders.csv", ORDERS.to_vec()).expect("orders");
+    run.add_file("channel", "long.csv", long).expect("reads with an issue");
+    let summary = run.run(None).expect("runs");
+    assert_eq!(get(&summary, "rows.channel.skipped").as_f64(), Some(1.0));
+}
+
+#[wasm_bindgen_test]
+fn the_sample_day_is_embedded() {
+    let files = Array::from(&sample_day().expect("samples"));
+    assert_eq!(files.length(), 2);
+    let first = files.get(0);
+    assert_eq!(get(&first, "side").as_string().as_deref(), Some("internal"));
+    assert_eq!(Uint8Array::new(&get(&first, "bytes")).length() as usize, ORDERS.len());
+}
