@@ -122,14 +122,7 @@ impl<'t> Scanner<'t> {
                 });
                 i = k;
             } else {
-                let mut k = i;
-                while k < len {
-                    let b = text[k];
-                    if b == self.delimiter || b == b'\n' {
-                        break;
-                    }
-                    k += 1;
-                }
+                let k = find_delimiter_or_newline(text, i, self.delimiter);
                 let end = if k > i && text[k - 1] == b'\r' && (k == len || text[k] == b'\n') { k - 1 } else { k };
                 fields.push(FieldRange { start: i as u32, end: end as u32, needs_unescape: false });
                 i = k;
@@ -151,6 +144,31 @@ impl<'t> Scanner<'t> {
             return Some(Record { line: first_line, start, end, lines: self.line - first_line, unterminated_quote });
         }
     }
+}
+
+/// The first position at or after `from` holding `delimiter` or a line feed, or the text's end.
+/// Eight bytes per step (SWAR): the same speed natively and in Wasm, where there is no `memchr` SIMD.
+#[inline]
+fn find_delimiter_or_newline(text: &[u8], from: usize, delimiter: u8) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let delimiters = ONES * u64::from(delimiter);
+    let newlines = ONES * u64::from(b'\n');
+    let mut i = from;
+    while let Some(chunk) = text.get(i..i + 8) {
+        let word = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+        let (a, b) = (word ^ delimiters, word ^ newlines);
+        // The lowest set high bit marks the first zero byte of a or b exactly (borrows only go up).
+        let hits = (a.wrapping_sub(ONES) & !a & HIGHS) | (b.wrapping_sub(ONES) & !b & HIGHS);
+        if hits != 0 {
+            return i + (hits.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while i < text.len() && text[i] != delimiter && text[i] != b'\n' {
+        i += 1;
+    }
+    i
 }
 
 /// The value of a field that [`FieldRange::needs_unescape`]: doubled quotes halved, and a closing
@@ -241,6 +259,31 @@ mod tests {
         let got = records("a,b\n\"1,2\n3,4\n");
         assert!(got[1].0.unterminated_quote);
         assert_eq!(got[1].0.line, 2);
+    }
+
+    #[test]
+    fn swar_search_finds_the_first_hit_at_every_offset() {
+        for len in 0..40 {
+            for hit in 0..=len {
+                let mut text = vec![b'x'; len];
+                if hit < len {
+                    text[hit] = if hit % 2 == 0 { b',' } else { b'\n' };
+                }
+                // Bytes that differ from the targets by one bit must not count as hits.
+                for (n, b) in text.iter_mut().enumerate() {
+                    if *b == b'x' && n % 3 == 0 {
+                        *b = b',' ^ 0x80;
+                    }
+                }
+                for from in 0..=hit.min(len) {
+                    assert_eq!(
+                        find_delimiter_or_newline(&text, from, b','),
+                        hit.min(len),
+                        "len {len} hit {hit} from {from}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

@@ -15,7 +15,7 @@ const HEADER_SEARCH_RECORDS: usize = 64;
 /// Keys longer than this are not keys (a 10 MB cell is junk, not an order number).
 const MAX_KEY_BYTES: usize = 256;
 /// Cells that mark a total row after the detail.
-const TOTAL_WORDS: &[&str] = &["合计", "总计", "小计", "汇总", "总交易单数", "总笔数", "total", "sum"];
+const TOTAL_WORDS: &[&str] = &["合计", "总计", "小计", "汇总", "总交易单数", "总笔数"];
 
 /// Which column holds each [`Field`], as 0-based indexes into the header.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -108,6 +108,13 @@ impl Table {
 /// Trims what real exports pad values with: blanks, TABs, full-width spaces, a leading backtick,
 /// and Excel's `="…"` wrapper.
 pub fn trim_cell(value: &str) -> &str {
+    // Fast path: most cells start and end with a plain visible ASCII character.
+    if let (Some(&first), Some(&last)) = (value.as_bytes().first(), value.as_bytes().last()) {
+        let plain = |b: u8| b.is_ascii_graphic() && b != b'`' && b != b'=' && b != b'"';
+        if plain(first) && plain(last) {
+            return value;
+        }
+    }
     let blank = |c: char| c.is_whitespace() || c == '\u{3000}' || c == '\u{feff}';
     let mut v = value.trim_matches(blank);
     if let Some(rest) = v.strip_prefix('`') {
@@ -152,6 +159,8 @@ struct Reader<'a> {
     table: &'a mut Table,
     profile: &'a Profile,
     aliases: Vec<(Field, Vec<String>)>,
+    /// Status words seen so far: a file has a handful, so the word table is searched once per word.
+    status_cache: Vec<(String, Option<Status>)>,
 }
 
 impl<'a> Reader<'a> {
@@ -170,7 +179,7 @@ impl<'a> Reader<'a> {
                 (field, names)
             })
             .collect();
-        Reader { table, profile, aliases }
+        Reader { table, profile, aliases, status_cache: Vec::new() }
     }
 
     fn map_header(&self, cells: &[String]) -> ColumnMap {
@@ -369,15 +378,11 @@ impl<'a> Reader<'a> {
         ));
     }
 
-    /// A total row: the key cells are empty or say 合计/总计/…, and some cell names a total.
+    /// A total row: the key cell is empty or names a total (合计, Total, …), and an early cell names one.
     fn is_total_row(&self, text: &str, fields: &[FieldRange]) -> bool {
         let cell = |c: usize| fields.get(c).map(|f| text.get(f.start as usize..f.end as usize).unwrap_or(""));
         let key_cell = self.table.columns.get(Field::OrderNo).or(self.table.columns.get(Field::TradeNo));
         let key = key_cell.and_then(cell).map(trim_cell).unwrap_or("");
-        let names_total = |s: &str| {
-            let lower = s.to_ascii_lowercase();
-            TOTAL_WORDS.iter().any(|w| lower.contains(w))
-        };
         if !key.is_empty() && !names_total(key) {
             return false;
         }
@@ -445,17 +450,15 @@ impl<'a> Reader<'a> {
 
         let status = match columns.get(Field::Status) {
             None => Status::Success,
-            Some(column) => {
-                let word = self.table_value(text, status_word);
-                match self.profile.status_of(word) {
-                    Some(status) => status,
-                    None => {
-                        let message =
-                            format!("unknown status {:?}; add it to the profile's status_words", truncate(word, 40));
-                        return Err((column, "unknown_status", message));
-                    }
+            Some(column) => match self.status_of(text, status_word) {
+                Some(status) => status,
+                None => {
+                    let word = self.table_value(text, status_word);
+                    let message =
+                        format!("unknown status {:?}; add it to the profile's status_words", truncate(word, 40));
+                    return Err((column, "unknown_status", message));
                 }
-            }
+            },
         };
 
         let refund_amount_cell = columns
@@ -541,6 +544,19 @@ impl<'a> Reader<'a> {
         })
     }
 
+    /// The normalized status of a word, through the cache of words already seen.
+    fn status_of(&mut self, text: &str, span: Span) -> Option<Status> {
+        let word = self.table_value(text, span);
+        if let Some((_, status)) = self.status_cache.iter().find(|(seen, _)| seen == word) {
+            return *status;
+        }
+        let (word, status) = (word.to_string(), self.profile.status_of(word));
+        if self.status_cache.len() < 64 {
+            self.status_cache.push((word, status));
+        }
+        status
+    }
+
     fn table_value<'t>(&'t self, text: &'t str, span: Span) -> &'t str {
         let start = span.start as usize;
         let end = start + span.len as usize;
@@ -561,6 +577,17 @@ fn cell_str<'t>(text: &'t str, field: &FieldRange) -> std::borrow::Cow<'t, str> 
     } else {
         std::borrow::Cow::Borrowed(raw)
     }
+}
+
+/// Whether a cell names a total. Cheap on the hot path: ASCII cells (order numbers) are only
+/// compared when they start like `total` or `sum`.
+fn names_total(cell: &str) -> bool {
+    let cell = trim_cell(cell);
+    if cell.is_ascii() {
+        let starts = |word: &str| cell.get(..word.len()).is_some_and(|head| head.eq_ignore_ascii_case(word));
+        return starts("total") || (starts("sum") && cell.len() <= 4);
+    }
+    TOTAL_WORDS.iter().any(|w| cell.contains(w))
 }
 
 /// At most `max` characters of `s`, for messages.

@@ -1,0 +1,45 @@
+//! Native benchmark: times each phase of a run over generated files, median of N runs.
+//!
+//! `cargo run --release --example bench -- DIR [RUNS]` where DIR holds `internal.csv` and
+//! `channel.csv` (make them with `cargo run --release --example generate -- --rows N --out DIR`).
+use duizhang::{Profile, Reconciliation, Side};
+use std::time::Instant;
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let dir = args.first().cloned().unwrap_or_else(|| "bench/data/rows-1000000".to_string());
+    let runs: usize = args.get(1).and_then(|r| r.parse().ok()).unwrap_or(3);
+    let internal = std::fs::read(format!("{dir}/internal.csv")).expect("internal.csv");
+    let channel = std::fs::read(format!("{dir}/channel.csv")).expect("channel.csv");
+    let mut phases: Vec<[f64; 5]> = Vec::new();
+    for _ in 0..runs {
+        let profile = Profile::from_json(r#"{"pending_window_minutes": 0}"#).expect("profile");
+        let t0 = Instant::now();
+        let mut run = Reconciliation::new(profile);
+        run.add_file(Side::Internal, "internal.csv", internal.clone()).expect("internal");
+        let t1 = Instant::now();
+        run.add_file(Side::Channel, "channel.csv", channel.clone()).expect("channel");
+        let t2 = Instant::now();
+        let report = run.run(None).expect("run");
+        let t3 = Instant::now();
+        let json = report.to_json();
+        let t4 = Instant::now();
+        assert!(!json.is_empty());
+        let s = |a: Instant, b: Instant| (b - a).as_secs_f64();
+        phases.push([s(t0, t1), s(t1, t2), s(t2, t3), s(t3, t4), s(t0, t3)]);
+        eprintln!("counts {:?}", report.summary.counts);
+    }
+    let median = |i: usize| {
+        let mut v: Vec<f64> = phases.iter().map(|p| p[i]).collect();
+        v.sort_by(|a, b| a.total_cmp(b));
+        v[v.len() / 2]
+    };
+    println!(
+        "read internal {:.3}s  read channel {:.3}s  match+report {:.3}s  json {:.3}s  total (bytes in -> report) {:.3}s",
+        median(0),
+        median(1),
+        median(2),
+        median(3),
+        median(4)
+    );
+}
