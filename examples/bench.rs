@@ -28,6 +28,7 @@ fn main() {
         let s = |a: Instant, b: Instant| (b - a).as_secs_f64();
         phases.push([s(t0, t1), s(t1, t2), s(t2, t3), s(t3, t4), s(t0, t3)]);
         eprintln!("counts {:?}", report.summary.counts);
+        drop(run);
     }
     let median = |i: usize| {
         let mut v: Vec<f64> = phases.iter().map(|p| p[i]).collect();

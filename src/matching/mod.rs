@@ -11,8 +11,12 @@ use crate::profile::KeyChoice;
 use crate::read::Table;
 use crate::record::{Field, ItemKind, Row, Side, Status};
 use rust_decimal::Decimal;
-use rustc_hash::FxHashMap;
 use std::cmp::Ordering;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hash, Hasher};
+
+/// No row, no group: the end of a linked list.
+const NONE: u32 = u32::MAX;
 
 /// A row of one of the input tables.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -144,63 +148,81 @@ impl<'t> Emitter<'t> {
     }
 
     /// Groups the given rows by `key`, emits pairs and duplicates, returns the rows left single.
+    ///
+    /// A radix-partitioned hash join: rows are scattered by hash into partitions of a few thousand,
+    /// and each partition is grouped with a hash table small enough to stay in cache. At a million
+    /// rows this is several times faster than one big table whose every probe misses the cache.
     fn pass<K>(&mut self, members: &[impl Member; 2], key: K) -> [Vec<Single>; 2]
     where
         K: Fn(&'t Table, &'t Row) -> Option<(Field, &'t [u8])>,
     {
-        const NONE: u32 = u32::MAX;
         let total = members[0].len() + members[1].len();
-        let mut index: FxHashMap<(Field, &'t [u8]), u32> =
-            FxHashMap::with_capacity_and_hasher(total, Default::default());
-        // heads[g] = first member of group g on each side; next[side][m] = following member.
-        let mut heads: Vec<[u32; 2]> = Vec::new();
-        let mut group_field: Vec<Field> = Vec::new();
-        let mut next: [Vec<u32>; 2] = [vec![NONE; members[0].len()], vec![NONE; members[1].len()]];
         let mut singles: [Vec<Single>; 2] = [Vec::new(), Vec::new()];
-        for (side, next) in next.iter_mut().enumerate() {
-            for (m, link) in next.iter_mut().enumerate() {
-                let r = members[side].row_ref(m);
+        let mut probes: Vec<Probe<'t>> = Vec::with_capacity(total);
+        for (side, members) in members.iter().enumerate() {
+            for m in 0..members.len() {
+                let r = members.row_ref(m);
                 let table = &self.tables[r.table as usize];
-                let row = &table.rows[r.row as usize];
-                let Some((field, bytes)) = key(table, row) else {
-                    singles[side].push((r, members[side].field(m)));
-                    continue;
-                };
-                let next_group = heads.len() as u32;
-                let g = *index.entry((field, bytes)).or_insert(next_group);
-                if g == next_group {
-                    heads.push([NONE; 2]);
-                    group_field.push(field);
+                match key(table, &table.rows[r.row as usize]) {
+                    Some((field, bytes)) => probes.push(Probe {
+                        key: GroupKey { hash: hash_key(field, bytes), field, bytes },
+                        side: side as u8,
+                        member: m as u32,
+                    }),
+                    None => singles[side].push((r, members.field(m))),
                 }
-                *link = heads[g as usize][side];
-                heads[g as usize][side] = m as u32;
             }
         }
-        drop(index);
+        let partitions = partition(probes);
+        let largest = partitions.bounds.windows(2).map(|w| w[1] - w[0]).max().unwrap_or(0);
+        let mut index: HashMap<GroupKey<'t>, u32, BuildHasherDefault<PassThrough>> =
+            HashMap::with_capacity_and_hasher(largest, Default::default());
+        let mut groups: Vec<([u32; 2], Field)> = Vec::with_capacity(largest);
+        let mut next: Vec<u32> = Vec::with_capacity(largest);
         let mut lists: [Vec<RowRef>; 2] = [Vec::new(), Vec::new()];
-        for (g, head) in heads.iter().enumerate() {
-            let field = group_field[g];
-            if head[0] != NONE
-                && head[1] != NONE
-                && next[0][head[0] as usize] == NONE
-                && next[1][head[1] as usize] == NONE
-            {
-                // The common case: exactly one row on each side.
-                let (i, c) = (members[0].row_ref(head[0] as usize), members[1].row_ref(head[1] as usize));
-                self.pair(i, c, field);
-                continue;
-            }
-            for side in 0..2 {
-                lists[side].clear();
-                let mut m = head[side];
-                while m != NONE {
-                    lists[side].push(members[side].row_ref(m as usize));
-                    m = next[side][m as usize];
+        for bounds in partitions.bounds.windows(2) {
+            let probes = &partitions.probes[bounds[0]..bounds[1]];
+            index.clear();
+            groups.clear();
+            next.clear();
+            next.resize(probes.len(), NONE);
+            // heads of each group per side, linked through `next` (positions in this partition).
+            for (position, probe) in probes.iter().enumerate() {
+                let new_group = groups.len() as u32;
+                let g = *index.entry(probe.key).or_insert(new_group);
+                if g == new_group {
+                    groups.push(([NONE; 2], probe.key.field));
                 }
-                let tables = self.tables;
-                lists[side].sort_by(|a, b| content_order(tables, *a, *b));
+                let head = &mut groups[g as usize].0[probe.side as usize];
+                next[position] = *head;
+                *head = position as u32;
             }
-            self.resolve_group(&lists, field, &mut singles);
+            let row_ref = |position: u32| {
+                let probe = &probes[position as usize];
+                members[probe.side as usize].row_ref(probe.member as usize)
+            };
+            for &(head, field) in &groups {
+                if head[0] != NONE
+                    && head[1] != NONE
+                    && next[head[0] as usize] == NONE
+                    && next[head[1] as usize] == NONE
+                {
+                    // The common case: exactly one row on each side.
+                    self.pair(row_ref(head[0]), row_ref(head[1]), field);
+                    continue;
+                }
+                for (side, list) in lists.iter_mut().enumerate() {
+                    list.clear();
+                    let mut position = head[side];
+                    while position != NONE {
+                        list.push(row_ref(position));
+                        position = next[position as usize];
+                    }
+                    let tables = self.tables;
+                    list.sort_by(|a, b| content_order(tables, *a, *b));
+                }
+                self.resolve_group(&lists, field, &mut singles);
+            }
         }
         singles
     }
@@ -325,6 +347,97 @@ impl<'t> Emitter<'t> {
             m.exceptions.push(Item { outcome, internal, channel, key_field, d, cross_day });
         }
     }
+}
+
+/// A grouping key with its hash computed once; the table hashes it by passing the hash through.
+#[derive(Clone, Copy, Debug)]
+struct GroupKey<'t> {
+    hash: u64,
+    field: Field,
+    bytes: &'t [u8],
+}
+
+impl PartialEq for GroupKey<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.hash == other.hash && self.field == other.field && self.bytes == other.bytes
+    }
+}
+
+impl Eq for GroupKey<'_> {}
+
+impl Hash for GroupKey<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        state.write_u64(self.hash);
+    }
+}
+
+/// A hasher for keys that already carry their hash.
+#[derive(Default)]
+struct PassThrough(u64);
+
+impl Hasher for PassThrough {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        // Only `write_u64` is used by GroupKey; fold anything else so the hasher stays total.
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+/// A 64-bit hash with every bit mixed: partitions use middle bits, the table high and low ones.
+fn hash_key(field: Field, bytes: &[u8]) -> u64 {
+    let mut hasher = rustc_hash::FxHasher::default();
+    bytes.hash(&mut hasher);
+    let mut h = hasher.finish() ^ (field as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    // murmur3's finalizer
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    h ^ (h >> 33)
+}
+
+/// One row to group: its key, its side and its position among the pass's members.
+#[derive(Clone, Copy, Debug)]
+struct Probe<'t> {
+    key: GroupKey<'t>,
+    side: u8,
+    member: u32,
+}
+
+/// Probes reordered so each partition is contiguous: `probes[bounds[p]..bounds[p + 1]]`.
+struct Partitions<'t> {
+    probes: Vec<Probe<'t>>,
+    bounds: Vec<usize>,
+}
+
+/// Scatters probes by bits 40.. of their hash into partitions of about 4,096 (one counting pass).
+fn partition(probes: Vec<Probe<'_>>) -> Partitions<'_> {
+    let bits = (probes.len() / 4096).max(1).ilog2().min(12);
+    let mask = (1usize << bits) - 1;
+    let part = |p: &Probe| (p.key.hash >> 40) as usize & mask;
+    let mut bounds = vec![0usize; mask + 2];
+    for p in &probes {
+        bounds[part(p) + 1] += 1;
+    }
+    for i in 1..bounds.len() {
+        bounds[i] += bounds[i - 1];
+    }
+    let mut cursor = bounds.clone();
+    let Some(&first) = probes.first() else { return Partitions { probes, bounds } };
+    let mut sorted = vec![first; probes.len()];
+    for p in probes {
+        let slot = &mut cursor[part(&p)];
+        sorted[*slot] = p;
+        *slot += 1;
+    }
+    Partitions { probes: sorted, bounds }
 }
 
 /// Something a pass can iterate: all rows of a side, or the singles of an earlier pass.

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# The whole test suite, in CI order; stops at the first failure. `make test` and .ci/run call this.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+
+step() { printf '\n=== %s\n' "$*"; }
+
+# Runs a cargo test command and fails if it reports zero tests run: a green run that tested
+# nothing (e.g. a missing test file or a runner that skipped everything) must not pass.
+# Never pass -q here: wasm-bindgen-test-runner rejects --quiet.
+run_counted() {
+  local log
+  log="$(mktemp)"
+  if ! "$@" 2>&1 | tee "$log"; then rm -f "$log"; return 1; fi
+  local passed
+  passed="$(grep -Eo '[0-9]+ passed' "$log" | awk '{s += $1} END {print s + 0}')"
+  rm -f "$log"
+  if [ "$passed" -eq 0 ]; then
+    echo "test.sh: '$*' ran no tests" >&2
+    return 1
+  fi
+}
+
+step "setup"
+bash scripts/setup.sh
+
+step "cargo fmt --all --check"
+cargo fmt --all --check
+
+step "cargo clippy --all-targets -- -D warnings"
+cargo clippy --all-targets -- -D warnings
+
+step "cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings"
+cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings
+
+step "cargo test"
+run_counted cargo test
+
+step "scripts/build-wasm.sh"
+bash scripts/build-wasm.sh
+
+step "wasm tests in Node (wasm-bindgen-test-runner)"
+CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+  run_counted cargo test --target wasm32-unknown-unknown --test wasm_api
+
+step "wasm tests in headless Chromium (chromedriver)"
+CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+  CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_USE_BROWSER=1 \
+  run_counted cargo test --target wasm32-unknown-unknown --test wasm_api
+
+step "cargo build (debug CLI for the JS tests)"
+cargo build
+
+step "node --test tests/node/"
+node --test tests/node/
+
+printf '\n=== all tests passed\n'

@@ -1,0 +1,67 @@
+// The browser module and the native CLI are one engine: for every fixture case the Wasm API's
+// reportJson() is byte-identical to `duizhang reconcile` stdout, and every malformed input fails
+// (or succeeds) the same way on both, with the same error code, and never crashes.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { before, describe as suite, test } from 'node:test';
+import {
+  ROOT, SAMPLE, abs, assertSameBytes, describe, freshModule, requireBuilt, runCli, runWasm,
+} from './helpers.mjs';
+
+const CASES = path.join(ROOT, 'tests', 'fixtures', 'cases.json');
+const MALFORMED = path.join(ROOT, 'tests', 'fixtures', 'malformed');
+
+before(() => requireBuilt());
+
+suite('CLI and Wasm reports are byte-identical', () => {
+  assert.ok(fs.existsSync(CASES), `${CASES} is missing`);
+  const cases = JSON.parse(fs.readFileSync(CASES, 'utf8'));
+  assert.ok(Array.isArray(cases) && cases.length > 0, 'cases.json must be a non-empty array');
+
+  for (const c of cases) {
+    test(c.name, async () => {
+      const native = runCli(c);
+      assert.equal(native.signal, null, `CLI killed by ${native.signal}`);
+      assert.equal(native.status, 0, `CLI failed (exit ${native.status}): ${native.stderr}`);
+      const wasm = runWasm(await freshModule(), c);
+      assert.ok(!wasm.error, `Wasm failed: ${describe(wasm.error)}`);
+      assert.ok(native.stdout.at(-1) === 0x0a && native.stdout.at(-2) !== 0x0a,
+        'CLI stdout must end with exactly one newline');
+      assertSameBytes(Buffer.from(`${wasm.json}\n`, 'utf8'), native.stdout, c.name);
+    });
+  }
+});
+
+suite('malformed inputs fail the same way natively and in Wasm, without crashing', () => {
+  assert.ok(fs.existsSync(MALFORMED), `${MALFORMED} is missing`);
+  const files = fs.readdirSync(MALFORMED).filter((f) => fs.statSync(path.join(MALFORMED, f)).isFile()).sort();
+  assert.ok(files.length > 0, 'tests/fixtures/malformed/ is empty');
+
+  for (const name of files) {
+    test(name, async () => {
+      const c = { internal: SAMPLE.internal, channel: path.relative(ROOT, path.join(MALFORMED, name)) };
+      const native = runCli(c);
+      assert.equal(native.signal, null, `CLI killed by ${native.signal}`);
+      assert.ok(native.status === 0 || native.status === 1,
+        `CLI crashed (exit ${native.status}; 0 or 1 expected): ${native.stderr}`);
+      const wasm = runWasm(await freshModule(), c);
+      if (wasm.error !== undefined) {
+        const e = wasm.error;
+        assert.ok(!(e instanceof WebAssembly.RuntimeError), `Wasm crashed: ${describe(e)}`);
+        assert.ok(e instanceof Error, `Wasm threw a non-Error: ${describe(e)}`);
+        assert.equal(typeof e.code, 'string', `Wasm error without a string .code: ${describe(e)}`);
+        assert.equal(native.status, 1, `Wasm failed with ${e.code} but the CLI succeeded`);
+        assert.ok(native.code, `CLI stderr lacks 'duizhang: <code>:': ${native.stderr}`);
+        assert.equal(e.code, native.code, `error codes differ: wasm ${e.code} (${e.message}), native ${native.stderr.trim()}`);
+      } else {
+        assert.equal(native.status, 0, `CLI failed (${native.stderr.trim()}) but Wasm succeeded`);
+        assertSameBytes(Buffer.from(`${wasm.json}\n`, 'utf8'), native.stdout, name);
+      }
+    });
+  }
+});
+
+test('the absolute fixture paths exist', () => {
+  for (const p of Object.values(SAMPLE)) assert.ok(fs.existsSync(abs(p)), `${p} is missing`);
+});

@@ -1,0 +1,126 @@
+// Shared helpers of the JS tests: paths, the native CLI, the Wasm module loaded in Node.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const CLI = path.join(ROOT, 'target', 'debug', process.platform === 'win32' ? 'duizhang.exe' : 'duizhang');
+export const PKG_JS = path.join(ROOT, 'www', 'pkg', 'duizhang.js');
+export const PKG_WASM = path.join(ROOT, 'www', 'pkg', 'duizhang_bg.wasm');
+export const SAMPLE = {
+  internal: 'tests/fixtures/sample/orders.csv',
+  channel: 'tests/fixtures/sample/channel.csv',
+};
+
+export const abs = (p) => path.resolve(ROOT, p);
+
+export function requireBuilt() {
+  assert.ok(fs.existsSync(CLI), `${CLI} is missing: run \`cargo build\` first`);
+  assert.ok(fs.existsSync(PKG_JS) && fs.existsSync(PKG_WASM), 'www/pkg is missing: run scripts/build-wasm.sh first');
+}
+
+/**
+ * Runs `duizhang reconcile` natively. Returns {status, stdout (Buffer), stderr (string), code}
+ * where code is the stable error code of a failure (`duizhang: <code>: ...` on stderr).
+ */
+export function runCli({ internal, channel, profile, date }) {
+  const args = ['reconcile', '--internal', internal, '--channel', channel];
+  if (profile) args.push('--profile', profile);
+  if (date) args.push('--date', date);
+  const r = spawnSync(CLI, args, { cwd: ROOT, maxBuffer: 1 << 30 });
+  if (r.error) throw r.error;
+  const stderr = r.stderr.toString('utf8');
+  const m = /^duizhang: ([A-Za-z0-9_.-]+):/m.exec(stderr);
+  return { status: r.status, signal: r.signal, stdout: r.stdout, stderr, code: m ? m[1] : null, args };
+}
+
+let compiled = null;
+let instances = 0;
+
+/**
+ * A fresh instance of the Wasm module (its own memory), so a trap in one case cannot poison the
+ * next. The glue is re-imported under a distinct URL; the compiled module is shared.
+ */
+export async function freshModule() {
+  compiled ??= new WebAssembly.Module(fs.readFileSync(PKG_WASM));
+  const url = `${pathToFileURL(PKG_JS).href}?instance=${instances++}`;
+  const mod = await import(url);
+  mod.initSync({ module: compiled });
+  return mod;
+}
+
+/**
+ * Runs the Wasm API the way the page does. Returns {json} or {error} (the thrown value).
+ */
+export function runWasm(mod, { internal, channel, profile, date }) {
+  let rec;
+  try {
+    rec = new mod.Reconciliation(profile ? fs.readFileSync(abs(profile), 'utf8') : null);
+    rec.addFile('internal', path.basename(internal), new Uint8Array(fs.readFileSync(abs(internal))));
+    rec.addFile('channel', path.basename(channel), new Uint8Array(fs.readFileSync(abs(channel))));
+    rec.run(date ?? null);
+    return { json: rec.reportJson() };
+  } catch (error) {
+    return { error };
+  } finally {
+    try {
+      rec?.free();
+    } catch {
+      // a trapped instance cannot free; the case already failed
+    }
+  }
+}
+
+/** Asserts two byte strings are equal, reporting the first difference with context, not 1 MB of diff. */
+export function assertSameBytes(actual, expected, what) {
+  const a = Buffer.from(actual);
+  const b = Buffer.from(expected);
+  if (a.equals(b)) return;
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  const ctx = (buf) => JSON.stringify(buf.subarray(Math.max(0, i - 80), i + 80).toString('utf8'));
+  assert.fail(`${what}: outputs differ at byte ${i} (lengths ${a.length} vs ${b.length})\n` +
+    `  wasm:   ${ctx(a)}\n  native: ${ctx(b)}`);
+}
+
+/** Describes a thrown value for a failure message. */
+export function describe(e) {
+  if (e instanceof Error) return `${e.constructor.name}: ${e.message}${e.code ? ` (code ${e.code})` : ''}`;
+  return `non-Error thrown: ${typeof e} ${String(e)}`;
+}
+
+/** Parses RFC 4180 CSV into records of fields (quotes, doubled quotes, CRLF, newlines in quotes). */
+export function parseCsv(text) {
+  const records = [];
+  let field = '';
+  let record = [];
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"') {
+        if (text[i + 1] === '"') {
+          field += '"';
+          i++;
+        } else quoted = false;
+      } else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      record.push(field);
+      field = '';
+    } else if (c === '\n' || c === '\r') {
+      if (c === '\r' && text[i + 1] === '\n') i++;
+      record.push(field);
+      records.push(record);
+      record = [];
+      field = '';
+    } else field += c;
+  }
+  if (field !== '' || record.length > 0) {
+    record.push(field);
+    records.push(record);
+  }
+  return records;
+}

@@ -1,0 +1,146 @@
+// The reconciliation worker: owns the Wasm module and the one Reconciliation of the page, so the
+// main thread never blocks and a Cancel is just `worker.terminate()` plus a fresh worker.
+// Created as `new Worker('worker.js', { type: 'module' })`.
+//
+// Message protocol
+// ----------------
+// main → worker
+//   {type:'run', files:[{side:'internal'|'channel', name, bytes:ArrayBuffer|Uint8Array}],
+//                profile?:string, date?:'YYYY-MM-DD'}         the ArrayBuffers are transferred
+//   {type:'sample', date?:'YYYY-MM-DD'}                        runs the sample day embedded in the module
+//                                                              (sampleDay() with sampleProfile(); no fetch)
+//   {type:'page', what:'exceptions'|'issues', offset, limit, outcome?:string, id?}
+//   {type:'export', format:'csv'|'json'}
+// worker → main
+//   {type:'ready', version}                                    once, after init(); nothing is fetched later
+//   {type:'progress', phase:'read'|'match'|'done', done, total, file?}   bytes read so far of all files
+//   {type:'summary', summary}                                  the engine's Summary, as returned by run()
+//   {type:'page', what, page:{total, offset, rows}, id?}       id echoed from the request
+//   {type:'export', format, bytes:Uint8Array}                  the buffer is transferred
+//   {type:'error', error:{code, message, file, line, column}, fatal?:true}
+//      fatal: the module cannot be used any more (failed init or a Wasm trap); replace the worker.
+//
+// Money values stay strings end to end; nothing here converts them to Number.
+import init, { version, sampleDay, sampleProfile, Reconciliation } from './pkg/duizhang.js';
+
+/** The result of the last successful run; pages and exports read from it. */
+let current = null;
+let fatal = false;
+
+const post = (message, transfer = []) => self.postMessage(message, transfer);
+
+function toError(e) {
+  const err = e ?? {};
+  // A Wasm trap (e.g. a panic compiled to `unreachable`) leaves the instance unusable.
+  const trap = typeof WebAssembly !== 'undefined' && err instanceof WebAssembly.RuntimeError;
+  return {
+    error: {
+      code: typeof err.code === 'string' ? err.code : trap ? 'wasm_trap' : 'internal',
+      message: String(err.message ?? err),
+      file: err.file ?? null,
+      line: err.line ?? null,
+      column: err.column ?? null,
+    },
+    fatal: trap,
+  };
+}
+
+function fail(e) {
+  const { error, fatal: isFatal } = toError(e);
+  if (isFatal) fatal = true;
+  post(isFatal ? { type: 'error', error, fatal: true } : { type: 'error', error });
+}
+
+const ready = init().then(
+  () => post({ type: 'ready', version: version() }),
+  (e) => {
+    fatal = true;
+    post({ type: 'error', error: toError(e).error, fatal: true });
+  },
+);
+
+function asBytes(b) {
+  if (b instanceof Uint8Array) return b;
+  if (b instanceof ArrayBuffer) return new Uint8Array(b);
+  if (ArrayBuffer.isView(b)) return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+  throw Object.assign(new Error('file bytes must be an ArrayBuffer or Uint8Array'), { code: 'bad_message' });
+}
+
+function reconcile(files, profile, date) {
+  if (current) {
+    current.free();
+    current = null;
+  }
+  const total = files.reduce((n, f) => n + asBytes(f.bytes).byteLength, 0);
+  let done = 0;
+  const rec = new Reconciliation(profile ?? null);
+  try {
+    for (const f of files) {
+      const bytes = asBytes(f.bytes);
+      post({ type: 'progress', phase: 'read', done, total, file: f.name });
+      rec.addFile(f.side, f.name, bytes);
+      done += bytes.byteLength;
+    }
+    post({ type: 'progress', phase: 'match', done, total });
+    const summary = rec.run(date || null);
+    post({ type: 'progress', phase: 'done', done: total, total });
+    current = rec;
+    post({ type: 'summary', summary });
+  } catch (e) {
+    try {
+      rec.free();
+    } catch {
+      // The instance may be dead after a trap; the error below says so.
+    }
+    throw e;
+  }
+}
+
+function page({ what, offset = 0, limit = 50, outcome, id }) {
+  if (!current) throw Object.assign(new Error('no result yet: run a reconciliation first'), { code: 'no_result' });
+  let result;
+  if (what === 'exceptions') result = current.exceptions(offset, limit, outcome || null);
+  else if (what === 'issues') result = current.issues(offset, limit);
+  else throw Object.assign(new Error(`unknown page kind: ${what}`), { code: 'bad_message' });
+  post(id === undefined ? { type: 'page', what, page: result } : { type: 'page', what, page: result, id });
+}
+
+function exportReport(format) {
+  if (!current) throw Object.assign(new Error('no result yet: run a reconciliation first'), { code: 'no_result' });
+  let bytes;
+  if (format === 'csv') bytes = current.exportCsv();
+  else if (format === 'json') bytes = current.exportJson();
+  else throw Object.assign(new Error(`unknown export format: ${format}`), { code: 'bad_message' });
+  // Transfer only a buffer the view owns entirely.
+  if (bytes.byteOffset !== 0 || bytes.byteLength !== bytes.buffer.byteLength) bytes = bytes.slice();
+  post({ type: 'export', format, bytes }, [bytes.buffer]);
+}
+
+self.onmessage = async (event) => {
+  const msg = event.data ?? {};
+  await ready;
+  if (fatal) {
+    post({ type: 'error', error: { code: 'wasm_trap', message: 'the engine stopped after an internal error; reload', file: null, line: null, column: null }, fatal: true });
+    return;
+  }
+  try {
+    switch (msg.type) {
+      case 'run':
+        reconcile(msg.files ?? [], msg.profile, msg.date);
+        break;
+      case 'sample':
+        reconcile(sampleDay(), sampleProfile(), msg.date);
+        break;
+      case 'page':
+        page(msg);
+        break;
+      case 'export':
+        exportReport(msg.format);
+        break;
+      default:
+        throw Object.assign(new Error(`unknown message type: ${msg.type}`), { code: 'bad_message' });
+    }
+  } catch (e) {
+    fail(e);
+  }
+};
