@@ -5,7 +5,8 @@ use wasm_bindgen::JsValue;
 
 /// Converts a core error into a JS `Error` carrying its stable code and position.
 pub fn to_js(error: Error) -> JsValue {
-    let js = js_sys::Error::new(&error.to_string());
+    // The position travels in its own properties; the message stays a plain sentence.
+    let js = js_sys::Error::new(error.message());
     js.set_name("DuizhangError");
     let set = |key: &str, value: JsValue| {
         // Setting a property on a fresh Error object cannot fail; ignore the impossible case.
