@@ -95,6 +95,20 @@ pub struct PerOutcome<T> {
 }
 
 impl<T> PerOutcome<T> {
+    /// The same table with `f` applied to every value.
+    pub fn map<U>(&self, f: impl Fn(&T) -> U) -> PerOutcome<U> {
+        PerOutcome {
+            matched: f(&self.matched),
+            matched_within_tolerance: f(&self.matched_within_tolerance),
+            amount_mismatch: f(&self.amount_mismatch),
+            status_mismatch: f(&self.status_mismatch),
+            internal_only: f(&self.internal_only),
+            external_only: f(&self.external_only),
+            duplicate: f(&self.duplicate),
+            pending: f(&self.pending),
+        }
+    }
+
     /// The value for `outcome`.
     pub fn get(&self, outcome: Outcome) -> &T {
         match outcome {

@@ -20,7 +20,8 @@ pub enum AmountError {
     MisplacedSeparator,
     /// No digit at all.
     NoDigits,
-    /// More digits than a decimal can hold (28).
+    /// More than 18 digits before the decimal point or 10 after it: no real amount is that large,
+    /// and the cap keeps every sum of millions of amounts exact and free of overflow.
     TooLarge,
 }
 
@@ -33,10 +34,13 @@ impl AmountError {
             AmountError::SeveralDecimalPoints => "the amount has more than one decimal point",
             AmountError::MisplacedSeparator => "the amount has a misplaced thousands separator",
             AmountError::NoDigits => "the amount has no digits",
-            AmountError::TooLarge => "the amount has more than 28 digits",
+            AmountError::TooLarge => "the amount has more than 18 digits before the decimal point or 10 after it",
         }
     }
 }
+
+/// The most decimals an amount may have.
+const MAX_SCALE: u32 = 10;
 
 /// Parses an amount cell. See the module docs for what is accepted.
 pub fn parse_amount(text: &str) -> Result<Decimal, AmountError> {
@@ -73,7 +77,7 @@ fn parse_plain(bytes: &[u8]) -> Option<Decimal> {
             _ => return None,
         }
     }
-    if digit_count > 18 {
+    if digit_count > 18 || scale > MAX_SCALE {
         return None;
     }
     Some(Decimal::new(if negative { -mantissa } else { mantissa }, scale))
@@ -143,13 +147,57 @@ fn parse_decorated(text: &str) -> Result<Decimal, AmountError> {
     if digit_count == 0 {
         return Err(AmountError::NoDigits);
     }
-    if digit_count > 28 {
+    let digits = digits.trim_end_matches('.');
+    let (integer, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+    if integer.trim_start_matches('0').len() > 18 || fraction.len() > MAX_SCALE as usize || digit_count > 28 {
         return Err(AmountError::TooLarge);
     }
-    let digits = digits.trim_end_matches('.');
     let digits = if digits.starts_with('.') { format!("0{digits}") } else { digits.to_string() };
     let value = Decimal::from_str_exact(&digits).map_err(|_| AmountError::TooLarge)?;
     Ok(if negative { -value } else { value })
+}
+
+/// An exact running sum of amounts: an `i128` mantissa at the largest scale seen. Adding is a few
+/// integer operations (a `Decimal` addition costs far more) and, with amounts capped by
+/// [`parse_amount`], cannot overflow: 2^127 is beyond 10^28 × any row count.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Sum {
+    mantissa: i128,
+    scale: u32,
+}
+
+impl Sum {
+    /// Adds an amount.
+    #[inline]
+    pub fn add(&mut self, value: Decimal) {
+        let (mantissa, scale) = (value.mantissa(), value.scale());
+        if scale == self.scale {
+            self.mantissa = self.mantissa.saturating_add(mantissa);
+            return;
+        }
+        if scale > self.scale {
+            self.mantissa = self.mantissa.saturating_mul(10i128.pow(scale - self.scale));
+            self.scale = scale;
+        }
+        let aligned = mantissa.saturating_mul(10i128.pow(self.scale - scale));
+        self.mantissa = self.mantissa.saturating_add(aligned);
+    }
+
+    /// The sum as a decimal (rounded only if it no longer fits a `Decimal`, which capped amounts
+    /// cannot reach).
+    pub fn total(&self) -> Decimal {
+        let (mut mantissa, mut scale) = (self.mantissa, self.scale);
+        loop {
+            if let Ok(total) = Decimal::try_from_i128_with_scale(mantissa, scale) {
+                return total;
+            }
+            if scale == 0 {
+                return if mantissa < 0 { Decimal::MIN } else { Decimal::MAX };
+            }
+            mantissa /= 10;
+            scale -= 1;
+        }
+    }
 }
 
 #[cfg(test)]
@@ -182,13 +230,28 @@ mod tests {
             ("12.00元", "12.00"),
             (".5", "0.5"),
             ("5.", "5"),
-            ("123456789012345678901234.5678", "123456789012345678901234.5678"),
+            ("123456789012345678.0123456789", "123456789012345678.0123456789"),
         ];
         for (input, expected) in table {
             let got = parse_amount(input).unwrap_or_else(|e| panic!("{input:?}: {e:?}"));
             assert_eq!(got, dec(expected), "{input:?}");
             assert_eq!(got.to_string(), expected, "scale kept for {input:?}");
         }
+    }
+
+    #[test]
+    fn sums_are_exact_across_scales() {
+        let mut sum = Sum::default();
+        for v in ["0.10", "0.20", "-0.27000", "100", "1234567890123456.78"] {
+            sum.add(dec(v));
+        }
+        assert_eq!(sum.total().to_string(), "1234567890123556.81000");
+        let mut big = Sum::default();
+        for _ in 0..10_000 {
+            big.add(dec("999999999999999999.9999999999"));
+        }
+        // 32 significant digits do not fit a Decimal; the trailing zeros are dropped, nothing else.
+        assert_eq!(big.total(), dec("9999999999999999999999.999999"));
     }
 
     #[test]
@@ -206,6 +269,8 @@ mod tests {
             ("12a", AmountError::InvalidCharacter),
             ("¥", AmountError::NoDigits),
             ("12345678901234567890123456789", AmountError::TooLarge),
+            ("1234567890123456789", AmountError::TooLarge),
+            ("1.12345678901", AmountError::TooLarge),
             ("1e5", AmountError::InvalidCharacter),
         ];
         for (input, expected) in table {

@@ -279,9 +279,9 @@ pub fn build(
         files: tables.iter().map(FileInfo::of).collect(),
         summary: Summary {
             counts: matching.counts.clone(),
-            amounts: matching.amounts.clone(),
-            long_total: matching.long_total,
-            short_total: matching.short_total,
+            amounts: matching.sums.map(|sum| sum.total()),
+            long_total: matching.long_sum.total(),
+            short_total: matching.short_sum.total(),
             cross_day: matching.cross_day,
             rows,
             issue_count: issues.len() as u64,

@@ -172,3 +172,16 @@ fn cli_exit_codes_and_one_line_reasons() {
     let usage = cli(&["reconcile", "--internal", "tests/fixtures/sample/orders.csv"]);
     assert_eq!(usage.status.code(), Some(2));
 }
+
+#[test]
+fn absurdly_large_amounts_are_issues_and_sums_never_overflow() {
+    let mut bill = String::from("order_no,amount,trade_type\n");
+    for n in 0..3 {
+        bill.push_str(&format!("X{n},9999999999999999999999999999,SUCCESS\n"));
+        bill.push_str(&format!("Y{n},999999999999999999.9999999999,SUCCESS\n"));
+    }
+    let report = against_sample("huge.csv", bill.into_bytes()).expect("runs");
+    let codes: Vec<&str> = report.issues.iter().filter(|i| i.file == "huge.csv").map(|i| i.code).collect();
+    assert_eq!(codes, vec!["invalid_amount"; 3]);
+    assert_eq!(report.summary.amounts.external_only.to_string(), "2999999999999999999.9999999997");
+}

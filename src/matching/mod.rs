@@ -7,6 +7,7 @@
 //! channel transaction number.
 
 use crate::classify::{Outcome, PerOutcome};
+use crate::money::Sum;
 use crate::profile::KeyChoice;
 use crate::read::Table;
 use crate::record::{Field, ItemKind, Row, Side, Status};
@@ -63,11 +64,11 @@ pub struct Matching {
     /// Items per outcome (a pair counts once).
     pub counts: PerOutcome<u64>,
     /// Sum per outcome of the booked amount, or the channel amount when there is no booked row.
-    pub amounts: PerOutcome<Decimal>,
+    pub sums: PerOutcome<Sum>,
     /// Sum of d over d > 0.
-    pub long_total: Decimal,
+    pub long_sum: Sum,
     /// Sum of d over d < 0.
-    pub short_total: Decimal,
+    pub short_sum: Sum,
     /// Paired items whose channel time is after the cut-off.
     pub cross_day: u64,
     /// Every item that is not `matched`, sorted by outcome, key and line.
@@ -271,6 +272,11 @@ impl<'t> Emitter<'t> {
     /// The outcome of a pair and its d.
     fn classify_pair(&self, i: RowRef, c: RowRef) -> (Outcome, Decimal) {
         let (internal, channel) = (self.row(i), self.row(c));
+        if internal.status == Status::Success && channel.status == Status::Success && internal.amount == channel.amount
+        {
+            // The common case, without Decimal arithmetic.
+            return (Outcome::Matched, Decimal::new(0, internal.amount.scale()));
+        }
         let d = channel.effect() - internal.effect();
         let paid = |row: &Row| row.status == Status::Success;
         let outcome = if paid(internal) != paid(channel) {
@@ -331,11 +337,13 @@ impl<'t> Emitter<'t> {
         let booked_or_external = internal.or(channel).map(|r| self.row(r).amount).unwrap_or_default();
         let m = &mut self.matching;
         *m.counts.get_mut(outcome) += 1;
-        *m.amounts.get_mut(outcome) += booked_or_external;
-        if d.is_sign_positive() && !d.is_zero() {
-            m.long_total += d;
-        } else if d.is_sign_negative() && !d.is_zero() {
-            m.short_total += d;
+        m.sums.get_mut(outcome).add(booked_or_external);
+        if !d.is_zero() {
+            if d.is_sign_positive() {
+                m.long_sum.add(d);
+            } else {
+                m.short_sum.add(d);
+            }
         }
         if cross_day {
             m.cross_day += 1;
