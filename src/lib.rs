@@ -46,25 +46,67 @@ pub use report::Report;
 use chrono::{Days, NaiveDate, Timelike};
 use matching::{MatchSettings, Matching};
 
+/// The step a run is in, for progress reports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase {
+    /// Reading a file: `done` and `total` are bytes of its text.
+    Read,
+    /// Matching: `done` and `total` are partitions of rows.
+    Match,
+}
+
+impl Phase {
+    /// The name used in the JS API and the page.
+    pub fn name(self) -> &'static str {
+        match self {
+            Phase::Read => "read",
+            Phase::Match => "match",
+        }
+    }
+}
+
+/// A callback told, every few milliseconds of work, how far the current step is.
+pub type ProgressHook = Box<dyn FnMut(Phase, u64, u64)>;
+
 /// A reconciliation run: files go in one by one, then [`Reconciliation::run`] matches them.
 /// State stays here (in Wasm memory behind an opaque handle); results are read in pages.
-#[derive(Debug)]
 pub struct Reconciliation {
     profile: Profile,
     tables: Vec<Table>,
     matching: Option<Matching>,
     report: Option<Report>,
+    progress: Option<ProgressHook>,
+}
+
+impl std::fmt::Debug for Reconciliation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Reconciliation")
+            .field("profile", &self.profile)
+            .field("tables", &self.tables.len())
+            .field("has_report", &self.report.is_some())
+            .finish()
+    }
 }
 
 impl Reconciliation {
     /// A run with the given settings and no files yet.
     pub fn new(profile: Profile) -> Self {
-        Reconciliation { profile, tables: Vec::new(), matching: None, report: None }
+        Reconciliation { profile, tables: Vec::new(), matching: None, report: None, progress: None }
+    }
+
+    /// Sets the progress callback (the core never reads the clock: throttle by time in the hook).
+    pub fn set_progress(&mut self, hook: ProgressHook) {
+        self.progress = Some(hook);
     }
 
     /// Reads one file of one side. Several files per side are reconciled together.
     pub fn add_file(&mut self, side: Side, name: &str, bytes: Vec<u8>) -> Result<&Table> {
-        let table = read::read_table(name, side, bytes, &self.profile)?;
+        let mut report_read = |done: u64, total: u64| {
+            if let Some(hook) = self.progress.as_mut() {
+                hook(Phase::Read, done, total);
+            }
+        };
+        let table = read::read_table_with_progress(name, side, bytes, &self.profile, &mut report_read)?;
         self.matching = None;
         self.report = None;
         self.tables.push(table);
@@ -98,7 +140,12 @@ impl Reconciliation {
             cutoff,
             pending_from: cutoff.map(|c| c - i64::from(self.profile.pending_window_minutes) * 60),
         };
-        let matching = matching::match_tables(&self.tables, &settings);
+        let mut report_match = |done: u64, total: u64| {
+            if let Some(hook) = self.progress.as_mut() {
+                hook(Phase::Match, done, total);
+            }
+        };
+        let matching = matching::match_tables_with_progress(&self.tables, &settings, &mut report_match);
         let report = report::build(
             &self.tables,
             &matching,

@@ -30,3 +30,25 @@ fn two_hundred_thousand_rows_match_the_generated_truth() {
     assert_eq!(c.pending + c.matched_within_tolerance, 0);
     assert!(report.issues.is_empty());
 }
+
+#[test]
+fn progress_is_reported_during_long_reads_and_matching() {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+    let (internal, channel, _) = generate::generate(100_000, 11);
+    let calls: Rc<RefCell<Vec<(duizhang::Phase, u64, u64)>>> = Rc::default();
+    let mut run = Reconciliation::new(Profile::default());
+    let sink = Rc::clone(&calls);
+    run.set_progress(Box::new(move |phase, done, total| sink.borrow_mut().push((phase, done, total))));
+    run.add_file(Side::Internal, "internal.csv", internal.into_bytes()).expect("internal");
+    run.add_file(Side::Channel, "channel.csv", channel.into_bytes()).expect("channel");
+    run.run(None).expect("runs");
+    let calls = calls.borrow();
+    let reads: Vec<_> = calls.iter().filter(|c| c.0 == duizhang::Phase::Read).collect();
+    let matches: Vec<_> = calls.iter().filter(|c| c.0 == duizhang::Phase::Match).collect();
+    // 200k records at one report per 16,384 records: at least 12 reports while reading.
+    assert!(reads.len() >= 12, "{} read reports", reads.len());
+    assert!(reads.iter().all(|(_, done, total)| done <= total));
+    assert!(!matches.is_empty());
+    assert!(matches.windows(2).all(|w| w[0].1 <= w[1].1 || w[1].1 == 0), "monotonic within a pass");
+}

@@ -13,7 +13,8 @@
 //   {type:'export', format:'csv'|'json'}
 // worker → main
 //   {type:'ready', version}                                    once, after init(); nothing is fetched later
-//   {type:'progress', phase:'read'|'match'|'done', done, total, file?}   bytes read so far of all files
+//   {type:'progress', phase:'read'|'match'|'done', done, total, file?}   done/total = thousandths of the run,
+//                                                              at most every 50 ms, also during one long addFile()/run()
 //   {type:'summary', summary}                                  the engine's Summary, as returned by run()
 //   {type:'page', what, page:{total, offset, rows}, id?}       id echoed from the request
 //   {type:'export', format, bytes:Uint8Array}                  the buffer is transferred
@@ -66,24 +67,46 @@ function asBytes(b) {
   throw Object.assign(new Error('file bytes must be an ArrayBuffer or Uint8Array'), { code: 'bad_message' });
 }
 
+// Reading is most of the work; matching the rest. Progress is reported in thousandths of the run.
+const READ_SHARE = 0.85;
+const PROGRESS_INTERVAL_MS = 50;
+
 function reconcile(files, profile, date) {
   if (current) {
     current.free();
     current = null;
   }
-  const total = files.reduce((n, f) => n + asBytes(f.bytes).byteLength, 0);
-  let done = 0;
+  const total = files.reduce((n, f) => n + asBytes(f.bytes).byteLength, 0) || 1;
+  let before = 0; // bytes of the files already read
+  let file = null;
+  let currentSize = 0; // bytes of the file being read
+  let lastPost = -Infinity;
+  const report = (phase, fraction, force = false) => {
+    const now = performance.now();
+    if (!force && now - lastPost < PROGRESS_INTERVAL_MS) return;
+    lastPost = now;
+    post({ type: 'progress', phase, done: Math.round(fraction * 1000), total: 1000, file });
+  };
   const rec = new Reconciliation(profile ?? null);
+  // Called from inside the synchronous addFile()/run(): postMessage still reaches the page.
+  rec.setProgress((phase, done, of) => {
+    const part = of > 0 ? done / of : 0;
+    if (phase === 'read') report('read', (READ_SHARE * (before + part * currentSize)) / total);
+    else report('match', READ_SHARE + (1 - READ_SHARE) * part);
+  });
   try {
     for (const f of files) {
       const bytes = asBytes(f.bytes);
-      post({ type: 'progress', phase: 'read', done, total, file: f.name });
+      file = f.name;
+      currentSize = bytes.byteLength;
+      report('read', (READ_SHARE * before) / total, true);
       rec.addFile(f.side, f.name, bytes);
-      done += bytes.byteLength;
+      before += bytes.byteLength;
     }
-    post({ type: 'progress', phase: 'match', done, total });
+    file = null;
+    report('match', READ_SHARE, true);
     const summary = rec.run(date || null);
-    post({ type: 'progress', phase: 'done', done: total, total });
+    report('done', 1, true);
     current = rec;
     post({ type: 'summary', summary });
   } catch (e) {

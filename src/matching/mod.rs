@@ -79,6 +79,15 @@ pub struct Matching {
 
 /// Matches every internal table against every channel table.
 pub fn match_tables<'t>(tables: &'t [Table], settings: &'t MatchSettings) -> Matching {
+    match_tables_with_progress(tables, settings, &mut |_, _| {})
+}
+
+/// [`match_tables`], calling `progress(partitions_done, partitions_total)` as it goes.
+pub fn match_tables_with_progress<'t>(
+    tables: &'t [Table],
+    settings: &'t MatchSettings,
+    progress: &'t mut dyn FnMut(u64, u64),
+) -> Matching {
     let mut refs: [Vec<RowRef>; 2] = [Vec::new(), Vec::new()];
     for (t, table) in tables.iter().enumerate() {
         let side = side_index(table.side);
@@ -87,6 +96,7 @@ pub fn match_tables<'t>(tables: &'t [Table], settings: &'t MatchSettings) -> Mat
     let mut emitter = Emitter {
         tables,
         settings,
+        progress,
         matching: Matching {
             row_outcomes: tables.iter().map(|t| vec![Outcome::Matched; t.rows.len()]).collect(),
             ..Matching::default()
@@ -140,6 +150,7 @@ type Single = (RowRef, Field);
 struct Emitter<'t> {
     tables: &'t [Table],
     settings: &'t MatchSettings,
+    progress: &'t mut dyn FnMut(u64, u64),
     matching: Matching,
 }
 
@@ -181,7 +192,11 @@ impl<'t> Emitter<'t> {
         let mut groups: Vec<([u32; 2], Field)> = Vec::with_capacity(largest);
         let mut next: Vec<u32> = Vec::with_capacity(largest);
         let mut lists: [Vec<RowRef>; 2] = [Vec::new(), Vec::new()];
-        for bounds in partitions.bounds.windows(2) {
+        let partition_count = partitions.bounds.len() as u64 - 1;
+        for (done, bounds) in partitions.bounds.windows(2).enumerate() {
+            if done % 16 == 0 {
+                (self.progress)(done as u64, partition_count);
+            }
             let probes = &partitions.probes[bounds[0]..bounds[1]];
             index.clear();
             groups.clear();

@@ -8,7 +8,7 @@ pub mod encoding;
 pub mod table;
 
 pub use encoding::Encoding;
-pub use table::{read_table, ColumnMap, Table};
+pub use table::{read_table, read_table_with_progress, ColumnMap, Table};
 
 use crate::record::Side;
 use serde::Serialize;

@@ -12,6 +12,8 @@ use crate::time::parse_datetime;
 
 /// How many records are searched for the header before giving up.
 const HEADER_SEARCH_RECORDS: usize = 64;
+/// How often reading reports progress (a few milliseconds of work).
+const PROGRESS_EVERY_RECORDS: u64 = 16_384;
 /// Keys longer than this are not keys (a 10 MB cell is junk, not an order number).
 const MAX_KEY_BYTES: usize = 256;
 /// Cells that mark a total row after the detail.
@@ -128,6 +130,17 @@ pub fn trim_cell(value: &str) -> &str {
 
 /// Reads a delimited text file of one side.
 pub fn read_table(name: &str, side: Side, bytes: Vec<u8>, profile: &Profile) -> Result<Table> {
+    read_table_with_progress(name, side, bytes, profile, &mut |_, _| {})
+}
+
+/// [`read_table`], calling `progress(bytes_done, bytes_total)` every few thousand records.
+pub fn read_table_with_progress(
+    name: &str,
+    side: Side,
+    bytes: Vec<u8>,
+    profile: &Profile,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<Table> {
     let decoded = decode(bytes).map_err(|e| e.in_file(name))?;
     if decoded.text.len() >= u32::MAX as usize / 2 {
         return Err(Error::new(ErrorKind::InvalidArgument, "the file is larger than 2 GB").in_file(name));
@@ -150,7 +163,7 @@ pub fn read_table(name: &str, side: Side, bytes: Vec<u8>, profile: &Profile) -> 
         table.issues.push(RowIssue::file_note(name, side, "encoding_repaired", note));
     }
     table.text = decoded.text;
-    Reader::new(&mut table, profile).read()?;
+    Reader::new(&mut table, profile, progress).read()?;
     Ok(table)
 }
 
@@ -161,10 +174,11 @@ struct Reader<'a> {
     aliases: Vec<(Field, Vec<String>)>,
     /// Status words seen so far: a file has a handful, so the word table is searched once per word.
     status_cache: Vec<(String, Option<Status>)>,
+    progress: &'a mut dyn FnMut(u64, u64),
 }
 
 impl<'a> Reader<'a> {
-    fn new(table: &'a mut Table, profile: &'a Profile) -> Self {
+    fn new(table: &'a mut Table, profile: &'a Profile, progress: &'a mut dyn FnMut(u64, u64)) -> Self {
         let explicit = match table.side {
             Side::Internal => &profile.columns.internal,
             Side::Channel => &profile.columns.channel,
@@ -179,7 +193,7 @@ impl<'a> Reader<'a> {
                 (field, names)
             })
             .collect();
-        Reader { table, profile, aliases, status_cache: Vec::new() }
+        Reader { table, profile, aliases, status_cache: Vec::new(), progress }
     }
 
     fn map_header(&self, cells: &[String]) -> ColumnMap {
@@ -297,7 +311,19 @@ impl<'a> Reader<'a> {
         };
         let mut in_footer = false;
         let mut saw_detail = false;
+        let mut records: u64 = 0;
+        let detail_start = scanner.position();
         while let Some(record) = scanner.next_record(&mut fields) {
+            records += 1;
+            if records % PROGRESS_EVERY_RECORDS == 0 {
+                (self.progress)(scanner.position() as u64, text.len() as u64);
+            }
+            if records == 1024 {
+                // Size the row vector once from the records seen so far, instead of doubling it.
+                let per_record = (scanner.position().saturating_sub(detail_start) / 1024).max(1);
+                let expected = (text.len() - scanner.position()) / per_record + 1024;
+                self.table.rows.reserve(expected + expected / 16);
+            }
             if fields.len() == 1 && fields[0].start == fields[0].end {
                 continue; // blank line
             }

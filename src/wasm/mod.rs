@@ -98,6 +98,21 @@ impl Reconciliation {
         Ok(Reconciliation { inner: crate::Reconciliation::new(profile) })
     }
 
+    /// Calls `callback(phase, done, total)` every few milliseconds of work inside `addFile()`
+    /// (phase `read`, bytes) and `run()` (phase `match`, partitions). The calls are synchronous, but
+    /// a worker can still `postMessage` from the callback, so the page sees live progress.
+    #[wasm_bindgen(js_name = setProgress)]
+    pub fn set_progress(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "(phase: \"read\" | \"match\", done: number, total: number) => void")]
+        callback: js_sys::Function,
+    ) {
+        self.inner.set_progress(Box::new(move |phase, done, total| {
+            // An exception thrown by the callback cannot stop the engine; it is dropped here.
+            let _ = callback.call3(&JsValue::NULL, &phase.name().into(), &(done as f64).into(), &(total as f64).into());
+        }));
+    }
+
     /// Reads one file (bytes copied once into Wasm memory). Throws a coded Error if unusable.
     #[wasm_bindgen(js_name = addFile, unchecked_return_type = "FileInfo")]
     pub fn add_file(&mut self, side: &str, name: &str, bytes: Vec<u8>) -> Result<JsValue, JsValue> {
