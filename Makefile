@@ -4,7 +4,7 @@ CARGO_HOME ?= $(HOME)/.cargo
 export PATH := $(CARGO_HOME)/bin:$(PATH)
 PORT ?= 8080
 
-.PHONY: help setup wasm serve test test-js fmt fmt-check lint clean-wasm
+.PHONY: help setup wasm serve test test-js bench fmt fmt-check lint clean-wasm
 
 help:
 	@echo "make setup    install the wasm target, wasm-bindgen-cli, chromium, node_modules (idempotent)"
@@ -12,6 +12,7 @@ help:
 	@echo "make serve    build, then serve www/ on http://127.0.0.1:$(PORT)/ (PORT=0: any free port)"
 	@echo "make test     everything CI runs, stopping at the first failure"
 	@echo "make test-js  only the JS tests (node --test tests/node/); needs make wasm and cargo build"
+	@echo "make bench    benchmarks: native, the page's worker in Chromium, and the shared peer harness"
 	@echo "make fmt      cargo fmt --all"
 	@echo "make lint     fmt check + clippy, natively and for wasm32"
 
@@ -27,6 +28,9 @@ serve: wasm
 
 test:
 	bash scripts/test.sh
+
+bench:
+	bash bench/run.sh
 
 test-js:
 	node --test tests/node/
