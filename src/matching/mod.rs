@@ -18,6 +18,8 @@ use std::hash::{BuildHasherDefault, Hash, Hasher};
 
 /// No row, no group: the end of a linked list.
 const NONE: u32 = u32::MAX;
+/// Marks a row without a key in the hash pass (a real key hashing to it only costs a single).
+const NO_KEY: u64 = u64::MAX;
 
 /// A row of one of the input tables.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -170,22 +172,53 @@ impl<'t> Emitter<'t> {
     {
         let total = members[0].len() + members[1].len();
         let mut singles: [Vec<Single>; 2] = [Vec::new(), Vec::new()];
-        let mut probes: Vec<Probe<'t>> = Vec::with_capacity(total);
+        // First pass: the hash of every key (8 bytes a row), to size the partitions.
+        let mut hashes: Vec<u64> = Vec::with_capacity(total);
         for (side, members) in members.iter().enumerate() {
             for m in 0..members.len() {
                 let r = members.row_ref(m);
                 let table = &self.tables[r.table as usize];
                 match key(table, &table.rows[r.row as usize]) {
-                    Some((field, bytes)) => probes.push(Probe {
-                        key: GroupKey { hash: hash_key(field, bytes), field, bytes },
-                        side: side as u8,
-                        member: m as u32,
-                    }),
-                    None => singles[side].push((r, members.field(m))),
+                    Some((field, bytes)) => hashes.push(hash_key(field, bytes)),
+                    None => {
+                        hashes.push(NO_KEY);
+                        singles[side].push((r, members.field(m)));
+                    }
                 }
             }
         }
-        let partitions = partition(probes);
+        // Second pass: each probe written straight into its partition.
+        let bits = (hashes.len() / 4096).max(1).ilog2().min(12);
+        let mask = (1usize << bits) - 1;
+        let part = |hash: u64| (hash >> 40) as usize & mask;
+        let mut bounds = vec![0usize; mask + 2];
+        for &hash in hashes.iter().filter(|&&h| h != NO_KEY) {
+            bounds[part(hash) + 1] += 1;
+        }
+        for i in 1..bounds.len() {
+            bounds[i] += bounds[i - 1];
+        }
+        let mut cursor = bounds.clone();
+        let mut probes: Vec<Option<Probe<'t>>> = vec![None; bounds[bounds.len() - 1]];
+        let mut n = 0;
+        for (side, members) in members.iter().enumerate() {
+            for m in 0..members.len() {
+                let hash = hashes[n];
+                n += 1;
+                if hash == NO_KEY {
+                    continue;
+                }
+                let r = members.row_ref(m);
+                let table = &self.tables[r.table as usize];
+                if let Some((field, bytes)) = key(table, &table.rows[r.row as usize]) {
+                    let slot = &mut cursor[part(hash)];
+                    probes[*slot] = Some(Probe { key: GroupKey { hash, field, bytes }, side: side as u8, member: m as u32 });
+                    *slot += 1;
+                }
+            }
+        }
+        drop(hashes);
+        let partitions = Partitions { probes, bounds };
         let largest = partitions.bounds.windows(2).map(|w| w[1] - w[0]).max().unwrap_or(0);
         let mut index: HashMap<GroupKey<'t>, u32, BuildHasherDefault<PassThrough>> =
             HashMap::with_capacity_and_hasher(largest, Default::default());
@@ -204,6 +237,7 @@ impl<'t> Emitter<'t> {
             next.resize(probes.len(), NONE);
             // heads of each group per side, linked through `next` (positions in this partition).
             for (position, probe) in probes.iter().enumerate() {
+                let Some(probe) = probe else { continue };
                 let new_group = groups.len() as u32;
                 let g = *index.entry(probe.key).or_insert(new_group);
                 if g == new_group {
@@ -213,9 +247,9 @@ impl<'t> Emitter<'t> {
                 next[position] = *head;
                 *head = position as u32;
             }
-            let row_ref = |position: u32| {
-                let probe = &probes[position as usize];
-                members[probe.side as usize].row_ref(probe.member as usize)
+            let row_ref = |position: u32| match &probes[position as usize] {
+                Some(probe) => members[probe.side as usize].row_ref(probe.member as usize),
+                None => RowRef { table: 0, row: 0 }, // unreachable: only filled slots are linked
             };
             for &(head, field) in &groups {
                 if head[0] != NONE
@@ -423,7 +457,7 @@ fn hash_key(field: Field, bytes: &[u8]) -> u64 {
     h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
     h ^= h >> 33;
     h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
-    h ^ (h >> 33)
+    (h ^ (h >> 33)).min(NO_KEY - 1)
 }
 
 /// One row to group: its key, its side and its position among the pass's members.
@@ -436,31 +470,9 @@ struct Probe<'t> {
 
 /// Probes reordered so each partition is contiguous: `probes[bounds[p]..bounds[p + 1]]`.
 struct Partitions<'t> {
-    probes: Vec<Probe<'t>>,
+    /// Every slot is filled; `Option` only spares an initial value for the scatter.
+    probes: Vec<Option<Probe<'t>>>,
     bounds: Vec<usize>,
-}
-
-/// Scatters probes by bits 40.. of their hash into partitions of about 4,096 (one counting pass).
-fn partition(probes: Vec<Probe<'_>>) -> Partitions<'_> {
-    let bits = (probes.len() / 4096).max(1).ilog2().min(12);
-    let mask = (1usize << bits) - 1;
-    let part = |p: &Probe| (p.key.hash >> 40) as usize & mask;
-    let mut bounds = vec![0usize; mask + 2];
-    for p in &probes {
-        bounds[part(p) + 1] += 1;
-    }
-    for i in 1..bounds.len() {
-        bounds[i] += bounds[i - 1];
-    }
-    let mut cursor = bounds.clone();
-    let Some(&first) = probes.first() else { return Partitions { probes, bounds } };
-    let mut sorted = vec![first; probes.len()];
-    for p in probes {
-        let slot = &mut cursor[part(&p)];
-        sorted[*slot] = p;
-        *slot += 1;
-    }
-    Partitions { probes: sorted, bounds }
 }
 
 /// Something a pass can iterate: all rows of a side, or the singles of an earlier pass.
