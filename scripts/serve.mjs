@@ -31,6 +31,9 @@ export const SECURITY_HEADERS = Object.freeze({
   'Content-Security-Policy': CSP,
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'no-referrer',
+  // Cross-origin isolation: lets the page share a cancel flag (SharedArrayBuffer) with its worker.
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
   'Cache-Control': 'no-store',
 });
 

@@ -26,6 +26,8 @@ pub enum ErrorKind {
     InvalidArgument,
     /// A file could not be read from disk (CLI only).
     Io,
+    /// The caller's progress hook asked to stop.
+    Cancelled,
 }
 
 impl ErrorKind {
@@ -39,6 +41,7 @@ impl ErrorKind {
             ErrorKind::InvalidProfile => "invalid_profile",
             ErrorKind::InvalidArgument => "invalid_argument",
             ErrorKind::Io => "io",
+            ErrorKind::Cancelled => "cancelled",
         }
     }
 }

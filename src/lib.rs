@@ -65,8 +65,9 @@ impl Phase {
     }
 }
 
-/// A callback told, every few milliseconds of work, how far the current step is.
-pub type ProgressHook = Box<dyn FnMut(Phase, u64, u64)>;
+/// A callback told, every few milliseconds of work, how far the current step is. It returns
+/// whether to go on: `false` stops the run with an [`ErrorKind::Cancelled`] error.
+pub type ProgressHook = Box<dyn FnMut(Phase, u64, u64) -> bool>;
 
 /// A reconciliation run: files go in one by one, then [`Reconciliation::run`] matches them.
 /// State stays here (in Wasm memory behind an opaque handle); results are read in pages.
@@ -101,11 +102,8 @@ impl Reconciliation {
 
     /// Reads one file of one side. Several files per side are reconciled together.
     pub fn add_file(&mut self, side: Side, name: &str, bytes: Vec<u8>) -> Result<&Table> {
-        let mut report_read = |done: u64, total: u64| {
-            if let Some(hook) = self.progress.as_mut() {
-                hook(Phase::Read, done, total);
-            }
-        };
+        let mut report_read =
+            |done: u64, total: u64| self.progress.as_mut().is_none_or(|hook| hook(Phase::Read, done, total));
         let table = read::read_table_with_progress(name, side, bytes, &self.profile, &mut report_read)?;
         self.matching = None;
         self.report = None;
@@ -140,12 +138,10 @@ impl Reconciliation {
             cutoff,
             pending_from: cutoff.map(|c| c - i64::from(self.profile.pending_window_minutes) * 60),
         };
-        let mut report_match = |done: u64, total: u64| {
-            if let Some(hook) = self.progress.as_mut() {
-                hook(Phase::Match, done, total);
-            }
-        };
-        let matching = matching::match_tables_with_progress(&self.tables, &settings, &mut report_match);
+        let mut report_match =
+            |done: u64, total: u64| self.progress.as_mut().is_none_or(|hook| hook(Phase::Match, done, total));
+        let matching = matching::match_tables_with_progress(&self.tables, &settings, &mut report_match)
+            .ok_or_else(|| Error::new(ErrorKind::Cancelled, "the run was cancelled"))?;
         let report = report::build(
             &self.tables,
             &matching,

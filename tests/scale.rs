@@ -39,7 +39,10 @@ fn progress_is_reported_during_long_reads_and_matching() {
     let calls: Rc<RefCell<Vec<(duizhang::Phase, u64, u64)>>> = Rc::default();
     let mut run = Reconciliation::new(Profile::default());
     let sink = Rc::clone(&calls);
-    run.set_progress(Box::new(move |phase, done, total| sink.borrow_mut().push((phase, done, total))));
+    run.set_progress(Box::new(move |phase, done, total| {
+        sink.borrow_mut().push((phase, done, total));
+        true
+    }));
     run.add_file(Side::Internal, "internal.csv", internal.into_bytes()).expect("internal");
     run.add_file(Side::Channel, "channel.csv", channel.into_bytes()).expect("channel");
     run.run(None).expect("runs");
@@ -51,4 +54,21 @@ fn progress_is_reported_during_long_reads_and_matching() {
     assert!(reads.iter().all(|(_, done, total)| done <= total));
     assert!(!matches.is_empty());
     assert!(matches.windows(2).all(|w| w[0].1 <= w[1].1 || w[1].1 == 0), "monotonic within a pass");
+}
+
+#[test]
+fn a_progress_hook_can_cancel_reading_and_matching() {
+    let (internal, channel, _) = generate::generate(50_000, 3);
+    let mut run = Reconciliation::new(Profile::default());
+    run.set_progress(Box::new(|_, _, _| false));
+    let error = run.add_file(Side::Internal, "internal.csv", internal.clone().into_bytes()).expect_err("cancelled");
+    assert_eq!(error.code(), "cancelled");
+    assert!(run.tables().is_empty(), "a cancelled file is not kept");
+
+    let mut run = Reconciliation::new(Profile::default());
+    run.set_progress(Box::new(|phase, _, _| phase != duizhang::Phase::Match));
+    run.add_file(Side::Internal, "internal.csv", internal.into_bytes()).expect("reads");
+    run.add_file(Side::Channel, "channel.csv", channel.into_bytes()).expect("reads");
+    assert_eq!(run.run(None).expect_err("cancelled").code(), "cancelled");
+    assert!(run.report().is_none());
 }

@@ -73,6 +73,11 @@ const state = {
   summary: null,
   exceptions: { offset: 0, outcome: '', total: 0, seq: 0 },
   issues: { offset: 0, total: 0, seq: 0 },
+  run: 0, // id of the current run; messages of older (cancelled) runs are ignored
+  // Cancel without losing the worker: the busy worker reads this flag at every progress report.
+  // Needs cross-origin isolation (scripts/serve.mjs sends COOP/COEP); otherwise Cancel falls back
+  // to terminating the worker.
+  cancelFlag: globalThis.crossOriginIsolated ? new Int32Array(new SharedArrayBuffer(4)) : null,
 };
 
 const body = document.body;
@@ -156,7 +161,23 @@ function send(message, transfer) {
   state.active.worker.postMessage(message, transfer ?? []);
 }
 
+/** Sends a run or sample message under a new run id, with the cancel flag cleared. */
+function sendRun(message, transfer) {
+  state.run += 1;
+  message.run = state.run;
+  if (state.cancelFlag) {
+    Atomics.store(state.cancelFlag, 0, 0);
+    message.cancel = state.cancelFlag;
+  }
+  send(message, transfer);
+}
+
 function onWorkerMessage(msg) {
+  if (msg?.run !== undefined && msg.run !== state.run) {
+    // A cancelled run: its worker acknowledges by failing with 'cancelled' and is free again.
+    if (msg.type === 'error' && msg.error?.code === 'cancelled') body.dataset.cancelled = String(msg.run);
+    return;
+  }
   switch (msg?.type) {
     case 'progress':
       showProgress(msg);
@@ -323,23 +344,31 @@ async function run() {
   if (state.profileText !== null) message.profile = state.profileText;
   const date = $('#date').value;
   if (date) message.date = date;
-  send(message, buffers);
+  sendRun(message, buffers);
 }
 
 function runSample() {
   startRun();
   say('载入示例…', 'loading the sample day…');
   const date = $('#date').value;
-  send(date ? { type: 'sample', date } : { type: 'sample' });
+  sendRun(date ? { type: 'sample', date } : { type: 'sample' });
 }
 
 function cancel() {
   if (body.dataset.status !== 'running') return;
+  $('#progress').value = 0;
+  say('已取消', 'cancelled');
+  if (state.cancelFlag) {
+    // The worker stops at its next progress report (milliseconds) and stays loaded: no request.
+    Atomics.store(state.cancelFlag, 0, 1);
+    state.run += 1; // whatever the cancelled run still says is ignored
+    clearResults();
+    setStatus('ready');
+    return;
+  }
   replaceActive().then(() => {
     if (body.dataset.status === 'ready') say('已取消', 'cancelled');
   });
-  $('#progress').value = 0;
-  say('已取消', 'cancelled');
 }
 
 function showProgress({ phase, done, total, file }) {

@@ -6,8 +6,11 @@
 // ----------------
 // main → worker
 //   {type:'run', files:[{side:'internal'|'channel', name, bytes:ArrayBuffer|Uint8Array}],
-//                profile?:string, date?:'YYYY-MM-DD'}         the ArrayBuffers are transferred
-//   {type:'sample', date?:'YYYY-MM-DD'}                        runs the sample day embedded in the module
+//                profile?:string, date?:'YYYY-MM-DD', run?:number, cancel?:Int32Array}
+//                                                              the ArrayBuffers are transferred; `run` is
+//                                                              echoed on progress/summary/error; `cancel`
+//                                                              (on a SharedArrayBuffer): set [0] = 1 to stop
+//   {type:'sample', date?:'YYYY-MM-DD', run?, cancel?}         runs the sample day embedded in the module
 //                                                              (sampleDay() with sampleProfile(); no fetch)
 //   {type:'page', what:'exceptions'|'issues', offset, limit, outcome?:string, id?}
 //   {type:'export', format:'csv'|'json'}
@@ -18,7 +21,8 @@
 //   {type:'summary', summary}                                  the engine's Summary, as returned by run()
 //   {type:'page', what, page:{total, offset, rows}, id?}       id echoed from the request
 //   {type:'export', format, bytes:Uint8Array}                  the buffer is transferred
-//   {type:'error', error:{code, message, file, line, column}, fatal?:true}
+//   {type:'error', error:{code, message, file, line, column}, fatal?:true, run?}
+//      code 'cancelled': the run stopped because the page set the cancel flag
 //      fatal: the module cannot be used any more (failed init or a Wasm trap); replace the worker.
 //
 // Money values stay strings end to end; nothing here converts them to Number.
@@ -46,10 +50,12 @@ function toError(e) {
   };
 }
 
-function fail(e) {
+function fail(e, run) {
   const { error, fatal: isFatal } = toError(e);
   if (isFatal) fatal = true;
-  post(isFatal ? { type: 'error', error, fatal: true } : { type: 'error', error });
+  const message = isFatal ? { type: 'error', error, fatal: true } : { type: 'error', error };
+  if (run !== undefined) message.run = run;
+  post(message);
 }
 
 const ready = init().then(
@@ -71,7 +77,7 @@ function asBytes(b) {
 const READ_SHARE = 0.85;
 const PROGRESS_INTERVAL_MS = 50;
 
-function reconcile(files, profile, date) {
+function reconcile(files, profile, date, cancel, run) {
   if (current) {
     current.free();
     current = null;
@@ -85,14 +91,22 @@ function reconcile(files, profile, date) {
     const now = performance.now();
     if (!force && now - lastPost < PROGRESS_INTERVAL_MS) return;
     lastPost = now;
-    post({ type: 'progress', phase, done: Math.round(fraction * 1000), total: 1000, file });
+    post({ type: 'progress', phase, done: Math.round(fraction * 1000), total: 1000, file, run });
   };
+  // The page sets cancel[0] = 1 (a SharedArrayBuffer): this busy thread cannot receive messages,
+  // but it reads the flag at every progress report, and the engine stops within milliseconds.
+  const cancelled = () => cancel instanceof Int32Array && Atomics.load(cancel, 0) === 1;
+  const stopIfCancelled = () => {
+    if (cancelled()) throw Object.assign(new Error('the run was cancelled'), { code: 'cancelled' });
+  };
+  stopIfCancelled();
   const rec = new Reconciliation(profile ?? null);
   // Called from inside the synchronous addFile()/run(): postMessage still reaches the page.
   rec.setProgress((phase, done, of) => {
     const part = of > 0 ? done / of : 0;
     if (phase === 'read') report('read', (READ_SHARE * (before + part * currentSize)) / total);
     else report('match', READ_SHARE + (1 - READ_SHARE) * part);
+    return !cancelled();
   });
   try {
     for (const f of files) {
@@ -100,15 +114,17 @@ function reconcile(files, profile, date) {
       file = f.name;
       currentSize = bytes.byteLength;
       report('read', (READ_SHARE * before) / total, true);
+      stopIfCancelled();
       rec.addFile(f.side, f.name, bytes);
       before += bytes.byteLength;
     }
     file = null;
     report('match', READ_SHARE, true);
+    stopIfCancelled();
     const summary = rec.run(date || null);
     report('done', 1, true);
     current = rec;
-    post({ type: 'summary', summary });
+    post({ type: 'summary', summary, run });
   } catch (e) {
     try {
       rec.free();
@@ -149,10 +165,10 @@ self.onmessage = async (event) => {
   try {
     switch (msg.type) {
       case 'run':
-        reconcile(msg.files ?? [], msg.profile, msg.date);
+        reconcile(msg.files ?? [], msg.profile, msg.date, msg.cancel, msg.run);
         break;
       case 'sample':
-        reconcile(sampleDay(), sampleProfile(), msg.date);
+        reconcile(sampleDay(), sampleProfile(), msg.date, msg.cancel, msg.run);
         break;
       case 'page':
         page(msg);
@@ -164,6 +180,6 @@ self.onmessage = async (event) => {
         throw Object.assign(new Error(`unknown message type: ${msg.type}`), { code: 'bad_message' });
     }
   } catch (e) {
-    fail(e);
+    fail(e, msg.run);
   }
 };

@@ -81,15 +81,16 @@ pub struct Matching {
 
 /// Matches every internal table against every channel table.
 pub fn match_tables<'t>(tables: &'t [Table], settings: &'t MatchSettings) -> Matching {
-    match_tables_with_progress(tables, settings, &mut |_, _| {})
+    match_tables_with_progress(tables, settings, &mut |_, _| true).unwrap_or_default()
 }
 
-/// [`match_tables`], calling `progress(partitions_done, partitions_total)` as it goes.
+/// [`match_tables`], calling `progress(partitions_done, partitions_total)` as it goes; `None`
+/// when it returned `false` (cancelled).
 pub fn match_tables_with_progress<'t>(
     tables: &'t [Table],
     settings: &'t MatchSettings,
-    progress: &'t mut dyn FnMut(u64, u64),
-) -> Matching {
+    progress: &'t mut dyn FnMut(u64, u64) -> bool,
+) -> Option<Matching> {
     let mut refs: [Vec<RowRef>; 2] = [Vec::new(), Vec::new()];
     for (t, table) in tables.iter().enumerate() {
         let side = side_index(table.side);
@@ -118,13 +119,13 @@ pub fn match_tables_with_progress<'t>(
             KeyChoice::OrderNoThenTradeNo => Some((Field::TradeNo, trade.as_bytes())),
         }
     };
-    let singles = emitter.pass(&all, primary);
+    let singles = emitter.pass(&all, primary)?;
     let singles = if settings.key == KeyChoice::OrderNoThenTradeNo {
         let by_trade_no = |table: &'t Table, row: &'t Row| -> Option<(Field, &'t [u8])> {
             let trade = table.value(row.trade_no);
             (row.kind == ItemKind::Payment && !trade.is_empty()).then_some((Field::TradeNo, trade.as_bytes()))
         };
-        emitter.pass(&singles, by_trade_no)
+        emitter.pass(&singles, by_trade_no)?
     } else {
         singles
     };
@@ -136,7 +137,7 @@ pub fn match_tables_with_progress<'t>(
     }
     let mut matching = emitter.matching;
     sort_exceptions(tables, &mut matching.exceptions);
-    matching
+    Some(matching)
 }
 
 fn side_index(side: Side) -> usize {
@@ -152,7 +153,7 @@ type Single = (RowRef, Field);
 struct Emitter<'t> {
     tables: &'t [Table],
     settings: &'t MatchSettings,
-    progress: &'t mut dyn FnMut(u64, u64),
+    progress: &'t mut dyn FnMut(u64, u64) -> bool,
     matching: Matching,
 }
 
@@ -166,7 +167,7 @@ impl<'t> Emitter<'t> {
     /// A radix-partitioned hash join: rows are scattered by hash into partitions of a few thousand,
     /// and each partition is grouped with a hash table small enough to stay in cache. At a million
     /// rows this is several times faster than one big table whose every probe misses the cache.
-    fn pass<K>(&mut self, members: &[impl Member; 2], key: K) -> [Vec<Single>; 2]
+    fn pass<K>(&mut self, members: &[impl Member; 2], key: K) -> Option<[Vec<Single>; 2]>
     where
         K: Fn(&'t Table, &'t Row) -> Option<(Field, &'t [u8])>,
     {
@@ -212,7 +213,8 @@ impl<'t> Emitter<'t> {
                 let table = &self.tables[r.table as usize];
                 if let Some((field, bytes)) = key(table, &table.rows[r.row as usize]) {
                     let slot = &mut cursor[part(hash)];
-                    probes[*slot] = Some(Probe { key: GroupKey { hash, field, bytes }, side: side as u8, member: m as u32 });
+                    probes[*slot] =
+                        Some(Probe { key: GroupKey { hash, field, bytes }, side: side as u8, member: m as u32 });
                     *slot += 1;
                 }
             }
@@ -227,8 +229,8 @@ impl<'t> Emitter<'t> {
         let mut lists: [Vec<RowRef>; 2] = [Vec::new(), Vec::new()];
         let partition_count = partitions.bounds.len() as u64 - 1;
         for (done, bounds) in partitions.bounds.windows(2).enumerate() {
-            if done % 16 == 0 {
-                (self.progress)(done as u64, partition_count);
+            if done % 16 == 0 && !(self.progress)(done as u64, partition_count) {
+                return None;
             }
             let probes = &partitions.probes[bounds[0]..bounds[1]];
             index.clear();
@@ -274,7 +276,7 @@ impl<'t> Emitter<'t> {
                 self.resolve_group(&lists, field, &mut singles);
             }
         }
-        singles
+        Some(singles)
     }
 
     /// A group with several rows on a side: the best pair by content, the rest duplicates.

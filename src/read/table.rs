@@ -130,16 +130,17 @@ pub fn trim_cell(value: &str) -> &str {
 
 /// Reads a delimited text file of one side.
 pub fn read_table(name: &str, side: Side, bytes: Vec<u8>, profile: &Profile) -> Result<Table> {
-    read_table_with_progress(name, side, bytes, profile, &mut |_, _| {})
+    read_table_with_progress(name, side, bytes, profile, &mut |_, _| true)
 }
 
-/// [`read_table`], calling `progress(bytes_done, bytes_total)` every few thousand records.
+/// [`read_table`], calling `progress(bytes_done, bytes_total)` every few thousand records; when it
+/// returns `false` reading stops with [`ErrorKind::Cancelled`].
 pub fn read_table_with_progress(
     name: &str,
     side: Side,
     bytes: Vec<u8>,
     profile: &Profile,
-    progress: &mut dyn FnMut(u64, u64),
+    progress: &mut dyn FnMut(u64, u64) -> bool,
 ) -> Result<Table> {
     let decoded = decode(bytes).map_err(|e| e.in_file(name))?;
     if decoded.text.len() >= u32::MAX as usize / 2 {
@@ -174,11 +175,11 @@ struct Reader<'a> {
     aliases: Vec<(Field, Vec<String>)>,
     /// Status words seen so far: a file has a handful, so the word table is searched once per word.
     status_cache: Vec<(String, Option<Status>)>,
-    progress: &'a mut dyn FnMut(u64, u64),
+    progress: &'a mut dyn FnMut(u64, u64) -> bool,
 }
 
 impl<'a> Reader<'a> {
-    fn new(table: &'a mut Table, profile: &'a Profile, progress: &'a mut dyn FnMut(u64, u64)) -> Self {
+    fn new(table: &'a mut Table, profile: &'a Profile, progress: &'a mut dyn FnMut(u64, u64) -> bool) -> Self {
         let explicit = match table.side {
             Side::Internal => &profile.columns.internal,
             Side::Channel => &profile.columns.channel,
@@ -315,8 +316,8 @@ impl<'a> Reader<'a> {
         let detail_start = scanner.position();
         while let Some(record) = scanner.next_record(&mut fields) {
             records += 1;
-            if records % PROGRESS_EVERY_RECORDS == 0 {
-                (self.progress)(scanner.position() as u64, text.len() as u64);
+            if records % PROGRESS_EVERY_RECORDS == 0 && !(self.progress)(scanner.position() as u64, text.len() as u64) {
+                return Err(Error::new(ErrorKind::Cancelled, "reading was cancelled").in_file(name));
             }
             if records == 1024 {
                 // Size the row vector once from the records seen so far, instead of doubling it.

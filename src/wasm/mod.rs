@@ -100,16 +100,20 @@ impl Reconciliation {
 
     /// Calls `callback(phase, done, total)` every few milliseconds of work inside `addFile()`
     /// (phase `read`, bytes) and `run()` (phase `match`, partitions). The calls are synchronous, but
-    /// a worker can still `postMessage` from the callback, so the page sees live progress.
+    /// a worker can still `postMessage` from the callback, so the page sees live progress. When the
+    /// callback returns `false` the call stops with an Error whose code is `cancelled`.
     #[wasm_bindgen(js_name = setProgress)]
     pub fn set_progress(
         &mut self,
-        #[wasm_bindgen(unchecked_param_type = "(phase: \"read\" | \"match\", done: number, total: number) => void")]
+        #[wasm_bindgen(
+            unchecked_param_type = "(phase: \"read\" | \"match\", done: number, total: number) => boolean | void"
+        )]
         callback: js_sys::Function,
     ) {
         self.inner.set_progress(Box::new(move |phase, done, total| {
-            // An exception thrown by the callback cannot stop the engine; it is dropped here.
-            let _ = callback.call3(&JsValue::NULL, &phase.name().into(), &(done as f64).into(), &(total as f64).into());
+            let args = (&phase.name().into(), &(done as f64).into(), &(total as f64).into());
+            // Only an explicit `false` stops the run; an exception in the callback is ignored.
+            !matches!(callback.call3(&JsValue::NULL, args.0, args.1, args.2), Ok(v) if v == JsValue::FALSE)
         }));
     }
 
