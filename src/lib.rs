@@ -51,7 +51,7 @@ use matching::{MatchSettings, Matching};
 pub enum Phase {
     /// Reading a file: `done` and `total` are bytes of its text.
     Read,
-    /// Matching: `done` and `total` are partitions of rows.
+    /// Matching: `done` and `total` are steps of the current pass over the rows.
     Match,
 }
 

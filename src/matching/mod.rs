@@ -18,6 +18,8 @@ use std::hash::{BuildHasherDefault, Hash, Hasher};
 
 /// No row, no group: the end of a linked list.
 const NONE: u32 = u32::MAX;
+/// How often matching reports progress, in rows (a few milliseconds of work).
+const PROGRESS_EVERY_ROWS: usize = 65_536;
 /// Marks a row without a key in the hash pass (a real key hashing to it only costs a single).
 const NO_KEY: u64 = u64::MAX;
 
@@ -84,8 +86,8 @@ pub fn match_tables<'t>(tables: &'t [Table], settings: &'t MatchSettings) -> Mat
     match_tables_with_progress(tables, settings, &mut |_, _| true).unwrap_or_default()
 }
 
-/// [`match_tables`], calling `progress(partitions_done, partitions_total)` as it goes; `None`
-/// when it returned `false` (cancelled).
+/// [`match_tables`], calling `progress(steps_done, steps_total)` every few milliseconds of work
+/// (per pass); `None` when it returned `false` (cancelled).
 pub fn match_tables_with_progress<'t>(
     tables: &'t [Table],
     settings: &'t MatchSettings,
@@ -172,11 +174,19 @@ impl<'t> Emitter<'t> {
         K: Fn(&'t Table, &'t Row) -> Option<(Field, &'t [u8])>,
     {
         let total = members[0].len() + members[1].len();
+        // Progress runs over three stages of `total` steps each: hashing, scattering, grouping.
+        let steps = 3 * total as u64;
+        let tick = |progress: &mut dyn FnMut(u64, u64) -> bool, done: u64| -> Option<()> {
+            progress(done, steps).then_some(())
+        };
         let mut singles: [Vec<Single>; 2] = [Vec::new(), Vec::new()];
         // First pass: the hash of every key (8 bytes a row), to size the partitions.
         let mut hashes: Vec<u64> = Vec::with_capacity(total);
         for (side, members) in members.iter().enumerate() {
             for m in 0..members.len() {
+                if hashes.len() % PROGRESS_EVERY_ROWS == 0 {
+                    tick(self.progress, hashes.len() as u64)?;
+                }
                 let r = members.row_ref(m);
                 let table = &self.tables[r.table as usize];
                 match key(table, &table.rows[r.row as usize]) {
@@ -206,6 +216,9 @@ impl<'t> Emitter<'t> {
             for m in 0..members.len() {
                 let hash = hashes[n];
                 n += 1;
+                if n % PROGRESS_EVERY_ROWS == 0 {
+                    tick(self.progress, (total + n) as u64)?;
+                }
                 if hash == NO_KEY {
                     continue;
                 }
@@ -227,10 +240,9 @@ impl<'t> Emitter<'t> {
         let mut groups: Vec<([u32; 2], Field)> = Vec::with_capacity(largest);
         let mut next: Vec<u32> = Vec::with_capacity(largest);
         let mut lists: [Vec<RowRef>; 2] = [Vec::new(), Vec::new()];
-        let partition_count = partitions.bounds.len() as u64 - 1;
-        for (done, bounds) in partitions.bounds.windows(2).enumerate() {
-            if done % 16 == 0 && !(self.progress)(done as u64, partition_count) {
-                return None;
+        for bounds in partitions.bounds.windows(2) {
+            if bounds[0] / PROGRESS_EVERY_ROWS != bounds[1] / PROGRESS_EVERY_ROWS {
+                tick(self.progress, (2 * total + bounds[1]) as u64)?;
             }
             let probes = &partitions.probes[bounds[0]..bounds[1]];
             index.clear();
