@@ -77,6 +77,8 @@ pub struct Reconciliation {
     matching: Option<Matching>,
     report: Option<Report>,
     progress: Option<ProgressHook>,
+    /// A file arriving in chunks (see [`Reconciliation::begin_file`]).
+    pending: Option<(Side, String, Vec<u8>)>,
 }
 
 impl std::fmt::Debug for Reconciliation {
@@ -92,7 +94,7 @@ impl std::fmt::Debug for Reconciliation {
 impl Reconciliation {
     /// A run with the given settings and no files yet.
     pub fn new(profile: Profile) -> Self {
-        Reconciliation { profile, tables: Vec::new(), matching: None, report: None, progress: None }
+        Reconciliation { profile, tables: Vec::new(), matching: None, report: None, progress: None, pending: None }
     }
 
     /// Sets the progress callback (the core never reads the clock: throttle by time in the hook).
@@ -109,6 +111,31 @@ impl Reconciliation {
         self.report = None;
         self.tables.push(table);
         Ok(self.tables.last().expect("a table was just pushed"))
+    }
+
+    /// Starts a file that arrives in chunks, so a caller never holds it whole besides this copy
+    /// (the page streams a disk-backed `File` into Wasm memory). `expected_len` sizes the buffer.
+    pub fn begin_file(&mut self, side: Side, name: &str, expected_len: usize) {
+        self.pending = Some((side, name.to_string(), Vec::with_capacity(expected_len)));
+    }
+
+    /// Appends a chunk to the file started by [`Reconciliation::begin_file`].
+    pub fn append_bytes(&mut self, chunk: &[u8]) -> Result<()> {
+        let (_, _, bytes) = self
+            .pending
+            .as_mut()
+            .ok_or_else(|| Error::new(ErrorKind::InvalidArgument, "append_bytes() without begin_file()"))?;
+        bytes.extend_from_slice(chunk);
+        Ok(())
+    }
+
+    /// Reads the file assembled from chunks, as [`Reconciliation::add_file`] does.
+    pub fn finish_file(&mut self) -> Result<&Table> {
+        let (side, name, bytes) = self
+            .pending
+            .take()
+            .ok_or_else(|| Error::new(ErrorKind::InvalidArgument, "finish_file() without begin_file()"))?;
+        self.add_file(side, &name, bytes)
     }
 
     /// The files read so far.

@@ -126,3 +126,19 @@ fn the_sample_day_is_embedded() {
     assert_eq!(get(&first, "side").as_string().as_deref(), Some("internal"));
     assert_eq!(Uint8Array::new(&get(&first, "bytes")).length() as usize, ORDERS.len());
 }
+
+#[wasm_bindgen_test]
+fn files_can_arrive_in_chunks() {
+    let mut run = Reconciliation::new(Some(sample_profile())).expect("profile");
+    run.add_file("internal", "orders.csv", ORDERS.to_vec()).expect("orders");
+    run.begin_file("channel", "channel.csv", CHANNEL.len() as f64).expect("begin");
+    for chunk in CHANNEL.chunks(100) {
+        run.append_bytes(chunk).expect("append");
+    }
+    let info = run.finish_file().expect("finish");
+    assert_eq!(get(&info, "rows").as_f64(), Some(16.0));
+    let summary = run.run(None).expect("runs");
+    assert_eq!(get(&summary, "counts.matched").as_f64(), Some(9.0));
+    let error = run.finish_file().expect_err("nothing pending");
+    assert_eq!(get(&error, "code").as_string().as_deref(), Some("invalid_argument"));
+}

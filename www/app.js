@@ -319,32 +319,24 @@ function startRun() {
   $('#progress').removeAttribute('value'); // indeterminate until the first progress message
 }
 
-async function run() {
+function run() {
   const { internal, channel } = state.files;
   if (!internal || !channel) return;
   startRun();
   say('读取文件…', 'reading files…');
-  const slot = state.active;
-  let buffers;
-  try {
-    buffers = await Promise.all([internal.arrayBuffer(), channel.arrayBuffer()]);
-  } catch (e) {
-    if (state.active !== slot) return;
-    onError({ error: { code: 'file_unreadable', message: String(e?.message ?? e), file: null } });
-    return;
-  }
-  if (state.active !== slot || body.dataset.status !== 'running') return; // cancelled meanwhile
+  // The File objects themselves go to the worker, which streams them into Wasm memory: the page
+  // never holds a second copy of a statement.
   const message = {
     type: 'run',
     files: [
-      { side: 'internal', name: internal.name, bytes: buffers[0] },
-      { side: 'channel', name: channel.name, bytes: buffers[1] },
+      { side: 'internal', name: internal.name, blob: internal },
+      { side: 'channel', name: channel.name, blob: channel },
     ],
   };
   if (state.profileText !== null) message.profile = state.profileText;
   const date = $('#date').value;
   if (date) message.date = date;
-  sendRun(message, buffers);
+  sendRun(message);
 }
 
 function runSample() {

@@ -13,16 +13,14 @@ function startWorker() {
 
 window.bench = {
   async load(internalUrl, channelUrl) {
-    const get = async (url) => new Uint8Array(await (await fetch(url)).arrayBuffer());
+    // Blobs, as the page's File objects: the worker streams them into Wasm memory in chunks.
+    const get = async (url) => (await fetch(url)).blob();
     files = [await get(internalUrl), await get(channelUrl)];
     worker = await startWorker(); // one warm worker for every run, as the page keeps one
-    return files[0].byteLength + files[1].byteLength;
+    return files[0].size + files[1].size;
   },
 
   async runOnce() {
-    // Copies made before the timer: the bytes are transferred to the worker.
-    const internal = files[0].slice();
-    const channel = files[1].slice();
     let lastTick = performance.now();
     let mainStall = 0;
     const ticker = setInterval(() => {
@@ -45,28 +43,24 @@ window.bench = {
         } else if (m.type === 'summary') resolve(m.summary);
         else if (m.type === 'error') reject(new Error(`${m.error.code}: ${m.error.message}`));
       };
-      worker.postMessage(
-        {
-          type: 'run',
-          profile: JSON.stringify({ pending_window_minutes: 0 }),
-          files: [
-            { side: 'internal', name: 'internal.csv', bytes: internal.buffer },
-            { side: 'channel', name: 'channel.csv', bytes: channel.buffer },
-          ],
-        },
-        [internal.buffer, channel.buffer],
-      );
+      worker.postMessage({
+        type: 'run',
+        profile: JSON.stringify({ pending_window_minutes: 0 }),
+        files: [
+          { side: 'internal', name: 'internal.csv', blob: files[0] },
+          { side: 'channel', name: 'channel.csv', blob: files[1] },
+        ],
+      });
     });
     const seconds = (performance.now() - t0) / 1000;
     progressGap = Math.max(progressGap, performance.now() - lastProgress);
     clearInterval(ticker);
     // Cancel latency: start another run in a second worker and terminate it 100 ms in, as Cancel does.
     const doomed = await startWorker();
-    const again = [files[0].slice(), files[1].slice()];
     doomed.postMessage({ type: 'run', files: [
-      { side: 'internal', name: 'internal.csv', bytes: again[0].buffer },
-      { side: 'channel', name: 'channel.csv', bytes: again[1].buffer },
-    ] }, [again[0].buffer, again[1].buffer]);
+      { side: 'internal', name: 'internal.csv', blob: files[0] },
+      { side: 'channel', name: 'channel.csv', blob: files[1] },
+    ] });
     await new Promise((r) => setTimeout(r, 100));
     const c0 = performance.now();
     doomed.terminate();

@@ -76,6 +76,12 @@ pub fn sample_profile() -> String {
     crate::sample::SAMPLE_PROFILE.to_string()
 }
 
+fn parse_side(side: &str) -> Result<Side, JsValue> {
+    Side::from_name(side).ok_or_else(|| {
+        to_js(Error::new(ErrorKind::InvalidArgument, format!("side {side:?} is not internal or channel")))
+    })
+}
+
 fn parse_json(json: &str) -> Result<JsValue, JsValue> {
     js_sys::JSON::parse(json)
 }
@@ -120,10 +126,31 @@ impl Reconciliation {
     /// Reads one file (bytes copied once into Wasm memory). Throws a coded Error if unusable.
     #[wasm_bindgen(js_name = addFile, unchecked_return_type = "FileInfo")]
     pub fn add_file(&mut self, side: &str, name: &str, bytes: Vec<u8>) -> Result<JsValue, JsValue> {
-        let side = Side::from_name(side).ok_or_else(|| {
-            to_js(Error::new(ErrorKind::InvalidArgument, format!("side {side:?} is not internal or channel")))
-        })?;
+        let side = parse_side(side)?;
         let table = self.inner.add_file(side, name, bytes).map_err(to_js)?;
+        parse_json(&serde_json::to_string(&FileInfo::of(table)).unwrap_or_default())
+    }
+
+    /// Starts a file that arrives in chunks: `beginFile`, `appendBytes` for each chunk, then
+    /// `finishFile`. Lets the caller stream a `File`/`Blob` into Wasm memory instead of holding the
+    /// whole file in JavaScript too.
+    #[wasm_bindgen(js_name = beginFile)]
+    pub fn begin_file(&mut self, side: &str, name: &str, byte_length: f64) -> Result<(), JsValue> {
+        let side = parse_side(side)?;
+        self.inner.begin_file(side, name, byte_length.max(0.0) as usize);
+        Ok(())
+    }
+
+    /// Appends one chunk (copied once, straight into the file's buffer).
+    #[wasm_bindgen(js_name = appendBytes)]
+    pub fn append_bytes(&mut self, chunk: &[u8]) -> Result<(), JsValue> {
+        self.inner.append_bytes(chunk).map_err(to_js)
+    }
+
+    /// Reads the file assembled from chunks. Throws a coded Error if it is unusable.
+    #[wasm_bindgen(js_name = finishFile, unchecked_return_type = "FileInfo")]
+    pub fn finish_file(&mut self) -> Result<JsValue, JsValue> {
+        let table = self.inner.finish_file().map_err(to_js)?;
         parse_json(&serde_json::to_string(&FileInfo::of(table)).unwrap_or_default())
     }
 
