@@ -53,6 +53,8 @@ pub enum Phase {
     Read,
     /// Matching: `done` and `total` are steps of the current pass over the rows.
     Match,
+    /// Building the report: `done` and `total` are exceptions.
+    Report,
 }
 
 impl Phase {
@@ -61,6 +63,7 @@ impl Phase {
         match self {
             Phase::Read => "read",
             Phase::Match => "match",
+            Phase::Report => "report",
         }
     }
 }
@@ -169,14 +172,18 @@ impl Reconciliation {
             |done: u64, total: u64| self.progress.as_mut().is_none_or(|hook| hook(Phase::Match, done, total));
         let matching = matching::match_tables_with_progress(&self.tables, &settings, &mut report_match)
             .ok_or_else(|| Error::new(ErrorKind::Cancelled, "the run was cancelled"))?;
-        let report = report::build(
+        let mut report_build =
+            |done: u64, total: u64| self.progress.as_mut().is_none_or(|hook| hook(Phase::Report, done, total));
+        let report = report::build_with_progress(
             &self.tables,
             &matching,
             date.map(|d| d.format("%Y-%m-%d").to_string()),
             date_source,
             cutoff,
             self.profile.settings(),
-        );
+            &mut report_build,
+        )
+        .ok_or_else(|| Error::new(ErrorKind::Cancelled, "the run was cancelled"))?;
         self.matching = Some(matching);
         Ok(self.report.insert(report))
     }

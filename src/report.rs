@@ -238,6 +238,21 @@ pub fn build(
     cutoff: Option<i64>,
     settings: BTreeMap<&'static str, String>,
 ) -> Report {
+    build_with_progress(tables, matching, date, date_source, cutoff, settings, &mut |_, _| true)
+        .expect("a hook that never stops")
+}
+
+/// [`build`], calling `progress(exceptions_done, exceptions_total)` every few thousand exceptions;
+/// `None` when it returned `false` (cancelled).
+pub fn build_with_progress(
+    tables: &[Table],
+    matching: &Matching,
+    date: Option<String>,
+    date_source: &'static str,
+    cutoff: Option<i64>,
+    settings: BTreeMap<&'static str, String>,
+    progress: &mut dyn FnMut(u64, u64) -> bool,
+) -> Option<Report> {
     let mut rows = RowsPerSide::default();
     let mut issues = Vec::new();
     for table in tables {
@@ -250,27 +265,28 @@ pub fn build(
         counts.read += table.rows.len() as u64 + u64::from(table.skipped_records);
         issues.extend(table.issues.iter().cloned());
     }
-    let exceptions: Vec<Exception> = matching
-        .exceptions
-        .iter()
-        .map(|item| {
-            let internal = item.internal.map(|r| row_view(tables, r));
-            let channel = item.channel.map(|r| row_view(tables, r));
-            Exception {
-                class: item.outcome,
-                class_zh: item.outcome.name_zh(),
-                key: item_key(tables, item).to_string(),
-                key_field: item.key_field.name(),
-                d: item.d,
-                label: label(item.d),
-                cross_day: item.cross_day,
-                message: message(item, internal.as_ref(), channel.as_ref()),
-                internal,
-                channel,
-            }
-        })
-        .collect();
-    Report {
+    let total = matching.exceptions.len() as u64;
+    let mut exceptions: Vec<Exception> = Vec::with_capacity(matching.exceptions.len());
+    for (n, item) in matching.exceptions.iter().enumerate() {
+        if n % 4096 == 0 && !progress(n as u64, total) {
+            return None;
+        }
+        let internal = item.internal.map(|r| row_view(tables, r));
+        let channel = item.channel.map(|r| row_view(tables, r));
+        exceptions.push(Exception {
+            class: item.outcome,
+            class_zh: item.outcome.name_zh(),
+            key: item_key(tables, item).to_string(),
+            key_field: item.key_field.name(),
+            d: item.d,
+            label: label(item.d),
+            cross_day: item.cross_day,
+            message: message(item, internal.as_ref(), channel.as_ref()),
+            internal,
+            channel,
+        });
+    }
+    Some(Report {
         duizhang: env!("CARGO_PKG_VERSION"),
         date,
         date_source,
@@ -289,7 +305,7 @@ pub fn build(
         },
         issues,
         exceptions,
-    }
+    })
 }
 
 impl Report {

@@ -118,7 +118,8 @@ async function reconcile(files, profile, date, cancel, run) {
   rec.setProgress((phase, done, of) => {
     const part = of > 0 ? done / of : 0;
     if (phase === 'read') report('read', (READ_SHARE * (before + part * currentSize)) / total);
-    else report('match', READ_SHARE + (1 - READ_SHARE) * part);
+    else if (phase === 'match') report('match', READ_SHARE + (1 - READ_SHARE) * 0.9 * part);
+    else report('match', READ_SHARE + (1 - READ_SHARE) * (0.9 + 0.1 * part));
     return !cancelled();
   });
   try {

@@ -210,14 +210,22 @@ impl<'t> Emitter<'t> {
             bounds[i] += bounds[i - 1];
         }
         let mut cursor = bounds.clone();
-        let mut probes: Vec<Option<Probe<'t>>> = vec![None; bounds[bounds.len() - 1]];
+        // Filled in slices with progress between them: at millions of rows, touching the buffer's
+        // fresh memory takes long enough to be seen as a stall.
+        let keyed = bounds[bounds.len() - 1];
+        let mut probes: Vec<Option<Probe<'t>>> = Vec::with_capacity(keyed);
+        while probes.len() < keyed {
+            let grow = (keyed - probes.len()).min(4 * PROGRESS_EVERY_ROWS);
+            probes.extend(std::iter::repeat_n(None, grow));
+            tick(self.progress, (total + probes.len() / 2) as u64)?;
+        }
         let mut n = 0;
         for (side, members) in members.iter().enumerate() {
             for m in 0..members.len() {
                 let hash = hashes[n];
                 n += 1;
                 if n % PROGRESS_EVERY_ROWS == 0 {
-                    tick(self.progress, (total + n) as u64)?;
+                    tick(self.progress, (total + keyed / 2 + n / 2) as u64)?;
                 }
                 if hash == NO_KEY {
                     continue;
@@ -550,11 +558,7 @@ pub fn item_key<'t>(tables: &'t [Table], item: &Item) -> &'t str {
 
 fn sort_exceptions(tables: &[Table], exceptions: &mut [Item]) {
     let line = |r: Option<RowRef>| r.map(|r| (tables[r.table as usize].rows[r.row as usize].line, r.table));
-    exceptions.sort_by(|a, b| {
-        a.outcome
-            .cmp(&b.outcome)
-            .then_with(|| item_key(tables, a).cmp(item_key(tables, b)))
-            .then_with(|| line(a.internal).cmp(&line(b.internal)))
-            .then_with(|| line(a.channel).cmp(&line(b.channel)))
-    });
+    // Keys computed once per exception: at tens of thousands, looking them up in every comparison
+    // costs more than the sort.
+    exceptions.sort_by_cached_key(|e| (e.outcome, item_key(tables, e), line(e.internal), line(e.channel)));
 }

@@ -105,14 +105,14 @@ impl Reconciliation {
     }
 
     /// Calls `callback(phase, done, total)` every few milliseconds of work inside `addFile()`
-    /// (phase `read`, bytes) and `run()` (phase `match`, partitions). The calls are synchronous, but
+    /// (phase `read`, bytes) and `run()` (phases `match`, steps, then `report`, exceptions). The calls are synchronous, but
     /// a worker can still `postMessage` from the callback, so the page sees live progress. When the
     /// callback returns `false` the call stops with an Error whose code is `cancelled`.
     #[wasm_bindgen(js_name = setProgress)]
     pub fn set_progress(
         &mut self,
         #[wasm_bindgen(
-            unchecked_param_type = "(phase: \"read\" | \"match\", done: number, total: number) => boolean | void"
+            unchecked_param_type = "(phase: \"read\" | \"match\" | \"report\", done: number, total: number) => boolean | void"
         )]
         callback: js_sys::Function,
     ) {
