@@ -26,6 +26,15 @@ pub enum ErrorKind {
     InvalidArgument,
     /// A file could not be read from disk (CLI only).
     Io,
+    /// The file is text but no known layout fits it, not even a delimited table.
+    UnknownFormat {
+        /// Every layout tried, and why it declined.
+        tried: Vec<crate::read::format::Rejection>,
+    },
+    /// A gzip or zip file is truncated, corrupt, encrypted or uses an unsupported method.
+    BadContainer,
+    /// A compressed file would inflate past the size cap (a zip bomb, or a bill too large to read).
+    InflatedTooLarge,
 }
 
 impl ErrorKind {
@@ -39,6 +48,9 @@ impl ErrorKind {
             ErrorKind::InvalidProfile => "invalid_profile",
             ErrorKind::InvalidArgument => "invalid_argument",
             ErrorKind::Io => "io",
+            ErrorKind::UnknownFormat { .. } => "unknown_format",
+            ErrorKind::BadContainer => "bad_container",
+            ErrorKind::InflatedTooLarge => "inflated_too_large",
         }
     }
 }
@@ -69,6 +81,12 @@ impl Error {
     pub fn at(mut self, line: u64, column: Option<u64>) -> Self {
         self.line = Some(line);
         self.column = column;
+        self
+    }
+
+    /// Adds a sentence to the message (e.g. which layouts were tried).
+    pub fn with_detail(mut self, detail: &str) -> Self {
+        self.message.push_str(detail);
         self
     }
 

@@ -39,7 +39,7 @@ pub mod wasm;
 pub use classify::Outcome;
 pub use error::{Error, ErrorKind, Result};
 pub use profile::Profile;
-pub use read::{RowIssue, Table};
+pub use read::{Check, Format, RowIssue, Table};
 pub use record::Side;
 pub use report::Report;
 
@@ -62,13 +62,15 @@ impl Reconciliation {
         Reconciliation { profile, tables: Vec::new(), matching: None, report: None }
     }
 
-    /// Reads one file of one side. Several files per side are reconciled together.
-    pub fn add_file(&mut self, side: Side, name: &str, bytes: Vec<u8>) -> Result<&Table> {
-        let table = read::read_table(name, side, bytes, &self.profile)?;
+    /// Reads one input of one side: a file, or every file in a gzip or zip (each its own
+    /// [`Table`], returned in archive order). Several inputs per side are reconciled together.
+    pub fn add_file(&mut self, side: Side, name: &str, bytes: Vec<u8>) -> Result<&[Table]> {
+        let tables = read::read_tables(name, side, bytes, &self.profile)?;
         self.matching = None;
         self.report = None;
-        self.tables.push(table);
-        Ok(self.tables.last().expect("a table was just pushed"))
+        let first = self.tables.len();
+        self.tables.extend(tables);
+        Ok(&self.tables[first..])
     }
 
     /// The files read so far.

@@ -104,8 +104,10 @@ impl Reconciliation {
         let side = Side::from_name(side).ok_or_else(|| {
             to_js(Error::new(ErrorKind::InvalidArgument, format!("side {side:?} is not internal or channel")))
         })?;
-        let table = self.inner.add_file(side, name, bytes).map_err(to_js)?;
-        parse_json(&serde_json::to_string(&FileInfo::of(table)).unwrap_or_default())
+        let tables = self.inner.add_file(side, name, bytes).map_err(to_js)?;
+        // An archive yields several tables; the first is described here, every one in the summary.
+        let first = tables.first().map(FileInfo::of);
+        parse_json(&serde_json::to_string(&first).unwrap_or_default())
     }
 
     /// Matches the files read so far; `date` is `YYYY-MM-DD` (omitted: the most common order date).

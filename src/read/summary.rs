@@ -1,0 +1,233 @@
+//! The totals a bill states about itself, checked against its detail: a free check that nothing
+//! was lost or misread. Each comparison becomes a [`Check`] on the table; a failed one is also a
+//! file-level `summary_mismatch` issue.
+
+use super::format::Format;
+use super::table::trim_cell;
+use super::{Check, RowIssue, Table};
+use crate::error::{Error, ErrorKind, Result};
+use crate::money::parse_amount;
+use crate::record::normalize_header;
+use rust_decimal::Decimal;
+
+/// WeChat trade bill summary columns and the detail column each one totals (`None`: a row count).
+const WECHAT_TRADE_TOTALS: &[(&str, Option<&str>)] = &[
+    ("总交易单数", None),
+    ("应结订单总金额", Some("应结订单金额")),
+    ("退款总金额", Some("退款金额")),
+    ("充值券退款总金额", Some("充值券退款金额")),
+    ("手续费总金额", Some("手续费")),
+    ("订单总金额", Some("订单金额")),
+    ("申请退款总金额", Some("申请退款金额")),
+    // The pre-2018 five-column summary.
+    ("总交易额", Some("总金额")),
+    ("总退款金额", Some("退款金额")),
+    ("总代金券或立减优惠退款金额", Some("代金券或立减优惠退款金额")),
+    ("总企业红包退款金额", Some("企业红包退款金额")),
+];
+
+/// Which rows a total counts.
+#[derive(Clone, Copy)]
+enum Only<'a> {
+    All,
+    /// Rows whose cell in the named column equals the word.
+    Where(&'a str, &'a str),
+    /// Rows whose cell in the named column is a non-zero amount.
+    NonZero(&'a str),
+}
+
+/// Adds the checks a file's own layout allows.
+pub fn check(table: &mut Table) {
+    match table.format {
+        Format::WechatTrade => check_trailing_summary(table, "总交易单数", wechat_trade_total),
+        Format::WechatFundFlow => check_trailing_summary(table, "资金流水总笔数", wechat_fund_flow_total),
+        Format::AlipayTrade => {
+            check_footer(table, "#交易合计", Only::Where("业务类型", "交易"), "商家实收（元）");
+            check_footer(table, "#退款合计", Only::Where("业务类型", "退款"), "商家实收（元）");
+        }
+        Format::AlipayAccountFlow => {
+            check_footer(table, "#收入合计", Only::NonZero("收入金额（+元）"), "收入金额（+元）");
+            check_footer(table, "#支出合计", Only::NonZero("支出金额（-元）"), "支出金额（-元）");
+        }
+        _ => {}
+    }
+}
+
+fn wechat_trade_total(name: &str) -> Option<(Only<'static>, Option<&'static str>)> {
+    WECHAT_TRADE_TOTALS.iter().find(|(n, _)| *n == name).map(|(_, column)| (Only::All, *column))
+}
+
+fn wechat_fund_flow_total(name: &str) -> Option<(Only<'static>, Option<&'static str>)> {
+    const AMOUNT: &str = "收支金额(元)";
+    match name {
+        "资金流水总笔数" => Some((Only::All, None)),
+        "收入笔数" => Some((Only::Where("收支类型", "收入"), None)),
+        "收入金额" => Some((Only::Where("收支类型", "收入"), Some(AMOUNT))),
+        "支出笔数" => Some((Only::Where("收支类型", "支出"), None)),
+        "支出金额" => Some((Only::Where("收支类型", "支出"), Some(AMOUNT))),
+        _ => None,
+    }
+}
+
+/// The count of rows `only` selects, and the total of `column` over them (zero when absent).
+fn total(table: &Table, only: Only, column: Option<&str>) -> (u64, Decimal) {
+    let filter_column = match only {
+        Only::All => None,
+        Only::Where(name, _) | Only::NonZero(name) => Some(table.column_named(name)),
+    };
+    let sum_column = column.and_then(|c| table.column_named(c));
+    let mut count = 0u64;
+    let mut sum = Decimal::ZERO;
+    for row in &table.rows {
+        let values = table.record_values(row);
+        let cell = |c: Option<usize>| c.and_then(|c| values.get(c)).map(String::as_str).unwrap_or("");
+        let amount_of = |c: Option<usize>| parse_amount(cell(c)).unwrap_or(Decimal::ZERO);
+        let selected = match (only, filter_column) {
+            (Only::All, _) => true,
+            (Only::Where(_, word), Some(c)) => cell(c) == word,
+            (Only::NonZero(_), Some(c)) => !amount_of(c).is_zero(),
+            (_, None) => false,
+        };
+        if selected {
+            count += 1;
+            sum += amount_of(sum_column);
+        }
+    }
+    (count, sum)
+}
+
+fn push_check(table: &mut Table, name: String, expected: &str, found: Decimal, compare_magnitude: bool) {
+    let passed = match parse_amount(expected) {
+        Ok(value) if compare_magnitude => value.abs() == found.abs(),
+        Ok(value) => value == found,
+        Err(_) => false,
+    };
+    if !passed {
+        let message = format!("{name}: the file says {expected}, its detail adds up to {found}");
+        table.issues.push(RowIssue::file_note(&table.name, table.side, "summary_mismatch", message));
+    }
+    table.checks.push(Check { name, expected: expected.to_string(), found: found.to_string(), passed });
+}
+
+/// WeChat's last two lines: a header of total names, then their values.
+fn check_trailing_summary(
+    table: &mut Table,
+    first_name: &str,
+    meaning: fn(&str) -> Option<(Only<'static>, Option<&'static str>)>,
+) {
+    let lines: Vec<&str> = table.text().lines().filter(|l| !l.trim().is_empty()).collect();
+    let Some(at) = lines.iter().rposition(|l| trim_cell(l.split(',').next().unwrap_or("")) == first_name) else {
+        return;
+    };
+    let names: Vec<String> = lines[at].split(',').map(|c| trim_cell(c).to_string()).collect();
+    let values: Vec<String> =
+        lines.get(at + 1).map(|l| l.split(',').map(|c| trim_cell(c).to_string()).collect()).unwrap_or_default();
+    for (n, name) in names.iter().enumerate() {
+        let Some((only, column)) = meaning(name) else { continue };
+        let expected = values.get(n).cloned().unwrap_or_default();
+        let (count, sum) = total(table, only, column);
+        let found = if column.is_some() { sum } else { Decimal::from(count) };
+        push_check(table, name.clone(), &expected, found, false);
+    }
+}
+
+/// A `#…合计：N笔，…共X元` footer line: its count and amount.
+fn parse_footer(line: &str) -> Option<(String, String)> {
+    let body = line.trim_end_matches([',', '\r', ' ']);
+    let after = body.split_once('：').or_else(|| body.split_once(':'))?.1;
+    let count: String = after.chars().take_while(char::is_ascii_digit).collect();
+    let amount_start = after.find('共')? + '共'.len_utf8();
+    let amount: String = after.get(amount_start..)?.chars().take_while(|&c| c != '元').collect();
+    Some((count, amount.trim().to_string()))
+}
+
+/// An Alipay `#` footer checked against the rows it counts.
+fn check_footer(table: &mut Table, prefix: &str, only: Only, column: &str) {
+    let line = table.text().lines().find(|l| trim_cell(l).starts_with(prefix)).map(str::to_string);
+    let Some(line) = line else { return };
+    let label = prefix.trim_start_matches('#');
+    let Some((count, amount)) = parse_footer(trim_cell(&line)) else {
+        let message = format!("{label}: the footer {:?} could not be read", trim_cell(&line));
+        table.issues.push(RowIssue::file_note(&table.name, table.side, "summary_mismatch", message));
+        return;
+    };
+    let (found_count, found_sum) = total(table, only, Some(column));
+    push_check(table, format!("{label} 笔数"), &count, Decimal::from(found_count), false);
+    // Refund and expense totals are printed with or without their minus sign.
+    push_check(table, format!("{label} {}", column.trim_end_matches('）').replace('（', " (") + ")"), &amount, found_sum, true);
+}
+
+/// The Alipay 汇总 file: a header and per-store rows ending in 合计. It holds no reconcilable rows;
+/// its 合计 row is checked against the 业务明细 file of the same zip (see [`cross_file_checks`]).
+pub fn read_alipay_summary(mut table: Table) -> Result<Table> {
+    let wanted = normalize_header("交易订单总笔数");
+    let found = table.text().lines().enumerate().find_map(|(n, line)| {
+        let cells: Vec<String> = line.split(',').map(|c| trim_cell(c).to_string()).collect();
+        cells.iter().any(|c| normalize_header(c) == wanted).then_some((n, cells))
+    });
+    let Some((line, header)) = found else {
+        return Err(Error::new(ErrorKind::NoKnownColumns { best_header: Vec::new() }, "no 汇总 header (交易订单总笔数)")
+            .in_file(&table.name));
+    };
+    table.header_line = line as u32 + 1;
+    table.header = header;
+    Ok(table)
+}
+
+/// The 汇总 file's 合计 row checked against the 业务明细 file it summarizes (same zip).
+pub fn cross_file_checks(tables: &mut [Table]) {
+    let Some(detail) = tables.iter().position(|t| t.format == Format::AlipayTrade) else { return };
+    const TOTALS: &[(&str, Only, Option<&str>)] = &[
+        ("交易订单总笔数", Only::Where("业务类型", "交易"), None),
+        ("退款订单总笔数", Only::Where("业务类型", "退款"), None),
+        ("订单金额（元）", Only::All, Some("订单金额（元）")),
+        ("商家实收（元）", Only::All, Some("商家实收（元）")),
+        ("服务费（元）", Only::All, Some("服务费（元）")),
+    ];
+    let found: Vec<Decimal> = TOTALS
+        .iter()
+        .map(|(_, only, column)| {
+            let (count, sum) = total(&tables[detail], *only, *column);
+            if column.is_some() {
+                sum
+            } else {
+                Decimal::from(count)
+            }
+        })
+        .collect();
+    for table in tables.iter_mut().filter(|t| t.format == Format::AlipaySummary) {
+        let total_row = table.text().lines().find_map(|line| {
+            let cells: Vec<String> = line.split(',').map(|c| trim_cell(c).to_string()).collect();
+            cells.iter().take(2).any(|c| c.contains("合计")).then_some(cells)
+        });
+        let Some(total_row) = total_row else {
+            let message = "the 汇总 file has no 合计 row".to_string();
+            table.issues.push(RowIssue::file_note(&table.name, table.side, "summary_mismatch", message));
+            continue;
+        };
+        for ((name, _, _), found) in TOTALS.iter().zip(&found) {
+            let Some(column) = table.column_named(name) else { continue };
+            let expected = total_row.get(column).cloned().unwrap_or_default();
+            push_check(table, format!("汇总 合计 {name}"), &expected, *found, false);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn footers_give_count_and_amount() {
+        let table = [
+            ("#交易合计：6笔，商家实收共0.06元，", Some(("6", "0.06"))),
+            ("#退款合计：4笔，商家实收退款共-0.04元，,,,", Some(("4", "-0.04"))),
+            ("#支出合计：2笔，共1,200.50元", Some(("2", "1,200.50"))),
+            ("#导出时间：[2024年03月16日 08:00:00]", None),
+        ];
+        for (line, expected) in table {
+            let got = parse_footer(line);
+            assert_eq!(got, expected.map(|(c, a)| (c.to_string(), a.to_string())), "{line}");
+        }
+    }
+}
