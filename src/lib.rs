@@ -134,6 +134,13 @@ pub fn reconcile(inputs: Vec<(Side, String, Vec<u8>)>, profile: Profile, date: O
     Ok(run.report.take().expect("run stores its report"))
 }
 
+/// Reads one input on its own and describes every table in it (an archive gives several), without
+/// reconciling: what `duizhang inspect` and the Wasm `inspect` print.
+pub fn inspect(name: &str, bytes: Vec<u8>, profile: &Profile) -> Result<Vec<report::Inspection>> {
+    let tables = read::read_tables(name, Side::Channel, bytes, profile)?;
+    Ok(tables.iter().map(report::Inspection::of).collect())
+}
+
 /// Parses a reconciliation date: `YYYY-MM-DD` or `YYYYMMDD`.
 pub fn parse_date(text: &str) -> Result<NaiveDate> {
     NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")

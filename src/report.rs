@@ -87,6 +87,43 @@ impl FileInfo {
     }
 }
 
+/// What `duizhang inspect` and the Wasm `inspect` show about one file read on its own.
+#[derive(Clone, Debug, Serialize)]
+pub struct Inspection {
+    /// File name (`outer.zip/inner.csv` for a file inside an archive).
+    pub name: String,
+    /// The layout code, e.g. `wechat_trade`.
+    pub format: &'static str,
+    /// The layout's version, e.g. `ALL`; empty when it has one.
+    pub variant: String,
+    /// Detected encoding.
+    pub encoding: &'static str,
+    /// Rows that would be reconciled.
+    pub rows: u64,
+    /// Records after the header that were skipped (each has an issue).
+    pub skipped_lines: u64,
+    /// Every row issue and file note.
+    pub issues: Vec<RowIssue>,
+    /// The file's own totals checked against its detail.
+    pub checks: Vec<Check>,
+}
+
+impl Inspection {
+    /// Describes a table that was read.
+    pub fn of(table: &Table) -> Inspection {
+        Inspection {
+            name: table.name.clone(),
+            format: table.format.code(),
+            variant: table.variant.clone(),
+            encoding: table.encoding.name(),
+            rows: table.rows.len() as u64,
+            skipped_lines: u64::from(table.skipped_records),
+            issues: table.issues.clone(),
+            checks: table.checks.clone(),
+        }
+    }
+}
+
 /// Rows of one side: read = reconciled + skipped; nothing is lost.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct RowCounts {

@@ -154,7 +154,7 @@ fn check_footer(table: &mut Table, prefix: &str, only: Only, column: &str) {
     let (found_count, found_sum) = total(table, only, Some(column));
     push_check(table, format!("{label} 笔数"), &count, Decimal::from(found_count), false);
     // Refund and expense totals are printed with or without their minus sign.
-    push_check(table, format!("{label} {}", column.trim_end_matches('）').replace('（', " (") + ")"), &amount, found_sum, true);
+    push_check(table, format!("{label} {column}"), &amount, found_sum, true);
 }
 
 /// The Alipay 汇总 file: a header and per-store rows ending in 合计. It holds no reconcilable rows;
