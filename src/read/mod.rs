@@ -106,11 +106,11 @@ fn read_generic(
         if !matches!(error.kind(), ErrorKind::NoKnownColumns { .. }) {
             return error;
         }
-        rejections.push(Rejection { format: Format::GenericCsv, reason: error.message().to_string() });
-        let tried = describe_rejections(&rejections);
         if tabular {
-            error.with_detail(&format!(". Layouts tried: {tried}"))
+            error.with_detail(&format!(". Layouts tried: {}", describe_rejections(&rejections)))
         } else {
+            rejections.push(Rejection { format: Format::GenericCsv, reason: "no delimited header row".to_string() });
+            let tried = describe_rejections(&rejections);
             Error::new(
                 ErrorKind::UnknownFormat { tried: rejections },
                 format!("no known layout fits this file; layouts tried: {tried}"),

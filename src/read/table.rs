@@ -19,6 +19,9 @@ const MAX_KEY_BYTES: usize = 256;
 /// Cells that mark a total row after the detail.
 const TOTAL_WORDS: &[&str] = &["合计", "总计", "小计", "汇总", "总交易单数", "总笔数", "total", "sum"];
 
+/// First cells of the summary header lines that follow a bill's detail (WeChat trade, fund flow).
+const SUMMARY_FIRST_CELLS: &[&str] = &["总交易单数", "资金流水总笔数"];
+
 /// Which column holds each [`Field`], as 0-based indexes into the header.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct ColumnMap([Option<u32>; Field::ALL.len()]);
@@ -444,6 +447,11 @@ impl<'a> Reader<'a> {
             let lower = s.to_ascii_lowercase();
             TOTAL_WORDS.iter().any(|w| lower.contains(w))
         };
+        // WeChat's summary header (总交易单数,…) names its total first, whatever sits in the key column.
+        let first = fields.first().map(|f| trim_cell(text.get(f.start as usize..f.end as usize).unwrap_or("")));
+        if first.is_some_and(|c| SUMMARY_FIRST_CELLS.contains(&c)) {
+            return true;
+        }
         if !key.is_empty() && !names_total(key) {
             return false;
         }
