@@ -33,8 +33,14 @@ struct Arguments {
 }
 
 fn parse_arguments(args: &[String]) -> Result<Arguments, String> {
-    let mut parsed =
-        Arguments { internal: Vec::new(), channel: Vec::new(), profile: None, date: None, format: None, files: Vec::new() };
+    let mut parsed = Arguments {
+        internal: Vec::new(),
+        channel: Vec::new(),
+        profile: None,
+        date: None,
+        format: None,
+        files: Vec::new(),
+    };
     let mut rest = args.iter();
     while let Some(flag) = rest.next() {
         let mut value = || rest.next().cloned().ok_or_else(|| format!("{flag} needs a value"));
@@ -140,7 +146,9 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Some("inspect") => match parse_arguments(&args[1..]) {
-            Ok(arguments) if !arguments.files.is_empty() && arguments.internal.is_empty() && arguments.channel.is_empty() => {
+            Ok(arguments)
+                if !arguments.files.is_empty() && arguments.internal.is_empty() && arguments.channel.is_empty() =>
+            {
                 match inspect_files(&arguments) {
                     Ok((json, all_usable)) => {
                         println!("{json}");
@@ -166,7 +174,9 @@ fn main() -> ExitCode {
             }
         },
         Some("reconcile") => match parse_arguments(&args[1..]) {
-            Ok(arguments) if arguments.internal.is_empty() || arguments.channel.is_empty() || !arguments.files.is_empty() => {
+            Ok(arguments)
+                if arguments.internal.is_empty() || arguments.channel.is_empty() || !arguments.files.is_empty() =>
+            {
                 eprintln!("duizhang: usage: reconcile needs --internal FILE and --channel FILE\n\n{USAGE}");
                 ExitCode::from(2)
             }

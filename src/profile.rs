@@ -16,8 +16,8 @@
 //! ```
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::record::{Field, Status};
 use crate::read::format::Format;
+use crate::record::{Field, Status};
 use chrono::{NaiveDate, NaiveTime};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -286,7 +286,8 @@ impl Profile {
         }
         if let Some(date) = json.bill_date {
             profile.bill_date = Some(
-                crate::parse_date(&date).map_err(|_| invalid(format!("profile: bill_date {date:?} is not YYYY-MM-DD")))?,
+                crate::parse_date(&date)
+                    .map_err(|_| invalid(format!("profile: bill_date {date:?} is not YYYY-MM-DD")))?,
             );
         }
         Ok(profile)

@@ -124,7 +124,9 @@ impl Field {
             Field::Time => &["created_at", "trade_time", "paid_at", "交易时间", "创建时间", "完成时间"],
             Field::MerchantId => &["merchant_id", "mch_id", "商户号", "特约商户号", "子商户号"],
             Field::RefundNo => &["refund_no", "out_refund_no", "商户退款单号", "退款单号"],
-            Field::Credit => &["credit", "贷方发生额", "贷方金额", "收入金额", "收入", "交易金额(收入)", "收入金额(+元)"],
+            Field::Credit => {
+                &["credit", "贷方发生额", "贷方金额", "收入金额", "收入", "交易金额(收入)", "收入金额(+元)"]
+            }
             Field::Debit => &["debit", "借方发生额", "借方金额", "支出金额", "支出", "交易金额(支出)", "支出金额(-元)"],
             Field::Balance => &["balance", "余额", "账户余额", "联机余额", "本次余额", "账户余额(元)", "账户结余(元)"],
             Field::Direction => &["direction", "收支类型", "借贷标志", "借贷方向"],

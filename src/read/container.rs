@@ -188,7 +188,11 @@ fn unzip(bytes: &[u8]) -> Result<Vec<(String, Vec<u8>)>> {
         let content = match method {
             0 => data.to_vec(),
             8 => inflate(data, entry_limit(compressed, remaining))?,
-            other => return Err(bad(format!("zip entry {name:?} uses compression method {other}; only stored and deflate are read"))),
+            other => {
+                return Err(bad(format!(
+                    "zip entry {name:?} uses compression method {other}; only stored and deflate are read"
+                )))
+            }
         };
         remaining = remaining.checked_sub(content.len()).ok_or_else(|| too_large(MAX_TOTAL_INFLATED))?;
         let base = name.rsplit('/').next().unwrap_or(&name).to_string();

@@ -102,7 +102,8 @@ impl Format {
             (Format::AlipayAccountFlow, Status) => &[],
             (Format::BankStatement, TradeNo) => &["流水号", "日志号", "交易流水号"],
             (Format::BankStatement, Status) => &[],
-            (Format::BankStatement, Time) => &["交易时间", "记账时间", "交易日期", "记账日期", "记账日"],
+            // A separate time column holds `123456` alone; the date column always parses.
+            (Format::BankStatement, Time) => &["交易日期", "记账日期", "记账日", "交易时间", "记账时间"],
             _ => return None,
         };
         Some(names)
@@ -145,12 +146,9 @@ fn header_cells(line: &str) -> Vec<String> {
 }
 
 /// The first line (within the search window) that contains every one of `names`, with its cells.
-fn find_header<'t>(lines: &[(usize, &'t str, Vec<String>)], names: &[&str]) -> Option<(usize, Vec<String>)> {
+fn find_header(lines: &[(usize, &str, Vec<String>)], names: &[&str]) -> Option<(usize, Vec<String>)> {
     let wanted: Vec<String> = names.iter().map(|n| normalize_header(n)).collect();
-    lines
-        .iter()
-        .find(|(_, _, cells)| wanted.iter().all(|w| cells.contains(w)))
-        .map(|(n, _, cells)| (*n, cells.clone()))
+    lines.iter().find(|(_, _, cells)| wanted.iter().all(|w| cells.contains(w))).map(|(n, _, cells)| (*n, cells.clone()))
 }
 
 /// Detects the layout of decoded text. `Err` lists every specific layout's rejection; the caller
@@ -176,12 +174,16 @@ pub fn detect(text: &str) -> std::result::Result<Detection, Vec<Rejection>> {
         }
         Some((_, line, _)) => reject(
             Format::UnionpayZm,
-            &format!("the first line has {} characters, not {UNIONPAY_LINE_CHARS} fixed-width ASCII", line.chars().count()),
+            &format!(
+                "the first line has {} characters, not {UNIONPAY_LINE_CHARS} fixed-width ASCII",
+                line.chars().count()
+            ),
         ),
         None => reject(Format::UnionpayZm, "no lines"),
     }
 
-    if let Some((_, cells)) = find_header(&lines, &["交易时间", "公众账号ID", "微信订单号", "商户订单号"]) {
+    if let Some((_, cells)) = find_header(&lines, &["交易时间", "公众账号ID", "微信订单号", "商户订单号"])
+    {
         let has = |name: &str| cells.contains(&normalize_header(name));
         let bill_type = if has("退款申请时间") {
             "REFUND"
@@ -205,9 +207,13 @@ pub fn detect(text: &str) -> std::result::Result<Detection, Vec<Rejection>> {
     }
     reject(Format::WechatFundFlow, "no header with 记账时间, 资金流水单号, 收支类型");
 
-    if let Some((_, cells)) = find_header(&lines, &["支付宝交易号", "商户订单号", "业务类型", "商家实收（元）"]) {
-        let columns = cells.iter().filter(|c| !c.is_empty()).count();
-        return Ok(Detection { format: Format::AlipayTrade, variant: format!("{columns} columns") });
+    if let Some((_, cells)) = find_header(&lines, &["支付宝交易号", "商户订单号", "业务类型", "商家实收（元）"])
+    {
+        // Named as the layouts are known; FORMATS.md's "29-column" list adds five names to the 25,
+        // so the presence of 实收净额（元）, not a count, tells the versions apart.
+        let extended = cells.contains(&normalize_header("实收净额（元）"));
+        let variant = if extended { "29 columns" } else { "25 columns" };
+        return Ok(Detection { format: Format::AlipayTrade, variant: variant.to_string() });
     }
     reject(Format::AlipayTrade, "no header with 支付宝交易号, 商户订单号, 业务类型, 商家实收（元）");
 
@@ -216,7 +222,8 @@ pub fn detect(text: &str) -> std::result::Result<Detection, Vec<Rejection>> {
     }
     reject(Format::AlipaySummary, "no header with 门店编号, 交易订单总笔数, 退款订单总笔数");
 
-    if let Some((_, cells)) = find_header(&lines, &["账务流水号", "收入金额（+元）", "支出金额（-元）"]) {
+    if let Some((_, cells)) = find_header(&lines, &["账务流水号", "收入金额（+元）", "支出金额（-元）"])
+    {
         let extended = cells.contains(&normalize_header("业务描述"));
         let variant = if extended { "extended" } else { "" };
         return Ok(Detection { format: Format::AlipayAccountFlow, variant: variant.to_string() });
@@ -261,14 +268,35 @@ mod tests {
     #[test]
     fn headers_decide_the_layout_and_variant() {
         let table: &[(&str, Option<(Format, &str)>)] = &[
-            ("交易时间,公众账号ID,商户号,特约商户号,设备号,微信订单号,商户订单号,微信退款单号,订单金额\n", Some((Format::WechatTrade, "ALL"))),
-            ("交易时间,公众账号ID,商户号,子商户号,设备号,微信订单号,商户订单号,订单金额\n", Some((Format::WechatTrade, "SUCCESS/子商户号"))),
-            ("\u{feff}交易时间,公众账号ID,商户号,子商户号,微信订单号,商户订单号,总金额,微信退款单号\r\n", Some((Format::WechatTrade, "ALL/pre-2018"))),
-            ("交易时间,公众账号ID,微信订单号,商户订单号,代金券金额,退款申请时间,退款成功时间,微信退款单号\n", Some((Format::WechatTrade, "REFUND"))),
-            ("记账时间,微信支付业务单号,资金流水单号,业务名称,业务类型,收支类型,收支金额(元)\n", Some((Format::WechatFundFlow, ""))),
-            ("#支付宝业务明细查询\n支付宝交易号,商户订单号,业务类型,商家实收（元）\n", Some((Format::AlipayTrade, "4 columns"))),
+            (
+                "交易时间,公众账号ID,商户号,特约商户号,设备号,微信订单号,商户订单号,微信退款单号,订单金额\n",
+                Some((Format::WechatTrade, "ALL")),
+            ),
+            (
+                "交易时间,公众账号ID,商户号,子商户号,设备号,微信订单号,商户订单号,订单金额\n",
+                Some((Format::WechatTrade, "SUCCESS/子商户号")),
+            ),
+            (
+                "\u{feff}交易时间,公众账号ID,商户号,子商户号,微信订单号,商户订单号,总金额,微信退款单号\r\n",
+                Some((Format::WechatTrade, "ALL/pre-2018")),
+            ),
+            (
+                "交易时间,公众账号ID,微信订单号,商户订单号,代金券金额,退款申请时间,退款成功时间,微信退款单号\n",
+                Some((Format::WechatTrade, "REFUND")),
+            ),
+            (
+                "记账时间,微信支付业务单号,资金流水单号,业务名称,业务类型,收支类型,收支金额(元)\n",
+                Some((Format::WechatFundFlow, "")),
+            ),
+            (
+                "#支付宝业务明细查询\n支付宝交易号,商户订单号,业务类型,商家实收（元）\n",
+                Some((Format::AlipayTrade, "25 columns")),
+            ),
             ("门店编号,门店名称,交易订单总笔数,退款订单总笔数\n", Some((Format::AlipaySummary, ""))),
-            ("账务流水号,业务流水号,收入金额（+元）,支出金额（-元）,账户余额（元）\n", Some((Format::AlipayAccountFlow, ""))),
+            (
+                "账务流水号,业务流水号,收入金额（+元）,支出金额（-元）,账户余额（元）\n",
+                Some((Format::AlipayAccountFlow, "")),
+            ),
             ("账号,123\n交易日期,借方发生额,贷方发生额,余额,摘要\n", Some((Format::BankStatement, "debit_credit"))),
             ("交易日期,交易金额,账户余额,摘要\n", Some((Format::BankStatement, "signed_amount"))),
             ("商户订单号,订单金额\nA1,1.00\n", None),

@@ -55,9 +55,8 @@ pub fn read_tables(name: &str, side: Side, bytes: Vec<u8>, profile: &Profile) ->
         }
     }
     if tables.is_empty() {
-        return Err(first_error.unwrap_or_else(|| {
-            Error::new(ErrorKind::BadContainer, "the archive holds no files").in_file(name)
-        }));
+        return Err(first_error
+            .unwrap_or_else(|| Error::new(ErrorKind::BadContainer, "the archive holds no files").in_file(name)));
     }
     summary::cross_file_checks(&mut tables);
     if let Some(first) = tables.first_mut() {

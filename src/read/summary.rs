@@ -26,6 +26,9 @@ const WECHAT_TRADE_TOTALS: &[(&str, Option<&str>)] = &[
     ("总企业红包退款金额", Some("企业红包退款金额")),
 ];
 
+/// What a summary column totals: which rows, and which detail column (`None`: a row count).
+type Meaning = Option<(Only<'static>, Option<&'static str>)>;
+
 /// Which rows a total counts.
 #[derive(Clone, Copy)]
 enum Only<'a> {
@@ -53,11 +56,11 @@ pub fn check(table: &mut Table) {
     }
 }
 
-fn wechat_trade_total(name: &str) -> Option<(Only<'static>, Option<&'static str>)> {
+fn wechat_trade_total(name: &str) -> Meaning {
     WECHAT_TRADE_TOTALS.iter().find(|(n, _)| *n == name).map(|(_, column)| (Only::All, *column))
 }
 
-fn wechat_fund_flow_total(name: &str) -> Option<(Only<'static>, Option<&'static str>)> {
+fn wechat_fund_flow_total(name: &str) -> Meaning {
     const AMOUNT: &str = "收支金额(元)";
     match name {
         "资金流水总笔数" => Some((Only::All, None)),
@@ -110,11 +113,7 @@ fn push_check(table: &mut Table, name: String, expected: &str, found: Decimal, c
 }
 
 /// WeChat's last two lines: a header of total names, then their values.
-fn check_trailing_summary(
-    table: &mut Table,
-    first_name: &str,
-    meaning: fn(&str) -> Option<(Only<'static>, Option<&'static str>)>,
-) {
+fn check_trailing_summary(table: &mut Table, first_name: &str, meaning: fn(&str) -> Meaning) {
     let lines: Vec<&str> = table.text().lines().filter(|l| !l.trim().is_empty()).collect();
     let Some(at) = lines.iter().rposition(|l| trim_cell(l.split(',').next().unwrap_or("")) == first_name) else {
         return;
@@ -166,8 +165,11 @@ pub fn read_alipay_summary(mut table: Table) -> Result<Table> {
         cells.iter().any(|c| normalize_header(c) == wanted).then_some((n, cells))
     });
     let Some((line, header)) = found else {
-        return Err(Error::new(ErrorKind::NoKnownColumns { best_header: Vec::new() }, "no 汇总 header (交易订单总笔数)")
-            .in_file(&table.name));
+        return Err(Error::new(
+            ErrorKind::NoKnownColumns { best_header: Vec::new() },
+            "no 汇总 header (交易订单总笔数)",
+        )
+        .in_file(&table.name));
     };
     table.header_line = line as u32 + 1;
     table.header = header;

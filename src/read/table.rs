@@ -9,15 +9,16 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::money::parse_amount;
 use crate::profile::{KeyChoice, Profile};
 use crate::record::{normalize_header, Field, ItemKind, Row, Side, Span, Status};
-use rust_decimal::Decimal;
 use crate::time::parse_datetime;
+use rust_decimal::Decimal;
 
 /// How many records are searched for the header before giving up.
 const HEADER_SEARCH_RECORDS: usize = 64;
 /// Keys longer than this are not keys (a 10 MB cell is junk, not an order number).
 const MAX_KEY_BYTES: usize = 256;
 /// Cells that mark a total row after the detail.
-const TOTAL_WORDS: &[&str] = &["合计", "总计", "小计", "汇总", "总交易单数", "总笔数", "total", "sum"];
+const TOTAL_WORDS: &[&str] =
+    &["合计", "总计", "小计", "汇总", "总交易单数", "总笔数", "仅供参考", "以柜台为准", "total", "sum"];
 
 /// First cells of the summary header lines that follow a bill's detail (WeChat trade, fund flow).
 const SUMMARY_FIRST_CELLS: &[&str] = &["总交易单数", "资金流水总笔数"];

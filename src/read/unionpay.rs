@@ -197,9 +197,8 @@ pub fn read(mut table: Table, profile: &Profile) -> Result<Table> {
             Span { start: (line_start + ranges[column].0 + lead) as u32, len: trimmed.len() as u32 }
         };
         let code = cell(TRADE_CODE).trim();
-        let status = profile
-            .status_of(code)
-            .or_else(|| TRADE_CODES.iter().find(|(c, _)| *c == code).map(|(_, status)| *status));
+        let status =
+            profile.status_of(code).or_else(|| TRADE_CODES.iter().find(|(c, _)| *c == code).map(|(_, status)| *status));
         let Some(status) = status else {
             let message = format!("unknown 交易代码 {code:?}; add it to the profile's status_words");
             skip(Some(TRADE_CODE as u32 + 1), "unknown_status", message);
