@@ -20,9 +20,20 @@ export type Outcome = "matched" | "matched_within_tolerance" | "amount_mismatch"
   | "internal_only" | "external_only" | "duplicate" | "pending";
 /** Money is always a decimal string, never a number. */
 export type Money = string;
+/** Statement layouts, detected from content or forced by the profile's `format`. */
+export type Format = "generic_csv" | "wechat_trade" | "wechat_fund_flow" | "alipay_trade" | "alipay_summary"
+  | "alipay_account_flow" | "unionpay_zm" | "bank_statement";
+/** A total the file states about itself, checked against its detail. */
+export interface Check { name: string; expected: string; found: string; passed: boolean }
 export interface FileInfo {
   side: Side; name: string; encoding: string; delimiter: string; header_line: number;
   header: string[]; columns: Record<string, string>; rows: number; skipped: number;
+  format: Format; variant: string; checks: Check[];
+}
+/** What `inspect` says about one file (one per file inside an archive). */
+export interface Inspection {
+  name: string; format: Format; variant: string; encoding: string; rows: number; skipped_lines: number;
+  issues: RowIssue[]; checks: Check[];
 }
 export interface RowCounts { read: number; reconciled: number; skipped: number }
 export interface Summary {
@@ -68,6 +79,27 @@ pub fn sample_day() -> Result<JsValue, JsValue> {
         files.push(&file);
     }
     Ok(files.into())
+}
+
+/// Reads one file on its own, without reconciling, and says what it was read as: an `Inspection`,
+/// or an array of them when the file is an archive holding several (the same JSON as
+/// `duizhang inspect FILE`). `profileJson` may force a `format`. Throws a coded Error if unusable.
+#[wasm_bindgen(unchecked_return_type = "Inspection | Inspection[]")]
+pub fn inspect(
+    name: &str,
+    bytes: Vec<u8>,
+    #[wasm_bindgen(js_name = profileJson)] profile_json: Option<String>,
+) -> Result<JsValue, JsValue> {
+    let profile = match profile_json {
+        Some(json) => Profile::from_json(&json).map_err(to_js)?,
+        None => Profile::default(),
+    };
+    let inspections = crate::inspect(name, bytes, &profile).map_err(to_js)?;
+    let json = match inspections.as_slice() {
+        [single] => serde_json::to_string(single),
+        several => serde_json::to_string(several),
+    };
+    parse_json(&json.unwrap_or_default())
 }
 
 /// The built-in sample day's profile JSON.
