@@ -33,7 +33,7 @@ fn every_layout_is_detected_from_content_with_its_variant_and_checks() {
         ("wechat/trade_refund.csv", &[("wechat_trade", "REFUND", "UTF-8 (BOM)", 1, 2, 7)]),
         ("wechat/trade_all_sub_mch_legacy.csv", &[("wechat_trade", "ALL/子商户号", "UTF-8 (BOM)", 5, 2, 7)]),
         ("wechat/trade_pre2018.csv", &[("wechat_trade", "ALL/pre-2018", "UTF-8 (BOM)", 5, 2, 5)]),
-        ("wechat/fund_flow_bom_crlf.csv", &[("wechat_fund_flow", "", "UTF-8 (BOM)", 4, 2, 5)]),
+        ("wechat/fund_flow_bom_crlf.csv", &[("wechat_fund_flow", "", "UTF-8 (BOM)", 4, 2, 6)]),
         ("alipay/trade_25_columns_gbk.csv", &[("alipay_trade", "25 columns", "GB18030", 7, 4, 4)]),
         ("alipay/trade_29_columns_gbk.csv", &[("alipay_trade", "29 columns", "GB18030", 7, 4, 4)]),
         ("alipay/summary_gbk.csv", &[("alipay_summary", "", "GB18030", 0, 0, 0)]),
@@ -41,11 +41,11 @@ fn every_layout_is_detected_from_content_with_its_variant_and_checks() {
             "alipay/20886012345678900156_20260324.csv.zip",
             &[("alipay_trade", "25 columns", "GB18030", 7, 4, 4), ("alipay_summary", "", "GB18030", 0, 0, 5)],
         ),
-        ("alipay/account_flow_gbk.csv", &[("alipay_account_flow", "", "GB18030", 3, 4, 4)]),
+        ("alipay/account_flow_gbk.csv", &[("alipay_account_flow", "", "GB18030", 3, 4, 5)]),
         ("unionpay/INN26032488ZM_777290058110048", &[("unionpay_zm", "", "UTF-8", 4, 0, 0)]),
         ("unionpay/777290058110048_20260324.zip", &[("unionpay_zm", "", "UTF-8", 4, 0, 0)]),
-        ("bank/corporate_gbk.csv", &[("bank_statement", "debit_credit", "GB18030", 3, 1, 0)]),
-        ("bank/signed_amount_utf16le.csv", &[("bank_statement", "signed_amount", "UTF-16LE", 2, 1, 0)]),
+        ("bank/corporate_gbk.csv", &[("bank_statement", "debit_credit", "GB18030", 3, 1, 1)]),
+        ("bank/signed_amount_utf16le.csv", &[("bank_statement", "signed_amount", "UTF-16LE", 2, 1, 1)]),
         ("sample/channel.csv", &[("generic_csv", "", "UTF-8", 16, 0, 0)]),
     ];
     for (path, expected) in table {
@@ -236,6 +236,10 @@ fn malformed_variants_give_failed_checks_row_issues_or_coded_errors() {
             Expect::Read(&[], &[(2, "invalid_fixed_width_line"), (3, "invalid_amount"), (4, "unknown_status")]),
         ),
         ("bank/signed_amount_utf16le.csv", Expect::Read(&[], &[(4, "invalid_amount")])),
+        (
+            "bank/corporate_balance_break_gbk.csv",
+            Expect::Read(&[], &[(7, "total_row_skipped"), (5, "balance_break"), (6, "balance_break")]),
+        ),
         ("malformed/alipay_bill_truncated.zip", Expect::Error("bad_container")),
         ("malformed/prose_not_a_table.txt", Expect::Error("unknown_format")),
     ];
@@ -365,4 +369,23 @@ fn cli_inspect_prints_one_object_or_an_array() {
     assert_eq!(json["format"], "generic_csv");
     assert_eq!(cli(&["inspect"]).status.code(), Some(2));
     assert_eq!(cli(&["inspect", "--format", "xls", "a.csv"]).status.code(), Some(2));
+}
+
+#[test]
+fn running_balances_are_followed_oldest_or_newest_first() {
+    let header = "交易日期,借方发生额,贷方发生额,余额,流水号\n";
+    let table: &[(&str, &[u32])] = &[
+        ("2026-03-25,,100.00,1100.00,A1\n2026-03-25,30.00,,1070.00,A2\n2026-03-25,,5.00,1075.00,A3\n", &[]),
+        ("2026-03-25,,5.00,1075.00,A3\n2026-03-25,30.00,,1070.00,A2\n2026-03-25,,100.00,1100.00,A1\n", &[]),
+        ("2026-03-25,,100.00,1100.00,A1\n2026-03-25,30.00,,1080.00,A2\n2026-03-25,,5.00,1085.00,A3\n", &[3]),
+    ];
+    for (rows, breaks) in table {
+        let text = format!("{header}{rows}");
+        let tables = duizhang::read::read_tables("b.csv", Side::Channel, text.into_bytes(), &Profile::default())
+            .expect("reads");
+        let got: Vec<u32> =
+            tables[0].issues.iter().filter(|i| i.code == "balance_break").filter_map(|i| i.line).collect();
+        assert_eq!(got, breaks.to_vec(), "{rows}");
+        assert_eq!(tables[0].checks.len(), 1);
+    }
 }

@@ -158,6 +158,7 @@ impl RowIssue {
                 | "summary_mismatch"
                 | "inner_file_skipped"
                 | "year_unknown"
+                | "balance_break"
         )
     }
 }
@@ -182,5 +183,6 @@ pub const ROW_ISSUE_CODES: &[(&str, &str)] = &[
     ("invalid_fixed_width_line", "a fixed-width line (UnionPay ZM) is not 607 characters or a field is not a number"),
     ("summary_mismatch", "file note: a total the file states about itself differs from its detail (see checks)"),
     ("inner_file_skipped", "file note: a file inside a zip could not be read by any layout"),
+    ("balance_break", "a running balance (余额) does not follow from the previous row's balance and this row's amount"),
     ("year_unknown", "file note: times without a year (UnionPay) and no date in the file name or profile"),
 ];

@@ -54,6 +54,39 @@ pub fn check(table: &mut Table) {
         }
         _ => {}
     }
+    check_running_balance(table);
+}
+
+/// Opening balance plus every movement must give the closing balance (账实核对 within one file).
+/// Statements run oldest-first or newest-first; the first two rows tell which.
+fn check_running_balance(table: &mut Table) {
+    let movements: Option<Vec<(Decimal, Decimal)>> =
+        table.rows.iter().map(|r| r.balance.map(|b| (r.amount, b))).collect();
+    let Some(mut movements) = movements.filter(|m| m.len() >= 2) else { return };
+    let oldest_first = movements[0].1 + movements[1].0 == movements[1].1;
+    let newest_first = !oldest_first && movements[0].1 - movements[0].0 == movements[1].1;
+    if newest_first {
+        movements.reverse();
+    }
+    let (first_amount, first_balance) = movements[0];
+    let opening = first_balance - first_amount;
+    let found = movements.iter().fold(opening, |sum, (amount, _)| sum + amount);
+    let closing = movements[movements.len() - 1].1;
+    push_check(table, "余额 (opening + movements = closing)".to_string(), &closing.to_string(), found, false);
+    // Each row's balance must follow from the one before; the first that does not is named.
+    let mut lines: Vec<u32> = table.rows.iter().map(|r| r.line).collect();
+    if newest_first {
+        lines.reverse();
+    }
+    for (n, pair) in movements.windows(2).enumerate() {
+        let expected = pair[0].1 + pair[1].0;
+        if expected != pair[1].1 {
+            let message =
+                format!("余额 {} where the previous balance plus this row's amount gives {expected}", pair[1].1);
+            let line = lines.get(n + 1).copied().unwrap_or(0);
+            table.issues.push(RowIssue::new(&table.name, table.side, line, None, "balance_break", message));
+        }
+    }
 }
 
 fn wechat_trade_total(name: &str) -> Meaning {
