@@ -381,8 +381,8 @@ fn running_balances_are_followed_oldest_or_newest_first() {
     ];
     for (rows, breaks) in table {
         let text = format!("{header}{rows}");
-        let tables = duizhang::read::read_tables("b.csv", Side::Channel, text.into_bytes(), &Profile::default())
-            .expect("reads");
+        let tables =
+            duizhang::read::read_tables("b.csv", Side::Channel, text.into_bytes(), &Profile::default()).expect("reads");
         let got: Vec<u32> =
             tables[0].issues.iter().filter(|i| i.code == "balance_break").filter_map(|i| i.line).collect();
         assert_eq!(got, breaks.to_vec(), "{rows}");

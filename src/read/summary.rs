@@ -2,6 +2,7 @@
 //! was lost or misread. Each comparison becomes a [`Check`] on the table; a failed one is also a
 //! file-level `summary_mismatch` issue.
 
+use super::csv::{unescape, FieldRange, Scanner};
 use super::format::Format;
 use super::table::trim_cell;
 use super::{Check, RowIssue, Table};
@@ -9,6 +10,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::money::parse_amount;
 use crate::record::normalize_header;
 use rust_decimal::Decimal;
+use std::borrow::Cow;
 
 /// WeChat trade bill summary columns and the detail column each one totals (`None`: a row count).
 const WECHAT_TRADE_TOTALS: &[(&str, Option<&str>)] = &[
@@ -107,29 +109,73 @@ fn wechat_fund_flow_total(name: &str) -> Meaning {
 
 /// The count of rows `only` selects, and the total of `column` over them (zero when absent).
 fn total(table: &Table, only: Only, column: Option<&str>) -> (u64, Decimal) {
-    let filter_column = match only {
-        Only::All => None,
-        Only::Where(name, _) | Only::NonZero(name) => Some(table.column_named(name)),
-    };
-    let sum_column = column.and_then(|c| table.column_named(c));
-    let mut count = 0u64;
-    let mut sum = Decimal::ZERO;
+    totals(table, &[(only, column)]).first().copied().unwrap_or((0, Decimal::ZERO))
+}
+
+/// [`total`] for several specs in one pass over the rows, reading only the cells they need.
+fn totals(table: &Table, specs: &[(Only, Option<&str>)]) -> Vec<(u64, Decimal)> {
+    // Per spec: the filter's column (None: the column is missing, so nothing is selected) and the summed column.
+    let resolved: Vec<(Option<Option<usize>>, Option<usize>)> = specs
+        .iter()
+        .map(|(only, column)| {
+            let filter = match only {
+                Only::All => None,
+                Only::Where(name, _) | Only::NonZero(name) => Some(table.column_named(name)),
+            };
+            (filter, column.and_then(|c| table.column_named(c)))
+        })
+        .collect();
+    let mut out = vec![(0u64, Decimal::ZERO); specs.len()];
+    let mut fields: Vec<FieldRange> = Vec::new();
     for row in &table.rows {
-        let values = table.record_values(row);
-        let cell = |c: Option<usize>| c.and_then(|c| values.get(c)).map(String::as_str).unwrap_or("");
-        let amount_of = |c: Option<usize>| parse_amount(cell(c)).unwrap_or(Decimal::ZERO);
-        let selected = match (only, filter_column) {
-            (Only::All, _) => true,
-            (Only::Where(_, word), Some(c)) => cell(c) == word,
-            (Only::NonZero(_), Some(c)) => !amount_of(c).is_zero(),
-            (_, None) => false,
-        };
-        if selected {
-            count += 1;
-            sum += amount_of(sum_column);
+        let Some(record) = table.record_text(row) else { continue };
+        let fixed = table.fixed_widths.is_some();
+        let owned: Vec<String> = if fixed { table.record_values(row) } else { Vec::new() };
+        if !fixed && Scanner::new(record, table.delimiter).next_record(&mut fields).is_none() {
+            continue;
+        }
+        let cells = |c: usize| cell_of(record, &fields, &owned, fixed, c);
+        let amount_of = |c: usize| parse_amount(&cells(c)).unwrap_or(Decimal::ZERO);
+        for ((only, _), ((filter, sum_column), acc)) in specs.iter().zip(resolved.iter().zip(out.iter_mut())) {
+            let selected = match (only, filter) {
+                (Only::All, _) => true,
+                (Only::Where(_, word), Some(Some(c))) => cells(*c) == *word,
+                (Only::NonZero(_), Some(Some(c))) => !amount_of(*c).is_zero(),
+                _ => false,
+            };
+            if selected {
+                acc.0 += 1;
+                if let Some(c) = sum_column {
+                    acc.1 += amount_of(*c);
+                }
+            }
         }
     }
-    (count, sum)
+    out
+}
+
+/// One trimmed cell of a record: from its scanned field ranges, or from the fixed-width cells.
+fn cell_of<'r>(
+    record: &'r str,
+    fields: &[FieldRange],
+    owned: &'r [String],
+    fixed: bool,
+    column: usize,
+) -> Cow<'r, str> {
+    if fixed {
+        return Cow::Borrowed(owned.get(column).map(String::as_str).unwrap_or(""));
+    }
+    match fields.get(column) {
+        Some(f) => {
+            let raw = record.get(f.start as usize..f.end as usize).unwrap_or("");
+            if f.needs_unescape {
+                Cow::Owned(trim_cell(&unescape(raw)).to_string())
+            } else {
+                Cow::Borrowed(trim_cell(raw))
+            }
+        }
+        None => Cow::Borrowed(""),
+    }
 }
 
 fn push_check(table: &mut Table, name: String, expected: &str, found: Decimal, compare_magnitude: bool) {
@@ -154,12 +200,17 @@ fn check_trailing_summary(table: &mut Table, first_name: &str, meaning: fn(&str)
     let names: Vec<String> = lines[at].split(',').map(|c| trim_cell(c).to_string()).collect();
     let values: Vec<String> =
         lines.get(at + 1).map(|l| l.split(',').map(|c| trim_cell(c).to_string()).collect()).unwrap_or_default();
-    for (n, name) in names.iter().enumerate() {
-        let Some((only, column)) = meaning(name) else { continue };
-        let expected = values.get(n).cloned().unwrap_or_default();
-        let (count, sum) = total(table, only, column);
+    let known: Vec<(usize, Only, Option<&str>)> = names
+        .iter()
+        .enumerate()
+        .filter_map(|(n, name)| meaning(name).map(|(only, column)| (n, only, column)))
+        .collect();
+    let specs: Vec<(Only, Option<&str>)> = known.iter().map(|(_, only, column)| (*only, *column)).collect();
+    let found = totals(table, &specs);
+    for ((n, _, column), (count, sum)) in known.iter().zip(found) {
+        let expected = values.get(*n).cloned().unwrap_or_default();
         let found = if column.is_some() { sum } else { Decimal::from(count) };
-        push_check(table, name.clone(), &expected, found, false);
+        push_check(table, names[*n].clone(), &expected, found, false);
     }
 }
 
@@ -219,16 +270,11 @@ pub fn cross_file_checks(tables: &mut [Table]) {
         ("商家实收（元）", Only::All, Some("商家实收（元）")),
         ("服务费（元）", Only::All, Some("服务费（元）")),
     ];
-    let found: Vec<Decimal> = TOTALS
-        .iter()
-        .map(|(_, only, column)| {
-            let (count, sum) = total(&tables[detail], *only, *column);
-            if column.is_some() {
-                sum
-            } else {
-                Decimal::from(count)
-            }
-        })
+    let specs: Vec<(Only, Option<&str>)> = TOTALS.iter().map(|(_, only, column)| (*only, *column)).collect();
+    let found: Vec<Decimal> = totals(&tables[detail], &specs)
+        .into_iter()
+        .zip(TOTALS)
+        .map(|((count, sum), (_, _, column))| if column.is_some() { sum } else { Decimal::from(count) })
         .collect();
     for table in tables.iter_mut().filter(|t| t.format == Format::AlipaySummary) {
         let total_row = table.text().lines().find_map(|line| {

@@ -97,6 +97,11 @@ impl Table {
         }
     }
 
+    /// The raw text of a row's record (one line, or several when a quoted field holds breaks).
+    pub fn record_text(&self, row: &Row) -> Option<&str> {
+        self.text.get(row.record.start as usize..(row.record.start + row.record.len) as usize)
+    }
+
     /// The raw cells of a row's record, trimmed and unescaped, aligned with [`Table::header`].
     pub fn record_values(&self, row: &Row) -> Vec<String> {
         let record = self.text.get(row.record.start as usize..(row.record.start + row.record.len) as usize);
