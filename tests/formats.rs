@@ -389,3 +389,38 @@ fn running_balances_are_followed_oldest_or_newest_first() {
         assert_eq!(tables[0].checks.len(), 1);
     }
 }
+
+#[test]
+fn cli_reconcile_takes_a_gzipped_wechat_bill_and_an_alipay_zip_as_two_channels() {
+    let out = cli(&[
+        "reconcile",
+        "--internal",
+        "sample/orders.csv",
+        "--channel",
+        "wechat/trade_all.csv.gz",
+        "--channel",
+        "alipay/20886012345678900156_20260324.csv.zip",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let files: Vec<(&str, &str)> = json["files"]
+        .as_array()
+        .expect("files")
+        .iter()
+        .map(|f| (f["name"].as_str().unwrap_or(""), f["format"].as_str().unwrap_or("")))
+        .collect();
+    assert_eq!(
+        files,
+        [
+            ("orders.csv", "generic_csv"),
+            ("trade_all.csv.gz", "wechat_trade"),
+            ("20886012345678900156_20260324.csv.zip/20886012345678900156_20260324_业务明细.csv", "alipay_trade"),
+            (
+                "20886012345678900156_20260324.csv.zip/20886012345678900156_20260324_业务明细(汇总).csv",
+                "alipay_summary"
+            ),
+        ]
+    );
+    assert_eq!(json["summary"]["counts"]["matched"], 11);
+    assert_eq!(json["files"][1]["checks"].as_array().map(Vec::len), Some(7));
+}
