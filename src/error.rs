@@ -35,6 +35,10 @@ pub enum ErrorKind {
     BadContainer,
     /// A compressed file would inflate past the size cap (a zip bomb, or a bill too large to read).
     InflatedTooLarge,
+    /// A spreadsheet arrived but this build cannot read spreadsheets: convert it to CSV first.
+    SpreadsheetNotConverted,
+    /// A spreadsheet could not be read (corrupt, encrypted, or every sheet empty).
+    BadSpreadsheet,
 }
 
 impl ErrorKind {
@@ -51,6 +55,8 @@ impl ErrorKind {
             ErrorKind::UnknownFormat { .. } => "unknown_format",
             ErrorKind::BadContainer => "bad_container",
             ErrorKind::InflatedTooLarge => "inflated_too_large",
+            ErrorKind::SpreadsheetNotConverted => "spreadsheet_not_converted",
+            ErrorKind::BadSpreadsheet => "bad_spreadsheet",
         }
     }
 }

@@ -424,3 +424,14 @@ fn cli_reconcile_takes_a_gzipped_wechat_bill_and_an_alipay_zip_as_two_channels()
     assert_eq!(json["summary"]["counts"]["matched"], 11);
     assert_eq!(json["files"][1]["checks"].as_array().map(Vec::len), Some(7));
 }
+
+#[test]
+fn a_spreadsheet_is_converted_or_a_coded_error() {
+    let result = inspect("channel.xlsx", fixture("sheets/channel.xlsx"), &Profile::default());
+    if cfg!(feature = "sheets") {
+        let read = result.expect("converted by the sheets crate");
+        assert_eq!((read[0].format, read[0].rows), ("generic_csv", 4));
+    } else {
+        assert_eq!(result.expect_err("no spreadsheet reader").code(), "spreadsheet_not_converted");
+    }
+}

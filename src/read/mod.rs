@@ -7,6 +7,7 @@ pub mod container;
 pub mod csv;
 pub mod encoding;
 pub mod format;
+pub mod spreadsheet;
 pub mod summary;
 pub mod table;
 pub mod unionpay;
@@ -39,6 +40,11 @@ pub struct Check {
 /// an error only when none can be used. The layout is detected from content unless the profile
 /// forces one.
 pub fn read_tables(name: &str, side: Side, bytes: Vec<u8>, profile: &Profile) -> Result<Vec<Table>> {
+    let bytes = if spreadsheet::is_spreadsheet(&bytes) {
+        spreadsheet::to_csv(&bytes).map_err(|e| e.in_file(name))?
+    } else {
+        bytes
+    };
     let is_container = container::Container::of(&bytes) != container::Container::None;
     let files = container::unpack(name, bytes)?;
     let mut tables = Vec::new();
