@@ -185,8 +185,8 @@ impl Table {
     }
 }
 
-/// Reads a delimited text file of one side, detecting its layout (see [`super::read_tables`] for
-/// containers and every layout).
+/// Reads a delimited text file of one side through the alias table alone: no layout detection, no
+/// containers, no checks. [`super::read_tables`] is the entry point that does all of those.
 pub fn read_table(name: &str, side: Side, bytes: Vec<u8>, profile: &Profile) -> Result<Table> {
     let decoded = super::encoding::decode(bytes).map_err(|e| e.in_file(name))?;
     let detection = Detection { format: Format::GenericCsv, variant: String::new() };

@@ -67,7 +67,8 @@ pub const WIDTHS: [usize; 42] = {
     widths
 };
 
-const TRADE_CODE: usize = 0;
+/// 交易类型 (txnType of the 全渠道 interface) decides what a line means for the money.
+const TXN_TYPE: usize = 19;
 const TIME: usize = 4;
 const AMOUNT: usize = 6;
 const QUERY_ID: usize = 9;
@@ -75,9 +76,9 @@ const ORDER_ID: usize = 11;
 const FEE: usize = 15;
 const MERCHANT: usize = 27;
 
-/// Transaction codes (交易代码) and what they mean for the money. Unknown codes are row issues;
-/// a profile can name more through `status_words`.
-const TRADE_CODES: &[(&str, Status)] = &[("S22", Status::Success), ("S30", Status::Refund), ("S31", Status::Refund)];
+/// 交易类型 values: 01 消费 (purchase), 04 退货 (refund), 31 消费撤销 (purchase reversal: the money goes
+/// back like a refund). Unknown values are row issues; a profile can name more through `status_words`.
+const TXN_TYPES: &[(&str, Status)] = &[("01", Status::Success), ("04", Status::Refund), ("31", Status::Refund)];
 
 /// The byte range of each field in a line (fields are separated by one space).
 fn field_ranges(widths: &[usize]) -> impl Iterator<Item = (usize, usize)> + '_ {
@@ -155,7 +156,7 @@ pub fn read(mut table: Table, profile: &Profile) -> Result<Table> {
     table.delimiter = b' ';
     table.fixed_widths = Some(&WIDTHS);
     for (field, column) in [
-        (Field::Status, TRADE_CODE),
+        (Field::Status, TXN_TYPE),
         (Field::Time, TIME),
         (Field::Amount, AMOUNT),
         (Field::TradeNo, QUERY_ID),
@@ -196,12 +197,13 @@ pub fn read(mut table: Table, profile: &Profile) -> Result<Table> {
             let lead = raw.len() - raw.trim_start().len();
             Span { start: (line_start + ranges[column].0 + lead) as u32, len: trimmed.len() as u32 }
         };
-        let code = cell(TRADE_CODE).trim();
-        let status =
-            profile.status_of(code).or_else(|| TRADE_CODES.iter().find(|(c, _)| *c == code).map(|(_, status)| *status));
+        let txn_type = cell(TXN_TYPE).trim();
+        let status = profile
+            .status_of(txn_type)
+            .or_else(|| TXN_TYPES.iter().find(|(t, _)| *t == txn_type).map(|(_, status)| *status));
         let Some(status) = status else {
-            let message = format!("unknown 交易代码 {code:?}; add it to the profile's status_words");
-            skip(Some(TRADE_CODE as u32 + 1), "unknown_status", message);
+            let message = format!("unknown 交易类型 {txn_type:?}; add it to the profile's status_words");
+            skip(Some(TXN_TYPE as u32 + 1), "unknown_status", message);
             continue;
         };
         let Some(amount) = fen(cell(AMOUNT)) else {
@@ -234,7 +236,7 @@ pub fn read(mut table: Table, profile: &Profile) -> Result<Table> {
             trade_no: span(QUERY_ID),
             refund_no: if kind == ItemKind::Refund { order_no } else { Span::EMPTY },
             merchant_id: span(MERCHANT),
-            status_word: span(TRADE_CODE),
+            status_word: span(TXN_TYPE),
             amount,
             fee,
             time,
