@@ -18,7 +18,7 @@ reconcile: reconciles a merchant's order export against channel bills (CSV, .gz,
 the report JSON on stdout. inspect: prints what each file was read as, without reconciling: one JSON
 object {name, format, variant, encoding, rows, skipped_lines, issues, checks}, or an array of them when
 several files (or an archive) were given; an unusable file is {name, error: {code, message}}.
---format forces a layout: generic_csv, wechat_trade, wechat_fund_flow, alipay_trade, alipay_summary,
+--format forces the layout of channel files (and of inspected files): generic_csv, wechat_trade, wechat_fund_flow, alipay_trade, alipay_summary,
 alipay_account_flow, unionpay_zm, bank_statement.
 Exit 0 when the run completed, discrepancies or not; 1 on an unusable input; 2 on a usage error.";
 

@@ -220,7 +220,8 @@ pub struct Profile {
     pub aliases: Aliases,
     /// Extra status words.
     pub status_words: StatusWords,
-    /// Read every file as this layout instead of detecting it (profile `"format": "wechat_trade"`).
+    /// Read every channel file as this layout instead of detecting it (profile
+    /// `"format": "wechat_trade"`); internal files are always detected.
     pub format: Option<Format>,
     /// The bill's date, for layouts whose times omit the year (UnionPay ZM) when the file name
     /// does not carry it (profile `"bill_date": "2024-03-15"`).

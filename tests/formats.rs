@@ -435,3 +435,19 @@ fn a_spreadsheet_is_converted_or_a_coded_error() {
         assert_eq!(result.expect_err("no spreadsheet reader").code(), "spreadsheet_not_converted");
     }
 }
+
+#[test]
+fn a_forced_layout_applies_to_channel_files_not_to_the_books() {
+    let profile = Profile::from_json(r#"{"format": "wechat_trade"}"#).expect("valid");
+    let report = reconcile(
+        vec![
+            (Side::Internal, "orders.csv".into(), fixture("sample/orders.csv")),
+            (Side::Channel, "bill.csv".into(), fixture("wechat/trade_all_bom_crlf.csv")),
+        ],
+        profile,
+        None,
+    )
+    .expect("runs");
+    let formats: Vec<&str> = report.files.iter().map(|f| f.format).collect();
+    assert_eq!(formats, ["generic_csv", "wechat_trade"]);
+}

@@ -75,14 +75,16 @@ pub fn read_tables(name: &str, side: Side, bytes: Vec<u8>, profile: &Profile) ->
 fn read_one(name: &str, side: Side, bytes: Vec<u8>, profile: &Profile) -> Result<Table> {
     let decoded = encoding::decode(bytes).map_err(|e| e.in_file(name))?;
     let detected = format::detect(&decoded.text);
-    let detection = match (profile.format, detected) {
+    // A forced layout is for the channel's files; the books (order exports) are always detected.
+    let forced = profile.format.filter(|_| side == Side::Channel);
+    let detection = match (forced, detected) {
         (Some(forced), Ok(found)) if found.format == forced => found,
         (Some(forced), _) => Detection { format: forced, variant: String::new() },
         (None, Ok(found)) => found,
         (None, Err(rejections)) => return read_generic(name, side, decoded, profile, rejections),
     };
     let format = detection.format;
-    let how = if profile.format.is_some() { "forced by the profile" } else { "detected" };
+    let how = if forced.is_some() { "forced by the profile" } else { "detected" };
     let table = table::Table::empty(name, side, decoded, detection);
     let mut table = match format {
         Format::UnionpayZm => unionpay::read(table, profile),
