@@ -451,3 +451,14 @@ fn a_forced_layout_applies_to_channel_files_not_to_the_books() {
     let formats: Vec<&str> = report.files.iter().map(|f| f.format).collect();
     assert_eq!(formats, ["generic_csv", "wechat_trade"]);
 }
+
+#[test]
+fn totals_of_28_digit_amounts_overflow_into_a_failed_check_not_a_panic() {
+    let mut text = "交易日期,借方发生额,贷方发生额,余额,流水号\n".to_string();
+    for n in 0..10 {
+        text.push_str(&format!("2026-03-25,,{0},{0},A{n}\n", "9".repeat(28)));
+    }
+    let read = inspect("huge.csv", text.into_bytes(), &Profile::default()).expect("reads");
+    assert_eq!(read[0].checks[0].found, "overflow");
+    assert!(!read[0].checks[0].passed);
+}

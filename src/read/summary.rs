@@ -71,8 +71,9 @@ fn check_running_balance(table: &mut Table) {
         movements.reverse();
     }
     let (first_amount, first_balance) = movements[0];
-    let opening = first_balance - first_amount;
-    let found = movements.iter().fold(opening, |sum, (amount, _)| sum + amount);
+    let opening = first_balance.checked_sub(first_amount);
+    let found =
+        opening.and_then(|opening| movements.iter().try_fold(opening, |sum, (amount, _)| sum.checked_add(*amount)));
     let closing = movements[movements.len() - 1].1;
     push_check(table, "余额 (opening + movements = closing)".to_string(), &closing.to_string(), found, false);
     // Each row's balance must follow from the one before; the first that does not is named.
@@ -81,8 +82,9 @@ fn check_running_balance(table: &mut Table) {
         lines.reverse();
     }
     for (n, pair) in movements.windows(2).enumerate() {
-        let expected = pair[0].1 + pair[1].0;
-        if expected != pair[1].1 {
+        let expected = pair[0].1.checked_add(pair[1].0);
+        if expected != Some(pair[1].1) {
+            let expected = expected.map_or("an overflow".to_string(), |e| e.to_string());
             let message =
                 format!("余额 {} where the previous balance plus this row's amount gives {expected}", pair[1].1);
             let line = lines.get(n + 1).copied().unwrap_or(0);
@@ -108,12 +110,13 @@ fn wechat_fund_flow_total(name: &str) -> Meaning {
 }
 
 /// The count of rows `only` selects, and the total of `column` over them (zero when absent).
-fn total(table: &Table, only: Only, column: Option<&str>) -> (u64, Decimal) {
-    totals(table, &[(only, column)]).first().copied().unwrap_or((0, Decimal::ZERO))
+fn total(table: &Table, only: Only, column: Option<&str>) -> (u64, Option<Decimal>) {
+    totals(table, &[(only, column)]).first().copied().unwrap_or((0, Some(Decimal::ZERO)))
 }
 
 /// [`total`] for several specs in one pass over the rows, reading only the cells they need.
-fn totals(table: &Table, specs: &[(Only, Option<&str>)]) -> Vec<(u64, Decimal)> {
+/// A sum is `None` once it overflowed (28-digit amounts exist only in junk, but must not panic).
+fn totals(table: &Table, specs: &[(Only, Option<&str>)]) -> Vec<(u64, Option<Decimal>)> {
     // Per spec: the filter's column (None: the column is missing, so nothing is selected) and the summed column.
     let resolved: Vec<(Option<Option<usize>>, Option<usize>)> = specs
         .iter()
@@ -125,7 +128,7 @@ fn totals(table: &Table, specs: &[(Only, Option<&str>)]) -> Vec<(u64, Decimal)> 
             (filter, column.and_then(|c| table.column_named(c)))
         })
         .collect();
-    let mut out = vec![(0u64, Decimal::ZERO); specs.len()];
+    let mut out = vec![(0u64, Some(Decimal::ZERO)); specs.len()];
     let mut fields: Vec<FieldRange> = Vec::new();
     for row in &table.rows {
         let Some(record) = table.record_text(row) else { continue };
@@ -146,7 +149,7 @@ fn totals(table: &Table, specs: &[(Only, Option<&str>)]) -> Vec<(u64, Decimal)> 
             if selected {
                 acc.0 += 1;
                 if let Some(c) = sum_column {
-                    acc.1 += amount_of(*c);
+                    acc.1 = acc.1.and_then(|sum| sum.checked_add(amount_of(*c)));
                 }
             }
         }
@@ -178,12 +181,13 @@ fn cell_of<'r>(
     }
 }
 
-fn push_check(table: &mut Table, name: String, expected: &str, found: Decimal, compare_magnitude: bool) {
-    let passed = match parse_amount(expected) {
-        Ok(value) if compare_magnitude => value.abs() == found.abs(),
-        Ok(value) => value == found,
-        Err(_) => false,
+fn push_check(table: &mut Table, name: String, expected: &str, found: Option<Decimal>, compare_magnitude: bool) {
+    let passed = match (parse_amount(expected), found) {
+        (Ok(value), Some(found)) if compare_magnitude => value.abs() == found.abs(),
+        (Ok(value), Some(found)) => value == found,
+        _ => false,
     };
+    let found = found.map_or("overflow".to_string(), |f| f.to_string());
     if !passed {
         let message = format!("{name}: the file says {expected}, its detail adds up to {found}");
         table.issues.push(RowIssue::file_note(&table.name, table.side, "summary_mismatch", message));
@@ -209,7 +213,7 @@ fn check_trailing_summary(table: &mut Table, first_name: &str, meaning: fn(&str)
     let found = totals(table, &specs);
     for ((n, _, column), (count, sum)) in known.iter().zip(found) {
         let expected = values.get(*n).cloned().unwrap_or_default();
-        let found = if column.is_some() { sum } else { Decimal::from(count) };
+        let found = if column.is_some() { sum } else { Some(Decimal::from(count)) };
         push_check(table, names[*n].clone(), &expected, found, false);
     }
 }
@@ -235,7 +239,7 @@ fn check_footer(table: &mut Table, prefix: &str, only: Only, column: &str) {
         return;
     };
     let (found_count, found_sum) = total(table, only, Some(column));
-    push_check(table, format!("{label} 笔数"), &count, Decimal::from(found_count), false);
+    push_check(table, format!("{label} 笔数"), &count, Some(Decimal::from(found_count)), false);
     // Refund and expense totals are printed with or without their minus sign.
     push_check(table, format!("{label} {column}"), &amount, found_sum, true);
 }
@@ -271,10 +275,10 @@ pub fn cross_file_checks(tables: &mut [Table]) {
         ("服务费（元）", Only::All, Some("服务费（元）")),
     ];
     let specs: Vec<(Only, Option<&str>)> = TOTALS.iter().map(|(_, only, column)| (*only, *column)).collect();
-    let found: Vec<Decimal> = totals(&tables[detail], &specs)
+    let found: Vec<Option<Decimal>> = totals(&tables[detail], &specs)
         .into_iter()
         .zip(TOTALS)
-        .map(|((count, sum), (_, _, column))| if column.is_some() { sum } else { Decimal::from(count) })
+        .map(|((count, sum), (_, _, column))| if column.is_some() { sum } else { Some(Decimal::from(count)) })
         .collect();
     for table in tables.iter_mut().filter(|t| t.format == Format::AlipaySummary) {
         let total_row = table.text().lines().find_map(|line| {
