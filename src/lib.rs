@@ -4,6 +4,11 @@
 //! Data flows one way: [`read`] (bytes → normalized rows) → [`matching`] (pairs by key) →
 //! [`classify`] (outcome codes, d = E − B, 长款/短款) → [`report`] (summary, exceptions, exports).
 //!
+//! Files are read as downloaded: gzip and zip containers are opened, and each file's layout
+//! ([`Format`]: WeChat, Alipay, UnionPay, bank statements, or any CSV through the alias table) is
+//! detected from its content; the totals a bill states about itself are checked against its detail.
+//! [`inspect`] shows what a file was read as without reconciling.
+//!
 //! ```
 //! use duizhang::{Profile, Reconciliation, Side};
 //!

@@ -299,7 +299,7 @@ pub struct Row {
     pub merchant_id: Span,
     /// Raw status word as written.
     pub status_word: Span,
-    /// Amount as written in the file (sign kept); for refunds see [`Row::magnitude`].
+    /// Amount as written in the file (sign kept); for refunds see [`Row::effect`].
     pub amount: Decimal,
     /// Fee as written, when the file has one.
     pub fee: Option<Decimal>,
