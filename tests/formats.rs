@@ -462,3 +462,14 @@ fn totals_of_28_digit_amounts_overflow_into_a_failed_check_not_a_panic() {
     assert_eq!(read[0].checks[0].found, "overflow");
     assert!(!read[0].checks[0].passed);
 }
+
+#[test]
+fn an_archive_file_no_reader_knows_is_noted_and_the_rest_is_read() {
+    let path = "unionpay/777290058110048_20260324_with_other_files.zip";
+    let read = inspect(&base_name(path), fixture(path), &Profile::default()).expect("the ZM file is read");
+    assert_eq!(read.len(), 1);
+    assert_eq!((read[0].format, read[0].rows), ("unionpay_zm", 4));
+    let note = read[0].issues.iter().find(|i| i.code == "inner_file_skipped").expect("the README is noted");
+    assert!(note.message.contains("README.txt"), "{}", note.message);
+    assert_eq!(note.line, None);
+}
