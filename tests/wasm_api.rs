@@ -139,6 +139,13 @@ fn inspect_describes_a_file_or_every_file_of_an_archive() {
     let several = Array::from(&inspect("bill.zip", zip, None).expect("reads"));
     assert_eq!(several.length(), 2);
     assert_eq!(get(&several.get(1), "format").as_string().as_deref(), Some("alipay_summary"));
+    let mut run = Reconciliation::new(None).expect("profile");
+    let zip = include_bytes!("fixtures/alipay/20886012345678900156_20260324.csv.zip").to_vec();
+    let first = run.add_file("channel", "bill.zip", zip).expect("reads");
+    assert_eq!(get(&first, "format").as_string().as_deref(), Some("alipay_trade"));
+    let files = Array::from(&run.files().expect("files"));
+    assert_eq!(files.length(), 2, "the archive's detail and 汇总 files");
+    assert_eq!(get(&files.get(1), "checks.0.passed").as_bool(), Some(true));
     let error = inspect("prose.txt", b"hello world\n".to_vec(), None).expect_err("no layout");
     assert_eq!(get(&error, "code").as_string().as_deref(), Some("unknown_format"));
     let forced = inspect("x.csv", ORDERS.to_vec(), Some(r#"{"format": "alipay_trade"}"#.into())).expect_err("forced");

@@ -130,7 +130,9 @@ impl Reconciliation {
         Ok(Reconciliation { inner: crate::Reconciliation::new(profile) })
     }
 
-    /// Reads one file (bytes copied once into Wasm memory). Throws a coded Error if unusable.
+    /// Reads one file (bytes copied once into Wasm memory): a CSV, a `.gz`, or a `.zip` whose every
+    /// file becomes a table. Returns the first table's `FileInfo` (see `files()` for all). Throws a
+    /// coded Error if unusable.
     #[wasm_bindgen(js_name = addFile, unchecked_return_type = "FileInfo")]
     pub fn add_file(&mut self, side: &str, name: &str, bytes: Vec<u8>) -> Result<JsValue, JsValue> {
         let side = Side::from_name(side).ok_or_else(|| {
@@ -140,6 +142,13 @@ impl Reconciliation {
         // An archive yields several tables; the first is described here, every one in the summary.
         let first = tables.first().map(FileInfo::of);
         parse_json(&serde_json::to_string(&first).unwrap_or_default())
+    }
+
+    /// Every file read so far, one `FileInfo` per table (an archive adds several), in reading order.
+    #[wasm_bindgen(unchecked_return_type = "FileInfo[]")]
+    pub fn files(&self) -> Result<JsValue, JsValue> {
+        let files: Vec<FileInfo> = self.inner.tables().iter().map(FileInfo::of).collect();
+        parse_json(&serde_json::to_string(&files).unwrap_or_default())
     }
 
     /// Matches the files read so far; `date` is `YYYY-MM-DD` (omitted: the most common order date).
