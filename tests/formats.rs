@@ -240,6 +240,17 @@ fn malformed_variants_give_failed_checks_row_issues_or_coded_errors() {
             "bank/corporate_balance_break_gbk.csv",
             Expect::Read(&[], &[(7, "total_row_skipped"), (5, "balance_break"), (6, "balance_break")]),
         ),
+        (
+            "wechat/fund_flow_bad_direction.csv",
+            Expect::Read(
+                &["资金流水总笔数", "支出笔数", "支出金额", "余额 (opening + movements = closing)"],
+                &[(3, "unknown_direction"), (6, "total_row_skipped"), (7, "total_row_skipped"), (4, "balance_break")],
+            ),
+        ),
+        (
+            "alipay/account_flow_malformed_gbk.csv",
+            Expect::Read(&["支出合计 笔数", "支出合计 支出金额（-元）"], &[(7, "invalid_balance")]),
+        ),
         ("malformed/alipay_bill_truncated.zip", Expect::Error("bad_container")),
         ("malformed/prose_not_a_table.txt", Expect::Error("unknown_format")),
     ];
