@@ -484,3 +484,31 @@ fn an_archive_file_no_reader_knows_is_noted_and_the_rest_is_read() {
     assert!(note.message.contains("README.txt"), "{}", note.message);
     assert_eq!(note.line, None);
 }
+
+#[test]
+fn every_issue_code_the_readers_give_is_documented() {
+    let documented: Vec<&str> = duizhang::read::ROW_ISSUE_CODES.iter().map(|(code, _)| *code).collect();
+    let mut seen = std::collections::BTreeSet::new();
+    for folder in ["wechat", "alipay", "unionpay", "bank", "malformed"] {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(folder);
+        for entry in std::fs::read_dir(dir).expect("folder") {
+            let path = entry.expect("entry").path();
+            if path.extension().is_some_and(|e| e == "py") {
+                continue;
+            }
+            let bytes = std::fs::read(&path).expect("file");
+            let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            if let Ok(inspections) = inspect(&name, bytes, &Profile::default()) {
+                seen.extend(inspections.iter().flat_map(|i| i.issues.iter().map(|issue| issue.code)));
+            }
+        }
+    }
+    for code in &seen {
+        assert!(documented.contains(code), "{code} is not in ROW_ISSUE_CODES");
+    }
+    for code in
+        ["summary_mismatch", "balance_break", "unknown_direction", "invalid_fixed_width_line", "inner_file_skipped"]
+    {
+        assert!(seen.contains(code), "no fixture shows {code}");
+    }
+}
