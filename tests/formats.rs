@@ -118,7 +118,7 @@ fn refunds_signs_balances_and_keys_per_layout() {
         ),
         "a WeChat refund is keyed by 商户退款单号, its amount from 退款金额, its fee negative"
     );
-    assert_eq!(wechat[0].2, "0", "payment rows keep their `0 refund number but stay payments");
+    assert_eq!(wechat[0].2, "", "the `0 in a payment row's refund-number columns means none");
     assert_eq!(wechat[0].6, ItemKind::Payment);
 
     // Without 商户退款单号 the refund falls back to 微信退款单号.

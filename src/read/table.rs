@@ -502,10 +502,18 @@ impl<'a> Reader<'a> {
         let columns = self.table.columns;
         let order_no = self.optional_span(text, fields, Field::OrderNo);
         let trade_no = self.optional_span(text, fields, Field::TradeNo);
+        // WeChat writes `0 in the refund-number columns of payment rows: no refund.
+        let zero_means_none = self.table.format == Format::WechatTrade;
+        let no_refund =
+            |reader: &Self, span: Span| span.is_empty() || (zero_means_none && reader.table_value(text, span) == "0");
         let mut refund_no = self.optional_span(text, fields, Field::RefundNo);
-        if refund_no.is_empty() {
-            if let Some(f) = self.table.fallback_columns.get(Field::RefundNo).and_then(|c| fields.get(c)) {
-                refund_no = self.span(text, f);
+        if no_refund(self, refund_no) {
+            refund_no = match self.table.fallback_columns.get(Field::RefundNo).and_then(|c| fields.get(c)) {
+                Some(f) => self.span(text, f),
+                None => Span::EMPTY,
+            };
+            if no_refund(self, refund_no) {
+                refund_no = Span::EMPTY;
             }
         }
         let merchant_id = self.optional_span(text, fields, Field::MerchantId);
