@@ -119,7 +119,7 @@ fn push_cell(out: &mut String, cell: &str) {
 
 /// The Wasm module: `sheetToCsv(bytes: Uint8Array): Uint8Array`, throwing an Error with `code`.
 #[cfg(target_arch = "wasm32")]
-mod wasm {
+pub mod wasm {
     use wasm_bindgen::prelude::*;
 
     /// The first non-empty worksheet as UTF-8 CSV bytes, ready for duizhang's `addFile`.
