@@ -238,10 +238,11 @@ pub fn detect(text: &str) -> std::result::Result<Detection, Vec<Rejection>> {
     Err(rejections)
 }
 
-/// `debit_credit` or `signed_amount` when `cells` look like a bank statement header.
+/// `debit_credit` or `signed_amount` when `cells` look like a bank statement header. A merchant
+/// order number means an order export (say, with a stored-value balance), never a bank statement.
 fn bank_statement_variant(cells: &[String]) -> Option<&'static str> {
     let any = |field: Field| field.default_aliases().iter().any(|a| cells.contains(&normalize_header(a)));
-    if !any(Field::Balance) {
+    if !any(Field::Balance) || any(Field::OrderNo) {
         return None;
     }
     if any(Field::Debit) && any(Field::Credit) {
@@ -300,6 +301,7 @@ mod tests {
             ("账号,123\n交易日期,借方发生额,贷方发生额,余额,摘要\n", Some((Format::BankStatement, "debit_credit"))),
             ("交易日期,交易金额,账户余额,摘要\n", Some((Format::BankStatement, "signed_amount"))),
             ("商户订单号,订单金额\nA1,1.00\n", None),
+            ("订单号,金额,余额,状态\nA1,1.00,9.00,已支付\n", None),
         ];
         for (text, expected) in table {
             let got = detect(text).ok().map(|d| (d.format, d.variant));
