@@ -28,6 +28,19 @@ pub enum ErrorKind {
     Io,
     /// The caller's progress hook asked to stop.
     Cancelled,
+    /// The file is text but no known layout fits it, not even a delimited table.
+    UnknownFormat {
+        /// Every layout tried, and why it declined.
+        tried: Vec<crate::read::format::Rejection>,
+    },
+    /// A gzip or zip file is truncated, corrupt, encrypted or uses an unsupported method.
+    BadContainer,
+    /// A compressed file would inflate past the size cap (a zip bomb, or a bill too large to read).
+    InflatedTooLarge,
+    /// A spreadsheet arrived but this build cannot read spreadsheets: convert it to CSV first.
+    SpreadsheetNotConverted,
+    /// A spreadsheet could not be read (corrupt, encrypted, or every sheet empty).
+    BadSpreadsheet,
 }
 
 impl ErrorKind {
@@ -42,6 +55,11 @@ impl ErrorKind {
             ErrorKind::InvalidArgument => "invalid_argument",
             ErrorKind::Io => "io",
             ErrorKind::Cancelled => "cancelled",
+            ErrorKind::UnknownFormat { .. } => "unknown_format",
+            ErrorKind::BadContainer => "bad_container",
+            ErrorKind::InflatedTooLarge => "inflated_too_large",
+            ErrorKind::SpreadsheetNotConverted => "spreadsheet_not_converted",
+            ErrorKind::BadSpreadsheet => "bad_spreadsheet",
         }
     }
 }
@@ -72,6 +90,12 @@ impl Error {
     pub fn at(mut self, line: u64, column: Option<u64>) -> Self {
         self.line = Some(line);
         self.column = column;
+        self
+    }
+
+    /// Adds a sentence to the message (e.g. which layouts were tried).
+    pub fn with_detail(mut self, detail: &str) -> Self {
+        self.message.push_str(detail);
         self
     }
 

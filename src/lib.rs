@@ -4,6 +4,11 @@
 //! Data flows one way: [`read`] (bytes → normalized rows) → [`matching`] (pairs by key) →
 //! [`classify`] (outcome codes, d = E − B, 长款/短款) → [`report`] (summary, exceptions, exports).
 //!
+//! Files are read as downloaded: gzip and zip containers are opened, and each file's layout
+//! ([`Format`]: WeChat, Alipay, UnionPay, bank statements, or any CSV through the alias table) is
+//! detected from its content; the totals a bill states about itself are checked against its detail.
+//! [`inspect`] shows what a file was read as without reconciling.
+//!
 //! ```
 //! use duizhang::{Profile, Reconciliation, Side};
 //!
@@ -39,7 +44,7 @@ pub mod wasm;
 pub use classify::Outcome;
 pub use error::{Error, ErrorKind, Result};
 pub use profile::Profile;
-pub use read::{RowIssue, Table};
+pub use read::{Check, Format, RowIssue, Table};
 pub use record::Side;
 pub use report::Report;
 
@@ -105,15 +110,17 @@ impl Reconciliation {
         self.progress = Some(hook);
     }
 
-    /// Reads one file of one side. Several files per side are reconciled together.
-    pub fn add_file(&mut self, side: Side, name: &str, bytes: Vec<u8>) -> Result<&Table> {
+    /// Reads one input of one side: a file, or every file in a gzip or zip (each its own
+    /// [`Table`], returned in archive order). Several inputs per side are reconciled together.
+    pub fn add_file(&mut self, side: Side, name: &str, bytes: Vec<u8>) -> Result<&[Table]> {
         let mut report_read =
             |done: u64, total: u64| self.progress.as_mut().is_none_or(|hook| hook(Phase::Read, done, total));
-        let table = read::read_table_with_progress(name, side, bytes, &self.profile, &mut report_read)?;
+        let tables = read::read_tables_with_progress(name, side, bytes, &self.profile, &mut report_read)?;
         self.matching = None;
         self.report = None;
-        self.tables.push(table);
-        Ok(self.tables.last().expect("a table was just pushed"))
+        let first = self.tables.len();
+        self.tables.extend(tables);
+        Ok(&self.tables[first..])
     }
 
     /// Starts a file that arrives in chunks, so a caller never holds it whole besides this copy
@@ -133,7 +140,7 @@ impl Reconciliation {
     }
 
     /// Reads the file assembled from chunks, as [`Reconciliation::add_file`] does.
-    pub fn finish_file(&mut self) -> Result<&Table> {
+    pub fn finish_file(&mut self) -> Result<&[Table]> {
         let (side, name, bytes) = self
             .pending
             .take()
@@ -207,6 +214,13 @@ pub fn reconcile(inputs: Vec<(Side, String, Vec<u8>)>, profile: Profile, date: O
     }
     run.run(date)?;
     Ok(run.report.take().expect("run stores its report"))
+}
+
+/// Reads one input on its own and describes every table in it (an archive gives several), without
+/// reconciling: what `duizhang inspect` and the Wasm `inspect` print.
+pub fn inspect(name: &str, bytes: Vec<u8>, profile: &Profile) -> Result<Vec<report::Inspection>> {
+    let tables = read::read_tables(name, Side::Channel, bytes, profile)?;
+    Ok(tables.iter().map(report::Inspection::of).collect())
 }
 
 /// Parses a reconciliation date: `YYYY-MM-DD` or `YYYYMMDD`.

@@ -3,15 +3,23 @@
 //! Exit codes: 0 the run completed (discrepancies or not); 1 an input was unusable (one line on
 //! stderr: `duizhang: <code>: <file>:<line>: <message>`); 2 the command line was wrong.
 
-use duizhang::{parse_date, Error, ErrorKind, Profile, Reconciliation, Side};
+use duizhang::report::Inspection;
+use duizhang::{inspect, parse_date, Error, ErrorKind, Format, Profile, Reconciliation, Side};
 use std::path::Path;
 use std::process::ExitCode;
 
 const USAGE: &str = "\
 usage: duizhang reconcile --internal FILE --channel FILE [--channel FILE ...] [--profile FILE] [--date YYYY-MM-DD]
+                          [--format FORMAT]
+       duizhang inspect [--profile FILE] [--format FORMAT] FILE...
        duizhang --version
 
-Reconciles a merchant's order export against channel bills and prints the report JSON on stdout.
+reconcile: reconciles a merchant's order export against channel bills (CSV, .gz, .zip) and prints
+the report JSON on stdout. inspect: prints what each file was read as, without reconciling: one JSON
+object {name, format, variant, encoding, rows, skipped_lines, issues, checks}, or an array of them when
+several files (or an archive) were given; an unusable file is {name, error: {code, message}}.
+--format forces the layout of channel files (and of inspected files): generic_csv, wechat_trade, wechat_fund_flow, alipay_trade, alipay_summary,
+alipay_account_flow, unionpay_zm, bank_statement.
 Exit 0 when the run completed, discrepancies or not; 1 on an unusable input; 2 on a usage error.";
 
 struct Arguments {
@@ -19,10 +27,20 @@ struct Arguments {
     channel: Vec<String>,
     profile: Option<String>,
     date: Option<String>,
+    format: Option<Format>,
+    /// Files given without a flag (inspect).
+    files: Vec<String>,
 }
 
 fn parse_arguments(args: &[String]) -> Result<Arguments, String> {
-    let mut parsed = Arguments { internal: Vec::new(), channel: Vec::new(), profile: None, date: None };
+    let mut parsed = Arguments {
+        internal: Vec::new(),
+        channel: Vec::new(),
+        profile: None,
+        date: None,
+        format: None,
+        files: Vec::new(),
+    };
     let mut rest = args.iter();
     while let Some(flag) = rest.next() {
         let mut value = || rest.next().cloned().ok_or_else(|| format!("{flag} needs a value"));
@@ -31,11 +49,13 @@ fn parse_arguments(args: &[String]) -> Result<Arguments, String> {
             "--channel" => parsed.channel.push(value()?),
             "--profile" => parsed.profile = Some(value()?),
             "--date" => parsed.date = Some(value()?),
-            other => return Err(format!("unknown argument {other:?}")),
+            "--format" => {
+                let code = value()?;
+                parsed.format = Some(Format::from_code(&code).ok_or_else(|| format!("unknown format {code:?}"))?);
+            }
+            other if other.starts_with("--") => return Err(format!("unknown argument {other:?}")),
+            file => parsed.files.push(file.to_string()),
         }
-    }
-    if parsed.internal.is_empty() || parsed.channel.is_empty() {
-        return Err("reconcile needs --internal FILE and --channel FILE".to_string());
     }
     Ok(parsed)
 }
@@ -50,8 +70,8 @@ fn file_name(path: &str) -> String {
     Path::new(path).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| path.to_string())
 }
 
-fn reconcile(arguments: &Arguments) -> Result<String, Error> {
-    let profile = match &arguments.profile {
+fn load_profile(arguments: &Arguments) -> Result<Profile, Error> {
+    let mut profile = match &arguments.profile {
         Some(path) => {
             let bytes = read_file(path)?;
             let text = String::from_utf8(bytes).map_err(|_| {
@@ -61,6 +81,14 @@ fn reconcile(arguments: &Arguments) -> Result<String, Error> {
         }
         None => Profile::default(),
     };
+    if arguments.format.is_some() {
+        profile.format = arguments.format;
+    }
+    Ok(profile)
+}
+
+fn reconcile(arguments: &Arguments) -> Result<String, Error> {
+    let profile = load_profile(arguments)?;
     let date = arguments.date.as_deref().map(parse_date).transpose()?;
     let mut run = Reconciliation::new(profile);
     for (side, paths) in [(Side::Internal, &arguments.internal), (Side::Channel, &arguments.channel)] {
@@ -69,6 +97,41 @@ fn reconcile(arguments: &Arguments) -> Result<String, Error> {
         }
     }
     Ok(run.run(date)?.to_json())
+}
+
+/// Describes each file; an unusable one becomes `{name, error}` so the others are still shown.
+/// Returns the JSON and whether every file was usable.
+fn inspect_files(arguments: &Arguments) -> Result<(String, bool), Error> {
+    #[derive(serde::Serialize)]
+    struct Reason {
+        code: &'static str,
+        message: String,
+        line: Option<u64>,
+    }
+    #[derive(serde::Serialize)]
+    #[serde(untagged)]
+    enum Entry {
+        Read(Inspection),
+        Unusable { name: String, error: Reason },
+    }
+    let profile = load_profile(arguments)?;
+    let mut entries = Vec::new();
+    let mut all_usable = true;
+    for path in &arguments.files {
+        match read_file(path).and_then(|bytes| inspect(&file_name(path), bytes, &profile)) {
+            Ok(inspections) => entries.extend(inspections.into_iter().map(Entry::Read)),
+            Err(error) => {
+                all_usable = false;
+                let error = Reason { code: error.code(), message: error.message().to_string(), line: error.line() };
+                entries.push(Entry::Unusable { name: file_name(path), error });
+            }
+        }
+    }
+    let json = match entries.as_slice() {
+        [single] => serde_json::to_string_pretty(single),
+        _ => serde_json::to_string_pretty(&entries),
+    };
+    Ok((json.unwrap_or_default(), all_usable))
 }
 
 fn main() -> ExitCode {
@@ -82,7 +145,41 @@ fn main() -> ExitCode {
             println!("{USAGE}");
             ExitCode::SUCCESS
         }
+        Some("inspect") => match parse_arguments(&args[1..]) {
+            Ok(arguments)
+                if !arguments.files.is_empty() && arguments.internal.is_empty() && arguments.channel.is_empty() =>
+            {
+                match inspect_files(&arguments) {
+                    Ok((json, all_usable)) => {
+                        println!("{json}");
+                        if all_usable {
+                            ExitCode::SUCCESS
+                        } else {
+                            ExitCode::from(1)
+                        }
+                    }
+                    Err(error) => {
+                        eprintln!("duizhang: {error}");
+                        ExitCode::from(1)
+                    }
+                }
+            }
+            Ok(_) => {
+                eprintln!("duizhang: usage: inspect needs at least one FILE and no --internal/--channel\n\n{USAGE}");
+                ExitCode::from(2)
+            }
+            Err(reason) => {
+                eprintln!("duizhang: usage: {reason}\n\n{USAGE}");
+                ExitCode::from(2)
+            }
+        },
         Some("reconcile") => match parse_arguments(&args[1..]) {
+            Ok(arguments)
+                if arguments.internal.is_empty() || arguments.channel.is_empty() || !arguments.files.is_empty() =>
+            {
+                eprintln!("duizhang: usage: reconcile needs --internal FILE and --channel FILE\n\n{USAGE}");
+                ExitCode::from(2)
+            }
             Err(reason) => {
                 eprintln!("duizhang: usage: {reason}\n\n{USAGE}");
                 ExitCode::from(2)

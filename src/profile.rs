@@ -16,8 +16,9 @@
 //! ```
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::read::format::Format;
 use crate::record::{Field, Status};
-use chrono::NaiveTime;
+use chrono::{NaiveDate, NaiveTime};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -57,6 +58,14 @@ pub struct ColumnMapping {
     pub merchant_id: Option<String>,
     /// Header of the refund number.
     pub refund_no: Option<String>,
+    /// Header of the money-in column of a statement.
+    pub credit: Option<String>,
+    /// Header of the money-out column of a statement.
+    pub debit: Option<String>,
+    /// Header of the running balance.
+    pub balance: Option<String>,
+    /// Header of the direction word (收入 / 支出) of an unsigned amount.
+    pub direction: Option<String>,
 }
 
 impl ColumnMapping {
@@ -72,6 +81,10 @@ impl ColumnMapping {
             Field::Time => self.time.as_deref(),
             Field::MerchantId => self.merchant_id.as_deref(),
             Field::RefundNo => self.refund_no.as_deref(),
+            Field::Credit => self.credit.as_deref(),
+            Field::Debit => self.debit.as_deref(),
+            Field::Balance => self.balance.as_deref(),
+            Field::Direction => self.direction.as_deref(),
         }
     }
 }
@@ -137,6 +150,18 @@ pub struct Aliases {
     /// Extra names of the refund number column.
     #[serde(default)]
     pub refund_no: Vec<String>,
+    /// Extra names of the money-in column.
+    #[serde(default)]
+    pub credit: Vec<String>,
+    /// Extra names of the money-out column.
+    #[serde(default)]
+    pub debit: Vec<String>,
+    /// Extra names of the running balance column.
+    #[serde(default)]
+    pub balance: Vec<String>,
+    /// Extra names of the direction column.
+    #[serde(default)]
+    pub direction: Vec<String>,
 }
 
 impl Aliases {
@@ -151,6 +176,10 @@ impl Aliases {
             Field::Time => &self.time,
             Field::MerchantId => &self.merchant_id,
             Field::RefundNo => &self.refund_no,
+            Field::Credit => &self.credit,
+            Field::Debit => &self.debit,
+            Field::Balance => &self.balance,
+            Field::Direction => &self.direction,
         }
     }
 }
@@ -169,6 +198,8 @@ struct ProfileJson {
     aliases: Aliases,
     #[serde(default)]
     status_words: StatusWords,
+    format: Option<String>,
+    bill_date: Option<String>,
 }
 
 /// The checked settings of a run.
@@ -189,6 +220,12 @@ pub struct Profile {
     pub aliases: Aliases,
     /// Extra status words.
     pub status_words: StatusWords,
+    /// Read every channel file as this layout instead of detecting it (profile
+    /// `"format": "wechat_trade"`); internal files are always detected.
+    pub format: Option<Format>,
+    /// The bill's date, for layouts whose times omit the year (UnionPay ZM) when the file name
+    /// does not carry it (profile `"bill_date": "2024-03-15"`).
+    pub bill_date: Option<NaiveDate>,
 }
 
 impl Default for Profile {
@@ -201,6 +238,8 @@ impl Default for Profile {
             columns: Columns::default(),
             aliases: Aliases::default(),
             status_words: StatusWords::default(),
+            format: None,
+            bill_date: None,
         }
     }
 }
@@ -239,6 +278,19 @@ impl Profile {
         profile.columns = json.columns;
         profile.aliases = json.aliases;
         profile.status_words = json.status_words;
+        if let Some(code) = json.format {
+            let known = Format::ALL.map(Format::code).join(", ");
+            profile.format = Some(
+                Format::from_code(&code)
+                    .ok_or_else(|| invalid(format!("profile: format {code:?} is not one of {known}")))?,
+            );
+        }
+        if let Some(date) = json.bill_date {
+            profile.bill_date = Some(
+                crate::parse_date(&date)
+                    .map_err(|_| invalid(format!("profile: bill_date {date:?} is not YYYY-MM-DD")))?,
+            );
+        }
         Ok(profile)
     }
 

@@ -56,11 +56,19 @@ pub enum Field {
     MerchantId,
     /// Refund number (商户退款单号).
     RefundNo,
+    /// Money in, unsigned, in a statement with separate in/out columns (收入金额, 贷方发生额).
+    Credit,
+    /// Money out, unsigned or negative, in a statement with separate in/out columns (支出金额, 借方发生额).
+    Debit,
+    /// Running balance after the row (余额, 账户结余).
+    Balance,
+    /// Direction word for an unsigned amount (收支类型: 收入 / 支出).
+    Direction,
 }
 
 impl Field {
     /// Every field, in the order columns are looked up.
-    pub const ALL: [Field; 9] = [
+    pub const ALL: [Field; 13] = [
         Field::OrderNo,
         Field::TradeNo,
         Field::Amount,
@@ -70,6 +78,10 @@ impl Field {
         Field::Time,
         Field::MerchantId,
         Field::RefundNo,
+        Field::Credit,
+        Field::Debit,
+        Field::Balance,
+        Field::Direction,
     ];
 
     /// The field's name in profiles and reports.
@@ -84,6 +96,10 @@ impl Field {
             Field::Time => "time",
             Field::MerchantId => "merchant_id",
             Field::RefundNo => "refund_no",
+            Field::Credit => "credit",
+            Field::Debit => "debit",
+            Field::Balance => "balance",
+            Field::Direction => "direction",
         }
     }
 
@@ -108,6 +124,12 @@ impl Field {
             Field::Time => &["created_at", "trade_time", "paid_at", "交易时间", "创建时间", "完成时间"],
             Field::MerchantId => &["merchant_id", "mch_id", "商户号", "特约商户号", "子商户号"],
             Field::RefundNo => &["refund_no", "out_refund_no", "商户退款单号", "退款单号"],
+            Field::Credit => {
+                &["credit", "贷方发生额", "贷方金额", "收入金额", "收入", "交易金额(收入)", "收入金额(+元)"]
+            }
+            Field::Debit => &["debit", "借方发生额", "借方金额", "支出金额", "支出", "交易金额(支出)", "支出金额(-元)"],
+            Field::Balance => &["balance", "余额", "账户余额", "联机余额", "本次余额", "账户余额(元)", "账户结余(元)"],
+            Field::Direction => &["direction", "收支类型", "借贷标志", "借贷方向"],
         }
     }
 }
@@ -277,7 +299,7 @@ pub struct Row {
     pub merchant_id: Span,
     /// Raw status word as written.
     pub status_word: Span,
-    /// Amount as written in the file (sign kept); for refunds see [`Row::magnitude`].
+    /// Amount as written in the file (sign kept); for refunds see [`Row::effect`].
     pub amount: Decimal,
     /// Fee as written, when the file has one.
     pub fee: Option<Decimal>,
@@ -287,6 +309,8 @@ pub struct Row {
     pub status: Status,
     /// Payment or refund item.
     pub kind: ItemKind,
+    /// Running balance after this row, for statements and fund flows that print one (余额).
+    pub balance: Option<Decimal>,
 }
 
 impl Row {

@@ -3,7 +3,7 @@
 
 use crate::classify::{label, Outcome, PerOutcome};
 use crate::matching::{item_key, Item, Matching, RowRef};
-use crate::read::{RowIssue, Table};
+use crate::read::{Check, RowIssue, Table};
 use crate::record::{Field, Side};
 use crate::time::format_datetime;
 use rust_decimal::Decimal;
@@ -55,6 +55,12 @@ pub struct FileInfo {
     pub rows: u64,
     /// Records after the header that were skipped (each has an issue).
     pub skipped: u64,
+    /// The layout the file was read as (`generic_csv`, `wechat_trade`, …; see [`crate::Format`]).
+    pub format: &'static str,
+    /// The layout's version, e.g. `ALL`, `REFUND/子商户号`, `29 columns`; empty when it has one.
+    pub variant: String,
+    /// The file's own totals checked against its detail: `{name, expected, found, passed}`.
+    pub checks: Vec<Check>,
 }
 
 impl FileInfo {
@@ -74,6 +80,46 @@ impl FileInfo {
             columns,
             rows: table.rows.len() as u64,
             skipped: u64::from(table.skipped_records),
+            format: table.format.code(),
+            variant: table.variant.clone(),
+            checks: table.checks.clone(),
+        }
+    }
+}
+
+/// What `duizhang inspect` and the Wasm `inspect` show about one file read on its own.
+#[derive(Clone, Debug, Serialize)]
+pub struct Inspection {
+    /// File name (`outer.zip/inner.csv` for a file inside an archive).
+    pub name: String,
+    /// The layout code, e.g. `wechat_trade`.
+    pub format: &'static str,
+    /// The layout's version, e.g. `ALL`; empty when it has one.
+    pub variant: String,
+    /// Detected encoding.
+    pub encoding: &'static str,
+    /// Rows that would be reconciled.
+    pub rows: u64,
+    /// Records after the header that were skipped (each has an issue).
+    pub skipped_lines: u64,
+    /// Every row issue and file note.
+    pub issues: Vec<RowIssue>,
+    /// The file's own totals checked against its detail.
+    pub checks: Vec<Check>,
+}
+
+impl Inspection {
+    /// Describes a table that was read.
+    pub fn of(table: &Table) -> Inspection {
+        Inspection {
+            name: table.name.clone(),
+            format: table.format.code(),
+            variant: table.variant.clone(),
+            encoding: table.encoding.name(),
+            rows: table.rows.len() as u64,
+            skipped_lines: u64::from(table.skipped_records),
+            issues: table.issues.clone(),
+            checks: table.checks.clone(),
         }
     }
 }

@@ -41,6 +41,16 @@ fn every_malformed_file_gives_issues_or_a_coded_error() {
         ("too_many_fields.csv", Expect::Issues(&[(3, "too_many_fields")])),
         ("unknown_status.csv", Expect::Issues(&[(3, "unknown_status")])),
         ("gbk_declared_utf8.csv", Expect::Issues(&[])),
+        ("prose_not_a_table.txt", Expect::Error("unknown_format")),
+        ("alipay_bill_truncated.zip", Expect::Error("bad_container")),
+        (
+            "wechat_trade_bad_row.csv",
+            Expect::Issues(&[(3, "invalid_amount"), (7, "total_row_skipped"), (8, "total_row_skipped")]),
+        ),
+        (
+            "INN26032488ZM_777290058110048_bad_lines",
+            Expect::Issues(&[(2, "invalid_fixed_width_line"), (3, "invalid_amount"), (4, "unknown_status")]),
+        ),
     ];
     let mut seen: Vec<String> =
         std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/malformed"))

@@ -1,7 +1,7 @@
 //! The JS API, run as Wasm in Node and in headless Chromium (see `scripts/test.sh`).
 #![cfg(target_arch = "wasm32")]
 
-use duizhang::wasm::{sample_day, sample_profile, Reconciliation};
+use duizhang::wasm::{inspect, sample_day, sample_profile, Reconciliation};
 use js_sys::{Array, Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;
@@ -141,4 +141,29 @@ fn files_can_arrive_in_chunks() {
     assert_eq!(get(&summary, "counts.matched").as_f64(), Some(9.0));
     let error = run.finish_file().expect_err("nothing pending");
     assert_eq!(get(&error, "code").as_string().as_deref(), Some("invalid_argument"));
+}
+
+#[wasm_bindgen_test]
+fn inspect_describes_a_file_or_every_file_of_an_archive() {
+    let bill = include_bytes!("fixtures/wechat/trade_all.csv.gz").to_vec();
+    let one = inspect("trade_all.csv.gz", bill, None).expect("reads");
+    assert_eq!(get(&one, "format").as_string().as_deref(), Some("wechat_trade"));
+    assert_eq!(get(&one, "variant").as_string().as_deref(), Some("ALL"));
+    assert_eq!(get(&one, "rows").as_f64(), Some(5.0));
+    assert_eq!(get(&get(&one, "checks"), "0.passed").as_bool(), Some(true));
+    let zip = include_bytes!("fixtures/alipay/20886012345678900156_20260324.csv.zip").to_vec();
+    let several = Array::from(&inspect("bill.zip", zip, None).expect("reads"));
+    assert_eq!(several.length(), 2);
+    assert_eq!(get(&several.get(1), "format").as_string().as_deref(), Some("alipay_summary"));
+    let mut run = Reconciliation::new(None).expect("profile");
+    let zip = include_bytes!("fixtures/alipay/20886012345678900156_20260324.csv.zip").to_vec();
+    let first = run.add_file("channel", "bill.zip", zip).expect("reads");
+    assert_eq!(get(&first, "format").as_string().as_deref(), Some("alipay_trade"));
+    let files = Array::from(&run.files().expect("files"));
+    assert_eq!(files.length(), 2, "the archive's detail and 汇总 files");
+    assert_eq!(get(&files.get(1), "checks.0.passed").as_bool(), Some(true));
+    let error = inspect("prose.txt", b"hello world\n".to_vec(), None).expect_err("no layout");
+    assert_eq!(get(&error, "code").as_string().as_deref(), Some("unknown_format"));
+    let forced = inspect("x.csv", ORDERS.to_vec(), Some(r#"{"format": "alipay_trade"}"#.into())).expect_err("forced");
+    assert_eq!(get(&forced, "code").as_string().as_deref(), Some("no_known_columns"));
 }

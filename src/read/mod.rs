@@ -3,15 +3,148 @@
 //! Every reader produces a [`Table`] of [`crate::record::Row`]s plus [`RowIssue`]s for what it
 //! skipped; an unusable file is an [`crate::Error`].
 
+pub mod container;
 pub mod csv;
 pub mod encoding;
+pub mod format;
+pub mod spreadsheet;
+pub mod summary;
 pub mod table;
+pub mod unionpay;
 
 pub use encoding::Encoding;
+pub use format::Format;
 pub use table::{read_table, read_table_with_progress, ColumnMap, Table};
 
+use crate::error::{Error, ErrorKind, Result};
+use crate::profile::Profile;
 use crate::record::Side;
+use format::{describe_rejections, Detection, Rejection};
 use serde::Serialize;
+
+/// A total the file states about itself, compared with what its detail adds up to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Check {
+    /// What is compared, e.g. `总交易单数` or `#退款合计 商家实收`.
+    pub name: String,
+    /// The file's own total, as written.
+    pub expected: String,
+    /// The same total computed from the rows that were read.
+    pub found: String,
+    /// Whether they agree (numerically: `1.0` equals `1.00`).
+    pub passed: bool,
+}
+
+/// Reads one input: a plain file, or every file inside a gzip or zip. Each inner file becomes its
+/// own [`Table`]; an inner file no reader can use is noted (`inner_file_skipped`), and the input is
+/// an error only when none can be used. The layout is detected from content unless the profile
+/// forces one.
+pub fn read_tables(name: &str, side: Side, bytes: Vec<u8>, profile: &Profile) -> Result<Vec<Table>> {
+    read_tables_with_progress(name, side, bytes, profile, &mut |_, _| true)
+}
+
+/// [`read_tables`], calling `progress(bytes_done, bytes_total)` while delimited files are read;
+/// when it returns `false` reading stops with [`ErrorKind::Cancelled`].
+pub fn read_tables_with_progress(
+    name: &str,
+    side: Side,
+    bytes: Vec<u8>,
+    profile: &Profile,
+    progress: &mut dyn FnMut(u64, u64) -> bool,
+) -> Result<Vec<Table>> {
+    let bytes = if spreadsheet::is_spreadsheet(&bytes) {
+        spreadsheet::to_csv(&bytes).map_err(|e| e.in_file(name))?
+    } else {
+        bytes
+    };
+    let is_container = container::Container::of(&bytes) != container::Container::None;
+    let files = container::unpack(name, bytes)?;
+    let mut tables = Vec::new();
+    let mut skipped = Vec::new();
+    let mut first_error = None;
+    for file in files {
+        match read_one(&file.name, side, file.bytes, profile, progress) {
+            Ok(table) => tables.push(table),
+            Err(error) if is_container && error.code() != "cancelled" => {
+                skipped.push(RowIssue::file_note(name, side, "inner_file_skipped", error.to_string()));
+                first_error.get_or_insert(error);
+            }
+            Err(error) => return Err(error),
+        }
+    }
+    if tables.is_empty() {
+        return Err(first_error
+            .unwrap_or_else(|| Error::new(ErrorKind::BadContainer, "the archive holds no files").in_file(name)));
+    }
+    summary::cross_file_checks(&mut tables);
+    if let Some(first) = tables.first_mut() {
+        first.issues.extend(skipped);
+    }
+    Ok(tables)
+}
+
+/// Reads one file (already out of its container) as its detected or forced layout.
+fn read_one(
+    name: &str,
+    side: Side,
+    bytes: Vec<u8>,
+    profile: &Profile,
+    progress: &mut dyn FnMut(u64, u64) -> bool,
+) -> Result<Table> {
+    let decoded = encoding::decode(bytes).map_err(|e| e.in_file(name))?;
+    let detected = format::detect(&decoded.text);
+    // A forced layout is for the channel's files; the books (order exports) are always detected.
+    let forced = profile.format.filter(|_| side == Side::Channel);
+    let detection = match (forced, detected) {
+        (Some(forced), Ok(found)) if found.format == forced => found,
+        (Some(forced), _) => Detection { format: forced, variant: String::new() },
+        (None, Ok(found)) => found,
+        (None, Err(rejections)) => return read_generic(name, side, decoded, profile, rejections, progress),
+    };
+    let format = detection.format;
+    let how = if forced.is_some() { "forced by the profile" } else { "detected" };
+    let table = table::Table::empty(name, side, decoded, detection);
+    let mut table = match format {
+        Format::UnionpayZm => unionpay::read(table, profile),
+        Format::AlipaySummary => summary::read_alipay_summary(table),
+        _ => table::read_delimited(table, profile, progress),
+    }
+    .map_err(|e| e.with_detail(&format!(" (read as {}, {how})", format.code())))?;
+    summary::check(&mut table);
+    Ok(table)
+}
+
+/// No specific layout claimed the file: the alias-table reader tries it; if that fails too, the
+/// error lists every layout tried.
+fn read_generic(
+    name: &str,
+    side: Side,
+    decoded: encoding::Decoded,
+    profile: &Profile,
+    mut rejections: Vec<Rejection>,
+    progress: &mut dyn FnMut(u64, u64) -> bool,
+) -> Result<Table> {
+    let detection = Detection { format: Format::GenericCsv, variant: String::new() };
+    // A table has a delimiter on some line; prose or a lone column is no layout at all.
+    let delimiter = csv::detect_delimiter(&decoded.text);
+    let tabular = decoded.text.lines().take(64).any(|line| line.as_bytes().contains(&delimiter));
+    table::read_delimited(table::Table::empty(name, side, decoded, detection), profile, progress).map_err(|error| {
+        if !matches!(error.kind(), ErrorKind::NoKnownColumns { .. }) {
+            return error;
+        }
+        if tabular {
+            error.with_detail(&format!(". Layouts tried: {}", describe_rejections(&rejections)))
+        } else {
+            rejections.push(Rejection { format: Format::GenericCsv, reason: "no delimited header row".to_string() });
+            let tried = describe_rejections(&rejections);
+            Error::new(
+                ErrorKind::UnknownFormat { tried: rejections },
+                format!("no known layout fits this file; layouts tried: {tried}"),
+            )
+            .in_file(name)
+        }
+    })
+}
 
 /// A row (or file) problem that did not stop the run: reported, never lost.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -43,7 +176,17 @@ impl RowIssue {
 
     /// Whether the row was left out of the reconciliation (as opposed to a note on a kept row).
     pub fn skips_row(&self) -> bool {
-        !matches!(self.code, "invalid_fee" | "invalid_time" | "encoding_repaired")
+        !matches!(
+            self.code,
+            "invalid_fee"
+                | "invalid_time"
+                | "invalid_balance"
+                | "encoding_repaired"
+                | "summary_mismatch"
+                | "inner_file_skipped"
+                | "year_unknown"
+                | "balance_break"
+        )
     }
 }
 
@@ -62,4 +205,11 @@ pub const ROW_ISSUE_CODES: &[(&str, &str)] = &[
     ("invalid_fee", "the fee is not a number; the row is kept without a fee"),
     ("invalid_time", "the time is not a date and time; the row is kept without a time"),
     ("encoding_repaired", "file note: the bytes contradicted their encoding or had to be repaired"),
+    ("invalid_balance", "the running balance is not a number; the row is kept without a balance"),
+    ("unknown_direction", "the direction word (收支类型) is neither 收入 nor 支出"),
+    ("invalid_fixed_width_line", "a fixed-width line (UnionPay ZM) is not 607 characters or a field is not a number"),
+    ("summary_mismatch", "file note: a total the file states about itself differs from its detail (see checks)"),
+    ("inner_file_skipped", "file note: a file inside a zip could not be read by any layout"),
+    ("balance_break", "a running balance (余额) does not follow from the previous row's balance and this row's amount"),
+    ("year_unknown", "file note: times without a year (UnionPay) and no date in the file name or profile"),
 ];

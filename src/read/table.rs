@@ -2,13 +2,15 @@
 //! skipped and reported, every bad row reported with line, column and reason.
 
 use super::csv::{detect_delimiter, unescape, FieldRange, Scanner};
-use super::encoding::{decode, Encoding};
-use super::RowIssue;
+use super::encoding::{Decoded, Encoding};
+use super::format::{Detection, Format};
+use super::{Check, RowIssue};
 use crate::error::{Error, ErrorKind, Result};
 use crate::money::parse_amount;
 use crate::profile::{KeyChoice, Profile};
 use crate::record::{normalize_header, Field, ItemKind, Row, Side, Span, Status};
 use crate::time::parse_datetime;
+use rust_decimal::Decimal;
 
 /// How many records are searched for the header before giving up.
 const HEADER_SEARCH_RECORDS: usize = 64;
@@ -17,11 +19,15 @@ const PROGRESS_EVERY_RECORDS: u64 = 16_384;
 /// Keys longer than this are not keys (a 10 MB cell is junk, not an order number).
 const MAX_KEY_BYTES: usize = 256;
 /// Cells that mark a total row after the detail.
-const TOTAL_WORDS: &[&str] = &["合计", "总计", "小计", "汇总", "总交易单数", "总笔数"];
+/// Non-ASCII cells that mark a total or footer row (ASCII cells: see [`names_total`]).
+const TOTAL_WORDS: &[&str] = &["合计", "总计", "小计", "汇总", "总交易单数", "总笔数", "仅供参考", "以柜台为准"];
+
+/// First cells of the summary header lines that follow a bill's detail (WeChat trade, fund flow).
+const SUMMARY_FIRST_CELLS: &[&str] = &["总交易单数", "资金流水总笔数"];
 
 /// Which column holds each [`Field`], as 0-based indexes into the header.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct ColumnMap([Option<u32>; 9]);
+pub struct ColumnMap([Option<u32>; Field::ALL.len()]);
 
 impl ColumnMap {
     /// The column of `field`, if the file has one.
@@ -29,7 +35,7 @@ impl ColumnMap {
         self.0[field as usize].map(|c| c as usize)
     }
 
-    fn set(&mut self, field: Field, column: usize) {
+    pub(crate) fn set(&mut self, field: Field, column: usize) {
         self.0[field as usize] = Some(column as u32);
     }
 
@@ -65,8 +71,19 @@ pub struct Table {
     pub issues: Vec<RowIssue>,
     /// Records after the header that were skipped (each has an issue).
     pub skipped_records: u32,
-    text: String,
-    arena: String,
+    /// The layout the file was read as.
+    pub format: Format,
+    /// The layout's version, e.g. `ALL` or `29 columns`; empty when the layout has only one.
+    pub variant: String,
+    /// The file's own totals checked against its detail (see [`Check`]).
+    pub checks: Vec<Check>,
+    /// Where a field's value comes from when its own column is empty on a row (e.g. WeChat's
+    /// 微信退款单号 when 商户退款单号 is blank).
+    pub fallback_columns: ColumnMap,
+    /// Field widths of a fixed-width file (no delimiter), used to show a row's cells.
+    pub(crate) fixed_widths: Option<&'static [usize]>,
+    pub(crate) text: String,
+    pub(crate) arena: String,
 }
 
 impl Table {
@@ -82,10 +99,18 @@ impl Table {
         }
     }
 
+    /// The raw text of a row's record (one line, or several when a quoted field holds breaks).
+    pub fn record_text(&self, row: &Row) -> Option<&str> {
+        self.text.get(row.record.start as usize..(row.record.start + row.record.len) as usize)
+    }
+
     /// The raw cells of a row's record, trimmed and unescaped, aligned with [`Table::header`].
     pub fn record_values(&self, row: &Row) -> Vec<String> {
         let record = self.text.get(row.record.start as usize..(row.record.start + row.record.len) as usize);
         let Some(record) = record else { return Vec::new() };
+        if let Some(widths) = self.fixed_widths {
+            return super::unionpay::split_fixed(record, widths).into_iter().map(|c| c.trim().to_string()).collect();
+        }
         let mut scanner = Scanner::new(record, self.delimiter);
         let mut fields = Vec::new();
         if scanner.next_record(&mut fields).is_none() {
@@ -128,7 +153,49 @@ pub fn trim_cell(value: &str) -> &str {
     v
 }
 
-/// Reads a delimited text file of one side.
+impl Table {
+    /// An empty table of decoded text, before any reader ran.
+    pub(crate) fn empty(name: &str, side: Side, decoded: Decoded, detection: Detection) -> Table {
+        let mut table = Table {
+            name: name.to_string(),
+            side,
+            encoding: decoded.encoding,
+            delimiter: detect_delimiter(&decoded.text),
+            header_line: 0,
+            header: Vec::new(),
+            columns: ColumnMap::default(),
+            rows: Vec::new(),
+            issues: Vec::new(),
+            skipped_records: 0,
+            format: detection.format,
+            variant: detection.variant,
+            checks: Vec::new(),
+            fallback_columns: ColumnMap::default(),
+            fixed_widths: None,
+            text: String::new(),
+            arena: String::new(),
+        };
+        if let Some(note) = decoded.note {
+            table.issues.push(RowIssue::file_note(name, side, "encoding_repaired", note));
+        }
+        table.text = decoded.text;
+        table
+    }
+
+    /// The 0-based column whose header normalizes to `name`'s normalization.
+    pub fn column_named(&self, name: &str) -> Option<usize> {
+        let wanted = normalize_header(name);
+        self.header.iter().position(|h| normalize_header(h) == wanted)
+    }
+
+    /// The decoded text of the whole file.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+}
+
+/// Reads a delimited text file of one side through the alias table alone: no layout detection, no
+/// containers, no checks. [`super::read_tables`] is the entry point that does all of those.
 pub fn read_table(name: &str, side: Side, bytes: Vec<u8>, profile: &Profile) -> Result<Table> {
     read_table_with_progress(name, side, bytes, profile, &mut |_, _| true)
 }
@@ -142,28 +209,21 @@ pub fn read_table_with_progress(
     profile: &Profile,
     progress: &mut dyn FnMut(u64, u64) -> bool,
 ) -> Result<Table> {
-    let decoded = decode(bytes).map_err(|e| e.in_file(name))?;
-    if decoded.text.len() >= u32::MAX as usize / 2 {
-        return Err(Error::new(ErrorKind::InvalidArgument, "the file is larger than 2 GB").in_file(name));
+    let decoded = super::encoding::decode(bytes).map_err(|e| e.in_file(name))?;
+    let detection = Detection { format: Format::GenericCsv, variant: String::new() };
+    read_delimited(Table::empty(name, side, decoded, detection), profile, progress)
+}
+
+/// Runs the header-mapping reader over a table of decoded text, with its layout's aliases,
+/// calling `progress(bytes_done, bytes_total)` every few thousand records (`false` cancels).
+pub(crate) fn read_delimited(
+    mut table: Table,
+    profile: &Profile,
+    progress: &mut dyn FnMut(u64, u64) -> bool,
+) -> Result<Table> {
+    if table.text.len() >= u32::MAX as usize / 2 {
+        return Err(Error::new(ErrorKind::InvalidArgument, "the file is larger than 2 GB").in_file(&table.name));
     }
-    let mut table = Table {
-        name: name.to_string(),
-        side,
-        encoding: decoded.encoding,
-        delimiter: detect_delimiter(&decoded.text),
-        header_line: 0,
-        header: Vec::new(),
-        columns: ColumnMap::default(),
-        rows: Vec::new(),
-        issues: Vec::new(),
-        skipped_records: 0,
-        text: String::new(),
-        arena: String::new(),
-    };
-    if let Some(note) = decoded.note {
-        table.issues.push(RowIssue::file_note(name, side, "encoding_repaired", note));
-    }
-    table.text = decoded.text;
     Reader::new(&mut table, profile, progress).read()?;
     Ok(table)
 }
@@ -184,12 +244,14 @@ impl<'a> Reader<'a> {
             Side::Internal => &profile.columns.internal,
             Side::Channel => &profile.columns.channel,
         };
+        let format = table.format;
         let aliases = Field::ALL
             .iter()
             .map(|&field| {
-                let names: Vec<String> = match explicit.get(field) {
-                    Some(name) => vec![normalize_header(name)],
-                    None => profile.aliases_of(field).map(normalize_header).collect(),
+                let names: Vec<String> = match (explicit.get(field), format.aliases(field)) {
+                    (Some(name), _) => vec![normalize_header(name)],
+                    (None, Some(names)) => names.iter().map(|n| normalize_header(n)).collect(),
+                    (None, None) => profile.aliases_of(field).map(normalize_header).collect(),
                 };
                 (field, names)
             })
@@ -197,26 +259,42 @@ impl<'a> Reader<'a> {
         Reader { table, profile, aliases, status_cache: Vec::new(), progress }
     }
 
-    fn map_header(&self, cells: &[String]) -> ColumnMap {
+    /// Maps header cells to fields, and (for a layout's own aliases) a second column per field to
+    /// fall back on when the first is empty on a row.
+    fn map_header(&self, cells: &[String]) -> (ColumnMap, ColumnMap) {
         let mut map = ColumnMap::default();
+        let mut fallbacks = ColumnMap::default();
         let mut taken = vec![false; cells.len()];
         for (field, names) in &self.aliases {
-            let found = names.iter().find_map(|name| (0..cells.len()).find(|&c| !taken[c] && cells[c] == *name));
-            if let Some(column) = found {
+            let found: Vec<usize> = names
+                .iter()
+                .filter_map(|name| (0..cells.len()).find(|&c| !taken[c] && cells[c] == *name))
+                .take(2)
+                .collect();
+            if let Some(&column) = found.first() {
                 taken[column] = true;
                 map.set(*field, column);
+                let layout_alias = self.table.format.aliases(*field).is_some();
+                if let Some(&second) = found.get(1).filter(|_| layout_alias) {
+                    fallbacks.set(*field, second);
+                }
             }
         }
-        map
+        (map, fallbacks)
     }
 
     fn has_required_columns(&self, map: &ColumnMap) -> bool {
         let key = match self.profile.key {
+            _ if self.table.format.any_key_will_do() => {
+                map.get(Field::OrderNo).is_some() || map.get(Field::TradeNo).is_some()
+            }
             KeyChoice::OrderNo => map.get(Field::OrderNo).is_some(),
             KeyChoice::TradeNo => map.get(Field::TradeNo).is_some(),
             KeyChoice::OrderNoThenTradeNo => map.get(Field::OrderNo).is_some() || map.get(Field::TradeNo).is_some(),
         };
-        let amount = map.get(Field::Amount).is_some() || map.get(Field::RefundAmount).is_some();
+        let amount = [Field::Amount, Field::RefundAmount, Field::Credit, Field::Debit]
+            .iter()
+            .any(|&field| map.get(field).is_some());
         key && amount
     }
 
@@ -266,11 +344,12 @@ impl<'a> Reader<'a> {
                 continue;
             }
             let normalized: Vec<String> = cells.iter().map(|c| normalize_header(c)).collect();
-            let map = self.map_header(&normalized);
+            let (map, fallbacks) = self.map_header(&normalized);
             if self.has_required_columns(&map) {
                 self.table.header_line = record.line;
                 self.table.header = cells;
                 self.table.columns = map;
+                self.table.fallback_columns = fallbacks;
                 break;
             }
             if map.mapped() > best.0 || best.1.is_empty() {
@@ -306,6 +385,7 @@ impl<'a> Reader<'a> {
         let header_len = self.table.header.len();
         let needed = columns.max_column() + 1;
         let key_fields: &[Field] = match self.profile.key {
+            _ if self.table.format.any_key_will_do() => &[Field::OrderNo, Field::TradeNo],
             KeyChoice::OrderNo => &[Field::OrderNo],
             KeyChoice::TradeNo => &[Field::TradeNo],
             KeyChoice::OrderNoThenTradeNo => &[Field::OrderNo, Field::TradeNo],
@@ -410,6 +490,11 @@ impl<'a> Reader<'a> {
         let cell = |c: usize| fields.get(c).map(|f| text.get(f.start as usize..f.end as usize).unwrap_or(""));
         let key_cell = self.table.columns.get(Field::OrderNo).or(self.table.columns.get(Field::TradeNo));
         let key = key_cell.and_then(cell).map(trim_cell).unwrap_or("");
+        // WeChat's summary header (总交易单数,…) names its total first, whatever sits in the key column.
+        let first = fields.first().map(|f| trim_cell(text.get(f.start as usize..f.end as usize).unwrap_or("")));
+        if first.is_some_and(|c| SUMMARY_FIRST_CELLS.contains(&c)) {
+            return true;
+        }
         if !key.is_empty() && !names_total(key) {
             return false;
         }
@@ -454,7 +539,20 @@ impl<'a> Reader<'a> {
         let columns = self.table.columns;
         let order_no = self.optional_span(text, fields, Field::OrderNo);
         let trade_no = self.optional_span(text, fields, Field::TradeNo);
-        let refund_no = self.optional_span(text, fields, Field::RefundNo);
+        // WeChat writes `0 in the refund-number columns of payment rows: no refund.
+        let zero_means_none = self.table.format == Format::WechatTrade;
+        let no_refund =
+            |reader: &Self, span: Span| span.is_empty() || (zero_means_none && reader.table_value(text, span) == "0");
+        let mut refund_no = self.optional_span(text, fields, Field::RefundNo);
+        if no_refund(self, refund_no) {
+            refund_no = match self.table.fallback_columns.get(Field::RefundNo).and_then(|c| fields.get(c)) {
+                Some(f) => self.span(text, f),
+                None => Span::EMPTY,
+            };
+            if no_refund(self, refund_no) {
+                refund_no = Span::EMPTY;
+            }
+        }
         let merchant_id = self.optional_span(text, fields, Field::MerchantId);
         let status_word = self.optional_span(text, fields, Field::Status);
 
@@ -488,24 +586,38 @@ impl<'a> Reader<'a> {
             },
         };
 
-        let refund_amount_cell = columns
-            .get(Field::RefundAmount)
-            .filter(|_| status == Status::Refund)
-            .and_then(|c| fields.get(c).map(|f| (c, f)))
-            .filter(|(_, f)| !trim_cell(text.get(f.start as usize..f.end as usize).unwrap_or("")).is_empty());
+        let non_empty_cell = |column: Option<usize>| {
+            column
+                .and_then(|c| fields.get(c).map(|f| (c, f)))
+                .filter(|(_, f)| !trim_cell(text.get(f.start as usize..f.end as usize).unwrap_or("")).is_empty())
+        };
+        let refund_amount_cell = if status == Status::Refund {
+            non_empty_cell(columns.get(Field::RefundAmount))
+                .or_else(|| non_empty_cell(self.table.fallback_columns.get(Field::RefundAmount)))
+        } else {
+            None
+        };
         let amount_cell =
             refund_amount_cell.or_else(|| columns.get(Field::Amount).and_then(|c| fields.get(c).map(|f| (c, f))));
-        let Some((amount_column, amount_field)) = amount_cell else {
-            let column = columns.get(Field::Amount).or(columns.get(Field::RefundAmount)).unwrap_or(0);
-            return Err((column, "invalid_amount", "the amount is missing".to_string()));
-        };
-        let amount_cell_text = cell_str(text, amount_field);
-        let amount_text = trim_cell(&amount_cell_text);
-        let amount = match parse_amount(amount_text) {
-            Ok(amount) => amount,
-            Err(e) => {
-                let message = format!("{:?}: {}", truncate(amount_text, 40), e.reason());
-                return Err((amount_column, "invalid_amount", message));
+        let amount = match amount_cell {
+            Some((amount_column, amount_field)) => {
+                let amount_cell_text = cell_str(text, amount_field);
+                let amount_text = trim_cell(&amount_cell_text);
+                let amount = match parse_amount(amount_text) {
+                    Ok(amount) => amount,
+                    Err(e) => {
+                        let message = format!("{:?}: {}", truncate(amount_text, 40), e.reason());
+                        return Err((amount_column, "invalid_amount", message));
+                    }
+                };
+                self.apply_direction(text, fields, amount)?
+            }
+            None if columns.get(Field::Credit).is_some() || columns.get(Field::Debit).is_some() => {
+                credit_minus_debit(text, fields, &columns)?
+            }
+            None => {
+                let column = columns.get(Field::Amount).or(columns.get(Field::RefundAmount)).unwrap_or(0);
+                return Err((column, "invalid_amount", "the amount is missing".to_string()));
             }
         };
 
@@ -554,6 +666,26 @@ impl<'a> Reader<'a> {
             }
         };
 
+        let balance = match columns.get(Field::Balance).and_then(|c| fields.get(c).map(|f| (c, f))) {
+            None => None,
+            Some((column, f)) => {
+                let balance_text = cell_str(text, f);
+                let trimmed = trim_cell(&balance_text);
+                match parse_amount(trimmed) {
+                    _ if is_blank_amount(trimmed) => None,
+                    Ok(balance) => Some(balance),
+                    Err(e) => {
+                        let message = format!(
+                            "{:?}: {}; the row is reconciled without a balance",
+                            truncate(trimmed, 40),
+                            e.reason()
+                        );
+                        self.note(line, column, "invalid_balance", message);
+                        None
+                    }
+                }
+            }
+        };
         let kind = if status == Status::Refund && !refund_no.is_empty() { ItemKind::Refund } else { ItemKind::Payment };
         Ok(Row {
             line,
@@ -568,6 +700,7 @@ impl<'a> Reader<'a> {
             time,
             status,
             kind,
+            balance,
         })
     }
 
@@ -584,6 +717,26 @@ impl<'a> Reader<'a> {
         status
     }
 
+    /// Signs an unsigned amount by the row's direction word (收入 / 支出), when the file has one.
+    fn apply_direction(
+        &self,
+        text: &str,
+        fields: &[FieldRange],
+        amount: Decimal,
+    ) -> std::result::Result<Decimal, (usize, &'static str, String)> {
+        let Some(column) = self.table.columns.get(Field::Direction) else { return Ok(amount) };
+        let word_text = fields.get(column).map(|f| cell_str(text, f)).unwrap_or_default();
+        let word = trim_cell(&word_text);
+        match direction_sign(word) {
+            Some(true) => Ok(amount.abs()),
+            Some(false) => Ok(-amount.abs()),
+            None => {
+                let message = format!("direction {:?} is neither 收入 (in) nor 支出 (out)", truncate(word, 40));
+                Err((column, "unknown_direction", message))
+            }
+        }
+    }
+
     fn table_value<'t>(&'t self, text: &'t str, span: Span) -> &'t str {
         let start = span.start as usize;
         let end = start + span.len as usize;
@@ -594,6 +747,53 @@ impl<'a> Reader<'a> {
             text.get(start..end).unwrap_or("")
         }
     }
+}
+
+/// `Some(true)` for a word meaning money in, `Some(false)` for money out.
+fn direction_sign(word: &str) -> Option<bool> {
+    const IN: &[&str] = &["收入", "收", "入", "贷", "credit", "c", "cr", "+"];
+    const OUT: &[&str] = &["支出", "支", "出", "借", "debit", "d", "dr", "-"];
+    if IN.iter().any(|w| w.eq_ignore_ascii_case(word)) {
+        Some(true)
+    } else if OUT.iter().any(|w| w.eq_ignore_ascii_case(word)) {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// Bank exports write `-` or `-------` for an empty amount.
+fn is_blank_amount(text: &str) -> bool {
+    text.chars().all(|c| c == '-')
+}
+
+/// The signed amount of a statement row with separate money-in and money-out columns.
+fn credit_minus_debit(
+    text: &str,
+    fields: &[FieldRange],
+    columns: &ColumnMap,
+) -> std::result::Result<Decimal, (usize, &'static str, String)> {
+    let mut total: Option<Decimal> = None;
+    for (field, sign) in [(Field::Credit, Decimal::ONE), (Field::Debit, Decimal::NEGATIVE_ONE)] {
+        let Some(column) = columns.get(field) else { continue };
+        let value_text = fields.get(column).map(|f| cell_str(text, f)).unwrap_or_default();
+        let value = trim_cell(&value_text);
+        if is_blank_amount(value) {
+            continue;
+        }
+        let amount = parse_amount(value).map_err(|e| {
+            (column, "invalid_amount", format!("{} {:?}: {}", field.name(), truncate(value, 40), e.reason()))
+        })?;
+        let signed = amount.abs() * sign;
+        total = Some(match total {
+            Some(sum) => sum + signed,
+            None => signed,
+        });
+    }
+    total.ok_or_else(|| {
+        let column = columns.get(Field::Credit).or(columns.get(Field::Debit)).unwrap_or(0);
+        (column, "invalid_amount", "neither the credit nor the debit column has an amount".to_string())
+    })
 }
 
 /// The cell's text, unescaped when needed; borrowed in the common case.

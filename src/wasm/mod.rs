@@ -20,9 +20,20 @@ export type Outcome = "matched" | "matched_within_tolerance" | "amount_mismatch"
   | "internal_only" | "external_only" | "duplicate" | "pending";
 /** Money is always a decimal string, never a number. */
 export type Money = string;
+/** Statement layouts, detected from content or forced by the profile's `format`. */
+export type Format = "generic_csv" | "wechat_trade" | "wechat_fund_flow" | "alipay_trade" | "alipay_summary"
+  | "alipay_account_flow" | "unionpay_zm" | "bank_statement";
+/** A total the file states about itself, checked against its detail. */
+export interface Check { name: string; expected: string; found: string; passed: boolean }
 export interface FileInfo {
   side: Side; name: string; encoding: string; delimiter: string; header_line: number;
   header: string[]; columns: Record<string, string>; rows: number; skipped: number;
+  format: Format; variant: string; checks: Check[];
+}
+/** What `inspect` says about one file (one per file inside an archive). */
+export interface Inspection {
+  name: string; format: Format; variant: string; encoding: string; rows: number; skipped_lines: number;
+  issues: RowIssue[]; checks: Check[];
 }
 export interface RowCounts { read: number; reconciled: number; skipped: number }
 export interface Summary {
@@ -70,10 +81,37 @@ pub fn sample_day() -> Result<JsValue, JsValue> {
     Ok(files.into())
 }
 
+/// Reads one file on its own, without reconciling, and says what it was read as: an `Inspection`,
+/// or an array of them when the file is an archive holding several (the same JSON as
+/// `duizhang inspect FILE`). `profileJson` may force a `format`. Throws a coded Error if unusable.
+#[wasm_bindgen(unchecked_return_type = "Inspection | Inspection[]")]
+pub fn inspect(
+    name: &str,
+    bytes: Vec<u8>,
+    #[wasm_bindgen(js_name = profileJson)] profile_json: Option<String>,
+) -> Result<JsValue, JsValue> {
+    let profile = match profile_json {
+        Some(json) => Profile::from_json(&json).map_err(to_js)?,
+        None => Profile::default(),
+    };
+    let inspections = crate::inspect(name, bytes, &profile).map_err(to_js)?;
+    let json = match inspections.as_slice() {
+        [single] => serde_json::to_string(single),
+        several => serde_json::to_string(several),
+    };
+    parse_json(&json.unwrap_or_default())
+}
+
 /// The built-in sample day's profile JSON.
 #[wasm_bindgen(js_name = sampleProfile)]
 pub fn sample_profile() -> String {
     crate::sample::SAMPLE_PROFILE.to_string()
+}
+
+/// The `FileInfo` of the first table an input produced (an archive yields several).
+fn first_file_info(tables: &[crate::Table]) -> Result<JsValue, JsValue> {
+    let first = tables.first().map(FileInfo::of);
+    parse_json(&serde_json::to_string(&first).unwrap_or_default())
 }
 
 fn parse_side(side: &str) -> Result<Side, JsValue> {
@@ -123,12 +161,21 @@ impl Reconciliation {
         }));
     }
 
-    /// Reads one file (bytes copied once into Wasm memory). Throws a coded Error if unusable.
+    /// Reads one file (bytes copied once into Wasm memory): a CSV, a `.gz`, or a `.zip` whose every
+    /// file becomes a table. Returns the first table's `FileInfo` (see `files()` for all). Throws a
+    /// coded Error if unusable.
     #[wasm_bindgen(js_name = addFile, unchecked_return_type = "FileInfo")]
     pub fn add_file(&mut self, side: &str, name: &str, bytes: Vec<u8>) -> Result<JsValue, JsValue> {
         let side = parse_side(side)?;
-        let table = self.inner.add_file(side, name, bytes).map_err(to_js)?;
-        parse_json(&serde_json::to_string(&FileInfo::of(table)).unwrap_or_default())
+        let tables = self.inner.add_file(side, name, bytes).map_err(to_js)?;
+        first_file_info(tables)
+    }
+
+    /// Every file read so far, one `FileInfo` per table (an archive adds several), in reading order.
+    #[wasm_bindgen(unchecked_return_type = "FileInfo[]")]
+    pub fn files(&self) -> Result<JsValue, JsValue> {
+        let files: Vec<FileInfo> = self.inner.tables().iter().map(FileInfo::of).collect();
+        parse_json(&serde_json::to_string(&files).unwrap_or_default())
     }
 
     /// Starts a file that arrives in chunks: `beginFile`, `appendBytes` for each chunk, then
@@ -150,8 +197,8 @@ impl Reconciliation {
     /// Reads the file assembled from chunks. Throws a coded Error if it is unusable.
     #[wasm_bindgen(js_name = finishFile, unchecked_return_type = "FileInfo")]
     pub fn finish_file(&mut self) -> Result<JsValue, JsValue> {
-        let table = self.inner.finish_file().map_err(to_js)?;
-        parse_json(&serde_json::to_string(&FileInfo::of(table)).unwrap_or_default())
+        let tables = self.inner.finish_file().map_err(to_js)?;
+        first_file_info(tables)
     }
 
     /// Matches the files read so far; `date` is `YYYY-MM-DD` (omitted: the most common order date).

@@ -1,0 +1,166 @@
+//! Spreadsheets (XLS, XLSX, ODS) to UTF-8 CSV, so duizhang's readers see the same text a CSV
+//! export would give. A separate crate and Wasm module: `calamine` is large, and the page loads
+//! this module only when a spreadsheet arrives; the CLI links it behind duizhang's `sheets` feature.
+//!
+//! ```
+//! // Not a spreadsheet: a coded error, never a panic.
+//! let error = duizhang_sheets::sheet_to_csv(b"order_no,amount\n").unwrap_err();
+//! assert_eq!(error.code, "not_a_spreadsheet");
+//! ```
+#![deny(missing_docs)]
+
+use calamine::{open_workbook_auto_from_rs, Data, Reader};
+use std::io::Cursor;
+
+/// Why a spreadsheet could not be converted; `code` is stable.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SheetError {
+    /// `not_a_spreadsheet`, `bad_spreadsheet` or `empty_spreadsheet`.
+    pub code: &'static str,
+    /// What went wrong, for a person.
+    pub message: String,
+}
+
+impl std::fmt::Display for SheetError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.code, self.message)
+    }
+}
+
+impl std::error::Error for SheetError {}
+
+/// The magic bytes of the two container kinds spreadsheets come in.
+const OLE_MAGIC: [u8; 8] = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
+const ZIP_MAGIC: [u8; 4] = *b"PK\x03\x04";
+
+/// Whether `bytes` look like a spreadsheet: an OLE file (XLS) or a zip holding a workbook (XLSX, ODS).
+pub fn is_spreadsheet(bytes: &[u8]) -> bool {
+    let names_workbook = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
+    bytes.starts_with(&OLE_MAGIC)
+        || (bytes.starts_with(&ZIP_MAGIC) && (names_workbook(b"xl/workbook.xml") || names_workbook(b"content.xml")))
+}
+
+/// The first non-empty worksheet of a spreadsheet as UTF-8 CSV (no BOM, LF line ends). Numbers are
+/// written in their shortest exact decimal form (a cell showing 45.49 stays `45.49`); dates as
+/// `YYYY-MM-DD HH:MM:SS`.
+pub fn sheet_to_csv(bytes: &[u8]) -> Result<Vec<u8>, SheetError> {
+    if !is_spreadsheet(bytes) {
+        return Err(SheetError {
+            code: "not_a_spreadsheet",
+            message: "the file is not an XLS, XLSX or ODS spreadsheet".to_string(),
+        });
+    }
+    let bad = |e: calamine::Error| SheetError { code: "bad_spreadsheet", message: e.to_string() };
+    let mut workbook = open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(bad)?;
+    let mut out = String::new();
+    for index in 0..workbook.sheet_names().len() {
+        let Some(range) = workbook.worksheet_range_at(index) else { continue };
+        let range = range.map_err(bad)?;
+        if range.is_empty() {
+            continue;
+        }
+        for row in range.rows() {
+            for (n, cell) in row.iter().enumerate() {
+                if n > 0 {
+                    out.push(',');
+                }
+                push_cell(&mut out, &cell_text(cell));
+            }
+            out.push('\n');
+        }
+        return Ok(out.into_bytes());
+    }
+    Err(SheetError { code: "empty_spreadsheet", message: "every worksheet is empty".to_string() })
+}
+
+fn cell_text(cell: &Data) -> String {
+    match cell {
+        Data::Empty | Data::Error(_) => String::new(),
+        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+        Data::Int(i) => i.to_string(),
+        // Rust prints the shortest text that reads back as the same float: what the cell showed.
+        Data::Float(f) => f.to_string(),
+        Data::Bool(b) => b.to_string(),
+        Data::DateTime(d) => excel_serial_to_text(d.as_f64()),
+    }
+}
+
+/// An Excel date serial (days since 1899-12-30, fraction = time of day) as `YYYY-MM-DD HH:MM:SS`.
+fn excel_serial_to_text(serial: f64) -> String {
+    if !serial.is_finite() || !(0.0..2_958_466.0).contains(&serial) {
+        return serial.to_string();
+    }
+    let seconds = (serial * 86_400.0).round() as i64;
+    let (days, second_of_day) = (seconds.div_euclid(86_400), seconds.rem_euclid(86_400));
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm); 1899-12-30 is day -25569.
+    let z = days - 25_569 + 719_468;
+    let era = z.div_euclid(146_097);
+    let day_of_era = z - era * 146_097;
+    let year_of_era = (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let mp = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    let (h, m, s) = (second_of_day / 3600, second_of_day / 60 % 60, second_of_day % 60);
+    format!("{year:04}-{month:02}-{day:02} {h:02}:{m:02}:{s:02}")
+}
+
+/// Writes one CSV cell, quoted when it holds a delimiter, a quote or a line break.
+fn push_cell(out: &mut String, cell: &str) {
+    if cell.contains([',', '"', '\n', '\r']) {
+        out.push('"');
+        out.push_str(&cell.replace('"', "\"\""));
+        out.push('"');
+    } else {
+        out.push_str(cell);
+    }
+}
+
+/// The Wasm module: `sheetToCsv(bytes: Uint8Array): Uint8Array`, throwing an Error with `code`.
+#[cfg(target_arch = "wasm32")]
+pub mod wasm {
+    use wasm_bindgen::prelude::*;
+
+    /// The first non-empty worksheet as UTF-8 CSV bytes, ready for duizhang's `addFile`.
+    #[wasm_bindgen(js_name = sheetToCsv)]
+    pub fn sheet_to_csv(bytes: &[u8]) -> Result<Vec<u8>, JsValue> {
+        super::sheet_to_csv(bytes).map_err(|e| {
+            let error = js_sys::Error::new(&e.to_string());
+            error.set_name("DuizhangError");
+            let _ = js_sys::Reflect::set(&error, &"code".into(), &e.code.into());
+            error.into()
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excel_serials_become_dates() {
+        let table = [(45375.0, "2024-03-24 00:00:00"), (45375.5, "2024-03-24 12:00:00"), (1.0, "1899-12-31 00:00:00")];
+        for (serial, expected) in table {
+            assert_eq!(excel_serial_to_text(serial), expected);
+        }
+    }
+
+    #[test]
+    fn cells_are_quoted_only_when_needed() {
+        let mut out = String::new();
+        for cell in ["a", "1,280.00", "say \"hi\""] {
+            push_cell(&mut out, cell);
+            out.push('|');
+        }
+        assert_eq!(out, "a|\"1,280.00\"|\"say \"\"hi\"\"\"|");
+    }
+
+    #[test]
+    fn junk_is_a_coded_error() {
+        assert_eq!(sheet_to_csv(b"").unwrap_err().code, "not_a_spreadsheet");
+        let mut fake = OLE_MAGIC.to_vec();
+        fake.extend([0u8; 600]);
+        assert_eq!(sheet_to_csv(&fake).unwrap_err().code, "bad_spreadsheet");
+    }
+}

@@ -1,0 +1,321 @@
+//! Which statement layout a file is, decided from its content (never its name), and what each
+//! layout means for the generic reader: which header names feed which field.
+//!
+//! Detection looks at the first lines for a header that only one layout writes. A file no layout
+//! claims is read as [`Format::GenericCsv`] through the alias table; every layout's reason for
+//! rejecting the file is kept so an unusable file's error can say what was tried.
+
+use super::table::trim_cell;
+use crate::record::{normalize_header, Field};
+use serde::{Deserialize, Serialize};
+
+/// How many lines are searched for a layout's header.
+const DETECT_LINES: usize = 64;
+/// Every UnionPay ZM detail line has exactly this many characters (CR/LF excluded).
+pub const UNIONPAY_LINE_CHARS: usize = 607;
+
+/// A statement layout the readers know.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Format {
+    /// Any delimited file whose header maps through the alias table (order exports, simple bills).
+    GenericCsv,
+    /// WeChat Pay trade bill (交易账单), bill types ALL / SUCCESS / REFUND.
+    WechatTrade,
+    /// WeChat Pay fund-flow bill (资金账单).
+    WechatFundFlow,
+    /// Alipay trade detail (业务明细), 25 or 29 columns.
+    AlipayTrade,
+    /// Alipay trade summary (业务明细(汇总)): per-store totals, used as a check only.
+    AlipaySummary,
+    /// Alipay account flow (账务明细).
+    AlipayAccountFlow,
+    /// UnionPay online reconciliation file `INN…ZM_…`, fixed width.
+    UnionpayZm,
+    /// A Chinese bank account statement (银行流水).
+    BankStatement,
+}
+
+impl Format {
+    /// Every layout, in the order detection tries them (the generic reader last).
+    pub const ALL: [Format; 8] = [
+        Format::UnionpayZm,
+        Format::WechatTrade,
+        Format::WechatFundFlow,
+        Format::AlipayTrade,
+        Format::AlipaySummary,
+        Format::AlipayAccountFlow,
+        Format::BankStatement,
+        Format::GenericCsv,
+    ];
+
+    /// The stable code used in JSON, the CLI and profiles.
+    pub fn code(self) -> &'static str {
+        match self {
+            Format::GenericCsv => "generic_csv",
+            Format::WechatTrade => "wechat_trade",
+            Format::WechatFundFlow => "wechat_fund_flow",
+            Format::AlipayTrade => "alipay_trade",
+            Format::AlipaySummary => "alipay_summary",
+            Format::AlipayAccountFlow => "alipay_account_flow",
+            Format::UnionpayZm => "unionpay_zm",
+            Format::BankStatement => "bank_statement",
+        }
+    }
+
+    /// Parses a [`Format::code`].
+    pub fn from_code(code: &str) -> Option<Format> {
+        Format::ALL.into_iter().find(|f| f.code() == code)
+    }
+
+    /// Header names this layout uses for `field`, in order of preference, replacing the built-in
+    /// aliases (a profile's explicit columns still win). `None`: the built-in aliases apply.
+    pub fn aliases(self, field: Field) -> Option<&'static [&'static str]> {
+        use Field::*;
+        let names: &'static [&'static str] = match (self, field) {
+            // 订单金额 is what the buyer's order was for; pre-2018 bills call it 总金额.
+            (Format::WechatTrade, Amount) => &["订单金额", "总金额", "应结订单金额"],
+            (Format::WechatTrade, RefundAmount) => &["退款金额", "申请退款金额"],
+            (Format::WechatTrade, RefundNo) => &["商户退款单号", "微信退款单号"],
+            (Format::WechatTrade, Time) => &["交易时间"],
+            (Format::WechatFundFlow, OrderNo) => &["业务凭证号"],
+            (Format::WechatFundFlow, TradeNo) => &["微信支付业务单号"],
+            (Format::WechatFundFlow, Amount) => &["收支金额(元)"],
+            (Format::WechatFundFlow, Direction) => &["收支类型"],
+            (Format::WechatFundFlow, Balance) => &["账户结余(元)"],
+            // 业务类型 names the movement (交易, 退款, 提现, …); the sign comes from 收支类型.
+            (Format::WechatFundFlow, Status) => &[],
+            (Format::WechatFundFlow, Time) => &["记账时间"],
+            (Format::AlipayTrade, Amount) => &["订单金额(元)"],
+            (Format::AlipayTrade, RefundAmount) => &[],
+            (Format::AlipayTrade, RefundNo) => &["退款批次号/请求号"],
+            // Money moves when the trade completes; 创建时间 is when the buyer opened it.
+            (Format::AlipayTrade, Time) => &["完成时间", "创建时间"],
+            (Format::AlipayTrade, Status) => &["业务类型"],
+            (Format::AlipayAccountFlow, TradeNo) => &["业务流水号", "账务流水号"],
+            (Format::AlipayAccountFlow, Amount) => &[],
+            (Format::AlipayAccountFlow, Credit) => &["收入金额(+元)"],
+            (Format::AlipayAccountFlow, Debit) => &["支出金额(-元)"],
+            (Format::AlipayAccountFlow, Balance) => &["账户余额(元)"],
+            (Format::AlipayAccountFlow, Time) => &["发生时间"],
+            // 业务类型 here names the movement (在线支付, 提现, …), not a status.
+            (Format::AlipayAccountFlow, Status) => &[],
+            (Format::BankStatement, TradeNo) => &["流水号", "日志号", "交易流水号"],
+            (Format::BankStatement, Status) => &[],
+            // A separate time column holds `123456` alone; the date column always parses.
+            (Format::BankStatement, Time) => &["交易日期", "记账日期", "记账日", "交易时间", "记账时间"],
+            _ => return None,
+        };
+        Some(names)
+    }
+
+    /// Whether a row without the profile's key is still a row: movements of money (fund flows,
+    /// statements) are kept under whichever number they carry, as they are not matched by order.
+    pub fn any_key_will_do(self) -> bool {
+        matches!(self, Format::WechatFundFlow | Format::AlipayAccountFlow | Format::BankStatement)
+    }
+}
+
+/// What detection found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Detection {
+    /// The layout.
+    pub format: Format,
+    /// Which version of the layout, e.g. `ALL`, `REFUND/子商户号`, `29 columns`; empty when only one.
+    pub variant: String,
+}
+
+/// Why one layout did not claim a file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Rejection {
+    /// The layout tried.
+    pub format: Format,
+    /// Why it does not fit, for a person.
+    pub reason: String,
+}
+
+/// Formats every rejection as `format (reason); …` for error messages.
+pub fn describe_rejections(rejections: &[Rejection]) -> String {
+    rejections.iter().map(|r| format!("{} ({})", r.format.code(), r.reason)).collect::<Vec<_>>().join("; ")
+}
+
+/// The normalized cells of one line, for header comparisons (comma or TAB separated).
+fn header_cells(line: &str) -> Vec<String> {
+    let delimiter = if line.matches('\t').count() > line.matches(',').count() { '\t' } else { ',' };
+    line.split(delimiter).map(|c| normalize_header(trim_cell(c.trim_matches('"')))).collect()
+}
+
+/// The first line (within the search window) that contains every one of `names`, with its cells.
+fn find_header(lines: &[(usize, &str, Vec<String>)], names: &[&str]) -> Option<(usize, Vec<String>)> {
+    let wanted: Vec<String> = names.iter().map(|n| normalize_header(n)).collect();
+    lines.iter().find(|(_, _, cells)| wanted.iter().all(|w| cells.contains(w))).map(|(n, _, cells)| (*n, cells.clone()))
+}
+
+/// Detects the layout of decoded text. `Err` lists every specific layout's rejection; the caller
+/// then tries the generic reader (and reports the list if that fails too).
+pub fn detect(text: &str) -> std::result::Result<Detection, Vec<Rejection>> {
+    let lines: Vec<(usize, &str, Vec<String>)> = text
+        .split('\n')
+        .take(DETECT_LINES)
+        .enumerate()
+        .map(|(n, l)| {
+            let line = l.strip_suffix('\r').unwrap_or(l);
+            (n + 1, line, header_cells(line))
+        })
+        .filter(|(_, l, _)| !l.trim().is_empty())
+        .collect();
+    let mut rejections = Vec::new();
+    let mut reject = |format: Format, reason: &str| rejections.push(Rejection { format, reason: reason.to_string() });
+
+    // UnionPay: fixed-width ASCII lines of exactly 607 characters.
+    match lines.first() {
+        Some((_, line, _)) if line.len() == UNIONPAY_LINE_CHARS && line.is_ascii() && !line.contains(',') => {
+            return Ok(Detection { format: Format::UnionpayZm, variant: String::new() });
+        }
+        Some((_, line, _)) => reject(
+            Format::UnionpayZm,
+            &format!(
+                "the first line has {} characters, not {UNIONPAY_LINE_CHARS} fixed-width ASCII",
+                line.chars().count()
+            ),
+        ),
+        None => reject(Format::UnionpayZm, "no lines"),
+    }
+
+    if let Some((_, cells)) = find_header(&lines, &["交易时间", "公众账号ID", "微信订单号", "商户订单号"])
+    {
+        let has = |name: &str| cells.contains(&normalize_header(name));
+        let bill_type = if has("退款申请时间") {
+            "REFUND"
+        } else if has("微信退款单号") {
+            "ALL"
+        } else {
+            "SUCCESS"
+        };
+        let mut variant = bill_type.to_string();
+        if has("总金额") {
+            variant.push_str("/pre-2018");
+        } else if has("子商户号") {
+            variant.push_str("/子商户号");
+        }
+        return Ok(Detection { format: Format::WechatTrade, variant });
+    }
+    reject(Format::WechatTrade, "no header with 交易时间, 公众账号ID, 微信订单号, 商户订单号");
+
+    if find_header(&lines, &["记账时间", "资金流水单号", "收支类型"]).is_some() {
+        return Ok(Detection { format: Format::WechatFundFlow, variant: String::new() });
+    }
+    reject(Format::WechatFundFlow, "no header with 记账时间, 资金流水单号, 收支类型");
+
+    if let Some((_, cells)) = find_header(&lines, &["支付宝交易号", "商户订单号", "业务类型", "商家实收（元）"])
+    {
+        // Named as the layouts are known; FORMATS.md's "29-column" list adds five names to the 25,
+        // so the presence of 实收净额（元）, not a count, tells the versions apart.
+        let extended = cells.contains(&normalize_header("实收净额（元）"));
+        let variant = if extended { "29 columns" } else { "25 columns" };
+        return Ok(Detection { format: Format::AlipayTrade, variant: variant.to_string() });
+    }
+    reject(Format::AlipayTrade, "no header with 支付宝交易号, 商户订单号, 业务类型, 商家实收（元）");
+
+    if find_header(&lines, &["门店编号", "交易订单总笔数", "退款订单总笔数"]).is_some() {
+        return Ok(Detection { format: Format::AlipaySummary, variant: String::new() });
+    }
+    reject(Format::AlipaySummary, "no header with 门店编号, 交易订单总笔数, 退款订单总笔数");
+
+    if let Some((_, cells)) = find_header(&lines, &["账务流水号", "收入金额（+元）", "支出金额（-元）"])
+    {
+        let extended = cells.contains(&normalize_header("业务描述"));
+        let variant = if extended { "extended" } else { "" };
+        return Ok(Detection { format: Format::AlipayAccountFlow, variant: variant.to_string() });
+    }
+    reject(Format::AlipayAccountFlow, "no header with 账务流水号, 收入金额（+元）, 支出金额（-元）");
+
+    let bank_header = lines.iter().find_map(|(_, _, cells)| bank_statement_variant(cells));
+    if let Some(variant) = bank_header {
+        return Ok(Detection { format: Format::BankStatement, variant: variant.to_string() });
+    }
+    reject(Format::BankStatement, "no header with a balance (余额) and debit/credit (借方/贷方, 支出/收入) columns");
+    Err(rejections)
+}
+
+/// `debit_credit` or `signed_amount` when `cells` look like a bank statement header. A merchant
+/// order number means an order export (say, with a stored-value balance), never a bank statement.
+fn bank_statement_variant(cells: &[String]) -> Option<&'static str> {
+    let any = |field: Field| field.default_aliases().iter().any(|a| cells.contains(&normalize_header(a)));
+    if !any(Field::Balance) || any(Field::OrderNo) {
+        return None;
+    }
+    if any(Field::Debit) && any(Field::Credit) {
+        Some("debit_credit")
+    } else if ["交易金额", "金额"].iter().any(|a| cells.contains(&normalize_header(a))) {
+        Some("signed_amount")
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_round_trip() {
+        for format in Format::ALL {
+            assert_eq!(Format::from_code(format.code()), Some(format));
+        }
+        assert_eq!(Format::from_code("excel"), None);
+    }
+
+    #[test]
+    fn headers_decide_the_layout_and_variant() {
+        let table: &[(&str, Option<(Format, &str)>)] = &[
+            (
+                "交易时间,公众账号ID,商户号,特约商户号,设备号,微信订单号,商户订单号,微信退款单号,订单金额\n",
+                Some((Format::WechatTrade, "ALL")),
+            ),
+            (
+                "交易时间,公众账号ID,商户号,子商户号,设备号,微信订单号,商户订单号,订单金额\n",
+                Some((Format::WechatTrade, "SUCCESS/子商户号")),
+            ),
+            (
+                "\u{feff}交易时间,公众账号ID,商户号,子商户号,微信订单号,商户订单号,总金额,微信退款单号\r\n",
+                Some((Format::WechatTrade, "ALL/pre-2018")),
+            ),
+            (
+                "交易时间,公众账号ID,微信订单号,商户订单号,代金券金额,退款申请时间,退款成功时间,微信退款单号\n",
+                Some((Format::WechatTrade, "REFUND")),
+            ),
+            (
+                "记账时间,微信支付业务单号,资金流水单号,业务名称,业务类型,收支类型,收支金额(元)\n",
+                Some((Format::WechatFundFlow, "")),
+            ),
+            (
+                "#支付宝业务明细查询\n支付宝交易号,商户订单号,业务类型,商家实收（元）\n",
+                Some((Format::AlipayTrade, "25 columns")),
+            ),
+            ("门店编号,门店名称,交易订单总笔数,退款订单总笔数\n", Some((Format::AlipaySummary, ""))),
+            (
+                "账务流水号,业务流水号,收入金额（+元）,支出金额（-元）,账户余额（元）\n",
+                Some((Format::AlipayAccountFlow, "")),
+            ),
+            ("账号,123\n交易日期,借方发生额,贷方发生额,余额,摘要\n", Some((Format::BankStatement, "debit_credit"))),
+            ("交易日期,交易金额,账户余额,摘要\n", Some((Format::BankStatement, "signed_amount"))),
+            ("商户订单号,订单金额\nA1,1.00\n", None),
+            ("订单号,金额,余额,状态\nA1,1.00,9.00,已支付\n", None),
+        ];
+        for (text, expected) in table {
+            let got = detect(text).ok().map(|d| (d.format, d.variant));
+            assert_eq!(got, expected.map(|(f, v)| (f, v.to_string())), "{text}");
+        }
+        let line = format!("{}\r\n", "0".repeat(UNIONPAY_LINE_CHARS));
+        assert_eq!(detect(&line).map(|d| d.format), Ok(Format::UnionpayZm));
+    }
+
+    #[test]
+    fn every_specific_layout_says_why_it_declined() {
+        let rejections = detect("foo,bar\n1,2\n").unwrap_err();
+        let formats: Vec<Format> = rejections.iter().map(|r| r.format).collect();
+        assert_eq!(formats, Format::ALL[..7].to_vec());
+        assert!(rejections.iter().all(|r| !r.reason.is_empty()));
+    }
+}

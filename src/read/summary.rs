@@ -1,0 +1,318 @@
+//! The totals a bill states about itself, checked against its detail: a free check that nothing
+//! was lost or misread. Each comparison becomes a [`Check`] on the table; a failed one is also a
+//! file-level `summary_mismatch` issue.
+
+use super::csv::{unescape, FieldRange, Scanner};
+use super::format::Format;
+use super::table::trim_cell;
+use super::{Check, RowIssue, Table};
+use crate::error::{Error, ErrorKind, Result};
+use crate::money::parse_amount;
+use crate::record::normalize_header;
+use rust_decimal::Decimal;
+use std::borrow::Cow;
+
+/// WeChat trade bill summary columns and the detail column each one totals (`None`: a row count).
+const WECHAT_TRADE_TOTALS: &[(&str, Option<&str>)] = &[
+    ("总交易单数", None),
+    ("应结订单总金额", Some("应结订单金额")),
+    ("退款总金额", Some("退款金额")),
+    ("充值券退款总金额", Some("充值券退款金额")),
+    ("手续费总金额", Some("手续费")),
+    ("订单总金额", Some("订单金额")),
+    ("申请退款总金额", Some("申请退款金额")),
+    // The pre-2018 five-column summary.
+    ("总交易额", Some("总金额")),
+    ("总退款金额", Some("退款金额")),
+    ("总代金券或立减优惠退款金额", Some("代金券或立减优惠退款金额")),
+    ("总企业红包退款金额", Some("企业红包退款金额")),
+];
+
+/// What a summary column totals: which rows, and which detail column (`None`: a row count).
+type Meaning = Option<(Only<'static>, Option<&'static str>)>;
+
+/// Which rows a total counts.
+#[derive(Clone, Copy)]
+enum Only<'a> {
+    All,
+    /// Rows whose cell in the named column equals the word.
+    Where(&'a str, &'a str),
+    /// Rows whose cell in the named column is a non-zero amount.
+    NonZero(&'a str),
+}
+
+/// Adds the checks a file's own layout allows.
+pub fn check(table: &mut Table) {
+    match table.format {
+        Format::WechatTrade => check_trailing_summary(table, "总交易单数", wechat_trade_total),
+        Format::WechatFundFlow => check_trailing_summary(table, "资金流水总笔数", wechat_fund_flow_total),
+        Format::AlipayTrade => {
+            check_footer(table, "#交易合计", Only::Where("业务类型", "交易"), "商家实收（元）");
+            check_footer(table, "#退款合计", Only::Where("业务类型", "退款"), "商家实收（元）");
+        }
+        Format::AlipayAccountFlow => {
+            check_footer(table, "#收入合计", Only::NonZero("收入金额（+元）"), "收入金额（+元）");
+            check_footer(table, "#支出合计", Only::NonZero("支出金额（-元）"), "支出金额（-元）");
+        }
+        _ => {}
+    }
+    check_running_balance(table);
+}
+
+/// Opening balance plus every movement must give the closing balance (账实核对 within one file).
+/// Statements run oldest-first or newest-first; the first two rows tell which.
+fn check_running_balance(table: &mut Table) {
+    let movements: Option<Vec<(Decimal, Decimal)>> =
+        table.rows.iter().map(|r| r.balance.map(|b| (r.amount, b))).collect();
+    let Some(mut movements) = movements.filter(|m| m.len() >= 2) else { return };
+    let oldest_first = movements[0].1 + movements[1].0 == movements[1].1;
+    let newest_first = !oldest_first && movements[0].1 - movements[0].0 == movements[1].1;
+    if newest_first {
+        movements.reverse();
+    }
+    let (first_amount, first_balance) = movements[0];
+    let opening = first_balance.checked_sub(first_amount);
+    let found =
+        opening.and_then(|opening| movements.iter().try_fold(opening, |sum, (amount, _)| sum.checked_add(*amount)));
+    let closing = movements[movements.len() - 1].1;
+    push_check(table, "余额 (opening + movements = closing)".to_string(), &closing.to_string(), found, false);
+    // Each row's balance must follow from the one before; the first that does not is named.
+    let mut lines: Vec<u32> = table.rows.iter().map(|r| r.line).collect();
+    if newest_first {
+        lines.reverse();
+    }
+    for (n, pair) in movements.windows(2).enumerate() {
+        let expected = pair[0].1.checked_add(pair[1].0);
+        if expected != Some(pair[1].1) {
+            let expected = expected.map_or("an overflow".to_string(), |e| e.to_string());
+            let message =
+                format!("余额 {} where the previous balance plus this row's amount gives {expected}", pair[1].1);
+            let line = lines.get(n + 1).copied().unwrap_or(0);
+            table.issues.push(RowIssue::new(&table.name, table.side, line, None, "balance_break", message));
+        }
+    }
+}
+
+fn wechat_trade_total(name: &str) -> Meaning {
+    WECHAT_TRADE_TOTALS.iter().find(|(n, _)| *n == name).map(|(_, column)| (Only::All, *column))
+}
+
+fn wechat_fund_flow_total(name: &str) -> Meaning {
+    const AMOUNT: &str = "收支金额(元)";
+    match name {
+        "资金流水总笔数" => Some((Only::All, None)),
+        "收入笔数" => Some((Only::Where("收支类型", "收入"), None)),
+        "收入金额" => Some((Only::Where("收支类型", "收入"), Some(AMOUNT))),
+        "支出笔数" => Some((Only::Where("收支类型", "支出"), None)),
+        "支出金额" => Some((Only::Where("收支类型", "支出"), Some(AMOUNT))),
+        _ => None,
+    }
+}
+
+/// The count of rows `only` selects, and the total of `column` over them (zero when absent).
+fn total(table: &Table, only: Only, column: Option<&str>) -> (u64, Option<Decimal>) {
+    totals(table, &[(only, column)]).first().copied().unwrap_or((0, Some(Decimal::ZERO)))
+}
+
+/// [`total`] for several specs in one pass over the rows, reading only the cells they need.
+/// A sum is `None` once it overflowed (28-digit amounts exist only in junk, but must not panic).
+fn totals(table: &Table, specs: &[(Only, Option<&str>)]) -> Vec<(u64, Option<Decimal>)> {
+    // Per spec: the filter's column (None: the column is missing, so nothing is selected) and the summed column.
+    let resolved: Vec<(Option<Option<usize>>, Option<usize>)> = specs
+        .iter()
+        .map(|(only, column)| {
+            let filter = match only {
+                Only::All => None,
+                Only::Where(name, _) | Only::NonZero(name) => Some(table.column_named(name)),
+            };
+            (filter, column.and_then(|c| table.column_named(c)))
+        })
+        .collect();
+    let mut out = vec![(0u64, Some(Decimal::ZERO)); specs.len()];
+    let mut fields: Vec<FieldRange> = Vec::new();
+    for row in &table.rows {
+        let Some(record) = table.record_text(row) else { continue };
+        let fixed = table.fixed_widths.is_some();
+        let owned: Vec<String> = if fixed { table.record_values(row) } else { Vec::new() };
+        if !fixed && Scanner::new(record, table.delimiter).next_record(&mut fields).is_none() {
+            continue;
+        }
+        let cells = |c: usize| cell_of(record, &fields, &owned, fixed, c);
+        let amount_of = |c: usize| parse_amount(&cells(c)).unwrap_or(Decimal::ZERO);
+        for ((only, _), ((filter, sum_column), acc)) in specs.iter().zip(resolved.iter().zip(out.iter_mut())) {
+            let selected = match (only, filter) {
+                (Only::All, _) => true,
+                (Only::Where(_, word), Some(Some(c))) => cells(*c) == *word,
+                (Only::NonZero(_), Some(Some(c))) => !amount_of(*c).is_zero(),
+                _ => false,
+            };
+            if selected {
+                acc.0 += 1;
+                if let Some(c) = sum_column {
+                    acc.1 = acc.1.and_then(|sum| sum.checked_add(amount_of(*c)));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// One trimmed cell of a record: from its scanned field ranges, or from the fixed-width cells.
+fn cell_of<'r>(
+    record: &'r str,
+    fields: &[FieldRange],
+    owned: &'r [String],
+    fixed: bool,
+    column: usize,
+) -> Cow<'r, str> {
+    if fixed {
+        return Cow::Borrowed(owned.get(column).map(String::as_str).unwrap_or(""));
+    }
+    match fields.get(column) {
+        Some(f) => {
+            let raw = record.get(f.start as usize..f.end as usize).unwrap_or("");
+            if f.needs_unescape {
+                Cow::Owned(trim_cell(&unescape(raw)).to_string())
+            } else {
+                Cow::Borrowed(trim_cell(raw))
+            }
+        }
+        None => Cow::Borrowed(""),
+    }
+}
+
+fn push_check(table: &mut Table, name: String, expected: &str, found: Option<Decimal>, compare_magnitude: bool) {
+    let passed = match (parse_amount(expected), found) {
+        (Ok(value), Some(found)) if compare_magnitude => value.abs() == found.abs(),
+        (Ok(value), Some(found)) => value == found,
+        _ => false,
+    };
+    let found = found.map_or("overflow".to_string(), |f| f.to_string());
+    if !passed {
+        let message = format!("{name}: the file says {expected}, its detail adds up to {found}");
+        table.issues.push(RowIssue::file_note(&table.name, table.side, "summary_mismatch", message));
+    }
+    table.checks.push(Check { name, expected: expected.to_string(), found: found.to_string(), passed });
+}
+
+/// WeChat's last two lines: a header of total names, then their values.
+fn check_trailing_summary(table: &mut Table, first_name: &str, meaning: fn(&str) -> Meaning) {
+    let lines: Vec<&str> = table.text().lines().filter(|l| !l.trim().is_empty()).collect();
+    let Some(at) = lines.iter().rposition(|l| trim_cell(l.split(',').next().unwrap_or("")) == first_name) else {
+        return;
+    };
+    let names: Vec<String> = lines[at].split(',').map(|c| trim_cell(c).to_string()).collect();
+    let values: Vec<String> =
+        lines.get(at + 1).map(|l| l.split(',').map(|c| trim_cell(c).to_string()).collect()).unwrap_or_default();
+    let known: Vec<(usize, Only, Option<&str>)> = names
+        .iter()
+        .enumerate()
+        .filter_map(|(n, name)| meaning(name).map(|(only, column)| (n, only, column)))
+        .collect();
+    let specs: Vec<(Only, Option<&str>)> = known.iter().map(|(_, only, column)| (*only, *column)).collect();
+    let found = totals(table, &specs);
+    for ((n, _, column), (count, sum)) in known.iter().zip(found) {
+        let expected = values.get(*n).cloned().unwrap_or_default();
+        let found = if column.is_some() { sum } else { Some(Decimal::from(count)) };
+        push_check(table, names[*n].clone(), &expected, found, false);
+    }
+}
+
+/// A `#…合计：N笔，…共X元` footer line: its count and amount.
+fn parse_footer(line: &str) -> Option<(String, String)> {
+    let body = line.trim_end_matches([',', '\r', ' ']);
+    let after = body.split_once('：').or_else(|| body.split_once(':'))?.1;
+    let count: String = after.chars().take_while(char::is_ascii_digit).collect();
+    let amount_start = after.find('共')? + '共'.len_utf8();
+    let amount: String = after.get(amount_start..)?.chars().take_while(|&c| c != '元').collect();
+    Some((count, amount.trim().to_string()))
+}
+
+/// An Alipay `#` footer checked against the rows it counts.
+fn check_footer(table: &mut Table, prefix: &str, only: Only, column: &str) {
+    let line = table.text().lines().find(|l| trim_cell(l).starts_with(prefix)).map(str::to_string);
+    let Some(line) = line else { return };
+    let label = prefix.trim_start_matches('#');
+    let Some((count, amount)) = parse_footer(trim_cell(&line)) else {
+        let message = format!("{label}: the footer {:?} could not be read", trim_cell(&line));
+        table.issues.push(RowIssue::file_note(&table.name, table.side, "summary_mismatch", message));
+        return;
+    };
+    let (found_count, found_sum) = total(table, only, Some(column));
+    push_check(table, format!("{label} 笔数"), &count, Some(Decimal::from(found_count)), false);
+    // Refund and expense totals are printed with or without their minus sign.
+    push_check(table, format!("{label} {column}"), &amount, found_sum, true);
+}
+
+/// The Alipay 汇总 file: a header and per-store rows ending in 合计. It holds no reconcilable rows;
+/// its 合计 row is checked against the 业务明细 file of the same zip (see [`cross_file_checks`]).
+pub fn read_alipay_summary(mut table: Table) -> Result<Table> {
+    let wanted = normalize_header("交易订单总笔数");
+    let found = table.text().lines().enumerate().find_map(|(n, line)| {
+        let cells: Vec<String> = line.split(',').map(|c| trim_cell(c).to_string()).collect();
+        cells.iter().any(|c| normalize_header(c) == wanted).then_some((n, cells))
+    });
+    let Some((line, header)) = found else {
+        return Err(Error::new(
+            ErrorKind::NoKnownColumns { best_header: Vec::new() },
+            "no 汇总 header (交易订单总笔数)",
+        )
+        .in_file(&table.name));
+    };
+    table.header_line = line as u32 + 1;
+    table.header = header;
+    Ok(table)
+}
+
+/// The 汇总 file's 合计 row checked against the 业务明细 file it summarizes (same zip).
+pub fn cross_file_checks(tables: &mut [Table]) {
+    let Some(detail) = tables.iter().position(|t| t.format == Format::AlipayTrade) else { return };
+    const TOTALS: &[(&str, Only, Option<&str>)] = &[
+        ("交易订单总笔数", Only::Where("业务类型", "交易"), None),
+        ("退款订单总笔数", Only::Where("业务类型", "退款"), None),
+        ("订单金额（元）", Only::All, Some("订单金额（元）")),
+        ("商家实收（元）", Only::All, Some("商家实收（元）")),
+        ("服务费（元）", Only::All, Some("服务费（元）")),
+    ];
+    let specs: Vec<(Only, Option<&str>)> = TOTALS.iter().map(|(_, only, column)| (*only, *column)).collect();
+    let found: Vec<Option<Decimal>> = totals(&tables[detail], &specs)
+        .into_iter()
+        .zip(TOTALS)
+        .map(|((count, sum), (_, _, column))| if column.is_some() { sum } else { Some(Decimal::from(count)) })
+        .collect();
+    for table in tables.iter_mut().filter(|t| t.format == Format::AlipaySummary) {
+        let total_row = table.text().lines().find_map(|line| {
+            let cells: Vec<String> = line.split(',').map(|c| trim_cell(c).to_string()).collect();
+            cells.iter().take(2).any(|c| c.contains("合计")).then_some(cells)
+        });
+        let Some(total_row) = total_row else {
+            let message = "the 汇总 file has no 合计 row".to_string();
+            table.issues.push(RowIssue::file_note(&table.name, table.side, "summary_mismatch", message));
+            continue;
+        };
+        for ((name, _, _), found) in TOTALS.iter().zip(&found) {
+            let Some(column) = table.column_named(name) else { continue };
+            let expected = total_row.get(column).cloned().unwrap_or_default();
+            push_check(table, format!("汇总 合计 {name}"), &expected, *found, false);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn footers_give_count_and_amount() {
+        let table = [
+            ("#交易合计：6笔，商家实收共0.06元，", Some(("6", "0.06"))),
+            ("#退款合计：4笔，商家实收退款共-0.04元，,,,", Some(("4", "-0.04"))),
+            ("#支出合计：2笔，共1,200.50元", Some(("2", "1,200.50"))),
+            ("#导出时间：[2024年03月16日 08:00:00]", None),
+        ];
+        for (line, expected) in table {
+            let got = parse_footer(line);
+            assert_eq!(got, expected.map(|(c, a)| (c.to_string(), a.to_string())), "{line}");
+        }
+    }
+}

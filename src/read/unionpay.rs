@@ -1,0 +1,285 @@
+//! UnionPay online (银联全渠道) reconciliation file `INN{yyMMdd}88ZM_{merId}`: fixed-width ASCII,
+//! one space between fields, 607 characters a line, amounts in fen, no header and no year.
+
+use super::format::UNIONPAY_LINE_CHARS;
+use super::table::Table;
+use super::RowIssue;
+use crate::error::{Error, ErrorKind, Result};
+use crate::profile::Profile;
+use crate::record::{Field, ItemKind, Row, Span, Status};
+use chrono::{Datelike, NaiveDate};
+use rust_decimal::Decimal;
+
+/// Field names and widths in file order (FORMATS.md).
+pub const FIELDS: [(&str, usize); 42] = [
+    ("交易代码", 3),
+    ("代理机构标识码", 11),
+    ("发送机构标识码", 11),
+    ("系统跟踪号", 6),
+    ("交易传输时间", 10),
+    ("账号", 19),
+    ("交易金额", 12),
+    ("商户类别", 4),
+    ("终端类型", 2),
+    ("查询流水号", 21),
+    ("支付方式(旧)", 2),
+    ("商户订单号", 32),
+    ("支付卡类型", 2),
+    ("原始交易的系统跟踪号", 6),
+    ("原始交易日期时间", 10),
+    ("商户手续费", 13),
+    ("结算金额", 13),
+    ("支付方式", 4),
+    ("集团商户代码", 15),
+    ("交易类型", 2),
+    ("交易子类", 2),
+    ("业务类型", 6),
+    ("账号类型", 2),
+    ("账单类型", 4),
+    ("账单号码", 32),
+    ("交互方式", 1),
+    ("原交易查询流水号", 21),
+    ("商户代码", 15),
+    ("分账入账方式", 1),
+    ("二级商户代码", 15),
+    ("二级商户简称", 32),
+    ("二级商户分账入账金额", 13),
+    ("清算净额", 13),
+    ("终端号", 8),
+    ("商户自定义域", 32),
+    ("优惠金额", 13),
+    ("发票金额", 13),
+    ("分期付款附加手续费", 12),
+    ("分期付款期数", 2),
+    ("交易介质", 1),
+    ("保留使用", 32),
+    ("保留使用2", 98),
+];
+
+/// The widths alone, for [`split_fixed`].
+pub const WIDTHS: [usize; 42] = {
+    let mut widths = [0; 42];
+    let mut n = 0;
+    while n < 42 {
+        widths[n] = FIELDS[n].1;
+        n += 1;
+    }
+    widths
+};
+
+/// 交易类型 (txnType of the 全渠道 interface) decides what a line means for the money.
+const TXN_TYPE: usize = 19;
+const TIME: usize = 4;
+const AMOUNT: usize = 6;
+const QUERY_ID: usize = 9;
+const ORDER_ID: usize = 11;
+const FEE: usize = 15;
+const MERCHANT: usize = 27;
+
+/// 交易类型 values: 01 消费 (purchase), 04 退货 (refund), 31 消费撤销 (purchase reversal: the money goes
+/// back like a refund). Unknown values are row issues; a profile can name more through `status_words`.
+const TXN_TYPES: &[(&str, Status)] = &[("01", Status::Success), ("04", Status::Refund), ("31", Status::Refund)];
+
+/// The byte range of each field in a line (fields are separated by one space).
+fn field_ranges(widths: &[usize]) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let mut start = 0;
+    widths.iter().map(move |&w| {
+        let range = (start, start + w);
+        start += w + 1;
+        range
+    })
+}
+
+/// The cells of a fixed-width line; cells past the end of a short line are empty.
+pub fn split_fixed<'l>(line: &'l str, widths: &[usize]) -> Vec<&'l str> {
+    field_ranges(widths).map(|(start, end)| line.get(start..end.min(line.len())).unwrap_or("")).collect()
+}
+
+/// The bill date from a name such as `INN24031588ZM_777290058110048` or `777290058110048_20240315.zip`.
+fn date_from_name(name: &str) -> Option<NaiveDate> {
+    let digits_after = |marker: &str, count: usize| {
+        name.match_indices(marker).find_map(|(at, _)| {
+            let start = at + marker.len();
+            let digits = name.get(start..start + count)?;
+            digits.bytes().all(|b| b.is_ascii_digit()).then_some(digits)
+        })
+    };
+    if let Some(yymmdd) = digits_after("INN", 6) {
+        return NaiveDate::parse_from_str(&format!("20{yymmdd}"), "%Y%m%d").ok();
+    }
+    digits_after("_", 8).and_then(|d| NaiveDate::parse_from_str(d, "%Y%m%d").ok())
+}
+
+/// Fen digits to yuan; `sign` is the `C`/`D`/space of a 13-character amount (`D` negates).
+fn fen(digits: &str) -> Option<Decimal> {
+    let digits = digits.trim();
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) || digits.len() > 18 {
+        return None;
+    }
+    digits.parse::<i64>().ok().map(|n| Decimal::new(n, 2))
+}
+
+/// A 13-character amount: a sign character (`C` credit, `D` debit, space) and 12 digits of fen.
+/// The merchant fee is a debit to the merchant, so `D` reads as a positive fee, `C` as a rebate.
+fn signed_fee(cell: &str) -> Option<Decimal> {
+    let (sign, digits) = (cell.get(..1)?, cell.get(1..)?);
+    let value = fen(digits)?;
+    match sign {
+        "D" | " " => Some(value),
+        "C" => Some(-value),
+        _ => None,
+    }
+}
+
+/// `MMDDhhmmss` in the year of the bill date (the previous year for December lines in a January file).
+fn time_of(cell: &str, bill_date: Option<NaiveDate>) -> Option<i64> {
+    let date = bill_date?;
+    let number = |from: usize| cell.get(from..from + 2).and_then(|s| s.parse::<u32>().ok());
+    let (month, day) = (number(0)?, number(2)?);
+    let year = if month > date.month() { date.year() - 1 } else { date.year() };
+    let at = NaiveDate::from_ymd_opt(year, month, day)?.and_hms_opt(number(4)?, number(6)?, number(8)?)?;
+    Some(at.and_utc().timestamp())
+}
+
+/// Reads the fixed-width detail of a table whose text is a ZM file.
+pub fn read(mut table: Table, profile: &Profile) -> Result<Table> {
+    let name = table.name.clone();
+    let side = table.side;
+    let bill_date = date_from_name(&name).or(profile.bill_date);
+    if bill_date.is_none() {
+        let message = "交易传输时间 has no year and neither the file name (INNyyMMdd…) nor the profile's \
+                       bill_date gives one; rows are read without times"
+            .to_string();
+        table.issues.push(RowIssue::file_note(&name, side, "year_unknown", message));
+    }
+    table.header = FIELDS.iter().map(|(n, _)| n.to_string()).collect();
+    table.delimiter = b' ';
+    table.fixed_widths = Some(&WIDTHS);
+    for (field, column) in [
+        (Field::Status, TXN_TYPE),
+        (Field::Time, TIME),
+        (Field::Amount, AMOUNT),
+        (Field::TradeNo, QUERY_ID),
+        (Field::OrderNo, ORDER_ID),
+        (Field::Fee, FEE),
+        (Field::MerchantId, MERCHANT),
+    ] {
+        table.columns.set(field, column);
+    }
+    let ranges: Vec<(usize, usize)> = field_ranges(&WIDTHS).collect();
+    let text = std::mem::take(&mut table.text);
+    let mut offset = 0;
+    for (n, raw_line) in text.split_inclusive('\n').enumerate() {
+        let line_start = offset;
+        offset += raw_line.len();
+        let line = raw_line.trim_end_matches(['\n', '\r']);
+        let line_no = n as u32 + 1;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let mut skip = |column: Option<u32>, code: &'static str, message: String| {
+            table.skipped_records += 1;
+            table.issues.push(RowIssue::new(&name, side, line_no, column, code, message));
+        };
+        if line.len() != UNIONPAY_LINE_CHARS || !line.is_ascii() {
+            let message =
+                format!("{} characters where UnionPay ZM lines have {UNIONPAY_LINE_CHARS}", line.chars().count());
+            skip(None, "invalid_fixed_width_line", message);
+            continue;
+        }
+        let cell = |column: usize| line.get(ranges[column].0..ranges[column].1).unwrap_or("");
+        let span = |column: usize| {
+            let raw = cell(column);
+            let trimmed = raw.trim();
+            if trimmed.is_empty() {
+                return Span::EMPTY;
+            }
+            let lead = raw.len() - raw.trim_start().len();
+            Span { start: (line_start + ranges[column].0 + lead) as u32, len: trimmed.len() as u32 }
+        };
+        let txn_type = cell(TXN_TYPE).trim();
+        let status = profile
+            .status_of(txn_type)
+            .or_else(|| TXN_TYPES.iter().find(|(t, _)| *t == txn_type).map(|(_, status)| *status));
+        let Some(status) = status else {
+            let message = format!("unknown 交易类型 {txn_type:?}; add it to the profile's status_words");
+            skip(Some(TXN_TYPE as u32 + 1), "unknown_status", message);
+            continue;
+        };
+        let Some(amount) = fen(cell(AMOUNT)) else {
+            let message = format!("交易金额 {:?} is not 12 digits of fen", cell(AMOUNT));
+            skip(Some(AMOUNT as u32 + 1), "invalid_amount", message);
+            continue;
+        };
+        let order_no = span(ORDER_ID);
+        if order_no.is_empty() && span(QUERY_ID).is_empty() {
+            skip(Some(ORDER_ID as u32 + 1), "missing_key", "商户订单号 and 查询流水号 are empty".to_string());
+            continue;
+        }
+        let fee_cell = cell(FEE);
+        let fee = if fee_cell.trim().is_empty() { None } else { signed_fee(fee_cell) };
+        if fee.is_none() && !fee_cell.trim().is_empty() {
+            let message = format!("商户手续费 {fee_cell:?} is not a sign and 12 digits; the row is kept without a fee");
+            table.issues.push(RowIssue::new(&name, side, line_no, Some(FEE as u32 + 1), "invalid_fee", message));
+        }
+        let time = time_of(cell(TIME), bill_date);
+        if time.is_none() && bill_date.is_some() {
+            let message = format!("交易传输时间 {:?} is not MMDDhhmmss; the row is kept without a time", cell(TIME));
+            table.issues.push(RowIssue::new(&name, side, line_no, Some(TIME as u32 + 1), "invalid_time", message));
+        }
+        // A refund's own 商户订单号 is the merchant's refund number.
+        let kind = if status == Status::Refund && !order_no.is_empty() { ItemKind::Refund } else { ItemKind::Payment };
+        table.rows.push(Row {
+            line: line_no,
+            record: Span { start: line_start as u32, len: line.len() as u32 },
+            order_no,
+            trade_no: span(QUERY_ID),
+            refund_no: if kind == ItemKind::Refund { order_no } else { Span::EMPTY },
+            merchant_id: span(MERCHANT),
+            status_word: span(TXN_TYPE),
+            amount,
+            fee,
+            time,
+            status,
+            kind,
+            balance: None,
+        });
+    }
+    table.text = text;
+    if table.rows.is_empty() && table.skipped_records == 0 {
+        return Err(Error::new(ErrorKind::NoDataRows, "the UnionPay file has no lines").in_file(name));
+    }
+    Ok(table)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn widths_add_up_to_the_line_length() {
+        assert_eq!(WIDTHS.iter().sum::<usize>() + WIDTHS.len() - 1, UNIONPAY_LINE_CHARS);
+    }
+
+    #[test]
+    fn names_amounts_and_times() {
+        let table = [
+            ("INN24031588ZM_777290058110048", Some("2024-03-15")),
+            ("777290058110048_20240315.zip/INN24031588ZM_777290058110048", Some("2024-03-15")),
+            ("777290058110048_20240315.zip", Some("2024-03-15")),
+            ("zm.txt", None),
+        ];
+        for (name, expected) in table {
+            assert_eq!(date_from_name(name).map(|d| d.to_string()), expected.map(str::to_string), "{name}");
+        }
+        assert_eq!(fen("000000012345").map(|d| d.to_string()).as_deref(), Some("123.45"));
+        assert_eq!(fen("0000000123x5"), None);
+        assert_eq!(signed_fee("D000000000074").map(|d| d.to_string()).as_deref(), Some("0.74"));
+        assert_eq!(signed_fee("C000000000074").map(|d| d.to_string()).as_deref(), Some("-0.74"));
+        assert_eq!(signed_fee("X000000000074"), None);
+        let jan = NaiveDate::from_ymd_opt(2025, 1, 1);
+        let december = time_of("1231235959", jan).map(crate::time::format_datetime);
+        assert_eq!(december.as_deref(), Some("2024-12-31 23:59:59"));
+        assert_eq!(time_of("1399000000", jan), None);
+    }
+}
