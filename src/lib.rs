@@ -24,6 +24,7 @@
 
 pub mod classify;
 pub mod error;
+pub mod fund_flow;
 pub mod matching;
 pub mod money;
 pub mod profile;

@@ -169,6 +169,8 @@ struct ProfileJson {
     aliases: Aliases,
     #[serde(default)]
     status_words: StatusWords,
+    #[serde(default)]
+    fund_flow: Option<crate::fund_flow::settings::FundFlowJson>,
 }
 
 /// The checked settings of a run.
@@ -189,6 +191,8 @@ pub struct Profile {
     pub aliases: Aliases,
     /// Extra status words.
     pub status_words: StatusWords,
+    /// Fund flow and book against actual (资金对账, 账实核对).
+    pub fund_flow: crate::fund_flow::FundFlowSettings,
 }
 
 impl Default for Profile {
@@ -201,6 +205,7 @@ impl Default for Profile {
             columns: Columns::default(),
             aliases: Aliases::default(),
             status_words: StatusWords::default(),
+            fund_flow: crate::fund_flow::FundFlowSettings::default(),
         }
     }
 }
@@ -239,6 +244,9 @@ impl Profile {
         profile.columns = json.columns;
         profile.aliases = json.aliases;
         profile.status_words = json.status_words;
+        if let Some(fund_flow) = json.fund_flow {
+            profile.fund_flow = crate::fund_flow::FundFlowSettings::from_json(fund_flow)?;
+        }
         Ok(profile)
     }
 

@@ -244,6 +244,8 @@ pub fn build(
         let counts = match table.side {
             Side::Internal => &mut rows.internal,
             Side::Channel => &mut rows.channel,
+            // Fund-flow inputs are not tables; they are counted in `fund_flow`.
+            Side::Bank | Side::Payouts | Side::Book => continue,
         };
         counts.reconciled += table.rows.len() as u64;
         counts.skipped += u64::from(table.skipped_records);

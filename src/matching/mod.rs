@@ -125,7 +125,8 @@ pub fn match_tables<'t>(tables: &'t [Table], settings: &'t MatchSettings) -> Mat
 fn side_index(side: Side) -> usize {
     match side {
         Side::Internal => 0,
-        Side::Channel => 1,
+        // Only internal and channel files become tables (see `Reconciliation::add_file`).
+        Side::Channel | Side::Bank | Side::Payouts | Side::Book => 1,
     }
 }
 

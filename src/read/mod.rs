@@ -3,6 +3,7 @@
 //! Every reader produces a [`Table`] of [`crate::record::Row`]s plus [`RowIssue`]s for what it
 //! skipped; an unusable file is an [`crate::Error`].
 
+pub mod bank;
 pub mod csv;
 pub mod encoding;
 pub mod table;
@@ -43,7 +44,7 @@ impl RowIssue {
 
     /// Whether the row was left out of the reconciliation (as opposed to a note on a kept row).
     pub fn skips_row(&self) -> bool {
-        !matches!(self.code, "invalid_fee" | "invalid_time" | "encoding_repaired")
+        !matches!(self.code, "invalid_fee" | "invalid_time" | "invalid_balance" | "encoding_repaired")
     }
 }
 
@@ -61,5 +62,7 @@ pub const ROW_ISSUE_CODES: &[(&str, &str)] = &[
     ("unknown_status", "the status word is not in the status table or the profile"),
     ("invalid_fee", "the fee is not a number; the row is kept without a fee"),
     ("invalid_time", "the time is not a date and time; the row is kept without a time"),
+    ("invalid_date", "bank, payout: the date is not a date; the row is left out"),
+    ("invalid_balance", "bank: the balance is not a number; the row is kept without a balance"),
     ("encoding_repaired", "file note: the bytes contradicted their encoding or had to be repaired"),
 ];
