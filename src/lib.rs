@@ -55,16 +55,46 @@ pub struct Reconciliation {
     tables: Vec<Table>,
     matching: Option<Matching>,
     report: Option<Report>,
+    funds: FundInputs,
+    fund_flow: Option<fund_flow::FundFlow>,
+}
+
+/// The fund-flow inputs of a run: bank statements, payout instructions, the book balance, the
+/// carry state of the previous run.
+#[derive(Debug, Default)]
+struct FundInputs {
+    statements: Vec<read::bank::Statement>,
+    payouts: Vec<read::bank::PayoutFile>,
+    ledgers: Vec<read::bank::Ledger>,
+    book_balance: Option<rust_decimal::Decimal>,
+    carry_in: Option<fund_flow::carry::CarryState>,
+}
+
+impl FundInputs {
+    fn any(&self) -> bool {
+        !self.statements.is_empty() || !self.payouts.is_empty() || self.carry_in.is_some()
+    }
 }
 
 impl Reconciliation {
     /// A run with the given settings and no files yet.
     pub fn new(profile: Profile) -> Self {
-        Reconciliation { profile, tables: Vec::new(), matching: None, report: None }
+        Reconciliation {
+            profile,
+            tables: Vec::new(),
+            matching: None,
+            report: None,
+            funds: FundInputs::default(),
+            fund_flow: None,
+        }
     }
 
     /// Reads one file of one side. Several files per side are reconciled together.
     pub fn add_file(&mut self, side: Side, name: &str, bytes: Vec<u8>) -> Result<&Table> {
+        if !matches!(side, Side::Internal | Side::Channel) {
+            let message = format!("{} files are read by add_fund_file, not add_file", side.name());
+            return Err(Error::new(ErrorKind::InvalidArgument, message).in_file(name));
+        }
         let table = read::read_table(name, side, bytes, &self.profile)?;
         self.matching = None;
         self.report = None;
@@ -80,8 +110,10 @@ impl Reconciliation {
     /// Matches everything read so far. `date` is the reconciliation date; without it the most
     /// common order date is used (the core never reads the clock).
     pub fn run(&mut self, date: Option<NaiveDate>) -> Result<&Report> {
+        // With a bank statement, fund flow can run on the channel bills (or the bank) alone.
+        let has_bank = !self.funds.statements.is_empty();
         for side in [Side::Internal, Side::Channel] {
-            if !self.tables.iter().any(|t| t.side == side) {
+            if !has_bank && !self.tables.iter().any(|t| t.side == side) {
                 return Err(Error::new(ErrorKind::InvalidArgument, format!("no {} file was given", side.name())));
             }
         }
@@ -99,8 +131,14 @@ impl Reconciliation {
             cutoff,
             pending_from: cutoff.map(|c| c - i64::from(self.profile.pending_window_minutes) * 60),
         };
-        let matching = matching::match_tables(&self.tables, &settings);
-        let report = report::build(
+        let both_sides = [Side::Internal, Side::Channel].iter().all(|&s| self.tables.iter().any(|t| t.side == s));
+        let matching = if both_sides {
+            matching::match_tables(&self.tables, &settings)
+        } else {
+            // No order export: there is nothing to match transaction by transaction.
+            Matching { row_outcomes: self.tables.iter().map(|_| Vec::new()).collect(), ..Matching::default() }
+        };
+        let mut report = report::build(
             &self.tables,
             &matching,
             date.map(|d| d.format("%Y-%m-%d").to_string()),
@@ -109,7 +147,118 @@ impl Reconciliation {
             self.profile.settings(),
         );
         self.matching = Some(matching);
+        self.fund_flow = None;
+        if self.funds.any() {
+            self.run_fund_flow(date, &mut report);
+        }
         Ok(self.report.insert(report))
+    }
+
+    /// Fund flow and book against actual, into `report.fund_flow` and `report.balance`.
+    fn run_fund_flow(&mut self, date: Option<NaiveDate>, report: &mut Report) {
+        let settings = &self.profile.fund_flow;
+        let (batches, undated) = fund_flow::batches_from_tables(&self.tables, settings);
+        let mut input = fund_flow::FundInput::default();
+        if let Some(carry) = &self.funds.carry_in {
+            carry.add_to(&mut input);
+            // A memo pattern added since yesterday may now name yesterday's unexplained credit.
+            for m in input.movements.iter_mut().filter(|m| m.merchant.is_none() && m.amount.is_sign_positive()) {
+                m.merchant = fund_flow::memo::merchant_of(&settings.memo_patterns, &m.counterparty, &m.memo);
+            }
+        }
+        let mut ids: std::collections::BTreeSet<String> = input.batches.iter().map(|b| b.id.clone()).collect();
+        for mut batch in batches {
+            // The same settlement day seen again (a late channel row): kept apart under its own id.
+            let base = batch.id.clone();
+            let mut n = 2;
+            while ids.contains(&batch.id) {
+                batch.id = format!("{base}#{n}");
+                n += 1;
+            }
+            ids.insert(batch.id.clone());
+            input.batches.push(batch);
+        }
+        input.movements.extend(fund_flow::movements_from_statements(&self.funds.statements, settings));
+        for file in &self.funds.payouts {
+            input.payouts.extend(file.payouts.iter().map(|p| fund_flow::PayoutItem {
+                id: format!("payout:{}:{}", file.name, p.line),
+                file: file.name.clone(),
+                line: p.line,
+                payout: p.clone(),
+                carried_since: None,
+            }));
+        }
+        let flow = fund_flow::match_funds(input, date, settings);
+        let book = match (self.funds.book_balance, self.funds.ledgers.is_empty()) {
+            (Some(amount), _) => Some(fund_flow::balance::BookBalance { amount, source: "input".to_string() }),
+            (None, false) => Some(fund_flow::balance::BookBalance {
+                amount: self.funds.ledgers.iter().map(|l| l.total()).sum(),
+                source: self.funds.ledgers.iter().map(|l| l.name.as_str()).collect::<Vec<_>>().join(", "),
+            }),
+            (None, true) => None,
+        };
+        let balance = fund_flow::balance::balance_report(&self.funds.statements, &flow, book.as_ref());
+        report.fund_flow = Some(fund_flow::view::build(&flow, settings, undated, &balance));
+        report.balance = Some(balance);
+        let issues = self.funds.statements.iter().flat_map(|s| &s.issues);
+        let issues = issues.chain(self.funds.payouts.iter().flat_map(|p| &p.issues));
+        report.issues.extend(issues.chain(self.funds.ledgers.iter().flat_map(|l| &l.issues)).cloned());
+        report.summary.issue_count = report.issues.len() as u64;
+        self.fund_flow = Some(flow);
+    }
+
+    /// Reads one fund-flow file: `bank` (a statement), `payouts` (payout instructions) or `book`
+    /// (a merchant sub-ledger whose balances sum to the book balance).
+    pub fn add_fund_file(&mut self, side: Side, name: &str, bytes: Vec<u8>) -> Result<fund_flow::view::InputInfo> {
+        let info = match side {
+            Side::Bank => {
+                let statement = read::bank::read_statement(name, bytes)?;
+                let info = fund_flow::view::InputInfo::of_statement(&statement);
+                self.funds.statements.push(statement);
+                info
+            }
+            Side::Payouts => {
+                let file = read::bank::read_payouts(name, bytes)?;
+                let info = fund_flow::view::InputInfo::simple(side, name, file.payouts.len(), file.issues.len());
+                self.funds.payouts.push(file);
+                info
+            }
+            Side::Book => {
+                let ledger = read::bank::read_ledger(name, bytes)?;
+                let info = fund_flow::view::InputInfo::simple(side, name, ledger.balances.len(), ledger.issues.len());
+                self.funds.ledgers.push(ledger);
+                info
+            }
+            Side::Internal | Side::Channel => {
+                let message = format!("{} files are read by add_file", side.name());
+                return Err(Error::new(ErrorKind::InvalidArgument, message).in_file(name));
+            }
+        };
+        self.report = None;
+        Ok(info)
+    }
+
+    /// Sets the platform's book balance (one number) for the 余额调节表; it wins over sub-ledgers.
+    pub fn set_book_balance(&mut self, amount: Option<rust_decimal::Decimal>) {
+        self.funds.book_balance = amount;
+        self.report = None;
+    }
+
+    /// Imports the carry state a previous run exported (see [`Reconciliation::carry_out`]).
+    pub fn set_carry_in(&mut self, name: &str, bytes: &[u8]) -> Result<&fund_flow::carry::CarryState> {
+        let state = fund_flow::carry::CarryState::from_json(name, bytes)?;
+        self.report = None;
+        Ok(self.funds.carry_in.insert(state))
+    }
+
+    /// The fund-flow result of the last run, when fund-flow inputs were given.
+    pub fn fund_flow(&self) -> Option<&fund_flow::FundFlow> {
+        self.fund_flow.as_ref()
+    }
+
+    /// The open items of the last run, for the next run's [`Reconciliation::set_carry_in`].
+    pub fn carry_out(&self) -> Option<fund_flow::carry::CarryState> {
+        self.fund_flow.as_ref().map(fund_flow::carry::carry_out)
     }
 
     /// The report of the last run.
@@ -127,7 +276,10 @@ impl Reconciliation {
 pub fn reconcile(inputs: Vec<(Side, String, Vec<u8>)>, profile: Profile, date: Option<NaiveDate>) -> Result<Report> {
     let mut run = Reconciliation::new(profile);
     for (side, name, bytes) in inputs {
-        run.add_file(side, &name, bytes)?;
+        match side {
+            Side::Internal | Side::Channel => drop(run.add_file(side, &name, bytes)?),
+            Side::Bank | Side::Payouts | Side::Book => drop(run.add_fund_file(side, &name, bytes)?),
+        }
     }
     run.run(date)?;
     Ok(run.report.take().expect("run stores its report"))

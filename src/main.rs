@@ -9,9 +9,15 @@ use std::process::ExitCode;
 
 const USAGE: &str = "\
 usage: duizhang reconcile --internal FILE --channel FILE [--channel FILE ...] [--profile FILE] [--date YYYY-MM-DD]
+                          [--bank FILE ...] [--payouts FILE ...] [--book-balance AMOUNT|FILE]
+                          [--carry-in FILE] [--carry-out FILE]
        duizhang --version
 
 Reconciles a merchant's order export against channel bills and prints the report JSON on stdout.
+With --bank (bank statement CSV, repeatable) it also reconciles fund flow (settlements against bank
+credits, --payouts against debits) and balances (--book-balance: an amount or a sub-ledger CSV);
+--internal is then optional. --carry-in reads the open items of the previous run, --carry-out
+writes this run's open items.
 Exit 0 when the run completed, discrepancies or not; 1 on an unusable input; 2 on a usage error.";
 
 struct Arguments {
@@ -19,10 +25,25 @@ struct Arguments {
     channel: Vec<String>,
     profile: Option<String>,
     date: Option<String>,
+    bank: Vec<String>,
+    payouts: Vec<String>,
+    book_balance: Option<String>,
+    carry_in: Option<String>,
+    carry_out: Option<String>,
 }
 
 fn parse_arguments(args: &[String]) -> Result<Arguments, String> {
-    let mut parsed = Arguments { internal: Vec::new(), channel: Vec::new(), profile: None, date: None };
+    let mut parsed = Arguments {
+        internal: Vec::new(),
+        channel: Vec::new(),
+        profile: None,
+        date: None,
+        bank: Vec::new(),
+        payouts: Vec::new(),
+        book_balance: None,
+        carry_in: None,
+        carry_out: None,
+    };
     let mut rest = args.iter();
     while let Some(flag) = rest.next() {
         let mut value = || rest.next().cloned().ok_or_else(|| format!("{flag} needs a value"));
@@ -31,11 +52,16 @@ fn parse_arguments(args: &[String]) -> Result<Arguments, String> {
             "--channel" => parsed.channel.push(value()?),
             "--profile" => parsed.profile = Some(value()?),
             "--date" => parsed.date = Some(value()?),
+            "--bank" => parsed.bank.push(value()?),
+            "--payouts" => parsed.payouts.push(value()?),
+            "--book-balance" => parsed.book_balance = Some(value()?),
+            "--carry-in" => parsed.carry_in = Some(value()?),
+            "--carry-out" => parsed.carry_out = Some(value()?),
             other => return Err(format!("unknown argument {other:?}")),
         }
     }
-    if parsed.internal.is_empty() || parsed.channel.is_empty() {
-        return Err("reconcile needs --internal FILE and --channel FILE".to_string());
+    if parsed.bank.is_empty() && (parsed.internal.is_empty() || parsed.channel.is_empty()) {
+        return Err("reconcile needs --internal FILE and --channel FILE (or --bank FILE)".to_string());
     }
     Ok(parsed)
 }
@@ -68,7 +94,28 @@ fn reconcile(arguments: &Arguments) -> Result<String, Error> {
             run.add_file(side, &file_name(path), read_file(path)?)?;
         }
     }
-    Ok(run.run(date)?.to_json())
+    for (side, paths) in [(Side::Bank, &arguments.bank), (Side::Payouts, &arguments.payouts)] {
+        for path in paths {
+            run.add_fund_file(side, &file_name(path), read_file(path)?)?;
+        }
+    }
+    if let Some(book) = &arguments.book_balance {
+        // An amount, or else the path of a sub-ledger CSV (分户账).
+        match duizhang::money::parse_amount(book) {
+            Ok(amount) => run.set_book_balance(Some(amount)),
+            Err(_) => drop(run.add_fund_file(Side::Book, &file_name(book), read_file(book)?)?),
+        }
+    }
+    if let Some(path) = &arguments.carry_in {
+        run.set_carry_in(&file_name(path), &read_file(path)?)?;
+    }
+    let json = run.run(date)?.to_json();
+    if let Some(path) = &arguments.carry_out {
+        let state = run.carry_out().unwrap_or_else(|| duizhang::fund_flow::carry::carry_out(&Default::default()));
+        std::fs::write(path, state.to_json())
+            .map_err(|e| Error::new(ErrorKind::Io, format!("cannot write {path}: {e}")).in_file(file_name(path)))?;
+    }
+    Ok(json)
 }
 
 fn main() -> ExitCode {

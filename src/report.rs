@@ -32,6 +32,12 @@ pub struct Report {
     pub issues: Vec<RowIssue>,
     /// Every item that is not `matched`, sorted by outcome, key and line.
     pub exceptions: Vec<Exception>,
+    /// Fund flow (资金对账): only when a bank statement was given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fund_flow: Option<crate::fund_flow::view::FundFlowReport>,
+    /// Book against actual (账实核对): only when a bank statement was given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub balance: Option<crate::fund_flow::balance::BalanceReport>,
 }
 
 /// What was read from one file.
@@ -291,6 +297,8 @@ pub fn build(
         },
         issues,
         exceptions,
+        fund_flow: None,
+        balance: None,
     }
 }
 
@@ -411,7 +419,7 @@ impl Report {
     }
 }
 
-fn page_json<T: Serialize>(items: &[T], offset: usize, limit: usize) -> String {
+pub(crate) fn page_json<T: Serialize>(items: &[T], offset: usize, limit: usize) -> String {
     #[derive(Serialize)]
     struct Page<'a, T> {
         total: usize,

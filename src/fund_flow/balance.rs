@@ -5,7 +5,7 @@
 
 use super::{FundFlow, FundOutcome};
 use crate::classify::label;
-use crate::read::bank::Statement;
+use crate::read::bank::{BankEntry, Statement};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -120,67 +120,81 @@ pub struct BookBalance {
     pub source: String,
 }
 
-/// Checks running balances and totals of each statement (newest-first files are read backwards).
+/// Checks running balances and totals of each statement. Banks export oldest-first or
+/// newest-first: the order with fewer breaks is taken (ties: by the first and last row's time).
 pub fn check_statements(statements: &[Statement]) -> (Vec<RunningBreak>, Vec<StatementTotals>) {
     let mut breaks = Vec::new();
     let mut totals = Vec::new();
     for s in statements {
-        let newest_first = match (s.entries.first(), s.entries.last()) {
-            (Some(a), Some(b)) => a.date > b.date,
+        let forward: Vec<&BankEntry> = s.entries.iter().collect();
+        let backward: Vec<&BankEntry> = s.entries.iter().rev().collect();
+        let (forward_breaks, forward_totals) = check_one(&s.name, &forward);
+        let (backward_breaks, backward_totals) = check_one(&s.name, &backward);
+        let looks_newest_first = match (s.entries.first(), s.entries.last()) {
+            (Some(a), Some(b)) => (a.date, a.time) > (b.date, b.time),
             _ => false,
         };
-        let ordered: Vec<_> = if newest_first { s.entries.iter().rev().collect() } else { s.entries.iter().collect() };
-        let mut running: Option<Decimal> = None;
-        let mut opening = None;
-        let mut net_before_first_balance = Decimal::ZERO;
-        let (mut credits, mut debits) = (Decimal::ZERO, Decimal::ZERO);
-        for e in &ordered {
-            if e.amount.is_sign_negative() {
-                debits -= e.amount;
-            } else {
-                credits += e.amount;
-            }
-            match (running, e.balance) {
-                (Some(previous), Some(found)) => {
-                    let expected = previous + e.amount;
-                    if expected != found {
-                        breaks.push(RunningBreak {
-                            file: s.name.clone(),
-                            line: e.line,
-                            expected,
-                            found,
-                            missing: found - expected,
-                        });
-                    }
-                    running = Some(found);
-                }
-                (Some(previous), None) => running = Some(previous + e.amount),
-                (None, Some(found)) => {
-                    net_before_first_balance += e.amount;
-                    opening = Some(found - net_before_first_balance);
-                    running = Some(found);
-                }
-                (None, None) => net_before_first_balance += e.amount,
-            }
-        }
-        let closing = running;
-        let consistent = match (opening, closing) {
-            (Some(o), Some(c)) => o + credits - debits == c,
-            _ => true,
-        };
-        totals.push(StatementTotals {
-            file: s.name.clone(),
-            first_date: ordered.first().map(|e| e.date),
-            last_date: ordered.last().map(|e| e.date),
-            opening,
-            credits,
-            debits,
-            closing,
-            consistent,
-        });
+        let use_backward = backward_breaks.len() < forward_breaks.len()
+            || (backward_breaks.len() == forward_breaks.len() && looks_newest_first);
+        let (b, t) = if use_backward { (backward_breaks, backward_totals) } else { (forward_breaks, forward_totals) };
+        breaks.extend(b);
+        totals.push(t);
     }
     // Oldest first; a stable sort keeps the given order for statements of the same days.
     totals.sort_by_key(|t| (t.first_date, t.last_date));
+    (breaks, totals)
+}
+
+fn check_one(file: &str, ordered: &[&BankEntry]) -> (Vec<RunningBreak>, StatementTotals) {
+    let mut breaks = Vec::new();
+    let mut running: Option<Decimal> = None;
+    let mut opening = None;
+    let mut net_before_first_balance = Decimal::ZERO;
+    let (mut credits, mut debits) = (Decimal::ZERO, Decimal::ZERO);
+    for e in ordered {
+        if e.amount.is_sign_negative() {
+            debits -= e.amount;
+        } else {
+            credits += e.amount;
+        }
+        match (running, e.balance) {
+            (Some(previous), Some(found)) => {
+                let expected = previous + e.amount;
+                if expected != found {
+                    breaks.push(RunningBreak {
+                        file: file.to_string(),
+                        line: e.line,
+                        expected,
+                        found,
+                        missing: found - expected,
+                    });
+                }
+                running = Some(found);
+            }
+            (Some(previous), None) => running = Some(previous + e.amount),
+            (None, Some(found)) => {
+                net_before_first_balance += e.amount;
+                opening = Some(found - net_before_first_balance);
+                running = Some(found);
+            }
+            (None, None) => net_before_first_balance += e.amount,
+        }
+    }
+    let closing = running;
+    let consistent = match (opening, closing) {
+        (Some(o), Some(c)) => o + credits - debits == c,
+        _ => true,
+    };
+    let totals = StatementTotals {
+        file: file.to_string(),
+        first_date: ordered.first().map(|e| e.date),
+        last_date: ordered.last().map(|e| e.date),
+        opening,
+        credits,
+        debits,
+        closing,
+        consistent,
+    };
     (breaks, totals)
 }
 

@@ -13,6 +13,7 @@ pub mod carry;
 pub mod memo;
 pub(crate) mod search;
 pub mod settings;
+pub mod view;
 
 pub use settings::FundFlowSettings;
 
@@ -672,7 +673,7 @@ pub fn match_funds(input: FundInput, as_of: Option<NaiveDate>, settings: &FundFl
                     age_days: Some(days_open),
                     matched_in: None,
                     message: format!(
-                        "settlement of {} {} for merchant {} {state} ({days_open} days, grace {grace})",
+                        "settlement of {} {} for merchant {} {state} ({days_open} day(s), grace {grace})",
                         b.settle_date,
                         format_yuan(b.net),
                         b.merchant

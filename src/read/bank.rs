@@ -365,12 +365,10 @@ pub fn read_statement(name: &str, bytes: Vec<u8>) -> Result<Statement> {
 }
 
 type RowError = (&'static str, Option<u32>, String);
+/// Notes on a kept row: (column, message).
+type RowNotes = Vec<(Option<u32>, String)>;
 
-fn statement_row(
-    header: &Header,
-    cells: &[String],
-    line: u32,
-) -> std::result::Result<(BankEntry, Vec<(Option<u32>, String)>), RowError> {
+fn statement_row(header: &Header, cells: &[String], line: u32) -> std::result::Result<(BankEntry, RowNotes), RowError> {
     let get = |c| header.get(cells, c);
     let date_column = if header.map.contains_key("date") { "date" } else { "time" };
     let date_text = get(date_column);
