@@ -216,7 +216,7 @@ pub struct ItemResult {
     pub age_days: Option<i64>,
     /// The match it belongs to.
     pub matched_in: Option<usize>,
-    /// Why, for a person.
+    /// Why, for a person (empty for matched items: see the match's explanation).
     pub message: String,
 }
 
@@ -644,7 +644,8 @@ pub fn match_funds(input: FundInput, as_of: Option<NaiveDate>, settings: &FundFl
         d: matches[n].d,
         age_days: None,
         matched_in: Some(n),
-        message: matches[n].explanation.clone(),
+        // The explanation lives once, in the match; a year of data would copy it per item.
+        message: String::new(),
     };
     let Matcher { batch_match, movement_match, payout_match, matches, .. } = matcher;
     let batch_results = input
