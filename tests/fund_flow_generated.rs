@@ -424,7 +424,9 @@ fn shuffle<T>(items: &mut [T], rng: &mut Rng) {
 }
 
 /// Per id: outcome and d; per match: the sorted ids it groups. Independent of input order.
-fn fingerprint(flow: &FundFlow) -> (BTreeMap<String, (FundOutcome, Decimal)>, BTreeSet<Vec<String>>) {
+type Fingerprint = (BTreeMap<String, (FundOutcome, Decimal)>, BTreeSet<Vec<String>>);
+
+fn fingerprint(flow: &FundFlow) -> Fingerprint {
     let mut items = BTreeMap::new();
     for (b, r) in flow.input.batches.iter().zip(&flow.batch_results) {
         items.insert(b.id.clone(), (r.outcome, r.d));
