@@ -217,6 +217,38 @@ pub struct FundFlowReport {
 }
 
 impl FundFlowReport {
+    /// Everything but the long lists (matches, exceptions), as JSON: what the page shows first.
+    pub fn summary_json(&self, balance: Option<&BalanceReport>) -> String {
+        #[derive(Serialize)]
+        struct SummaryView<'r> {
+            as_of: Option<NaiveDate>,
+            settings: &'r BTreeMap<&'static str, String>,
+            counts: &'r FundCounts,
+            items: &'r BTreeMap<&'static str, u64>,
+            undated_channel_rows: u64,
+            match_count: usize,
+            exception_count: usize,
+            unexplained_movements: &'r [ItemView],
+            merchants: &'r [MerchantTotals],
+            carried_out: u64,
+            balance: Option<&'r BalanceReport>,
+        }
+        let view = SummaryView {
+            as_of: self.as_of,
+            settings: &self.settings,
+            counts: &self.counts,
+            items: &self.items,
+            undated_channel_rows: self.undated_channel_rows,
+            match_count: self.matches.len(),
+            exception_count: self.exceptions.len(),
+            unexplained_movements: &self.unexplained_movements,
+            merchants: &self.merchants,
+            carried_out: self.carried_out,
+            balance,
+        };
+        serde_json::to_string(&view).unwrap_or_default()
+    }
+
     /// One page of matches as JSON `{total, offset, rows}`.
     pub fn matches_page_json(&self, offset: usize, limit: usize) -> String {
         crate::report::page_json(&self.matches, offset, limit)
