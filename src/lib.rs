@@ -157,7 +157,7 @@ impl Reconciliation {
     /// Fund flow and book against actual, into `report.fund_flow` and `report.balance`.
     fn run_fund_flow(&mut self, date: Option<NaiveDate>, report: &mut Report) {
         let settings = &self.profile.fund_flow;
-        let (batches, undated) = fund_flow::batches_from_tables(&self.tables, settings);
+        let (batches, unbatched) = fund_flow::batches_from_tables(&self.tables, settings);
         let mut input = fund_flow::FundInput::default();
         if let Some(carry) = &self.funds.carry_in {
             carry.add_to(&mut input);
@@ -198,7 +198,7 @@ impl Reconciliation {
             (None, true) => None,
         };
         let balance = fund_flow::balance::balance_report(&self.funds.statements, &flow, book.as_ref());
-        report.fund_flow = Some(fund_flow::view::build(&flow, settings, undated, &balance));
+        report.fund_flow = Some(fund_flow::view::build(&flow, settings, unbatched, &balance));
         report.balance = Some(balance);
         let issues = self.funds.statements.iter().flat_map(|s| &s.issues);
         let issues = issues.chain(self.funds.payouts.iter().flat_map(|p| &p.issues));
@@ -239,9 +239,14 @@ impl Reconciliation {
     }
 
     /// Sets the platform's book balance (one number) for the 余额调节表; it wins over sub-ledgers.
-    pub fn set_book_balance(&mut self, amount: Option<rust_decimal::Decimal>) {
+    pub fn set_book_balance(&mut self, amount: Option<rust_decimal::Decimal>) -> Result<()> {
+        if let Some(amount) = amount.filter(|a| !fund_flow::amount_in_range(*a)) {
+            let message = format!("book balance {amount} is beyond 10^15 yuan");
+            return Err(Error::new(ErrorKind::InvalidArgument, message));
+        }
         self.funds.book_balance = amount;
         self.report = None;
+        Ok(())
     }
 
     /// Imports the carry state a previous run exported (see [`Reconciliation::carry_out`]).

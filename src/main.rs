@@ -102,7 +102,7 @@ fn reconcile(arguments: &Arguments) -> Result<String, Error> {
     if let Some(book) = &arguments.book_balance {
         // An amount, or else the path of a sub-ledger CSV (分户账).
         match duizhang::money::parse_amount(book) {
-            Ok(amount) => run.set_book_balance(Some(amount)),
+            Ok(amount) => run.set_book_balance(Some(amount))?,
             Err(_) => drop(run.add_fund_file(Side::Book, &file_name(book), read_file(book)?)?),
         }
     }

@@ -32,7 +32,9 @@ fn day_one(book: Option<&str>) -> Reconciliation {
         Some("ledger") => {
             drop(run.add_fund_file(Side::Book, "ledger.csv", fixture("bank/ledger.csv")).expect("ledger"))
         }
-        Some(amount) => run.set_book_balance(Some(duizhang::money::parse_amount(amount).expect("amount"))),
+        Some(amount) => {
+            run.set_book_balance(Some(duizhang::money::parse_amount(amount).expect("amount"))).expect("in range")
+        }
         None => {}
     }
     run.run(Some(parse_date("2026-03-25").expect("date"))).expect("runs");

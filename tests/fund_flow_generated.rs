@@ -252,7 +252,7 @@ fn run_month(month: &Month, book_cents: Option<i64>) -> Reconciliation {
     run.add_file(Side::Channel, "bill.csv", month.channel.clone().into_bytes()).expect("bill");
     run.add_fund_file(Side::Bank, "statement.csv", month.statement.clone().into_bytes()).expect("statement");
     run.add_fund_file(Side::Payouts, "payouts.csv", month.payouts.clone().into_bytes()).expect("payouts");
-    run.set_book_balance(book_cents.map(yuan));
+    run.set_book_balance(book_cents.map(yuan)).expect("in range");
     run.run(Some(day(AS_OF))).expect("runs");
     run
 }

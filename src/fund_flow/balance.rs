@@ -44,6 +44,25 @@ pub struct StatementTotals {
     pub closing: Option<Decimal>,
     /// opening + credits − debits = closing.
     pub consistent: bool,
+    /// The same, day by day.
+    pub days: Vec<DayTotals>,
+}
+
+/// One day of a statement: opening + credits − debits = closing.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DayTotals {
+    /// Booking date.
+    pub date: NaiveDate,
+    /// Balance before the day's first movement, when known.
+    pub opening: Option<Decimal>,
+    /// Sum of the day's credits.
+    pub credits: Decimal,
+    /// Sum of the day's debits (positive).
+    pub debits: Decimal,
+    /// Balance after the day's last movement, when known.
+    pub closing: Option<Decimal>,
+    /// opening + credits − debits = closing (true when a balance is unknown).
+    pub consistent: bool,
 }
 
 /// One statement's opening balance does not continue the previous statement's closing balance.
@@ -151,11 +170,31 @@ fn check_one(file: &str, ordered: &[&BankEntry]) -> (Vec<RunningBreak>, Statemen
     let mut opening = None;
     let mut net_before_first_balance = Decimal::ZERO;
     let (mut credits, mut debits) = (Decimal::ZERO, Decimal::ZERO);
+    let mut days: Vec<DayTotals> = Vec::new();
     for e in ordered {
+        if days.last().is_none_or(|d| d.date != e.date) {
+            // The day opens at the running balance, or (first day) at the balance before the row.
+            let opening = running.or(e.balance.map(|b| b - e.amount));
+            days.push(DayTotals {
+                date: e.date,
+                opening,
+                credits: Decimal::ZERO,
+                debits: Decimal::ZERO,
+                closing: None,
+                consistent: true,
+            });
+        }
         if e.amount.is_sign_negative() {
             debits -= e.amount;
         } else {
             credits += e.amount;
+        }
+        if let Some(day) = days.last_mut() {
+            if e.amount.is_sign_negative() {
+                day.debits -= e.amount;
+            } else {
+                day.credits += e.amount;
+            }
         }
         match (running, e.balance) {
             (Some(previous), Some(found)) => {
@@ -179,6 +218,14 @@ fn check_one(file: &str, ordered: &[&BankEntry]) -> (Vec<RunningBreak>, Statemen
             }
             (None, None) => net_before_first_balance += e.amount,
         }
+        if let Some(day) = days.last_mut() {
+            day.closing = running;
+        }
+    }
+    for day in &mut days {
+        if let (Some(o), Some(c)) = (day.opening, day.closing) {
+            day.consistent = o + day.credits - day.debits == c;
+        }
     }
     let closing = running;
     let consistent = match (opening, closing) {
@@ -194,6 +241,7 @@ fn check_one(file: &str, ordered: &[&BankEntry]) -> (Vec<RunningBreak>, Statemen
         debits,
         closing,
         consistent,
+        days,
     };
     (breaks, totals)
 }
@@ -281,6 +329,9 @@ mod tests {
         assert_eq!(totals[0].opening.map(|d| d.to_string()).as_deref(), Some("1000.00"));
         assert_eq!(totals[0].closing.map(|d| d.to_string()).as_deref(), Some("1160.00"));
         assert!(!totals[0].consistent);
+        let days: Vec<(String, bool)> = totals[0].days.iter().map(|d| (d.date.to_string(), d.consistent)).collect();
+        assert_eq!(days, [("2026-03-25".to_string(), false), ("2026-03-26".to_string(), true)]);
+        assert_eq!(totals[0].days[1].opening.map(|d| d.to_string()).as_deref(), Some("1180.00"));
     }
 
     #[test]

@@ -87,6 +87,10 @@ impl CarryState {
             )
             .in_file(name));
         }
+        if let Some(item) = state.items.iter().find(|i| !super::amount_in_range(i.amount)) {
+            let message = format!("carry item {:?}: the amount is beyond 10^15 yuan", item.id);
+            return Err(Error::new(ErrorKind::InvalidArgument, message).in_file(name));
+        }
         Ok(state)
     }
 

@@ -26,6 +26,15 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+/// The largest amount fund flow takes (10^15 yuan): with it, no sum of a year's rows can overflow a
+/// `Decimal` (which would panic), and no real statement comes near it.
+pub const MAX_AMOUNT: Decimal = Decimal::from_parts(0xa4c6_8000, 0x3_8d7e, 0, false, 0);
+
+/// Whether an amount is within [`MAX_AMOUNT`].
+pub fn amount_in_range(amount: Decimal) -> bool {
+    amount.abs() <= MAX_AMOUNT
+}
+
 /// The outcome of one fund-flow item (codes as in DOMAIN.md).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -238,18 +247,23 @@ pub struct FundFlow {
 }
 
 /// Settlement batches from the channel tables' rows: per merchant per settlement date.
-/// Rows without a time cannot be dated and are left out (they are counted in the return value).
+/// Rows without a time cannot be dated, and amounts beyond [`MAX_AMOUNT`] are not money: both are
+/// left out and counted in the return value.
 pub fn batches_from_tables(tables: &[Table], settings: &FundFlowSettings) -> (Vec<Batch>, u64) {
     let mut batches: BTreeMap<(String, NaiveDate), Batch> = BTreeMap::new();
     let mut settle_dates: rustc_hash::FxHashMap<NaiveDate, NaiveDate> = Default::default();
-    let mut undated = 0;
+    let mut unbatched = 0;
     for table in tables.iter().filter(|t| t.side == crate::record::Side::Channel) {
         for row in &table.rows {
             if !row.status.moved_money() {
                 continue;
             }
+            if !amount_in_range(row.amount) || !row.fee.is_none_or(amount_in_range) {
+                unbatched += 1;
+                continue;
+            }
             let Some(trade) = row.time.and_then(date_of) else {
-                undated += 1;
+                unbatched += 1;
                 continue;
             };
             let settle = *settle_dates.entry(trade).or_insert_with(|| settings.settlement_date(trade));
@@ -278,7 +292,7 @@ pub fn batches_from_tables(tables: &[Table], settings: &FundFlowSettings) -> (Ve
             batch.net = batch.gross - batch.refunds - batch.fees;
         }
     }
-    (batches.into_values().collect(), undated)
+    (batches.into_values().collect(), unbatched)
 }
 
 /// Bank movements from statements, with the merchant read from each memo.
@@ -737,6 +751,11 @@ pub fn match_funds(input: FundInput, as_of: Option<NaiveDate>, settings: &FundFl
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn max_amount_is_ten_to_the_fifteenth() {
+        assert_eq!(MAX_AMOUNT.to_string(), "1000000000000000");
+    }
 
     #[test]
     fn yuan_has_thousands_separators() {

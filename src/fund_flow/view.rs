@@ -202,8 +202,8 @@ pub struct FundFlowReport {
     pub counts: FundCounts,
     /// Settlement batches, bank movements and payout instructions considered.
     pub items: BTreeMap<&'static str, u64>,
-    /// Channel rows that could not be dated (no time) and are in no batch.
-    pub undated_channel_rows: u64,
+    /// Channel rows in no batch: no time to date them, or an amount beyond 10^15.
+    pub unbatched_channel_rows: u64,
     /// The paired groups.
     pub matches: Vec<MatchView>,
     /// Every item not matched, by outcome, date and id.
@@ -225,7 +225,7 @@ impl FundFlowReport {
             settings: &'r BTreeMap<&'static str, String>,
             counts: &'r FundCounts,
             items: &'r BTreeMap<&'static str, u64>,
-            undated_channel_rows: u64,
+            unbatched_channel_rows: u64,
             match_count: usize,
             exception_count: usize,
             unexplained_movements: &'r [ItemView],
@@ -238,7 +238,7 @@ impl FundFlowReport {
             settings: &self.settings,
             counts: &self.counts,
             items: &self.items,
-            undated_channel_rows: self.undated_channel_rows,
+            unbatched_channel_rows: self.unbatched_channel_rows,
             match_count: self.matches.len(),
             exception_count: self.exceptions.len(),
             unexplained_movements: &self.unexplained_movements,
@@ -266,7 +266,7 @@ impl FundFlowReport {
 pub fn build(
     flow: &FundFlow,
     settings: &super::FundFlowSettings,
-    undated: u64,
+    unbatched: u64,
     balance: &BalanceReport,
 ) -> FundFlowReport {
     let input = &flow.input;
@@ -441,7 +441,7 @@ pub fn build(
             ("movements", input.movements.len() as u64),
             ("payouts", input.payouts.len() as u64),
         ]),
-        undated_channel_rows: undated,
+        unbatched_channel_rows: unbatched,
         matches,
         exceptions,
         unexplained_movements,

@@ -299,7 +299,17 @@ fn optional_amount(text: &str) -> std::result::Result<Option<Decimal>, &'static 
     if text.is_empty() {
         return Ok(None);
     }
-    parse_amount(text).map(Some).map_err(|e| e.reason())
+    checked_amount(text).map(Some)
+}
+
+/// An amount within [`crate::fund_flow::MAX_AMOUNT`], so sums can never overflow.
+fn checked_amount(text: &str) -> std::result::Result<Decimal, &'static str> {
+    let amount = parse_amount(text).map_err(|e| e.reason())?;
+    if crate::fund_flow::amount_in_range(amount) {
+        Ok(amount)
+    } else {
+        Err("the amount is beyond 10^15 yuan")
+    }
 }
 
 fn statement_usable(map: &BTreeMap<&'static str, usize>) -> bool {
@@ -458,10 +468,10 @@ pub fn read_payouts(name: &str, bytes: Vec<u8>) -> Result<PayoutFile> {
             continue;
         }
         let amount_text = header.get(&cells, "amount");
-        let amount = match parse_amount(amount_text) {
+        let amount = match checked_amount(amount_text) {
             Ok(a) => a.abs(),
-            Err(e) => {
-                let message = format!("{:?}: {}", short(amount_text), e.reason());
+            Err(reason) => {
+                let message = format!("{:?}: {reason}", short(amount_text));
                 skip("invalid_amount", header.column("amount"), message);
                 continue;
             }
@@ -502,15 +512,15 @@ pub fn read_ledger(name: &str, bytes: Vec<u8>) -> Result<Ledger> {
             continue;
         }
         let text = header.get(&cells, "balance");
-        match parse_amount(text) {
+        match checked_amount(text) {
             Ok(balance) => balances.push((header.get(&cells, "merchant").to_string(), balance)),
-            Err(e) => issues.push(RowIssue::new(
+            Err(reason) => issues.push(RowIssue::new(
                 name,
                 side,
                 line,
                 header.column("balance"),
                 "invalid_amount",
-                format!("{:?}: {}", short(text), e.reason()),
+                format!("{:?}: {reason}", short(text)),
             )),
         }
     }

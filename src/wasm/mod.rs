@@ -52,7 +52,8 @@ export interface MerchantTotals {
 export interface BalanceReport {
   running_breaks: { file: string; line: number; expected: Money; found: Money; missing: Money }[];
   statements: { file: string; first_date: string | null; last_date: string | null; opening: Money | null;
-    credits: Money; debits: Money; closing: Money | null; consistent: boolean }[];
+    credits: Money; debits: Money; closing: Money | null; consistent: boolean;
+    days: { date: string; opening: Money | null; credits: Money; debits: Money; closing: Money | null; consistent: boolean }[] }[];
   continuity_breaks: { file: string; previous_file: string; expected: Money; found: Money; missing: Money }[];
   statement: {
     book_balance: Money; book_source: string; bank_balance: Money; bank_received_not_booked: Money;
@@ -64,7 +65,7 @@ export interface BalanceReport {
 export interface FundFlowSummary {
   as_of: string | null; settings: Record<string, string>;
   counts: Record<FundOutcome | "balance_break", number>; items: { batches: number; movements: number; payouts: number };
-  undated_channel_rows: number; match_count: number; exception_count: number;
+  unbatched_channel_rows: number; match_count: number; exception_count: number;
   unexplained_movements: FundItem[]; merchants: MerchantTotals[]; carried_out: number; balance: BalanceReport | null;
 }
 /** Outcome codes (see DOMAIN.md). */
@@ -236,8 +237,7 @@ impl Reconciliation {
                 to_js(Error::new(ErrorKind::InvalidArgument, format!("book balance {text:?}: {}", e.reason())))
             })?),
         };
-        self.inner.set_book_balance(amount);
-        Ok(())
+        self.inner.set_book_balance(amount).map_err(to_js)
     }
 
     /// The fund-flow summary of the last run (with the balance section); `null` without bank input.
