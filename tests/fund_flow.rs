@@ -195,3 +195,107 @@ fn unusable_fund_inputs_are_coded_errors() {
     let err = run.run(None).unwrap_err();
     assert_eq!(err.code(), "invalid_argument", "no bank, no orders: nothing to reconcile");
 }
+
+fn cli(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_duizhang"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("the CLI runs")
+}
+
+#[test]
+fn cli_runs_fund_flow_without_orders_and_carries_state_to_the_next_day() {
+    let dir = std::env::temp_dir().join(format!("duizhang-fund-flow-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let state = dir.join("state.json");
+    let state = state.to_str().expect("utf-8 path");
+    let day1 = cli(&[
+        "reconcile",
+        "--channel",
+        "tests/fixtures/bank/channel.csv",
+        "--bank",
+        "tests/fixtures/bank/statement_corporate.csv",
+        "--payouts",
+        "tests/fixtures/bank/payouts.csv",
+        "--book-balance",
+        "tests/fixtures/bank/ledger.csv",
+        "--profile",
+        "tests/fixtures/bank/profile.json",
+        "--date",
+        "2026-03-25",
+        "--carry-out",
+        state,
+    ]);
+    assert_eq!(day1.status.code(), Some(0), "{}", String::from_utf8_lossy(&day1.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&day1.stdout).expect("JSON");
+    assert_eq!(json["fund_flow"]["counts"]["matched"], 10);
+    assert_eq!(json["balance"]["statement"]["difference"], "0.00");
+    assert_eq!(json["fund_flow"]["matches"][0]["credit"]["line"], 5);
+
+    let day2 = cli(&[
+        "reconcile",
+        "--bank",
+        "tests/fixtures/bank/statement_gbk_newest_first.csv",
+        "--book-balance",
+        "9,000.00",
+        "--profile",
+        "tests/fixtures/bank/profile.json",
+        "--carry-in",
+        state,
+        "--date",
+        "2026-03-26",
+    ]);
+    assert_eq!(day2.status.code(), Some(0), "{}", String::from_utf8_lossy(&day2.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&day2.stdout).expect("JSON");
+    let explanation = json["fund_flow"]["matches"][0]["explanation"].as_str().unwrap_or_default();
+    assert!(explanation.starts_with("credit 2026-03-26 ¥994.00 = settlement of 03-24"), "{explanation}");
+    assert_eq!(json["balance"]["statement"]["book_balance"], "9000.00");
+    let _ = std::fs::remove_dir_all(&dir);
+
+    let bad = cli(&["reconcile", "--bank", "tests/fixtures/malformed/empty.csv"]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&bad.stderr).starts_with("duizhang: empty_file: empty.csv:"));
+    let usage = cli(&["reconcile", "--payouts", "tests/fixtures/bank/payouts.csv"]);
+    assert_eq!(usage.status.code(), Some(2), "payouts alone need --bank");
+}
+
+#[test]
+fn any_bytes_as_any_fund_input_give_issues_or_a_coded_error_never_a_panic() {
+    let mut inputs: Vec<Vec<u8>> = Vec::new();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/malformed");
+    for entry in std::fs::read_dir(dir).expect("malformed fixtures") {
+        inputs.push(std::fs::read(entry.expect("entry").path()).expect("reads"));
+    }
+    for path in ["bank/statement_corporate.csv", "bank/statement_gbk_newest_first.csv", "bank/payouts.csv"] {
+        let bytes = fixture(path);
+        // Every prefix: a statement cut anywhere, mid-character included.
+        inputs.extend((0..bytes.len()).step_by(3).map(|cut| bytes[..cut].to_vec()));
+    }
+    // Digits, separators and the bytes of header words: random text that sometimes looks like a statement.
+    let alphabet = "0123456789,.-\"\n\t 交易日期贷方金额余额".as_bytes();
+    let mut x: u64 = 0x1234_5678;
+    for n in 0..64 {
+        let len = 1 + n * 7;
+        inputs.push(
+            (0..len)
+                .map(|_| {
+                    x ^= x << 13;
+                    x ^= x >> 7;
+                    x ^= x << 17;
+                    alphabet[(x % alphabet.len() as u64) as usize]
+                })
+                .collect(),
+        );
+    }
+    for bytes in inputs {
+        let mut run = Reconciliation::new(profile());
+        for side in [Side::Bank, Side::Payouts, Side::Book] {
+            let _ = run.add_fund_file(side, "x.csv", bytes.clone());
+        }
+        let _ = run.set_carry_in("state.json", &bytes);
+        if let Ok(report) = run.run(Some(parse_date("2026-03-25").expect("date"))) {
+            let _ = report.to_json();
+        }
+    }
+}
