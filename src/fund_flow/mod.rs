@@ -3,9 +3,10 @@
 //!
 //! Batches are built per merchant per settlement date (net = gross − refunds − fees), the merchant of
 //! a credit is read from its memo ([`memo`]), and each merchant's batches and credits are matched in
-//! four deterministic passes: one to one; several batches to one credit (consecutive days first,
-//! then a bounded subset search); one batch to several credits (split transfers); what is left is
-//! `in_transit` within the grace period, a break after it. Items carried from an earlier run
+//! four deterministic passes: one to one within the window; several batches to one credit
+//! (consecutive days first, then a bounded subset search); one batch to several credits (split
+//! transfers, a short payment and its make-up); one to one late (补款 within window + grace). What
+//! is left is `in_transit` within the grace period, a break after it. Items carried from an earlier run
 //! ([`carry`]) take part like new ones, so a credit two days late clears yesterday's open batch.
 
 pub mod balance;
@@ -488,17 +489,11 @@ impl Matcher<'_> {
             for (bi, &b) in bs.iter().enumerate().take(hi).skip(lo) {
                 let diff = (credit.amount - input.batches[b].net).abs();
                 if diff <= self.settings.tolerance {
-                    pairs.push((days(bdate(b), credit.date), diff, ci, bi));
+                    pairs.push((diff, days(bdate(b), credit.date), ci, bi));
                 }
             }
         }
-        pairs.sort();
-        for (_, _, ci, bi) in pairs {
-            let (c, b) = (cs[ci], bs[bi]);
-            if self.movement_match[c].is_none() && self.batch_match[b].is_none() {
-                self.record(MatchKind::Settlement, merchant, vec![c], vec![b], Vec::new());
-            }
-        }
+        self.pair_greedily(merchant, pairs, bs, cs);
         // 2. Several batches to one credit: weekends, holidays, late make-ups (补款).
         for &c in cs {
             if self.movement_match[c].is_some() {
@@ -555,6 +550,40 @@ impl Matcher<'_> {
             if let Some(picked) = found {
                 let movements = picked.into_iter().map(|i| candidates[i]).collect();
                 self.record(MatchKind::Settlement, merchant, movements, vec![b], Vec::new());
+            }
+        }
+        // 4. One to one again, late: a credit past the window but within window + grace (a late
+        // make-up for a whole day). Last, so it never takes a batch a combination above needed.
+        let lookback = self.lookback();
+        let mut pairs = Vec::new();
+        for (ci, &c) in cs.iter().enumerate().filter(|(_, &c)| self.movement_match[c].is_none()) {
+            let credit = &input.movements[c];
+            let lo = bs.partition_point(|&b| days(bdate(b), credit.date) > lookback);
+            let hi = bs.partition_point(|&b| bdate(b) <= credit.date);
+            for (bi, &b) in bs.iter().enumerate().take(hi).skip(lo) {
+                let diff = (credit.amount - input.batches[b].net).abs();
+                if self.batch_match[b].is_none() && diff <= self.settings.tolerance {
+                    pairs.push((diff, days(bdate(b), credit.date), ci, bi));
+                }
+            }
+        }
+        self.pair_greedily(merchant, pairs, bs, cs);
+    }
+
+    /// Pairs credits and batches one to one, best candidates first: (|difference|, days apart,
+    /// credit position, batch position), positions in content order so file order never matters.
+    fn pair_greedily(
+        &mut self,
+        merchant: &str,
+        mut pairs: Vec<(Decimal, i64, usize, usize)>,
+        bs: &[usize],
+        cs: &[usize],
+    ) {
+        pairs.sort();
+        for (_, _, ci, bi) in pairs {
+            let (c, b) = (cs[ci], bs[bi]);
+            if self.movement_match[c].is_none() && self.batch_match[b].is_none() {
+                self.record(MatchKind::Settlement, merchant, vec![c], vec![b], Vec::new());
             }
         }
     }
@@ -751,6 +780,88 @@ pub fn match_funds(input: FundInput, as_of: Option<NaiveDate>, settings: &FundFl
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn d(day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 3, day).expect("date")
+    }
+
+    fn batch(merchant: &str, day: u32, cents: i64) -> Batch {
+        Batch {
+            id: format!("batch:{merchant}:{}", d(day)),
+            merchant: merchant.into(),
+            settle_date: d(day),
+            trade_from: d(day),
+            trade_to: d(day),
+            gross: Decimal::new(cents, 2),
+            refunds: Decimal::ZERO,
+            fees: Decimal::ZERO,
+            net: Decimal::new(cents, 2),
+            rows: 1,
+            carried_since: None,
+        }
+    }
+
+    fn movement(line: u32, day: u32, cents: i64, merchant: Option<&str>, memo: &str) -> Movement {
+        Movement {
+            id: format!("bank:s.csv:{line}"),
+            file: "s.csv".into(),
+            line,
+            date: d(day),
+            time: None,
+            amount: Decimal::new(cents, 2),
+            merchant: merchant.map(str::to_string),
+            counterparty: String::new(),
+            counterparty_account: String::new(),
+            memo: memo.into(),
+            serial: String::new(),
+            carried_since: None,
+        }
+    }
+
+    #[test]
+    fn a_single_credit_past_the_window_is_a_late_make_up() {
+        let input = FundInput {
+            batches: vec![batch("M", 2, 10_000), batch("M", 3, 20_000)],
+            movements: vec![movement(1, 3, 20_000, Some("M"), ""), movement(2, 8, 10_000, Some("M"), "补款")],
+            payouts: Vec::new(),
+        };
+        let flow = match_funds(input, Some(d(9)), &FundFlowSettings::default());
+        assert!(flow.batch_results.iter().all(|r| r.outcome == FundOutcome::Matched));
+        let late = &flow.matches[flow.batch_results[0].matched_in.expect("matched")];
+        assert_eq!(
+            late.explanation,
+            "credit 2026-03-08 ¥100.00 = settlement of 03-02 for merchant M; 03-02 paid late (补款, 6 days after settlement)"
+        );
+    }
+
+    #[test]
+    fn payouts_prefer_the_reference_then_the_account() {
+        let payout = |line: u32, reference: &str, account: &str| PayoutItem {
+            id: format!("payout:p.csv:{line}"),
+            file: "p.csv".into(),
+            line,
+            payout: Payout {
+                line,
+                merchant: "M".into(),
+                amount: Decimal::new(50_000, 2),
+                account: account.into(),
+                reference: reference.into(),
+                date: d(2),
+            },
+            carried_since: None,
+        };
+        let mut first = movement(1, 2, -50_000, None, "代付");
+        first.counterparty_account = "B".into();
+        let second = movement(2, 3, -50_000, None, "代付 P2");
+        let input = FundInput {
+            batches: Vec::new(),
+            movements: vec![first, second],
+            payouts: vec![payout(1, "P1", "B"), payout(2, "P2", "A")],
+        };
+        let flow = match_funds(input, Some(d(9)), &FundFlowSettings::default());
+        assert_eq!(flow.payout_results[0].matched_in.map(|n| flow.matches[n].movements[0]), Some(0));
+        assert_eq!(flow.payout_results[1].matched_in.map(|n| flow.matches[n].movements[0]), Some(1));
+    }
 
     #[test]
     fn max_amount_is_ten_to_the_fifteenth() {
