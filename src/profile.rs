@@ -11,7 +11,12 @@
 //!   "pending_window_minutes": 5,
 //!   "columns": { "internal": { "order_no": "单据编号" }, "channel": {} },
 //!   "aliases": { "amount": ["实付金额"] },
-//!   "status_words": { "success": ["已入账"] }
+//!   "status_words": { "success": ["已入账"] },
+//!   "fund_flow": {
+//!     "settlement": "T+1", "business_days": true, "holidays": ["2026-04-06"], "workdays": [],
+//!     "tolerance": "0.00", "window_days": 3, "grace_days": 3, "max_batches_per_credit": 7,
+//!     "memo_patterns": ["商户号{merchant}", "{merchant}结算款", "{merchant:2088}"]
+//!   }
 //! }
 //! ```
 
