@@ -157,37 +157,9 @@ impl Reconciliation {
     /// Fund flow and book against actual, into `report.fund_flow` and `report.balance`.
     fn run_fund_flow(&mut self, date: Option<NaiveDate>, report: &mut Report) {
         let settings = &self.profile.fund_flow;
-        let (batches, unbatched) = fund_flow::batches_from_tables(&self.tables, settings);
-        let mut input = fund_flow::FundInput::default();
-        if let Some(carry) = &self.funds.carry_in {
-            carry.add_to(&mut input);
-            // A memo pattern added since yesterday may now name yesterday's unexplained credit.
-            for m in input.movements.iter_mut().filter(|m| m.merchant.is_none() && m.amount.is_sign_positive()) {
-                m.merchant = fund_flow::memo::merchant_of(&settings.memo_patterns, &m.counterparty, &m.memo);
-            }
-        }
-        let mut ids: std::collections::BTreeSet<String> = input.batches.iter().map(|b| b.id.clone()).collect();
-        for mut batch in batches {
-            // The same settlement day seen again (a late channel row): kept apart under its own id.
-            let base = batch.id.clone();
-            let mut n = 2;
-            while ids.contains(&batch.id) {
-                batch.id = format!("{base}#{n}");
-                n += 1;
-            }
-            ids.insert(batch.id.clone());
-            input.batches.push(batch);
-        }
-        input.movements.extend(fund_flow::movements_from_statements(&self.funds.statements, settings));
-        for file in &self.funds.payouts {
-            input.payouts.extend(file.payouts.iter().map(|p| fund_flow::PayoutItem {
-                id: format!("payout:{}:{}", file.name, p.line),
-                file: file.name.clone(),
-                line: p.line,
-                payout: p.clone(),
-                carried_since: None,
-            }));
-        }
+        let carry_in = self.funds.carry_in.as_ref();
+        let (input, unbatched) =
+            fund_flow::assemble(&self.tables, &self.funds.statements, &self.funds.payouts, carry_in, settings);
         let flow = fund_flow::match_funds(input, date, settings);
         let book = match (self.funds.book_balance, self.funds.ledgers.is_empty()) {
             (Some(amount), _) => Some(fund_flow::balance::BookBalance { amount, source: "input".to_string() }),

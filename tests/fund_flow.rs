@@ -299,3 +299,17 @@ fn any_bytes_as_any_fund_input_give_issues_or_a_coded_error_never_a_panic() {
         }
     }
 }
+
+#[test]
+fn a_daily_export_with_yesterdays_file_name_keeps_ids_apart() {
+    let state = day_one(None).carry_out().expect("state").to_json();
+    let mut run = Reconciliation::new(profile());
+    run.set_carry_in("state.json", &state).expect("state");
+    // Today's export has the same name (and so the same lines) as yesterday's.
+    run.add_fund_file(Side::Bank, "statement_corporate.csv", fixture("bank/statement_corporate.csv")).expect("reads");
+    run.run(Some(parse_date("2026-03-26").expect("date"))).expect("runs");
+    let flow = run.fund_flow().expect("fund flow");
+    let ids: BTreeSet<&str> = flow.input.movements.iter().map(|m| m.id.as_str()).collect();
+    assert_eq!(ids.len(), flow.input.movements.len(), "{ids:?}");
+    assert!(ids.contains("bank:statement_corporate.csv:9") && ids.contains("bank:statement_corporate.csv:9#2"));
+}

@@ -348,6 +348,62 @@ pub fn movements_from_statements(statements: &[Statement], settings: &FundFlowSe
         .collect()
 }
 
+/// Everything fund flow matches, from the run's inputs: carried items first, then the channel
+/// tables' batches, the statements' movements and the payout instructions. Ids are made unique
+/// (a daily export named `statement.csv` again has the same file and lines as yesterday's).
+/// Returns the input and the number of channel rows in no batch.
+pub fn assemble(
+    tables: &[Table],
+    statements: &[Statement],
+    payout_files: &[crate::read::bank::PayoutFile],
+    carry_in: Option<&carry::CarryState>,
+    settings: &FundFlowSettings,
+) -> (FundInput, u64) {
+    let mut input = FundInput::default();
+    if let Some(carry) = carry_in {
+        carry.add_to(&mut input);
+        // A memo pattern added since yesterday may now name yesterday's unexplained credit.
+        for m in input.movements.iter_mut().filter(|m| m.merchant.is_none() && m.amount > Decimal::ZERO) {
+            m.merchant = memo::merchant_of(&settings.memo_patterns, &m.counterparty, &m.memo);
+        }
+    }
+    let mut ids: std::collections::BTreeSet<String> = input.batches.iter().map(|b| b.id.clone()).collect();
+    ids.extend(input.movements.iter().map(|m| m.id.clone()));
+    ids.extend(input.payouts.iter().map(|p| p.id.clone()));
+    let mut unique = |id: &mut String| {
+        let base = id.clone();
+        let mut n = 2;
+        while ids.contains(id.as_str()) {
+            *id = format!("{base}#{n}");
+            n += 1;
+        }
+        ids.insert(id.clone());
+    };
+    let (batches, unbatched) = batches_from_tables(tables, settings);
+    for mut batch in batches {
+        unique(&mut batch.id);
+        input.batches.push(batch);
+    }
+    for mut movement in movements_from_statements(statements, settings) {
+        unique(&mut movement.id);
+        input.movements.push(movement);
+    }
+    for file in payout_files {
+        for p in &file.payouts {
+            let mut id = format!("payout:{}:{}", file.name, p.line);
+            unique(&mut id);
+            input.payouts.push(PayoutItem {
+                id,
+                file: file.name.clone(),
+                line: p.line,
+                payout: p.clone(),
+                carried_since: None,
+            });
+        }
+    }
+    (input, unbatched)
+}
+
 /// `¥12,345.67`: money for explanations.
 pub fn format_yuan(amount: Decimal) -> String {
     let text = amount.abs().to_string();
