@@ -590,6 +590,27 @@ mod tests {
     }
 
     #[test]
+    fn utf16_with_full_width_labels_and_split_amount_columns() {
+        let text = "记账日\u{3000},交易金额（支出）,交易金额（收入）,本次余额,对方账户名,对方卡号/账号,交易名称,用途,交易流水号\n\
+                    2026/03/25,,\"1,000.00\",\"2,000.00\",财付通支付科技有限公司,,1230000109结算款,,T1\n\
+                    2026/03/25,0.50,,1999.50,,,手续费,,T2\n";
+        let bytes: Vec<u8> = [0xff, 0xfe].into_iter().chain(text.encode_utf16().flat_map(u16::to_le_bytes)).collect();
+        let s = read_statement("s.csv", bytes).expect("reads");
+        assert_eq!(s.encoding, Encoding::Utf16Le);
+        let got: Vec<(String, String, &str)> = s
+            .entries
+            .iter()
+            .map(|e| (e.amount.to_string(), e.balance.map(|b| b.to_string()).unwrap_or_default(), e.serial.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [("1000.00".to_string(), "2000.00".to_string(), "T1"), ("-0.50".to_string(), "1999.50".to_string(), "T2")]
+        );
+        assert_eq!(s.columns.get("debit").map(String::as_str), Some("交易金额（支出）"));
+        assert_eq!(s.entries[0].counterparty, "财付通支付科技有限公司");
+    }
+
+    #[test]
     fn unusable_statements_are_errors() {
         assert_eq!(read_statement("e.csv", Vec::new()).unwrap_err().code(), "empty_file");
         let err = read_statement("x.csv", "a,b\n1,2\n".as_bytes().to_vec()).unwrap_err();
