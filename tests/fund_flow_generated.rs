@@ -603,3 +603,52 @@ fn a_year_for_a_thousand_merchants_runs() {
     assert!(flow.batch_results.iter().all(|r| r.outcome == FundOutcome::Matched));
     assert!(flow.movement_results.iter().all(|r| r.outcome == FundOutcome::Matched));
 }
+
+#[test]
+fn a_year_where_nothing_pairs_stays_within_the_run_budget() {
+    // Every credit one cent off (as if the settlement rule or fee were wrong): no match, every
+    // credit tries the bounded searches, and the run's hard budget caps the total work.
+    let first = NaiveDate::from_ymd_opt(2025, 1, 1).expect("date");
+    let mut rng = Rng(0x0ff);
+    let mut input = FundInput::default();
+    for m in 0..200 {
+        let merchant = format!("{}", 1_230_000_000 + m);
+        for d in 0..365u64 {
+            let date = first + Days::new(d);
+            let net = 10_000 + rng.below(1_000) as i64;
+            input.batches.push(Batch {
+                id: format!("batch:{merchant}:{date}"),
+                merchant: merchant.clone(),
+                settle_date: date,
+                trade_from: date,
+                trade_to: date,
+                gross: yuan(net),
+                refunds: Decimal::ZERO,
+                fees: Decimal::ZERO,
+                net: yuan(net),
+                rows: 1,
+                carried_since: None,
+            });
+            input.movements.push(Movement {
+                id: format!("bank:{m}:{d}"),
+                file: "s.csv".into(),
+                line: d as u32,
+                date,
+                time: None,
+                amount: yuan(net * 100 + 1),
+                merchant: Some(merchant.clone()),
+                counterparty: String::new(),
+                counterparty_account: String::new(),
+                memo: String::new(),
+                serial: String::new(),
+                carried_since: None,
+            });
+        }
+    }
+    let start = std::time::Instant::now();
+    let flow =
+        match_funds(input, Some(NaiveDate::from_ymd_opt(2025, 12, 31).expect("date")), &FundFlowSettings::default());
+    println!("nothing pairs, 73,000 credits: {:?}", start.elapsed());
+    assert!(flow.movement_results.iter().all(|r| r.outcome == FundOutcome::ExternalOnly));
+    assert!(flow.search_budget_exhausted);
+}

@@ -268,6 +268,8 @@ pub struct FundFlow {
     pub payout_results: Vec<ItemResult>,
     /// The paired groups, in the order they were found (deterministic).
     pub matches: Vec<FundMatch>,
+    /// The run's subset-search budget ran out: some many-to-one matches may have been missed.
+    pub search_budget_exhausted: bool,
 }
 
 /// Settlement batches from the channel tables' rows: per merchant per settlement date.
@@ -437,6 +439,8 @@ struct Matcher<'a> {
     movement_match: Vec<Option<usize>>,
     payout_match: Vec<Option<usize>>,
     matches: Vec<FundMatch>,
+    /// Subset-search nodes the run has left ([`search::RUN_BUDGET`]).
+    search_budget: u64,
 }
 
 impl Matcher<'_> {
@@ -596,7 +600,7 @@ impl Matcher<'_> {
             let found = search::consecutive(&values, credit.amount, self.settings.tolerance, max_len).or_else(|| {
                 // Most recent first: a make-up is more likely for yesterday than for last week.
                 let newest_first: Vec<Decimal> = values.iter().rev().copied().collect();
-                search::subset(&newest_first, credit.amount, self.settings.tolerance, max_len)
+                search::subset(&newest_first, credit.amount, self.settings.tolerance, max_len, &mut self.search_budget)
                     .map(|picked| picked.into_iter().map(|i| values.len() - 1 - i).rev().collect())
             });
             if let Some(picked) = found {
@@ -624,8 +628,9 @@ impl Matcher<'_> {
                 continue;
             }
             let values: Vec<Decimal> = candidates.iter().map(|&c| input.movements[c].amount).collect();
-            let found = search::consecutive(&values, batch.net, self.settings.tolerance, max_len)
-                .or_else(|| search::subset(&values, batch.net, self.settings.tolerance, max_len));
+            let found = search::consecutive(&values, batch.net, self.settings.tolerance, max_len).or_else(|| {
+                search::subset(&values, batch.net, self.settings.tolerance, max_len, &mut self.search_budget)
+            });
             if let Some(picked) = found {
                 let movements = picked.into_iter().map(|i| candidates[i]).collect();
                 self.record(MatchKind::Settlement, merchant, movements, vec![b], Vec::new());
@@ -724,6 +729,7 @@ pub fn match_funds(input: FundInput, as_of: Option<NaiveDate>, settings: &FundFl
         movement_match: vec![None; input.movements.len()],
         payout_match: vec![None; input.payouts.len()],
         matches: Vec::new(),
+        search_budget: search::RUN_BUDGET,
     };
     let mut per_merchant: BTreeMap<&str, (Vec<usize>, Vec<usize>)> = BTreeMap::new();
     for (b, batch) in input.batches.iter().enumerate() {
@@ -769,6 +775,7 @@ pub fn match_funds(input: FundInput, as_of: Option<NaiveDate>, settings: &FundFl
         // The explanation lives once, in the match; a year of data would copy it per item.
         message: String::new(),
     };
+    let search_budget_exhausted = matcher.search_budget == 0;
     let Matcher { batch_match, movement_match, payout_match, matches, .. } = matcher;
     let batch_results = input
         .batches
@@ -853,7 +860,7 @@ pub fn match_funds(input: FundInput, as_of: Option<NaiveDate>, settings: &FundFl
             }
         })
         .collect();
-    FundFlow { as_of, input, batch_results, movement_results, payout_results, matches }
+    FundFlow { as_of, input, batch_results, movement_results, payout_results, matches, search_budget_exhausted }
 }
 
 #[cfg(test)]

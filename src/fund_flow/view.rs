@@ -214,6 +214,8 @@ pub struct FundFlowReport {
     pub merchants: Vec<MerchantTotals>,
     /// Open items written to the carry state.
     pub carried_out: u64,
+    /// The many-to-one search hit its hard work budget: some combinations were not tried.
+    pub search_budget_exhausted: bool,
 }
 
 impl FundFlowReport {
@@ -231,6 +233,7 @@ impl FundFlowReport {
             unexplained_movements: &'r [ItemView],
             merchants: &'r [MerchantTotals],
             carried_out: u64,
+            search_budget_exhausted: bool,
             balance: Option<&'r BalanceReport>,
         }
         let view = SummaryView {
@@ -244,6 +247,7 @@ impl FundFlowReport {
             unexplained_movements: &self.unexplained_movements,
             merchants: &self.merchants,
             carried_out: self.carried_out,
+            search_budget_exhausted: self.search_budget_exhausted,
             balance,
         };
         serde_json::to_string(&view).unwrap_or_default()
@@ -453,6 +457,7 @@ pub fn build(
             })
             .collect(),
         carried_out,
+        search_budget_exhausted: flow.search_budget_exhausted,
     }
 }
 

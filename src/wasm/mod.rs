@@ -66,7 +66,8 @@ export interface FundFlowSummary {
   as_of: string | null; settings: Record<string, string>;
   counts: Record<FundOutcome | "balance_break", number>; items: { batches: number; movements: number; payouts: number };
   unbatched_channel_rows: number; match_count: number; exception_count: number;
-  unexplained_movements: FundItem[]; merchants: MerchantTotals[]; carried_out: number; balance: BalanceReport | null;
+  unexplained_movements: FundItem[]; merchants: MerchantTotals[]; carried_out: number;
+  search_budget_exhausted: boolean; balance: BalanceReport | null;
 }
 /** Outcome codes (see DOMAIN.md). */
 export type Outcome = "matched" | "matched_within_tolerance" | "amount_mismatch" | "status_mismatch"
