@@ -369,7 +369,7 @@ pub fn assemble(
             m.merchant = memo::merchant_of(&settings.memo_patterns, &m.counterparty, &m.memo);
         }
     }
-    let mut ids: std::collections::BTreeSet<String> = input.batches.iter().map(|b| b.id.clone()).collect();
+    let mut ids: rustc_hash::FxHashSet<String> = input.batches.iter().map(|b| b.id.clone()).collect();
     ids.extend(input.movements.iter().map(|m| m.id.clone()));
     ids.extend(input.payouts.iter().map(|p| p.id.clone()));
     let mut unique = |id: &mut String| {
