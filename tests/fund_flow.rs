@@ -313,3 +313,18 @@ fn a_daily_export_with_yesterdays_file_name_keeps_ids_apart() {
     assert_eq!(ids.len(), flow.input.movements.len(), "{ids:?}");
     assert!(ids.contains("bank:statement_corporate.csv:9") && ids.contains("bank:statement_corporate.csv:9#2"));
 }
+
+#[test]
+fn statements_of_two_accounts_are_checked_apart_and_their_balances_added() {
+    let other = "某某银行活期账户明细\n账号：6222999988887777\n交易日期,贷方发生额,借方发生额,余额,摘要\n\
+                 2026-03-25,100.00,,600.00,利息\n";
+    let mut run = day_one(Some("9523.90"));
+    run.add_fund_file(Side::Bank, "other.csv", other.as_bytes().to_vec()).expect("reads");
+    let report = run.run(Some(parse_date("2026-03-25").expect("date"))).expect("runs");
+    let balance = report.balance.as_ref().expect("balance");
+    assert!(balance.continuity_breaks.is_empty(), "{:?}", balance.continuity_breaks);
+    let s = balance.statement.as_ref().expect("余额调节表");
+    assert_eq!(s.bank_balance.to_string(), "9005.40", "8405.40 + 600.00");
+    // The interest credit names no merchant: unexplained, and on the bank side of the statement.
+    assert_eq!((s.bank_received_not_booked.to_string(), s.outcome), ("188.00".to_string(), "matched"));
+}

@@ -9,6 +9,7 @@ use crate::read::bank::{BankEntry, Statement};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 /// A statement row whose balance does not follow from the previous one (a missing or altered row).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -30,6 +31,8 @@ pub struct RunningBreak {
 pub struct StatementTotals {
     /// Statement file.
     pub file: String,
+    /// The account, when the statement's title names it.
+    pub account: Option<String>,
     /// First booking date.
     pub first_date: Option<NaiveDate>,
     /// Last booking date.
@@ -155,12 +158,23 @@ pub fn check_statements(statements: &[Statement]) -> (Vec<RunningBreak>, Vec<Sta
         };
         let use_backward = backward_breaks.len() < forward_breaks.len()
             || (backward_breaks.len() == forward_breaks.len() && looks_newest_first);
-        let (b, t) = if use_backward { (backward_breaks, backward_totals) } else { (forward_breaks, forward_totals) };
+        let (b, mut t) =
+            if use_backward { (backward_breaks, backward_totals) } else { (forward_breaks, forward_totals) };
+        t.account = s.account.clone();
         breaks.extend(b);
         totals.push(t);
     }
-    // Oldest first; a stable sort keeps the given order for statements of the same days.
-    totals.sort_by_key(|t| (t.first_date, t.last_date));
+    // A statement whose title names no account belongs to the one account the others name, if
+    // they name exactly one (banks differ in what their title rows say).
+    let named: std::collections::BTreeSet<&String> = totals.iter().filter_map(|t| t.account.as_ref()).collect();
+    if named.len() == 1 {
+        let only = named.into_iter().next().cloned();
+        for t in totals.iter_mut().filter(|t| t.account.is_none()) {
+            t.account.clone_from(&only);
+        }
+    }
+    // Per account, oldest first; a stable sort keeps the given order for statements of the same days.
+    totals.sort_by(|a, b| (&a.account, a.first_date, a.last_date).cmp(&(&b.account, b.first_date, b.last_date)));
     (breaks, totals)
 }
 
@@ -234,6 +248,7 @@ fn check_one(file: &str, ordered: &[&BankEntry]) -> (Vec<RunningBreak>, Statemen
     };
     let totals = StatementTotals {
         file: file.to_string(),
+        account: None,
         first_date: ordered.first().map(|e| e.date),
         last_date: ordered.last().map(|e| e.date),
         opening,
@@ -250,7 +265,8 @@ fn check_one(file: &str, ordered: &[&BankEntry]) -> (Vec<RunningBreak>, Statemen
 pub fn balance_report(statements: &[Statement], flow: &FundFlow, book: Option<&BookBalance>) -> BalanceReport {
     let (running_breaks, totals) = check_statements(statements);
     let mut continuity_breaks = Vec::new();
-    for pair in totals.windows(2) {
+    // Statements of one account follow each other; an unnamed account counts as one account.
+    for pair in totals.windows(2).filter(|p| p[0].account == p[1].account) {
         if let (Some(expected), Some(found)) = (pair[0].closing, pair[1].opening) {
             if expected != found {
                 continuity_breaks.push(ContinuityBreak {
@@ -263,7 +279,14 @@ pub fn balance_report(statements: &[Statement], flow: &FundFlow, book: Option<&B
             }
         }
     }
-    let bank_balance = totals.iter().rev().find_map(|t| t.closing);
+    // The bank balance: the latest closing balance of each account, added up.
+    let mut latest: BTreeMap<&Option<String>, Decimal> = BTreeMap::new();
+    for t in &totals {
+        if let Some(closing) = t.closing {
+            latest.insert(&t.account, closing);
+        }
+    }
+    let bank_balance = (!latest.is_empty()).then(|| latest.values().copied().sum());
     let statement = match (book, bank_balance) {
         (Some(book), Some(bank)) => Some(reconciliation_statement(flow, book, bank)),
         _ => None,

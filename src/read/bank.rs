@@ -102,6 +102,8 @@ pub struct Statement {
     pub header: Vec<String>,
     /// Which header each column was read from.
     pub columns: BTreeMap<&'static str, String>,
+    /// The account the statement is for, when a title row names it (`账号:6222…`).
+    pub account: Option<String>,
     /// The movements, in file order.
     pub entries: Vec<BankEntry>,
     /// Rows skipped or repaired.
@@ -194,11 +196,12 @@ impl<'t> Records<'t> {
     }
 }
 
-/// Columns found in a header row.
+/// Columns found in a header row, and the title rows above it.
 struct Header {
     line: u32,
     cells: Vec<String>,
     map: BTreeMap<&'static str, usize>,
+    titles: Vec<String>,
 }
 
 impl Header {
@@ -244,6 +247,7 @@ fn find_header(
 ) -> Result<Header> {
     let mut best: (usize, Vec<String>) = (0, Vec::new());
     let mut titles = Vec::new();
+    let mut title_text = Vec::new();
     while let Some((line, cells, _)) = records.next() {
         if cells.iter().all(String::is_empty) {
             continue;
@@ -254,8 +258,9 @@ fn find_header(
                 let message = "a title row before the header; not reconciled".to_string();
                 issues.push(RowIssue::new(name, side, title, None, "title_row_skipped", message));
             }
-            return Ok(Header { line, cells, map });
+            return Ok(Header { line, cells, map, titles: title_text });
         }
+        title_text.push(cells.join(","));
         if map.len() > best.0 || best.1.is_empty() {
             best = (map.len(), cells);
         }
@@ -270,6 +275,22 @@ fn find_header(
         format!("no header with {hint} was found; the closest row has {detail}"),
     )
     .in_file(name))
+}
+
+/// The account number in a title row: `账号:6222000011112222`, `账户：6222****2222`.
+fn account_in(title: &str) -> Option<String> {
+    for word in ["账号", "账户", "卡号"] {
+        for (at, _) in title.match_indices(word) {
+            let rest =
+                title[at + word.len()..].trim_start_matches(|c: char| c.is_whitespace() || ":：\u{3000}".contains(c));
+            let end = rest.find(|c: char| !(c.is_ascii_digit() || c == '*')).unwrap_or(rest.len());
+            let account = &rest[..end];
+            if account.bytes().filter(u8::is_ascii_digit).count() >= 6 {
+                return Some(account.to_string());
+            }
+        }
+    }
+    None
 }
 
 fn is_footer(cells: &[String]) -> bool {
@@ -334,6 +355,7 @@ pub fn read_statement(name: &str, bytes: Vec<u8>) -> Result<Statement> {
         header_line: header.line,
         header: header.cells.clone(),
         columns: header.names(),
+        account: header.titles.iter().find_map(|t| account_in(t)),
         entries: Vec::new(),
         issues,
         skipped: 0,
@@ -550,6 +572,7 @@ mod tests {
             以上数据仅供参考|具体内容请以柜台为准,,,,,,,,\n";
         let s = read_statement("s.csv", text.as_bytes().to_vec()).expect("reads");
         assert_eq!(s.header_line, 3);
+        assert_eq!(s.account.as_deref(), Some("6222000011112222"));
         assert_eq!(s.entries.len(), 2);
         let first = &s.entries[0];
         assert_eq!(first.amount.to_string(), "12345.67");

@@ -51,7 +51,7 @@ export interface MerchantTotals {
 }
 export interface BalanceReport {
   running_breaks: { file: string; line: number; expected: Money; found: Money; missing: Money }[];
-  statements: { file: string; first_date: string | null; last_date: string | null; opening: Money | null;
+  statements: { file: string; account: string | null; first_date: string | null; last_date: string | null; opening: Money | null;
     credits: Money; debits: Money; closing: Money | null; consistent: boolean;
     days: { date: string; opening: Money | null; credits: Money; debits: Money; closing: Money | null; consistent: boolean }[] }[];
   continuity_breaks: { file: string; previous_file: string; expected: Money; found: Money; missing: Money }[];
