@@ -432,7 +432,7 @@ pub(crate) fn page_json<T: Serialize>(items: &[T], offset: usize, limit: usize) 
 }
 
 /// Writes one CSV cell: quoted when needed, and defused when a spreadsheet would run it as a formula.
-fn push_csv_cell(out: &mut String, cell: &str) {
+pub(crate) fn push_csv_cell(out: &mut String, cell: &str) {
     let is_number = crate::money::parse_amount(cell).is_ok() && !cell.starts_with(['=', '@']);
     let formula_like = !is_number && cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
     let needs_quotes = formula_like || cell.contains([',', '"', '\n', '\r']);

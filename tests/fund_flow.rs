@@ -113,6 +113,26 @@ fn fixture_day_matches_weekends_splits_and_payouts_with_explanations() {
 }
 
 #[test]
+fn fund_flow_csv_has_a_row_per_match_and_per_open_item() {
+    let run = day_one(None);
+    let csv = run.report().and_then(|r| r.fund_flow.as_ref()).expect("fund flow").csv();
+    let text = String::from_utf8(csv).expect("utf-8");
+    assert!(text.starts_with('\u{feff}'));
+    let lines: Vec<&str> = text.trim_start_matches('\u{feff}').split("\r\n").filter(|l| !l.is_empty()).collect();
+    assert_eq!(lines.len(), 1 + 4 + 4, "header, 4 matches, 4 open items");
+    assert!(
+        lines[1].starts_with("match,matched,对平,settlement,1230000109,2026-03-24,2435.30,0.00,,,"),
+        "{}",
+        lines[1]
+    );
+    assert!(
+        lines[8].starts_with("open,unexplained_movement,无法识别款项,debit,,2026-03-25,-12.50,-12.50,短款,0,"),
+        "{}",
+        lines[8]
+    );
+}
+
+#[test]
 fn a_wrong_book_balance_is_a_balance_break_with_d_and_label() {
     let run = day_one(Some("9000.00"));
     let report = run.report().expect("report");

@@ -33,6 +33,8 @@ fn fund_flow_pages_balance_and_carry_state() {
     assert!(get(&first, "explanation").as_string().unwrap_or_default().starts_with("credit 2026-03-24"));
     let open = run.fund_flow_exceptions(0, 10, Some("in_transit".into())).expect("exceptions");
     assert_eq!(get(&open, "total").as_f64(), Some(2.0));
+    let csv = run.export_fund_flow_csv().expect("csv");
+    assert!(csv.starts_with(&[0xef, 0xbb, 0xbf]), "UTF-8 with BOM for Excel");
     let state = run.carry_state().expect("state");
 
     let mut next = Reconciliation::new(Some(PROFILE.to_string())).expect("profile");

@@ -253,6 +253,88 @@ impl FundFlowReport {
         serde_json::to_string(&view).unwrap_or_default()
     }
 
+    /// Matches and open items as CSV for Excel (UTF-8 with BOM, CRLF): one row per match, then one
+    /// per open item, formulas defused like the transaction export.
+    pub fn csv(&self) -> Vec<u8> {
+        let mut out = String::with_capacity(256 + (self.matches.len() + self.exceptions.len()) * 160);
+        out.push('\u{feff}');
+        let header = [
+            "section",
+            "outcome",
+            "outcome_zh",
+            "kind",
+            "merchant",
+            "date",
+            "amount",
+            "d",
+            "label",
+            "age_days",
+            "ids",
+            "file",
+            "line",
+            "memo",
+            "explanation",
+        ];
+        out.push_str(&header.join(","));
+        out.push_str("\r\n");
+        let mut row = |cells: [String; 15]| {
+            for (n, cell) in cells.iter().enumerate() {
+                if n > 0 {
+                    out.push(',');
+                }
+                crate::report::push_csv_cell(&mut out, cell);
+            }
+            out.push_str("\r\n");
+        };
+        for m in &self.matches {
+            let mut ids: Vec<&str> = m.batches.iter().map(|b| b.id.as_str()).collect();
+            ids.extend(m.credits.iter().map(|c| c.id.as_str()));
+            ids.extend(m.payouts.iter().map(|p| p.id.as_str()));
+            let bank: Decimal = m.credits.iter().map(|c| c.amount).sum();
+            let first = m.credits.first();
+            row([
+                "match".into(),
+                m.outcome.code().into(),
+                m.outcome.name_zh().into(),
+                match m.kind {
+                    MatchKind::Settlement => "settlement".into(),
+                    MatchKind::Payout => "payout".into(),
+                },
+                m.merchant.clone(),
+                first.map(|c| c.date.to_string()).unwrap_or_default(),
+                bank.to_string(),
+                m.d.to_string(),
+                label(m.d).unwrap_or("").into(),
+                String::new(),
+                ids.join(" "),
+                first.map(|c| c.file.clone()).unwrap_or_default(),
+                first.map(|c| c.line.to_string()).unwrap_or_default(),
+                first.map(|c| c.memo.clone()).unwrap_or_default(),
+                m.explanation.clone(),
+            ]);
+        }
+        for e in &self.exceptions {
+            row([
+                "open".into(),
+                e.outcome.code().into(),
+                e.outcome_zh.into(),
+                e.kind.into(),
+                e.merchant.clone(),
+                e.date.to_string(),
+                e.amount.to_string(),
+                e.d.to_string(),
+                e.label.unwrap_or("").into(),
+                e.age_days.map(|a| a.to_string()).unwrap_or_default(),
+                e.id.clone(),
+                e.file.clone(),
+                if e.line > 0 { e.line.to_string() } else { String::new() },
+                e.memo.clone(),
+                e.message.clone(),
+            ]);
+        }
+        out.into_bytes()
+    }
+
     /// One page of matches as JSON `{total, offset, rows}`.
     pub fn matches_page_json(&self, offset: usize, limit: usize) -> String {
         crate::report::page_json(&self.matches, offset, limit)

@@ -269,6 +269,12 @@ impl Reconciliation {
         parse_json(&self.fund_flow_report()?.exceptions_page_json(offset as usize, limit as usize, outcome))
     }
 
+    /// Fund-flow matches and open items as CSV (UTF-8 with BOM, for Excel).
+    #[wasm_bindgen(js_name = exportFundFlowCsv)]
+    pub fn export_fund_flow_csv(&self) -> Result<Vec<u8>, JsValue> {
+        Ok(self.fund_flow_report()?.csv())
+    }
+
     /// The carry state of the last run (JSON bytes): give it to the next run as `addFile("carry", …)`.
     #[wasm_bindgen(js_name = carryState)]
     pub fn carry_state(&self) -> Result<Vec<u8>, JsValue> {
