@@ -29,6 +29,7 @@
 
 pub mod classify;
 pub mod error;
+pub mod fund_flow;
 pub mod matching;
 pub mod money;
 pub mod profile;
@@ -87,6 +88,8 @@ pub struct Reconciliation {
     progress: Option<ProgressHook>,
     /// A file arriving in chunks (see [`Reconciliation::begin_file`]).
     pending: Option<(Side, String, Vec<u8>)>,
+    funds: FundInputs,
+    fund_flow: Option<fund_flow::FundFlow>,
 }
 
 impl std::fmt::Debug for Reconciliation {
@@ -99,10 +102,36 @@ impl std::fmt::Debug for Reconciliation {
     }
 }
 
+/// The fund-flow inputs of a run: bank statements, payout instructions, the book balance, the
+/// carry state of the previous run.
+#[derive(Debug, Default)]
+struct FundInputs {
+    statements: Vec<read::bank::Statement>,
+    payouts: Vec<read::bank::PayoutFile>,
+    ledgers: Vec<read::bank::Ledger>,
+    book_balance: Option<rust_decimal::Decimal>,
+    carry_in: Option<fund_flow::carry::CarryState>,
+}
+
+impl FundInputs {
+    fn any(&self) -> bool {
+        !self.statements.is_empty() || !self.payouts.is_empty() || self.carry_in.is_some()
+    }
+}
+
 impl Reconciliation {
     /// A run with the given settings and no files yet.
     pub fn new(profile: Profile) -> Self {
-        Reconciliation { profile, tables: Vec::new(), matching: None, report: None, progress: None, pending: None }
+        Reconciliation {
+            profile,
+            tables: Vec::new(),
+            matching: None,
+            report: None,
+            progress: None,
+            pending: None,
+            funds: FundInputs::default(),
+            fund_flow: None,
+        }
     }
 
     /// Sets the progress callback (the core never reads the clock: throttle by time in the hook).
@@ -112,7 +141,12 @@ impl Reconciliation {
 
     /// Reads one input of one side: a file, or every file in a gzip or zip (each its own
     /// [`Table`], returned in archive order). Several inputs per side are reconciled together.
+    /// Bank statements, payouts and sub-ledgers go through [`Reconciliation::add_fund_file`].
     pub fn add_file(&mut self, side: Side, name: &str, bytes: Vec<u8>) -> Result<&[Table]> {
+        if !matches!(side, Side::Internal | Side::Channel) {
+            let message = format!("{} files are read by add_fund_file, not add_file", side.name());
+            return Err(Error::new(ErrorKind::InvalidArgument, message).in_file(name));
+        }
         let mut report_read =
             |done: u64, total: u64| self.progress.as_mut().is_none_or(|hook| hook(Phase::Read, done, total));
         let tables = read::read_tables_with_progress(name, side, bytes, &self.profile, &mut report_read)?;
@@ -156,8 +190,10 @@ impl Reconciliation {
     /// Matches everything read so far. `date` is the reconciliation date; without it the most
     /// common order date is used (the core never reads the clock).
     pub fn run(&mut self, date: Option<NaiveDate>) -> Result<&Report> {
+        // With a bank statement, fund flow can run on the channel bills (or the bank) alone.
+        let has_bank = !self.funds.statements.is_empty();
         for side in [Side::Internal, Side::Channel] {
-            if !self.tables.iter().any(|t| t.side == side) {
+            if !has_bank && !self.tables.iter().any(|t| t.side == side) {
                 return Err(Error::new(ErrorKind::InvalidArgument, format!("no {} file was given", side.name())));
             }
         }
@@ -175,13 +211,19 @@ impl Reconciliation {
             cutoff,
             pending_from: cutoff.map(|c| c - i64::from(self.profile.pending_window_minutes) * 60),
         };
-        let mut report_match =
-            |done: u64, total: u64| self.progress.as_mut().is_none_or(|hook| hook(Phase::Match, done, total));
-        let matching = matching::match_tables_with_progress(&self.tables, &settings, &mut report_match)
-            .ok_or_else(|| Error::new(ErrorKind::Cancelled, "the run was cancelled"))?;
+        let both_sides = [Side::Internal, Side::Channel].iter().all(|&s| self.tables.iter().any(|t| t.side == s));
+        let matching = if both_sides {
+            let mut report_match =
+                |done: u64, total: u64| self.progress.as_mut().is_none_or(|hook| hook(Phase::Match, done, total));
+            matching::match_tables_with_progress(&self.tables, &settings, &mut report_match)
+                .ok_or_else(|| Error::new(ErrorKind::Cancelled, "the run was cancelled"))?
+        } else {
+            // No order export: there is nothing to match transaction by transaction.
+            Matching { row_outcomes: self.tables.iter().map(|_| Vec::new()).collect(), ..Matching::default() }
+        };
         let mut report_build =
             |done: u64, total: u64| self.progress.as_mut().is_none_or(|hook| hook(Phase::Report, done, total));
-        let report = report::build_with_progress(
+        let mut report = report::build_with_progress(
             &self.tables,
             &matching,
             date.map(|d| d.format("%Y-%m-%d").to_string()),
@@ -192,7 +234,95 @@ impl Reconciliation {
         )
         .ok_or_else(|| Error::new(ErrorKind::Cancelled, "the run was cancelled"))?;
         self.matching = Some(matching);
+        self.fund_flow = None;
+        if self.funds.any() {
+            self.run_fund_flow(date, &mut report);
+        }
         Ok(self.report.insert(report))
+    }
+
+    /// Fund flow and book against actual, into `report.fund_flow` and `report.balance`.
+    fn run_fund_flow(&mut self, date: Option<NaiveDate>, report: &mut Report) {
+        let settings = &self.profile.fund_flow;
+        let carry_in = self.funds.carry_in.as_ref();
+        let (input, unbatched) =
+            fund_flow::assemble(&self.tables, &self.funds.statements, &self.funds.payouts, carry_in, settings);
+        let flow = fund_flow::match_funds(input, date, settings);
+        let book = match (self.funds.book_balance, self.funds.ledgers.is_empty()) {
+            (Some(amount), _) => Some(fund_flow::balance::BookBalance { amount, source: "input".to_string() }),
+            (None, false) => Some(fund_flow::balance::BookBalance {
+                amount: self.funds.ledgers.iter().map(|l| l.total()).sum(),
+                source: self.funds.ledgers.iter().map(|l| l.name.as_str()).collect::<Vec<_>>().join(", "),
+            }),
+            (None, true) => None,
+        };
+        let balance = fund_flow::balance::balance_report(&self.funds.statements, &flow, book.as_ref());
+        report.fund_flow = Some(fund_flow::view::build(&flow, settings, unbatched, &balance));
+        report.balance = Some(balance);
+        let issues = self.funds.statements.iter().flat_map(|s| &s.issues);
+        let issues = issues.chain(self.funds.payouts.iter().flat_map(|p| &p.issues));
+        report.issues.extend(issues.chain(self.funds.ledgers.iter().flat_map(|l| &l.issues)).cloned());
+        report.summary.issue_count = report.issues.len() as u64;
+        self.fund_flow = Some(flow);
+    }
+
+    /// Reads one fund-flow file: `bank` (a statement), `payouts` (payout instructions) or `book`
+    /// (a merchant sub-ledger whose balances sum to the book balance).
+    pub fn add_fund_file(&mut self, side: Side, name: &str, bytes: Vec<u8>) -> Result<fund_flow::view::InputInfo> {
+        let info = match side {
+            Side::Bank => {
+                let statement = read::bank::read_statement(name, bytes)?;
+                let info = fund_flow::view::InputInfo::of_statement(&statement);
+                self.funds.statements.push(statement);
+                info
+            }
+            Side::Payouts => {
+                let file = read::bank::read_payouts(name, bytes)?;
+                let info = fund_flow::view::InputInfo::simple(side, name, file.payouts.len(), file.issues.len());
+                self.funds.payouts.push(file);
+                info
+            }
+            Side::Book => {
+                let ledger = read::bank::read_ledger(name, bytes)?;
+                let info = fund_flow::view::InputInfo::simple(side, name, ledger.balances.len(), ledger.issues.len());
+                self.funds.ledgers.push(ledger);
+                info
+            }
+            Side::Internal | Side::Channel => {
+                let message = format!("{} files are read by add_file", side.name());
+                return Err(Error::new(ErrorKind::InvalidArgument, message).in_file(name));
+            }
+        };
+        self.report = None;
+        Ok(info)
+    }
+
+    /// Sets the platform's book balance (one number) for the 余额调节表; it wins over sub-ledgers.
+    pub fn set_book_balance(&mut self, amount: Option<rust_decimal::Decimal>) -> Result<()> {
+        if let Some(amount) = amount.filter(|a| !fund_flow::amount_in_range(*a)) {
+            let message = format!("book balance {amount} is beyond 10^15 yuan");
+            return Err(Error::new(ErrorKind::InvalidArgument, message));
+        }
+        self.funds.book_balance = amount;
+        self.report = None;
+        Ok(())
+    }
+
+    /// Imports the carry state a previous run exported (see [`Reconciliation::carry_out`]).
+    pub fn set_carry_in(&mut self, name: &str, bytes: &[u8]) -> Result<&fund_flow::carry::CarryState> {
+        let state = fund_flow::carry::CarryState::from_json(name, bytes)?;
+        self.report = None;
+        Ok(self.funds.carry_in.insert(state))
+    }
+
+    /// The fund-flow result of the last run, when fund-flow inputs were given.
+    pub fn fund_flow(&self) -> Option<&fund_flow::FundFlow> {
+        self.fund_flow.as_ref()
+    }
+
+    /// The open items of the last run, for the next run's [`Reconciliation::set_carry_in`].
+    pub fn carry_out(&self) -> Option<fund_flow::carry::CarryState> {
+        self.fund_flow.as_ref().map(fund_flow::carry::carry_out)
     }
 
     /// The report of the last run.
@@ -210,7 +340,10 @@ impl Reconciliation {
 pub fn reconcile(inputs: Vec<(Side, String, Vec<u8>)>, profile: Profile, date: Option<NaiveDate>) -> Result<Report> {
     let mut run = Reconciliation::new(profile);
     for (side, name, bytes) in inputs {
-        run.add_file(side, &name, bytes)?;
+        match side {
+            Side::Internal | Side::Channel => drop(run.add_file(side, &name, bytes)?),
+            Side::Bank | Side::Payouts | Side::Book => drop(run.add_fund_file(side, &name, bytes)?),
+        }
     }
     run.run(date)?;
     Ok(run.report.take().expect("run stores its report"))

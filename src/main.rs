@@ -10,16 +10,22 @@ use std::process::ExitCode;
 
 const USAGE: &str = "\
 usage: duizhang reconcile --internal FILE --channel FILE [--channel FILE ...] [--profile FILE] [--date YYYY-MM-DD]
-                          [--format FORMAT]
+                          [--format FORMAT] [--bank FILE ...] [--payouts FILE ...]
+                          [--book-balance AMOUNT|FILE] [--carry-in FILE] [--carry-out FILE]
+       duizhang reconcile --bank FILE ... [--channel FILE ...] [--payouts FILE ...] [...]
        duizhang inspect [--profile FILE] [--format FORMAT] FILE...
        duizhang --version
 
 reconcile: reconciles a merchant's order export against channel bills (CSV, .gz, .zip) and prints
-the report JSON on stdout. inspect: prints what each file was read as, without reconciling: one JSON
-object {name, format, variant, encoding, rows, skipped_lines, issues, checks}, or an array of them when
-several files (or an archive) were given; an unusable file is {name, error: {code, message}}.
---format forces the layout of channel files (and of inspected files): generic_csv, wechat_trade, wechat_fund_flow, alipay_trade, alipay_summary,
-alipay_account_flow, unionpay_zm, bank_statement.
+the report JSON on stdout. With --bank (bank statement CSV, repeatable) it also reconciles fund flow
+(settlements against bank credits, --payouts against debits) and balances (--book-balance: an amount
+or a sub-ledger CSV); --internal is then optional. --carry-in reads the open items of the previous
+run, --carry-out writes this run's open items.
+inspect: prints what each file was read as, without reconciling: one JSON object {name, format,
+variant, encoding, rows, skipped_lines, issues, checks}, or an array of them when several files (or an
+archive) were given; an unusable file is {name, error: {code, message}}.
+--format forces the layout of channel files (and of inspected files): generic_csv, wechat_trade,
+wechat_fund_flow, alipay_trade, alipay_summary, alipay_account_flow, unionpay_zm, bank_statement.
 Exit 0 when the run completed, discrepancies or not; 1 on an unusable input; 2 on a usage error.";
 
 struct Arguments {
@@ -30,6 +36,11 @@ struct Arguments {
     format: Option<Format>,
     /// Files given without a flag (inspect).
     files: Vec<String>,
+    bank: Vec<String>,
+    payouts: Vec<String>,
+    book_balance: Option<String>,
+    carry_in: Option<String>,
+    carry_out: Option<String>,
 }
 
 fn parse_arguments(args: &[String]) -> Result<Arguments, String> {
@@ -40,6 +51,11 @@ fn parse_arguments(args: &[String]) -> Result<Arguments, String> {
         date: None,
         format: None,
         files: Vec::new(),
+        bank: Vec::new(),
+        payouts: Vec::new(),
+        book_balance: None,
+        carry_in: None,
+        carry_out: None,
     };
     let mut rest = args.iter();
     while let Some(flag) = rest.next() {
@@ -53,6 +69,11 @@ fn parse_arguments(args: &[String]) -> Result<Arguments, String> {
                 let code = value()?;
                 parsed.format = Some(Format::from_code(&code).ok_or_else(|| format!("unknown format {code:?}"))?);
             }
+            "--bank" => parsed.bank.push(value()?),
+            "--payouts" => parsed.payouts.push(value()?),
+            "--book-balance" => parsed.book_balance = Some(value()?),
+            "--carry-in" => parsed.carry_in = Some(value()?),
+            "--carry-out" => parsed.carry_out = Some(value()?),
             other if other.starts_with("--") => return Err(format!("unknown argument {other:?}")),
             file => parsed.files.push(file.to_string()),
         }
@@ -96,7 +117,28 @@ fn reconcile(arguments: &Arguments) -> Result<String, Error> {
             run.add_file(side, &file_name(path), read_file(path)?)?;
         }
     }
-    Ok(run.run(date)?.to_json())
+    for (side, paths) in [(Side::Bank, &arguments.bank), (Side::Payouts, &arguments.payouts)] {
+        for path in paths {
+            run.add_fund_file(side, &file_name(path), read_file(path)?)?;
+        }
+    }
+    if let Some(book) = &arguments.book_balance {
+        // An amount, or else the path of a sub-ledger CSV (分户账).
+        match duizhang::money::parse_amount(book) {
+            Ok(amount) => run.set_book_balance(Some(amount))?,
+            Err(_) => drop(run.add_fund_file(Side::Book, &file_name(book), read_file(book)?)?),
+        }
+    }
+    if let Some(path) = &arguments.carry_in {
+        run.set_carry_in(&file_name(path), &read_file(path)?)?;
+    }
+    let json = run.run(date)?.to_json();
+    if let Some(path) = &arguments.carry_out {
+        let state = run.carry_out().unwrap_or_else(|| duizhang::fund_flow::carry::carry_out(&Default::default()));
+        std::fs::write(path, state.to_json())
+            .map_err(|e| Error::new(ErrorKind::Io, format!("cannot write {path}: {e}")).in_file(file_name(path)))?;
+    }
+    Ok(json)
 }
 
 /// Describes each file; an unusable one becomes `{name, error}` so the others are still shown.
@@ -175,9 +217,13 @@ fn main() -> ExitCode {
         },
         Some("reconcile") => match parse_arguments(&args[1..]) {
             Ok(arguments)
-                if arguments.internal.is_empty() || arguments.channel.is_empty() || !arguments.files.is_empty() =>
+                if !arguments.files.is_empty()
+                    || (arguments.bank.is_empty()
+                        && (arguments.internal.is_empty() || arguments.channel.is_empty())) =>
             {
-                eprintln!("duizhang: usage: reconcile needs --internal FILE and --channel FILE\n\n{USAGE}");
+                eprintln!(
+                    "duizhang: usage: reconcile needs --internal FILE and --channel FILE (or --bank FILE)\n\n{USAGE}"
+                );
                 ExitCode::from(2)
             }
             Err(reason) => {

@@ -11,7 +11,12 @@
 //!   "pending_window_minutes": 5,
 //!   "columns": { "internal": { "order_no": "单据编号" }, "channel": {} },
 //!   "aliases": { "amount": ["实付金额"] },
-//!   "status_words": { "success": ["已入账"] }
+//!   "status_words": { "success": ["已入账"] },
+//!   "fund_flow": {
+//!     "settlement": "T+1", "business_days": true, "holidays": ["2026-04-06"], "workdays": [],
+//!     "tolerance": "0.00", "window_days": 3, "grace_days": 3, "max_batches_per_credit": 7,
+//!     "memo_patterns": ["商户号{merchant}", "{merchant}结算款", "{merchant:2088}"]
+//!   }
 //! }
 //! ```
 
@@ -200,6 +205,8 @@ struct ProfileJson {
     status_words: StatusWords,
     format: Option<String>,
     bill_date: Option<String>,
+    #[serde(default)]
+    fund_flow: Option<crate::fund_flow::settings::FundFlowJson>,
 }
 
 /// The checked settings of a run.
@@ -226,6 +233,8 @@ pub struct Profile {
     /// The bill's date, for layouts whose times omit the year (UnionPay ZM) when the file name
     /// does not carry it (profile `"bill_date": "2024-03-15"`).
     pub bill_date: Option<NaiveDate>,
+    /// Fund flow and book against actual (资金对账, 账实核对).
+    pub fund_flow: crate::fund_flow::FundFlowSettings,
 }
 
 impl Default for Profile {
@@ -240,6 +249,7 @@ impl Default for Profile {
             status_words: StatusWords::default(),
             format: None,
             bill_date: None,
+            fund_flow: crate::fund_flow::FundFlowSettings::default(),
         }
     }
 }
@@ -290,6 +300,9 @@ impl Profile {
                 crate::parse_date(&date)
                     .map_err(|_| invalid(format!("profile: bill_date {date:?} is not YYYY-MM-DD")))?,
             );
+        }
+        if let Some(fund_flow) = json.fund_flow {
+            profile.fund_flow = crate::fund_flow::FundFlowSettings::from_json(fund_flow)?;
         }
         Ok(profile)
     }

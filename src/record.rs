@@ -14,6 +14,12 @@ pub enum Side {
     Internal,
     /// The channel's bill, authoritative (E in d = E − B).
     Channel,
+    /// A bank account statement (银行流水): authoritative for fund flow.
+    Bank,
+    /// Payout instructions (代付指令): the platform's record of money sent out.
+    Payouts,
+    /// The platform's book balance or merchant sub-ledger (分户账).
+    Book,
 }
 
 impl Side {
@@ -22,14 +28,20 @@ impl Side {
         match self {
             Side::Internal => "internal",
             Side::Channel => "channel",
+            Side::Bank => "bank",
+            Side::Payouts => "payouts",
+            Side::Book => "book",
         }
     }
 
-    /// Parses `internal` / `channel`.
+    /// Parses `internal` / `channel` / `bank` / `payouts` / `book`.
     pub fn from_name(name: &str) -> Option<Side> {
         match name {
             "internal" => Some(Side::Internal),
             "channel" => Some(Side::Channel),
+            "bank" => Some(Side::Bank),
+            "payouts" => Some(Side::Payouts),
+            "book" => Some(Side::Book),
             _ => None,
         }
     }

@@ -32,6 +32,12 @@ pub struct Report {
     pub issues: Vec<RowIssue>,
     /// Every item that is not `matched`, sorted by outcome, key and line.
     pub exceptions: Vec<Exception>,
+    /// Fund flow (资金对账): only when a bank statement was given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fund_flow: Option<crate::fund_flow::view::FundFlowReport>,
+    /// Book against actual (账实核对): only when a bank statement was given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub balance: Option<crate::fund_flow::balance::BalanceReport>,
 }
 
 /// What was read from one file.
@@ -305,6 +311,8 @@ pub fn build_with_progress(
         let counts = match table.side {
             Side::Internal => &mut rows.internal,
             Side::Channel => &mut rows.channel,
+            // Fund-flow inputs are not tables; they are counted in `fund_flow`.
+            Side::Bank | Side::Payouts | Side::Book => continue,
         };
         counts.reconciled += table.rows.len() as u64;
         counts.skipped += u64::from(table.skipped_records);
@@ -351,6 +359,8 @@ pub fn build_with_progress(
         },
         issues,
         exceptions,
+        fund_flow: None,
+        balance: None,
     })
 }
 
@@ -471,7 +481,7 @@ impl Report {
     }
 }
 
-fn page_json<T: Serialize>(items: &[T], offset: usize, limit: usize) -> String {
+pub(crate) fn page_json<T: Serialize>(items: &[T], offset: usize, limit: usize) -> String {
     #[derive(Serialize)]
     struct Page<'a, T> {
         total: usize,
@@ -484,7 +494,7 @@ fn page_json<T: Serialize>(items: &[T], offset: usize, limit: usize) -> String {
 }
 
 /// Writes one CSV cell: quoted when needed, and defused when a spreadsheet would run it as a formula.
-fn push_csv_cell(out: &mut String, cell: &str) {
+pub(crate) fn push_csv_cell(out: &mut String, cell: &str) {
     let is_number = crate::money::parse_amount(cell).is_ok() && !cell.starts_with(['=', '@']);
     let formula_like = !is_number && cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
     let needs_quotes = formula_like || cell.contains([',', '"', '\n', '\r']);

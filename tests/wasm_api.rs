@@ -80,7 +80,7 @@ fn errors_are_js_errors_with_code_file_and_line() {
 
     let error = Reconciliation::new(Some(r#"{"tolerence": "1"}"#.into())).err().expect("bad profile");
     assert_eq!(get(&error, "code").as_string().as_deref(), Some("invalid_profile"));
-    let error = run.add_file("bank", "x.csv", b"a".to_vec()).expect_err("bad side");
+    let error = run.add_file("ledger", "x.csv", b"a".to_vec()).expect_err("bad side");
     assert_eq!(get(&error, "code").as_string().as_deref(), Some("invalid_argument"));
     let error = run.summary().expect_err("not run yet");
     assert_eq!(get(&error, "code").as_string().as_deref(), Some("invalid_argument"));

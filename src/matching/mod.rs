@@ -145,7 +145,8 @@ pub fn match_tables_with_progress<'t>(
 fn side_index(side: Side) -> usize {
     match side {
         Side::Internal => 0,
-        Side::Channel => 1,
+        // Only internal and channel files become tables (see `Reconciliation::add_file`).
+        Side::Channel | Side::Bank | Side::Payouts | Side::Book => 1,
     }
 }
 

@@ -3,6 +3,7 @@
 //! Every reader produces a [`Table`] of [`crate::record::Row`]s plus [`RowIssue`]s for what it
 //! skipped; an unusable file is an [`crate::Error`].
 
+pub mod bank;
 pub mod container;
 pub mod csv;
 pub mod encoding;
@@ -204,6 +205,8 @@ pub const ROW_ISSUE_CODES: &[(&str, &str)] = &[
     ("unknown_status", "the status word is not in the status table or the profile"),
     ("invalid_fee", "the fee is not a number; the row is kept without a fee"),
     ("invalid_time", "the time is not a date and time; the row is kept without a time"),
+    ("invalid_date", "bank, payout: the date is not a date; the row is left out"),
+    ("invalid_balance", "bank: the balance is not a number; the row is kept without a balance"),
     ("encoding_repaired", "file note: the bytes contradicted their encoding or had to be repaired"),
     ("invalid_balance", "the running balance is not a number; the row is kept without a balance"),
     ("unknown_direction", "the direction word (收支类型) is neither 收入 nor 支出"),

@@ -242,7 +242,8 @@ impl<'a> Reader<'a> {
     fn new(table: &'a mut Table, profile: &'a Profile, progress: &'a mut dyn FnMut(u64, u64) -> bool) -> Self {
         let explicit = match table.side {
             Side::Internal => &profile.columns.internal,
-            Side::Channel => &profile.columns.channel,
+            // Fund-flow sides never come here (see `Reconciliation::add_file`).
+            Side::Channel | Side::Bank | Side::Payouts | Side::Book => &profile.columns.channel,
         };
         let format = table.format;
         let aliases = Field::ALL

@@ -15,6 +15,60 @@ use wasm_bindgen::prelude::*;
 const TYPES: &'static str = r#"
 /** A side of the reconciliation: the merchant's own records, or the channel's bill. */
 export type Side = "internal" | "channel";
+/** What `addFile` also accepts: a bank statement, payout instructions, a merchant sub-ledger, a carry state. */
+export type FundSide = "bank" | "payouts" | "book" | "carry";
+/** Fund-flow outcome codes (see DOMAIN.md). */
+export type FundOutcome = "matched" | "matched_within_tolerance" | "in_transit" | "internal_only"
+  | "external_only" | "unexplained_movement";
+export interface FundInputInfo {
+  side: "bank" | "payouts" | "book"; name: string; encoding: string | null; header_line: number | null;
+  header: string[]; columns: Record<string, string>; rows: number; issues: number;
+}
+export interface CarryInfo { side: "carry"; name: string; as_of: string | null; items: number }
+export interface BatchView {
+  id: string; merchant: string; settle_date: string; trade_from: string; trade_to: string;
+  gross: Money; refunds: Money; fees: Money; net: Money; carried_since: string | null;
+}
+export interface MovementView {
+  id: string; file: string; line: number; date: string; amount: Money; merchant: string | null;
+  counterparty: string; memo: string; carried_since: string | null;
+}
+export interface PayoutView {
+  id: string; file: string; line: number; merchant: string; amount: Money; account: string; reference: string; date: string;
+}
+export interface FundMatch {
+  kind: "settlement" | "payout"; outcome: FundOutcome; merchant: string; d: Money; label: "长款" | "短款" | null;
+  credit: MovementView | null; credits: MovementView[]; batches: BatchView[]; payouts: PayoutView[]; explanation: string;
+}
+export interface FundItem {
+  id: string; kind: "batch" | "credit" | "debit" | "payout"; outcome: FundOutcome; outcome_zh: string;
+  merchant: string; date: string; amount: Money; d: Money; label: "长款" | "短款" | null; age_days: number | null;
+  carried_since: string | null; file: string; line: number; memo: string; message: string;
+}
+export interface MerchantTotals {
+  merchant: string; batches: number; settled: Money; credited: Money; matched: Money; in_transit: Money;
+  internal_only: Money; external_only: Money;
+}
+export interface BalanceReport {
+  running_breaks: { file: string; line: number; expected: Money; found: Money; missing: Money }[];
+  statements: { file: string; account: string | null; first_date: string | null; last_date: string | null; opening: Money | null;
+    credits: Money; debits: Money; closing: Money | null; consistent: boolean;
+    days: { date: string; opening: Money | null; credits: Money; debits: Money; closing: Money | null; consistent: boolean }[] }[];
+  continuity_breaks: { file: string; previous_file: string; expected: Money; found: Money; missing: Money }[];
+  statement: {
+    book_balance: Money; book_source: string; bank_balance: Money; bank_received_not_booked: Money;
+    bank_paid_not_booked: Money; booked_received_not_at_bank: Money; booked_paid_not_at_bank: Money;
+    adjusted_book: Money; adjusted_bank: Money; difference: Money; outcome: "matched" | "balance_break";
+    label: "长款" | "短款" | null;
+  } | null;
+}
+export interface FundFlowSummary {
+  as_of: string | null; settings: Record<string, string>;
+  counts: Record<FundOutcome | "balance_break", number>; items: { batches: number; movements: number; payouts: number };
+  unbatched_channel_rows: number; match_count: number; exception_count: number;
+  unexplained_movements: FundItem[]; merchants: MerchantTotals[]; carried_out: number;
+  search_budget_exhausted: boolean; balance: BalanceReport | null;
+}
 /** Outcome codes (see DOMAIN.md). */
 export type Outcome = "matched" | "matched_within_tolerance" | "amount_mismatch" | "status_mismatch"
   | "internal_only" | "external_only" | "duplicate" | "pending";
@@ -161,12 +215,26 @@ impl Reconciliation {
         }));
     }
 
-    /// Reads one file (bytes copied once into Wasm memory): a CSV, a `.gz`, or a `.zip` whose every
-    /// file becomes a table. Returns the first table's `FileInfo` (see `files()` for all). Throws a
-    /// coded Error if unusable.
-    #[wasm_bindgen(js_name = addFile, unchecked_return_type = "FileInfo")]
+    /// Reads one file (bytes copied once into Wasm memory). Throws a coded Error if unusable.
+    /// `side` is `internal` or `channel` (a CSV, a `.gz`, or a `.zip` whose every file becomes a
+    /// table: the first table's `FileInfo` is returned, `files()` lists all), or for fund flow
+    /// `bank`, `payouts`, `book` (a sub-ledger) or `carry` (the state file of the previous run).
+    #[wasm_bindgen(js_name = addFile, unchecked_return_type = "FileInfo | FundInputInfo | CarryInfo")]
     pub fn add_file(&mut self, side: &str, name: &str, bytes: Vec<u8>) -> Result<JsValue, JsValue> {
-        let side = parse_side(side)?;
+        if side == "carry" {
+            let state = self.inner.set_carry_in(name, &bytes).map_err(to_js)?;
+            let info =
+                serde_json::json!({"side": "carry", "name": name, "as_of": state.as_of, "items": state.items.len()});
+            return parse_json(&info.to_string());
+        }
+        let side = Side::from_name(side).ok_or_else(|| {
+            let message = format!("side {side:?} is not internal, channel, bank, payouts, book or carry");
+            to_js(Error::new(ErrorKind::InvalidArgument, message))
+        })?;
+        if !matches!(side, Side::Internal | Side::Channel) {
+            let info = self.inner.add_fund_file(side, name, bytes).map_err(to_js)?;
+            return parse_json(&serde_json::to_string(&info).unwrap_or_default());
+        }
         let tables = self.inner.add_file(side, name, bytes).map_err(to_js)?;
         first_file_info(tables)
     }
@@ -253,7 +321,72 @@ impl Reconciliation {
     }
 }
 
+#[wasm_bindgen]
 impl Reconciliation {
+    /// Sets the platform's book balance for the 余额调节表 (a decimal string); `undefined` clears it.
+    #[wasm_bindgen(js_name = setBookBalance)]
+    pub fn set_book_balance(&mut self, amount: Option<String>) -> Result<(), JsValue> {
+        let amount = match amount.as_deref() {
+            None | Some("") => None,
+            Some(text) => Some(crate::money::parse_amount(text).map_err(|e| {
+                to_js(Error::new(ErrorKind::InvalidArgument, format!("book balance {text:?}: {}", e.reason())))
+            })?),
+        };
+        self.inner.set_book_balance(amount).map_err(to_js)
+    }
+
+    /// The fund-flow summary of the last run (with the balance section); `null` without bank input.
+    #[wasm_bindgen(js_name = fundFlow, unchecked_return_type = "FundFlowSummary | null")]
+    pub fn fund_flow(&self) -> Result<JsValue, JsValue> {
+        let report = self.report()?;
+        match &report.fund_flow {
+            Some(flow) => parse_json(&flow.summary_json(report.balance.as_ref())),
+            None => Ok(JsValue::NULL),
+        }
+    }
+
+    /// One page of fund-flow matches, each with its explanation.
+    #[wasm_bindgen(js_name = fundFlowMatches, unchecked_return_type = "Page<FundMatch>")]
+    pub fn fund_flow_matches(&self, offset: u32, limit: u32) -> Result<JsValue, JsValue> {
+        parse_json(&self.fund_flow_report()?.matches_page_json(offset as usize, limit as usize))
+    }
+
+    /// One page of open fund-flow items (in transit, breaks, unexplained), optionally of one outcome.
+    #[wasm_bindgen(js_name = fundFlowExceptions, unchecked_return_type = "Page<FundItem>")]
+    pub fn fund_flow_exceptions(&self, offset: u32, limit: u32, outcome: Option<String>) -> Result<JsValue, JsValue> {
+        let outcome = match outcome.as_deref() {
+            None | Some("") => None,
+            Some(code) => Some(crate::fund_flow::FundOutcome::from_code(code).ok_or_else(|| {
+                to_js(Error::new(ErrorKind::InvalidArgument, format!("unknown fund-flow outcome {code:?}")))
+            })?),
+        };
+        parse_json(&self.fund_flow_report()?.exceptions_page_json(offset as usize, limit as usize, outcome))
+    }
+
+    /// Fund-flow matches and open items as CSV (UTF-8 with BOM, for Excel).
+    #[wasm_bindgen(js_name = exportFundFlowCsv)]
+    pub fn export_fund_flow_csv(&self) -> Result<Vec<u8>, JsValue> {
+        Ok(self.fund_flow_report()?.csv())
+    }
+
+    /// The carry state of the last run (JSON bytes): give it to the next run as `addFile("carry", …)`.
+    #[wasm_bindgen(js_name = carryState)]
+    pub fn carry_state(&self) -> Result<Vec<u8>, JsValue> {
+        self.report()?;
+        let state = self.inner.carry_out().ok_or_else(|| {
+            to_js(Error::new(ErrorKind::InvalidArgument, "the last run had no bank, payout or carry input"))
+        })?;
+        Ok(state.to_json())
+    }
+}
+
+impl Reconciliation {
+    fn fund_flow_report(&self) -> Result<&crate::fund_flow::view::FundFlowReport, JsValue> {
+        self.report()?.fund_flow.as_ref().ok_or_else(|| {
+            to_js(Error::new(ErrorKind::InvalidArgument, "the last run had no bank, payout or carry input"))
+        })
+    }
+
     fn report(&self) -> Result<&Report, JsValue> {
         self.inner.report().ok_or_else(|| {
             to_js(Error::new(ErrorKind::InvalidArgument, "run() has not been called since the last addFile()"))

@@ -1,0 +1,214 @@
+//! The carry state: every open item of a run (in transit, unresolved breaks) as a JSON file that
+//! the next run imports. Carried items keep their id and first-seen date, take part in matching
+//! like new ones, and so each ends the next run matched, still open (older) or broken.
+
+use super::{Batch, FundFlow, FundInput, Movement, PayoutItem};
+use crate::error::{Error, ErrorKind, Result};
+use crate::read::bank::Payout;
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+/// Version of the state file layout.
+pub const STATE_VERSION: u32 = 1;
+
+/// What kind of item a carried item is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CarriedKind {
+    /// A settlement batch.
+    Batch,
+    /// A bank credit or debit.
+    Movement,
+    /// A payout instruction.
+    Payout,
+}
+
+/// One open item.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CarriedItem {
+    /// The item's id, unchanged from run to run.
+    pub id: String,
+    /// Batch, movement or payout.
+    pub kind: CarriedKind,
+    /// The outcome it had when the state was written.
+    pub outcome: super::FundOutcome,
+    /// Merchant, when known.
+    #[serde(default)]
+    pub merchant: String,
+    /// Settlement date (batch), booking date (movement) or instruction date (payout).
+    pub date: NaiveDate,
+    /// Net (batch), signed amount (movement) or amount paid out (payout).
+    pub amount: Decimal,
+    /// The reconciliation date of the run that first saw it.
+    pub since: NaiveDate,
+    /// Source file and line, for display.
+    #[serde(default)]
+    pub file: String,
+    /// 1-based line in the source file.
+    #[serde(default)]
+    pub line: u32,
+    /// Bank memo (movements).
+    #[serde(default)]
+    pub memo: String,
+    /// Counterparty or beneficiary account.
+    #[serde(default)]
+    pub account: String,
+    /// Payout reference or bank serial.
+    #[serde(default)]
+    pub reference: String,
+}
+
+/// The state file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CarryState {
+    /// Layout version ([`STATE_VERSION`]).
+    pub duizhang_state: u32,
+    /// The reconciliation date of the run that wrote it.
+    pub as_of: Option<NaiveDate>,
+    /// The open items, in report order.
+    pub items: Vec<CarriedItem>,
+}
+
+impl CarryState {
+    /// Reads a state file. A malformed one is an [`ErrorKind::InvalidArgument`] naming the file.
+    pub fn from_json(name: &str, bytes: &[u8]) -> Result<CarryState> {
+        let state: CarryState = serde_json::from_slice(bytes).map_err(|e| {
+            Error::new(ErrorKind::InvalidArgument, format!("the carry state is not valid: {e}"))
+                .in_file(name)
+                .at(e.line() as u64, Some(e.column() as u64))
+        })?;
+        if state.duizhang_state != STATE_VERSION {
+            return Err(Error::new(
+                ErrorKind::InvalidArgument,
+                format!("carry state version {} is not {STATE_VERSION}", state.duizhang_state),
+            )
+            .in_file(name));
+        }
+        if let Some(item) = state.items.iter().find(|i| !super::amount_in_range(i.amount)) {
+            let message = format!("carry item {:?}: the amount is beyond 10^15 yuan", item.id);
+            return Err(Error::new(ErrorKind::InvalidArgument, message).in_file(name));
+        }
+        Ok(state)
+    }
+
+    /// The state as pretty JSON bytes.
+    pub fn to_json(&self) -> Vec<u8> {
+        serde_json::to_vec_pretty(self).unwrap_or_default()
+    }
+
+    /// Adds the carried items to a run's input, in front of the new ones.
+    pub fn add_to(&self, input: &mut FundInput) {
+        let fallback = self.as_of;
+        for item in &self.items {
+            let since = Some(item.since).or(fallback);
+            match item.kind {
+                CarriedKind::Batch => input.batches.push(Batch {
+                    id: item.id.clone(),
+                    merchant: item.merchant.clone(),
+                    settle_date: item.date,
+                    trade_from: item.date,
+                    trade_to: item.date,
+                    gross: item.amount,
+                    refunds: Decimal::ZERO,
+                    fees: Decimal::ZERO,
+                    net: item.amount,
+                    rows: 0,
+                    carried_since: since,
+                }),
+                CarriedKind::Movement => input.movements.push(Movement {
+                    id: item.id.clone(),
+                    file: item.file.clone(),
+                    line: item.line,
+                    date: item.date,
+                    time: None,
+                    amount: item.amount,
+                    merchant: (!item.merchant.is_empty()).then(|| item.merchant.clone()),
+                    counterparty: String::new(),
+                    counterparty_account: item.account.clone(),
+                    memo: item.memo.clone(),
+                    serial: item.reference.clone(),
+                    carried_since: since,
+                }),
+                CarriedKind::Payout => input.payouts.push(PayoutItem {
+                    id: item.id.clone(),
+                    file: item.file.clone(),
+                    line: item.line,
+                    payout: Payout {
+                        line: item.line,
+                        merchant: item.merchant.clone(),
+                        amount: item.amount,
+                        account: item.account.clone(),
+                        reference: item.reference.clone(),
+                        date: item.date,
+                    },
+                    carried_since: since,
+                }),
+            }
+        }
+    }
+}
+
+/// The open items of a run: every batch, movement and payout not matched.
+pub fn carry_out(flow: &FundFlow) -> CarryState {
+    let since = |carried: Option<NaiveDate>, date: NaiveDate| carried.or(flow.as_of).unwrap_or(date);
+    let mut items = Vec::new();
+    for (b, r) in flow.input.batches.iter().zip(&flow.batch_results) {
+        if r.outcome.is_open() {
+            items.push(CarriedItem {
+                id: b.id.clone(),
+                kind: CarriedKind::Batch,
+                outcome: r.outcome,
+                merchant: b.merchant.clone(),
+                date: b.settle_date,
+                amount: b.net,
+                since: since(b.carried_since, b.settle_date),
+                file: String::new(),
+                line: 0,
+                memo: String::new(),
+                account: String::new(),
+                reference: String::new(),
+            });
+        }
+    }
+    for (m, r) in flow.input.movements.iter().zip(&flow.movement_results) {
+        if r.outcome.is_open() {
+            items.push(CarriedItem {
+                id: m.id.clone(),
+                kind: CarriedKind::Movement,
+                outcome: r.outcome,
+                merchant: m.merchant.clone().unwrap_or_default(),
+                date: m.date,
+                amount: m.amount,
+                since: since(m.carried_since, m.date),
+                file: m.file.clone(),
+                line: m.line,
+                memo: m.memo.clone(),
+                account: m.counterparty_account.clone(),
+                reference: m.serial.clone(),
+            });
+        }
+    }
+    for (p, r) in flow.input.payouts.iter().zip(&flow.payout_results) {
+        if r.outcome.is_open() {
+            items.push(CarriedItem {
+                id: p.id.clone(),
+                kind: CarriedKind::Payout,
+                outcome: r.outcome,
+                merchant: p.payout.merchant.clone(),
+                date: p.payout.date,
+                amount: p.payout.amount,
+                since: since(p.carried_since, p.payout.date),
+                file: p.file.clone(),
+                line: p.line,
+                memo: String::new(),
+                account: p.payout.account.clone(),
+                reference: p.payout.reference.clone(),
+            });
+        }
+    }
+    items.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
+    CarryState { duizhang_state: STATE_VERSION, as_of: flow.as_of, items }
+}

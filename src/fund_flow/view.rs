@@ -1,0 +1,595 @@
+//! The `fund_flow` section of the report: counts, matches with their explanations, open items,
+//! unexplained movements and per-merchant totals. Built from a [`FundFlow`]; serialized as is.
+
+use super::balance::BalanceReport;
+use super::{FundFlow, FundOutcome, MatchKind};
+use crate::classify::label;
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Items per outcome, plus the number of balance breaks.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct FundCounts {
+    /// `matched` items (batches, movements, payouts).
+    pub matched: u64,
+    /// `matched_within_tolerance` items.
+    pub matched_within_tolerance: u64,
+    /// `in_transit` items.
+    pub in_transit: u64,
+    /// `internal_only` items.
+    pub internal_only: u64,
+    /// `external_only` items.
+    pub external_only: u64,
+    /// `unexplained_movement` items.
+    pub unexplained_movement: u64,
+    /// Running breaks, continuity breaks and a 余额调节表 that does not balance.
+    pub balance_break: u64,
+}
+
+impl FundCounts {
+    fn add(&mut self, outcome: FundOutcome) {
+        match outcome {
+            FundOutcome::Matched => self.matched += 1,
+            FundOutcome::MatchedWithinTolerance => self.matched_within_tolerance += 1,
+            FundOutcome::InTransit => self.in_transit += 1,
+            FundOutcome::InternalOnly => self.internal_only += 1,
+            FundOutcome::ExternalOnly => self.external_only += 1,
+            FundOutcome::UnexplainedMovement => self.unexplained_movement += 1,
+        }
+    }
+}
+
+/// A settlement batch, for display.
+#[derive(Clone, Debug, Serialize)]
+pub struct BatchView {
+    /// Stable id.
+    pub id: String,
+    /// Merchant.
+    pub merchant: String,
+    /// Settlement date.
+    pub settle_date: NaiveDate,
+    /// Earliest trade date.
+    pub trade_from: NaiveDate,
+    /// Latest trade date.
+    pub trade_to: NaiveDate,
+    /// Payments.
+    pub gross: Decimal,
+    /// Refunds.
+    pub refunds: Decimal,
+    /// Fees.
+    pub fees: Decimal,
+    /// gross − refunds − fees.
+    pub net: Decimal,
+    /// First run that saw it, when carried.
+    pub carried_since: Option<NaiveDate>,
+}
+
+/// A bank movement, for display.
+#[derive(Clone, Debug, Serialize)]
+pub struct MovementView {
+    /// Stable id.
+    pub id: String,
+    /// Statement file.
+    pub file: String,
+    /// 1-based line.
+    pub line: u32,
+    /// Booking date.
+    pub date: NaiveDate,
+    /// Signed amount.
+    pub amount: Decimal,
+    /// Merchant from the memo.
+    pub merchant: Option<String>,
+    /// Counterparty name.
+    pub counterparty: String,
+    /// Memo.
+    pub memo: String,
+    /// First run that saw it, when carried.
+    pub carried_since: Option<NaiveDate>,
+}
+
+/// A payout instruction, for display.
+#[derive(Clone, Debug, Serialize)]
+pub struct PayoutView {
+    /// Stable id.
+    pub id: String,
+    /// File.
+    pub file: String,
+    /// 1-based line.
+    pub line: u32,
+    /// Merchant.
+    pub merchant: String,
+    /// Amount paid out.
+    pub amount: Decimal,
+    /// Beneficiary account.
+    pub account: String,
+    /// Reference.
+    pub reference: String,
+    /// Instruction date.
+    pub date: NaiveDate,
+}
+
+/// One paired group.
+#[derive(Clone, Debug, Serialize)]
+pub struct MatchView {
+    /// `settlement` or `payout`.
+    pub kind: MatchKind,
+    /// `matched` or `matched_within_tolerance`.
+    pub outcome: FundOutcome,
+    /// Merchant.
+    pub merchant: String,
+    /// d = bank − booked.
+    pub d: Decimal,
+    /// 长款 / 短款 / null.
+    pub label: Option<&'static str>,
+    /// The credit (or debit), when the group has exactly one bank movement.
+    pub credit: Option<MovementView>,
+    /// Every bank movement of the group (several for a split transfer).
+    pub credits: Vec<MovementView>,
+    /// The settlement batches.
+    pub batches: Vec<BatchView>,
+    /// The payout instructions.
+    pub payouts: Vec<PayoutView>,
+    /// Why they belong together.
+    pub explanation: String,
+}
+
+/// An item that is not matched (or a zero-net batch): what it is, its outcome, d and age.
+#[derive(Clone, Debug, Serialize)]
+pub struct ItemView {
+    /// Stable id (the same in the carry state).
+    pub id: String,
+    /// `batch`, `credit`, `debit` or `payout`.
+    pub kind: &'static str,
+    /// Outcome code.
+    pub outcome: FundOutcome,
+    /// Chinese name of the outcome.
+    pub outcome_zh: &'static str,
+    /// Merchant, when known.
+    pub merchant: String,
+    /// Settlement, booking or instruction date.
+    pub date: NaiveDate,
+    /// Net, signed bank amount, or amount paid out.
+    pub amount: Decimal,
+    /// d = E − B.
+    pub d: Decimal,
+    /// 长款 / 短款 / null.
+    pub label: Option<&'static str>,
+    /// Days since due.
+    pub age_days: Option<i64>,
+    /// First run that saw it, when carried.
+    pub carried_since: Option<NaiveDate>,
+    /// Source file, when it has one.
+    pub file: String,
+    /// 1-based line, 0 for batches.
+    pub line: u32,
+    /// Bank memo (movements).
+    pub memo: String,
+    /// Why, for a person.
+    pub message: String,
+}
+
+/// Totals of one merchant.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct MerchantTotals {
+    /// Merchant.
+    pub merchant: String,
+    /// Settlement batches.
+    pub batches: u64,
+    /// Sum of batch nets.
+    pub settled: Decimal,
+    /// Sum of credits identified to the merchant.
+    pub credited: Decimal,
+    /// Sum of nets of matched batches.
+    pub matched: Decimal,
+    /// Sum of nets in transit.
+    pub in_transit: Decimal,
+    /// Sum of nets never credited.
+    pub internal_only: Decimal,
+    /// Sum of credits matching no settlement.
+    pub external_only: Decimal,
+}
+
+/// The `fund_flow` section of the report.
+#[derive(Clone, Debug, Serialize)]
+pub struct FundFlowReport {
+    /// The date ages are counted to (the reconciliation date, or the last bank date).
+    pub as_of: Option<NaiveDate>,
+    /// The fund-flow settings in force.
+    pub settings: BTreeMap<&'static str, String>,
+    /// Items per outcome.
+    pub counts: FundCounts,
+    /// Settlement batches, bank movements and payout instructions considered.
+    pub items: BTreeMap<&'static str, u64>,
+    /// Channel rows in no batch: no time to date them, or an amount beyond 10^15.
+    pub unbatched_channel_rows: u64,
+    /// The paired groups.
+    pub matches: Vec<MatchView>,
+    /// Every item not matched, by outcome, date and id.
+    pub exceptions: Vec<ItemView>,
+    /// The `unexplained_movement` items again, for the page's own list.
+    pub unexplained_movements: Vec<ItemView>,
+    /// Totals per merchant, by merchant.
+    pub merchants: Vec<MerchantTotals>,
+    /// Open items written to the carry state.
+    pub carried_out: u64,
+    /// The many-to-one search hit its hard work budget: some combinations were not tried.
+    pub search_budget_exhausted: bool,
+}
+
+impl FundFlowReport {
+    /// Everything but the long lists (matches, exceptions), as JSON: what the page shows first.
+    pub fn summary_json(&self, balance: Option<&BalanceReport>) -> String {
+        #[derive(Serialize)]
+        struct SummaryView<'r> {
+            as_of: Option<NaiveDate>,
+            settings: &'r BTreeMap<&'static str, String>,
+            counts: &'r FundCounts,
+            items: &'r BTreeMap<&'static str, u64>,
+            unbatched_channel_rows: u64,
+            match_count: usize,
+            exception_count: usize,
+            unexplained_movements: &'r [ItemView],
+            merchants: &'r [MerchantTotals],
+            carried_out: u64,
+            search_budget_exhausted: bool,
+            balance: Option<&'r BalanceReport>,
+        }
+        let view = SummaryView {
+            as_of: self.as_of,
+            settings: &self.settings,
+            counts: &self.counts,
+            items: &self.items,
+            unbatched_channel_rows: self.unbatched_channel_rows,
+            match_count: self.matches.len(),
+            exception_count: self.exceptions.len(),
+            unexplained_movements: &self.unexplained_movements,
+            merchants: &self.merchants,
+            carried_out: self.carried_out,
+            search_budget_exhausted: self.search_budget_exhausted,
+            balance,
+        };
+        serde_json::to_string(&view).unwrap_or_default()
+    }
+
+    /// Matches and open items as CSV for Excel (UTF-8 with BOM, CRLF): one row per match, then one
+    /// per open item, formulas defused like the transaction export.
+    pub fn csv(&self) -> Vec<u8> {
+        let mut out = String::with_capacity(256 + (self.matches.len() + self.exceptions.len()) * 160);
+        out.push('\u{feff}');
+        let header = [
+            "section",
+            "outcome",
+            "outcome_zh",
+            "kind",
+            "merchant",
+            "date",
+            "amount",
+            "d",
+            "label",
+            "age_days",
+            "ids",
+            "file",
+            "line",
+            "memo",
+            "explanation",
+        ];
+        out.push_str(&header.join(","));
+        out.push_str("\r\n");
+        let mut row = |cells: [String; 15]| {
+            for (n, cell) in cells.iter().enumerate() {
+                if n > 0 {
+                    out.push(',');
+                }
+                crate::report::push_csv_cell(&mut out, cell);
+            }
+            out.push_str("\r\n");
+        };
+        for m in &self.matches {
+            let mut ids: Vec<&str> = m.batches.iter().map(|b| b.id.as_str()).collect();
+            ids.extend(m.credits.iter().map(|c| c.id.as_str()));
+            ids.extend(m.payouts.iter().map(|p| p.id.as_str()));
+            let bank: Decimal = m.credits.iter().map(|c| c.amount).sum();
+            let first = m.credits.first();
+            row([
+                "match".into(),
+                m.outcome.code().into(),
+                m.outcome.name_zh().into(),
+                match m.kind {
+                    MatchKind::Settlement => "settlement".into(),
+                    MatchKind::Payout => "payout".into(),
+                },
+                m.merchant.clone(),
+                first.map(|c| c.date.to_string()).unwrap_or_default(),
+                bank.to_string(),
+                m.d.to_string(),
+                label(m.d).unwrap_or("").into(),
+                String::new(),
+                ids.join(" "),
+                first.map(|c| c.file.clone()).unwrap_or_default(),
+                first.map(|c| c.line.to_string()).unwrap_or_default(),
+                first.map(|c| c.memo.clone()).unwrap_or_default(),
+                m.explanation.clone(),
+            ]);
+        }
+        for e in &self.exceptions {
+            row([
+                "open".into(),
+                e.outcome.code().into(),
+                e.outcome_zh.into(),
+                e.kind.into(),
+                e.merchant.clone(),
+                e.date.to_string(),
+                e.amount.to_string(),
+                e.d.to_string(),
+                e.label.unwrap_or("").into(),
+                e.age_days.map(|a| a.to_string()).unwrap_or_default(),
+                e.id.clone(),
+                e.file.clone(),
+                if e.line > 0 { e.line.to_string() } else { String::new() },
+                e.memo.clone(),
+                e.message.clone(),
+            ]);
+        }
+        out.into_bytes()
+    }
+
+    /// One page of matches as JSON `{total, offset, rows}`.
+    pub fn matches_page_json(&self, offset: usize, limit: usize) -> String {
+        crate::report::page_json(&self.matches, offset, limit)
+    }
+
+    /// One page of exceptions (optionally of one outcome) as JSON `{total, offset, rows}`.
+    pub fn exceptions_page_json(&self, offset: usize, limit: usize, outcome: Option<FundOutcome>) -> String {
+        let start = outcome.map_or(0, |o| self.exceptions.partition_point(|e| e.outcome < o));
+        let end = outcome.map_or(self.exceptions.len(), |o| self.exceptions.partition_point(|e| e.outcome <= o));
+        crate::report::page_json(&self.exceptions[start..end], offset, limit)
+    }
+}
+
+/// Builds the `fund_flow` section.
+pub fn build(
+    flow: &FundFlow,
+    settings: &super::FundFlowSettings,
+    unbatched: u64,
+    balance: &BalanceReport,
+) -> FundFlowReport {
+    let input = &flow.input;
+    let batch_view = |b: usize| {
+        let b = &input.batches[b];
+        BatchView {
+            id: b.id.clone(),
+            merchant: b.merchant.clone(),
+            settle_date: b.settle_date,
+            trade_from: b.trade_from,
+            trade_to: b.trade_to,
+            gross: b.gross,
+            refunds: b.refunds,
+            fees: b.fees,
+            net: b.net,
+            carried_since: b.carried_since,
+        }
+    };
+    let movement_view = |m: usize| {
+        let m = &input.movements[m];
+        MovementView {
+            id: m.id.clone(),
+            file: m.file.clone(),
+            line: m.line,
+            date: m.date,
+            amount: m.amount,
+            merchant: m.merchant.clone(),
+            counterparty: m.counterparty.clone(),
+            memo: m.memo.clone(),
+            carried_since: m.carried_since,
+        }
+    };
+    let matches = flow
+        .matches
+        .iter()
+        .map(|g| {
+            let credits: Vec<MovementView> = g.movements.iter().map(|&m| movement_view(m)).collect();
+            MatchView {
+                kind: g.kind,
+                outcome: g.outcome,
+                merchant: g.merchant.clone(),
+                d: g.d,
+                label: label(g.d),
+                credit: (credits.len() == 1).then(|| credits[0].clone()),
+                credits,
+                batches: g.batches.iter().map(|&b| batch_view(b)).collect(),
+                payouts: g
+                    .payouts
+                    .iter()
+                    .map(|&p| {
+                        let p = &input.payouts[p];
+                        PayoutView {
+                            id: p.id.clone(),
+                            file: p.file.clone(),
+                            line: p.line,
+                            merchant: p.payout.merchant.clone(),
+                            amount: p.payout.amount,
+                            account: p.payout.account.clone(),
+                            reference: p.payout.reference.clone(),
+                            date: p.payout.date,
+                        }
+                    })
+                    .collect(),
+                explanation: g.explanation.clone(),
+            }
+        })
+        .collect();
+    let mut counts = FundCounts { balance_break: balance.break_count(), ..Default::default() };
+    let mut exceptions = Vec::new();
+    let mut merchants: BTreeMap<String, MerchantTotals> = BTreeMap::new();
+    for (b, r) in input.batches.iter().zip(&flow.batch_results) {
+        counts.add(r.outcome);
+        let t = merchants.entry(b.merchant.clone()).or_default();
+        t.batches += 1;
+        t.settled += b.net;
+        match r.outcome {
+            FundOutcome::InTransit => t.in_transit += b.net,
+            FundOutcome::InternalOnly => t.internal_only += b.net,
+            _ => t.matched += b.net,
+        }
+        if r.outcome.is_open() {
+            exceptions.push(ItemView {
+                id: b.id.clone(),
+                kind: "batch",
+                outcome: r.outcome,
+                outcome_zh: r.outcome.name_zh(),
+                merchant: b.merchant.clone(),
+                date: b.settle_date,
+                amount: b.net,
+                d: r.d,
+                label: label(r.d),
+                age_days: r.age_days,
+                carried_since: b.carried_since,
+                file: String::new(),
+                line: 0,
+                memo: String::new(),
+                message: r.message.clone(),
+            });
+        }
+    }
+    for (m, r) in input.movements.iter().zip(&flow.movement_results) {
+        counts.add(r.outcome);
+        if let (Some(merchant), false) = (&m.merchant, m.amount.is_sign_negative()) {
+            let t = merchants.entry(merchant.clone()).or_default();
+            t.credited += m.amount;
+            if r.outcome == FundOutcome::ExternalOnly {
+                t.external_only += m.amount;
+            }
+        }
+        if r.outcome.is_open() {
+            exceptions.push(ItemView {
+                id: m.id.clone(),
+                kind: if m.amount.is_sign_negative() { "debit" } else { "credit" },
+                outcome: r.outcome,
+                outcome_zh: r.outcome.name_zh(),
+                merchant: m.merchant.clone().unwrap_or_default(),
+                date: m.date,
+                amount: m.amount,
+                d: r.d,
+                label: label(r.d),
+                age_days: r.age_days,
+                carried_since: m.carried_since,
+                file: m.file.clone(),
+                line: m.line,
+                memo: m.memo.clone(),
+                message: r.message.clone(),
+            });
+        }
+    }
+    for (p, r) in input.payouts.iter().zip(&flow.payout_results) {
+        counts.add(r.outcome);
+        if r.outcome.is_open() {
+            exceptions.push(ItemView {
+                id: p.id.clone(),
+                kind: "payout",
+                outcome: r.outcome,
+                outcome_zh: r.outcome.name_zh(),
+                merchant: p.payout.merchant.clone(),
+                date: p.payout.date,
+                amount: p.payout.amount,
+                d: r.d,
+                label: label(r.d),
+                age_days: r.age_days,
+                carried_since: p.carried_since,
+                file: p.file.clone(),
+                line: p.line,
+                memo: String::new(),
+                message: r.message.clone(),
+            });
+        }
+    }
+    exceptions.sort_by(|a, b| (a.outcome, a.date, &a.id).cmp(&(b.outcome, b.date, &b.id)));
+    let unexplained_movements =
+        exceptions.iter().filter(|e| e.outcome == FundOutcome::UnexplainedMovement).cloned().collect();
+    let carried_out = exceptions.len() as u64;
+    let settings = BTreeMap::from([
+        ("settlement", format!("T+{}", settings.settlement_days)),
+        ("business_days", settings.business_days.to_string()),
+        ("holidays", settings.holidays.len().to_string()),
+        ("tolerance", settings.tolerance.to_string()),
+        ("window_days", settings.window_days.to_string()),
+        ("grace_days", settings.grace_days.to_string()),
+        ("max_batches_per_credit", settings.max_batches_per_credit.to_string()),
+        ("memo_patterns", settings.memo_patterns.iter().map(|p| p.source()).collect::<Vec<_>>().join(" | ")),
+    ]);
+    FundFlowReport {
+        as_of: flow.as_of,
+        settings,
+        counts,
+        items: BTreeMap::from([
+            ("batches", input.batches.len() as u64),
+            ("movements", input.movements.len() as u64),
+            ("payouts", input.payouts.len() as u64),
+        ]),
+        unbatched_channel_rows: unbatched,
+        matches,
+        exceptions,
+        unexplained_movements,
+        merchants: merchants
+            .into_iter()
+            .map(|(k, mut v)| {
+                v.merchant = k;
+                v
+            })
+            .collect(),
+        carried_out,
+        search_budget_exhausted: flow.search_budget_exhausted,
+    }
+}
+
+/// What was read from one fund-flow file (the `addFile` answer for `bank`, `payouts`, `book`).
+#[derive(Clone, Debug, Serialize)]
+pub struct InputInfo {
+    /// `bank`, `payouts` or `book`.
+    pub side: crate::record::Side,
+    /// File name.
+    pub name: String,
+    /// Detected encoding (statements).
+    pub encoding: Option<&'static str>,
+    /// 1-based line of the header (statements).
+    pub header_line: Option<u32>,
+    /// Header cells (statements).
+    pub header: Vec<String>,
+    /// Which header each column was read from (statements).
+    pub columns: BTreeMap<&'static str, String>,
+    /// Rows read.
+    pub rows: u64,
+    /// Rows skipped or noted.
+    pub issues: u64,
+}
+
+impl InputInfo {
+    /// Describes a statement.
+    pub fn of_statement(s: &crate::read::bank::Statement) -> InputInfo {
+        InputInfo {
+            side: crate::record::Side::Bank,
+            name: s.name.clone(),
+            encoding: Some(s.encoding.name()),
+            header_line: Some(s.header_line),
+            header: s.header.clone(),
+            columns: s.columns.clone(),
+            rows: s.entries.len() as u64,
+            issues: s.issues.len() as u64,
+        }
+    }
+
+    /// Describes a payout or sub-ledger file.
+    pub fn simple(side: crate::record::Side, name: &str, rows: usize, issues: usize) -> InputInfo {
+        InputInfo {
+            side,
+            name: name.to_string(),
+            encoding: None,
+            header_line: None,
+            header: Vec::new(),
+            columns: BTreeMap::new(),
+            rows: rows as u64,
+            issues: issues as u64,
+        }
+    }
+}

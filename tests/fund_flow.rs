@@ -1,0 +1,350 @@
+//! Fund flow and book against actual, end to end through the public API, on checked-in fixtures
+//! (tests/fixtures/bank/): a corporate statement with title rows and a footer, a GBK statement
+//! written newest first, payout instructions, a merchant sub-ledger, the carry state between days.
+#![cfg(not(target_arch = "wasm32"))]
+
+use duizhang::fund_flow::FundOutcome;
+use duizhang::{parse_date, Profile, Reconciliation, Report, Side};
+use std::collections::BTreeSet;
+use std::path::Path;
+
+fn fixture(path: &str) -> Vec<u8> {
+    std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(path))
+        .unwrap_or_else(|e| panic!("fixture {path}: {e}"))
+}
+
+fn profile() -> Profile {
+    Profile::from_json(&String::from_utf8(fixture("bank/profile.json")).expect("utf-8")).expect("valid profile")
+}
+
+fn name(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
+}
+
+/// A run of the fixture day: channel bill, corporate statement, payouts; the book as given.
+fn day_one(book: Option<&str>) -> Reconciliation {
+    let mut run = Reconciliation::new(profile());
+    run.add_file(Side::Channel, "channel.csv", fixture("bank/channel.csv")).expect("channel");
+    for (side, path) in [(Side::Bank, "bank/statement_corporate.csv"), (Side::Payouts, "bank/payouts.csv")] {
+        run.add_fund_file(side, name(path), fixture(path)).expect("reads");
+    }
+    match book {
+        Some("ledger") => {
+            drop(run.add_fund_file(Side::Book, "ledger.csv", fixture("bank/ledger.csv")).expect("ledger"))
+        }
+        Some(amount) => {
+            run.set_book_balance(Some(duizhang::money::parse_amount(amount).expect("amount"))).expect("in range")
+        }
+        None => {}
+    }
+    run.run(Some(parse_date("2026-03-25").expect("date"))).expect("runs");
+    run
+}
+
+fn outcomes(report: &Report) -> Vec<(String, &'static str, String)> {
+    let flow = report.fund_flow.as_ref().expect("fund flow");
+    flow.exceptions.iter().map(|e| (e.id.clone(), e.outcome.code(), e.d.to_string())).collect()
+}
+
+#[test]
+fn fixture_day_matches_weekends_splits_and_payouts_with_explanations() {
+    let run = day_one(Some("ledger"));
+    let report = run.report().expect("report");
+    let flow = report.fund_flow.as_ref().expect("fund flow");
+    let explanations: Vec<&str> = flow.matches.iter().map(|m| m.explanation.as_str()).collect();
+    assert_eq!(
+        explanations,
+        [
+            // Friday to Sunday settle together on Monday (T+1 business days); Monday's batch came
+            // on Tuesday with it: two days in one credit.
+            "credit 2026-03-24 ¥2,435.30 = settlements of 03-23 + 03-24 for merchant 1230000109",
+            "credit 2026-03-23 ¥298.20 = settlement of 03-23 for merchant 1230000110",
+            "settlement of 2026-03-24 ¥596.40 for merchant 1230000110 = credits of 03-24 ¥400.00 + 03-24 ¥196.40 (split transfer)",
+            "debit 03-24 ¥5,000.00 = payout P20260324001 of 2026-03-24 ¥5,000.00 to merchant 1230000109",
+        ]
+    );
+    // The weekend batch: gross 1700.00 − refunds 50.00 − fees 9.90 (the refund's fee is returned).
+    let weekend = &flow.matches[0].batches[0];
+    assert_eq!(
+        (weekend.gross.to_string(), weekend.refunds.to_string(), weekend.fees.to_string(), weekend.net.to_string()),
+        ("1700.00".into(), "50.00".into(), "9.90".into(), "1640.10".into())
+    );
+    assert_eq!(
+        outcomes(report),
+        [
+            ("batch:2088101122334455:2026-03-24".to_string(), "in_transit", "-994.00".to_string()),
+            ("payout:payouts.csv:3".to_string(), "in_transit", "300.00".to_string()),
+            ("bank:statement_corporate.csv:9".to_string(), "unexplained_movement", "88.00".to_string()),
+            ("bank:statement_corporate.csv:10".to_string(), "unexplained_movement", "-12.50".to_string()),
+        ]
+    );
+    assert_eq!(flow.unexplained_movements[0].memo, "转账", "the memo is shown");
+    assert_eq!(flow.counts.matched, 10);
+    assert_eq!(flow.counts.balance_break, 0);
+    let balance = report.balance.as_ref().expect("balance");
+    assert!(balance.running_breaks.is_empty());
+    let s = balance.statement.as_ref().expect("余额调节表");
+    let got = [
+        &s.book_balance,
+        &s.bank_balance,
+        &s.bank_received_not_booked,
+        &s.bank_paid_not_booked,
+        &s.booked_received_not_at_bank,
+        &s.booked_paid_not_at_bank,
+        &s.adjusted_book,
+        &s.adjusted_bank,
+        &s.difference,
+    ]
+    .map(|d| d.to_string());
+    assert_eq!(got, ["9023.90", "8405.40", "88.00", "12.50", "994.00", "300.00", "9099.40", "9099.40", "0.00"]);
+    assert_eq!((s.outcome, s.book_source.as_str()), ("matched", "ledger.csv"));
+    // The statement's title rows and footer are reported, not lost.
+    let codes: Vec<(&str, Option<u32>)> =
+        report.issues.iter().filter(|i| i.side == Side::Bank).map(|i| (i.code, i.line)).collect();
+    assert_eq!(
+        codes,
+        [
+            ("title_row_skipped", Some(1)),
+            ("title_row_skipped", Some(2)),
+            ("total_row_skipped", Some(11)),
+            ("total_row_skipped", Some(12))
+        ]
+    );
+}
+
+#[test]
+fn fund_flow_csv_has_a_row_per_match_and_per_open_item() {
+    let run = day_one(None);
+    let csv = run.report().and_then(|r| r.fund_flow.as_ref()).expect("fund flow").csv();
+    let text = String::from_utf8(csv).expect("utf-8");
+    assert!(text.starts_with('\u{feff}'));
+    let lines: Vec<&str> = text.trim_start_matches('\u{feff}').split("\r\n").filter(|l| !l.is_empty()).collect();
+    assert_eq!(lines.len(), 1 + 4 + 4, "header, 4 matches, 4 open items");
+    assert!(
+        lines[1].starts_with("match,matched,对平,settlement,1230000109,2026-03-24,2435.30,0.00,,,"),
+        "{}",
+        lines[1]
+    );
+    assert!(
+        lines[8].starts_with("open,unexplained_movement,无法识别款项,debit,,2026-03-25,-12.50,-12.50,短款,0,"),
+        "{}",
+        lines[8]
+    );
+}
+
+#[test]
+fn a_wrong_book_balance_is_a_balance_break_with_d_and_label() {
+    let run = day_one(Some("9000.00"));
+    let report = run.report().expect("report");
+    let s = report.balance.as_ref().and_then(|b| b.statement.as_ref()).expect("余额调节表");
+    assert_eq!((s.outcome, s.difference.to_string(), s.label), ("balance_break", "23.90".to_string(), Some("长款")));
+    assert_eq!(report.fund_flow.as_ref().map(|f| f.counts.balance_break), Some(1));
+}
+
+#[test]
+fn gbk_newest_first_statement_continues_the_corporate_one_and_clears_the_alipay_batch() {
+    let mut run = day_one(None);
+    run.add_fund_file(Side::Bank, "statement_gbk.csv", fixture("bank/statement_gbk_newest_first.csv")).expect("gbk");
+    run.run(Some(parse_date("2026-03-26").expect("date"))).expect("runs");
+    let report = run.report().expect("report");
+    let balance = report.balance.as_ref().expect("balance");
+    assert!(balance.running_breaks.is_empty(), "{:?}", balance.running_breaks);
+    assert!(balance.continuity_breaks.is_empty(), "{:?}", balance.continuity_breaks);
+    assert_eq!(balance.statements[1].opening.map(|d| d.to_string()).as_deref(), Some("8405.40"));
+    let flow = report.fund_flow.as_ref().expect("fund flow");
+    let alipay = flow.matches.iter().find(|m| m.merchant == "2088101122334455").expect("matched by PID");
+    assert_eq!(alipay.explanation, "credit 2026-03-26 ¥994.00 = settlement of 03-24 for merchant 2088101122334455");
+    assert!(balance.statement.is_none(), "no book balance was given");
+}
+
+#[test]
+fn every_open_item_of_day_one_ends_day_two_matched_open_or_broken() {
+    let day1 = day_one(Some("ledger"));
+    let state = day1.carry_out().expect("state");
+    let carried: BTreeSet<String> = state.items.iter().map(|i| i.id.clone()).collect();
+    assert_eq!(carried.len(), 4, "{carried:?}");
+    let bytes = state.to_json();
+
+    // Day two: only the GBK statement and yesterday's state; no bill, no orders.
+    let mut run = Reconciliation::new(profile());
+    run.set_carry_in("state.json", &bytes).expect("state reads");
+    run.add_fund_file(Side::Bank, "statement_gbk.csv", fixture("bank/statement_gbk_newest_first.csv")).expect("gbk");
+    let report = run.run(Some(parse_date("2026-03-30").expect("date"))).expect("runs");
+    let flow = report.fund_flow.as_ref().expect("fund flow");
+    let mut seen = BTreeSet::new();
+    for m in &flow.matches {
+        seen.extend(m.batches.iter().map(|b| b.id.clone()));
+        seen.extend(m.credits.iter().map(|c| c.id.clone()));
+        seen.extend(m.payouts.iter().map(|p| p.id.clone()));
+    }
+    seen.extend(flow.exceptions.iter().map(|e| e.id.clone()));
+    let missing: Vec<&String> = carried.difference(&seen).collect();
+    assert!(missing.is_empty(), "carried items lost: {missing:?}");
+    // The Alipay batch, in transit yesterday, is cleared by the credit two days late.
+    let alipay = flow.matches.iter().find(|m| m.merchant == "2088101122334455").expect("cleared");
+    assert!(alipay.explanation.ends_with("carried from 2026-03-25"), "{}", alipay.explanation);
+    // The payout is now past its grace period: a break, with its age.
+    let payout = flow.exceptions.iter().find(|e| e.id == "payout:payouts.csv:3").expect("payout");
+    assert_eq!((payout.outcome, payout.age_days), (FundOutcome::InternalOnly, Some(5)));
+    let unexplained = flow.exceptions.iter().find(|e| e.id == "bank:statement_corporate.csv:9").expect("credit");
+    assert_eq!(unexplained.outcome, FundOutcome::UnexplainedMovement);
+    // And it goes on: what is still open is carried again, with its first-seen date kept.
+    let again = run.carry_out().expect("state");
+    let item = again.items.iter().find(|i| i.id == "payout:payouts.csv:3").expect("still open");
+    assert_eq!(item.since.to_string(), "2026-03-25");
+}
+
+#[test]
+fn reports_without_bank_input_have_no_fund_flow_section() {
+    let mut run = Reconciliation::new(Profile::default());
+    run.add_file(Side::Internal, "orders.csv", fixture("sample/orders.csv")).expect("orders");
+    run.add_file(Side::Channel, "channel.csv", fixture("sample/channel.csv")).expect("bill");
+    let json = run.run(None).expect("runs").to_json();
+    assert!(!json.contains("fund_flow") && !json.contains("\"balance\""));
+}
+
+#[test]
+fn unusable_fund_inputs_are_coded_errors() {
+    let mut run = Reconciliation::new(Profile::default());
+    let err = run.add_fund_file(Side::Bank, "x.csv", b"a,b\n1,2\n".to_vec()).unwrap_err();
+    assert_eq!((err.code(), err.file()), ("no_known_columns", Some("x.csv")));
+    let err = run.set_carry_in("state.json", b"{\"items\": 3}").unwrap_err();
+    assert_eq!(err.code(), "invalid_argument");
+    let err = run.add_file(Side::Bank, "s.csv", fixture("bank/statement_corporate.csv")).unwrap_err();
+    assert_eq!(err.code(), "invalid_argument");
+    let err = run.run(None).unwrap_err();
+    assert_eq!(err.code(), "invalid_argument", "no bank, no orders: nothing to reconcile");
+}
+
+fn cli(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_duizhang"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("the CLI runs")
+}
+
+#[test]
+fn cli_runs_fund_flow_without_orders_and_carries_state_to_the_next_day() {
+    let dir = std::env::temp_dir().join(format!("duizhang-fund-flow-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let state = dir.join("state.json");
+    let state = state.to_str().expect("utf-8 path");
+    let day1 = cli(&[
+        "reconcile",
+        "--channel",
+        "tests/fixtures/bank/channel.csv",
+        "--bank",
+        "tests/fixtures/bank/statement_corporate.csv",
+        "--payouts",
+        "tests/fixtures/bank/payouts.csv",
+        "--book-balance",
+        "tests/fixtures/bank/ledger.csv",
+        "--profile",
+        "tests/fixtures/bank/profile.json",
+        "--date",
+        "2026-03-25",
+        "--carry-out",
+        state,
+    ]);
+    assert_eq!(day1.status.code(), Some(0), "{}", String::from_utf8_lossy(&day1.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&day1.stdout).expect("JSON");
+    assert_eq!(json["fund_flow"]["counts"]["matched"], 10);
+    assert_eq!(json["balance"]["statement"]["difference"], "0.00");
+    assert_eq!(json["fund_flow"]["matches"][0]["credit"]["line"], 5);
+
+    let day2 = cli(&[
+        "reconcile",
+        "--bank",
+        "tests/fixtures/bank/statement_gbk_newest_first.csv",
+        "--book-balance",
+        "9,000.00",
+        "--profile",
+        "tests/fixtures/bank/profile.json",
+        "--carry-in",
+        state,
+        "--date",
+        "2026-03-26",
+    ]);
+    assert_eq!(day2.status.code(), Some(0), "{}", String::from_utf8_lossy(&day2.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&day2.stdout).expect("JSON");
+    let explanation = json["fund_flow"]["matches"][0]["explanation"].as_str().unwrap_or_default();
+    assert!(explanation.starts_with("credit 2026-03-26 ¥994.00 = settlement of 03-24"), "{explanation}");
+    assert_eq!(json["balance"]["statement"]["book_balance"], "9000.00");
+    let _ = std::fs::remove_dir_all(&dir);
+
+    let bad = cli(&["reconcile", "--bank", "tests/fixtures/malformed/empty.csv"]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&bad.stderr).starts_with("duizhang: empty_file: empty.csv:"));
+    let usage = cli(&["reconcile", "--payouts", "tests/fixtures/bank/payouts.csv"]);
+    assert_eq!(usage.status.code(), Some(2), "payouts alone need --bank");
+}
+
+#[test]
+fn any_bytes_as_any_fund_input_give_issues_or_a_coded_error_never_a_panic() {
+    let mut inputs: Vec<Vec<u8>> = Vec::new();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/malformed");
+    for entry in std::fs::read_dir(dir).expect("malformed fixtures") {
+        inputs.push(std::fs::read(entry.expect("entry").path()).expect("reads"));
+    }
+    for path in ["bank/statement_corporate.csv", "bank/statement_gbk_newest_first.csv", "bank/payouts.csv"] {
+        let bytes = fixture(path);
+        // Every prefix: a statement cut anywhere, mid-character included.
+        inputs.extend((0..bytes.len()).step_by(3).map(|cut| bytes[..cut].to_vec()));
+    }
+    // Digits, separators and the bytes of header words: random text that sometimes looks like a statement.
+    let alphabet = "0123456789,.-\"\n\t 交易日期贷方金额余额".as_bytes();
+    let mut x: u64 = 0x1234_5678;
+    for n in 0..64 {
+        let len = 1 + n * 7;
+        inputs.push(
+            (0..len)
+                .map(|_| {
+                    x ^= x << 13;
+                    x ^= x >> 7;
+                    x ^= x << 17;
+                    alphabet[(x % alphabet.len() as u64) as usize]
+                })
+                .collect(),
+        );
+    }
+    for bytes in inputs {
+        let mut run = Reconciliation::new(profile());
+        for side in [Side::Bank, Side::Payouts, Side::Book] {
+            let _ = run.add_fund_file(side, "x.csv", bytes.clone());
+        }
+        let _ = run.set_carry_in("state.json", &bytes);
+        if let Ok(report) = run.run(Some(parse_date("2026-03-25").expect("date"))) {
+            let _ = report.to_json();
+        }
+    }
+}
+
+#[test]
+fn a_daily_export_with_yesterdays_file_name_keeps_ids_apart() {
+    let state = day_one(None).carry_out().expect("state").to_json();
+    let mut run = Reconciliation::new(profile());
+    run.set_carry_in("state.json", &state).expect("state");
+    // Today's export has the same name (and so the same lines) as yesterday's.
+    run.add_fund_file(Side::Bank, "statement_corporate.csv", fixture("bank/statement_corporate.csv")).expect("reads");
+    run.run(Some(parse_date("2026-03-26").expect("date"))).expect("runs");
+    let flow = run.fund_flow().expect("fund flow");
+    let ids: BTreeSet<&str> = flow.input.movements.iter().map(|m| m.id.as_str()).collect();
+    assert_eq!(ids.len(), flow.input.movements.len(), "{ids:?}");
+    assert!(ids.contains("bank:statement_corporate.csv:9") && ids.contains("bank:statement_corporate.csv:9#2"));
+}
+
+#[test]
+fn statements_of_two_accounts_are_checked_apart_and_their_balances_added() {
+    let other = "某某银行活期账户明细\n账号：6222999988887777\n交易日期,贷方发生额,借方发生额,余额,摘要\n\
+                 2026-03-25,100.00,,600.00,利息\n";
+    let mut run = day_one(Some("9523.90"));
+    run.add_fund_file(Side::Bank, "other.csv", other.as_bytes().to_vec()).expect("reads");
+    let report = run.run(Some(parse_date("2026-03-25").expect("date"))).expect("runs");
+    let balance = report.balance.as_ref().expect("balance");
+    assert!(balance.continuity_breaks.is_empty(), "{:?}", balance.continuity_breaks);
+    let s = balance.statement.as_ref().expect("余额调节表");
+    assert_eq!(s.bank_balance.to_string(), "9005.40", "8405.40 + 600.00");
+    // The interest credit names no merchant: unexplained, and on the bank side of the statement.
+    assert_eq!((s.bank_received_not_booked.to_string(), s.outcome), ("188.00".to_string(), "matched"));
+}

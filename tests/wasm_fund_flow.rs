@@ -1,0 +1,44 @@
+//! The fund-flow part of the JS API, run as Wasm (Node or headless Chromium).
+#![cfg(target_arch = "wasm32")]
+
+use duizhang::wasm::Reconciliation;
+use js_sys::{Array, Reflect};
+use wasm_bindgen::JsValue;
+use wasm_bindgen_test::wasm_bindgen_test;
+
+const CHANNEL: &[u8] = include_bytes!("fixtures/bank/channel.csv");
+const STATEMENT: &[u8] = include_bytes!("fixtures/bank/statement_corporate.csv");
+const PAYOUTS: &[u8] = include_bytes!("fixtures/bank/payouts.csv");
+const PROFILE: &str = include_str!("fixtures/bank/profile.json");
+
+fn get(value: &JsValue, path: &str) -> JsValue {
+    path.split('.').fold(value.clone(), |v, key| Reflect::get(&v, &JsValue::from_str(key)).expect("property"))
+}
+
+#[wasm_bindgen_test]
+fn fund_flow_pages_balance_and_carry_state() {
+    let mut run = Reconciliation::new(Some(PROFILE.to_string())).expect("profile");
+    run.add_file("channel", "channel.csv", CHANNEL.to_vec()).expect("bill");
+    let info = run.add_file("bank", "statement.csv", STATEMENT.to_vec()).expect("statement");
+    assert_eq!(get(&info, "rows").as_f64(), Some(7.0));
+    run.add_file("payouts", "payouts.csv", PAYOUTS.to_vec()).expect("payouts");
+    run.set_book_balance(Some("9023.90".into())).expect("book");
+    run.run(Some("2026-03-25".into())).expect("runs");
+    let flow = run.fund_flow().expect("summary");
+    assert_eq!(get(&flow, "counts.matched").as_f64(), Some(10.0));
+    assert_eq!(get(&flow, "balance.statement.difference").as_string().as_deref(), Some("0.00"));
+    let page = run.fund_flow_matches(0, 1).expect("matches");
+    assert_eq!(get(&page, "total").as_f64(), Some(4.0));
+    let first = Array::from(&get(&page, "rows")).get(0);
+    assert!(get(&first, "explanation").as_string().unwrap_or_default().starts_with("credit 2026-03-24"));
+    let open = run.fund_flow_exceptions(0, 10, Some("in_transit".into())).expect("exceptions");
+    assert_eq!(get(&open, "total").as_f64(), Some(2.0));
+    let csv = run.export_fund_flow_csv().expect("csv");
+    assert!(csv.starts_with(&[0xef, 0xbb, 0xbf]), "UTF-8 with BOM for Excel");
+    let state = run.carry_state().expect("state");
+
+    let mut next = Reconciliation::new(Some(PROFILE.to_string())).expect("profile");
+    let carried = next.add_file("carry", "state.json", state).expect("carry");
+    assert_eq!(get(&carried, "items").as_f64(), Some(4.0));
+    assert!(next.add_file("ledger", "x.csv", Vec::new()).is_err(), "unknown side");
+}
