@@ -34,3 +34,17 @@ bytes=$(stat -c %s "$wasm")
 gz=$(gzip -9 -c "$wasm" | wc -c)
 printf 'build-wasm: %s  %d bytes (%d KiB), gzip -9 %d bytes (%d KiB)\n' \
   "$wasm" "$bytes" $((bytes / 1024)) "$gz" $((gz / 1024))
+
+# The spreadsheet module (sheets/, calamine): a second module the page fetches only when an XLS/XLSX
+# file arrives, so users who never open a spreadsheet never download it. Optimized for size.
+sheets_out=www/sheets
+sheets_raw=sheets/target/wasm32-unknown-unknown/release/duizhang_sheets.wasm
+echo "build-wasm: cargo build --release --target wasm32-unknown-unknown (sheets/)"
+cargo build --release --target wasm32-unknown-unknown --manifest-path sheets/Cargo.toml
+rm -rf "$sheets_out"
+wasm-bindgen "$sheets_raw" --out-dir "$sheets_out" --target web
+"$wasm_opt" -Oz "$sheets_out/duizhang_sheets_bg.wasm" -o "$sheets_out/duizhang_sheets_bg.wasm"
+bytes=$(stat -c %s "$sheets_out/duizhang_sheets_bg.wasm")
+gz=$(gzip -9 -c "$sheets_out/duizhang_sheets_bg.wasm" | wc -c)
+printf 'build-wasm: %s  %d bytes (%d KiB), gzip -9 %d bytes (%d KiB)\n' \
+  "$sheets_out/duizhang_sheets_bg.wasm" "$bytes" $((bytes / 1024)) "$gz" $((gz / 1024))

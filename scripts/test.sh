@@ -32,8 +32,13 @@ cargo fmt --all --check
 step "cargo clippy --all-targets -- -D warnings"
 cargo clippy --all-targets -- -D warnings
 
-step "cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings"
-cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings
+step "cargo clippy --lib --tests --target wasm32-unknown-unknown -- -D warnings"
+cargo clippy --lib --tests --target wasm32-unknown-unknown -- -D warnings
+
+step "sheets/ (the spreadsheet module): fmt, clippy, tests"
+cargo fmt --manifest-path sheets/Cargo.toml --check
+cargo clippy --manifest-path sheets/Cargo.toml --all-targets -- -D warnings
+run_counted cargo test --manifest-path sheets/Cargo.toml
 
 step "cargo test"
 run_counted cargo test
@@ -43,12 +48,12 @@ bash scripts/build-wasm.sh
 
 step "wasm tests in Node (wasm-bindgen-test-runner)"
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
-  run_counted cargo test --target wasm32-unknown-unknown --test wasm_api
+  run_counted cargo test --target wasm32-unknown-unknown --test wasm_api --test wasm_fund_flow
 
 step "wasm tests in headless Chromium (chromedriver)"
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
   CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_USE_BROWSER=1 \
-  run_counted cargo test --target wasm32-unknown-unknown --test wasm_api
+  run_counted cargo test --target wasm32-unknown-unknown --test wasm_api --test wasm_fund_flow
 
 step "cargo build (debug CLI for the JS tests)"
 cargo build

@@ -143,13 +143,27 @@ impl Reconciliation {
     /// [`Table`], returned in archive order). Several inputs per side are reconciled together.
     /// Bank statements, payouts and sub-ledgers go through [`Reconciliation::add_fund_file`].
     pub fn add_file(&mut self, side: Side, name: &str, bytes: Vec<u8>) -> Result<&[Table]> {
+        self.add_file_as(side, name, bytes, None)
+    }
+
+    /// [`Reconciliation::add_file`], reading a channel file as `format` instead of detecting its
+    /// layout (the page's per-file override; the profile's `format` does the same for every file).
+    pub fn add_file_as(&mut self, side: Side, name: &str, bytes: Vec<u8>, format: Option<Format>) -> Result<&[Table]> {
         if !matches!(side, Side::Internal | Side::Channel) {
             let message = format!("{} files are read by add_fund_file, not add_file", side.name());
             return Err(Error::new(ErrorKind::InvalidArgument, message).in_file(name));
         }
         let mut report_read =
             |done: u64, total: u64| self.progress.as_mut().is_none_or(|hook| hook(Phase::Read, done, total));
-        let tables = read::read_tables_with_progress(name, side, bytes, &self.profile, &mut report_read)?;
+        let forced;
+        let profile = match format {
+            Some(format) => {
+                forced = Profile { format: Some(format), ..self.profile.clone() };
+                &forced
+            }
+            None => &self.profile,
+        };
+        let tables = read::read_tables_with_progress(name, side, bytes, profile, &mut report_read)?;
         self.matching = None;
         self.report = None;
         let first = self.tables.len();
@@ -173,13 +187,13 @@ impl Reconciliation {
         Ok(())
     }
 
-    /// Reads the file assembled from chunks, as [`Reconciliation::add_file`] does.
-    pub fn finish_file(&mut self) -> Result<&[Table]> {
+    /// Reads the file assembled from chunks, as [`Reconciliation::add_file_as`] does.
+    pub fn finish_file(&mut self, format: Option<Format>) -> Result<&[Table]> {
         let (side, name, bytes) = self
             .pending
             .take()
             .ok_or_else(|| Error::new(ErrorKind::InvalidArgument, "finish_file() without begin_file()"))?;
-        self.add_file(side, &name, bytes)
+        self.add_file_as(side, &name, bytes, format)
     }
 
     /// The files read so far.

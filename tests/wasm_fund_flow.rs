@@ -18,10 +18,10 @@ fn get(value: &JsValue, path: &str) -> JsValue {
 #[wasm_bindgen_test]
 fn fund_flow_pages_balance_and_carry_state() {
     let mut run = Reconciliation::new(Some(PROFILE.to_string())).expect("profile");
-    run.add_file("channel", "channel.csv", CHANNEL.to_vec()).expect("bill");
-    let info = run.add_file("bank", "statement.csv", STATEMENT.to_vec()).expect("statement");
+    run.add_file("channel", "channel.csv", CHANNEL.to_vec(), None).expect("bill");
+    let info = run.add_file("bank", "statement.csv", STATEMENT.to_vec(), None).expect("statement");
     assert_eq!(get(&info, "rows").as_f64(), Some(7.0));
-    run.add_file("payouts", "payouts.csv", PAYOUTS.to_vec()).expect("payouts");
+    run.add_file("payouts", "payouts.csv", PAYOUTS.to_vec(), None).expect("payouts");
     run.set_book_balance(Some("9023.90".into())).expect("book");
     run.run(Some("2026-03-25".into())).expect("runs");
     let flow = run.fund_flow().expect("summary");
@@ -38,7 +38,7 @@ fn fund_flow_pages_balance_and_carry_state() {
     let state = run.carry_state().expect("state");
 
     let mut next = Reconciliation::new(Some(PROFILE.to_string())).expect("profile");
-    let carried = next.add_file("carry", "state.json", state).expect("carry");
+    let carried = next.add_file("carry", "state.json", state, None).expect("carry");
     assert_eq!(get(&carried, "items").as_f64(), Some(4.0));
-    assert!(next.add_file("ledger", "x.csv", Vec::new()).is_err(), "unknown side");
+    assert!(next.add_file("ledger", "x.csv", Vec::new(), None).is_err(), "unknown side");
 }

@@ -168,6 +168,16 @@ fn first_file_info(tables: &[crate::Table]) -> Result<JsValue, JsValue> {
     parse_json(&serde_json::to_string(&first).unwrap_or_default())
 }
 
+fn parse_format(format: Option<String>) -> Result<Option<crate::Format>, JsValue> {
+    match format.as_deref() {
+        None | Some("") => Ok(None),
+        Some(code) => crate::Format::from_code(code).map(Some).ok_or_else(|| {
+            let known = crate::Format::ALL.map(crate::Format::code).join(", ");
+            to_js(Error::new(ErrorKind::InvalidArgument, format!("format {code:?} is not one of {known}")))
+        }),
+    }
+}
+
 fn parse_side(side: &str) -> Result<Side, JsValue> {
     Side::from_name(side).ok_or_else(|| {
         to_js(Error::new(ErrorKind::InvalidArgument, format!("side {side:?} is not internal or channel")))
@@ -219,8 +229,15 @@ impl Reconciliation {
     /// `side` is `internal` or `channel` (a CSV, a `.gz`, or a `.zip` whose every file becomes a
     /// table: the first table's `FileInfo` is returned, `files()` lists all), or for fund flow
     /// `bank`, `payouts`, `book` (a sub-ledger) or `carry` (the state file of the previous run).
+    /// `format` (a `Format` code) reads a channel file as that layout instead of detecting it.
     #[wasm_bindgen(js_name = addFile, unchecked_return_type = "FileInfo | FundInputInfo | CarryInfo")]
-    pub fn add_file(&mut self, side: &str, name: &str, bytes: Vec<u8>) -> Result<JsValue, JsValue> {
+    pub fn add_file(
+        &mut self,
+        side: &str,
+        name: &str,
+        bytes: Vec<u8>,
+        #[wasm_bindgen(unchecked_param_type = "Format")] format: Option<String>,
+    ) -> Result<JsValue, JsValue> {
         if side == "carry" {
             let state = self.inner.set_carry_in(name, &bytes).map_err(to_js)?;
             let info =
@@ -235,7 +252,8 @@ impl Reconciliation {
             let info = self.inner.add_fund_file(side, name, bytes).map_err(to_js)?;
             return parse_json(&serde_json::to_string(&info).unwrap_or_default());
         }
-        let tables = self.inner.add_file(side, name, bytes).map_err(to_js)?;
+        let format = parse_format(format)?;
+        let tables = self.inner.add_file_as(side, name, bytes, format).map_err(to_js)?;
         first_file_info(tables)
     }
 
@@ -264,8 +282,12 @@ impl Reconciliation {
 
     /// Reads the file assembled from chunks. Throws a coded Error if it is unusable.
     #[wasm_bindgen(js_name = finishFile, unchecked_return_type = "FileInfo")]
-    pub fn finish_file(&mut self) -> Result<JsValue, JsValue> {
-        let tables = self.inner.finish_file().map_err(to_js)?;
+    pub fn finish_file(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "Format")] format: Option<String>,
+    ) -> Result<JsValue, JsValue> {
+        let format = parse_format(format)?;
+        let tables = self.inner.finish_file(format).map_err(to_js)?;
         first_file_info(tables)
     }
 
