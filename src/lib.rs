@@ -283,6 +283,8 @@ impl Reconciliation {
     /// Reads one fund-flow file: `bank` (a statement), `payouts` (payout instructions) or `book`
     /// (a merchant sub-ledger whose balances sum to the book balance).
     pub fn add_fund_file(&mut self, side: Side, name: &str, bytes: Vec<u8>) -> Result<fund_flow::view::InputInfo> {
+        // Online banks hand out XLS/XLSX as often as CSV.
+        let bytes = read::spreadsheet::as_text_bytes(name, bytes)?;
         let info = match side {
             Side::Bank => {
                 let statement = read::bank::read_statement(name, bytes)?;
@@ -366,8 +368,21 @@ pub fn reconcile(inputs: Vec<(Side, String, Vec<u8>)>, profile: Profile, date: O
 /// Reads one input on its own and describes every table in it (an archive gives several), without
 /// reconciling: what `duizhang inspect` and the Wasm `inspect` print.
 pub fn inspect(name: &str, bytes: Vec<u8>, profile: &Profile) -> Result<Vec<report::Inspection>> {
-    let tables = read::read_tables(name, Side::Channel, bytes, profile)?;
-    Ok(tables.iter().map(report::Inspection::of).collect())
+    let bytes = read::spreadsheet::as_text_bytes(name, bytes)?;
+    match read::read_tables(name, Side::Channel, bytes.clone(), profile) {
+        Ok(tables) => Ok(tables.iter().map(report::Inspection::of).collect()),
+        // A bank statement without a serial-number column has no key for transaction matching,
+        // but it is a perfectly good statement for fund flow: describe it as such.
+        Err(error) if matches!(error.kind(), ErrorKind::NoKnownColumns { .. }) => {
+            match read::bank::read_statement(name, bytes) {
+                Ok(statement) if !statement.entries.is_empty() => {
+                    Ok(vec![report::Inspection::of_statement(&statement)])
+                }
+                _ => Err(error),
+            }
+        }
+        Err(error) => Err(error),
+    }
 }
 
 /// Parses a reconciliation date: `YYYY-MM-DD` or `YYYYMMDD`.

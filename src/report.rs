@@ -115,6 +115,21 @@ pub struct Inspection {
 }
 
 impl Inspection {
+    /// Describes a bank statement read by the fund-flow reader (no key column needed).
+    pub fn of_statement(statement: &crate::read::bank::Statement) -> Inspection {
+        let variant = if statement.columns.contains_key("amount") { "signed_amount" } else { "debit_credit" };
+        Inspection {
+            name: statement.name.clone(),
+            format: crate::Format::BankStatement.code(),
+            variant: variant.to_string(),
+            encoding: statement.encoding.name(),
+            rows: statement.entries.len() as u64,
+            skipped_lines: u64::from(statement.skipped),
+            issues: statement.issues.clone(),
+            checks: Vec::new(),
+        }
+    }
+
     /// Describes a table that was read.
     pub fn of(table: &Table) -> Inspection {
         Inspection {

@@ -514,3 +514,21 @@ fn every_issue_code_the_readers_give_is_documented() {
         assert!(seen.contains(code), "no fixture shows {code}");
     }
 }
+
+#[test]
+fn a_bank_statement_xlsx_is_named_and_reads_like_its_csv() {
+    let read = inspect("statement.xlsx", fixture("sheets/statement.xlsx"), &Profile::default()).expect("reads");
+    assert_eq!((read[0].format, read[0].variant.as_str(), read[0].rows), ("bank_statement", "debit_credit", 7));
+    let fund_flow_of = |name: &str, bytes: Vec<u8>| {
+        let profile = Profile::from_json(&String::from_utf8(fixture("bank/profile.json")).expect("utf-8")).expect("p");
+        let mut run = duizhang::Reconciliation::new(profile);
+        run.add_file(Side::Channel, "channel.csv", fixture("bank/channel.csv")).expect("bill");
+        run.add_fund_file(Side::Bank, name, bytes).expect("statement");
+        let report = run.run(None).expect("runs");
+        serde_json::to_value(report.fund_flow.as_ref().expect("fund flow")).expect("json")["counts"].clone()
+    };
+    assert_eq!(
+        fund_flow_of("statement.xlsx", fixture("sheets/statement.xlsx")),
+        fund_flow_of("statement_corporate.csv", fixture("bank/statement_corporate.csv"))
+    );
+}

@@ -16,17 +16,27 @@ pub fn is_spreadsheet(bytes: &[u8]) -> bool {
 }
 
 /// The first non-empty worksheet as UTF-8 CSV.
-#[cfg(feature = "sheets")]
+#[cfg(all(feature = "sheets", not(target_arch = "wasm32")))]
 pub fn to_csv(bytes: &[u8]) -> Result<Vec<u8>> {
     duizhang_sheets::sheet_to_csv(bytes).map_err(|e| Error::new(ErrorKind::BadSpreadsheet, e.message))
 }
 
-/// Without the `sheets` feature a spreadsheet is a coded error telling the caller what to do.
-#[cfg(not(feature = "sheets"))]
+/// Without the `sheets` feature (and always in Wasm, where the page converts spreadsheets with its
+/// separate module) a spreadsheet is a coded error telling the caller what to do.
+#[cfg(not(all(feature = "sheets", not(target_arch = "wasm32"))))]
 pub fn to_csv(_bytes: &[u8]) -> Result<Vec<u8>> {
     Err(Error::new(
         ErrorKind::SpreadsheetNotConverted,
         "the file is a spreadsheet (XLS/XLSX); convert it to CSV first (the page's sheets module \
          sheetToCsv, or a CLI built with --features sheets)",
     ))
+}
+
+/// The bytes to read: a spreadsheet converted to CSV, anything else as it is.
+pub fn as_text_bytes(name: &str, bytes: Vec<u8>) -> Result<Vec<u8>> {
+    if is_spreadsheet(&bytes) {
+        to_csv(&bytes).map_err(|e| e.in_file(name))
+    } else {
+        Ok(bytes)
+    }
 }
