@@ -233,10 +233,17 @@ impl<'t> Emitter<'t> {
                 }
                 let r = members.row_ref(m);
                 let table = &self.tables[r.table as usize];
-                if let Some((field, bytes)) = key(table, &table.rows[r.row as usize]) {
+                let row = &table.rows[r.row as usize];
+                if let Some((field, bytes)) = key(table, row) {
                     let slot = &mut cursor[part(hash)];
-                    probes[*slot] =
-                        Some(Probe { key: GroupKey { hash, field, bytes }, side: side as u8, member: m as u32 });
+                    probes[*slot] = Some(Probe {
+                        key: GroupKey { hash, field, bytes },
+                        side: side as u8,
+                        member: m as u32,
+                        amount: row.amount,
+                        time: row.time.unwrap_or(i64::MIN),
+                        paid: row.status == Status::Success,
+                    });
                     *slot += 1;
                 }
             }
@@ -281,6 +288,13 @@ impl<'t> Emitter<'t> {
                     && next[head[1] as usize] == NONE
                 {
                     // The common case: exactly one row on each side.
+                    let probe = |position: u32| probes[position as usize].as_ref();
+                    if let (Some(i), Some(c)) = (probe(head[0]), probe(head[1])) {
+                        if i.paid && c.paid && i.amount == c.amount {
+                            self.exact_pair(i, c);
+                            continue;
+                        }
+                    }
                     self.pair(row_ref(head[0]), row_ref(head[1]), field);
                     continue;
                 }
@@ -373,6 +387,17 @@ impl<'t> Emitter<'t> {
             _ => false,
         };
         self.emit(outcome, Some(i), Some(c), field, d, cross_day);
+    }
+
+    /// A pair both sides call paid with the same amount: `matched`, counted from the probes alone.
+    /// Rows start out `matched` in `row_outcomes`, so nothing else is written.
+    fn exact_pair(&mut self, internal: &Probe, channel: &Probe) {
+        let m = &mut self.matching;
+        m.counts.matched += 1;
+        m.sums.matched.add(internal.amount);
+        if self.settings.cutoff.is_some_and(|cutoff| channel.time != i64::MIN && channel.time >= cutoff) {
+            m.cross_day += 1;
+        }
     }
 
     fn single_internal(&mut self, i: RowRef, field: Field) {
@@ -489,6 +514,13 @@ struct Probe<'t> {
     key: GroupKey<'t>,
     side: u8,
     member: u32,
+    /// What an exact match needs, copied from the row while it is read in order, so that pairing
+    /// a partition never reaches back into the rows (random reads that miss the cache).
+    amount: Decimal,
+    /// The row's time (`i64::MIN` when it has none).
+    time: i64,
+    /// The row's status is `success`.
+    paid: bool,
 }
 
 /// Probes reordered so each partition is contiguous: `probes[bounds[p]..bounds[p + 1]]`.
