@@ -144,7 +144,8 @@ pub struct Batch {
     pub fees: Decimal,
     /// gross − refunds − fees: what should arrive.
     pub net: Decimal,
-    /// Channel rows in the batch.
+    /// Channel rows in the batch (not shown in reports).
+    #[serde(skip)]
     pub rows: u32,
     /// First run that saw this batch, when it was carried in.
     pub carried_since: Option<NaiveDate>,

@@ -2,7 +2,7 @@
 //! unexplained movements and per-merchant totals. Built from a [`FundFlow`]; serialized as is.
 
 use super::balance::BalanceReport;
-use super::{FundFlow, FundOutcome, MatchKind};
+use super::{Batch, FundFlow, FundOutcome, MatchKind};
 use crate::classify::label;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -39,31 +39,6 @@ impl FundCounts {
             FundOutcome::UnexplainedMovement => self.unexplained_movement += 1,
         }
     }
-}
-
-/// A settlement batch, for display.
-#[derive(Clone, Debug, Serialize)]
-pub struct BatchView {
-    /// Stable id.
-    pub id: String,
-    /// Merchant.
-    pub merchant: String,
-    /// Settlement date.
-    pub settle_date: NaiveDate,
-    /// Earliest trade date.
-    pub trade_from: NaiveDate,
-    /// Latest trade date.
-    pub trade_to: NaiveDate,
-    /// Payments.
-    pub gross: Decimal,
-    /// Refunds.
-    pub refunds: Decimal,
-    /// Fees.
-    pub fees: Decimal,
-    /// gross − refunds − fees.
-    pub net: Decimal,
-    /// First run that saw it, when carried.
-    pub carried_since: Option<NaiveDate>,
 }
 
 /// A bank movement, for display.
@@ -128,7 +103,7 @@ pub struct MatchView {
     /// Every bank movement of the group (several for a split transfer).
     pub credits: Vec<MovementView>,
     /// The settlement batches.
-    pub batches: Vec<BatchView>,
+    pub batches: Vec<Batch>,
     /// The payout instructions.
     pub payouts: Vec<PayoutView>,
     /// Why they belong together.
@@ -356,21 +331,7 @@ pub fn build(
     balance: &BalanceReport,
 ) -> FundFlowReport {
     let input = &flow.input;
-    let batch_view = |b: usize| {
-        let b = &input.batches[b];
-        BatchView {
-            id: b.id.clone(),
-            merchant: b.merchant.clone(),
-            settle_date: b.settle_date,
-            trade_from: b.trade_from,
-            trade_to: b.trade_to,
-            gross: b.gross,
-            refunds: b.refunds,
-            fees: b.fees,
-            net: b.net,
-            carried_since: b.carried_since,
-        }
-    };
+    let batch_view = |b: usize| input.batches[b].clone();
     let movement_view = |m: usize| {
         let m = &input.movements[m];
         MovementView {
