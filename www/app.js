@@ -1035,5 +1035,5 @@ state.spare = spawn();
 Promise.allSettled([first.ready, state.spare.ready])
   .then(() => activate(first))
   .then(() => {
-    if (body.dataset.status === 'ready') say('就绪', 'ready: pick or drop two files, or load the sample day');
+    if (body.dataset.status === 'ready') say('就绪', 'ready: pick or drop the files, or load a sample');
   });
