@@ -467,6 +467,39 @@ test('the page reconciles locally and matches the native CLI', async (t) => {
     assert.deepEqual(requests.slice(again).filter((r) => isNetwork(r.url)).map((r) => r.url), []);
   });
 
+  await t.test('an XLSX bank statement: converted too, with a sub-ledger file as the book', async () => {
+    const sheets = await import(pathToFileURL(path.join(ROOT, 'www', 'sheets', 'duizhang_sheets.js')).href);
+    const xlsx = 'tests/fixtures/sheets/statement.xlsx';
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'duizhang-xlsx-'));
+    let report;
+    try {
+      // Converted CSV under the spreadsheet's own name, as the worker reads it.
+      const csv = path.join(dir, 'statement.xlsx');
+      fs.writeFileSync(csv, sheets.sheetToCsv(new Uint8Array(fs.readFileSync(abs(xlsx)))));
+      report = nativeReport({ ...FUND_SAMPLE, bank: csv });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    const before = requests.length;
+    await page.setInputFiles('#file-internal', []);
+    await page.setInputFiles('#file-channel', abs(FUND_SAMPLE.channel));
+    await page.setInputFiles('#file-bank', abs(xlsx));
+    await page.setInputFiles('#file-payouts', abs(FUND_SAMPLE.payouts));
+    await page.setInputFiles('#file-book', abs(FUND_SAMPLE.bookBalance));
+    await page.setInputFiles('#profile', abs(FUND_SAMPLE.profile));
+    await page.fill('#date', FUND_SAMPLE.date);
+    await page.click('#run');
+    await waitForFund();
+    await assertFundMatches(report, 'XLSX statement');
+    assert.match(await page.textContent('#converted'), /statement\.xlsx/);
+    assert.equal(await page.textContent('#statement [data-field="book_source"]'), '(ledger.csv)');
+    // The sheets module is already loaded in this worker: nothing more is requested.
+    assert.deepEqual(requests.slice(before).filter((r) => isNetwork(r.url)).map((r) => r.url), []);
+    await page.click('#fund-clear');
+    await page.fill('#date', '');
+    await page.click('#profile-clear');
+  });
+
   await t.test('cancel returns to idle at once and the sample runs again, with no request', async () => {
     const before = requests.length;
     assert.equal(await page.evaluate(() => crossOriginIsolated), true, 'the cancel flag needs isolation');
