@@ -285,7 +285,7 @@ function showFiles() {
   for (const side of Object.keys(ALL_SIDES)) {
     const files = filesOf(side);
     const slot = $(`.slot[data-side="${side}"] [data-field="name"]`);
-    const parts = files.flatMap((file, i) => [i > 0 ? h('br') : null, h('strong', {}, file.name), ` (${formatBytes(file.size)})`]);
+    const parts = files.flatMap((file, i) => [...(i > 0 ? [h('br')] : []), h('strong', {}, file.name), ` (${formatBytes(file.size)})`]);
     slot.replaceChildren(...(files.length ? parts : bi('未选择', 'none')));
   }
   setStatus(body.dataset.status);
@@ -670,6 +670,21 @@ function checkItem(c) {
   );
 }
 
+/** Failed checks in full; passed ones folded under a one-line summary. */
+function checksCell(checks) {
+  if (checks.length === 0) return dash;
+  const failed = checks.filter((c) => !c.passed);
+  const passed = checks.filter((c) => c.passed);
+  return [
+    failed.length ? h('ul', { class: 'checks' }, failed.map(checkItem)) : null,
+    passed.length
+      ? h('details', { class: 'checks-ok' },
+        h('summary', {}, `✓ ${passed.length} 项通过 passed`),
+        h('ul', { class: 'checks' }, passed.map(checkItem)))
+      : null,
+  ];
+}
+
 function fileRow(f, source) {
   const checks = f.checks ?? [];
   const forced = source === undefined ? '' : forcedFormat(source);
@@ -694,8 +709,8 @@ function fileRow(f, source) {
     h('td', { class: 'num', title: (f.header ?? []).join(' | ') }, text(f.header_line)),
     h('td', { class: 'num' }, text(f.rows)),
     h('td', { class: 'num' }, text(f.skipped)),
-    h('td', { 'data-field': 'checks' }, checks.length ? h('ul', { class: 'checks' }, checks.map(checkItem)) : dash),
     h('td', {}, override),
+    h('td', { 'data-field': 'checks' }, checksCell(checks)),
   );
 }
 
