@@ -395,6 +395,49 @@ test('the page reconciles locally and matches the native CLI', async (t) => {
     await page.click('#profile-clear');
   });
 
+  await t.test("day two: yesterday's state file carries open items; running-balance breaks are listed", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'duizhang-day2-'));
+    try {
+      const state = path.join(dir, 'duizhang-state-2026-03-25.json');
+      assert.equal(runCli({ ...FUND_SAMPLE, carryOut: state }).status, 0);
+      const c = { bank: 'tests/fixtures/bank/statement_gbk_newest_first.csv', bookBalance: '9000.00', profile: FUND_SAMPLE.profile,
+        carryIn: state, date: '2026-03-26' };
+      const report = nativeReport(c);
+      assert.ok(report.fund_flow.matches.some((m) => /carried from 2026-03-25/.test(m.explanation)));
+      await page.click('#fund-clear');
+      await page.setInputFiles('#file-internal', []);
+      await page.setInputFiles('#file-channel', []);
+      await page.setInputFiles('#file-bank', abs(c.bank));
+      await page.setInputFiles('#file-carry', state);
+      await page.fill('#book-balance', c.bookBalance);
+      await page.setInputFiles('#profile', abs(c.profile));
+      await page.fill('#date', c.date);
+      await page.click('#run');
+      await waitForFund();
+      await assertFundMatches(report, 'day two with the state file');
+      assert.deepEqual(await page.$$eval('#fund-inputs tbody tr', (rows) => rows.map((r) => r.dataset.side)), ['bank', 'carry']);
+      assert.equal(await page.isHidden('#files'), false);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    // A statement whose running balance breaks twice: file, line, expected, found, missing.
+    const broken = { bank: 'tests/fixtures/bank/corporate_balance_break_gbk.csv', profile: FUND_SAMPLE.profile, date: '2026-03-25' };
+    const report = nativeReport(broken);
+    assert.ok(report.balance.running_breaks.length > 0);
+    await page.click('#fund-clear');
+    await page.setInputFiles('#file-bank', abs(broken.bank));
+    await page.fill('#date', broken.date);
+    await page.click('#run');
+    await waitForFund();
+    await assertFundMatches(report, 'running-balance breaks');
+    const rows = await page.$$eval('#running-breaks tbody tr', (trs) => trs.map((r) => [...r.cells].map((c) => c.textContent)));
+    assert.deepEqual(rows, report.balance.running_breaks.map((b) => [b.file, String(b.line), b.expected, b.found, b.missing]));
+    assert.equal(await page.isHidden('#statement'), true, 'no book balance: no statement');
+    await page.click('#fund-clear');
+    await page.fill('#date', '');
+    await page.click('#profile-clear');
+  });
+
   await t.test('several channel bills: a WeChat bill and an Alipay zip; every table with its checks', async () => {
     const c = { internal: SAMPLE.internal, channel: ['tests/fixtures/wechat/trade_all_bom_crlf.csv', 'tests/fixtures/alipay/bill_summary_disagrees.zip'] };
     const report = nativeReport(c);
