@@ -1,7 +1,9 @@
 // The page's main thread: file picking, the worker's life cycle, and rendering what the engine says.
 // The engine lives in worker.js (protocol documented there). Every network request of the page
 // happens at load time (this script, the workers, the Wasm module); picking files and reconciling
-// them only reads local files and talks to the workers.
+// them only reads local files and talks to the workers. The one exception: a spreadsheet (XLS/XLSX)
+// makes the worker import the spreadsheet module (/sheets/duizhang_sheets.js and its .wasm, same
+// origin, once per worker); users who never open a spreadsheet never download it.
 //
 // Money values are the engine's strings and are shown as they are: never converted to Number.
 
