@@ -438,8 +438,9 @@ test('the page reconciles locally and matches the native CLI', async (t) => {
     await page.click('#profile-clear');
   });
 
-  await t.test('several channel bills: a WeChat bill and an Alipay zip; every table with its checks', async () => {
-    const c = { internal: SAMPLE.internal, channel: ['tests/fixtures/wechat/trade_all_bom_crlf.csv', 'tests/fixtures/alipay/bill_summary_disagrees.zip'] };
+  await t.test('several channel bills: WeChat, an Alipay zip, a UnionPay ZM file without extension; every table with its checks', async () => {
+    const c = { internal: SAMPLE.internal, channel: ['tests/fixtures/wechat/trade_all_bom_crlf.csv',
+      'tests/fixtures/alipay/bill_summary_disagrees.zip', 'tests/fixtures/unionpay/INN26032488ZM_777290058110048'] };
     const report = nativeReport(c);
     await page.setInputFiles('#file-internal', abs(c.internal));
     await page.setInputFiles('#file-channel', c.channel.map(abs));
@@ -465,6 +466,10 @@ test('the page reconciles locally and matches the native CLI', async (t) => {
       }
     });
     assert.ok(rows.some((r) => r.checks.some(([, p]) => !p)), 'the disagreeing summary shows a failed check');
+    assert.deepEqual(rows.map((r) => r.format), ['generic_csv', 'wechat_trade', 'alipay_trade', 'alipay_summary', 'unionpay_zm']);
+    // Every bill's table offers the override, the zip's two tables both for the zip.
+    const sources = await page.$$eval('#files tbody tr[data-side="channel"] select', (s) => s.map((x) => x.dataset.source));
+    assert.deepEqual(sources, ['1', '2', '2', '3']);
   });
 
   await t.test('no request after files were picked; none left 127.0.0.1', () => {
