@@ -842,9 +842,11 @@ function fundItemRow(x) {
     h('td', {}, x.label ? h('span', { class: x.label === '长款' ? 'long' : 'short' }, x.label) : dash),
     h('td', { class: 'num', 'data-field': 'age' }, x.age_days === null || x.age_days === undefined ? dash : String(x.age_days),
       x.carried_since ? h('small', {}, ` (自 since ${x.carried_since})`) : null),
-    h('td', {}, x.file ? `${x.file}${x.line ? `:${x.line}` : ''}` : dash),
-    h('td', { 'data-field': 'memo' }, text(x.memo)),
-    h('td', {}, text(x.message)),
+    h('td', { class: 'source' }, x.file ? `${x.file}${x.line ? `:${x.line}` : ''}` : dash),
+    h('td', { class: 'memo-message' },
+      h('span', { class: 'memo', 'data-field': 'memo', title: '摘要 memo' }, text(x.memo)),
+      h('span', { class: 'message' }, text(x.message)),
+    ),
   );
 }
 
@@ -869,7 +871,7 @@ function onPage({ what, page, id }) {
     exceptions: [exceptionRow, 11],
     issues: [issueRow, 5],
     fund_matches: [fundMatchRow, 5],
-    fund_exceptions: [fundItemRow, 11],
+    fund_exceptions: [fundItemRow, 10],
   }[what];
   tbody.replaceChildren(...rows.map(render));
   if (rows.length === 0) tbody.replaceChildren(emptyRow(cols));
