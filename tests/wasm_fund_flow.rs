@@ -42,3 +42,29 @@ fn fund_flow_pages_balance_and_carry_state() {
     assert_eq!(get(&carried, "items").as_f64(), Some(4.0));
     assert!(next.add_file("ledger", "x.csv", Vec::new(), None).is_err(), "unknown side");
 }
+
+#[wasm_bindgen_test]
+fn the_fund_flow_sample_is_the_fixture_day_and_balances() {
+    let sample = duizhang::wasm::sample_fund_flow().expect("sample");
+    let profile = get(&sample, "profile").as_string().expect("profile");
+    let date = get(&sample, "date").as_string().expect("date");
+    assert_eq!(date, "2026-03-25");
+    let mut run = Reconciliation::new(Some(profile)).expect("profile");
+    let files = Array::from(&get(&sample, "files"));
+    let mut sides = Vec::new();
+    for file in files.iter() {
+        let side = get(&file, "side").as_string().expect("side");
+        let name = get(&file, "name").as_string().expect("name");
+        let bytes = js_sys::Uint8Array::new(&get(&file, "bytes")).to_vec();
+        run.add_file(&side, &name, bytes, None).expect("reads");
+        sides.push(side);
+    }
+    assert_eq!(sides, ["channel", "bank", "payouts", "book"]);
+    run.run(Some(date)).expect("runs");
+    let flow = run.fund_flow().expect("summary");
+    assert_eq!(get(&flow, "counts.matched").as_f64(), Some(10.0));
+    assert_eq!(get(&flow, "counts.in_transit").as_f64(), Some(2.0));
+    assert_eq!(get(&flow, "counts.unexplained_movement").as_f64(), Some(2.0));
+    assert_eq!(get(&flow, "balance.statement.outcome").as_string().as_deref(), Some("matched"));
+    assert_eq!(get(&flow, "balance.statement.book_source").as_string().as_deref(), Some("ledger.csv"));
+}

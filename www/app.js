@@ -1,7 +1,9 @@
 // The page's main thread: file picking, the worker's life cycle, and rendering what the engine says.
 // The engine lives in worker.js (protocol documented there). Every network request of the page
 // happens at load time (this script, the workers, the Wasm module); picking files and reconciling
-// them only reads local files and talks to the workers.
+// them only reads local files and talks to the workers. The one exception: a spreadsheet (XLS/XLSX)
+// makes the worker import the spreadsheet module (/sheets/duizhang_sheets.js and its .wasm, same
+// origin, once per worker); users who never open a spreadsheet never download it.
 //
 // Money values are the engine's strings and are shown as they are: never converted to Number.
 
@@ -26,6 +28,42 @@ const TOTALS = [
 const SIDES = {
   internal: ['内部订单', 'internal'],
   channel: ['渠道对账单', 'channel'],
+};
+/** Every input side the page takes, with its label (fund-flow sides included). */
+const ALL_SIDES = {
+  ...SIDES,
+  bank: ['银行流水', 'bank statement'],
+  payouts: ['代付指令', 'payouts'],
+  book: ['分户账', 'sub-ledger'],
+  carry: ['昨日状态', 'carry state'],
+};
+/** Statement layouts (`Format` codes) a channel file can be forced to be read as. */
+const FORMATS = [
+  ['generic_csv', '通用 CSV', 'generic CSV'],
+  ['wechat_trade', '微信交易账单', 'WeChat trade bill'],
+  ['wechat_fund_flow', '微信资金账单', 'WeChat fund flow'],
+  ['alipay_trade', '支付宝业务明细', 'Alipay trade detail'],
+  ['alipay_summary', '支付宝业务汇总', 'Alipay summary'],
+  ['alipay_account_flow', '支付宝账务明细', 'Alipay account flow'],
+  ['unionpay_zm', '银联 ZM 文件', 'UnionPay ZM'],
+  ['bank_statement', '银行流水', 'bank statement'],
+];
+/** Fund-flow outcome codes, in report order. */
+const FUND_OUTCOMES = [
+  ['matched', '对平', 'matched'],
+  ['matched_within_tolerance', '容差内对平', 'matched within tolerance'],
+  ['in_transit', '在途 / 未达账项', 'in transit'],
+  ['internal_only', '单边账(平台有、银行无)', 'internal only'],
+  ['external_only', '单边账(银行有、平台无)', 'external only'],
+  ['unexplained_movement', '无法识别款项', 'unexplained movement'],
+  ['balance_break', '余额不符', 'balance break'],
+];
+const FUND_KINDS = {
+  batch: ['结算批次', 'settlement batch'],
+  credit: ['银行入账', 'bank credit'],
+  debit: ['银行出账', 'bank debit'],
+  payout: ['代付', 'payout'],
+  settlement: ['结算', 'settlement'],
 };
 const PHASES = {
   read: '读取文件 reading',
@@ -68,11 +106,16 @@ const field = (obj, key) => (obj instanceof Map ? obj.get(key) : obj?.[key]);
 const state = {
   active: null, // {worker, ready: Promise<string>} running the current result
   spare: null, // a second, already initialised worker, so Cancel is instant and needs no fetch
-  files: { internal: null, channel: null },
+  files: { internal: null, channel: [], bank: [], payouts: [], book: null, carry: null },
+  formats: new Map(), // File → forced Format code (the per-file override)
+  last: null, // how the shown result was produced: {kind:'run'|'sample'|'fund_sample', inputs, formats}
   profileText: null,
   summary: null,
+  fund: null,
   exceptions: { offset: 0, outcome: '', total: 0, seq: 0 },
   issues: { offset: 0, total: 0, seq: 0 },
+  fund_matches: { offset: 0, total: 0, seq: 0 },
+  fund_exceptions: { offset: 0, outcome: '', total: 0, seq: 0 },
   run: 0, // id of the current run; messages of older (cancelled) runs are ignored
   // Cancel without losing the worker: the busy worker reads this flag at every progress report.
   // Needs cross-origin isolation (scripts/serve.mjs sends COOP/COEP); otherwise Cancel falls back
@@ -85,15 +128,23 @@ const setStatus = (status) => {
   body.dataset.status = status;
   const busy = status === 'running';
   const ready = status === 'ready';
-  $('#run').disabled = !ready || !state.files.internal || !state.files.channel;
+  $('#run').disabled = !ready || !canRun();
   $('#sample').disabled = !ready;
+  $('#fund-sample').disabled = !ready;
   $('#cancel').disabled = !busy;
-  $('#file-internal').disabled = !ready;
-  $('#file-channel').disabled = !ready;
+  for (const id of ['#file-internal', '#file-channel', '#file-bank', '#file-payouts', '#file-book', '#file-carry', '#book-balance']) {
+    $(id).disabled = !ready;
+  }
   $('#profile').disabled = !ready;
-  $('#swap').disabled = !ready || (!state.files.internal && !state.files.channel);
+  $('#swap').disabled = !ready || (!state.files.internal && state.files.channel.length === 0);
+  for (const sel of $$('#files select')) sel.disabled = !ready;
   $('#results').setAttribute('aria-busy', busy ? 'true' : 'false');
 };
+/** Orders and a bill, or a bank statement (fund flow alone). */
+function canRun() {
+  const f = state.files;
+  return (Boolean(f.internal) && f.channel.length > 0) || f.bank.length > 0;
+}
 const say = (zh, en) => $('#status').replaceChildren(...bi(zh, en));
 
 // ---------------------------------------------------------------------------------------------
@@ -183,7 +234,7 @@ function onWorkerMessage(msg) {
       showProgress(msg);
       break;
     case 'summary':
-      onSummary(msg.summary);
+      onSummary(msg.summary, msg);
       break;
     case 'page':
       onPage(msg);
@@ -214,23 +265,30 @@ export function guessSide(name) {
   return null;
 }
 
+/** The files of a side as a list (single-file sides hold a File or null). */
+const filesOf = (side) => {
+  const v = state.files[side];
+  return Array.isArray(v) ? v : v ? [v] : [];
+};
+
 function syncInput(side) {
   const input = $(`#file-${side}`);
-  const file = state.files[side];
+  const files = filesOf(side);
   try {
     const dt = new DataTransfer();
-    if (file) dt.items.add(file);
+    for (const file of files) dt.items.add(file);
     input.files = dt.files;
   } catch {
-    if (!file) input.value = '';
+    if (files.length === 0) input.value = '';
   }
 }
 
 function showFiles() {
-  for (const side of Object.keys(SIDES)) {
-    const file = state.files[side];
+  for (const side of Object.keys(ALL_SIDES)) {
+    const files = filesOf(side);
     const slot = $(`.slot[data-side="${side}"] [data-field="name"]`);
-    slot.replaceChildren(...(file ? [h('strong', {}, file.name), ` (${formatBytes(file.size)})`] : bi('未选择', 'none')));
+    const parts = files.flatMap((file, i) => [...(i > 0 ? [h('br')] : []), h('strong', {}, file.name), ` (${formatBytes(file.size)})`]);
+    slot.replaceChildren(...(files.length ? parts : bi('未选择', 'none')));
   }
   setStatus(body.dataset.status);
 }
@@ -242,7 +300,14 @@ function formatBytes(n) {
 }
 
 function setFile(side, file) {
-  state.files[side] = file;
+  state.files[side] = Array.isArray(state.files[side]) ? (file ? [file] : []) : file;
+  hideError();
+  showFiles();
+}
+
+function setFiles(side, list) {
+  const files = [...list];
+  state.files[side] = Array.isArray(state.files[side]) ? files : files[0] ?? null;
   hideError();
   showFiles();
 }
@@ -262,7 +327,20 @@ function onDrop(fileList) {
   const files = [...fileList];
   if (files.length === 0) return;
   if (files.length > 2) {
-    showError({ code: 'too_many_files', message: `拖入了 ${files.length} 个文件；请拖入两个 (one internal file and one channel bill)` });
+    // One order export and several bills (e.g. a WeChat bill and an Alipay zip of the same day).
+    const internal = files.find((f) => guessSide(f.name) === 'internal') ?? null;
+    const channel = files.filter((f) => f !== internal);
+    state.files.internal = internal ?? state.files.internal;
+    state.files.channel = channel;
+    syncInput('internal');
+    syncInput('channel');
+    hideError();
+    showFiles();
+    showGuess([
+      ...bi('按文件名推测', 'guessed from the names'), ': ',
+      h('strong', {}, state.files.internal?.name ?? dash), ' → ', ...bi(...SIDES.internal), '; ',
+      h('strong', {}, channel.map((f) => f.name).join(', ')), ' → ', ...bi(...SIDES.channel),
+    ]);
     return;
   }
   let internal;
@@ -270,7 +348,7 @@ function onDrop(fileList) {
   let how;
   if (files.length === 1) {
     const [f] = files;
-    const g = guessSide(f.name) ?? (state.files.internal && !state.files.channel ? 'channel' : 'internal');
+    const g = guessSide(f.name) ?? (state.files.internal && state.files.channel.length === 0 ? 'channel' : 'internal');
     setFile(g, f);
     showGuess([...bi('按文件名推测', 'guessed from the name'), ': ', h('strong', {}, f.name), ' → ', ...bi(...SIDES[g])]);
     return;
@@ -282,7 +360,7 @@ function onDrop(fileList) {
   else if (ga === 'channel' || gb === 'internal') [internal, channel, how] = [b, a, 'name'];
   else [internal, channel, how] = [a, b, 'order'];
   state.files.internal = internal;
-  state.files.channel = channel;
+  state.files.channel = [channel];
   syncInput('internal');
   syncInput('channel');
   hideError();
@@ -297,11 +375,16 @@ function onDrop(fileList) {
 }
 
 function swap() {
-  [state.files.internal, state.files.channel] = [state.files.channel, state.files.internal];
+  // Swaps the order export with the (first) channel bill.
+  const [first, ...rest] = state.files.channel;
+  const previous = state.files.internal;
+  state.files.internal = first ?? null;
+  state.files.channel = [...(previous ? [previous] : []), ...rest];
   syncInput('internal');
   syncInput('channel');
   showFiles();
-  const { internal, channel } = state.files;
+  const internal = state.files.internal;
+  const channel = state.files.channel[0];
   showGuess([
     ...bi('已交换', 'swapped'), ': ',
     h('strong', {}, internal?.name ?? dash), ' → ', ...bi(...SIDES.internal), '; ',
@@ -319,31 +402,90 @@ function startRun() {
   $('#progress').removeAttribute('value'); // indeterminate until the first progress message
 }
 
+/** The run's inputs, in reading order: orders, bills, then the fund-flow files. */
+function pickedInputs() {
+  const f = state.files;
+  const inputs = [];
+  if (f.internal) inputs.push({ side: 'internal', file: f.internal });
+  for (const file of f.channel) inputs.push({ side: 'channel', file });
+  for (const file of f.bank) inputs.push({ side: 'bank', file });
+  for (const file of f.payouts) inputs.push({ side: 'payouts', file });
+  // A typed amount wins over a sub-ledger file.
+  if (f.book && !bookBalance()) inputs.push({ side: 'book', file: f.book });
+  if (f.carry) inputs.push({ side: 'carry', file: f.carry });
+  return inputs;
+}
+
+const bookBalance = () => $('#book-balance').value.trim();
+
 function run() {
-  const { internal, channel } = state.files;
-  if (!internal || !channel) return;
+  if (!canRun()) return;
   startRun();
   say('读取文件…', 'reading files…');
+  const inputs = pickedInputs();
+  state.last = { kind: 'run', inputs };
   // The File objects themselves go to the worker, which streams them into Wasm memory: the page
   // never holds a second copy of a statement.
   const message = {
     type: 'run',
-    files: [
-      { side: 'internal', name: internal.name, blob: internal },
-      { side: 'channel', name: channel.name, blob: channel },
-    ],
+    files: inputs.map(({ side, file }) => {
+      const f = { side, name: file.name, blob: file };
+      const format = state.formats.get(file);
+      if (format) f.format = format;
+      return f;
+    }),
   };
+  if (bookBalance()) message.bookBalance = bookBalance();
   if (state.profileText !== null) message.profile = state.profileText;
   const date = $('#date').value;
   if (date) message.date = date;
   sendRun(message);
 }
 
-function runSample() {
+function runSample(formats = {}) {
   startRun();
   say('载入示例…', 'loading the sample day…');
+  state.last = { kind: 'sample', formats };
+  const message = { type: 'sample', formats };
   const date = $('#date').value;
-  sendRun(date ? { type: 'sample', date } : { type: 'sample' });
+  if (date) message.date = date;
+  sendRun(message);
+}
+
+function runFundSample(formats = {}) {
+  startRun();
+  say('载入资金示例…', 'loading the fund-flow sample…');
+  state.last = { kind: 'fund_sample', formats };
+  sendRun({ type: 'fund_sample', formats });
+}
+
+/** The per-file override: runs the last run again with input `source` read as `format`. */
+function rerunWithFormat(source, format) {
+  const last = state.last;
+  if (!last || body.dataset.status !== 'ready') return;
+  if (last.kind === 'run') {
+    const input = last.inputs[source];
+    if (!input) return;
+    if (format) state.formats.set(input.file, format);
+    else state.formats.delete(input.file);
+    run();
+  } else {
+    const formats = { ...last.formats };
+    if (format) formats[source] = format;
+    else delete formats[source];
+    (last.kind === 'sample' ? runSample : runFundSample)(formats);
+  }
+}
+
+/** The format forced on input `source` of the shown result, or ''. */
+function forcedFormat(source) {
+  const last = state.last;
+  if (!last) return '';
+  if (last.kind === 'run') {
+    const input = last.inputs[source];
+    return (input && state.formats.get(input.file)) || '';
+  }
+  return last.formats?.[source] ?? '';
 }
 
 function cancel() {
@@ -419,6 +561,16 @@ function clearResults() {
   $('#issues tbody').replaceChildren();
   $('#exceptions').dataset.state = 'empty';
   $('#issues').dataset.state = 'empty';
+  state.fund = null;
+  $('#fund-results').hidden = true;
+  $('#converted').hidden = true;
+  for (const id of ['#fund_matches', '#fund_exceptions', '#merchants', '#statements', '#running-breaks', '#fund-inputs']) {
+    $(`${id} tbody`).replaceChildren();
+  }
+  $('#fund_matches').dataset.state = 'empty';
+  $('#fund_exceptions').dataset.state = 'empty';
+  for (const el of $$('#statement [data-field]')) el.textContent = '';
+  delete $('#statement').dataset.outcome;
 }
 
 function buildCards() {
@@ -439,6 +591,19 @@ function buildCards() {
       ),
     ),
   );
+  $('#fund-cards').replaceChildren(
+    ...FUND_OUTCOMES.map(([code, zh, en]) =>
+      h('div', { class: 'card', 'data-fund-outcome': code },
+        h('h4', {}, zh, ' ', h('span', { lang: 'en' }, en)),
+        h('p', { class: 'count' }, h('span', { 'data-field': 'count' }), h('small', {}, ' 笔 items')),
+      ),
+    ),
+  );
+  $('#fund-filter').replaceChildren(
+    h('option', { value: '' }, '全部 All'),
+    ...FUND_OUTCOMES.filter(([code]) => !code.startsWith('matched') && code !== 'balance_break')
+      .map(([code, zh]) => h('option', { value: code }, `${zh} ${code}`)),
+  );
   const filter = $('#filter');
   filter.replaceChildren(
     h('option', { value: '' }, '全部 All'),
@@ -447,12 +612,15 @@ function buildCards() {
   );
 }
 
-function onSummary(summary) {
+function onSummary(summary, extra = {}) {
   state.summary = summary;
   setStatus('ready');
   $('#progress').value = 1;
   body.dataset.result = 'ok';
-  say('完成', `done: ${field(summary, 'exception_count')} exceptions, ${field(summary, 'issue_count')} row issues`);
+  const fund = extra.fund ?? null;
+  say('完成', fund
+    ? `done: ${fund.match_count} fund-flow matches, ${fund.exception_count} open items, ${field(summary, 'issue_count')} row issues`
+    : `done: ${field(summary, 'exception_count')} exceptions, ${field(summary, 'issue_count')} row issues`);
 
   const date = field(summary, 'date');
   const source = field(summary, 'date_source');
@@ -474,25 +642,212 @@ function onSummary(summary) {
     if (opt) opt.textContent = `${zh} ${code} (${field(counts, code) ?? 0})`;
   }
 
-  $('#files tbody').replaceChildren(
-    ...(field(summary, 'files') ?? []).map((f) =>
-      h('tr', { 'data-side': f.side },
-        h('td', {}, f.name),
-        h('td', {}, ...(SIDES[f.side] ? bi(...SIDES[f.side]) : [f.side])),
-        h('td', {}, text(f.encoding)),
-        h('td', { class: 'num', title: (f.header ?? []).join(' | ') }, text(f.header_line)),
-        h('td', { class: 'num' }, text(f.rows)),
-        h('td', { class: 'num' }, text(f.skipped)),
-      ),
-    ),
+  const sources = extra.sources ?? [];
+  $('#files tbody').replaceChildren(...(field(summary, 'files') ?? []).map((f, i) => fileRow(f, sources[i])));
+  const converted = extra.converted ?? [];
+  $('#converted').hidden = converted.length === 0;
+  $('#converted').replaceChildren(
+    ...bi('电子表格已在本机转换为 CSV', 'spreadsheets converted to CSV on this machine'), ': ', converted.join(', '),
   );
+  // Information flow needs both sides; a fund-flow run may have bills only, or no table at all.
+  const sidesRead = new Set((field(summary, 'files') ?? []).map((f) => f.side));
+  const hasInfo = sidesRead.has('internal') && sidesRead.has('channel');
+  $('#info-results').hidden = !hasInfo;
   $('#issue-count').textContent = `(${field(summary, 'issue_count') ?? 0})`;
 
   state.exceptions.offset = 0;
   state.issues.offset = 0;
   $('#results').hidden = false;
-  requestPage('exceptions');
+  if (hasInfo) requestPage('exceptions');
+  else $('#exceptions').dataset.state = 'loaded';
   requestPage('issues');
+  showFund(fund, extra.inputs ?? []);
+}
+
+/** A check of a total the file states about itself: ✓ or ✗ with expected vs found. */
+function checkItem(c) {
+  return h('li', { class: c.passed ? 'check ok' : 'check bad', 'data-check': c.name, 'data-passed': String(c.passed) },
+    c.passed ? '✓ ' : '✗ ', h('code', {}, c.name), ' ',
+    c.passed ? text(c.found) : [h('span', {}, `应为 expected ${text(c.expected)}`), ' · ', h('span', {}, `实为 found ${text(c.found)}`)],
+  );
+}
+
+/** Failed checks in full; passed ones folded under a one-line summary. */
+function checksCell(checks) {
+  if (checks.length === 0) return dash;
+  const failed = checks.filter((c) => !c.passed);
+  const passed = checks.filter((c) => c.passed);
+  return [
+    failed.length ? h('ul', { class: 'checks' }, failed.map(checkItem)) : null,
+    passed.length
+      ? h('details', { class: 'checks-ok' },
+        h('summary', {}, `✓ ${passed.length} 项通过 passed`),
+        h('ul', { class: 'checks' }, passed.map(checkItem)))
+      : null,
+  ];
+}
+
+function fileRow(f, source) {
+  const checks = f.checks ?? [];
+  const forced = source === undefined ? '' : forcedFormat(source);
+  let override = dash;
+  if (f.side === 'channel' && source !== undefined) {
+    override = h('select', { 'data-source': String(source), 'aria-label': `${f.name}: 按此格式读取 read as` },
+      h('option', { value: '' }, forced ? '自动检测 auto-detect' : `自动检测 auto (${f.format})`),
+      ...FORMATS.map(([code, zh, en]) => h('option', { value: code, selected: code === forced }, `${zh} ${en} · ${code}`)),
+    );
+    override.disabled = body.dataset.status !== 'ready';
+    override.addEventListener('change', (e) => rerunWithFormat(source, e.target.value));
+  }
+  return h('tr', { 'data-side': f.side, 'data-source': source === undefined ? null : String(source), 'data-forced': forced || null },
+    h('td', {}, f.name),
+    h('td', {}, ...(SIDES[f.side] ? bi(...SIDES[f.side]) : [f.side])),
+    h('td', {},
+      h('code', { 'data-field': 'format' }, text(f.format)),
+      f.variant ? [' ', h('small', { 'data-field': 'variant' }, f.variant)] : null,
+      forced ? [' ', h('span', { class: 'tag' }, '指定 forced')] : null,
+    ),
+    h('td', { 'data-field': 'encoding' }, text(f.encoding)),
+    h('td', { class: 'num', title: (f.header ?? []).join(' | ') }, text(f.header_line)),
+    h('td', { class: 'num' }, text(f.rows)),
+    h('td', { class: 'num' }, text(f.skipped)),
+    h('td', {}, override),
+    h('td', { 'data-field': 'checks' }, checksCell(checks)),
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fund flow
+
+const money = (v) => text(v);
+
+function showFund(fund, inputs) {
+  state.fund = fund;
+  $('#fund-results').hidden = !fund;
+  if (!fund) return;
+  $('#fund-as-of').textContent = fund.as_of ? `截至 as of ${fund.as_of}` : '';
+  const counts = fund.counts ?? {};
+  for (const [code] of FUND_OUTCOMES) {
+    const card = $(`#fund-cards [data-fund-outcome="${code}"]`);
+    $('[data-field="count"]', card).textContent = String(counts[code] ?? 0);
+    card.classList.toggle('zero', Number(counts[code] ?? 0) === 0); // a count, not money
+  }
+  for (const [code, zh] of FUND_OUTCOMES) {
+    const opt = $(`#fund-filter option[value="${code}"]`);
+    if (opt) opt.textContent = `${zh} ${code} (${counts[code] ?? 0})`;
+  }
+  const items = fund.items ?? {};
+  $('#fund-items').replaceChildren(
+    `结算批次 batches ${items.batches ?? 0} · 银行流水 movements ${items.movements ?? 0} · 代付 payouts ${items.payouts ?? 0} · `,
+    `匹配 matches ${fund.match_count ?? 0} · 未达/差错 open items ${fund.exception_count ?? 0}`,
+    fund.carried_out ? ` · 转入明日 carried to tomorrow ${fund.carried_out}` : '',
+  );
+
+  $('#fund-inputs tbody').replaceChildren(...inputs.map((i) =>
+    h('tr', { 'data-side': i.side },
+      h('td', {}, i.name),
+      h('td', {}, ...(ALL_SIDES[i.side] ? bi(...ALL_SIDES[i.side]) : [i.side])),
+      h('td', {}, text(i.encoding ?? (i.side === 'carry' ? `截至 as of ${text(i.as_of)}` : null))),
+      h('td', { class: 'num', title: (i.header ?? []).join(' | ') }, text(i.header_line)),
+      h('td', { class: 'num' }, text(i.rows ?? i.items)),
+      h('td', { class: 'num' }, text(i.issues)),
+    ),
+  ));
+  $('#fund-inputs-wrap').hidden = inputs.length === 0;
+
+  $('#merchants tbody').replaceChildren(...(fund.merchants ?? []).map((m) =>
+    h('tr', { 'data-merchant': m.merchant },
+      h('td', {}, h('code', {}, m.merchant)),
+      h('td', { class: 'num' }, text(m.batches)),
+      ...['settled', 'credited', 'matched', 'in_transit', 'internal_only', 'external_only']
+        .map((k) => h('td', { class: 'num', 'data-field': k }, money(m[k]))),
+    ),
+  ));
+  if ((fund.merchants ?? []).length === 0) $('#merchants tbody').replaceChildren(emptyRow(8));
+
+  const balance = fund.balance ?? null;
+  const breaks = balance?.running_breaks ?? [];
+  $('#break-count').textContent = `(${breaks.length})`;
+  $('#running-breaks tbody').replaceChildren(...(breaks.length ? breaks.map((b) =>
+    h('tr', {},
+      h('td', {}, b.file), h('td', { class: 'num' }, text(b.line)),
+      h('td', { class: 'num' }, money(b.expected)), h('td', { class: 'num' }, money(b.found)),
+      h('td', { class: 'num' }, money(b.missing)),
+    )) : [emptyRow(5)]));
+  const continuity = balance?.continuity_breaks ?? [];
+  $('#statements tbody').replaceChildren(
+    ...(balance?.statements ?? []).map((st) =>
+      h('tr', {},
+        h('td', {}, st.file), h('td', {}, text(st.account)),
+        h('td', {}, `${text(st.first_date)} – ${text(st.last_date)}`),
+        h('td', { class: 'num' }, money(st.opening)), h('td', { class: 'num' }, money(st.credits)),
+        h('td', { class: 'num' }, money(st.debits)), h('td', { class: 'num' }, money(st.closing)),
+        h('td', {}, st.consistent ? h('span', { class: 'ok' }, '✓ 连续 consistent') : h('span', { class: 'bad' }, '✗ 不连续 breaks')),
+      )),
+    ...continuity.map((c) =>
+      h('tr', { class: 'break' },
+        h('td', { colSpan: 8 }, '✗ ', `${c.previous_file} → ${c.file}: `, `应为 expected ${money(c.expected)} · 实为 found ${money(c.found)} · 缺 missing ${money(c.missing)}`),
+      )),
+  );
+
+  showStatement(balance?.statement ?? null);
+
+  state.fund_matches.offset = 0;
+  state.fund_exceptions.offset = 0;
+  requestPage('fund_matches');
+  requestPage('fund_exceptions');
+}
+
+const emptyRow = (cols) => h('tr', { class: 'empty' }, h('td', { colSpan: cols }, '没有记录 nothing here'));
+
+/** The 余额调节表: book side | bank side, each cell the engine's string. */
+function showStatement(st) {
+  const table = $('#statement');
+  $('#statement-none').hidden = Boolean(st);
+  table.hidden = !st;
+  $('#print').disabled = !st;
+  if (!st) return;
+  $('#statement-date').textContent = state.fund?.as_of ? `${state.fund.as_of}` : '';
+  for (const key of ['book_balance', 'bank_balance', 'bank_received_not_booked', 'bank_paid_not_booked',
+    'booked_received_not_at_bank', 'booked_paid_not_at_bank', 'adjusted_book', 'adjusted_bank', 'difference']) {
+    $(`[data-field="${key}"]`, table).textContent = money(st[key]);
+  }
+  $('[data-field="book_source"]', table).textContent = st.book_source ? `(${st.book_source})` : '';
+  table.dataset.outcome = st.outcome;
+  const verdict = st.outcome === 'matched'
+    ? h('span', { class: 'ok' }, '✓ 平衡 balanced')
+    : [h('span', { class: 'bad' }, '✗ 余额不符 balance_break'), st.label ? [' ', h('span', { class: st.label === '长款' ? 'long' : 'short' }, st.label)] : null];
+  $('[data-field="outcome"]', table).replaceChildren(...[verdict].flat(2).filter(Boolean), ' ', h('code', {}, st.outcome));
+}
+
+function fundMatchRow(m) {
+  return h('tr', { 'data-outcome': m.outcome, 'data-kind': m.kind },
+    h('td', {}, h('span', { class: 'badge', 'data-outcome': m.outcome }, FUND_OUTCOMES.find(([c]) => c === m.outcome)?.[1] ?? m.outcome), ' ', h('code', {}, m.outcome)),
+    h('td', {}, ...(FUND_KINDS[m.kind] ? bi(...FUND_KINDS[m.kind]) : [m.kind])),
+    h('td', {}, h('code', {}, text(m.merchant))),
+    h('td', { class: 'num' }, text(m.d), m.label ? [' ', h('span', { class: m.label === '长款' ? 'long' : 'short' }, m.label)] : null),
+    h('td', { 'data-field': 'explanation' }, text(m.explanation)),
+  );
+}
+
+function fundItemRow(x) {
+  const zh = x.outcome_zh || FUND_OUTCOMES.find(([c]) => c === x.outcome)?.[1] || '';
+  return h('tr', { 'data-outcome': x.outcome, 'data-id': x.id },
+    h('td', { 'data-field': 'outcome' }, h('span', { class: 'badge', 'data-outcome': x.outcome }, zh), ' ', h('code', {}, x.outcome)),
+    h('td', {}, ...(FUND_KINDS[x.kind] ? bi(...FUND_KINDS[x.kind]) : [x.kind])),
+    h('td', {}, h('code', {}, text(x.merchant))),
+    h('td', {}, text(x.date)),
+    h('td', { class: 'num' }, money(x.amount)),
+    h('td', { class: 'num' }, money(x.d)),
+    h('td', {}, x.label ? h('span', { class: x.label === '长款' ? 'long' : 'short' }, x.label) : dash),
+    h('td', { class: 'num', 'data-field': 'age' }, x.age_days === null || x.age_days === undefined ? dash : String(x.age_days),
+      x.carried_since ? h('small', {}, ` (自 since ${x.carried_since})`) : null),
+    h('td', { class: 'source' }, x.file ? `${x.file}${x.line ? `:${x.line}` : ''}` : dash),
+    h('td', { class: 'memo-message' },
+      h('span', { class: 'memo', 'data-field': 'memo', title: '摘要 memo' }, text(x.memo)),
+      h('span', { class: 'message' }, text(x.message)),
+    ),
+  );
 }
 
 function requestPage(what) {
@@ -502,7 +857,7 @@ function requestPage(what) {
   const table = $(`#${what}`);
   table.dataset.state = 'loading';
   const msg = { type: 'page', what, offset: s.offset, limit: PAGE_SIZE, id: s.seq };
-  if (what === 'exceptions' && s.outcome) msg.outcome = s.outcome;
+  if ((what === 'exceptions' || what === 'fund_exceptions') && s.outcome) msg.outcome = s.outcome;
   send(msg);
 }
 
@@ -512,12 +867,14 @@ function onPage({ what, page, id }) {
   s.total = page.total;
   const rows = page.rows ?? [];
   const tbody = $(`#${what} tbody`);
-  if (what === 'exceptions') tbody.replaceChildren(...rows.map(exceptionRow));
-  else tbody.replaceChildren(...rows.map(issueRow));
-  if (rows.length === 0) {
-    const cols = what === 'exceptions' ? 11 : 5;
-    tbody.replaceChildren(h('tr', { class: 'empty' }, h('td', { colSpan: cols }, '没有记录 nothing here')));
-  }
+  const [render, cols] = {
+    exceptions: [exceptionRow, 11],
+    issues: [issueRow, 5],
+    fund_matches: [fundMatchRow, 5],
+    fund_exceptions: [fundItemRow, 10],
+  }[what];
+  tbody.replaceChildren(...rows.map(render));
+  if (rows.length === 0) tbody.replaceChildren(emptyRow(cols));
   const pager = $(`[data-pager="${what}"]`);
   const from = page.total === 0 ? 0 : page.offset + 1;
   const to = page.offset + rows.length;
@@ -525,7 +882,7 @@ function onPage({ what, page, id }) {
   $('[data-page="prev"]', pager).disabled = page.offset <= 0;
   $('[data-page="next"]', pager).disabled = to >= page.total;
   const table = $(`#${what}`);
-  table.dataset.filter = what === 'exceptions' ? s.outcome : '';
+  table.dataset.filter = s.outcome ?? '';
   table.dataset.state = 'loaded';
 }
 
@@ -578,11 +935,14 @@ function download(format) {
 }
 
 function onExport(format, bytes) {
-  const date = field(state.summary, 'date') ?? 'undated';
-  const [name, type] =
-    format === 'csv'
-      ? [`duizhang-exceptions-${date}.csv`, 'text/csv;charset=utf-8']
-      : [`duizhang-report-${date}.json`, 'application/json'];
+  const date = field(state.summary, 'date') ?? state.fund?.as_of ?? 'undated';
+  const fundDate = state.fund?.as_of ?? date;
+  const [name, type] = {
+    csv: [`duizhang-exceptions-${date}.csv`, 'text/csv;charset=utf-8'],
+    json: [`duizhang-report-${date}.json`, 'application/json'],
+    fund_csv: [`duizhang-fund-flow-${fundDate}.csv`, 'text/csv;charset=utf-8'],
+    carry: [`duizhang-state-${fundDate}.json`, 'application/json'],
+  }[format];
   const url = URL.createObjectURL(new Blob([bytes], { type }));
   const a = h('a', { href: url, download: name, hidden: true });
   document.body.append(a);
@@ -599,15 +959,33 @@ function wire() {
   buildCards();
   clearResults();
 
-  for (const sideName of Object.keys(SIDES)) {
+  for (const sideName of Object.keys(ALL_SIDES)) {
     $(`#file-${sideName}`).addEventListener('change', (e) => {
-      setFile(sideName, e.target.files[0] ?? null);
+      setFiles(sideName, e.target.files);
       showGuess(null);
     });
   }
+  $('#book-balance').addEventListener('input', () => setStatus(body.dataset.status));
+  $('#fund-clear').addEventListener('click', () => {
+    for (const side of ['bank', 'payouts']) state.files[side] = [];
+    state.files.book = null;
+    state.files.carry = null;
+    for (const side of ['bank', 'payouts', 'book', 'carry']) $(`#file-${side}`).value = '';
+    $('#book-balance').value = '';
+    showFiles();
+  });
+  $('#fund-sample').addEventListener('click', () => runFundSample());
+  $('#print').addEventListener('click', () => window.print());
+  $('#download-fund-csv').addEventListener('click', () => download('fund_csv'));
+  $('#download-carry').addEventListener('click', () => download('carry'));
+  $('#fund-filter').addEventListener('change', (e) => {
+    state.fund_exceptions.outcome = e.target.value;
+    state.fund_exceptions.offset = 0;
+    requestPage('fund_exceptions');
+  });
   $('#swap').addEventListener('click', swap);
   $('#run').addEventListener('click', run);
-  $('#sample').addEventListener('click', runSample);
+  $('#sample').addEventListener('click', () => runSample());
   $('#cancel').addEventListener('click', cancel);
   $('#download-csv').addEventListener('click', () => download('csv'));
   $('#download-json').addEventListener('click', () => download('json'));
@@ -676,5 +1054,5 @@ state.spare = spawn();
 Promise.allSettled([first.ready, state.spare.ready])
   .then(() => activate(first))
   .then(() => {
-    if (body.dataset.status === 'ready') say('就绪', 'ready: pick or drop two files, or load the sample day');
+    if (body.dataset.status === 'ready') say('就绪', 'ready: pick or drop the files, or load a sample');
   });

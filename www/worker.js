@@ -5,30 +5,62 @@
 // Message protocol
 // ----------------
 // main → worker
-//   {type:'run', files:[{side:'internal'|'channel', name, blob:File|Blob} or {side, name, bytes:ArrayBuffer|Uint8Array}],
-//                profile?:string, date?:'YYYY-MM-DD', run?:number, cancel?:Int32Array}
-//                                                              Files are read here in 8 MB chunks (the page
-//                                                              sends File objects); ArrayBuffers are
+//   {type:'run', files:[{side, name, blob:File|Blob, format?} or {side, name, bytes:ArrayBuffer|Uint8Array, format?}],
+//                bookBalance?:string, profile?:string, date?:'YYYY-MM-DD', run?:number, cancel?:Int32Array}
+//                                                              side: 'internal' | 'channel' (information flow) or,
+//                                                              for fund flow, 'bank' (statements, several),
+//                                                              'payouts' (several), 'book' (a sub-ledger CSV) or
+//                                                              'carry' (yesterday's state file). With a 'bank'
+//                                                              file, internal and channel are optional.
+//                                                              format: a Format code forcing how a channel (or
+//                                                              internal) file is read (the per-file override).
+//                                                              bookBalance: an amount string → setBookBalance().
+//                                                              Internal/channel files are read here in 8 MB
+//                                                              chunks (the page sends File objects); fund files
+//                                                              are small and read whole; ArrayBuffers are
 //                                                              transferred; `run` is
 //                                                              echoed on progress/summary/error; `cancel`
 //                                                              (on a SharedArrayBuffer): set [0] = 1 to stop
-//   {type:'sample', date?:'YYYY-MM-DD', run?, cancel?}         runs the sample day embedded in the module
-//                                                              (sampleDay() with sampleProfile(); no fetch)
-//   {type:'page', what:'exceptions'|'issues', offset, limit, outcome?:string, id?}
-//   {type:'export', format:'csv'|'json'}
+//   {type:'sample', date?:'YYYY-MM-DD', formats?:{[index]:Format}, run?, cancel?}
+//                                                              runs the sample day embedded in the module
+//                                                              (sampleDay() with sampleProfile(); no fetch);
+//                                                              formats[i] forces the format of the i-th file
+//   {type:'fund_sample', formats?, run?, cancel?}              runs the fund-flow sample embedded in the module
+//                                                              (sampleFundFlow(): its files, profile and date)
+//   {type:'page', what:'exceptions'|'issues'|'fund_matches'|'fund_exceptions', offset, limit, outcome?:string, id?}
+//                                                              fund_matches → fundFlowMatches(), fund_exceptions
+//                                                              → fundFlowExceptions() (outcome: a FundOutcome)
+//   {type:'export', format:'csv'|'json'|'fund_csv'|'carry'}    fund_csv → exportFundFlowCsv(), carry → carryState()
 // worker → main
-//   {type:'ready', version}                                    once, after init(); nothing is fetched later
+//   {type:'ready', version}                                    once, after init()
 //   {type:'progress', phase:'read'|'match'|'done', done, total, file?}   done/total = thousandths of the run,
 //                                                              at most every 50 ms, also during one long addFile()/run()
-//   {type:'summary', summary}                                  the engine's Summary, as returned by run()
+//   {type:'summary', summary, sources, inputs, fund, converted}
+//                                                              summary: the engine's Summary, as returned by run();
+//                                                              sources[i]: index (in the run's files) of the input
+//                                                              that produced summary.files[i] (an archive gives
+//                                                              several tables); inputs: what addFile() said about
+//                                                              each fund input (FundInputInfo | CarryInfo, with
+//                                                              `source`); fund: fundFlow() (null without bank,
+//                                                              payouts or carry input); converted: names of the
+//                                                              spreadsheets read through the sheets module
 //   {type:'page', what, page:{total, offset, rows}, id?}       id echoed from the request
 //   {type:'export', format, bytes:Uint8Array}                  the buffer is transferred
 //   {type:'error', error:{code, message, file, line, column}, fatal?:true, run?}
 //      code 'cancelled': the run stopped because the page set the cancel flag
 //      fatal: the module cannot be used any more (failed init or a Wasm trap); replace the worker.
 //
+// Requests
+// --------
+// Everything this worker needs (pkg/duizhang.js and its .wasm) is fetched by init(), before the page
+// is ready. The ONE exception: the spreadsheet module. When the engine rejects a file with
+// `spreadsheet_not_converted` (an XLS/XLSX), or a fund-flow file looks like a spreadsheet, this worker
+// imports ./sheets/duizhang_sheets.js and its ./sheets/duizhang_sheets_bg.wasm (same origin, once per
+// worker), converts the file to CSV with sheetToCsv() and reads the CSV under the same name. Users who
+// never open a spreadsheet never download it.
+//
 // Money values stay strings end to end; nothing here converts them to Number.
-import init, { version, sampleDay, sampleProfile, Reconciliation } from './pkg/duizhang.js';
+import init, { version, sampleDay, sampleProfile, sampleFundFlow, Reconciliation } from './pkg/duizhang.js';
 
 /** The result of the last successful run; pages and exports read from it. */
 let current = null;
@@ -89,7 +121,57 @@ async function readChunk(f, offset) {
   }
 }
 
-async function reconcile(files, profile, date, cancel, run) {
+/** The spreadsheet module, imported on first need (the one request after the page is ready). */
+let sheets = null;
+
+async function sheetToCsv(bytes, name) {
+  if (!sheets) {
+    sheets = (async () => {
+      const mod = await import('./sheets/duizhang_sheets.js');
+      await mod.default();
+      return mod;
+    })();
+    sheets.catch(() => {
+      sheets = null;
+    });
+  }
+  let mod;
+  try {
+    mod = await sheets;
+  } catch (e) {
+    throw Object.assign(new Error(`the spreadsheet module could not be loaded: ${e?.message ?? e}`), { code: 'sheets_unavailable', file: name });
+  }
+  try {
+    return mod.sheetToCsv(bytes);
+  } catch (e) {
+    if (e && typeof e === 'object' && !e.file) e.file = name;
+    throw e;
+  }
+}
+
+const FUND_SIDES = new Set(['bank', 'payouts', 'book', 'carry']);
+
+/** XLS (OLE compound file) or XLSX (a zip whose directory names xl/workbook.xml). */
+function looksLikeSpreadsheet(bytes, name) {
+  if (/\.xlsx?$/i.test(name)) return true;
+  if (bytes.length >= 4 && bytes[0] === 0xd0 && bytes[1] === 0xcf && bytes[2] === 0x11 && bytes[3] === 0xe0) return true;
+  if (bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b) {
+    const tail = bytes.subarray(Math.max(0, bytes.length - 65536));
+    return new TextDecoder('latin1').decode(tail).includes('xl/workbook.xml');
+  }
+  return false;
+}
+
+async function wholeFile(f) {
+  if (!f.blob) return asBytes(f.bytes);
+  try {
+    return new Uint8Array(await f.blob.arrayBuffer());
+  } catch (e) {
+    throw Object.assign(new Error(`the file could not be read: ${e?.message ?? e}`), { code: 'file_unreadable', file: f.name });
+  }
+}
+
+async function reconcile(files, profile, date, cancel, run, bookBalance) {
   if (current) {
     current.free();
     current = null;
@@ -122,35 +204,67 @@ async function reconcile(files, profile, date, cancel, run) {
     else report('match', READ_SHARE + (1 - READ_SHARE) * (0.9 + 0.1 * part));
     return !cancelled();
   });
+  const sources = []; // sources[i] = index of the input that produced table i
+  const inputs = []; // fund inputs: what addFile() said
+  const converted = [];
+  const noteTables = (index) => {
+    const n = rec.files().length;
+    while (sources.length < n) sources.push(index);
+  };
   try {
-    for (const f of files) {
+    for (const [index, f] of files.entries()) {
       file = f.name;
       currentSize = sizeOf(f);
+      const format = f.format || undefined;
       report('read', (READ_SHARE * before) / total, true);
       stopIfCancelled();
-      if (f.blob) {
-        // A File or Blob (disk-backed): streamed into Wasm memory in chunks, so the whole file is
-        // never held in JavaScript as well. Copying counts as a tenth of reading it.
-        rec.beginFile(f.side, f.name, f.blob.size);
-        for (let offset = 0; offset < f.blob.size; offset += CHUNK_BYTES) {
-          const chunk = await readChunk(f, offset);
-          rec.appendBytes(chunk);
-          report('read', (READ_SHARE * (before + 0.1 * (offset + chunk.byteLength))) / total);
-          stopIfCancelled();
+      if (FUND_SIDES.has(f.side)) {
+        // Statements, payouts, sub-ledgers and state files are small: read whole.
+        let bytes = await wholeFile(f);
+        if (f.side !== 'carry' && looksLikeSpreadsheet(bytes, f.name)) {
+          bytes = await sheetToCsv(bytes, f.name);
+          converted.push(f.name);
         }
-        rec.finishFile();
+        stopIfCancelled();
+        const info = rec.addFile(f.side, f.name, bytes);
+        inputs.push({ ...info, source: index });
       } else {
-        rec.addFile(f.side, f.name, asBytes(f.bytes));
+        try {
+          if (f.blob) {
+            // A File or Blob (disk-backed): streamed into Wasm memory in chunks, so the whole file is
+            // never held in JavaScript as well. Copying counts as a tenth of reading it.
+            rec.beginFile(f.side, f.name, f.blob.size);
+            for (let offset = 0; offset < f.blob.size; offset += CHUNK_BYTES) {
+              const chunk = await readChunk(f, offset);
+              rec.appendBytes(chunk);
+              report('read', (READ_SHARE * (before + 0.1 * (offset + chunk.byteLength))) / total);
+              stopIfCancelled();
+            }
+            rec.finishFile(format);
+          } else {
+            rec.addFile(f.side, f.name, asBytes(f.bytes), format);
+          }
+        } catch (e) {
+          if (e?.code !== 'spreadsheet_not_converted') throw e;
+          // An XLS/XLSX: convert it with the spreadsheet module (fetched now, once) and read the CSV.
+          const csv = await sheetToCsv(await wholeFile(f), f.name);
+          converted.push(f.name);
+          stopIfCancelled();
+          rec.addFile(f.side, f.name, csv, format);
+        }
+        noteTables(index);
       }
       before += currentSize;
     }
     file = null;
+    if (bookBalance) rec.setBookBalance(String(bookBalance));
     report('match', READ_SHARE, true);
     stopIfCancelled();
     const summary = rec.run(date || null);
+    const fund = rec.fundFlow();
     report('done', 1, true);
     current = rec;
-    post({ type: 'summary', summary, run });
+    post({ type: 'summary', summary, sources, inputs, fund, converted, run });
   } catch (e) {
     try {
       rec.free();
@@ -161,11 +275,18 @@ async function reconcile(files, profile, date, cancel, run) {
   }
 }
 
+/** Applies `formats` ({index: Format}) of a sample message to the sample's files. */
+function withFormats(files, formats) {
+  return files.map((f, i) => (formats && formats[i] ? { ...f, format: formats[i] } : f));
+}
+
 function page({ what, offset = 0, limit = 50, outcome, id }) {
   if (!current) throw Object.assign(new Error('no result yet: run a reconciliation first'), { code: 'no_result' });
   let result;
   if (what === 'exceptions') result = current.exceptions(offset, limit, outcome || null);
   else if (what === 'issues') result = current.issues(offset, limit);
+  else if (what === 'fund_matches') result = current.fundFlowMatches(offset, limit);
+  else if (what === 'fund_exceptions') result = current.fundFlowExceptions(offset, limit, outcome || null);
   else throw Object.assign(new Error(`unknown page kind: ${what}`), { code: 'bad_message' });
   post(id === undefined ? { type: 'page', what, page: result } : { type: 'page', what, page: result, id });
 }
@@ -175,6 +296,8 @@ function exportReport(format) {
   let bytes;
   if (format === 'csv') bytes = current.exportCsv();
   else if (format === 'json') bytes = current.exportJson();
+  else if (format === 'fund_csv') bytes = current.exportFundFlowCsv();
+  else if (format === 'carry') bytes = current.carryState();
   else throw Object.assign(new Error(`unknown export format: ${format}`), { code: 'bad_message' });
   // Transfer only a buffer the view owns entirely.
   if (bytes.byteOffset !== 0 || bytes.byteLength !== bytes.buffer.byteLength) bytes = bytes.slice();
@@ -191,11 +314,16 @@ self.onmessage = async (event) => {
   try {
     switch (msg.type) {
       case 'run':
-        await reconcile(msg.files ?? [], msg.profile, msg.date, msg.cancel, msg.run);
+        await reconcile(msg.files ?? [], msg.profile, msg.date, msg.cancel, msg.run, msg.bookBalance);
         break;
       case 'sample':
-        await reconcile(sampleDay(), sampleProfile(), msg.date, msg.cancel, msg.run);
+        await reconcile(withFormats(sampleDay(), msg.formats), sampleProfile(), msg.date, msg.cancel, msg.run);
         break;
+      case 'fund_sample': {
+        const sample = sampleFundFlow();
+        await reconcile(withFormats(sample.files, msg.formats), sample.profile, msg.date || sample.date, msg.cancel, msg.run);
+        break;
+      }
       case 'page':
         page(msg);
         break;

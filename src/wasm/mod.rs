@@ -111,6 +111,11 @@ export interface RowIssue {
 }
 export interface Page<T> { total: number; offset: number; rows: T[] }
 export interface SampleFile { side: Side; name: string; bytes: Uint8Array }
+/** The built-in fund-flow sample: its files (give each to `addFile(side, name, bytes)`), profile and date. */
+export interface FundFlowSample {
+  files: { side: Side | "bank" | "payouts" | "book"; name: string; bytes: Uint8Array }[];
+  profile: string; date: string;
+}
 /** Every error thrown by this module is an Error with these fields. */
 export interface DuizhangError extends Error { code: string; file?: string; line?: number; column?: number }
 "#;
@@ -133,6 +138,25 @@ pub fn sample_day() -> Result<JsValue, JsValue> {
         files.push(&file);
     }
     Ok(files.into())
+}
+
+/// The built-in fund-flow sample (embedded: no request is made): `{files, profile, date}`, each file
+/// with its side (`channel`, `bank`, `payouts`, `book`), to be read with `addFile` and run on `date`.
+#[wasm_bindgen(js_name = sampleFundFlow, unchecked_return_type = "FundFlowSample")]
+pub fn sample_fund_flow() -> Result<JsValue, JsValue> {
+    let files = js_sys::Array::new();
+    for sample in crate::sample::SAMPLE_FUND_FLOW {
+        let file = js_sys::Object::new();
+        js_sys::Reflect::set(&file, &"side".into(), &sample.side.name().into())?;
+        js_sys::Reflect::set(&file, &"name".into(), &sample.name.into())?;
+        js_sys::Reflect::set(&file, &"bytes".into(), &js_sys::Uint8Array::from(sample.bytes))?;
+        files.push(&file);
+    }
+    let sample = js_sys::Object::new();
+    js_sys::Reflect::set(&sample, &"files".into(), &files)?;
+    js_sys::Reflect::set(&sample, &"profile".into(), &crate::sample::SAMPLE_FUND_FLOW_PROFILE.into())?;
+    js_sys::Reflect::set(&sample, &"date".into(), &crate::sample::SAMPLE_FUND_FLOW_DATE.into())?;
+    Ok(sample.into())
 }
 
 /// Reads one file on its own, without reconciling, and says what it was read as: an `Inspection`,

@@ -21,12 +21,33 @@ export function requireBuilt() {
   assert.ok(fs.existsSync(PKG_JS) && fs.existsSync(PKG_WASM), 'www/pkg is missing: run scripts/build-wasm.sh first');
 }
 
+/** The fund-flow fixture day (tests/fixtures/bank/), the same files as the page's fund-flow sample. */
+export const FUND_SAMPLE = {
+  channel: 'tests/fixtures/bank/channel.csv',
+  bank: 'tests/fixtures/bank/statement_corporate.csv',
+  payouts: 'tests/fixtures/bank/payouts.csv',
+  bookBalance: 'tests/fixtures/bank/ledger.csv',
+  profile: 'tests/fixtures/bank/profile.json',
+  date: '2026-03-25',
+};
+
 /**
  * Runs `duizhang reconcile` natively. Returns {status, stdout (Buffer), stderr (string), code}
  * where code is the stable error code of a failure (`duizhang: <code>: ...` on stderr).
+ * `channel`, `bank` and `payouts` may be lists; `internal` is optional with `bank`; `bookBalance` is
+ * an amount or a sub-ledger path; `format` forces the channel layout.
  */
-export function runCli({ internal, channel, profile, date }) {
-  const args = ['reconcile', '--internal', internal, '--channel', channel];
+export function runCli({ internal, channel, profile, date, bank, payouts, bookBalance, carryIn, carryOut, format }) {
+  const list = (v) => (v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]);
+  const args = ['reconcile'];
+  for (const f of list(internal)) args.push('--internal', f);
+  for (const f of list(channel)) args.push('--channel', f);
+  for (const f of list(bank)) args.push('--bank', f);
+  for (const f of list(payouts)) args.push('--payouts', f);
+  if (bookBalance) args.push('--book-balance', bookBalance);
+  if (carryIn) args.push('--carry-in', carryIn);
+  if (carryOut) args.push('--carry-out', carryOut);
+  if (format) args.push('--format', format);
   if (profile) args.push('--profile', profile);
   if (date) args.push('--date', date);
   const r = spawnSync(CLI, args, { cwd: ROOT, maxBuffer: 1 << 30 });

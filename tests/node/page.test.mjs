@@ -1,6 +1,10 @@
 // The page in headless Chromium: it shows what the engine computes (cards = native CLI report), pages
-// and filters exceptions, downloads the CSV, reports errors, cancels, and makes no request at all once
-// files are picked — and never one that leaves 127.0.0.1.
+// and filters exceptions, downloads the CSV, reports errors, cancels, runs fund flow (sample and picked
+// files: numbers, explanations and the 余额调节表 = native CLI report), forces a file's format, and makes
+// no request at all once files are picked — and never one that leaves 127.0.0.1.
+// The ONE exception to "no request after files are picked": a spreadsheet (XLS/XLSX). The worker then
+// imports the spreadsheet module, exactly /sheets/duizhang_sheets.js and /sheets/duizhang_sheets_bg.wasm
+// from the page's own origin, once per worker; a CSV-only flow never requests it.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -9,7 +13,8 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { after, before, test } from 'node:test';
 import { chromium } from 'playwright-core';
-import { ROOT, SAMPLE, abs, parseCsv, requireBuilt, runCli } from './helpers.mjs';
+import { pathToFileURL } from 'node:url';
+import { FUND_SAMPLE, ROOT, SAMPLE, abs, parseCsv, requireBuilt, runCli } from './helpers.mjs';
 
 const OUTCOMES = ['matched', 'matched_within_tolerance', 'amount_mismatch', 'status_mismatch',
   'internal_only', 'external_only', 'duplicate', 'pending'];
@@ -256,12 +261,291 @@ test('the page reconciles locally and matches the native CLI', async (t) => {
     assert.equal(await page.isHidden('#results'), true);
   });
 
+  // ------------------------------------------------------------------------------------------
+  // Fund flow (issue 4) and the per-file panel (issue 3)
+
+  const fundReport = nativeReport(FUND_SAMPLE);
+
+  async function waitForFund() {
+    // Without an order export the information-flow tables are hidden: wait for them attached.
+    await page.waitForSelector('body[data-result="ok"][data-status="ready"]');
+    await page.waitForSelector('#exceptions[data-state="loaded"]', { state: 'attached' });
+    await page.waitForSelector('#issues[data-state="loaded"]');
+    await page.waitForSelector('#fund-results:not([hidden])');
+    await page.waitForSelector('#fund_matches[data-state="loaded"]');
+    await page.waitForSelector('#fund_exceptions[data-state="loaded"]');
+  }
+
+  const fundCards = () => page.$$eval('#fund-cards [data-fund-outcome]', (cards) => Object.fromEntries(
+    cards.map((c) => [c.dataset.fundOutcome, c.querySelector('[data-field="count"]').textContent])));
+  const statementCells = () => page.$$eval('#statement [data-field]', (cells) => Object.fromEntries(
+    cells.map((c) => [c.dataset.field, c.textContent])));
+  const STATEMENT_KEYS = ['book_balance', 'bank_balance', 'bank_received_not_booked', 'bank_paid_not_booked',
+    'booked_received_not_at_bank', 'booked_paid_not_at_bank', 'adjusted_book', 'adjusted_bank', 'difference'];
+
+  /** Fund cards, matches, open items, merchants and the 余额调节表 equal the native report. */
+  async function assertFundMatches(report, what) {
+    const flow = report.fund_flow;
+    const cards = await fundCards();
+    for (const [code, n] of Object.entries(flow.counts)) assert.equal(cards[code], String(n), `${what}: count of ${code}`);
+    const explanations = await page.$$eval('#fund_matches tbody [data-field="explanation"]', (c) => c.map((x) => x.textContent));
+    assert.deepEqual(explanations, flow.matches.slice(0, 50).map((m) => m.explanation), `${what}: explanations`);
+    const open = await page.$$eval('#fund_exceptions tbody tr[data-id]', (rows) => rows.map((r) => [r.dataset.id, r.dataset.outcome,
+      r.cells[5].textContent, r.cells[7].firstChild?.textContent ?? '', r.querySelector('[data-field="memo"]').textContent]));
+    assert.deepEqual(open, flow.exceptions.slice(0, 50).map((x) => [x.id, x.outcome, x.d,
+      x.age_days === null ? '—' : String(x.age_days), x.memo === '' ? '—' : x.memo]), `${what}: open items`);
+    const merchants = await page.$$eval('#merchants tbody tr[data-merchant]', (rows) => rows.map((r) => [r.dataset.merchant,
+      ...[...r.querySelectorAll('[data-field]')].map((c) => c.textContent)]));
+    assert.deepEqual(merchants, flow.merchants.map((m) => [m.merchant, m.settled, m.credited, m.matched, m.in_transit,
+      m.internal_only, m.external_only]), `${what}: merchants`);
+    assert.equal(await page.textContent('#break-count'), `(${report.balance.running_breaks.length})`);
+    const st = report.balance.statement;
+    if (st) {
+      const cells = await statementCells();
+      for (const k of STATEMENT_KEYS) assert.equal(cells[k], st[k], `${what}: 余额调节表 ${k}`);
+      assert.equal(await page.getAttribute('#statement', 'data-outcome'), st.outcome);
+      assert.match(cells.outcome, st.outcome === 'matched' ? /balanced/ : /balance_break/);
+    }
+  }
+
+  await t.test('fund-flow sample: the page equals the native CLI, with explanations and the 余额调节表', async () => {
+    const flow = fundReport.fund_flow;
+    // The fixture day shows what the sample is for: a credit covering several days, something in
+    // transit, an unexplained movement, and a statement that balances.
+    assert.ok(flow.matches.some((m) => / = settlements of .* \+ /.test(m.explanation)), 'a multi-day credit');
+    assert.ok(flow.counts.in_transit > 0 && flow.counts.unexplained_movement > 0);
+    assert.equal(fundReport.balance.statement.outcome, 'matched');
+    await page.click('#fund-sample');
+    await waitForFund();
+    await assertFundMatches(fundReport, 'fund-flow sample');
+    // The files panel lists the bill; the fund inputs table the statement, payouts and sub-ledger.
+    assert.deepEqual(await page.$$eval('#fund-inputs tbody tr', (rows) => rows.map((r) => r.dataset.side)), ['bank', 'payouts', 'book']);
+    assert.equal(await page.isHidden('#info-results'), true, 'no order export: no information-flow cards');
+    // Filter: in transit only, with age.
+    await page.selectOption('#fund-filter', 'in_transit');
+    await page.waitForSelector('#fund_exceptions[data-state="loaded"][data-filter="in_transit"]');
+    const outcomes = await page.$$eval('#fund_exceptions tbody tr[data-id]', (rows) => rows.map((r) => r.dataset.outcome));
+    assert.deepEqual(outcomes, flow.exceptions.filter((x) => x.outcome === 'in_transit').map(() => 'in_transit'));
+    await page.selectOption('#fund-filter', '');
+    await page.waitForSelector('#fund_exceptions[data-state="loaded"][data-filter=""]');
+    // Print prints the statement: the button calls window.print().
+    await page.evaluate(() => {
+      window.print = () => { document.body.dataset.printed = 'yes'; };
+    });
+    await page.click('#print');
+    assert.equal(await page.getAttribute('body', 'data-printed'), 'yes');
+  });
+
+  await t.test('fund-flow downloads: the state file equals the CLI carry-out, the CSV has a BOM', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'duizhang-carry-'));
+    try {
+      const out = path.join(dir, 'state.json');
+      assert.equal(runCli({ ...FUND_SAMPLE, carryOut: out }).status, 0);
+      const [state] = await Promise.all([page.waitForEvent('download'), page.click('#download-carry')]);
+      assert.equal(state.suggestedFilename(), 'duizhang-state-2026-03-25.json');
+      assert.ok(fs.readFileSync(await state.path()).equals(fs.readFileSync(out)), 'state file differs from --carry-out');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    const [csv] = await Promise.all([page.waitForEvent('download'), page.click('#download-fund-csv')]);
+    assert.equal(csv.suggestedFilename(), 'duizhang-fund-flow-2026-03-25.csv');
+    const bytes = fs.readFileSync(await csv.path());
+    assert.deepEqual([...bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'UTF-8 BOM');
+    const records = parseCsv(bytes.subarray(3).toString('utf8')).filter((r) => r.length > 1);
+    assert.equal(records.length - 1, fundReport.fund_flow.matches.length + fundReport.fund_flow.exceptions.length);
+  });
+
+  await t.test('per-file override: the bill read as a chosen format re-runs and shows it', async () => {
+    const row = '#files tbody tr[data-side="channel"]';
+    assert.equal(await page.textContent(`${row} [data-field="format"]`), fundReport.files[0].format);
+    const forced = fundReport.files[0].format === 'wechat_trade' ? 'generic_csv' : 'wechat_trade';
+    await page.selectOption(`${row} select`, forced);
+    await page.waitForSelector(`${row}[data-forced="${forced}"]`);
+    await waitForFund();
+    assert.equal(await page.textContent(`${row} [data-field="format"]`), forced);
+    assert.equal(await page.inputValue(`${row} select`), forced);
+    await assertFundMatches(nativeReport({ ...FUND_SAMPLE, format: forced }), `bill forced to ${forced}`);
+    // Back to detection.
+    await page.selectOption(`${row} select`, '');
+    await page.waitForSelector(`${row}:not([data-forced])`);
+    await waitForFund();
+    assert.equal(await page.textContent(`${row} [data-field="format"]`), fundReport.files[0].format);
+  });
+
+  await t.test('fund flow from picked files: statement, payouts and a typed book balance (a balance break)', async () => {
+    const c = { ...FUND_SAMPLE, bookBalance: '9000.00' };
+    const report = nativeReport(c);
+    assert.equal(report.balance.statement.outcome, 'balance_break');
+    await page.setInputFiles('#file-internal', []);
+    await page.setInputFiles('#file-channel', abs(c.channel));
+    await page.click('#fund-inputs-box summary');
+    await page.setInputFiles('#file-bank', abs(c.bank));
+    await page.setInputFiles('#file-payouts', abs(c.payouts));
+    await page.fill('#book-balance', c.bookBalance);
+    await page.setInputFiles('#profile', abs(c.profile));
+    await page.fill('#date', c.date);
+    assert.equal(await page.isDisabled('#run'), false, 'no order export needed with a bank statement');
+    await page.click('#run');
+    await waitForFund();
+    await assertFundMatches(report, 'picked fund-flow files');
+    assert.match(await page.textContent('#statement [data-field="outcome"]'), /长款/);
+    // Leave the page as the next tests expect it: no fund inputs, no date, default profile.
+    await page.click('#fund-clear');
+    await page.fill('#date', '');
+    await page.click('#profile-clear');
+  });
+
+  await t.test("day two: yesterday's state file carries open items; running-balance breaks are listed", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'duizhang-day2-'));
+    try {
+      const state = path.join(dir, 'duizhang-state-2026-03-25.json');
+      assert.equal(runCli({ ...FUND_SAMPLE, carryOut: state }).status, 0);
+      const c = { bank: 'tests/fixtures/bank/statement_gbk_newest_first.csv', bookBalance: '9000.00', profile: FUND_SAMPLE.profile,
+        carryIn: state, date: '2026-03-26' };
+      const report = nativeReport(c);
+      assert.ok(report.fund_flow.matches.some((m) => /carried from 2026-03-25/.test(m.explanation)));
+      await page.click('#fund-clear');
+      await page.setInputFiles('#file-internal', []);
+      await page.setInputFiles('#file-channel', []);
+      await page.setInputFiles('#file-bank', abs(c.bank));
+      await page.setInputFiles('#file-carry', state);
+      await page.fill('#book-balance', c.bookBalance);
+      await page.setInputFiles('#profile', abs(c.profile));
+      await page.fill('#date', c.date);
+      await page.click('#run');
+      await waitForFund();
+      await assertFundMatches(report, 'day two with the state file');
+      assert.deepEqual(await page.$$eval('#fund-inputs tbody tr', (rows) => rows.map((r) => r.dataset.side)), ['bank', 'carry']);
+      assert.equal(await page.isHidden('#files'), false);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    // A statement whose running balance breaks twice: file, line, expected, found, missing.
+    const broken = { bank: 'tests/fixtures/bank/corporate_balance_break_gbk.csv', profile: FUND_SAMPLE.profile, date: '2026-03-25' };
+    const report = nativeReport(broken);
+    assert.ok(report.balance.running_breaks.length > 0);
+    await page.click('#fund-clear');
+    await page.setInputFiles('#file-bank', abs(broken.bank));
+    await page.fill('#date', broken.date);
+    await page.click('#run');
+    await waitForFund();
+    await assertFundMatches(report, 'running-balance breaks');
+    const rows = await page.$$eval('#running-breaks tbody tr', (trs) => trs.map((r) => [...r.cells].map((c) => c.textContent)));
+    assert.deepEqual(rows, report.balance.running_breaks.map((b) => [b.file, String(b.line), b.expected, b.found, b.missing]));
+    assert.equal(await page.isHidden('#statement'), true, 'no book balance: no statement');
+    await page.click('#fund-clear');
+    await page.fill('#date', '');
+    await page.click('#profile-clear');
+  });
+
+  await t.test('several channel bills: WeChat, an Alipay zip, a UnionPay ZM file without extension; every table with its checks', async () => {
+    const c = { internal: SAMPLE.internal, channel: ['tests/fixtures/wechat/trade_all_bom_crlf.csv',
+      'tests/fixtures/alipay/bill_summary_disagrees.zip', 'tests/fixtures/unionpay/INN26032488ZM_777290058110048'] };
+    const report = nativeReport(c);
+    await page.setInputFiles('#file-internal', abs(c.internal));
+    await page.setInputFiles('#file-channel', c.channel.map(abs));
+    await page.click('#run');
+    await waitForResult();
+    await assertCardsMatch(report, 'two bills');
+    assert.equal(await page.isHidden('#fund-results'), true, 'no fund-flow input: no fund-flow section');
+    const rows = await page.$$eval('#files tbody tr', (trs) => trs.map((r) => ({
+      side: r.dataset.side,
+      format: r.querySelector('[data-field="format"]').textContent,
+      variant: r.querySelector('[data-field="variant"]')?.textContent ?? '',
+      checks: [...r.querySelectorAll('[data-check]')].map((li) => [li.dataset.check, li.dataset.passed === 'true', li.textContent]),
+    })));
+    assert.equal(rows.length, report.files.length, 'one row per table (the zip gives two)');
+    rows.forEach((r, i) => {
+      const f = report.files[i];
+      assert.deepEqual([r.side, r.format, r.variant], [f.side, f.format, f.variant], `table ${f.name}`);
+      assert.deepEqual(r.checks.map(([n, p]) => [n, p]), f.checks.map((x) => [x.name, x.passed]), `checks of ${f.name}`);
+      for (const [k, x] of f.checks.entries()) {
+        const shown = r.checks[k][2];
+        assert.ok(shown.startsWith(x.passed ? '✓' : '✗'), shown);
+        if (!x.passed) assert.ok(shown.includes(x.expected) && shown.includes(x.found), `expected vs found: ${shown}`);
+      }
+    });
+    assert.ok(rows.some((r) => r.checks.some(([, p]) => !p)), 'the disagreeing summary shows a failed check');
+    assert.deepEqual(rows.map((r) => r.format), ['generic_csv', 'wechat_trade', 'alipay_trade', 'alipay_summary', 'unionpay_zm']);
+    // Every bill's table offers the override, the zip's two tables both for the zip.
+    const sources = await page.$$eval('#files tbody tr[data-side="channel"] select', (s) => s.map((x) => x.dataset.source));
+    assert.deepEqual(sources, ['1', '2', '2', '3']);
+  });
+
   await t.test('no request after files were picked; none left 127.0.0.1', () => {
     assert.ok(picked >= 0);
     const late = requests.slice(picked).filter((r) => isNetwork(r.url)).map((r) => r.url);
+    // CSV-only flows, fund flow included: nothing at all is requested once files are picked.
     assert.deepEqual(late, [], 'requests after files were picked');
     const away = requests.filter((r) => isNetwork(r.url) && new URL(r.url).origin !== origin).map((r) => r.url);
     assert.deepEqual(away, [], 'requests that left 127.0.0.1');
+  });
+
+  await t.test('an XLSX bill: converted by the sheets module, fetched on demand and only then', async () => {
+    // The expected numbers: the CLI on the same sheet converted to CSV by the same sheets module.
+    const sheetsJs = path.join(ROOT, 'www', 'sheets', 'duizhang_sheets.js');
+    const sheets = await import(pathToFileURL(sheetsJs).href);
+    sheets.initSync({ module: fs.readFileSync(path.join(ROOT, 'www', 'sheets', 'duizhang_sheets_bg.wasm')) });
+    const xlsx = 'tests/fixtures/sheets/channel.xlsx';
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'duizhang-xlsx-'));
+    let report;
+    try {
+      const csv = path.join(dir, 'channel.csv');
+      fs.writeFileSync(csv, sheets.sheetToCsv(new Uint8Array(fs.readFileSync(abs(xlsx)))));
+      report = nativeReport({ internal: SAMPLE.internal, channel: csv });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    assert.ok(report.summary.counts.matched > 0, 'the sheet matches some orders');
+    const before = requests.length;
+    await page.setInputFiles('#file-internal', abs(SAMPLE.internal));
+    await page.setInputFiles('#file-channel', abs(xlsx));
+    await page.click('#run');
+    await waitForResult();
+    await assertCardsMatch(report, 'XLSX bill');
+    assert.equal(await page.textContent('#files tbody tr[data-side="channel"] td'), 'channel.xlsx', 'the file keeps its name');
+    assert.match(await page.textContent('#converted'), /channel\.xlsx/);
+    const late = requests.slice(before).filter((r) => isNetwork(r.url)).map((r) => r.url);
+    assert.deepEqual(late, [`${origin}/sheets/duizhang_sheets.js`, `${origin}/sheets/duizhang_sheets_bg.wasm`],
+      'the only requests after picking a spreadsheet');
+    // Once loaded, a second spreadsheet run requests nothing.
+    const again = requests.length;
+    await page.click('#run');
+    await waitForResult();
+    assert.deepEqual(requests.slice(again).filter((r) => isNetwork(r.url)).map((r) => r.url), []);
+  });
+
+  await t.test('an XLSX bank statement: converted too, with a sub-ledger file as the book', async () => {
+    const sheets = await import(pathToFileURL(path.join(ROOT, 'www', 'sheets', 'duizhang_sheets.js')).href);
+    const xlsx = 'tests/fixtures/sheets/statement.xlsx';
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'duizhang-xlsx-'));
+    let report;
+    try {
+      // Converted CSV under the spreadsheet's own name, as the worker reads it.
+      const csv = path.join(dir, 'statement.xlsx');
+      fs.writeFileSync(csv, sheets.sheetToCsv(new Uint8Array(fs.readFileSync(abs(xlsx)))));
+      report = nativeReport({ ...FUND_SAMPLE, bank: csv });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    const before = requests.length;
+    await page.setInputFiles('#file-internal', []);
+    await page.setInputFiles('#file-channel', abs(FUND_SAMPLE.channel));
+    await page.setInputFiles('#file-bank', abs(xlsx));
+    await page.setInputFiles('#file-payouts', abs(FUND_SAMPLE.payouts));
+    await page.setInputFiles('#file-book', abs(FUND_SAMPLE.bookBalance));
+    await page.setInputFiles('#profile', abs(FUND_SAMPLE.profile));
+    await page.fill('#date', FUND_SAMPLE.date);
+    await page.click('#run');
+    await waitForFund();
+    await assertFundMatches(report, 'XLSX statement');
+    assert.match(await page.textContent('#converted'), /statement\.xlsx/);
+    assert.equal(await page.textContent('#statement [data-field="book_source"]'), '(ledger.csv)');
+    // The sheets module is already loaded in this worker: nothing more is requested.
+    assert.deepEqual(requests.slice(before).filter((r) => isNetwork(r.url)).map((r) => r.url), []);
+    await page.click('#fund-clear');
+    await page.fill('#date', '');
+    await page.click('#profile-clear');
   });
 
   await t.test('cancel returns to idle at once and the sample runs again, with no request', async () => {
