@@ -187,6 +187,21 @@ impl Reconciliation {
         Ok(())
     }
 
+    /// The side of the file being assembled from chunks, if any.
+    pub fn pending_side(&self) -> Option<Side> {
+        self.pending.as_ref().map(|(side, _, _)| *side)
+    }
+
+    /// Reads a bank statement, payout or sub-ledger file assembled from chunks, as
+    /// [`Reconciliation::add_fund_file`] does.
+    pub fn finish_fund_file(&mut self) -> Result<fund_flow::view::InputInfo> {
+        let (side, name, bytes) = self
+            .pending
+            .take()
+            .ok_or_else(|| Error::new(ErrorKind::InvalidArgument, "finish_fund_file() without begin_file()"))?;
+        self.add_fund_file(side, &name, bytes)
+    }
+
     /// Reads the file assembled from chunks, as [`Reconciliation::add_file_as`] does.
     pub fn finish_file(&mut self, format: Option<Format>) -> Result<&[Table]> {
         let (side, name, bytes) = self

@@ -305,11 +305,15 @@ impl Reconciliation {
     }
 
     /// Reads the file assembled from chunks. Throws a coded Error if it is unusable.
-    #[wasm_bindgen(js_name = finishFile, unchecked_return_type = "FileInfo")]
+    #[wasm_bindgen(js_name = finishFile, unchecked_return_type = "FileInfo | FundInputInfo")]
     pub fn finish_file(
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "Format")] format: Option<String>,
     ) -> Result<JsValue, JsValue> {
+        if matches!(self.inner.pending_side(), Some(Side::Bank | Side::Payouts | Side::Book)) {
+            let info = self.inner.finish_fund_file().map_err(to_js)?;
+            return parse_json(&serde_json::to_string(&info).unwrap_or_default());
+        }
         let format = parse_format(format)?;
         let tables = self.inner.finish_file(format).map_err(to_js)?;
         first_file_info(tables)
