@@ -321,8 +321,6 @@ pub struct Row {
     pub status: Status,
     /// Payment or refund item.
     pub kind: ItemKind,
-    /// Running balance after this row, for statements and fund flows that print one (余额).
-    pub balance: Option<Decimal>,
 }
 
 impl Row {

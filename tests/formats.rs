@@ -83,14 +83,15 @@ fn rows_of(table: &Table) -> Vec<RowFacts> {
     table
         .rows
         .iter()
-        .map(|r| {
+        .enumerate()
+        .map(|(n, r)| {
             (
                 table.value(r.order_no).to_string(),
                 table.value(r.trade_no).to_string(),
                 table.value(r.refund_no).to_string(),
                 r.amount.to_string(),
                 r.fee.map(|f| f.to_string()),
-                r.balance.map(|b| b.to_string()),
+                table.balances.get(n).copied().flatten().map(|b| b.to_string()),
                 r.kind,
                 r.time.map(duizhang::time::format_datetime),
             )

@@ -62,8 +62,11 @@ pub fn check(table: &mut Table) {
 /// Opening balance plus every movement must give the closing balance (账实核对 within one file).
 /// Statements run oldest-first or newest-first; the first two rows tell which.
 fn check_running_balance(table: &mut Table) {
+    if table.balances.len() != table.rows.len() {
+        return; // no balance column
+    }
     let movements: Option<Vec<(Decimal, Decimal)>> =
-        table.rows.iter().map(|r| r.balance.map(|b| (r.amount, b))).collect();
+        table.rows.iter().zip(&table.balances).map(|(r, b)| b.map(|b| (r.amount, b))).collect();
     let Some(mut movements) = movements.filter(|m| m.len() >= 2) else { return };
     let oldest_first = movements[0].1 + movements[1].0 == movements[1].1;
     let newest_first = !oldest_first && movements[0].1 - movements[0].0 == movements[1].1;

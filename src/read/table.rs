@@ -80,6 +80,9 @@ pub struct Table {
     /// Where a field's value comes from when its own column is empty on a row (e.g. WeChat's
     /// 微信退款单号 when 商户退款单号 is blank).
     pub fallback_columns: ColumnMap,
+    /// The running balance (余额) of each row, aligned with `rows`, when the file has a balance
+    /// column; empty otherwise. Kept beside the rows so files without one pay nothing for it.
+    pub balances: Vec<Option<Decimal>>,
     /// Field widths of a fixed-width file (no delimiter), used to show a row's cells.
     pub(crate) fixed_widths: Option<&'static [usize]>,
     pub(crate) text: String,
@@ -172,6 +175,7 @@ impl Table {
             checks: Vec::new(),
             fallback_columns: ColumnMap::default(),
             fixed_widths: None,
+            balances: Vec::new(),
             text: String::new(),
             arena: String::new(),
         };
@@ -385,6 +389,7 @@ impl<'a> Reader<'a> {
         let columns = self.table.columns;
         let header_len = self.table.header.len();
         let needed = columns.max_column() + 1;
+        let has_balance = columns.get(Field::Balance).is_some();
         let key_fields: &[Field] = match self.profile.key {
             _ if self.table.format.any_key_will_do() => &[Field::OrderNo, Field::TradeNo],
             KeyChoice::OrderNo => &[Field::OrderNo],
@@ -447,9 +452,12 @@ impl<'a> Reader<'a> {
                 }
             }
             match self.row(text, &fields, &record, key_fields) {
-                Ok(row) => {
+                Ok((row, balance)) => {
                     saw_detail = true;
                     self.table.rows.push(row);
+                    if has_balance {
+                        self.table.balances.push(balance);
+                    }
                 }
                 Err((column, code, message)) => self.skip(line, Some(column as u32 + 1), code, message),
             }
@@ -536,7 +544,7 @@ impl<'a> Reader<'a> {
         fields: &[FieldRange],
         record: &super::csv::Record,
         key_fields: &[Field],
-    ) -> std::result::Result<Row, (usize, &'static str, String)> {
+    ) -> std::result::Result<(Row, Option<Decimal>), (usize, &'static str, String)> {
         let columns = self.table.columns;
         let order_no = self.optional_span(text, fields, Field::OrderNo);
         let trade_no = self.optional_span(text, fields, Field::TradeNo);
@@ -688,21 +696,23 @@ impl<'a> Reader<'a> {
             }
         };
         let kind = if status == Status::Refund && !refund_no.is_empty() { ItemKind::Refund } else { ItemKind::Payment };
-        Ok(Row {
-            line,
-            record: Span { start: record.start as u32, len: (record.end - record.start) as u32 },
-            order_no,
-            trade_no,
-            refund_no,
-            merchant_id,
-            status_word,
-            amount,
-            fee,
-            time,
-            status,
-            kind,
+        Ok((
+            Row {
+                line,
+                record: Span { start: record.start as u32, len: (record.end - record.start) as u32 },
+                order_no,
+                trade_no,
+                refund_no,
+                merchant_id,
+                status_word,
+                amount,
+                fee,
+                time,
+                status,
+                kind,
+            },
             balance,
-        })
+        ))
     }
 
     /// The normalized status of a word, through the cache of words already seen.

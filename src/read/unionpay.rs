@@ -242,7 +242,6 @@ pub fn read(mut table: Table, profile: &Profile) -> Result<Table> {
             time,
             status,
             kind,
-            balance: None,
         });
     }
     table.text = text;
