@@ -4,6 +4,7 @@
 use super::balance::BalanceReport;
 use super::{Batch, FundFlow, FundOutcome, MatchKind};
 use crate::classify::label;
+use crate::read::bank::Payout;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -64,25 +65,16 @@ pub struct MovementView {
     pub carried_since: Option<NaiveDate>,
 }
 
-/// A payout instruction, for display.
+/// A payout instruction, for display: its id and file, then the instruction's own fields.
 #[derive(Clone, Debug, Serialize)]
 pub struct PayoutView {
     /// Stable id.
     pub id: String,
     /// File.
     pub file: String,
-    /// 1-based line.
-    pub line: u32,
-    /// Merchant.
-    pub merchant: String,
-    /// Amount paid out.
-    pub amount: Decimal,
-    /// Beneficiary account.
-    pub account: String,
-    /// Reference.
-    pub reference: String,
-    /// Instruction date.
-    pub date: NaiveDate,
+    /// The instruction (line, merchant, amount, account, reference, date).
+    #[serde(flatten)]
+    pub payout: Payout,
 }
 
 /// One paired group.
@@ -365,16 +357,7 @@ pub fn build(
                     .iter()
                     .map(|&p| {
                         let p = &input.payouts[p];
-                        PayoutView {
-                            id: p.id.clone(),
-                            file: p.file.clone(),
-                            line: p.line,
-                            merchant: p.payout.merchant.clone(),
-                            amount: p.payout.amount,
-                            account: p.payout.account.clone(),
-                            reference: p.payout.reference.clone(),
-                            date: p.payout.date,
-                        }
+                        PayoutView { id: p.id.clone(), file: p.file.clone(), payout: p.payout.clone() }
                     })
                     .collect(),
                 explanation: g.explanation.clone(),
