@@ -282,3 +282,32 @@ fn the_profile_maps_unknown_headers_and_adds_status_words() {
     assert_eq!(report.summary.counts.matched, 1);
     assert_eq!(report.date_source, "none", "no time column: no date to infer");
 }
+
+#[test]
+fn keys_sharing_their_first_sixteen_bytes_are_still_different_keys() {
+    // Grouping compares a key's first 16 bytes inline and only longer keys in full: keys that share
+    // those bytes, or differ only in length or a trailing NUL-like zero, must never pair.
+    let internal = "order_no,amount,status\n\
+        4200001234567890AAAA,10.00,SUCCESS\n\
+        4200001234567890BBBB,20.00,SUCCESS\n\
+        4200001234567890,30.00,SUCCESS\n\
+        A1,40.00,SUCCESS\n";
+    let channel = "order_no,amount,status\n\
+        4200001234567890BBBB,20.00,SUCCESS\n\
+        4200001234567890CCCC,10.00,SUCCESS\n\
+        42000012345678900,30.00,SUCCESS\n\
+        A10,40.00,SUCCESS\n";
+    let report = reconcile(
+        vec![
+            (Side::Internal, "orders.csv".into(), internal.as_bytes().to_vec()),
+            (Side::Channel, "bill.csv".into(), channel.as_bytes().to_vec()),
+        ],
+        Profile::default(),
+        None,
+    )
+    .expect("the run completes");
+    let counts = &report.summary.counts;
+    assert_eq!((counts.matched, counts.internal_only, counts.external_only), (1, 3, 3));
+    let keys: Vec<String> = report.exceptions.iter().map(|e| e.key.clone()).collect();
+    assert!(keys.contains(&"4200001234567890AAAA".to_string()) && keys.contains(&"A10".to_string()), "{keys:?}");
+}

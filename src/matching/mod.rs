@@ -13,15 +13,12 @@ use crate::read::Table;
 use crate::record::{Field, ItemKind, Row, Side, Status};
 use rust_decimal::Decimal;
 use std::cmp::Ordering;
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hash, Hasher};
+use std::hash::{Hash, Hasher};
 
 /// No row, no group: the end of a linked list.
 const NONE: u32 = u32::MAX;
 /// How often matching reports progress, in rows (a few milliseconds of work).
 const PROGRESS_EVERY_ROWS: usize = 65_536;
-/// Marks a row without a key in the hash pass (a real key hashing to it only costs a single).
-const NO_KEY: u64 = u64::MAX;
 
 /// A row of one of the input tables.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -93,10 +90,11 @@ pub fn match_tables_with_progress<'t>(
     settings: &'t MatchSettings,
     progress: &'t mut dyn FnMut(u64, u64) -> bool,
 ) -> Option<Matching> {
-    let mut refs: [Vec<RowRef>; 2] = [Vec::new(), Vec::new()];
-    for (t, table) in tables.iter().enumerate() {
-        let side = side_index(table.side);
-        refs[side].extend((0..table.rows.len()).map(|r| RowRef { table: t as u32, row: r as u32 }));
+    let mut all: [SideRows; 2] = [SideRows::default(), SideRows::default()];
+    for (t, table) in tables.iter().enumerate().filter(|(_, table)| !table.rows.is_empty()) {
+        let side = &mut all[side_index(table.side)];
+        side.tables.push((t as u32, side.len));
+        side.len += table.rows.len();
     }
     let mut emitter = Emitter {
         tables,
@@ -107,7 +105,6 @@ pub fn match_tables_with_progress<'t>(
             ..Matching::default()
         },
     };
-    let all: [Vec<RowRef>; 2] = refs;
     let primary = |table: &'t Table, row: &'t Row| -> Option<(Field, &'t [u8])> {
         if row.kind == ItemKind::Refund {
             return Some((Field::RefundNo, table.value(row.refund_no).as_bytes()));
@@ -170,145 +167,133 @@ impl<'t> Emitter<'t> {
     /// A radix-partitioned hash join: rows are scattered by hash into partitions of a few thousand,
     /// and each partition is grouped with a hash table small enough to stay in cache. At a million
     /// rows this is several times faster than one big table whose every probe misses the cache.
+    /// Each probe carries what grouping and an exact pair need (hash, the key's first 16 bytes,
+    /// amount, time, status), so grouping a partition never reaches back into the rows or the
+    /// text, except to compare keys longer than 16 bytes.
     fn pass<K>(&mut self, members: &[impl Member; 2], key: K) -> Option<[Vec<Single>; 2]>
     where
         K: Fn(&'t Table, &'t Row) -> Option<(Field, &'t [u8])>,
     {
         let total = members[0].len() + members[1].len();
-        // Progress runs over three stages of `total` steps each: hashing, scattering, grouping.
-        let steps = 3 * total as u64;
-        let tick = |progress: &mut dyn FnMut(u64, u64) -> bool, done: u64| -> Option<()> {
-            progress(done, steps).then_some(())
+        // Progress runs over two stages of `total` steps each: scattering, then grouping.
+        let steps = 2 * total as u64;
+        let tick = |progress: &mut dyn FnMut(u64, u64) -> bool, done: usize| -> Option<()> {
+            progress(done as u64, steps).then_some(())
         };
         let mut singles: [Vec<Single>; 2] = [Vec::new(), Vec::new()];
-        // First pass: the hash of every key (8 bytes a row), to size the partitions.
-        let mut hashes: Vec<u64> = Vec::with_capacity(total);
-        for (side, members) in members.iter().enumerate() {
-            for m in 0..members.len() {
-                if hashes.len() % PROGRESS_EVERY_ROWS == 0 {
-                    tick(self.progress, hashes.len() as u64)?;
-                }
-                let r = members.row_ref(m);
-                let table = &self.tables[r.table as usize];
-                match key(table, &table.rows[r.row as usize]) {
-                    Some((field, bytes)) => hashes.push(hash_key(field, bytes)),
-                    None => {
-                        hashes.push(NO_KEY);
-                        singles[side].push((r, members.field(m)));
-                    }
-                }
-            }
-        }
-        // Second pass: each probe written straight into its partition.
-        let bits = (hashes.len() / 4096).max(1).ilog2().min(12);
+        let bits = (total / 4096).max(1).ilog2().min(12);
         let mask = (1usize << bits) - 1;
+        // Hash bits 40.. pick the partition; the low bits index the table inside it.
         let part = |hash: u64| (hash >> 40) as usize & mask;
-        let mut bounds = vec![0usize; mask + 2];
-        for &hash in hashes.iter().filter(|&&h| h != NO_KEY) {
-            bounds[part(hash) + 1] += 1;
-        }
-        for i in 1..bounds.len() {
-            bounds[i] += bounds[i - 1];
-        }
-        let mut cursor = bounds.clone();
-        // Filled in slices with progress between them: at millions of rows, touching the buffer's
-        // fresh memory takes long enough to be seen as a stall.
-        let keyed = bounds[bounds.len() - 1];
-        let mut probes: Vec<Option<Probe<'t>>> = Vec::with_capacity(keyed);
-        while probes.len() < keyed {
-            let grow = (keyed - probes.len()).min(4 * PROGRESS_EVERY_ROWS);
-            probes.extend(std::iter::repeat_n(None, grow));
-            tick(self.progress, (total + probes.len() / 2) as u64)?;
-        }
-        let mut n = 0;
+        // Sized for an even spread plus slack; a skewed key set only makes some partitions grow.
+        let expected = total / (mask + 1);
+        let mut partitions: Vec<Vec<Probe>> =
+            (0..=mask).map(|_| Vec::with_capacity(expected + expected / 8 + 16)).collect();
+        let mut done = 0;
         for (side, members) in members.iter().enumerate() {
             for m in 0..members.len() {
-                let hash = hashes[n];
-                n += 1;
-                if n % PROGRESS_EVERY_ROWS == 0 {
-                    tick(self.progress, (total + keyed / 2 + n / 2) as u64)?;
+                if done % PROGRESS_EVERY_ROWS == 0 {
+                    tick(self.progress, done)?;
                 }
-                if hash == NO_KEY {
-                    continue;
-                }
+                done += 1;
                 let r = members.row_ref(m);
                 let table = &self.tables[r.table as usize];
                 let row = &table.rows[r.row as usize];
-                if let Some((field, bytes)) = key(table, row) {
-                    let slot = &mut cursor[part(hash)];
-                    probes[*slot] = Some(Probe {
-                        key: GroupKey { hash, field, bytes },
-                        side: side as u8,
-                        member: m as u32,
-                        amount: row.amount,
-                        time: row.time.unwrap_or(i64::MIN),
-                        paid: row.status == Status::Success,
-                    });
-                    *slot += 1;
-                }
+                let Some((field, bytes)) = key(table, row) else {
+                    singles[side].push((r, members.field(m)));
+                    continue;
+                };
+                let hash = hash_key(field, bytes);
+                partitions[part(hash)].push(Probe {
+                    hash: hash as u32,
+                    len: bytes.len() as u32,
+                    head: key_head(bytes),
+                    amount: row.amount,
+                    time: row.time.unwrap_or(i64::MIN),
+                    member: m as u32,
+                    field,
+                    side: side as u8,
+                    paid: row.status == Status::Success,
+                });
             }
         }
-        drop(hashes);
-        let partitions = Partitions { probes, bounds };
-        let largest = partitions.bounds.windows(2).map(|w| w[1] - w[0]).max().unwrap_or(0);
-        let mut index: HashMap<GroupKey<'t>, u32, BuildHasherDefault<PassThrough>> =
-            HashMap::with_capacity_and_hasher(largest, Default::default());
-        let mut groups: Vec<([u32; 2], Field)> = Vec::with_capacity(largest);
+        let largest = partitions.iter().map(Vec::len).max().unwrap_or(0);
+        let mut slots: Vec<u32> = Vec::with_capacity((2 * largest).next_power_of_two().max(16));
+        let mut groups: Vec<Group> = Vec::with_capacity(largest);
         let mut next: Vec<u32> = Vec::with_capacity(largest);
         let mut lists: [Vec<RowRef>; 2] = [Vec::new(), Vec::new()];
-        for bounds in partitions.bounds.windows(2) {
-            if bounds[0] / PROGRESS_EVERY_ROWS != bounds[1] / PROGRESS_EVERY_ROWS {
-                tick(self.progress, (2 * total + bounds[1]) as u64)?;
+        let tables = self.tables;
+        let row_ref = |probe: &Probe| members[probe.side as usize].row_ref(probe.member as usize);
+        // Keys longer than the head are compared in full, from the rows.
+        let full_key = |probe: &Probe| {
+            let r = row_ref(probe);
+            let table = &tables[r.table as usize];
+            key(table, &table.rows[r.row as usize]).map_or(&[][..], |(_, bytes)| bytes)
+        };
+        let same_key = |a: &Probe, b: &Probe| {
+            a.hash == b.hash
+                && a.len == b.len
+                && a.head == b.head
+                && a.field == b.field
+                && (a.len as usize <= KEY_HEAD_BYTES || full_key(a) == full_key(b))
+        };
+        let mut grouped = 0;
+        for probes in &partitions {
+            if grouped / PROGRESS_EVERY_ROWS != (grouped + probes.len()) / PROGRESS_EVERY_ROWS {
+                tick(self.progress, total + grouped)?;
             }
-            let probes = &partitions.probes[bounds[0]..bounds[1]];
-            index.clear();
+            grouped += probes.len();
+            let slot_mask = (2 * probes.len()).next_power_of_two().max(16) - 1;
+            slots.clear();
+            slots.resize(slot_mask + 1, NONE);
             groups.clear();
             next.clear();
             next.resize(probes.len(), NONE);
-            // heads of each group per side, linked through `next` (positions in this partition).
+            // Heads of each group per side, linked through `next` (positions in this partition).
             for (position, probe) in probes.iter().enumerate() {
-                let Some(probe) = probe else { continue };
-                let new_group = groups.len() as u32;
-                let g = *index.entry(probe.key).or_insert(new_group);
-                if g == new_group {
-                    groups.push(([NONE; 2], probe.key.field));
-                }
-                let head = &mut groups[g as usize].0[probe.side as usize];
+                let mut slot = probe.hash as usize & slot_mask;
+                let g = loop {
+                    let g = slots[slot];
+                    if g == NONE {
+                        slots[slot] = groups.len() as u32;
+                        groups.push(Group { heads: [NONE; 2], first: position as u32, field: probe.field });
+                        break groups.len() - 1;
+                    }
+                    if same_key(&probes[groups[g as usize].first as usize], probe) {
+                        break g as usize;
+                    }
+                    slot = (slot + 1) & slot_mask;
+                };
+                let head = &mut groups[g].heads[probe.side as usize];
                 next[position] = *head;
                 *head = position as u32;
             }
-            let row_ref = |position: u32| match &probes[position as usize] {
-                Some(probe) => members[probe.side as usize].row_ref(probe.member as usize),
-                None => RowRef { table: 0, row: 0 }, // unreachable: only filled slots are linked
-            };
-            for &(head, field) in &groups {
-                if head[0] != NONE
-                    && head[1] != NONE
-                    && next[head[0] as usize] == NONE
-                    && next[head[1] as usize] == NONE
+            for group in &groups {
+                let [internal, channel] = group.heads;
+                if internal != NONE
+                    && channel != NONE
+                    && next[internal as usize] == NONE
+                    && next[channel as usize] == NONE
                 {
                     // The common case: exactly one row on each side.
-                    let probe = |position: u32| probes[position as usize].as_ref();
-                    if let (Some(i), Some(c)) = (probe(head[0]), probe(head[1])) {
-                        if i.paid && c.paid && i.amount == c.amount {
-                            self.exact_pair(i, c);
-                            continue;
-                        }
+                    let (i, c) = (&probes[internal as usize], &probes[channel as usize]);
+                    if i.paid && c.paid && i.amount == c.amount {
+                        self.exact_pair(i, c);
+                    } else {
+                        self.pair(row_ref(i), row_ref(c), group.field);
                     }
-                    self.pair(row_ref(head[0]), row_ref(head[1]), field);
                     continue;
                 }
                 for (side, list) in lists.iter_mut().enumerate() {
                     list.clear();
-                    let mut position = head[side];
+                    let mut position = group.heads[side];
                     while position != NONE {
-                        list.push(row_ref(position));
+                        list.push(row_ref(&probes[position as usize]));
                         position = next[position as usize];
                     }
-                    let tables = self.tables;
                     list.sort_by(|a, b| content_order(tables, *a, *b));
                 }
-                self.resolve_group(&lists, field, &mut singles);
+                self.resolve_group(&lists, group.field, &mut singles);
             }
         }
         Some(singles)
@@ -454,47 +439,6 @@ impl<'t> Emitter<'t> {
     }
 }
 
-/// A grouping key with its hash computed once; the table hashes it by passing the hash through.
-#[derive(Clone, Copy, Debug)]
-struct GroupKey<'t> {
-    hash: u64,
-    field: Field,
-    bytes: &'t [u8],
-}
-
-impl PartialEq for GroupKey<'_> {
-    fn eq(&self, other: &Self) -> bool {
-        self.hash == other.hash && self.field == other.field && self.bytes == other.bytes
-    }
-}
-
-impl Eq for GroupKey<'_> {}
-
-impl Hash for GroupKey<'_> {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        state.write_u64(self.hash);
-    }
-}
-
-/// A hasher for keys that already carry their hash.
-#[derive(Default)]
-struct PassThrough(u64);
-
-impl Hasher for PassThrough {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        // Only `write_u64` is used by GroupKey; fold anything else so the hasher stays total.
-        for &b in bytes {
-            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-        }
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
-    }
-}
-
 /// A 64-bit hash with every bit mixed: partitions use middle bits, the table high and low ones.
 fn hash_key(field: Field, bytes: &[u8]) -> u64 {
     let mut hasher = rustc_hash::FxHasher::default();
@@ -505,29 +449,49 @@ fn hash_key(field: Field, bytes: &[u8]) -> u64 {
     h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
     h ^= h >> 33;
     h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
-    (h ^ (h >> 33)).min(NO_KEY - 1)
+    h ^ (h >> 33)
 }
 
-/// One row to group: its key, its side and its position among the pass's members.
+/// How many leading key bytes a probe carries (see [`Probe::head`]).
+const KEY_HEAD_BYTES: usize = 16;
+
+/// The first [`KEY_HEAD_BYTES`] bytes of a key, zero-padded, as two words.
+fn key_head(bytes: &[u8]) -> [u64; 2] {
+    let mut head = [0u8; KEY_HEAD_BYTES];
+    let n = bytes.len().min(KEY_HEAD_BYTES);
+    head[..n].copy_from_slice(&bytes[..n]);
+    let (low, high) = head.split_at(8);
+    [u64::from_le_bytes(low.try_into().unwrap_or_default()), u64::from_le_bytes(high.try_into().unwrap_or_default())]
+}
+
+/// One row to group: what grouping and an exact pair need, copied from the row while the rows
+/// are read in order, so that grouping a partition never reaches back into the rows or the text
+/// (random reads that miss the cache).
 #[derive(Clone, Copy, Debug)]
-struct Probe<'t> {
-    key: GroupKey<'t>,
-    side: u8,
-    member: u32,
-    /// What an exact match needs, copied from the row while it is read in order, so that pairing
-    /// a partition never reaches back into the rows (random reads that miss the cache).
+struct Probe {
+    /// Low 32 bits of the key's hash: the group table's index, and a cheap first test.
+    hash: u32,
+    /// Length of the key in bytes.
+    len: u32,
+    /// The key's first bytes: with `len`, the whole key when it is at most 16 bytes long.
+    head: [u64; 2],
     amount: Decimal,
     /// The row's time (`i64::MIN` when it has none).
     time: i64,
+    /// Position among the pass's members of its side.
+    member: u32,
+    field: Field,
+    side: u8,
     /// The row's status is `success`.
     paid: bool,
 }
 
-/// Probes reordered so each partition is contiguous: `probes[bounds[p]..bounds[p + 1]]`.
-struct Partitions<'t> {
-    /// Every slot is filled; `Option` only spares an initial value for the scatter.
-    probes: Vec<Option<Probe<'t>>>,
-    bounds: Vec<usize>,
+/// The rows of one key in a partition: the first probe seen, and per side the head of a list
+/// linked through the partition's `next`.
+struct Group {
+    heads: [u32; 2],
+    first: u32,
+    field: Field,
 }
 
 /// Something a pass can iterate: all rows of a side, or the singles of an earlier pass.
@@ -537,12 +501,22 @@ trait Member {
     fn field(&self, m: usize) -> Field;
 }
 
-impl Member for Vec<RowRef> {
+/// Every row of one side's tables, numbered across them, without a `RowRef` per row.
+#[derive(Default)]
+struct SideRows {
+    /// Each non-empty table and the member number of its first row.
+    tables: Vec<(u32, usize)>,
+    len: usize,
+}
+
+impl Member for SideRows {
     fn len(&self) -> usize {
-        Vec::len(self)
+        self.len
     }
     fn row_ref(&self, m: usize) -> RowRef {
-        self[m]
+        // A side has a few tables: the last one starting at or before `m`.
+        let (table, first) = self.tables.iter().rev().find(|(_, first)| *first <= m).copied().unwrap_or_default();
+        RowRef { table, row: (m - first) as u32 }
     }
     fn field(&self, _: usize) -> Field {
         Field::OrderNo
