@@ -13,7 +13,7 @@ use crate::read::Table;
 use crate::record::{Field, ItemKind, Row, Side, Status};
 use rust_decimal::Decimal;
 use std::cmp::Ordering;
-use std::hash::{Hash, Hasher};
+use std::hash::Hash;
 
 /// No row, no group: the end of a linked list.
 const NONE: u32 = u32::MAX;
@@ -203,11 +203,12 @@ impl<'t> Emitter<'t> {
                     singles[side].push((r, members.field(m)));
                     continue;
                 };
-                let hash = hash_key(field, bytes);
+                let head = key_head(bytes);
+                let hash = hash_key(field, bytes, head);
                 partitions[part(hash)].push(Probe {
                     hash: hash as u32,
                     len: bytes.len() as u32,
-                    head: key_head(bytes),
+                    head,
                     amount: row.amount,
                     time: row.time.unwrap_or(i64::MIN),
                     member: m as u32,
@@ -439,11 +440,20 @@ impl<'t> Emitter<'t> {
     }
 }
 
-/// A 64-bit hash with every bit mixed: partitions use middle bits, the table high and low ones.
-fn hash_key(field: Field, bytes: &[u8]) -> u64 {
-    let mut hasher = rustc_hash::FxHasher::default();
-    bytes.hash(&mut hasher);
-    let mut h = hasher.finish() ^ (field as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+/// A 64-bit hash with every bit mixed (partitions use middle bits, the group table low ones),
+/// from the key's head words and eight bytes at a time after them: only word operations, which
+/// Wasm has natively (a byte-wise or 128-bit-multiply hasher costs several times more there).
+fn hash_key(field: Field, bytes: &[u8], head: [u64; 2]) -> u64 {
+    const K: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mix = |h: u64, word: u64| ((h ^ word).wrapping_mul(K)).rotate_left(29);
+    let mut h = mix(mix(bytes.len() as u64 ^ ((field as u64) << 56), head[0]), head[1]);
+    if let Some(rest) = bytes.get(KEY_HEAD_BYTES..) {
+        let mut words = rest.chunks_exact(8);
+        for word in &mut words {
+            h = mix(h, u64::from_le_bytes(word.try_into().unwrap_or([0; 8])));
+        }
+        h = mix(h, words.remainder().iter().rev().fold(0, |acc, &b| (acc << 8) | u64::from(b)));
+    }
     // murmur3's finalizer
     h ^= h >> 33;
     h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
@@ -455,13 +465,18 @@ fn hash_key(field: Field, bytes: &[u8]) -> u64 {
 /// How many leading key bytes a probe carries (see [`Probe::head`]).
 const KEY_HEAD_BYTES: usize = 16;
 
-/// The first [`KEY_HEAD_BYTES`] bytes of a key, zero-padded, as two words.
+/// The first [`KEY_HEAD_BYTES`] bytes of a key, zero-padded, as two little-endian words. Built
+/// from word loads, not a variable-length copy: in Wasm a short `copy_from_slice` is a call.
 fn key_head(bytes: &[u8]) -> [u64; 2] {
-    let mut head = [0u8; KEY_HEAD_BYTES];
-    let n = bytes.len().min(KEY_HEAD_BYTES);
-    head[..n].copy_from_slice(&bytes[..n]);
-    let (low, high) = head.split_at(8);
-    [u64::from_le_bytes(low.try_into().unwrap_or_default()), u64::from_le_bytes(high.try_into().unwrap_or_default())]
+    let word = |at: usize| bytes.get(at..at + 8).map_or(0, |b| u64::from_le_bytes(b.try_into().unwrap_or([0; 8])));
+    let len = bytes.len();
+    match len {
+        16.. => [word(0), word(8)],
+        // Bytes 8..len: the last eight bytes, shifted past the ones the first word holds.
+        9..=15 => [word(0), word(len - 8) >> (8 * (16 - len))],
+        8 => [word(0), 0],
+        _ => [bytes.iter().rev().fold(0, |acc, &b| (acc << 8) | u64::from(b)), 0],
+    }
 }
 
 /// One row to group: what grouping and an exact pair need, copied from the row while the rows
