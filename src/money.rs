@@ -60,24 +60,29 @@ fn parse_plain(bytes: &[u8]) -> Option<Decimal> {
     if digits.is_empty() || digits.len() > 19 {
         return None;
     }
+    // Whole part, then the fraction after one point that is neither first nor last.
     let mut mantissa: i64 = 0;
-    let mut scale: u32 = 0;
-    let mut seen_point = false;
-    let mut digit_count = 0;
-    for (i, &b) in digits.iter().enumerate() {
-        match b {
-            b'0'..=b'9' => {
-                mantissa = mantissa * 10 + i64::from(b - b'0');
-                digit_count += 1;
-                if seen_point {
-                    scale += 1;
-                }
-            }
-            b'.' if !seen_point && i > 0 && i + 1 < digits.len() => seen_point = true,
-            _ => return None,
-        }
+    let mut i = 0;
+    while let Some(d) = digits.get(i).map(|b| b.wrapping_sub(b'0')).filter(|&d| d <= 9) {
+        mantissa = mantissa.wrapping_mul(10).wrapping_add(i64::from(d));
+        i += 1;
     }
-    if digit_count > 18 || scale > MAX_SCALE {
+    let whole_digits = i;
+    let mut scale = 0;
+    if i < digits.len() {
+        if i == 0 || digits[i] != b'.' || i + 1 == digits.len() {
+            return None;
+        }
+        for &b in &digits[i + 1..] {
+            let d = b.wrapping_sub(b'0');
+            if d > 9 {
+                return None;
+            }
+            mantissa = mantissa.wrapping_mul(10).wrapping_add(i64::from(d));
+        }
+        scale = (digits.len() - i - 1) as u32;
+    }
+    if whole_digits + scale as usize > 18 || scale > MAX_SCALE {
         return None;
     }
     Some(Decimal::new(if negative { -mantissa } else { mantissa }, scale))
@@ -275,6 +280,43 @@ mod tests {
         ];
         for (input, expected) in table {
             assert_eq!(parse_amount(input), Err(expected), "{input:?}");
+        }
+    }
+
+    #[test]
+    fn the_plain_fast_path_agrees_with_the_general_parser() {
+        // Random strings over digits, points and minus signs: whatever the fast path accepts, the
+        // general parser reads to the same value (same scale), and it accepts every plain amount.
+        let alphabet = b"0123456789012345678901234567899.-";
+        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+        for round in 0..20_000 {
+            let len = 1 + round % 24;
+            let text: String = (0..len)
+                .map(|_| {
+                    state ^= state << 13;
+                    state ^= state >> 7;
+                    state ^= state << 17;
+                    char::from(alphabet[(state % alphabet.len() as u64) as usize])
+                })
+                .collect();
+            let general = parse_decorated(&text).ok();
+            match parse_plain(text.as_bytes()) {
+                Some(fast) => {
+                    let general = general.unwrap_or_else(|| panic!("{text:?}: fast {fast}, general rejects"));
+                    assert_eq!((fast, fast.scale()), (general, general.scale()), "{text:?}");
+                }
+                None => {
+                    let plain = text
+                        .trim_start_matches('-')
+                        .split('.')
+                        .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+                        && text.matches('.').count() <= 1
+                        && text.matches('-').count() <= usize::from(text.starts_with('-'))
+                        && text.bytes().filter(u8::is_ascii_digit).count() <= 18
+                        && text.split('.').nth(1).is_none_or(|f| f.len() <= MAX_SCALE as usize);
+                    assert!(!plain, "{text:?} is plain but the fast path rejected it");
+                }
+            }
         }
     }
 }

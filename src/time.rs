@@ -78,21 +78,66 @@ pub fn parse_datetime(text: &str) -> Option<i64> {
 /// The common layout `YYYY-MM-DD HH:MM:SS` (or with `/` or `T`), without chrono in the hot loop.
 #[inline]
 fn parse_iso_fast(b: &[u8]) -> Option<i64> {
-    if b.len() != 19 || !matches!(b[4], b'-' | b'/') || b[7] != b[4] || !matches!(b[10], b' ' | b'T') {
+    Some(iso_midnight(b)? + iso_time_of_day(b)?)
+}
+
+/// The date part of `YYYY-MM-DD HH:MM:SS` (or with `/`, or `T`), as seconds at its midnight.
+fn iso_midnight(b: &[u8]) -> Option<i64> {
+    if b.len() != 19 || !matches!(b[4], b'-' | b'/') || b[7] != b[4] {
         return None;
     }
-    if b[13] != b':' || b[16] != b':' {
+    let (y, mo, d) = (digits(&b[0..4])? as i64, digits(&b[5..7])?, digits(&b[8..10])?);
+    if !(1..=12).contains(&mo) || d == 0 || d > days_in_month(y, mo) {
         return None;
     }
-    let n = |i: usize, len: usize| -> Option<u32> {
-        b[i..i + len].iter().try_fold(0u32, |acc, &c| c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0')))
-    };
-    let (y, mo, d) = (n(0, 4)? as i64, n(5, 2)?, n(8, 2)?);
-    let (h, mi, s) = (n(11, 2)?, n(14, 2)?, n(17, 2)?);
-    if !(1..=12).contains(&mo) || d == 0 || d > days_in_month(y, mo) || h > 23 || mi > 59 || s > 59 {
+    Some(days_from_civil(y, mo, d) * DAY)
+}
+
+/// The time part of `YYYY-MM-DD HH:MM:SS`, as seconds since midnight.
+fn iso_time_of_day(b: &[u8]) -> Option<i64> {
+    if b.len() != 19 || !matches!(b[10], b' ' | b'T') || b[13] != b':' || b[16] != b':' {
         return None;
     }
-    Some(days_from_civil(y, mo, d) * DAY + i64::from(h * 3600 + mi * 60 + s))
+    let (h, mi, s) = (digits(&b[11..13])?, digits(&b[14..16])?, digits(&b[17..19])?);
+    if h > 23 || mi > 59 || s > 59 {
+        return None;
+    }
+    Some(i64::from(h * 3600 + mi * 60 + s))
+}
+
+fn digits(b: &[u8]) -> Option<u32> {
+    b.iter().try_fold(0u32, |acc, &c| c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0')))
+}
+
+/// [`parse_datetime`] for the rows of one file, remembering the last date it parsed: rows of a
+/// day share their date, so the calendar arithmetic runs once a day instead of once a row.
+#[derive(Debug, Default)]
+pub struct DateTimeParser {
+    /// The first ten bytes of the last `YYYY-MM-DD HH:MM:SS` parsed (as two words), and its midnight.
+    last_date: Option<(u64, u16, i64)>,
+}
+
+impl DateTimeParser {
+    /// Same result as [`parse_datetime`].
+    #[inline]
+    pub fn parse(&mut self, text: &str) -> Option<i64> {
+        let b = text.as_bytes();
+        if b.len() == 19 {
+            let head = u64::from_le_bytes(b[0..8].try_into().unwrap_or([0; 8]));
+            let tail = u16::from_le_bytes([b[8], b[9]]);
+            let midnight = match self.last_date {
+                Some((h, t, midnight)) if h == head && t == tail => Some(midnight),
+                _ => iso_midnight(b),
+            };
+            if let Some(midnight) = midnight {
+                self.last_date = Some((head, tail, midnight));
+                if let Some(seconds) = iso_time_of_day(b) {
+                    return Some(midnight + seconds);
+                }
+            }
+        }
+        parse_datetime(text)
+    }
 }
 
 fn days_in_month(year: i64, month: u32) -> u32 {
@@ -177,6 +222,37 @@ mod tests {
     fn rejected_text() {
         for text in ["", "abc", "2024-02-30 00:00:00", "2024-13-01", "25:00", "2024-01-01 24:00:00", "12345"] {
             assert_eq!(parse_datetime(text), None, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn the_date_remembering_parser_agrees_with_parse_datetime() {
+        let texts = [
+            "2024-03-15 09:05:07",
+            "2024-03-15 23:59:59",
+            "2024-03-15 24:00:00",
+            "2024-03-15T00:00:00",
+            "2024-03-15 9:05:07",
+            "2024/03/15 09:05:07",
+            "2024-03-16 00:00:01",
+            "2024-02-30 10:00:00",
+            "2024-02-29 10:00:00",
+            "2023-02-29 10:00:00",
+            "2024-03-15 09:05:07",
+            "2024-03-15x09:05:07",
+            "2024-03-15 09-05:07",
+            "20240315090507",
+            "",
+        ];
+        // Forward, backward and strided: the remembered date must never leak into another text.
+        let n = texts.len();
+        let orders: [Vec<usize>; 3] =
+            [(0..n).collect(), (0..n).rev().collect(), (0..3 * n).map(|i| (i * 7) % n).collect()];
+        for order in orders {
+            let mut parser = DateTimeParser::default();
+            for i in order {
+                assert_eq!(parser.parse(texts[i]), parse_datetime(texts[i]), "{:?}", texts[i]);
+            }
         }
     }
 }

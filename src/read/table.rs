@@ -9,7 +9,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::money::parse_amount;
 use crate::profile::{KeyChoice, Profile};
 use crate::record::{normalize_header, Field, ItemKind, Row, Side, Span, Status};
-use crate::time::parse_datetime;
+use crate::time::DateTimeParser;
 use rust_decimal::Decimal;
 
 /// How many records are searched for the header before giving up.
@@ -137,14 +137,26 @@ impl Table {
 
 /// Trims what real exports pad values with: blanks, TABs, full-width spaces, a leading backtick,
 /// and Excel's `="…"` wrapper.
+#[inline]
 pub fn trim_cell(value: &str) -> &str {
     // Fast path: most cells start and end with a plain visible ASCII character.
     if let (Some(&first), Some(&last)) = (value.as_bytes().first(), value.as_bytes().last()) {
-        let plain = |b: u8| b.is_ascii_graphic() && b != b'`' && b != b'=' && b != b'"';
-        if plain(first) && plain(last) {
+        if is_plain(first) && is_plain(last) {
             return value;
         }
     }
+    trim_decorated_cell(value)
+}
+
+/// A byte that can start or end an untrimmed cell as it is: visible ASCII other than the
+/// decorations [`trim_cell`] removes.
+#[inline]
+fn is_plain(b: u8) -> bool {
+    b.is_ascii_graphic() && b != b'`' && b != b'=' && b != b'"'
+}
+
+#[inline(never)]
+fn trim_decorated_cell(value: &str) -> &str {
     let blank = |c: char| c.is_whitespace() || c == '\u{3000}' || c == '\u{feff}';
     let mut v = value.trim_matches(blank);
     if let Some(rest) = v.strip_prefix('`') {
@@ -154,6 +166,22 @@ pub fn trim_cell(value: &str) -> &str {
         v = inner.trim_matches(blank);
     }
     v
+}
+
+/// Byte equality of two short texts by words: Wasm's `memcmp` goes a byte at a time.
+#[inline]
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut pairs = a.chunks_exact(8).zip(b.chunks_exact(8));
+    if !pairs.all(|(x, y)| {
+        u64::from_le_bytes(x.try_into().unwrap_or([0; 8])) == u64::from_le_bytes(y.try_into().unwrap_or([0; 8]))
+    }) {
+        return false;
+    }
+    let tail = a.len() - a.len() % 8;
+    a[tail..].iter().zip(&b[tail..]).all(|(x, y)| x == y)
 }
 
 impl Table {
@@ -239,6 +267,7 @@ struct Reader<'a> {
     aliases: Vec<(Field, Vec<String>)>,
     /// Status words seen so far: a file has a handful, so the word table is searched once per word.
     status_cache: Vec<(String, Option<Status>)>,
+    times: DateTimeParser,
     progress: &'a mut dyn FnMut(u64, u64) -> bool,
 }
 
@@ -261,7 +290,7 @@ impl<'a> Reader<'a> {
                 (field, names)
             })
             .collect();
-        Reader { table, profile, aliases, status_cache: Vec::new(), progress }
+        Reader { table, profile, aliases, status_cache: Vec::new(), times: DateTimeParser::default(), progress }
     }
 
     /// Maps header cells to fields, and (for a layout's own aliases) a second column per field to
@@ -427,7 +456,7 @@ impl<'a> Reader<'a> {
                 self.skip(line, None, "comment_row_skipped", "a comment row; not reconciled".into());
                 continue;
             }
-            if in_footer || self.is_total_row(text, &fields) {
+            if in_footer || self.is_total_row(text, &fields, first) {
                 in_footer = true;
                 self.skip(line, None, "total_row_skipped", "a total row after the detail; not reconciled".into());
                 continue;
@@ -495,13 +524,20 @@ impl<'a> Reader<'a> {
     }
 
     /// A total row: the key cell is empty or names a total (合计, Total, …), and an early cell names one.
-    fn is_total_row(&self, text: &str, fields: &[FieldRange]) -> bool {
+    fn is_total_row(&self, text: &str, fields: &[FieldRange], first: &str) -> bool {
         let cell = |c: usize| fields.get(c).map(|f| text.get(f.start as usize..f.end as usize).unwrap_or(""));
         let key_cell = self.table.columns.get(Field::OrderNo).or(self.table.columns.get(Field::TradeNo));
         let key = key_cell.and_then(cell).map(trim_cell).unwrap_or("");
+        // The usual row, decided without the word lists: a summary header's first cell is Chinese,
+        // and an ASCII key names a total only when it starts like `total` or `sum`.
+        if first.as_bytes().first().is_none_or(|&b| b.is_ascii())
+            && key.as_bytes().first().is_some_and(|&b| !matches!(b | 0x20, b't' | b's'))
+            && key.is_ascii()
+        {
+            return false;
+        }
         // WeChat's summary header (总交易单数,…) names its total first, whatever sits in the key column.
-        let first = fields.first().map(|f| trim_cell(text.get(f.start as usize..f.end as usize).unwrap_or("")));
-        if first.is_some_and(|c| SUMMARY_FIRST_CELLS.contains(&c)) {
+        if SUMMARY_FIRST_CELLS.contains(&first) {
             return true;
         }
         if !key.is_empty() && !names_total(key) {
@@ -511,7 +547,21 @@ impl<'a> Reader<'a> {
     }
 
     /// A span for the trimmed cell, unescaping into the arena when needed.
+    #[inline]
     fn span(&mut self, text: &str, field: &FieldRange) -> Span {
+        // Fast path: a plain cell, nothing to trim (both ends ASCII, so both are char boundaries).
+        let (start, end) = (field.start as usize, field.end as usize);
+        if !field.needs_unescape && start < end {
+            if let (Some(&first), Some(&last)) = (text.as_bytes().get(start), text.as_bytes().get(end - 1)) {
+                if is_plain(first) && is_plain(last) {
+                    return Span { start: field.start, len: field.end - field.start };
+                }
+            }
+        }
+        self.trimmed_span(text, field)
+    }
+
+    fn trimmed_span(&mut self, text: &str, field: &FieldRange) -> Span {
         let raw = text.get(field.start as usize..field.end as usize).unwrap_or("");
         if field.needs_unescape {
             let value = unescape(raw);
@@ -662,7 +712,7 @@ impl<'a> Reader<'a> {
                 if trimmed.is_empty() {
                     None
                 } else {
-                    let parsed = parse_datetime(trimmed);
+                    let parsed = self.times.parse(trimmed);
                     if parsed.is_none() {
                         let message = format!(
                             "{:?} is not a date and time; the row is reconciled without one",
@@ -718,7 +768,9 @@ impl<'a> Reader<'a> {
     /// The normalized status of a word, through the cache of words already seen.
     fn status_of(&mut self, text: &str, span: Span) -> Option<Status> {
         let word = self.table_value(text, span);
-        if let Some((_, status)) = self.status_cache.iter().find(|(seen, _)| seen == word) {
+        if let Some((_, status)) =
+            self.status_cache.iter().find(|(seen, _)| same_bytes(seen.as_bytes(), word.as_bytes()))
+        {
             return *status;
         }
         let (word, status) = (word.to_string(), self.profile.status_of(word));
