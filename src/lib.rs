@@ -423,10 +423,20 @@ fn infer_date(tables: &[Table]) -> Option<NaiveDate> {
     for side in [Side::Internal, Side::Channel] {
         let mut days: rustc_hash::FxHashMap<i64, u64> = Default::default();
         for table in tables.iter().filter(|t| t.side == side) {
-            for row in &table.rows {
-                if let Some(t) = row.time {
-                    *days.entry(t.div_euclid(time::DAY)).or_default() += 1;
+            // Rows come mostly in runs of one day: count a run, then add it to the map.
+            let mut run: Option<(i64, u64)> = None;
+            for day in table.rows.iter().filter_map(|row| row.time()).map(|t| t.div_euclid(time::DAY)) {
+                match &mut run {
+                    Some((current, count)) if *current == day => *count += 1,
+                    _ => {
+                        if let Some((current, count)) = run.replace((day, 1)) {
+                            *days.entry(current).or_default() += count;
+                        }
+                    }
                 }
+            }
+            if let Some((current, count)) = run {
+                *days.entry(current).or_default() += count;
             }
         }
         let best = days.into_iter().max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)));

@@ -313,17 +313,35 @@ pub struct Row {
     pub status_word: Span,
     /// Amount as written in the file (sign kept); for refunds see [`Row::effect`].
     pub amount: Decimal,
-    /// Fee as written, when the file has one.
-    pub fee: Option<Decimal>,
-    /// Time, seconds since 1970-01-01 in the file's own (local) time; `None` when absent.
-    pub time: Option<i64>,
+    /// Fee as written (see [`Row::fee`]); zero when `has_fee` is false.
+    pub(crate) fee: Decimal,
+    /// Time (see [`Row::time`]); [`Row::NO_TIME`] when absent. Not an `Option<i64>`, which would
+    /// take 16 bytes: rows are the bulk of memory at millions of rows.
+    pub(crate) time: i64,
     /// Normalized status.
     pub status: Status,
     /// Payment or refund item.
     pub kind: ItemKind,
+    pub(crate) has_fee: bool,
 }
 
+// Rows are most of the memory of a run: keep them from growing by accident.
+const _: () = assert!(std::mem::size_of::<Row>() <= 96);
+
 impl Row {
+    /// Marks a row without a time.
+    pub(crate) const NO_TIME: i64 = i64::MIN;
+
+    /// Fee as written, when the file has one.
+    pub fn fee(&self) -> Option<Decimal> {
+        self.has_fee.then_some(self.fee)
+    }
+
+    /// Time, seconds since 1970-01-01 in the file's own (local) time; `None` when absent.
+    pub fn time(&self) -> Option<i64> {
+        (self.time != Row::NO_TIME).then_some(self.time)
+    }
+
     /// The effect on the platform's money: inflow positive, outflow negative, nothing for closed
     /// or pending rows. Refund amounts count as outflows whatever sign the file wrote.
     pub fn effect(&self) -> Decimal {

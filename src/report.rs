@@ -268,10 +268,10 @@ fn row_view(tables: &[Table], r: RowRef) -> RowView {
         refund_no: table.value(row.refund_no).to_string(),
         merchant_id: table.value(row.merchant_id).to_string(),
         amount: row.amount,
-        fee: row.fee,
+        fee: row.fee(),
         status: row.status.name(),
         status_word: table.value(row.status_word).to_string(),
-        time: row.time.map(format_datetime),
+        time: row.time().map(format_datetime),
         columns: Columns(columns),
     }
 }

@@ -90,10 +90,10 @@ fn rows_of(table: &Table) -> Vec<RowFacts> {
                 table.value(r.trade_no).to_string(),
                 table.value(r.refund_no).to_string(),
                 r.amount.to_string(),
-                r.fee.map(|f| f.to_string()),
+                r.fee().map(|f| f.to_string()),
                 table.balances.get(n).copied().flatten().map(|b| b.to_string()),
                 r.kind,
-                r.time.map(duizhang::time::format_datetime),
+                r.time().map(duizhang::time::format_datetime),
             )
         })
         .collect()
@@ -203,12 +203,12 @@ fn unionpay_year_comes_from_the_name_or_the_profile() {
     let bytes = fixture("unionpay/INN26032488ZM_777290058110048");
     let mut run = Reconciliation::new(Profile::default());
     let table = &run.add_file(Side::Channel, "zm.txt", bytes.clone()).expect("reads")[0];
-    assert!(table.rows.iter().all(|r| r.time.is_none()));
+    assert!(table.rows.iter().all(|r| r.time().is_none()));
     assert!(table.issues.iter().any(|i| i.code == "year_unknown" && i.line.is_none()));
     let profile = Profile::from_json(r#"{"bill_date": "2025-03-24"}"#).expect("valid");
     let mut run = Reconciliation::new(profile);
     let table = &run.add_file(Side::Channel, "zm.txt", bytes).expect("reads")[0];
-    let first = table.rows[0].time.map(duizhang::time::format_datetime);
+    let first = table.rows[0].time().map(duizhang::time::format_datetime);
     assert_eq!(first.as_deref(), Some("2025-03-24 09:15:02"));
 }
 

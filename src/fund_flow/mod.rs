@@ -285,11 +285,11 @@ pub fn batches_from_tables(tables: &[Table], settings: &FundFlowSettings) -> (Ve
             if !row.status.moved_money() {
                 continue;
             }
-            if !amount_in_range(row.amount) || !row.fee.is_none_or(amount_in_range) {
+            if !amount_in_range(row.amount) || !row.fee().is_none_or(amount_in_range) {
                 unbatched += 1;
                 continue;
             }
-            let Some(trade) = row.time.and_then(date_of) else {
+            let Some(trade) = row.time().and_then(date_of) else {
                 unbatched += 1;
                 continue;
             };
@@ -315,7 +315,7 @@ pub fn batches_from_tables(tables: &[Table], settings: &FundFlowSettings) -> (Ve
                 Status::Refund => batch.refunds += row.amount.abs(),
                 _ => batch.gross += row.amount,
             }
-            batch.fees += row.fee.unwrap_or_default();
+            batch.fees += row.fee().unwrap_or_default();
             batch.net = batch.gross - batch.refunds - batch.fees;
         }
     }

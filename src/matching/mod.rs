@@ -210,7 +210,7 @@ impl<'t> Emitter<'t> {
                     len: bytes.len() as u32,
                     head,
                     amount: row.amount,
-                    time: row.time.unwrap_or(i64::MIN),
+                    time: row.time,
                     member: m as u32,
                     field,
                     side: side as u8,
@@ -368,7 +368,7 @@ impl<'t> Emitter<'t> {
 
     fn pair(&mut self, i: RowRef, c: RowRef, field: Field) {
         let (outcome, d) = self.classify_pair(i, c);
-        let cross_day = match (self.settings.cutoff, self.row(c).time) {
+        let cross_day = match (self.settings.cutoff, self.row(c).time()) {
             (Some(cutoff), Some(time)) => time >= cutoff,
             _ => false,
         };
@@ -381,14 +381,14 @@ impl<'t> Emitter<'t> {
         let m = &mut self.matching;
         m.counts.matched += 1;
         m.sums.matched.add(internal.amount);
-        if self.settings.cutoff.is_some_and(|cutoff| channel.time != i64::MIN && channel.time >= cutoff) {
+        if self.settings.cutoff.is_some_and(|cutoff| channel.time != Row::NO_TIME && channel.time >= cutoff) {
             m.cross_day += 1;
         }
     }
 
     fn single_internal(&mut self, i: RowRef, field: Field) {
         let row = self.row(i);
-        let near_cutoff = match (self.settings.pending_from, row.time) {
+        let near_cutoff = match (self.settings.pending_from, row.time()) {
             (Some(from), Some(time)) => time >= from,
             _ => false,
         };
@@ -491,7 +491,7 @@ struct Probe {
     /// The key's first bytes: with `len`, the whole key when it is at most 16 bytes long.
     head: [u64; 2],
     amount: Decimal,
-    /// The row's time (`i64::MIN` when it has none).
+    /// The row's time ([`Row::NO_TIME`] when it has none).
     time: i64,
     /// Position among the pass's members of its side.
     member: u32,
@@ -557,7 +557,7 @@ fn content_order(tables: &[Table], a: RowRef, b: RowRef) -> Ordering {
     ra.amount
         .cmp(&rb.amount)
         .then(ra.status.cmp(&rb.status))
-        .then(ra.time.cmp(&rb.time))
+        .then(ra.time().cmp(&rb.time()))
         .then_with(|| ta.value(ra.trade_no).cmp(tb.value(rb.trade_no)))
         .then_with(|| ta.value(ra.order_no).cmp(tb.value(rb.order_no)))
         .then_with(|| ta.value(ra.merchant_id).cmp(tb.value(rb.merchant_id)))

@@ -238,8 +238,9 @@ pub fn read(mut table: Table, profile: &Profile) -> Result<Table> {
             merchant_id: span(MERCHANT),
             status_word: span(TXN_TYPE),
             amount,
-            fee,
-            time,
+            fee: fee.unwrap_or_default(),
+            has_fee: fee.is_some(),
+            time: time.unwrap_or(Row::NO_TIME),
             status,
             kind,
         });
