@@ -10,6 +10,7 @@ use rust_decimal::Decimal;
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// The whole result of a run. Field order is the JSON order.
 #[derive(Clone, Debug, Serialize)]
@@ -215,14 +216,25 @@ pub struct RowView {
     pub columns: Columns,
 }
 
-/// Header/value pairs, serialized as a JSON object in header order.
+/// Header/value pairs, serialized as a JSON object in header order. The header names are shared
+/// by every row of a file instead of copied into each.
 #[derive(Clone, Debug, Default)]
-pub struct Columns(pub Vec<(String, String)>);
+pub struct Columns {
+    names: Arc<[String]>,
+    values: Vec<String>,
+}
+
+impl Columns {
+    /// The (header, value) pairs in header order; a missing cell is an empty value.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.names.iter().enumerate().map(|(n, name)| (name.as_str(), self.values.get(n).map_or("", String::as_str)))
+    }
+}
 
 impl Serialize for Columns {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(self.0.len()))?;
-        for (k, v) in &self.0 {
+        let mut map = serializer.serialize_map(Some(self.names.len()))?;
+        for (k, v) in self.iter() {
             map.serialize_entry(k, v)?;
         }
         map.end()
@@ -254,12 +266,10 @@ pub struct Exception {
     pub channel: Option<RowView>,
 }
 
-fn row_view(tables: &[Table], r: RowRef) -> RowView {
+fn row_view(tables: &[Table], headers: &[Arc<[String]>], r: RowRef) -> RowView {
     let table = &tables[r.table as usize];
     let row = &table.rows[r.row as usize];
-    let values = table.record_values(row);
-    let columns =
-        table.header.iter().enumerate().map(|(n, h)| (h.clone(), values.get(n).cloned().unwrap_or_default())).collect();
+    let columns = Columns { names: headers[r.table as usize].clone(), values: table.record_values(row) };
     RowView {
         file: table.name.clone(),
         line: row.line,
@@ -272,7 +282,7 @@ fn row_view(tables: &[Table], r: RowRef) -> RowView {
         status: row.status.name(),
         status_word: table.value(row.status_word).to_string(),
         time: row.time().map(format_datetime),
-        columns: Columns(columns),
+        columns,
     }
 }
 
@@ -335,13 +345,14 @@ pub fn build_with_progress(
         issues.extend(table.issues.iter().cloned());
     }
     let total = matching.exceptions.len() as u64;
+    let headers: Vec<Arc<[String]>> = tables.iter().map(|t| Arc::from(t.header.as_slice())).collect();
     let mut exceptions: Vec<Exception> = Vec::with_capacity(matching.exceptions.len());
     for (n, item) in matching.exceptions.iter().enumerate() {
         if n % 4096 == 0 && !progress(n as u64, total) {
             return None;
         }
-        let internal = item.internal.map(|r| row_view(tables, r));
-        let channel = item.channel.map(|r| row_view(tables, r));
+        let internal = item.internal.map(|r| row_view(tables, &headers, r));
+        let channel = item.channel.map(|r| row_view(tables, &headers, r));
         exceptions.push(Exception {
             class: item.outcome,
             class_zh: item.outcome.name_zh(),

@@ -4,7 +4,7 @@
 //! 1970-01-01 00:00:00 and never converted. Accepted: `2024-01-01 12:34:56`, `2024/1/1 9:05`,
 //! `2024-01-01T12:34:56.123`, `20240101123456`, `20240101 123456`, `2024-01-01` (midnight).
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime};
 
 /// Seconds in a day.
 pub const DAY: i64 = 86_400;
@@ -162,10 +162,30 @@ fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
 
 /// Formats seconds from [`parse_datetime`] as `YYYY-MM-DD HH:MM:SS`.
 pub fn format_datetime(seconds: i64) -> String {
-    match DateTime::from_timestamp(seconds, 0) {
-        Some(t) => t.naive_utc().format("%Y-%m-%d %H:%M:%S").to_string(),
-        None => String::new(),
+    let Some(t) = DateTime::from_timestamp(seconds, 0) else { return String::new() };
+    let date = t.date_naive();
+    if !(0..=9999).contains(&date.year()) {
+        return t.naive_utc().format("%Y-%m-%d %H:%M:%S").to_string();
     }
+    // By hand: a report formats two times per exception, and chrono re-reads the format string
+    // every call.
+    let time_of_day = seconds.rem_euclid(DAY) as u32;
+    let mut out = [0u8; 19];
+    let mut put = |at: usize, value: u32, width: usize| {
+        for i in 0..width {
+            out[at + width - 1 - i] = b'0' + (value / 10u32.pow(i as u32) % 10) as u8;
+        }
+    };
+    put(0, date.year() as u32, 4);
+    put(5, date.month(), 2);
+    put(8, date.day(), 2);
+    put(11, time_of_day / 3600, 2);
+    put(14, time_of_day / 60 % 60, 2);
+    put(17, time_of_day % 60, 2);
+    for (at, separator) in [(4, b'-'), (7, b'-'), (10, b' '), (13, b':'), (16, b':')] {
+        out[at] = separator;
+    }
+    out.iter().map(|&b| char::from(b)).collect()
 }
 
 /// Seconds at midnight starting `date`.
@@ -253,6 +273,28 @@ mod tests {
             for i in order {
                 assert_eq!(parser.parse(texts[i]), parse_datetime(texts[i]), "{:?}", texts[i]);
             }
+        }
+    }
+
+    #[test]
+    fn formatting_by_hand_matches_chrono() {
+        for seconds in [
+            0,
+            59,
+            86_399,
+            1_710_460_800,
+            1_710_547_199,
+            951_782_400,
+            -1,
+            -86_401,
+            253_402_300_799,
+            253_402_300_800,
+            -62_167_219_200,
+            -62_167_219_201,
+        ] {
+            let chrono =
+                DateTime::from_timestamp(seconds, 0).map(|t| t.naive_utc().format("%Y-%m-%d %H:%M:%S").to_string());
+            assert_eq!(format_datetime(seconds), chrono.unwrap_or_default(), "{seconds}");
         }
     }
 }
