@@ -66,6 +66,61 @@ impl<'t> Scanner<'t> {
 
     /// Reads the next record's fields into `fields` (cleared first). `None` at the end of the text.
     pub fn next_record(&mut self, fields: &mut Vec<FieldRange>) -> Option<Record> {
+        if let Some(record) = self.next_plain_record(fields) {
+            return Some(record);
+        }
+        self.next_any_record(fields)
+    }
+
+    /// The common case: a record without quotes, not at the very end of the text. Eight bytes
+    /// per step, every delimiter of a word taken from one bit mask. `None`, with nothing
+    /// consumed, for anything else: [`Scanner::next_any_record`] reads that record instead.
+    #[inline]
+    fn next_plain_record(&mut self, fields: &mut Vec<FieldRange>) -> Option<Record> {
+        fields.clear();
+        let text = self.text;
+        let start = self.position;
+        let delimiters = ONES * u64::from(self.delimiter);
+        let mut field_start = start;
+        let mut i = start;
+        while let Some(chunk) = text.get(i..i + 8) {
+            let word = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+            let quotes = zero_bytes(word ^ QUOTES);
+            let newlines = zero_bytes(word ^ NEWLINES);
+            let mut delims = zero_bytes(word ^ delimiters);
+            // Only the bytes before the first line feed belong to this record.
+            let before_line_feed = if newlines == 0 { u64::MAX } else { (1u64 << newlines.trailing_zeros()) - 1 };
+            if quotes & before_line_feed != 0 {
+                return None;
+            }
+            delims &= before_line_feed;
+            while delims != 0 {
+                let p = i + (delims.trailing_zeros() / 8) as usize;
+                fields.push(FieldRange { start: field_start as u32, end: p as u32, needs_unescape: false });
+                field_start = p + 1;
+                delims &= delims - 1;
+            }
+            if newlines != 0 {
+                let line_feed = i + (newlines.trailing_zeros() / 8) as usize;
+                // A '\r' before the line feed belongs to the line break.
+                let end = if line_feed > start && text[line_feed - 1] == b'\r' { line_feed - 1 } else { line_feed };
+                fields.push(FieldRange {
+                    start: field_start as u32,
+                    end: end.max(field_start) as u32,
+                    needs_unescape: false,
+                });
+                let line = self.line;
+                self.line += 1;
+                self.position = line_feed + 1;
+                return Some(Record { line, start, end, lines: 1, unterminated_quote: false });
+            }
+            i += 8;
+        }
+        None
+    }
+
+    /// Any record: quoted fields, the last bytes of the text.
+    fn next_any_record(&mut self, fields: &mut Vec<FieldRange>) -> Option<Record> {
         fields.clear();
         let text = self.text;
         let len = text.len();
@@ -146,14 +201,25 @@ impl<'t> Scanner<'t> {
     }
 }
 
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGHS: u64 = 0x8080_8080_8080_8080;
+const NEWLINES: u64 = ONES * b'\n' as u64;
+const QUOTES: u64 = ONES * b'"' as u64;
+
+/// The high bit of every zero byte of `word`, exactly (the shorter test in
+/// [`find_delimiter_or_newline`] is exact only for the lowest zero byte).
+#[inline]
+fn zero_bytes(word: u64) -> u64 {
+    const LOWS: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    !(((word & LOWS) + LOWS) | word | LOWS)
+}
+
 /// The first position at or after `from` holding `delimiter` or a line feed, or the text's end.
 /// Eight bytes per step (SWAR): the same speed natively and in Wasm, where there is no `memchr` SIMD.
 #[inline]
 fn find_delimiter_or_newline(text: &[u8], from: usize, delimiter: u8) -> usize {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
     let delimiters = ONES * u64::from(delimiter);
-    let newlines = ONES * u64::from(b'\n');
+    let newlines = NEWLINES;
     let mut i = from;
     while let Some(chunk) = text.get(i..i + 8) {
         let word = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
@@ -293,5 +359,41 @@ mod tests {
         assert_eq!(detect_delimiter("a|b|c\n1|2|3\n"), b'|');
         // Alipay: comma-separated, IDs with a trailing TAB.
         assert_eq!(detect_delimiter("id\t,name,amt\n2024\t,x,1\n"), b',');
+    }
+
+    #[test]
+    fn the_plain_fast_path_reads_exactly_what_the_general_path_reads() {
+        // Random texts over the bytes that matter, read with and without the fast path.
+        let alphabet = [b'a', b'7', b',', b'\n', b'\r', b'"', b' ', b'\t', 0xe4, 0xb8, 0xad];
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        for round in 0..20_000 {
+            let bytes: Vec<u8> = (0..round % 97)
+                .map(|_| {
+                    state ^= state << 13;
+                    state ^= state >> 7;
+                    state ^= state << 17;
+                    // Quotes and line feeds rarer, so that many records take the fast path.
+                    let pick = (state % 48) as usize;
+                    if pick < alphabet.len() {
+                        alphabet[pick]
+                    } else {
+                        b'x'
+                    }
+                })
+                .collect();
+            let text = String::from_utf8_lossy(&bytes).into_owned();
+            let (mut fast, mut general) = (Scanner::new(&text, b','), Scanner::new(&text, b','));
+            let (mut fast_fields, mut general_fields) = (Vec::new(), Vec::new());
+            loop {
+                let got = fast.next_record(&mut fast_fields);
+                let want = general.next_any_record(&mut general_fields);
+                assert_eq!(got, want, "record of {text:?}");
+                assert_eq!(fast_fields, general_fields, "fields of {text:?}");
+                assert_eq!((fast.position, fast.line), (general.position, general.line), "position in {text:?}");
+                if got.is_none() {
+                    break;
+                }
+            }
+        }
     }
 }
