@@ -37,6 +37,7 @@ pub mod read;
 pub mod record;
 pub mod report;
 pub mod sample;
+mod sort;
 pub mod time;
 
 #[cfg(target_arch = "wasm32")]

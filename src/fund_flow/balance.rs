@@ -174,7 +174,9 @@ pub fn check_statements(statements: &[Statement]) -> (Vec<RunningBreak>, Vec<Sta
         }
     }
     // Per account, oldest first; a stable sort keeps the given order for statements of the same days.
-    totals.sort_by(|a, b| (&a.account, a.first_date, a.last_date).cmp(&(&b.account, b.first_date, b.last_date)));
+    crate::sort::sort_by(&mut totals, |a, b| {
+        (&a.account, a.first_date, a.last_date).cmp(&(&b.account, b.first_date, b.last_date))
+    });
     (breaks, totals)
 }
 

@@ -448,7 +448,7 @@ pub fn build(
             });
         }
     }
-    exceptions.sort_by(|a, b| (a.outcome, a.date, &a.id).cmp(&(b.outcome, b.date, &b.id)));
+    crate::sort::sort_by(&mut exceptions, |a, b| (a.outcome, a.date, &a.id).cmp(&(b.outcome, b.date, &b.id)));
     let unexplained_movements =
         exceptions.iter().filter(|e| e.outcome == FundOutcome::UnexplainedMovement).cloned().collect();
     let carried_out = exceptions.len() as u64;
