@@ -336,7 +336,7 @@ impl Profile {
             KeyChoice::TradeNo => "trade_no",
             KeyChoice::OrderNoThenTradeNo => "order_no_then_trade_no",
         };
-        BTreeMap::from([
+        crate::sort::map([
             ("key", key.to_string()),
             ("tolerance", self.tolerance.to_string()),
             ("cutoff", self.cutoff.format("%H:%M").to_string()),

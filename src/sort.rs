@@ -6,6 +6,7 @@
 //! to `sort_by` on the elements.
 
 use std::cmp::Ordering;
+use std::collections::BTreeMap;
 
 /// Stable sort of indexes by `cmp`.
 pub(crate) fn indexes(order: &mut [usize], mut cmp: impl FnMut(usize, usize) -> Ordering) {
@@ -34,6 +35,16 @@ pub(crate) fn sort_by<T>(v: &mut [T], mut cmp: impl FnMut(&T, &T) -> Ordering) {
             at = from;
         }
     }
+}
+
+/// A map of the given pairs, the last value winning for a repeated key, as `BTreeMap::from` does;
+/// inserting one by one avoids the stable sort `from`/`collect` instantiate per key type.
+pub(crate) fn map<K: Ord, V>(pairs: impl IntoIterator<Item = (K, V)>) -> BTreeMap<K, V> {
+    let mut map = BTreeMap::new();
+    for (k, v) in pairs {
+        map.insert(k, v);
+    }
+    map
 }
 
 #[cfg(test)]

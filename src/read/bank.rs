@@ -214,7 +214,7 @@ impl Header {
     }
 
     fn names(&self) -> BTreeMap<&'static str, String> {
-        self.map.iter().map(|(&k, &c)| (k, self.cells[c].clone())).collect()
+        crate::sort::map(self.map.iter().map(|(&k, &c)| (k, self.cells[c].clone())))
     }
 }
 
