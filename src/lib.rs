@@ -256,7 +256,7 @@ impl Reconciliation {
         let mut report = report::build_with_progress(
             &self.tables,
             &matching,
-            date.map(|d| d.format("%Y-%m-%d").to_string()),
+            date.map(|d| d.to_string()),
             date_source,
             cutoff,
             self.profile.settings(),

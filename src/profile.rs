@@ -23,7 +23,7 @@
 use crate::error::{Error, ErrorKind, Result};
 use crate::read::format::Format;
 use crate::record::{Field, Status};
-use chrono::{NaiveDate, NaiveTime};
+use chrono::{NaiveDate, NaiveTime, Timelike};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -339,7 +339,7 @@ impl Profile {
         crate::sort::map([
             ("key", key.to_string()),
             ("tolerance", self.tolerance.to_string()),
-            ("cutoff", self.cutoff.format("%H:%M").to_string()),
+            ("cutoff", format!("{:02}:{:02}", self.cutoff.hour(), self.cutoff.minute())),
             ("pending_window_minutes", self.pending_window_minutes.to_string()),
         ])
     }

@@ -4,7 +4,7 @@
 //! 1970-01-01 00:00:00 and never converted. Accepted: `2024-01-01 12:34:56`, `2024/1/1 9:05`,
 //! `2024-01-01T12:34:56.123`, `20240101123456`, `20240101 123456`, `2024-01-01` (midnight).
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 
 /// Seconds in a day.
 pub const DAY: i64 = 86_400;
@@ -115,10 +115,16 @@ fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
+/// `HH:MM:SS`, as chrono's `%H:%M:%S` writes it (a leap second as `60`).
+pub fn hms(t: NaiveTime) -> String {
+    format!("{:02}:{:02}:{:02}", t.hour(), t.minute(), t.second() + t.nanosecond() / 1_000_000_000)
+}
+
 /// Formats seconds from [`parse_datetime`] as `YYYY-MM-DD HH:MM:SS`.
 pub fn format_datetime(seconds: i64) -> String {
     match DateTime::from_timestamp(seconds, 0) {
-        Some(t) => t.naive_utc().format("%Y-%m-%d %H:%M:%S").to_string(),
+        // Written out rather than through chrono's format strings, whose machinery costs Wasm size.
+        Some(t) => format!("{} {}", t.date_naive(), hms(t.time())),
         None => String::new(),
     }
 }
@@ -158,6 +164,22 @@ mod tests {
         assert_eq!(parse_datetime("20240315"), parse_datetime("2024-03-15 00:00:00"));
         assert_eq!(parse_datetime("2024-03-15 09:05"), parse_datetime("2024-03-15 09:05:00"));
         assert_eq!(format_datetime(expected), "2024-03-15 09:05:07");
+    }
+
+    #[test]
+    fn hms_writes_what_chrono_format_writes() {
+        for (h, m, s, nano) in [(0, 0, 0, 0), (9, 5, 7, 0), (23, 59, 59, 999_999_999), (23, 59, 59, 1_500_000_000)] {
+            let t = NaiveTime::from_hms_nano_opt(h, m, s, nano).expect("time");
+            assert_eq!(hms(t), t.format("%H:%M:%S").to_string());
+        }
+        for date in [
+            NaiveDate::from_ymd_opt(-5, 1, 2),
+            NaiveDate::from_ymd_opt(987, 11, 30),
+            NaiveDate::from_ymd_opt(12345, 6, 7),
+        ] {
+            let date = date.expect("date");
+            assert_eq!(date.to_string(), date.format("%Y-%m-%d").to_string());
+        }
     }
 
     #[test]

@@ -45,7 +45,7 @@ use crate::read::bank::{Payout, Statement};
 use crate::read::Table;
 use crate::record::Status;
 use crate::time::date_of;
-use chrono::{NaiveDate, NaiveTime};
+use chrono::{Datelike, NaiveDate, NaiveTime};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -426,7 +426,7 @@ pub fn format_yuan(amount: Decimal) -> String {
 }
 
 fn short_date(date: NaiveDate) -> String {
-    date.format("%m-%d").to_string()
+    format!("{:02}-{:02}", date.month(), date.day())
 }
 
 fn days(from: NaiveDate, to: NaiveDate) -> i64 {

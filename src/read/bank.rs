@@ -84,7 +84,7 @@ pub struct BankEntry {
 
 fn serialize_time<S: serde::Serializer>(time: &Option<NaiveTime>, s: S) -> std::result::Result<S::Ok, S::Error> {
     match time {
-        Some(t) => s.serialize_str(&t.format("%H:%M:%S").to_string()),
+        Some(t) => s.serialize_str(&crate::time::hms(*t)),
         None => s.serialize_none(),
     }
 }
