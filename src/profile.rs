@@ -23,6 +23,8 @@
 use crate::error::{Error, ErrorKind, Result};
 use crate::read::format::Format;
 use crate::record::{Field, Status};
+use crate::time::parse_time_as;
+use crate::time::Part::{Lit, Two};
 use chrono::{NaiveDate, NaiveTime, Timelike};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -275,9 +277,9 @@ impl Profile {
             profile.tolerance = value;
         }
         if let Some(cutoff) = json.cutoff {
-            profile.cutoff = NaiveTime::parse_from_str(&cutoff, "%H:%M")
-                .or_else(|_| NaiveTime::parse_from_str(&cutoff, "%H:%M:%S"))
-                .map_err(|_| invalid(format!("profile: cutoff {cutoff:?} is not HH:MM")))?;
+            profile.cutoff = parse_time_as(&cutoff, &[Two, Lit(":"), Two])
+                .or_else(|| parse_time_as(&cutoff, &[Two, Lit(":"), Two, Lit(":"), Two]))
+                .ok_or_else(|| invalid(format!("profile: cutoff {cutoff:?} is not HH:MM")))?;
         }
         if let Some(minutes) = json.pending_window_minutes {
             if minutes > 24 * 60 {
