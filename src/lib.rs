@@ -37,6 +37,7 @@ pub mod read;
 pub mod record;
 pub mod report;
 pub mod sample;
+mod sort;
 pub mod time;
 
 #[cfg(target_arch = "wasm32")]
@@ -255,7 +256,7 @@ impl Reconciliation {
         let mut report = report::build_with_progress(
             &self.tables,
             &matching,
-            date.map(|d| d.format("%Y-%m-%d").to_string()),
+            date.map(|d| d.to_string()),
             date_source,
             cutoff,
             self.profile.settings(),
@@ -402,9 +403,10 @@ pub fn inspect(name: &str, bytes: Vec<u8>, profile: &Profile) -> Result<Vec<repo
 
 /// Parses a reconciliation date: `YYYY-MM-DD` or `YYYYMMDD`.
 pub fn parse_date(text: &str) -> Result<NaiveDate> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-        .or_else(|_| NaiveDate::parse_from_str(text.trim(), "%Y%m%d"))
-        .map_err(|_| Error::new(ErrorKind::InvalidArgument, format!("date {text:?} is not YYYY-MM-DD")))
+    use time::Part::{Lit, Two, Year};
+    time::parse_date_as(text.trim(), &[Year, Lit("-"), Two, Lit("-"), Two])
+        .or_else(|| time::parse_date_as(text.trim(), &[Year, Two, Two]))
+        .ok_or_else(|| Error::new(ErrorKind::InvalidArgument, format!("date {text:?} is not YYYY-MM-DD")))
 }
 
 /// The end of the reconciliation day: the cut-off time on the next day when it is at or before

@@ -23,7 +23,9 @@
 use crate::error::{Error, ErrorKind, Result};
 use crate::read::format::Format;
 use crate::record::{Field, Status};
-use chrono::{NaiveDate, NaiveTime};
+use crate::time::parse_time_as;
+use crate::time::Part::{Lit, Two};
+use chrono::{NaiveDate, NaiveTime, Timelike};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -275,9 +277,9 @@ impl Profile {
             profile.tolerance = value;
         }
         if let Some(cutoff) = json.cutoff {
-            profile.cutoff = NaiveTime::parse_from_str(&cutoff, "%H:%M")
-                .or_else(|_| NaiveTime::parse_from_str(&cutoff, "%H:%M:%S"))
-                .map_err(|_| invalid(format!("profile: cutoff {cutoff:?} is not HH:MM")))?;
+            profile.cutoff = parse_time_as(&cutoff, &[Two, Lit(":"), Two])
+                .or_else(|| parse_time_as(&cutoff, &[Two, Lit(":"), Two, Lit(":"), Two]))
+                .ok_or_else(|| invalid(format!("profile: cutoff {cutoff:?} is not HH:MM")))?;
         }
         if let Some(minutes) = json.pending_window_minutes {
             if minutes > 24 * 60 {
@@ -336,10 +338,10 @@ impl Profile {
             KeyChoice::TradeNo => "trade_no",
             KeyChoice::OrderNoThenTradeNo => "order_no_then_trade_no",
         };
-        BTreeMap::from([
+        crate::sort::map([
             ("key", key.to_string()),
             ("tolerance", self.tolerance.to_string()),
-            ("cutoff", self.cutoff.format("%H:%M").to_string()),
+            ("cutoff", format!("{:02}:{:02}", self.cutoff.hour(), self.cutoff.minute())),
             ("pending_window_minutes", self.pending_window_minutes.to_string()),
         ])
     }

@@ -73,10 +73,9 @@ pub struct FileInfo {
 impl FileInfo {
     /// Describes a table that was read.
     pub fn of(table: &Table) -> FileInfo {
-        let columns = Field::ALL
-            .iter()
-            .filter_map(|&f| table.columns.get(f).map(|c| (f.name(), table.header[c].clone())))
-            .collect();
+        let columns = crate::sort::map(
+            Field::ALL.iter().filter_map(|&f| table.columns.get(f).map(|c| (f.name(), table.header[c].clone()))),
+        );
         FileInfo {
             side: table.side,
             name: table.name.clone(),

@@ -4,7 +4,7 @@
 //! 1970-01-01 00:00:00 and never converted. Accepted: `2024-01-01 12:34:56`, `2024/1/1 9:05`,
 //! `2024-01-01T12:34:56.123`, `20240101123456`, `20240101 123456`, `2024-01-01` (midnight).
 
-use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 
 /// Seconds in a day.
 pub const DAY: i64 = 86_400;
@@ -160,15 +160,95 @@ fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
+/// One field of a chrono format string: a number of at most this many digits, `%Y`, or literal text.
+#[derive(Clone, Copy)]
+pub enum Part {
+    /// `%m`, `%d`, `%H`, `%M`, `%S`: up to two digits.
+    Two,
+    /// `%Y`: up to four digits, or a sign and any number of digits.
+    Year,
+    /// Literal text.
+    Lit(&'static str),
+}
+
+/// The numbers chrono's `parse_from_str` reads for a format of [`Part`]s, in order, or `None` where
+/// it fails. Done by hand because chrono's format-string parser costs Wasm size; it follows chrono
+/// exactly: leading whitespace before each number is skipped, nothing may remain.
+fn fields(mut s: &str, format: &[Part]) -> Option<[i64; 3]> {
+    let mut out = [0; 3];
+    let mut n = 0;
+    for part in format {
+        let value = match *part {
+            Part::Lit(text) => {
+                s = s.strip_prefix(text)?;
+                continue;
+            }
+            Part::Two => number(s.trim_start(), 2, &mut s)?,
+            Part::Year => {
+                let t = s.trim_start();
+                if let Some(digits) = t.strip_prefix('-') {
+                    0i64.checked_sub(number(digits, usize::MAX, &mut s)?)?
+                } else if let Some(digits) = t.strip_prefix('+') {
+                    number(digits, usize::MAX, &mut s)?
+                } else {
+                    number(t, 4, &mut s)?
+                }
+            }
+        };
+        *out.get_mut(n)? = value;
+        n += 1;
+    }
+    s.is_empty().then_some(out)
+}
+
+/// At least one and at most `max` ASCII digits; `rest` is left after them.
+fn number<'a>(s: &'a str, max: usize, rest: &mut &'a str) -> Option<i64> {
+    let len = s.bytes().take(max).take_while(u8::is_ascii_digit).count();
+    if len == 0 {
+        return None;
+    }
+    let mut value: i64 = 0;
+    for b in s[..len].bytes() {
+        value = value.checked_mul(10)?.checked_add(i64::from(b - b'0'))?;
+    }
+    *rest = &s[len..];
+    Some(value)
+}
+
+/// `NaiveDate::parse_from_str` for a format of `%Y`, `%m`, `%d` and literals, in that order.
+pub fn parse_date_as(s: &str, format: &[Part]) -> Option<NaiveDate> {
+    let [y, m, d] = fields(s, format)?;
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(i32::try_from(y).ok()?, m as u32, d as u32)
+}
+
+/// `NaiveTime::parse_from_str` for a format of `%H`, `%M`, optionally `%S`, and literals, in that
+/// order (seconds default to 0; a second of 60 is a leap second, as in chrono).
+pub fn parse_time_as(s: &str, format: &[Part]) -> Option<NaiveTime> {
+    let [h, m, sec] = fields(s, format)?;
+    if !(0..=23).contains(&h) || !(0..=59).contains(&m) || !(0..=60).contains(&sec) {
+        return None;
+    }
+    let (sec, nano) = if sec == 60 { (59, 1_000_000_000) } else { (sec, 0) };
+    NaiveTime::from_hms_nano_opt(h as u32, m as u32, sec as u32, nano)
+}
+
+/// `HH:MM:SS`, as chrono's `%H:%M:%S` writes it (a leap second as `60`).
+pub fn hms(t: NaiveTime) -> String {
+    format!("{:02}:{:02}:{:02}", t.hour(), t.minute(), t.second() + t.nanosecond() / 1_000_000_000)
+}
+
 /// Formats seconds from [`parse_datetime`] as `YYYY-MM-DD HH:MM:SS`.
 pub fn format_datetime(seconds: i64) -> String {
     let Some(t) = DateTime::from_timestamp(seconds, 0) else { return String::new() };
     let date = t.date_naive();
     if !(0..=9999).contains(&date.year()) {
-        return t.naive_utc().format("%Y-%m-%d %H:%M:%S").to_string();
+        return format!("{date} {}", hms(t.time()));
     }
-    // By hand: a report formats two times per exception, and chrono re-reads the format string
-    // every call.
+    // Digit by digit: a report formats two times per exception, and `format!` is several times
+    // slower. (chrono's format strings are not used at all: their machinery costs Wasm size.)
     let time_of_day = seconds.rem_euclid(DAY) as u32;
     let mut out = [0u8; 19];
     let mut put = |at: usize, value: u32, width: usize| {
@@ -223,6 +303,77 @@ mod tests {
         assert_eq!(parse_datetime("20240315"), parse_datetime("2024-03-15 00:00:00"));
         assert_eq!(parse_datetime("2024-03-15 09:05"), parse_datetime("2024-03-15 09:05:00"));
         assert_eq!(format_datetime(expected), "2024-03-15 09:05:07");
+    }
+
+    #[test]
+    fn hand_parsers_accept_what_chrono_parse_from_str_accepts() {
+        use Part::{Lit, Two, Year};
+        let dates: [(&str, &[Part]); 2] =
+            [("%Y-%m-%d", &[Year, Lit("-"), Two, Lit("-"), Two]), ("%Y%m%d", &[Year, Two, Two])];
+        let times: [(&str, &[Part]); 3] = [
+            ("%H:%M", &[Two, Lit(":"), Two]),
+            ("%H:%M:%S", &[Two, Lit(":"), Two, Lit(":"), Two]),
+            ("%H%M%S", &[Two, Two, Two]),
+        ];
+        const PICKS: &[&str] =
+            &["0", "1", "2", "3", "5", "9", "-", ":", " ", "+", "\u{3000}", "a", "12", "20240315", "60", "24"];
+        let mut state = 1u64;
+        let mut text = String::new();
+        for round in 0..400_000 {
+            text.clear();
+            for _ in 0..round % 9 {
+                state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                text.push_str(PICKS[(state >> 59) as usize % PICKS.len()]);
+            }
+            for (format, parts) in dates {
+                assert_eq!(
+                    parse_date_as(&text, parts),
+                    NaiveDate::parse_from_str(&text, format).ok(),
+                    "{text:?} {format}"
+                );
+            }
+            for (format, parts) in times {
+                assert_eq!(
+                    parse_time_as(&text, parts),
+                    NaiveTime::parse_from_str(&text, format).ok(),
+                    "{text:?} {format}"
+                );
+            }
+        }
+        for text in
+            ["2024-03-15", " 2024- 3-5", "+12024-01-01", "-0001-12-31", "2023-02-29", "2024-02-29", "23:59:60", "9:5"]
+        {
+            for (format, parts) in dates {
+                assert_eq!(
+                    parse_date_as(text, parts),
+                    NaiveDate::parse_from_str(text, format).ok(),
+                    "{text:?} {format}"
+                );
+            }
+            for (format, parts) in times {
+                assert_eq!(
+                    parse_time_as(text, parts),
+                    NaiveTime::parse_from_str(text, format).ok(),
+                    "{text:?} {format}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn hms_writes_what_chrono_format_writes() {
+        for (h, m, s, nano) in [(0, 0, 0, 0), (9, 5, 7, 0), (23, 59, 59, 999_999_999), (23, 59, 59, 1_500_000_000)] {
+            let t = NaiveTime::from_hms_nano_opt(h, m, s, nano).expect("time");
+            assert_eq!(hms(t), t.format("%H:%M:%S").to_string());
+        }
+        for date in [
+            NaiveDate::from_ymd_opt(-5, 1, 2),
+            NaiveDate::from_ymd_opt(987, 11, 30),
+            NaiveDate::from_ymd_opt(12345, 6, 7),
+        ] {
+            let date = date.expect("date");
+            assert_eq!(date.to_string(), date.format("%Y-%m-%d").to_string());
+        }
     }
 
     #[test]

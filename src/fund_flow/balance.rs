@@ -166,7 +166,10 @@ pub fn check_statements(statements: &[Statement]) -> (Vec<RunningBreak>, Vec<Sta
     }
     // A statement whose title names no account belongs to the one account the others name, if
     // they name exactly one (banks differ in what their title rows say).
-    let named: std::collections::BTreeSet<&String> = totals.iter().filter_map(|t| t.account.as_ref()).collect();
+    let mut named = std::collections::BTreeSet::new();
+    for account in totals.iter().filter_map(|t| t.account.as_ref()) {
+        named.insert(account);
+    }
     if named.len() == 1 {
         let only = named.into_iter().next().cloned();
         for t in totals.iter_mut().filter(|t| t.account.is_none()) {
@@ -174,7 +177,9 @@ pub fn check_statements(statements: &[Statement]) -> (Vec<RunningBreak>, Vec<Sta
         }
     }
     // Per account, oldest first; a stable sort keeps the given order for statements of the same days.
-    totals.sort_by(|a, b| (&a.account, a.first_date, a.last_date).cmp(&(&b.account, b.first_date, b.last_date)));
+    crate::sort::sort_by(&mut totals, |a, b| {
+        (&a.account, a.first_date, a.last_date).cmp(&(&b.account, b.first_date, b.last_date))
+    });
     (breaks, totals)
 }
 

@@ -209,6 +209,6 @@ pub fn carry_out(flow: &FundFlow) -> CarryState {
             });
         }
     }
-    items.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
+    crate::sort::sort_by(&mut items, |a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
     CarryState { duizhang_state: STATE_VERSION, as_of: flow.as_of, items }
 }

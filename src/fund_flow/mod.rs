@@ -45,7 +45,7 @@ use crate::read::bank::{Payout, Statement};
 use crate::read::Table;
 use crate::record::Status;
 use crate::time::date_of;
-use chrono::{NaiveDate, NaiveTime};
+use chrono::{Datelike, NaiveDate, NaiveTime};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -426,7 +426,7 @@ pub fn format_yuan(amount: Decimal) -> String {
 }
 
 fn short_date(date: NaiveDate) -> String {
-    date.format("%m-%d").to_string()
+    format!("{:02}-{:02}", date.month(), date.day())
 }
 
 fn days(from: NaiveDate, to: NaiveDate) -> i64 {
@@ -606,7 +606,7 @@ impl Matcher<'_> {
             });
             if let Some(picked) = found {
                 let mut batches: Vec<usize> = picked.into_iter().map(|i| candidates[i]).collect();
-                batches.sort_by_key(|&b| (bdate(b), b));
+                crate::sort::indexes(&mut batches, |a, b| (bdate(a), a).cmp(&(bdate(b), b)));
                 self.record(MatchKind::Settlement, merchant, vec![c], batches, Vec::new());
             }
         }
@@ -664,7 +664,7 @@ impl Matcher<'_> {
         bs: &[usize],
         cs: &[usize],
     ) {
-        pairs.sort();
+        crate::sort::sort_by(&mut pairs, Ord::cmp);
         for (_, _, ci, bi) in pairs {
             let (c, b) = (cs[ci], bs[bi]);
             if self.movement_match[c].is_none() && self.batch_match[b].is_none() {
@@ -705,7 +705,7 @@ impl Matcher<'_> {
             }
         }
         // Ranks, not indexes, break ties: the result does not depend on the order of the files' rows.
-        pairs.sort();
+        crate::sort::sort_by(&mut pairs, Ord::cmp);
         for (_, _, _, _, _, pi, m) in pairs {
             if self.payout_match[pi].is_none() && self.movement_match[m].is_none() {
                 let merchant = input.payouts[pi].payout.merchant.clone();
@@ -747,18 +747,20 @@ pub fn match_funds(input: FundInput, as_of: Option<NaiveDate>, settings: &FundFl
         }
     }
     for (merchant, (bs, cs)) in &mut per_merchant {
-        bs.sort_by(|&a, &b| {
+        crate::sort::indexes(bs, |a, b| {
             let (x, y) = (&input.batches[a], &input.batches[b]);
             (x.settle_date, &x.id, a).cmp(&(y.settle_date, &y.id, b))
         });
-        cs.sort_by(|&a, &b| movement_order(&input.movements[a]).cmp(&movement_order(&input.movements[b])));
+        crate::sort::indexes(cs, |a, b| movement_order(&input.movements[a]).cmp(&movement_order(&input.movements[b])));
         if !bs.is_empty() && !cs.is_empty() {
             matcher.settle_merchant(merchant, bs, cs);
         }
     }
-    debits.sort_by(|&a, &b| movement_order(&input.movements[a]).cmp(&movement_order(&input.movements[b])));
+    crate::sort::indexes(&mut debits, |a, b| {
+        movement_order(&input.movements[a]).cmp(&movement_order(&input.movements[b]))
+    });
     let mut payout_order: Vec<usize> = (0..input.payouts.len()).collect();
-    payout_order.sort_by(|&a, &b| {
+    crate::sort::indexes(&mut payout_order, |a, b| {
         let (x, y) = (&input.payouts[a], &input.payouts[b]);
         (x.payout.date, &x.payout.reference, &x.id).cmp(&(y.payout.date, &y.payout.reference, &y.id))
     });

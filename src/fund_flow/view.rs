@@ -448,11 +448,11 @@ pub fn build(
             });
         }
     }
-    exceptions.sort_by(|a, b| (a.outcome, a.date, &a.id).cmp(&(b.outcome, b.date, &b.id)));
+    crate::sort::sort_by(&mut exceptions, |a, b| (a.outcome, a.date, &a.id).cmp(&(b.outcome, b.date, &b.id)));
     let unexplained_movements =
         exceptions.iter().filter(|e| e.outcome == FundOutcome::UnexplainedMovement).cloned().collect();
     let carried_out = exceptions.len() as u64;
-    let settings = BTreeMap::from([
+    let settings = crate::sort::map([
         ("settlement", format!("T+{}", settings.settlement_days)),
         ("business_days", settings.business_days.to_string()),
         ("holidays", settings.holidays.len().to_string()),
@@ -466,7 +466,7 @@ pub fn build(
         as_of: flow.as_of,
         settings,
         counts,
-        items: BTreeMap::from([
+        items: crate::sort::map([
             ("batches", input.batches.len() as u64),
             ("movements", input.movements.len() as u64),
             ("payouts", input.payouts.len() as u64),

@@ -12,7 +12,8 @@ use super::RowIssue;
 use crate::error::{Error, ErrorKind, Result};
 use crate::money::parse_amount;
 use crate::record::{normalize_header, Side};
-use crate::time::{date_of, parse_datetime};
+use crate::time::Part::{Lit, Two};
+use crate::time::{date_of, parse_datetime, parse_time_as};
 use chrono::{NaiveDate, NaiveTime};
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -84,7 +85,7 @@ pub struct BankEntry {
 
 fn serialize_time<S: serde::Serializer>(time: &Option<NaiveTime>, s: S) -> std::result::Result<S::Ok, S::Error> {
     match time {
-        Some(t) => s.serialize_str(&t.format("%H:%M:%S").to_string()),
+        Some(t) => s.serialize_str(&crate::time::hms(*t)),
         None => s.serialize_none(),
     }
 }
@@ -214,7 +215,7 @@ impl Header {
     }
 
     fn names(&self) -> BTreeMap<&'static str, String> {
-        self.map.iter().map(|(&k, &c)| (k, self.cells[c].clone())).collect()
+        crate::sort::map(self.map.iter().map(|(&k, &c)| (k, self.cells[c].clone())))
     }
 }
 
@@ -300,14 +301,14 @@ fn is_footer(cells: &[String]) -> bool {
 /// Parses `12:34:56`, `12:34`, `123456` or a date-time (its time part).
 fn parse_time(text: &str) -> Option<NaiveTime> {
     if text.bytes().all(|b| b.is_ascii_digit()) && text.len() == 6 {
-        return NaiveTime::parse_from_str(text, "%H%M%S").ok();
+        return parse_time_as(text, &[Two, Two, Two]);
     }
-    NaiveTime::parse_from_str(text, "%H:%M:%S").or_else(|_| NaiveTime::parse_from_str(text, "%H:%M")).ok().or_else(
-        || {
+    parse_time_as(text, &[Two, Lit(":"), Two, Lit(":"), Two])
+        .or_else(|| parse_time_as(text, &[Two, Lit(":"), Two]))
+        .or_else(|| {
             let seconds = parse_datetime(text)?;
             chrono::DateTime::from_timestamp(seconds, 0).map(|t| t.time())
-        },
-    )
+        })
 }
 
 /// Parses a date cell: `2024-01-01`, `2024/01/01`, `20240101`, or a date-time.

@@ -140,7 +140,7 @@ fn entry_name(raw: &[u8], flags: u16) -> String {
     }
     match std::str::from_utf8(raw) {
         Ok(name) => name.to_string(),
-        Err(_) => encoding_rs::GB18030.decode_without_bom_handling(raw).0.into_owned(),
+        Err(_) => super::gb18030::decode_gb18030(raw, false).unwrap_or_default(),
     }
 }
 

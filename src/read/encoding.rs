@@ -2,8 +2,8 @@
 //!
 //! Valid UTF-8 is taken as it is, without a copy. Anything else is decoded once into a new `String`.
 
+use super::gb18030::{decode_gb18030, decode_utf16};
 use crate::error::{Error, ErrorKind, Result};
-use encoding_rs::{GB18030, UTF_16BE, UTF_16LE};
 
 /// The encoding a file turned out to have.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -72,14 +72,15 @@ pub fn decode(bytes: Vec<u8>) -> Result<Decoded> {
             let bytes = err.into_bytes();
             let body = &bytes[body_start..];
             let first_bad_line = first_invalid_utf8_line(body);
-            if let Some(text) = GB18030.decode_without_bom_handling_and_without_replacement(body) {
+            if let Some(text) = decode_gb18030(body, true) {
                 let note = has_bom.then(|| {
                     "the file starts with a UTF-8 byte-order mark but its bytes are GB18030; read as GB18030"
                         .to_string()
                 });
-                return Ok(Decoded { text: text.into_owned(), encoding: Encoding::Gb18030, note });
+                return Ok(Decoded { text, encoding: Encoding::Gb18030, note });
             }
-            let (text, _) = encoding_rs::UTF_8.decode_without_bom_handling(body);
+            // Replaces maximal invalid subsequences, as the WHATWG UTF-8 decoder does.
+            let text = String::from_utf8_lossy(body);
             let note = format!(
                 "the bytes are neither valid UTF-8 nor GB18030 (first bad byte on line {first_bad_line}); \
                  unreadable bytes were replaced by U+FFFD"
@@ -90,10 +91,9 @@ pub fn decode(bytes: Vec<u8>) -> Result<Decoded> {
 }
 
 fn decode_with(body: &[u8], encoding: Encoding) -> Decoded {
-    let codec = if encoding == Encoding::Utf16Le { UTF_16LE } else { UTF_16BE };
-    let (text, had_errors) = codec.decode_without_bom_handling(body);
+    let (text, had_errors) = decode_utf16(body, encoding == Encoding::Utf16Be);
     let note = had_errors.then(|| "some UTF-16 code units were invalid and replaced by U+FFFD".to_string());
-    Decoded { text: text.into_owned(), encoding, note }
+    Decoded { text, encoding, note }
 }
 
 /// Text files have no NUL bytes and few control characters; binary files have many.
@@ -117,6 +117,7 @@ fn first_invalid_utf8_line(body: &[u8]) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use encoding_rs::GB18030;
 
     #[test]
     fn detects_each_encoding() {

@@ -8,6 +8,7 @@ pub mod container;
 pub mod csv;
 pub mod encoding;
 pub mod format;
+mod gb18030;
 pub mod spreadsheet;
 pub mod summary;
 pub mod table;

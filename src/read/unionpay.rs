@@ -7,6 +7,8 @@ use super::RowIssue;
 use crate::error::{Error, ErrorKind, Result};
 use crate::profile::Profile;
 use crate::record::{Field, ItemKind, Row, Span, Status};
+use crate::time::parse_date_as;
+use crate::time::Part::{Two, Year};
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 
@@ -105,9 +107,9 @@ fn date_from_name(name: &str) -> Option<NaiveDate> {
         })
     };
     if let Some(yymmdd) = digits_after("INN", 6) {
-        return NaiveDate::parse_from_str(&format!("20{yymmdd}"), "%Y%m%d").ok();
+        return parse_date_as(&format!("20{yymmdd}"), &[Year, Two, Two]);
     }
-    digits_after("_", 8).and_then(|d| NaiveDate::parse_from_str(d, "%Y%m%d").ok())
+    digits_after("_", 8).and_then(|d| parse_date_as(d, &[Year, Two, Two]))
 }
 
 /// Fen digits to yuan; `sign` is the `C`/`D`/space of a 13-character amount (`D` negates).
