@@ -106,23 +106,20 @@ pub fn match_tables_with_progress<'t>(
         },
     };
     let primary = |table: &'t Table, row: &'t Row| -> Option<(Field, &'t [u8])> {
-        if row.kind == ItemKind::Refund {
-            return Some((Field::RefundNo, table.value(row.refund_no).as_bytes()));
-        }
-        let order = table.value(row.order_no);
-        let trade = table.value(row.trade_no);
-        match settings.key {
-            KeyChoice::OrderNo => Some((Field::OrderNo, order.as_bytes())),
-            KeyChoice::TradeNo => Some((Field::TradeNo, trade.as_bytes())),
-            KeyChoice::OrderNoThenTradeNo if !order.is_empty() => Some((Field::OrderNo, order.as_bytes())),
-            KeyChoice::OrderNoThenTradeNo => Some((Field::TradeNo, trade.as_bytes())),
-        }
+        let (field, span) = match settings.key {
+            _ if row.kind == ItemKind::Refund => (Field::RefundNo, row.refund_no),
+            KeyChoice::OrderNo => (Field::OrderNo, row.order_no),
+            KeyChoice::TradeNo => (Field::TradeNo, row.trade_no),
+            KeyChoice::OrderNoThenTradeNo if !row.order_no.is_empty() => (Field::OrderNo, row.order_no),
+            KeyChoice::OrderNoThenTradeNo => (Field::TradeNo, row.trade_no),
+        };
+        Some((field, table.value_bytes(span)))
     };
     let singles = emitter.pass(&all, primary)?;
     let singles = if settings.key == KeyChoice::OrderNoThenTradeNo {
         let by_trade_no = |table: &'t Table, row: &'t Row| -> Option<(Field, &'t [u8])> {
-            let trade = table.value(row.trade_no);
-            (row.kind == ItemKind::Payment && !trade.is_empty()).then_some((Field::TradeNo, trade.as_bytes()))
+            let trade = table.value_bytes(row.trade_no);
+            (row.kind == ItemKind::Payment && !trade.is_empty()).then_some((Field::TradeNo, trade))
         };
         emitter.pass(&singles, by_trade_no)?
     } else {

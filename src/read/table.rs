@@ -102,6 +102,20 @@ impl Table {
         }
     }
 
+    /// The bytes of a span: [`Table::value`] without the checks that it cuts the text at
+    /// characters (spans always do), for hashing and comparing keys.
+    #[inline]
+    pub fn value_bytes(&self, span: Span) -> &[u8] {
+        let start = span.start as usize;
+        let end = start + span.len as usize;
+        let text = self.text.as_bytes();
+        if start >= text.len() && span.len > 0 {
+            self.arena.as_bytes().get(start - text.len()..end - text.len()).unwrap_or(&[])
+        } else {
+            text.get(start..end).unwrap_or(&[])
+        }
+    }
+
     /// The raw text of a row's record (one line, or several when a quoted field holds breaks).
     pub fn record_text(&self, row: &Row) -> Option<&str> {
         self.text.get(row.record.start as usize..(row.record.start + row.record.len) as usize)
