@@ -188,7 +188,7 @@ impl<'t> Emitter<'t> {
         // Sized for an even spread plus slack; a skewed key set only makes some partitions grow.
         let expected = total / (mask + 1);
         let mut partitions: Vec<Vec<Probe>> =
-            (0..=mask).map(|_| Vec::with_capacity(expected + expected / 8 + 16)).collect();
+            (0..=mask).map(|_| Vec::with_capacity(expected + expected / 32 + 64)).collect();
         let mut done = 0;
         for (side, members) in members.iter().enumerate() {
             for m in 0..members.len() {
@@ -210,7 +210,10 @@ impl<'t> Emitter<'t> {
                     len: bytes.len() as u32,
                     head,
                     amount: row.amount,
-                    time: row.time,
+                    after_cutoff: self
+                        .settings
+                        .cutoff
+                        .is_some_and(|cutoff| row.time != Row::NO_TIME && row.time >= cutoff),
                     member: m as u32,
                     field,
                     side: side as u8,
@@ -381,7 +384,7 @@ impl<'t> Emitter<'t> {
         let m = &mut self.matching;
         m.counts.matched += 1;
         m.sums.matched.add(internal.amount);
-        if self.settings.cutoff.is_some_and(|cutoff| channel.time != Row::NO_TIME && channel.time >= cutoff) {
+        if channel.after_cutoff {
             m.cross_day += 1;
         }
     }
@@ -491,8 +494,8 @@ struct Probe {
     /// The key's first bytes: with `len`, the whole key when it is at most 16 bytes long.
     head: [u64; 2],
     amount: Decimal,
-    /// The row's time ([`Row::NO_TIME`] when it has none).
-    time: i64,
+    /// The row's time is at or after the cut-off (all an exact pair needs of it).
+    after_cutoff: bool,
     /// Position among the pass's members of its side.
     member: u32,
     field: Field,
@@ -500,6 +503,9 @@ struct Probe {
     /// The row's status is `success`.
     paid: bool,
 }
+
+// Probes are the bulk of matching's memory: two per pair.
+const _: () = assert!(std::mem::size_of::<Probe>() <= 48);
 
 /// The rows of one key in a partition: the first probe seen, and per side the head of a list
 /// linked through the partition's `next`.
