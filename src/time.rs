@@ -46,10 +46,7 @@ pub fn parse_datetime(text: &str) -> Option<i64> {
             in_digits = false;
         }
     }
-    let digits_of = |from: usize, count: usize| -> Option<u32> {
-        let s = bytes.get(from..from + count)?;
-        s.iter().try_fold(0u32, |acc, &b| b.is_ascii_digit().then(|| acc * 10 + u32::from(b - b'0')))
-    };
+    let digits_of = |from: usize, count: usize| bytes.get(from..from + count).and_then(digits);
     let (y, mo, d, h, mi, s) = match (n, groups[0].1) {
         (_, 14) => (
             digits_of(0, 4)?,

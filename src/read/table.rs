@@ -92,27 +92,28 @@ pub struct Table {
 impl Table {
     /// The text of a span.
     pub fn value(&self, span: Span) -> &str {
-        let start = span.start as usize;
-        let end = start + span.len as usize;
-        if start >= self.text.len() && span.len > 0 {
-            let offset = self.text.len();
-            self.arena.get(start - offset..end - offset).unwrap_or("")
-        } else {
-            self.text.get(start..end).unwrap_or("")
-        }
+        let (source, range) = self.locate(span);
+        source.get(range).unwrap_or("")
     }
 
     /// The bytes of a span: [`Table::value`] without the checks that it cuts the text at
     /// characters (spans always do), for hashing and comparing keys.
     #[inline]
     pub fn value_bytes(&self, span: Span) -> &[u8] {
+        let (source, range) = self.locate(span);
+        source.as_bytes().get(range).unwrap_or(&[])
+    }
+
+    /// Where a span's value lies: in the arena for offsets past the text, else in the text.
+    #[inline]
+    fn locate(&self, span: Span) -> (&str, std::ops::Range<usize>) {
         let start = span.start as usize;
         let end = start + span.len as usize;
-        let text = self.text.as_bytes();
-        if start >= text.len() && span.len > 0 {
-            self.arena.as_bytes().get(start - text.len()..end - text.len()).unwrap_or(&[])
+        let offset = self.text.len();
+        if start >= offset && span.len > 0 {
+            (&self.arena, start - offset..end - offset)
         } else {
-            text.get(start..end).unwrap_or(&[])
+            (&self.text, start..end)
         }
     }
 
