@@ -526,7 +526,12 @@ fn a_bank_statement_xlsx_is_named_and_reads_like_its_csv() {
         run.add_file(Side::Channel, "channel.csv", fixture("bank/channel.csv")).expect("bill");
         run.add_fund_file(Side::Bank, name, bytes).expect("statement");
         let report = run.run(None).expect("runs");
-        serde_json::to_value(report.fund_flow.as_ref().expect("fund flow")).expect("json")["counts"].clone()
+        let flow = serde_json::to_value(report.fund_flow.as_ref().expect("fund flow")).expect("json");
+        // The explanations too: a spreadsheet cell holds 2435.3 where the CSV says 2435.30, and the
+        // merchant must read the same sentence either way.
+        let explanations: Vec<_> =
+            flow["matches"].as_array().expect("matches").iter().map(|m| m["explanation"].clone()).collect();
+        (flow["counts"].clone(), explanations)
     };
     assert_eq!(
         fund_flow_of("statement.xlsx", fixture("sheets/statement.xlsx")),

@@ -407,8 +407,13 @@ pub fn assemble(
     (input, unbatched)
 }
 
-/// `¥12,345.67`: money for explanations.
+/// `¥12,345.67`: money for explanations, always to the fen. A value read from a spreadsheet cell
+/// (a float such as 2435.3) has lost the zeros the merchant sees; more digits than two are kept.
 pub fn format_yuan(amount: Decimal) -> String {
+    let mut amount = amount;
+    if amount.scale() < 2 {
+        amount.rescale(2);
+    }
     let text = amount.abs().to_string();
     let (int, frac) = text.split_once('.').map_or((text.as_str(), None), |(i, f)| (i, Some(f)));
     let mut grouped = String::with_capacity(text.len() + 6);
@@ -960,7 +965,10 @@ mod tests {
     #[test]
     fn yuan_has_thousands_separators() {
         assert_eq!(format_yuan(Decimal::new(1234567, 2)), "¥12,345.67");
-        assert_eq!(format_yuan(Decimal::new(100, 0)), "¥100");
+        assert_eq!(format_yuan(Decimal::new(100, 0)), "¥100.00");
+        assert_eq!(format_yuan(Decimal::new(24353, 1)), "¥2,435.30");
+        assert_eq!(format_yuan(Decimal::new(12345, 3)), "¥12.345");
+        assert_eq!(format_yuan(Decimal::new(-5, 1)), "-¥0.50");
         assert_eq!(format_yuan(Decimal::new(-123456789, 2)), "-¥1,234,567.89");
     }
 }
