@@ -491,6 +491,8 @@ fn an_archive_file_no_reader_knows_is_noted_and_the_rest_is_read() {
 #[test]
 fn every_issue_code_the_readers_give_is_documented() {
     let documented: Vec<&str> = duizhang::read::ROW_ISSUE_CODES.iter().map(|(code, _)| *code).collect();
+    let unique: std::collections::BTreeSet<&str> = documented.iter().copied().collect();
+    assert_eq!(unique.len(), documented.len(), "a code is documented twice: {documented:?}");
     let mut seen = std::collections::BTreeSet::new();
     for folder in ["wechat", "alipay", "unionpay", "bank", "malformed"] {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(folder);

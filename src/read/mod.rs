@@ -16,7 +16,7 @@ pub mod unionpay;
 
 pub use encoding::Encoding;
 pub use format::Format;
-pub use table::{read_table, read_table_with_progress, ColumnMap, Table};
+pub use table::{ColumnMap, Table};
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::profile::Profile;
@@ -207,9 +207,8 @@ pub const ROW_ISSUE_CODES: &[(&str, &str)] = &[
     ("invalid_fee", "the fee is not a number; the row is kept without a fee"),
     ("invalid_time", "the time is not a date and time; the row is kept without a time"),
     ("invalid_date", "bank, payout: the date is not a date; the row is left out"),
-    ("invalid_balance", "bank: the balance is not a number; the row is kept without a balance"),
     ("encoding_repaired", "file note: the bytes contradicted their encoding or had to be repaired"),
-    ("invalid_balance", "the running balance is not a number; the row is kept without a balance"),
+    ("invalid_balance", "the running balance (余额) is not a number; the row is kept without a balance"),
     ("unknown_direction", "the direction word (收支类型) is neither 收入 nor 支出"),
     ("invalid_fixed_width_line", "a fixed-width line (UnionPay ZM) is not 607 characters or a field is not a number"),
     ("summary_mismatch", "file note: a total the file states about itself differs from its detail (see checks)"),

@@ -241,26 +241,6 @@ impl Table {
     }
 }
 
-/// Reads a delimited text file of one side through the alias table alone: no layout detection, no
-/// containers, no checks. [`super::read_tables`] is the entry point that does all of those.
-pub fn read_table(name: &str, side: Side, bytes: Vec<u8>, profile: &Profile) -> Result<Table> {
-    read_table_with_progress(name, side, bytes, profile, &mut |_, _| true)
-}
-
-/// [`read_table`], calling `progress(bytes_done, bytes_total)` every few thousand records; when it
-/// returns `false` reading stops with [`ErrorKind::Cancelled`].
-pub fn read_table_with_progress(
-    name: &str,
-    side: Side,
-    bytes: Vec<u8>,
-    profile: &Profile,
-    progress: &mut dyn FnMut(u64, u64) -> bool,
-) -> Result<Table> {
-    let decoded = super::encoding::decode(bytes).map_err(|e| e.in_file(name))?;
-    let detection = Detection { format: Format::GenericCsv, variant: String::new() };
-    read_delimited(Table::empty(name, side, decoded, detection), profile, progress)
-}
-
 /// Runs the header-mapping reader over a table of decoded text, with its layout's aliases,
 /// calling `progress(bytes_done, bytes_total)` every few thousand records (`false` cancels).
 pub(crate) fn read_delimited(
