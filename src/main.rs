@@ -22,7 +22,7 @@ the report JSON on stdout. With --bank (bank statement CSV, repeatable) it also 
 or a sub-ledger CSV); --internal is then optional. --carry-in reads the open items of the previous
 run, --carry-out writes this run's open items.
 inspect: prints what each file was read as, without reconciling: one JSON object {name, format,
-variant, encoding, rows, skipped_lines, issues, checks}, or an array of them when several files (or an
+variant, encoding, rows, skipped, issues, checks}, or an array of them when several files (or an
 archive) were given; an unusable file is {name, error: {code, message}}.
 --format forces the layout of channel files (and of inspected files): generic_csv, wechat_trade,
 wechat_fund_flow, alipay_trade, alipay_summary, alipay_account_flow, unionpay_zm, bank_statement.

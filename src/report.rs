@@ -107,7 +107,7 @@ pub struct Inspection {
     /// Rows that would be reconciled.
     pub rows: u64,
     /// Records after the header that were skipped (each has an issue).
-    pub skipped_lines: u64,
+    pub skipped: u64,
     /// Every row issue and file note.
     pub issues: Vec<RowIssue>,
     /// The file's own totals checked against its detail.
@@ -124,7 +124,7 @@ impl Inspection {
             variant: variant.to_string(),
             encoding: statement.encoding.name(),
             rows: statement.entries.len() as u64,
-            skipped_lines: u64::from(statement.skipped),
+            skipped: u64::from(statement.skipped),
             issues: statement.issues.clone(),
             checks: Vec::new(),
         }
@@ -138,7 +138,7 @@ impl Inspection {
             variant: table.variant.clone(),
             encoding: table.encoding.name(),
             rows: table.rows.len() as u64,
-            skipped_lines: u64::from(table.skipped_records),
+            skipped: u64::from(table.skipped_records),
             issues: table.issues.clone(),
             checks: table.checks.clone(),
         }

@@ -52,7 +52,7 @@ fn every_layout_is_detected_from_content_with_its_variant_and_checks() {
         let inspections = inspect(&base_name(path), fixture(path), &Profile::default()).expect(path);
         let got: Vec<_> = inspections
             .iter()
-            .map(|i| (i.format, i.variant.as_str(), i.encoding, i.rows, i.skipped_lines, i.checks.len()))
+            .map(|i| (i.format, i.variant.as_str(), i.encoding, i.rows, i.skipped, i.checks.len()))
             .collect();
         assert_eq!(got, expected.to_vec(), "{path}");
         for inspection in &inspections {
@@ -364,7 +364,7 @@ fn cli_inspect_prints_one_object_or_an_array() {
     assert_eq!(json["rows"], 5);
     assert_eq!(json["checks"][0]["name"], "总交易单数");
     let keys: Vec<&str> = json.as_object().expect("object").keys().map(String::as_str).collect();
-    let mut expected = ["name", "format", "variant", "encoding", "rows", "skipped_lines", "issues", "checks"];
+    let mut expected = ["name", "format", "variant", "encoding", "rows", "skipped", "issues", "checks"];
     expected.sort();
     assert_eq!(keys, expected);
 

@@ -86,7 +86,7 @@ export interface FileInfo {
 }
 /** What `inspect` says about one file (one per file inside an archive). */
 export interface Inspection {
-  name: string; format: Format; variant: string; encoding: string; rows: number; skipped_lines: number;
+  name: string; format: Format; variant: string; encoding: string; rows: number; skipped: number;
   issues: RowIssue[]; checks: Check[];
 }
 export interface RowCounts { read: number; reconciled: number; skipped: number }
