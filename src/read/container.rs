@@ -95,8 +95,73 @@ fn entry_limit(compressed: usize, remaining: usize) -> usize {
     compressed.saturating_mul(MAX_RATIO).max(MIN_ENTRY_LIMIT).min(remaining)
 }
 
+/// The first up to `limit` bytes of the (first) file inside a container, from only the first part
+/// of the container (`bytes` may be cut anywhere): a gzip stream's content, or a zip's first file
+/// (directories skipped) read through its local header, since the central directory sits at the
+/// end. `None` when `bytes` are no container, or when the head does not reach any file data.
+/// Memory stays bounded by `limit` whatever the compression ratio.
+pub fn head_of_first_file(bytes: &[u8], limit: usize) -> Option<Vec<u8>> {
+    match Container::of(bytes) {
+        Container::None => None,
+        Container::Gzip => gzip_data(bytes).ok().map(|data| inflate_head(data, limit)),
+        Container::Zip => {
+            let mut at = 0;
+            // A few entries at most: directories and the like come first in some archives.
+            for _ in 0..16 {
+                if bytes.get(at..at + 4)? != ZIP_LOCAL {
+                    return None;
+                }
+                let flags = u16_at(bytes, at + 6)?;
+                let method = u16_at(bytes, at + 8)?;
+                let compressed = u32_at(bytes, at + 18)? as usize;
+                let name_len = usize::from(u16_at(bytes, at + 26)?);
+                let extra_len = usize::from(u16_at(bytes, at + 28)?);
+                let name = bytes.get(at + 30..at + 30 + name_len)?;
+                let start = at + 30 + name_len + extra_len;
+                if !name.ends_with(b"/") {
+                    if flags & ZIP_FLAG_ENCRYPTED != 0 {
+                        return None;
+                    }
+                    let data = bytes.get(start..)?;
+                    // Size 0 with bit 3: the size follows the data; read what there is.
+                    let data = if compressed > 0 { &data[..data.len().min(compressed)] } else { data };
+                    return match method {
+                        0 => Some(data[..data.len().min(limit)].to_vec()),
+                        8 => Some(inflate_head(data, limit)),
+                        _ => None,
+                    };
+                }
+                // Bit 3: sizes follow the data, so the next header cannot be found from here.
+                if flags & 8 != 0 {
+                    return None;
+                }
+                at = start.checked_add(compressed)?;
+            }
+            None
+        }
+    }
+}
+
+/// Inflates raw deflate data that may be cut anywhere, to at most `limit` bytes: whatever comes
+/// out before the data ends or the limit is reached.
+fn inflate_head(data: &[u8], limit: usize) -> Vec<u8> {
+    use miniz_oxide::inflate::core::{decompress, inflate_flags, DecompressorOxide};
+    let mut out = vec![0; limit];
+    let mut state = Box::<DecompressorOxide>::default();
+    let flags = inflate_flags::TINFL_FLAG_USING_NON_WRAPPING_OUTPUT_BUF | inflate_flags::TINFL_FLAG_HAS_MORE_INPUT;
+    let (_, _, written) = decompress(&mut state, data, &mut out, 0, flags);
+    out.truncate(written);
+    out
+}
+
 /// The file inside a gzip stream (RFC 1952); only the first member is read.
 fn gunzip(bytes: &[u8]) -> Result<Vec<u8>> {
+    let data = gzip_data(bytes)?;
+    inflate(data, entry_limit(data.len(), MAX_TOTAL_INFLATED))
+}
+
+/// The deflate data of a gzip stream, after its header.
+fn gzip_data(bytes: &[u8]) -> Result<&[u8]> {
     const FHCRC: u8 = 2;
     const FEXTRA: u8 = 4;
     const FNAME: u8 = 8;
@@ -121,8 +186,7 @@ fn gunzip(bytes: &[u8]) -> Result<Vec<u8>> {
     if flags & FHCRC != 0 {
         position += 2;
     }
-    let data = bytes.get(position..).ok_or_else(truncated)?;
-    inflate(data, entry_limit(data.len(), MAX_TOTAL_INFLATED))
+    bytes.get(position..).ok_or_else(truncated)
 }
 
 fn u16_at(bytes: &[u8], at: usize) -> Option<u16> {
