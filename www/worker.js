@@ -310,7 +310,7 @@ function exportReport(format) {
 
 // How much of each file detection reads (the engine's read::side::HEAD_BYTES): every layout's header
 // sits in the first lines, and the engine looks only at the whole lines of the head. A gzip or zip
-// needs no more either: the engine inflates the start of its first file from the head (a zip's local
+// needs no more either: the engine inflates the start of each inner file from the head (a zip's local
 // header comes first; the central directory at the end is not needed). A spreadsheet (XLS/XLSX) would
 // need the whole file and the spreadsheet module, fetched only when a spreadsheet is read: detection
 // does not convert it; the engine answers `why: 'spreadsheet'` and the page goes by the file's name.

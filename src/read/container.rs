@@ -95,51 +95,57 @@ fn entry_limit(compressed: usize, remaining: usize) -> usize {
     compressed.saturating_mul(MAX_RATIO).max(MIN_ENTRY_LIMIT).min(remaining)
 }
 
-/// The first up to `limit` bytes of the (first) file inside a container, from only the first part
-/// of the container (`bytes` may be cut anywhere): a gzip stream's content, or a zip's first file
-/// (directories skipped) read through its local header, since the central directory sits at the
-/// end. `None` when `bytes` are no container, or when the head does not reach any file data.
-/// Memory stays bounded by `limit` whatever the compression ratio.
-pub fn head_of_first_file(bytes: &[u8], limit: usize) -> Option<Vec<u8>> {
+/// The first up to `limit` bytes of each file inside a container whose data starts in `bytes`,
+/// which may be only the first part of the container, cut anywhere: a gzip stream's content, or a
+/// zip's files (directories skipped, at most 16) read through their local headers, since the
+/// central directory sits at the end. Empty when `bytes` are no container or reach no file data.
+/// Memory stays bounded by `limit` per file whatever the compression ratio.
+pub fn heads_of_files(bytes: &[u8], limit: usize) -> Vec<Vec<u8>> {
     match Container::of(bytes) {
-        Container::None => None,
-        Container::Gzip => gzip_data(bytes).ok().map(|data| inflate_head(data, limit)),
+        Container::None => Vec::new(),
+        Container::Gzip => gzip_data(bytes).map(|data| vec![inflate_head(data, limit)]).unwrap_or_default(),
         Container::Zip => {
+            let mut heads = Vec::new();
             let mut at = 0;
-            // A few entries at most: directories and the like come first in some archives.
-            for _ in 0..16 {
-                if bytes.get(at..at + 4)? != ZIP_LOCAL {
-                    return None;
-                }
-                let flags = u16_at(bytes, at + 6)?;
-                let method = u16_at(bytes, at + 8)?;
-                let compressed = u32_at(bytes, at + 18)? as usize;
-                let name_len = usize::from(u16_at(bytes, at + 26)?);
-                let extra_len = usize::from(u16_at(bytes, at + 28)?);
-                let name = bytes.get(at + 30..at + 30 + name_len)?;
-                let start = at + 30 + name_len + extra_len;
-                if !name.ends_with(b"/") {
-                    if flags & ZIP_FLAG_ENCRYPTED != 0 {
-                        return None;
+            while heads.len() < 16 {
+                let Some(entry) = zip_local_entry(bytes, at) else { break };
+                let (flags, method, compressed, name, start) = entry;
+                let rest = &bytes[start..];
+                // Size 0 with bit 3: the size follows the data; take what there is.
+                let data = if compressed > 0 { &rest[..rest.len().min(compressed)] } else { rest };
+                if !name.ends_with(b"/") && flags & ZIP_FLAG_ENCRYPTED == 0 {
+                    match method {
+                        0 => heads.push(data[..data.len().min(limit)].to_vec()),
+                        8 => heads.push(inflate_head(data, limit)),
+                        _ => {}
                     }
-                    let data = bytes.get(start..)?;
-                    // Size 0 with bit 3: the size follows the data; read what there is.
-                    let data = if compressed > 0 { &data[..data.len().min(compressed)] } else { data };
-                    return match method {
-                        0 => Some(data[..data.len().min(limit)].to_vec()),
-                        8 => Some(inflate_head(data, limit)),
-                        _ => None,
-                    };
                 }
-                // Bit 3: sizes follow the data, so the next header cannot be found from here.
-                if flags & 8 != 0 {
-                    return None;
+                // Bit 3: the sizes follow the data, so the next header cannot be found from here.
+                if flags & 8 != 0 || data.len() < compressed {
+                    break;
                 }
-                at = start.checked_add(compressed)?;
+                at = start + compressed;
             }
-            None
+            heads
         }
     }
+}
+
+/// The zip local header at `at`: flags, method, compressed size, name, and where the data starts
+/// (within `bytes`).
+fn zip_local_entry(bytes: &[u8], at: usize) -> Option<(u16, u16, usize, &[u8], usize)> {
+    if bytes.get(at..at + 4)? != ZIP_LOCAL {
+        return None;
+    }
+    let flags = u16_at(bytes, at + 6)?;
+    let method = u16_at(bytes, at + 8)?;
+    let compressed = u32_at(bytes, at + 18)? as usize;
+    let name_len = usize::from(u16_at(bytes, at + 26)?);
+    let extra_len = usize::from(u16_at(bytes, at + 28)?);
+    let name = bytes.get(at + 30..at + 30 + name_len)?;
+    let start = at + 30 + name_len + extra_len;
+    bytes.get(start..)?;
+    Some((flags, method, compressed, name, start))
 }
 
 /// Inflates raw deflate data that may be cut anywhere, to at most `limit` bytes: whatever comes

@@ -7,13 +7,13 @@
 //! sub-ledgers). A plain table of orders (`generic_csv`) is an order export or a simple channel
 //! bill alike: content cannot tell those two apart, and says so ([`SideDetection::OrderTable`]).
 
-use super::container::{head_of_first_file, Container};
+use super::container::{heads_of_files, Container};
 use super::format::{self, Format};
 use super::{bank, csv, encoding, spreadsheet};
 use crate::record::{normalize_header, Field, Side};
 
 /// How much of a file detection needs: the header of every layout sits in its first lines. Also the
-/// most a container's first file is inflated to.
+/// most each file in a container is inflated to.
 pub const HEAD_BYTES: usize = 64 * 1024;
 
 /// What a file's first bytes say about which input of a run it is.
@@ -80,15 +80,22 @@ pub fn detect_side(head: &[u8]) -> SideDetection {
     if spreadsheet::is_spreadsheet(head) {
         return SideDetection::Unknown { why: "spreadsheet" };
     }
-    let inflated;
-    let bytes = match head_of_first_file(head, HEAD_BYTES) {
-        Some(inner) => {
-            inflated = inner;
-            &inflated[..]
-        }
-        None if Container::of(head) != Container::None => return SideDetection::Unknown { why: "container" },
-        None => head,
-    };
+    if Container::of(head) == Container::None {
+        return detect_text(head);
+    }
+    // An archive is read file by file, skipping what no reader takes (a README next to the bill):
+    // the first of its files that decides, decides.
+    let found: Vec<SideDetection> = heads_of_files(head, HEAD_BYTES).iter().map(|inner| detect_text(inner)).collect();
+    found
+        .iter()
+        .find(|d| d.side_name().is_some())
+        .or_else(|| found.iter().find(|d| **d == SideDetection::OrderTable))
+        .cloned()
+        .unwrap_or(SideDetection::Unknown { why: "container" })
+}
+
+/// [`detect_side`] for bytes that are no container.
+fn detect_text(bytes: &[u8]) -> SideDetection {
     let Ok(decoded) = encoding::decode(whole_lines(bytes).to_vec()) else {
         return SideDetection::Unknown { why: "not_text" };
     };
@@ -176,6 +183,8 @@ mod tests {
             ("alipay/20886012345678900156_20260324.csv.zip", side(Side::Channel, Some(AlipayTrade))),
             ("unionpay/INN26032488ZM_777290058110048", side(Side::Channel, Some(UnionpayZm))),
             ("unionpay/777290058110048_20260324.zip", side(Side::Channel, Some(UnionpayZm))),
+            // A README.txt first, then the ZM file.
+            ("unionpay/777290058110048_20260324_with_other_files.zip", side(Side::Channel, Some(UnionpayZm))),
             ("bank/statement_corporate.csv", side(Side::Bank, Some(BankStatement))),
             ("bank/corporate_gbk.csv", side(Side::Bank, Some(BankStatement))),
             ("bank/statement_gbk_newest_first.csv", side(Side::Bank, Some(BankStatement))),
@@ -193,6 +202,32 @@ mod tests {
     fn every_fixture_goes_to_its_input() {
         for (path, expected) in fixtures() {
             assert_eq!(detect_side(&fixture(path)), expected, "{path}");
+        }
+    }
+
+    /// What detection says is what the readers of that input then read without an error.
+    #[test]
+    fn the_input_detected_is_one_that_reads_the_file() {
+        let profile = crate::Profile::default();
+        for (path, detected) in fixtures() {
+            let bytes = fixture(path);
+            let name = path.rsplit('/').next().unwrap_or(path);
+            let read = match detected {
+                SideDetection::Side { side: Side::Channel, .. } | SideDetection::OrderTable => {
+                    super::super::read_tables(name, Side::Channel, bytes, &profile).map(|t| t.len())
+                }
+                SideDetection::Side { side: Side::Bank, .. } => {
+                    bank::read_statement(name, bytes).map(|s| s.entries.len())
+                }
+                SideDetection::Side { side: Side::Payouts, .. } => {
+                    bank::read_payouts(name, bytes).map(|p| p.payouts.len())
+                }
+                SideDetection::Side { side: Side::Book, .. } => {
+                    bank::read_ledger(name, bytes).map(|l| l.balances.len())
+                }
+                _ => continue,
+            };
+            assert!(read.as_ref().is_ok_and(|&n| n > 0), "{path} as {detected:?}: {read:?}");
         }
     }
 
