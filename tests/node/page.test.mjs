@@ -534,6 +534,13 @@ test('the page reconciles locally and matches the native CLI', async (t) => {
       assert.deepEqual(await inputFiles('bank'), ['statement.xlsx']);
       assert.deepEqual(await page.$$eval('#guess [data-route]', (s) => s.map((x) => [x.dataset.route, x.dataset.by])),
         [['bank', 'name']]);
+      // Yesterday's state file, under a name that says nothing: its content makes it the carry state.
+      const state = path.join(dir, 'yesterday.txt');
+      assert.equal(runCli({ ...FUND_SAMPLE, carryOut: state }).status, 0);
+      await dropFiles([state]);
+      assert.deepEqual(await inputFiles('carry'), ['yesterday.txt']);
+      assert.deepEqual(await page.$$eval('#guess [data-route]', (s) => s.map((x) => [x.dataset.route, x.dataset.by])),
+        [['carry', 'content']]);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
