@@ -1,7 +1,7 @@
 //! The JS API, run as Wasm in Node and in headless Chromium (see `scripts/test.sh`).
 #![cfg(target_arch = "wasm32")]
 
-use duizhang::wasm::{inspect, sample_day, sample_profile, Reconciliation};
+use duizhang::wasm::{detect_side, inspect, sample_day, sample_profile, Reconciliation};
 use js_sys::{Array, Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;
@@ -141,6 +141,22 @@ fn files_can_arrive_in_chunks() {
     assert_eq!(get(&summary, "counts.matched").as_f64(), Some(9.0));
     let error = run.finish_file(None).expect_err("nothing pending");
     assert_eq!(get(&error, "code").as_string().as_deref(), Some("invalid_argument"));
+}
+
+#[wasm_bindgen_test]
+fn detect_side_says_which_input_a_head_is() {
+    let statement = include_bytes!("fixtures/bank/statement_corporate.csv");
+    // Cut mid-record, as the page's 64 KiB head of a large statement is.
+    let bank = detect_side(&statement[..statement.len() - 7]).expect("never throws");
+    assert_eq!(get(&bank, "side").as_string().as_deref(), Some("bank"));
+    assert_eq!(get(&bank, "format").as_string().as_deref(), Some("bank_statement"));
+    let bill = detect_side(include_bytes!("fixtures/wechat/trade_all.csv.gz")).expect("never throws");
+    assert_eq!(get(&bill, "side").as_string().as_deref(), Some("channel"));
+    let orders = detect_side(ORDERS).expect("never throws");
+    assert!(get(&orders, "side").is_null());
+    assert_eq!(get(&orders, "order_table").as_bool(), Some(true));
+    let sheet = detect_side(include_bytes!("fixtures/sheets/statement.xlsx")).expect("never throws");
+    assert_eq!(get(&sheet, "why").as_string().as_deref(), Some("spreadsheet"));
 }
 
 #[wasm_bindgen_test]

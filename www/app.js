@@ -117,6 +117,8 @@ const state = {
   fund_matches: { offset: 0, total: 0, seq: 0 },
   fund_exceptions: { offset: 0, outcome: '', total: 0, seq: 0 },
   run: 0, // id of the current run; messages of older (cancelled) runs are ignored
+  detects: new Map(), // id → resolve of a 'detect' request to the worker (see detectSides)
+  detectId: 0,
   // Cancel without losing the worker: the busy worker reads this flag at every progress report.
   // Needs cross-origin isolation (scripts/serve.mjs sends COOP/COEP); otherwise Cancel falls back
   // to terminating the worker.
@@ -201,6 +203,9 @@ async function activate(slot) {
 /** Drops the active worker (cancel or trap) and continues with the spare. */
 function replaceActive() {
   state.active?.worker.terminate();
+  // Detections the dropped worker never answered: the names decide.
+  for (const resolve of state.detects.values()) resolve(null);
+  state.detects.clear();
   const next = state.spare ?? spawn();
   // Replacing the spare fetches worker.js and the module again, from this origin only.
   state.spare = spawn();
@@ -241,6 +246,10 @@ function onWorkerMessage(msg) {
       break;
     case 'export':
       onExport(msg.format, msg.bytes);
+      break;
+    case 'detected':
+      state.detects.get(msg.id)?.(msg.results);
+      state.detects.delete(msg.id);
       break;
     case 'error':
       onError(msg);
@@ -299,12 +308,6 @@ function formatBytes(n) {
   return `${(n / 1024 / 1024).toFixed(1)} MiB`;
 }
 
-function setFile(side, file) {
-  state.files[side] = Array.isArray(state.files[side]) ? (file ? [file] : []) : file;
-  hideError();
-  showFiles();
-}
-
 function setFiles(side, list) {
   const files = [...list];
   state.files[side] = Array.isArray(state.files[side]) ? files : files[0] ?? null;
@@ -323,55 +326,116 @@ function showGuess(lines) {
   el.replaceChildren(...lines);
 }
 
-function onDrop(fileList) {
+/** Every dropped file's input, asked of the worker (the engine's detectSide on the file's head). */
+function detectSides(files) {
+  return new Promise((resolve) => {
+    const id = ++state.detectId;
+    state.detects.set(id, resolve);
+    send({ type: 'detect', files, id });
+  });
+}
+
+/**
+ * A fallback for a file whose content does not decide and that is no plain table of orders (a
+ * spreadsheet, say): its name, for the fund-flow inputs first. Null: the order/bill guess decides.
+ */
+const FUND_NAMES = [
+  ['carry', /\.json$/i],
+  ['payouts', /代付|payout/i],
+  ['book', /分户账|sub-?ledger/i],
+  ['bank', /银行|bank|对公|账户明细|statement/i],
+];
+const guessFundSide = (name) => FUND_NAMES.find(([, re]) => re.test(name))?.[0] ?? null;
+
+/** Sides a drop may fill with several files; the others take one. */
+const MULTI_SIDES = new Set(['channel', 'bank', 'payouts']);
+
+/**
+ * Routes dropped files by content: the worker reads each file's first 64 KiB and the engine says
+ * which input it is (a WeChat/Alipay/UnionPay bill → channel, a bank statement → bank, payouts,
+ * sub-ledger, yesterday's state file). Only what content cannot tell goes by name: a plain table
+ * of orders is an order export or a simple channel bill alike, so the name (or, when the names do
+ * not tell either, the drop order) decides between the two, and Swap corrects it.
+ */
+async function onDrop(fileList) {
   const files = [...fileList];
   if (files.length === 0) return;
-  if (files.length > 2) {
-    // One order export and several bills (e.g. a WeChat bill and an Alipay zip of the same day).
-    const internal = files.find((f) => guessSide(f.name) === 'internal') ?? null;
-    const channel = files.filter((f) => f !== internal);
-    state.files.internal = internal ?? state.files.internal;
-    state.files.channel = channel;
-    syncInput('internal');
-    syncInput('channel');
-    hideError();
-    showFiles();
-    showGuess([
-      ...bi('按文件名推测', 'guessed from the names'), ': ',
-      h('strong', {}, state.files.internal?.name ?? dash), ' → ', ...bi(...SIDES.internal), '; ',
-      h('strong', {}, channel.map((f) => f.name).join(', ')), ' → ', ...bi(...SIDES.channel),
-    ]);
-    return;
+  const detections = (await detectSides(files)) ?? files.map(() => null);
+  const routes = []; // {file, side, by: 'content' | 'name' | 'order' | 'left', format?}
+  const tables = []; // order tables and undecided files: internal or channel
+  files.forEach((file, i) => {
+    const d = detections[i];
+    if (d?.side) routes.push({ file, side: d.side, by: 'content', format: d.format });
+    else if (!d?.order_table && guessFundSide(file.name)) routes.push({ file, side: guessFundSide(file.name), by: 'name' });
+    else tables.push(file);
+  });
+  const billsByContent = routes.some((r) => r.side === 'channel');
+  const tableRoutes = [];
+  let ambiguous = false; // both sides guessed: offer Swap
+  if (tables.length === 1) {
+    const [f] = tables;
+    const g = guessSide(f.name);
+    // The one table left next to bills recognised by content is the order export.
+    const side = g ?? (billsByContent ? 'internal' : state.files.internal && state.files.channel.length === 0 ? 'channel' : 'internal');
+    tableRoutes.push({ file: f, side, by: g ? 'name' : 'left' });
+  } else if (tables.length === 2) {
+    const [a, b] = tables;
+    const ga = guessSide(a.name);
+    const gb = guessSide(b.name);
+    let [internal, channel, by] = [a, b, 'order'];
+    if (ga === 'internal' || gb === 'channel') [internal, channel, by] = [a, b, 'name'];
+    else if (ga === 'channel' || gb === 'internal') [internal, channel, by] = [b, a, 'name'];
+    tableRoutes.push({ file: internal, side: 'internal', by }, { file: channel, side: 'channel', by });
+    ambiguous = true;
+  } else if (tables.length > 2) {
+    // One order export and several plain bills.
+    const internal = tables.find((f) => guessSide(f.name) === 'internal') ?? null;
+    for (const f of tables) {
+      tableRoutes.push({ file: f, side: f === internal ? 'internal' : 'channel', by: f === internal || guessSide(f.name) === 'channel' ? 'name' : 'order' });
+    }
   }
-  let internal;
-  let channel;
-  let how;
-  if (files.length === 1) {
-    const [f] = files;
-    const g = guessSide(f.name) ?? (state.files.internal && state.files.channel.length === 0 ? 'channel' : 'internal');
-    setFile(g, f);
-    showGuess([...bi('按文件名推测', 'guessed from the name'), ': ', h('strong', {}, f.name), ' → ', ...bi(...SIDES[g])]);
-    return;
+  // Bills placed by name or order come first among the channel files, so Swap exchanges the guess.
+  const all = [...tableRoutes, ...routes];
+  const ignored = [];
+  const filled = new Set();
+  for (const r of all) {
+    if (MULTI_SIDES.has(r.side)) {
+      // A side this drop fills is replaced by the dropped files, as picking them would.
+      if (!filled.has(r.side)) state.files[r.side] = [];
+      state.files[r.side].push(r.file);
+    } else if (filled.has(r.side)) {
+      ignored.push(r);
+      continue;
+    } else {
+      state.files[r.side] = r.file;
+    }
+    filled.add(r.side);
   }
-  const [a, b] = files;
-  const ga = guessSide(a.name);
-  const gb = guessSide(b.name);
-  if (ga === 'internal' || gb === 'channel') [internal, channel, how] = [a, b, 'name'];
-  else if (ga === 'channel' || gb === 'internal') [internal, channel, how] = [b, a, 'name'];
-  else [internal, channel, how] = [a, b, 'order'];
-  state.files.internal = internal;
-  state.files.channel = [channel];
-  syncInput('internal');
-  syncInput('channel');
+  for (const side of filled) syncInput(side);
+  if ([...filled].some((side) => !(side in SIDES))) $('#fund-inputs-box').open = true;
   hideError();
   showFiles();
-  showGuess([
-    ...(how === 'name' ? bi('按文件名推测', 'guessed from the names') : bi('文件名无法判断，按拖入顺序', 'names do not tell; in drop order')),
-    ': ',
-    h('strong', {}, internal.name), ' → ', ...bi(...SIDES.internal), '; ',
-    h('strong', {}, channel.name), ' → ', ...bi(...SIDES.channel), '. ',
-    ...bi('不对就点“交换”', 'wrong? press Swap'),
-  ]);
+  const BY = {
+    content: ['按内容', 'by content'],
+    name: ['按文件名', 'by name'],
+    order: ['按拖入顺序', 'by drop order'],
+    left: ['填入空缺的一侧', 'the side left open'],
+  };
+  const line = [];
+  for (const r of all) {
+    if (ignored.includes(r)) continue;
+    if (line.length) line.push('; ');
+    line.push(h('span', { 'data-route': r.side, 'data-by': r.by, title: r.format ?? null },
+      h('strong', {}, r.file.name), ' → ', ...bi(...ALL_SIDES[r.side]), ` (${BY[r.by].join(' ')})`));
+  }
+  for (const r of ignored) {
+    line.push('; ', h('span', { 'data-unused': r.side, 'data-by': r.by },
+      h('strong', {}, r.file.name), ' ', ...bi(`未使用：${ALL_SIDES[r.side][0]}只取一个`, `not used: one ${ALL_SIDES[r.side][1]} file only`)));
+  }
+  if (ambiguous) line.push('. ', ...bi('不对就点“交换”', 'wrong? press Swap'));
+  showGuess(line);
+  // How many drops were routed: the routing waits for the worker, so tests wait for this.
+  body.dataset.drops = String(Number(body.dataset.drops ?? 0) + 1);
 }
 
 function swap() {

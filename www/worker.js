@@ -31,6 +31,8 @@
 //                                                              fund_matches → fundFlowMatches(), fund_exceptions
 //                                                              → fundFlowExceptions() (outcome: a FundOutcome)
 //   {type:'export', format:'csv'|'json'|'fund_csv'|'carry'}    fund_csv → exportFundFlowCsv(), carry → carryState()
+//   {type:'detect', files:[File|Blob], id?}                    which input each file is, by content: detectSide() on
+//                                                              the first HEAD_BYTES of each file only (see detect())
 // worker → main
 //   {type:'ready', version}                                    once, after init()
 //   {type:'progress', phase:'read'|'match'|'done', done, total, file?}   done/total = thousandths of the run,
@@ -46,6 +48,8 @@
 //                                                              spreadsheets read through the sheets module
 //   {type:'page', what, page:{total, offset, rows}, id?}       id echoed from the request
 //   {type:'export', format, bytes:Uint8Array}                  the buffer is transferred
+//   {type:'detected', results:[SideDetection|null], id?}       one per file, in order; null when the file
+//                                                              could not be read (the page falls back to its name)
 //   {type:'error', error:{code, message, file, line, column}, fatal?:true, run?}
 //      code 'cancelled': the run stopped because the page set the cancel flag
 //      fatal: the module cannot be used any more (failed init or a Wasm trap); replace the worker.
@@ -60,7 +64,7 @@
 // never open a spreadsheet never download it.
 //
 // Money values stay strings end to end; nothing here converts them to Number.
-import init, { version, sampleDay, sampleProfile, sampleFundFlow, Reconciliation } from './pkg/duizhang.js';
+import init, { version, sampleDay, sampleProfile, sampleFundFlow, detectSide, Reconciliation } from './pkg/duizhang.js';
 
 /** The result of the last successful run; pages and exports read from it. */
 let current = null;
@@ -304,6 +308,31 @@ function exportReport(format) {
   post({ type: 'export', format, bytes }, [bytes.buffer]);
 }
 
+// How much of each file detection reads (the engine's read::side::HEAD_BYTES): every layout's header
+// sits in the first lines, and the engine looks only at the whole lines of the head. A gzip or zip
+// needs no more either: the engine inflates the start of each inner file from the head (a zip's local
+// header comes first; the central directory at the end is not needed). A spreadsheet (XLS/XLSX) would
+// need the whole file and the spreadsheet module, fetched only when a spreadsheet is read: detection
+// does not convert it; the engine answers `why: 'spreadsheet'` and the page goes by the file's name.
+const HEAD_BYTES = 64 * 1024;
+
+async function detect(files, id) {
+  const results = [];
+  for (const file of files) {
+    let head;
+    try {
+      head = new Uint8Array(await file.slice(0, HEAD_BYTES).arrayBuffer());
+    } catch {
+      // Unreadable (moved on disk?) or not a Blob: the name decides; reading it later reports the error.
+      results.push(null);
+      continue;
+    }
+    results.push(detectSide(head)); // never throws; a trap would be fatal and reported as such
+
+  }
+  post(id === undefined ? { type: 'detected', results } : { type: 'detected', results, id });
+}
+
 self.onmessage = async (event) => {
   const msg = event.data ?? {};
   await ready;
@@ -329,6 +358,9 @@ self.onmessage = async (event) => {
         break;
       case 'export':
         exportReport(msg.format);
+        break;
+      case 'detect':
+        await detect(msg.files ?? [], msg.id);
         break;
       default:
         throw Object.assign(new Error(`unknown message type: ${msg.type}`), { code: 'bad_message' });

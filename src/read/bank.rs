@@ -550,6 +550,48 @@ pub fn read_ledger(name: &str, bytes: Vec<u8>) -> Result<Ledger> {
     Ok(Ledger { name: name.to_string(), balances, issues })
 }
 
+/// Which fund-flow input a text's header row says it is, reading only its first records (a head
+/// of the file is enough): `Bank` for a statement (a date and debit/credit or balance columns),
+/// `Payouts` for payout instructions (an amount, a date and a beneficiary account or a 代付/付款
+/// column), `Book` for a sub-ledger (a merchant and a balance, no amounts or dates). A row with an
+/// order or transaction number is an order table's header: `None`, whatever else it has.
+pub fn header_side(text: &str) -> Option<Side> {
+    let mut records = Records::new(text);
+    let order_words: Vec<String> = [crate::record::Field::OrderNo, crate::record::Field::TradeNo]
+        .iter()
+        .flat_map(|f| f.default_aliases().iter().map(|a| normalize_header(a)))
+        .collect();
+    for _ in 0..HEADER_SEARCH_RECORDS {
+        let (_, cells, _) = records.next()?;
+        if cells.iter().all(String::is_empty) {
+            continue;
+        }
+        let normalized: Vec<String> = cells.iter().map(|c| normalize_header(c)).collect();
+        if normalized.iter().any(|c| order_words.contains(c)) {
+            return None;
+        }
+        let statement = map_header(&cells, STATEMENT_COLUMNS);
+        let has = |c| statement.contains_key(c);
+        if statement_usable(&statement) && (has("debit") || has("credit") || has("balance")) {
+            return Some(Side::Bank);
+        }
+        let payout = map_header(&cells, PAYOUT_COLUMNS);
+        let payout_word = ["代付", "付款"].iter().any(|w| normalized.iter().any(|c| c.contains(w)));
+        if payout.contains_key("amount")
+            && payout.contains_key("date")
+            && (payout.contains_key("account") || payout_word)
+        {
+            return Some(Side::Payouts);
+        }
+        let ledger = map_header(&cells, LEDGER_COLUMNS);
+        let moves = ["date", "time", "debit", "credit", "amount"].iter().any(|c| has(c));
+        if ledger.contains_key("merchant") && ledger.contains_key("balance") && !moves {
+            return Some(Side::Book);
+        }
+    }
+    None
+}
+
 fn short(s: &str) -> String {
     let mut out: String = s.chars().take(40).collect();
     if s.chars().nth(40).is_some() {

@@ -95,8 +95,79 @@ fn entry_limit(compressed: usize, remaining: usize) -> usize {
     compressed.saturating_mul(MAX_RATIO).max(MIN_ENTRY_LIMIT).min(remaining)
 }
 
+/// The first up to `limit` bytes of each file inside a container whose data starts in `bytes`,
+/// which may be only the first part of the container, cut anywhere: a gzip stream's content, or a
+/// zip's files (directories skipped, at most 16) read through their local headers, since the
+/// central directory sits at the end. Empty when `bytes` are no container or reach no file data.
+/// Memory stays bounded by `limit` per file whatever the compression ratio.
+pub fn heads_of_files(bytes: &[u8], limit: usize) -> Vec<Vec<u8>> {
+    match Container::of(bytes) {
+        Container::None => Vec::new(),
+        Container::Gzip => gzip_data(bytes).map(|data| vec![inflate_head(data, limit)]).unwrap_or_default(),
+        Container::Zip => {
+            let mut heads = Vec::new();
+            let mut at = 0;
+            while heads.len() < 16 {
+                let Some(entry) = zip_local_entry(bytes, at) else { break };
+                let (flags, method, compressed, name, start) = entry;
+                let rest = &bytes[start..];
+                // Size 0 with bit 3: the size follows the data; take what there is.
+                let data = if compressed > 0 { &rest[..rest.len().min(compressed)] } else { rest };
+                if !name.ends_with(b"/") && flags & ZIP_FLAG_ENCRYPTED == 0 {
+                    match method {
+                        0 => heads.push(data[..data.len().min(limit)].to_vec()),
+                        8 => heads.push(inflate_head(data, limit)),
+                        _ => {}
+                    }
+                }
+                // Bit 3: the sizes follow the data, so the next header cannot be found from here.
+                if flags & 8 != 0 || data.len() < compressed {
+                    break;
+                }
+                at = start + compressed;
+            }
+            heads
+        }
+    }
+}
+
+/// The zip local header at `at`: flags, method, compressed size, name, and where the data starts
+/// (within `bytes`).
+fn zip_local_entry(bytes: &[u8], at: usize) -> Option<(u16, u16, usize, &[u8], usize)> {
+    if bytes.get(at..at + 4)? != ZIP_LOCAL {
+        return None;
+    }
+    let flags = u16_at(bytes, at + 6)?;
+    let method = u16_at(bytes, at + 8)?;
+    let compressed = u32_at(bytes, at + 18)? as usize;
+    let name_len = usize::from(u16_at(bytes, at + 26)?);
+    let extra_len = usize::from(u16_at(bytes, at + 28)?);
+    let name = bytes.get(at + 30..at + 30 + name_len)?;
+    let start = at + 30 + name_len + extra_len;
+    bytes.get(start..)?;
+    Some((flags, method, compressed, name, start))
+}
+
+/// Inflates raw deflate data that may be cut anywhere, to at most `limit` bytes: whatever comes
+/// out before the data ends or the limit is reached.
+fn inflate_head(data: &[u8], limit: usize) -> Vec<u8> {
+    use miniz_oxide::inflate::core::{decompress, inflate_flags, DecompressorOxide};
+    let mut out = vec![0; limit];
+    let mut state = Box::<DecompressorOxide>::default();
+    let flags = inflate_flags::TINFL_FLAG_USING_NON_WRAPPING_OUTPUT_BUF | inflate_flags::TINFL_FLAG_HAS_MORE_INPUT;
+    let (_, _, written) = decompress(&mut state, data, &mut out, 0, flags);
+    out.truncate(written);
+    out
+}
+
 /// The file inside a gzip stream (RFC 1952); only the first member is read.
 fn gunzip(bytes: &[u8]) -> Result<Vec<u8>> {
+    let data = gzip_data(bytes)?;
+    inflate(data, entry_limit(data.len(), MAX_TOTAL_INFLATED))
+}
+
+/// The deflate data of a gzip stream, after its header.
+fn gzip_data(bytes: &[u8]) -> Result<&[u8]> {
     const FHCRC: u8 = 2;
     const FEXTRA: u8 = 4;
     const FNAME: u8 = 8;
@@ -121,8 +192,7 @@ fn gunzip(bytes: &[u8]) -> Result<Vec<u8>> {
     if flags & FHCRC != 0 {
         position += 2;
     }
-    let data = bytes.get(position..).ok_or_else(truncated)?;
-    inflate(data, entry_limit(data.len(), MAX_TOTAL_INFLATED))
+    bytes.get(position..).ok_or_else(truncated)
 }
 
 fn u16_at(bytes: &[u8], at: usize) -> Option<u16> {

@@ -9,6 +9,7 @@ pub mod csv;
 pub mod encoding;
 pub mod format;
 mod gb18030;
+pub mod side;
 pub mod spreadsheet;
 pub mod summary;
 pub mod table;

@@ -116,6 +116,16 @@ export interface FundFlowSample {
   files: { side: Side | "bank" | "payouts" | "book"; name: string; bytes: Uint8Array }[];
   profile: string; date: string;
 }
+/**
+ * What `detectSide` says a file is, from its first bytes: `side` the input it belongs to (null when
+ * the content does not decide), `format` the layout that claimed it, `order_table` true for a plain
+ * table of orders (an order export or a simple channel bill: only the name can tell), `why` the
+ * reason content did not decide (`spreadsheet`, `container`, `not_text`, `no_header`).
+ */
+export interface SideDetection {
+  side: "channel" | "bank" | "payouts" | "book" | "carry" | null; format: Format | null;
+  order_table: boolean; why: "spreadsheet" | "container" | "not_text" | "no_header" | null;
+}
 /** Every error thrown by this module is an Error with these fields. */
 export interface DuizhangError extends Error { code: string; file?: string; line?: number; column?: number }
 "#;
@@ -178,6 +188,13 @@ pub fn inspect(
         several => serde_json::to_string(several),
     };
     parse_json(&json.unwrap_or_default())
+}
+
+/// Which input of a run a file is, from its first bytes (the whole file or a head of it, e.g. the
+/// first 64 KiB; a head may end anywhere): what the page's drop zone routes files by. Never throws.
+#[wasm_bindgen(js_name = detectSide, unchecked_return_type = "SideDetection")]
+pub fn detect_side(head: &[u8]) -> Result<JsValue, JsValue> {
+    parse_json(&crate::read::side::detect_side(head).to_json())
 }
 
 /// The built-in sample day's profile JSON.

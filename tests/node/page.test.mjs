@@ -106,6 +106,27 @@ async function waitForResult() {
   await page.waitForSelector('#issues[data-state="loaded"]');
 }
 
+/**
+ * Drops files on the drop zone as a user does (a synthetic drop event carrying a DataTransfer of
+ * Files) and waits until the page has routed them (it asks the worker what each file is first).
+ * `files`: fixture paths, or {path, name} to drop a fixture under another name.
+ */
+async function dropFiles(files) {
+  const list = files.map((f) => (typeof f === 'string' ? { path: f, name: path.basename(f) } : f))
+    .map((f) => ({ name: f.name, b64: fs.readFileSync(abs(f.path)).toString('base64') }));
+  const before = Number((await page.getAttribute('body', 'data-drops')) ?? 0);
+  const dataTransfer = await page.evaluateHandle((l) => {
+    const dt = new DataTransfer();
+    for (const f of l) dt.items.add(new File([Uint8Array.from(atob(f.b64), (c) => c.charCodeAt(0))], f.name));
+    return dt;
+  }, list);
+  await page.dispatchEvent('#dropzone', 'drop', { dataTransfer });
+  await page.waitForSelector(`body[data-drops="${before + 1}"]`);
+}
+
+/** The names of the files an input of the page holds. */
+const inputFiles = (side) => page.$eval(`#file-${side}`, (input) => [...input.files].map((f) => f.name));
+
 const exceptionRows = () => page.$$eval('#exceptions tbody tr[data-outcome]', (rows) => rows.map((r) => r.dataset.outcome));
 
 test('the page reconciles locally and matches the native CLI', async (t) => {
@@ -186,20 +207,15 @@ test('the page reconciles locally and matches the native CLI', async (t) => {
   });
 
   await t.test('dropping two files guesses the sides; Swap swaps them', async () => {
-    // Dropped in the "wrong" order: the names decide (orders → internal, channel → channel).
-    const files = [SAMPLE.channel, SAMPLE.internal].map((p) => ({
-      name: path.basename(p), b64: fs.readFileSync(abs(p)).toString('base64'),
-    }));
-    const dataTransfer = await page.evaluateHandle((list) => {
-      const dt = new DataTransfer();
-      for (const f of list) dt.items.add(new File([Uint8Array.from(atob(f.b64), (c) => c.charCodeAt(0))], f.name));
-      return dt;
-    }, files);
-    await page.dispatchEvent('#dropzone', 'drop', { dataTransfer });
+    // Two plain tables of orders (content cannot tell an order export from a simple bill), dropped
+    // in the "wrong" order: the names decide (orders → internal, channel → channel).
+    await dropFiles([SAMPLE.channel, SAMPLE.internal]);
     const slotName = (side) => page.textContent(`.slot[data-side="${side}"] [data-field="name"] strong`);
     assert.equal(await slotName('internal'), 'orders.csv');
     assert.equal(await slotName('channel'), 'channel.csv');
     assert.match(await page.textContent('#guess'), /orders\.csv → 内部订单/);
+    assert.deepEqual(await page.$$eval('#guess [data-route]', (s) => s.map((x) => [x.dataset.route, x.dataset.by])),
+      [['internal', 'name'], ['channel', 'name']]);
     await page.click('#swap');
     assert.equal(await slotName('internal'), 'channel.csv');
     await page.click('#swap');
@@ -470,6 +486,66 @@ test('the page reconciles locally and matches the native CLI', async (t) => {
     // Every bill's table offers the override, the zip's two tables both for the zip.
     const sources = await page.$$eval('#files tbody tr[data-side="channel"] select', (s) => s.map((x) => x.dataset.source));
     assert.deepEqual(sources, ['1', '2', '2', '3']);
+  });
+
+  await t.test('dropping the whole day at once: every file goes to its input by content, not by name', async () => {
+    // The names mislead on purpose where real names do: "statement" and "流水" read as a channel bill
+    // by name, "ledger" as the order export; the WeChat bill and the payouts carry no telling name.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'duizhang-drop-'));
+    try {
+      const copy = (from, name) => {
+        const to = path.join(dir, name);
+        fs.copyFileSync(abs(from), to);
+        return to;
+      };
+      const c = { internal: abs(SAMPLE.internal), channel: copy('tests/fixtures/wechat/trade_all_bom_crlf.csv', 'day.csv'),
+        bank: copy('tests/fixtures/bank/statement_corporate.csv', '对公账户流水_statement.csv'),
+        payouts: copy('tests/fixtures/bank/payouts.csv', '20260325.csv'),
+        bookBalance: copy('tests/fixtures/bank/ledger.csv', 'ledger_0325.csv'), profile: FUND_SAMPLE.profile };
+      const report = nativeReport(c);
+      await page.setInputFiles('#file-internal', []);
+      await page.setInputFiles('#file-channel', []);
+      await page.click('#fund-clear');
+      await page.evaluate(() => { document.querySelector('#fund-inputs-box').open = false; });
+      await page.setInputFiles('#profile', abs(c.profile));
+      await dropFiles([c.bank, c.payouts, c.internal, c.channel, c.bookBalance]);
+      assert.deepEqual(await inputFiles('internal'), ['orders.csv']);
+      assert.deepEqual(await inputFiles('channel'), ['day.csv']);
+      assert.deepEqual(await inputFiles('bank'), ['对公账户流水_statement.csv']);
+      assert.deepEqual(await inputFiles('payouts'), ['20260325.csv']);
+      assert.deepEqual(await inputFiles('book'), ['ledger_0325.csv']);
+      assert.deepEqual(await inputFiles('carry'), []);
+      assert.equal(await page.$eval('#fund-inputs-box', (d) => d.open), true, 'the fund-flow inputs are shown');
+      // What went where, and what decided: content for every file but the order export (a plain table).
+      const routes = await page.$$eval('#guess [data-route]', (s) => s.map((x) => [x.querySelector('strong').textContent,
+        x.dataset.route, x.dataset.by]));
+      assert.deepEqual(routes, [['orders.csv', 'internal', 'name'], ['对公账户流水_statement.csv', 'bank', 'content'],
+        ['20260325.csv', 'payouts', 'content'], ['day.csv', 'channel', 'content'], ['ledger_0325.csv', 'book', 'content']]);
+      assert.match(await page.textContent('#guess'), /对公账户流水_statement\.csv → 银行流水 bank statement \(按内容 by content\)/);
+      // And the run from the routed files is the CLI's run with every side given explicitly.
+      await page.click('#run');
+      await waitForFund();
+      await page.waitForSelector('#exceptions[data-state="loaded"]');
+      await assertCardsMatch(report, 'dropped day');
+      await assertFundMatches(report, 'dropped day');
+      // A spreadsheet is not converted to be detected (that would fetch the spreadsheet module, see
+      // the next test): its name decides, here for the bank statements.
+      await dropFiles(['tests/fixtures/sheets/statement.xlsx']);
+      assert.deepEqual(await inputFiles('bank'), ['statement.xlsx']);
+      assert.deepEqual(await page.$$eval('#guess [data-route]', (s) => s.map((x) => [x.dataset.route, x.dataset.by])),
+        [['bank', 'name']]);
+      // Yesterday's state file, under a name that says nothing: its content makes it the carry state.
+      const state = path.join(dir, 'yesterday.txt');
+      assert.equal(runCli({ ...FUND_SAMPLE, carryOut: state }).status, 0);
+      await dropFiles([state]);
+      assert.deepEqual(await inputFiles('carry'), ['yesterday.txt']);
+      assert.deepEqual(await page.$$eval('#guess [data-route]', (s) => s.map((x) => [x.dataset.route, x.dataset.by])),
+        [['carry', 'content']]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    await page.click('#fund-clear');
+    await page.click('#profile-clear');
   });
 
   await t.test('no request after files were picked; none left 127.0.0.1', () => {

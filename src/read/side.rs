@@ -1,0 +1,320 @@
+//! Which input of a run a file is, from its first bytes: what the page's drop zone uses to put
+//! every dropped file in the right place (order export, channel bills, bank statements, payouts,
+//! sub-ledger, carry state) without reading whole files.
+//!
+//! The content decides through the same detection the readers use ([`super::format::detect`] for
+//! statement layouts, the fund-flow readers' header tables for statements, payouts and
+//! sub-ledgers). A plain table of orders (`generic_csv`) is an order export or a simple channel
+//! bill alike: content cannot tell those two apart, and says so ([`SideDetection::OrderTable`]).
+
+use super::container::{heads_of_files, Container};
+use super::format::{self, Format};
+use super::{bank, csv, encoding, spreadsheet};
+use crate::record::{normalize_header, Field, Side};
+
+/// How much of a file detection needs: the header of every layout sits in its first lines. Also the
+/// most each file in a container is inflated to.
+pub const HEAD_BYTES: usize = 64 * 1024;
+
+/// What a file's first bytes say about which input of a run it is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SideDetection {
+    /// A file of this side: `Channel` (a bill in a layout only channels write), `Bank`, `Payouts`
+    /// or `Book`; never `Internal`, which only a name can tell from a plain channel bill. `format`
+    /// is the statement layout when one claimed the file.
+    Side {
+        /// The side.
+        side: Side,
+        /// The layout detected, if a statement layout claimed the file.
+        format: Option<Format>,
+    },
+    /// The carry state a previous run exported (`addFile("carry", …)`).
+    Carry,
+    /// A table of orders in no layout of its own (`generic_csv`): an order export, or a plain
+    /// channel bill; the content does not say which.
+    OrderTable,
+    /// The content does not tell: `why` is `spreadsheet` (the page converts those only when it
+    /// reads them), `container` (no file data in the head), `not_text` or `no_header`.
+    Unknown {
+        /// Why.
+        why: &'static str,
+    },
+}
+
+impl SideDetection {
+    /// The side name the JS API uses (`addFile(side, …)`), `carry` included; `None` when the
+    /// content does not decide.
+    pub fn side_name(&self) -> Option<&'static str> {
+        match self {
+            SideDetection::Side { side, .. } => Some(side.name()),
+            SideDetection::Carry => Some("carry"),
+            SideDetection::OrderTable | SideDetection::Unknown { .. } => None,
+        }
+    }
+
+    /// `{"side": …, "format": …, "order_table": …, "why": …}` for the JS API.
+    pub fn to_json(&self) -> String {
+        let format = match self {
+            SideDetection::Side { format, .. } => format.map(Format::code),
+            SideDetection::OrderTable => Some(Format::GenericCsv.code()),
+            _ => None,
+        };
+        let why = match self {
+            SideDetection::Unknown { why } => Some(*why),
+            _ => None,
+        };
+        serde_json::json!({
+            "side": self.side_name(),
+            "format": format,
+            "order_table": *self == SideDetection::OrderTable,
+            "why": why,
+        })
+        .to_string()
+    }
+}
+
+/// Says which input a file is from its first bytes: the whole file or only its head (e.g. the
+/// first [`HEAD_BYTES`]). A head may end anywhere, mid-record or mid-character; only its whole
+/// lines are looked at. Never panics, whatever the bytes.
+pub fn detect_side(head: &[u8]) -> SideDetection {
+    if spreadsheet::is_spreadsheet(head) {
+        return SideDetection::Unknown { why: "spreadsheet" };
+    }
+    if Container::of(head) == Container::None {
+        return detect_text(head);
+    }
+    // An archive is read file by file, skipping what no reader takes (a README next to the bill):
+    // the first of its files that decides, decides.
+    let found: Vec<SideDetection> = heads_of_files(head, HEAD_BYTES).iter().map(|inner| detect_text(inner)).collect();
+    found
+        .iter()
+        .find(|d| d.side_name().is_some())
+        .or_else(|| found.iter().find(|d| **d == SideDetection::OrderTable))
+        .cloned()
+        .unwrap_or(SideDetection::Unknown { why: "container" })
+}
+
+/// [`detect_side`] for bytes that are no container.
+fn detect_text(bytes: &[u8]) -> SideDetection {
+    let Ok(decoded) = encoding::decode(whole_lines(bytes).to_vec()) else {
+        return SideDetection::Unknown { why: "not_text" };
+    };
+    let text = decoded.text.as_str();
+    if text.trim_start().starts_with('{') && text.contains("\"duizhang_state\"") {
+        return SideDetection::Carry;
+    }
+    if let Ok(found) = format::detect(text) {
+        let side = if found.format == Format::BankStatement { Side::Bank } else { Side::Channel };
+        return SideDetection::Side { side, format: Some(found.format) };
+    }
+    if let Some(side) = bank::header_side(text) {
+        return SideDetection::Side { side, format: None };
+    }
+    if order_table(text) {
+        return SideDetection::OrderTable;
+    }
+    SideDetection::Unknown { why: "no_header" }
+}
+
+/// The bytes up to the last line break, so a record or character cut at the end of a head is left
+/// out (GB18030 and UTF-8 never use the byte 0x0A inside a character; UTF-16 is cut after a whole
+/// line-feed unit). Bytes without a line break are kept whole.
+fn whole_lines(bytes: &[u8]) -> &[u8] {
+    let utf16 = match bytes {
+        [0xff, 0xfe, ..] => Some(false),
+        [0xfe, 0xff, ..] => Some(true),
+        _ => None,
+    };
+    let end = match utf16 {
+        Some(big_endian) => {
+            let line_feed: [u8; 2] = if big_endian { [0, b'\n'] } else { [b'\n', 0] };
+            bytes[2..].chunks_exact(2).rposition(|unit| unit == line_feed).map(|i| 2 + 2 * i + 2)
+        }
+        None => memchr::memrchr(b'\n', bytes).map(|i| i + 1),
+    };
+    &bytes[..end.unwrap_or(bytes.len())]
+}
+
+/// Whether one of the first lines is a header naming an order or transaction number and an
+/// amount, as the generic reader needs.
+fn order_table(text: &str) -> bool {
+    let delimiter = char::from(csv::detect_delimiter(text));
+    let names = |fields: &[Field]| -> Vec<String> {
+        fields.iter().flat_map(|f| f.default_aliases().iter().map(|a| normalize_header(a))).collect()
+    };
+    let keys = names(&[Field::OrderNo, Field::TradeNo]);
+    let amounts = names(&[Field::Amount]);
+    text.lines().take(64).any(|line| {
+        let cells: Vec<String> = line.split(delimiter).map(|c| normalize_header(c.trim().trim_matches('"'))).collect();
+        cells.iter().any(|c| keys.contains(c)) && cells.iter().any(|c| amounts.contains(c))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn fixture(path: &str) -> Vec<u8> {
+        let full = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(path);
+        std::fs::read(&full).unwrap_or_else(|e| panic!("{}: {e}", full.display()))
+    }
+
+    fn side(side: Side, format: Option<Format>) -> SideDetection {
+        SideDetection::Side { side, format }
+    }
+
+    /// Every checked-in fixture that is a real input, with the input it is.
+    fn fixtures() -> Vec<(&'static str, SideDetection)> {
+        use Format::*;
+        vec![
+            ("sample/orders.csv", SideDetection::OrderTable),
+            ("encodings/orders_gbk_crlf.csv", SideDetection::OrderTable),
+            // A plain channel bill (no 公众账号ID): a table of orders like the export; the name decides.
+            ("sample/channel.csv", SideDetection::OrderTable),
+            ("bank/channel.csv", SideDetection::OrderTable),
+            ("wechat/trade_all_bom_crlf.csv", side(Side::Channel, Some(WechatTrade))),
+            ("wechat/trade_refund.csv", side(Side::Channel, Some(WechatTrade))),
+            ("wechat/trade_all.csv.gz", side(Side::Channel, Some(WechatTrade))),
+            ("wechat/fund_flow_bom_crlf.csv", side(Side::Channel, Some(WechatFundFlow))),
+            ("alipay/trade_25_columns_gbk.csv", side(Side::Channel, Some(AlipayTrade))),
+            ("alipay/trade_29_columns_gbk.csv", side(Side::Channel, Some(AlipayTrade))),
+            ("alipay/account_flow_gbk.csv", side(Side::Channel, Some(AlipayAccountFlow))),
+            ("alipay/20886012345678900156_20260324.csv.zip", side(Side::Channel, Some(AlipayTrade))),
+            ("unionpay/INN26032488ZM_777290058110048", side(Side::Channel, Some(UnionpayZm))),
+            ("unionpay/777290058110048_20260324.zip", side(Side::Channel, Some(UnionpayZm))),
+            // A README.txt first, then the ZM file.
+            ("unionpay/777290058110048_20260324_with_other_files.zip", side(Side::Channel, Some(UnionpayZm))),
+            ("bank/statement_corporate.csv", side(Side::Bank, Some(BankStatement))),
+            ("bank/corporate_gbk.csv", side(Side::Bank, Some(BankStatement))),
+            ("bank/statement_gbk_newest_first.csv", side(Side::Bank, Some(BankStatement))),
+            ("bank/signed_amount_utf16le.csv", side(Side::Bank, Some(BankStatement))),
+            ("bank/payouts.csv", side(Side::Payouts, None)),
+            ("bank/ledger.csv", side(Side::Book, None)),
+            ("sheets/statement.xlsx", SideDetection::Unknown { why: "spreadsheet" }),
+            ("malformed/prose_not_a_table.txt", SideDetection::Unknown { why: "no_header" }),
+            ("malformed/binary_junk.csv", SideDetection::Unknown { why: "not_text" }),
+            ("malformed/empty.csv", SideDetection::Unknown { why: "not_text" }),
+        ]
+    }
+
+    #[test]
+    fn every_fixture_goes_to_its_input() {
+        for (path, expected) in fixtures() {
+            assert_eq!(detect_side(&fixture(path)), expected, "{path}");
+        }
+    }
+
+    /// What detection says is what the readers of that input then read without an error.
+    #[test]
+    fn the_input_detected_is_one_that_reads_the_file() {
+        let profile = crate::Profile::default();
+        for (path, detected) in fixtures() {
+            let bytes = fixture(path);
+            let name = path.rsplit('/').next().unwrap_or(path);
+            let read = match detected {
+                SideDetection::Side { side: Side::Channel, .. } | SideDetection::OrderTable => {
+                    super::super::read_tables(name, Side::Channel, bytes, &profile).map(|t| t.len())
+                }
+                SideDetection::Side { side: Side::Bank, .. } => {
+                    bank::read_statement(name, bytes).map(|s| s.entries.len())
+                }
+                SideDetection::Side { side: Side::Payouts, .. } => {
+                    bank::read_payouts(name, bytes).map(|p| p.payouts.len())
+                }
+                SideDetection::Side { side: Side::Book, .. } => {
+                    bank::read_ledger(name, bytes).map(|l| l.balances.len())
+                }
+                _ => continue,
+            };
+            assert!(read.as_ref().is_ok_and(|&n| n > 0), "{path} as {detected:?}: {read:?}");
+        }
+    }
+
+    #[test]
+    fn a_carry_state_is_recognized_and_other_json_is_not() {
+        let state = crate::fund_flow::carry::CarryState { duizhang_state: 1, as_of: None, items: Vec::new() };
+        assert_eq!(detect_side(&state.to_json()), SideDetection::Carry);
+        assert_eq!(detect_side(b"{\"format\": \"wechat_trade\"}\n"), SideDetection::Unknown { why: "no_header" });
+    }
+
+    #[test]
+    fn a_bank_statement_is_never_an_order_table_and_an_order_export_never_a_statement() {
+        // Without a balance column the layout detection declines; the statement reader's header still decides.
+        let statement = "交易日期,借方发生额,贷方发生额,对方户名,摘要\n2026-03-25,,1.00,财付通,结算\n";
+        assert_eq!(detect_side(statement.as_bytes()), side(Side::Bank, None));
+        // An order export with a stored-value balance and a date: an order number makes it orders.
+        let orders = "订单号,交易日期,金额,余额,状态\nA1,2026-03-25,1.00,9.00,已支付\n";
+        assert_eq!(detect_side(orders.as_bytes()), SideDetection::OrderTable);
+    }
+
+    /// A head cut anywhere (mid-record, mid-character, mid-deflate-stream) never panics, and a
+    /// head holding the header decides as the whole file does.
+    #[test]
+    fn truncated_heads_never_panic_and_decide_like_the_whole_file() {
+        for (path, expected) in fixtures() {
+            let bytes = fixture(path);
+            for cut in 0..bytes.len() {
+                let _ = detect_side(&bytes[..cut]);
+            }
+            // Cut inside the last record: 1 to 4 bytes before the end (a GB18030 or UTF-8
+            // character, or a UTF-16 unit, is split by some of these).
+            if matches!(path.rsplit('.').next(), Some("csv" | "txt")) && !path.starts_with("malformed/") {
+                for back in 2..=5 {
+                    let cut = bytes.len() - back;
+                    assert_eq!(detect_side(&bytes[..cut]), expected, "{path} cut {back} bytes before the end");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_first_64_kib_of_a_large_file_are_enough() {
+        // A GB18030 statement of 3,000 movements, cut at HEAD_BYTES (mid-row, maybe mid-character).
+        let mut text = String::from("账户明细查询\n交易日期,交易时间,摘要,借方发生额,贷方发生额,余额,对方户名\n");
+        for i in 0..3000 {
+            text.push_str(&format!(
+                "2026-03-25,1015{:02},财付通结算,,{i}.58,{i}1385.58,财付通支付科技有限公司\n",
+                i % 60
+            ));
+        }
+        let (gbk, _, _) = encoding_rs::GB18030.encode(&text);
+        assert!(gbk.len() > HEAD_BYTES);
+        assert_eq!(detect_side(&gbk[..HEAD_BYTES]), side(Side::Bank, Some(Format::BankStatement)));
+
+        // A gzip'd WeChat bill whose compressed head holds far more than the header: inflated only
+        // up to HEAD_BYTES, from the first 4 KiB of the archive.
+        let bill = String::from_utf8(fixture("wechat/trade_all_bom_crlf.csv")).expect("UTF-8");
+        let (header, rows) = bill.split_once('\n').expect("a header");
+        let row = rows.lines().next().expect("a row");
+        let mut big = format!("{header}\n");
+        for i in 0u64.. {
+            if big.len() > 4 * HEAD_BYTES {
+                break;
+            }
+            // Rows that differ, so the archive is not mostly back-references.
+            big.push_str(&format!("{row}{}\n", i.wrapping_mul(2_654_435_761) % 1_000_000_007));
+        }
+        let mut gz = vec![0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3];
+        gz.extend(miniz_oxide::deflate::compress_to_vec(big.as_bytes(), 6));
+        assert!(gz.len() > 4096);
+        assert_eq!(detect_side(&gz[..4096]), side(Side::Channel, Some(Format::WechatTrade)));
+    }
+
+    #[test]
+    fn the_json_for_the_page() {
+        let json = |d: SideDetection| serde_json::from_str::<serde_json::Value>(&d.to_json()).expect("JSON");
+        let bank = json(side(Side::Bank, Some(Format::BankStatement)));
+        assert_eq!(
+            bank,
+            serde_json::json!({"side": "bank", "format": "bank_statement", "order_table": false, "why": null})
+        );
+        let orders = json(SideDetection::OrderTable);
+        assert_eq!(
+            orders,
+            serde_json::json!({"side": null, "format": "generic_csv", "order_table": true, "why": null})
+        );
+        assert_eq!(json(SideDetection::Carry)["side"], "carry");
+        assert_eq!(json(SideDetection::Unknown { why: "spreadsheet" })["why"], "spreadsheet");
+    }
+}
