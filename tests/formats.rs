@@ -522,6 +522,13 @@ fn every_issue_code_the_readers_give_is_documented() {
 fn a_bank_statement_xlsx_is_named_and_reads_like_its_csv() {
     let read = inspect("statement.xlsx", fixture("sheets/statement.xlsx"), &Profile::default()).expect("reads");
     assert_eq!((read[0].format, read[0].variant.as_str(), read[0].rows), ("bank_statement", "debit_credit", 7));
+    // Same issues as the CSV, line for line: the sheet's 余额 cells are formula results one unit in
+    // the last place off (12733.500000000002), and must read as the 12733.5 the sheet shows.
+    let csv = inspect("statement_corporate.csv", fixture("bank/statement_corporate.csv"), &Profile::default())
+        .expect("reads");
+    let issues =
+        |i: &duizhang::report::Inspection| i.issues.iter().map(|i| (i.line, i.column, i.code)).collect::<Vec<_>>();
+    assert_eq!(issues(&read[0]), issues(&csv[0]));
     let fund_flow_of = |name: &str, bytes: Vec<u8>| {
         let profile = Profile::from_json(&String::from_utf8(fixture("bank/profile.json")).expect("utf-8")).expect("p");
         let mut run = duizhang::Reconciliation::new(profile);

@@ -78,11 +78,25 @@ fn cell_text(cell: &Data) -> String {
         Data::Empty | Data::Error(_) => String::new(),
         Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
         Data::Int(i) => i.to_string(),
-        // Rust prints the shortest text that reads back as the same float: what the cell showed.
-        Data::Float(f) => f.to_string(),
+        Data::Float(f) => number_text(*f),
         Data::Bool(b) => b.to_string(),
         Data::DateTime(d) => excel_serial_to_text(d.as_f64()),
     }
+}
+
+/// A number cell as the spreadsheet shows it. A formula's result carries binary noise that the
+/// spreadsheet hides by showing 15 significant digits: `=2435.3-0.1` holds 2435.2000000000003 and
+/// shows 2435.2, which is the amount the merchant means (read exactly, it would be an amount
+/// mismatch of 3e-13). Whole numbers that a double holds exactly (up to 2^53) are printed whole,
+/// digit for digit: a 16-digit order number must not lose its last digit.
+fn number_text(value: f64) -> String {
+    const EXACT_INTEGERS: f64 = 9_007_199_254_740_992.0; // 2^53
+    if !value.is_finite() || (value.fract() == 0.0 && value.abs() <= EXACT_INTEGERS) {
+        return value.to_string();
+    }
+    // `{:.14e}` rounds to 15 significant digits; the shortest text of that value drops the zeros.
+    let shown: f64 = format!("{value:.14e}").parse().unwrap_or(value);
+    shown.to_string()
 }
 
 /// An Excel date serial (days since 1899-12-30, fraction = time of day) as `YYYY-MM-DD HH:MM:SS`.
@@ -143,6 +157,25 @@ mod tests {
         let table = [(45375.0, "2024-03-24 00:00:00"), (45375.5, "2024-03-24 12:00:00"), (1.0, "1899-12-31 00:00:00")];
         for (serial, expected) in table {
             assert_eq!(excel_serial_to_text(serial), expected);
+        }
+    }
+
+    #[test]
+    fn numbers_read_as_the_spreadsheet_shows_them() {
+        let table = [
+            (2435.3 - 0.1, "2435.2"),
+            (100.1 * 3.0, "300.3"),
+            (0.1 + 0.2, "0.3"),
+            (39.9 * 0.006, "0.2394"),
+            (-(0.1 + 0.2), "-0.3"),
+            (128.0, "128"),
+            (0.77, "0.77"),
+            (1e-7, "0.0000001"),
+            (2_026_032_410_000_001.0, "2026032410000001"),
+            (9_007_199_254_740_992.0, "9007199254740992"),
+        ];
+        for (value, shown) in table {
+            assert_eq!(number_text(value), shown, "{value:?}");
         }
     }
 
