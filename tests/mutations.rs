@@ -10,20 +10,14 @@
 use duizhang::{inspect, Profile, Reconciliation, Side};
 use std::path::{Path, PathBuf};
 
-/// A tiny deterministic generator (xorshift64*): no dependency, same mutants on every machine.
-struct Rng(u64);
+#[path = "support/generate.rs"]
+mod support;
 
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
+use support::Rng;
 
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
+/// A number below `n` (0 when `n` is 0).
+fn pick(rng: &mut Rng, n: usize) -> usize {
+    rng.below(n.max(1) as u64) as usize
 }
 
 /// Fragments that sit on the readers' decision points: delimiters, quotes, line ends, BOMs, the
@@ -58,30 +52,30 @@ const FRAGMENTS: &[&[u8]] = &[
 
 fn mutate(original: &[u8], rng: &mut Rng) -> Vec<u8> {
     let mut bytes = original.to_vec();
-    for _ in 0..1 + rng.below(4) {
-        let at = rng.below(bytes.len() + 1);
-        match rng.below(7) {
+    for _ in 0..1 + pick(rng, 4) {
+        let at = pick(rng, bytes.len() + 1);
+        match pick(rng, 7) {
             0 if !bytes.is_empty() => {
                 let i = at.min(bytes.len() - 1);
-                bytes[i] ^= 1 << rng.below(8);
+                bytes[i] ^= 1 << pick(rng, 8);
             }
             1 => {
-                let fragment = FRAGMENTS[rng.below(FRAGMENTS.len())];
+                let fragment = FRAGMENTS[pick(rng, FRAGMENTS.len())];
                 bytes.splice(at..at, fragment.iter().copied());
             }
             2 => {
-                let end = (at + rng.below(64)).min(bytes.len());
+                let end = (at + pick(rng, 64)).min(bytes.len());
                 bytes.drain(at..end);
             }
             3 => bytes.truncate(at),
             4 if !original.is_empty() => {
                 // A whole line again, somewhere else: duplicates and shifted headers.
                 let lines: Vec<&[u8]> = original.split_inclusive(|&b| b == b'\n').collect();
-                let line = lines[rng.below(lines.len())].to_vec();
+                let line = lines[pick(rng, lines.len())].to_vec();
                 bytes.splice(at..at, line);
             }
             5 => {
-                let end = (at + 1 + rng.below(32)).min(bytes.len());
+                let end = (at + 1 + pick(rng, 32)).min(bytes.len());
                 let junk: Vec<u8> = (at..end).map(|_| rng.next() as u8).collect();
                 bytes.splice(at..end, junk);
             }
@@ -89,7 +83,7 @@ fn mutate(original: &[u8], rng: &mut Rng) -> Vec<u8> {
                 let lines: Vec<&[u8]> = bytes.split_inclusive(|&b| b == b'\n').collect();
                 if lines.len() > 2 {
                     let mut lines: Vec<Vec<u8>> = lines.into_iter().map(<[u8]>::to_vec).collect();
-                    let (a, b) = (rng.below(lines.len()), rng.below(lines.len()));
+                    let (a, b) = (pick(rng, lines.len()), pick(rng, lines.len()));
                     lines.swap(a, b);
                     bytes = lines.concat();
                 }

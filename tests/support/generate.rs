@@ -1,19 +1,20 @@
 //! Seeded generator of a day of orders and a channel bill with known discrepancies, shared by
-//! `examples/generate.rs` (benchmark data) and `tests/scale.rs` (correctness at scale).
+//! `examples/generate.rs` (benchmark data) and `tests/scale.rs` (correctness at scale); its `Rng`
+//! also drives `tests/mutations.rs`.
 //! The layout is the peer benchmark's (`../shared/bench/gen.py`). Every order has exactly one role,
 //! so the expected counts are exact.
 #![allow(dead_code)]
 
 /// xorshift64*: tiny, seeded, reproducible everywhere.
-struct Rng(u64);
+pub struct Rng(pub u64);
 impl Rng {
-    fn next(&mut self) -> u64 {
+    pub fn next(&mut self) -> u64 {
         self.0 ^= self.0 >> 12;
         self.0 ^= self.0 << 25;
         self.0 ^= self.0 >> 27;
         self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
     }
-    fn below(&mut self, n: u64) -> u64 {
+    pub fn below(&mut self, n: u64) -> u64 {
         self.next() % n
     }
 }
