@@ -36,6 +36,41 @@ fn yuan(cents: i64) -> Decimal {
 
 const HOLIDAY: u32 = 16;
 
+/// One day's settlement of a merchant, net = gross (no refunds or fees), from one bill row.
+fn daily_batch(id: String, merchant: &str, date: NaiveDate, net_cents: i64) -> Batch {
+    Batch {
+        id,
+        merchant: merchant.to_string(),
+        settle_date: date,
+        trade_from: date,
+        trade_to: date,
+        gross: yuan(net_cents),
+        refunds: Decimal::ZERO,
+        fees: Decimal::ZERO,
+        net: yuan(net_cents),
+        rows: 1,
+        carried_since: None,
+    }
+}
+
+/// A bank credit whose memo named `merchant` (or no merchant).
+fn credit(id: String, line: u32, date: NaiveDate, cents: i64, merchant: Option<String>) -> Movement {
+    Movement {
+        id,
+        file: "s.csv".into(),
+        line,
+        date,
+        time: None,
+        amount: yuan(cents),
+        merchant,
+        counterparty: String::new(),
+        counterparty_account: String::new(),
+        memo: String::new(),
+        serial: String::new(),
+        carried_since: None,
+    }
+}
+
 fn is_business(d: NaiveDate) -> bool {
     d != day(HOLIDAY) && !matches!(d.weekday(), Weekday::Sat | Weekday::Sun)
 }
@@ -361,19 +396,7 @@ fn random_scenario(seed: u64) -> (FundInput, FundFlowSettings) {
             }
             // Few distinct amounts on purpose: many equal values stress the tie-breaking.
             let net = 1_000 * (1 + rng.below(8) as i64) + if rng.below(2) == 0 { 0 } else { rng.below(99) as i64 };
-            input.batches.push(Batch {
-                id: format!("batch:{merchant}:{}", day(d)),
-                merchant: merchant.clone(),
-                settle_date: day(d),
-                trade_from: day(d),
-                trade_to: day(d),
-                gross: yuan(net),
-                refunds: Decimal::ZERO,
-                fees: Decimal::ZERO,
-                net: yuan(net),
-                rows: 1,
-                carried_since: None,
-            });
+            input.batches.push(daily_batch(format!("batch:{merchant}:{}", day(d)), &merchant, day(d), net));
             owed.push((day(d), net));
         }
         let mut n = 0;
@@ -382,20 +405,7 @@ fn random_scenario(seed: u64) -> (FundInput, FundFlowSettings) {
             let (date, net) = owed[i];
             let mut push = |date: NaiveDate, cents: i64, merchant: Option<String>| {
                 n += 1;
-                input.movements.push(Movement {
-                    id: format!("bank:{m}:{n}"),
-                    file: "s.csv".into(),
-                    line: n,
-                    date,
-                    time: None,
-                    amount: yuan(cents),
-                    merchant,
-                    counterparty: String::new(),
-                    counterparty_account: String::new(),
-                    memo: String::new(),
-                    serial: String::new(),
-                    carried_since: None,
-                });
+                input.movements.push(credit(format!("bank:{m}:{n}"), n, date, cents, merchant));
             };
             match rng.below(8) {
                 0 => {} // never credited
@@ -513,34 +523,9 @@ fn adversarial_equal_amounts_finish_quickly_and_pair_one_to_one() {
     let mut input = FundInput::default();
     for i in 0..300u32 {
         let date = day(1 + i % 28);
-        input.batches.push(Batch {
-            id: format!("batch:M:{i:03}"),
-            merchant: "M".into(),
-            settle_date: date,
-            trade_from: date,
-            trade_to: date,
-            gross: yuan(100),
-            refunds: Decimal::ZERO,
-            fees: Decimal::ZERO,
-            net: yuan(100),
-            rows: 1,
-            carried_since: None,
-        });
+        input.batches.push(daily_batch(format!("batch:M:{i:03}"), "M", date, 100));
         let cents = if i % 3 == 0 { 100_003 } else { 100 };
-        input.movements.push(Movement {
-            id: format!("bank:{i:03}"),
-            file: "s.csv".into(),
-            line: i,
-            date,
-            time: None,
-            amount: yuan(cents),
-            merchant: Some("M".into()),
-            counterparty: String::new(),
-            counterparty_account: String::new(),
-            memo: String::new(),
-            serial: String::new(),
-            carried_since: None,
-        });
+        input.movements.push(credit(format!("bank:{i:03}"), i, date, cents, Some("M".into())));
     }
     let start = std::time::Instant::now();
     let flow = match_funds(input, Some(day(28)), &FundFlowSettings::default());
@@ -560,38 +545,13 @@ fn a_year_for_a_thousand_merchants_runs() {
         for d in 0..365u64 {
             let date = first + Days::new(d);
             let net = 10_000 + rng.below(10_000_000) as i64;
-            input.batches.push(Batch {
-                id: format!("batch:{merchant}:{date}"),
-                merchant: merchant.clone(),
-                settle_date: date,
-                trade_from: date,
-                trade_to: date,
-                gross: yuan(net),
-                refunds: Decimal::ZERO,
-                fees: Decimal::ZERO,
-                net: yuan(net),
-                rows: 1,
-                carried_since: None,
-            });
+            input.batches.push(daily_batch(format!("batch:{merchant}:{date}"), &merchant, date, net));
             // Saturdays arrive with Sunday's money: two batches in one credit.
             if date.weekday() == Weekday::Sat && d + 1 < 365 {
                 carry = net;
                 continue;
             }
-            input.movements.push(Movement {
-                id: format!("bank:{m}:{d}"),
-                file: "s.csv".into(),
-                line: d as u32,
-                date,
-                time: None,
-                amount: yuan(net + carry),
-                merchant: Some(merchant.clone()),
-                counterparty: String::new(),
-                counterparty_account: String::new(),
-                memo: String::new(),
-                serial: String::new(),
-                carried_since: None,
-            });
+            input.movements.push(credit(format!("bank:{m}:{d}"), d as u32, date, net + carry, Some(merchant.clone())));
             carry = 0;
         }
     }
@@ -616,33 +576,14 @@ fn a_year_where_nothing_pairs_stays_within_the_run_budget() {
         for d in 0..365u64 {
             let date = first + Days::new(d);
             let net = 10_000 + rng.below(1_000) as i64;
-            input.batches.push(Batch {
-                id: format!("batch:{merchant}:{date}"),
-                merchant: merchant.clone(),
-                settle_date: date,
-                trade_from: date,
-                trade_to: date,
-                gross: yuan(net),
-                refunds: Decimal::ZERO,
-                fees: Decimal::ZERO,
-                net: yuan(net),
-                rows: 1,
-                carried_since: None,
-            });
-            input.movements.push(Movement {
-                id: format!("bank:{m}:{d}"),
-                file: "s.csv".into(),
-                line: d as u32,
+            input.batches.push(daily_batch(format!("batch:{merchant}:{date}"), &merchant, date, net));
+            input.movements.push(credit(
+                format!("bank:{m}:{d}"),
+                d as u32,
                 date,
-                time: None,
-                amount: yuan(net * 100 + 1),
-                merchant: Some(merchant.clone()),
-                counterparty: String::new(),
-                counterparty_account: String::new(),
-                memo: String::new(),
-                serial: String::new(),
-                carried_since: None,
-            });
+                net * 100 + 1,
+                Some(merchant.clone()),
+            ));
         }
     }
     let start = std::time::Instant::now();
