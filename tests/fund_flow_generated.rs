@@ -1,6 +1,6 @@
 //! Fund flow on generated data: a seeded month for 20 merchants with every quirk the issue names,
 //! property tests over random scenarios, and a year × 1,000 merchants run (correctness only; the
-//! time is printed). No external crates: a tiny xorshift makes the data.
+//! time is printed). No external crates: the tests' seeded `Rng` makes the data.
 #![cfg(not(target_arch = "wasm32"))]
 
 use chrono::{Datelike, Days, NaiveDate, Weekday};
@@ -9,22 +9,10 @@ use duizhang::{Profile, Reconciliation, Side};
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, BTreeSet};
 
-struct Rng(u64);
+#[path = "support/generate.rs"]
+mod support;
 
-impl Rng {
-    fn next(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        self.0 = x;
-        x
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
+use support::Rng;
 
 fn day(d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 3, d).expect("a March date")
@@ -427,12 +415,6 @@ fn random_scenario(seed: u64) -> (FundInput, FundFlowSettings) {
     (input, settings)
 }
 
-fn shuffle<T>(items: &mut [T], rng: &mut Rng) {
-    for i in (1..items.len()).rev() {
-        items.swap(i, rng.below(i as u64 + 1) as usize);
-    }
-}
-
 /// Per id: outcome and d; per match: the sorted ids it groups. Independent of input order.
 type Fingerprint = (BTreeMap<String, (FundOutcome, Decimal)>, BTreeSet<Vec<String>>);
 
@@ -509,8 +491,8 @@ fn every_item_ends_in_exactly_one_outcome_amounts_are_conserved_and_order_does_n
         // Order: shuffled inputs give the same outcomes and the same groups.
         let mut rng = Rng(seed | 0x100);
         let mut shuffled = input.clone();
-        shuffle(&mut shuffled.batches, &mut rng);
-        shuffle(&mut shuffled.movements, &mut rng);
+        rng.shuffle(&mut shuffled.batches);
+        rng.shuffle(&mut shuffled.movements);
         let again = match_funds(shuffled, as_of, &settings);
         assert_eq!(fingerprint(&flow), fingerprint(&again), "seed {seed}");
     }

@@ -5,6 +5,11 @@ use duizhang::{reconcile, Outcome, Profile, Reconciliation, Report, Side};
 use std::collections::BTreeMap;
 use std::path::Path;
 
+#[path = "support/generate.rs"]
+mod support;
+
+use support::Rng;
+
 fn fixture(path: &str) -> Vec<u8> {
     std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(path))
         .unwrap_or_else(|e| panic!("fixture {path}: {e}"))
@@ -120,22 +125,6 @@ fn nothing_is_lost_every_row_has_exactly_one_outcome() {
     }
     assert_eq!(report.summary.rows.internal.read, 19);
     assert_eq!(report.summary.rows.channel.read, 16);
-}
-
-/// A small seeded generator (xorshift), so shuffles are reproducible without a dependency.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn shuffle<T>(&mut self, items: &mut [T]) {
-        for i in (1..items.len()).rev() {
-            items.swap(i, (self.next() % (i as u64 + 1)) as usize);
-        }
-    }
 }
 
 fn shuffled(text: &str, skip_head: usize, skip_tail: usize, rng: &mut Rng) -> Vec<u8> {

@@ -1,6 +1,6 @@
 //! Seeded generator of a day of orders and a channel bill with known discrepancies, shared by
 //! `examples/generate.rs` (benchmark data) and `tests/scale.rs` (correctness at scale); its `Rng`
-//! also drives `tests/mutations.rs`.
+//! also drives the mutation, shuffle and fund-flow property tests.
 //! The layout is the peer benchmark's (`../shared/bench/gen.py`). Every order has exactly one role,
 //! so the expected counts are exact.
 #![allow(dead_code)]
@@ -16,6 +16,12 @@ impl Rng {
     }
     pub fn below(&mut self, n: u64) -> u64 {
         self.next() % n
+    }
+    /// Fisher-Yates.
+    pub fn shuffle<T>(&mut self, items: &mut [T]) {
+        for i in (1..items.len()).rev() {
+            items.swap(i, self.below(i as u64 + 1) as usize);
+        }
     }
 }
 
