@@ -139,29 +139,27 @@ pub fn version() -> String {
 /// The built-in sample day's files (embedded: no request is made).
 #[wasm_bindgen(js_name = sampleDay, unchecked_return_type = "SampleFile[]")]
 pub fn sample_day() -> Result<JsValue, JsValue> {
+    Ok(sample_files(&crate::sample::SAMPLE_DAY)?.into())
+}
+
+/// Embedded sample files as `{side, name, bytes}` objects.
+fn sample_files(samples: &[crate::sample::SampleFile]) -> Result<js_sys::Array, JsValue> {
     let files = js_sys::Array::new();
-    for sample in crate::sample::SAMPLE_DAY {
+    for sample in samples {
         let file = js_sys::Object::new();
         js_sys::Reflect::set(&file, &"side".into(), &sample.side.name().into())?;
         js_sys::Reflect::set(&file, &"name".into(), &sample.name.into())?;
         js_sys::Reflect::set(&file, &"bytes".into(), &js_sys::Uint8Array::from(sample.bytes))?;
         files.push(&file);
     }
-    Ok(files.into())
+    Ok(files)
 }
 
 /// The built-in fund-flow sample (embedded: no request is made): `{files, profile, date}`, each file
 /// with its side (`channel`, `bank`, `payouts`, `book`), to be read with `addFile` and run on `date`.
 #[wasm_bindgen(js_name = sampleFundFlow, unchecked_return_type = "FundFlowSample")]
 pub fn sample_fund_flow() -> Result<JsValue, JsValue> {
-    let files = js_sys::Array::new();
-    for sample in crate::sample::SAMPLE_FUND_FLOW {
-        let file = js_sys::Object::new();
-        js_sys::Reflect::set(&file, &"side".into(), &sample.side.name().into())?;
-        js_sys::Reflect::set(&file, &"name".into(), &sample.name.into())?;
-        js_sys::Reflect::set(&file, &"bytes".into(), &js_sys::Uint8Array::from(sample.bytes))?;
-        files.push(&file);
-    }
+    let files = sample_files(&crate::sample::SAMPLE_FUND_FLOW)?;
     let sample = js_sys::Object::new();
     js_sys::Reflect::set(&sample, &"files".into(), &files)?;
     js_sys::Reflect::set(&sample, &"profile".into(), &crate::sample::SAMPLE_FUND_FLOW_PROFILE.into())?;
