@@ -112,6 +112,8 @@ struct FundInputs {
     ledgers: Vec<read::bank::Ledger>,
     book_balance: Option<rust_decimal::Decimal>,
     carry_in: Option<fund_flow::carry::CarryState>,
+    /// The carry state's file name, for errors.
+    carry_in_name: String,
 }
 
 impl FundInputs {
@@ -234,6 +236,7 @@ impl Reconciliation {
                 None => (None, "none"),
             },
         };
+        self.check_carry_in_is_older(date)?;
         let cutoff = date.map(|date| cutoff_instant(date, self.profile.cutoff));
         let settings = MatchSettings {
             key: self.profile.key,
@@ -269,6 +272,26 @@ impl Reconciliation {
             self.run_fund_flow(date, &mut report);
         }
         Ok(self.report.insert(report))
+    }
+
+    /// A carry state is yesterday's open items: one written on or after the run's date (today's
+    /// own state file, or a run on an earlier day) would count items twice or from the future.
+    /// Without a date given or inferred from the orders, the statements' last booking date is the
+    /// run's date, as in [`fund_flow::match_funds`].
+    fn check_carry_in_is_older(&self, date: Option<NaiveDate>) -> Result<()> {
+        let Some(as_of) = self.funds.carry_in.as_ref().and_then(|c| c.as_of) else { return Ok(()) };
+        let statements = self.funds.statements.iter().flat_map(|s| s.entries.iter().map(|e| e.date));
+        match date.or_else(|| statements.max()) {
+            Some(date) if as_of >= date => Err(Error::new(
+                ErrorKind::InvalidArgument,
+                format!(
+                    "the carry state is as of {as_of}, not before the reconciliation date {date}: give the \
+                     state file of the day before"
+                ),
+            )
+            .in_file(&self.funds.carry_in_name)),
+            _ => Ok(()),
+        }
     }
 
     /// Fund flow and book against actual, into `report.fund_flow` and `report.balance`.
@@ -344,6 +367,7 @@ impl Reconciliation {
     pub fn set_carry_in(&mut self, name: &str, bytes: &[u8]) -> Result<&fund_flow::carry::CarryState> {
         let state = fund_flow::carry::CarryState::from_json(name, bytes)?;
         self.report = None;
+        self.funds.carry_in_name = name.to_string();
         Ok(self.funds.carry_in.insert(state))
     }
 

@@ -325,13 +325,62 @@ fn a_daily_export_with_yesterdays_file_name_keeps_ids_apart() {
     let state = day_one(None).carry_out().expect("state").to_json();
     let mut run = Reconciliation::new(profile());
     run.set_carry_in("state.json", &state).expect("state");
-    // Today's export has the same name (and so the same lines) as yesterday's.
-    run.add_fund_file(Side::Bank, "statement_corporate.csv", fixture("bank/statement_corporate.csv")).expect("reads");
+    // Today's export has the same name as yesterday's, and so the same line numbers, but other
+    // transactions: here yesterday's lines a day later.
+    let today =
+        String::from_utf8(fixture("bank/statement_corporate.csv")).expect("utf-8").replace("2026-03-25", "2026-03-26");
+    run.add_fund_file(Side::Bank, "statement_corporate.csv", today.into_bytes()).expect("reads");
     run.run(Some(parse_date("2026-03-26").expect("date"))).expect("runs");
     let flow = run.fund_flow().expect("fund flow");
     let ids: BTreeSet<&str> = flow.input.movements.iter().map(|m| m.id.as_str()).collect();
     assert_eq!(ids.len(), flow.input.movements.len(), "{ids:?}");
-    assert!(ids.contains("bank:statement_corporate.csv:9") && ids.contains("bank:statement_corporate.csv:9#2"));
+    // Line 10 (12.50 on 03-25) was open yesterday and is another transaction today: two items.
+    // Lines of 03-23 and 03-24 are unchanged, so they are yesterday's items read again: one each.
+    assert!(
+        ids.contains("bank:statement_corporate.csv:10") && ids.contains("bank:statement_corporate.csv:10#2"),
+        "{ids:?}"
+    );
+    assert!(!ids.contains("bank:statement_corporate.csv:9#2"), "{ids:?}");
+}
+
+#[test]
+fn carried_items_read_again_are_one_item_not_two() {
+    // Yesterday's open items, then yesterday's files again two days later (a bill and a statement
+    // that cover yesterday too): each item once, with its first-seen date, and the same outcomes.
+    let day1 = day_one(Some("9023.90"));
+    let open_yesterday = day1.carry_out().expect("state").items.len();
+    let mut run = Reconciliation::new(profile());
+    run.set_carry_in("state.json", &day1.carry_out().expect("state").to_json()).expect("state");
+    run.add_file(Side::Channel, "channel.csv", fixture("bank/channel.csv")).expect("channel");
+    for (side, path) in [(Side::Bank, "bank/statement_corporate.csv"), (Side::Payouts, "bank/payouts.csv")] {
+        run.add_fund_file(side, name(path), fixture(path)).expect("reads");
+    }
+    run.run(Some(parse_date("2026-03-27").expect("date"))).expect("runs");
+    let flow = run.fund_flow().expect("fund flow");
+    let day1_flow = day1.fund_flow().expect("fund flow");
+    assert_eq!(flow.input.batches.len(), day1_flow.input.batches.len());
+    assert_eq!(flow.input.movements.len(), day1_flow.input.movements.len());
+    assert_eq!(flow.input.payouts.len(), day1_flow.input.payouts.len());
+    let carried = flow.input.movements.iter().filter(|m| m.carried_since.is_some()).count()
+        + flow.input.batches.iter().filter(|b| b.carried_since.is_some()).count()
+        + flow.input.payouts.iter().filter(|p| p.carried_since.is_some()).count();
+    assert_eq!(carried, open_yesterday, "the open items keep their first-seen date");
+    assert!(flow.input.movements.iter().all(|m| !m.id.contains('#')), "no renamed copies");
+}
+
+#[test]
+fn a_state_file_not_older_than_the_run_is_refused() {
+    let state = day_one(None).carry_out().expect("state").to_json();
+    for date in ["2026-03-25", "2026-03-24"] {
+        let mut run = Reconciliation::new(profile());
+        run.set_carry_in("duizhang-state-2026-03-25.json", &state).expect("state");
+        run.add_file(Side::Channel, "channel.csv", fixture("bank/channel.csv")).expect("channel");
+        run.add_fund_file(Side::Bank, "statement_corporate.csv", fixture("bank/statement_corporate.csv"))
+            .expect("reads");
+        let error = run.run(Some(parse_date(date).expect("date"))).expect_err("refused");
+        assert_eq!((error.code(), error.file()), ("invalid_argument", Some("duizhang-state-2026-03-25.json")));
+        assert!(error.to_string().contains("as of 2026-03-25"), "{error}");
+    }
 }
 
 #[test]

@@ -45,6 +45,7 @@ use crate::read::bank::{Payout, Statement};
 use crate::read::Table;
 use crate::record::Status;
 use crate::time::date_of;
+use carry::CarriedKind;
 use chrono::{Datelike, NaiveDate, NaiveTime};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -370,9 +371,16 @@ pub fn assemble(
             m.merchant = memo::merchant_of(&settings.memo_patterns, &m.counterparty, &m.memo);
         }
     }
-    let mut ids: rustc_hash::FxHashSet<String> = input.batches.iter().map(|b| b.id.clone()).collect();
-    ids.extend(input.movements.iter().map(|m| m.id.clone()));
-    ids.extend(input.payouts.iter().map(|p| p.id.clone()));
+    // A carried item read again today (a bill or statement that covers yesterday too, or the same
+    // file given twice) is one item, not two: today's copy replaces it and keeps its first-seen
+    // date. Ids of statement and payout lines name a file and a line, and a bank's daily file
+    // often has the same name every day, so those count as the same item only when date and
+    // amount agree too; otherwise today's item gets a fresh id.
+    let mut carried: rustc_hash::FxHashMap<String, (CarriedKind, usize)> = Default::default();
+    carried.extend(input.batches.iter().enumerate().map(|(i, b)| (b.id.clone(), (CarriedKind::Batch, i))));
+    carried.extend(input.movements.iter().enumerate().map(|(i, m)| (m.id.clone(), (CarriedKind::Movement, i))));
+    carried.extend(input.payouts.iter().enumerate().map(|(i, p)| (p.id.clone(), (CarriedKind::Payout, i))));
+    let mut ids: rustc_hash::FxHashSet<String> = carried.keys().cloned().collect();
     let mut unique = |id: &mut String| {
         let base = id.clone();
         let mut n = 2;
@@ -384,24 +392,54 @@ pub fn assemble(
     };
     let (batches, unbatched) = batches_from_tables(tables, settings);
     for mut batch in batches {
-        unique(&mut batch.id);
-        input.batches.push(batch);
+        match carried.remove(&batch.id) {
+            Some((CarriedKind::Batch, i)) => {
+                batch.carried_since = input.batches[i].carried_since;
+                input.batches[i] = batch;
+            }
+            _ => {
+                unique(&mut batch.id);
+                input.batches.push(batch);
+            }
+        }
     }
     for mut movement in movements_from_statements(statements, settings) {
-        unique(&mut movement.id);
-        input.movements.push(movement);
+        match carried.get(&movement.id) {
+            Some(&(CarriedKind::Movement, i))
+                if (input.movements[i].date, input.movements[i].amount) == (movement.date, movement.amount) =>
+            {
+                carried.remove(&movement.id);
+                movement.carried_since = input.movements[i].carried_since;
+                input.movements[i] = movement;
+            }
+            _ => {
+                unique(&mut movement.id);
+                input.movements.push(movement);
+            }
+        }
     }
     for file in payout_files {
         for p in &file.payouts {
-            let mut id = format!("payout:{}:{}", file.name, p.line);
-            unique(&mut id);
-            input.payouts.push(PayoutItem {
-                id,
+            let mut payout = PayoutItem {
+                id: format!("payout:{}:{}", file.name, p.line),
                 file: file.name.clone(),
                 line: p.line,
                 payout: p.clone(),
                 carried_since: None,
-            });
+            };
+            match carried.get(&payout.id) {
+                Some(&(CarriedKind::Payout, i))
+                    if (input.payouts[i].payout.date, input.payouts[i].payout.amount) == (p.date, p.amount) =>
+                {
+                    carried.remove(&payout.id);
+                    payout.carried_since = input.payouts[i].carried_since;
+                    input.payouts[i] = payout;
+                }
+                _ => {
+                    unique(&mut payout.id);
+                    input.payouts.push(payout);
+                }
+            }
         }
     }
     (input, unbatched)
