@@ -41,8 +41,8 @@ pub fn is_spreadsheet(bytes: &[u8]) -> bool {
 }
 
 /// The first non-empty worksheet of a spreadsheet as UTF-8 CSV (no BOM, LF line ends). Numbers are
-/// written in their shortest exact decimal form (a cell showing 45.49 stays `45.49`); dates as
-/// `YYYY-MM-DD HH:MM:SS`.
+/// written as the sheet shows them: to 15 significant digits (a cell showing 45.49 stays `45.49`),
+/// to the fen in money columns (see `cent_columns`); dates as `YYYY-MM-DD HH:MM:SS`.
 pub fn sheet_to_csv(bytes: &[u8]) -> Result<Vec<u8>, SheetError> {
     if !is_spreadsheet(bytes) {
         return Err(SheetError {
@@ -59,12 +59,16 @@ pub fn sheet_to_csv(bytes: &[u8]) -> Result<Vec<u8>, SheetError> {
         if range.is_empty() {
             continue;
         }
+        let cents = cent_columns(&range);
         for row in range.rows() {
             for (n, cell) in row.iter().enumerate() {
                 if n > 0 {
                     out.push(',');
                 }
-                push_cell(&mut out, &cell_text(cell));
+                match cell {
+                    Data::Float(f) if cents.get(n).copied().unwrap_or(false) => push_cell(&mut out, &cents_text(*f)),
+                    _ => push_cell(&mut out, &cell_text(cell)),
+                }
             }
             out.push('\n');
         }
@@ -97,6 +101,38 @@ fn number_text(value: f64) -> String {
     // `{:.14e}` rounds to 15 significant digits; the shortest text of that value drops the zeros.
     let shown: f64 = format!("{value:.14e}").parse().unwrap_or(value);
     shown.to_string()
+}
+
+/// Which columns hold money: some number with a fraction, and none with more than two decimals.
+/// A sheet stores 88.00 as the float 88 and shows it through a `0.00` format that this crate
+/// cannot see; a column of such numbers is printed to the fen, as the sheet shows it and as the
+/// bank's CSV export would. Columns of whole numbers (order numbers, counts) and of rates with
+/// more decimals are printed as they are.
+fn cent_columns(range: &calamine::Range<Data>) -> Vec<bool> {
+    let mut fraction = vec![false; range.width()];
+    let mut finer = vec![false; range.width()];
+    for row in range.rows() {
+        for (n, cell) in row.iter().enumerate() {
+            if let Data::Float(f) = cell {
+                let text = number_text(*f);
+                match text.split_once('.') {
+                    Some((_, decimals)) if decimals.len() > 2 || decimals.contains('e') => finer[n] = true,
+                    Some(_) => fraction[n] = true,
+                    None => {}
+                }
+            }
+        }
+    }
+    fraction.iter().zip(&finer).map(|(&fraction, &finer)| fraction && !finer).collect()
+}
+
+/// A money cell to the fen: `88` → `88.00`, `12733.500000000002` → `12733.50`.
+fn cents_text(value: f64) -> String {
+    if value.is_finite() {
+        format!("{value:.2}")
+    } else {
+        value.to_string()
+    }
 }
 
 /// An Excel date serial (days since 1899-12-30, fraction = time of day) as `YYYY-MM-DD HH:MM:SS`.
@@ -177,6 +213,32 @@ mod tests {
         for (value, shown) in table {
             assert_eq!(number_text(value), shown, "{value:?}");
         }
+    }
+
+    #[test]
+    fn money_columns_are_printed_to_the_fen_and_others_as_they_are() {
+        use calamine::Range;
+        let mut range = Range::new((0, 0), (3, 3));
+        let rows = [
+            [
+                Data::String("amount".into()),
+                Data::String("order_no".into()),
+                Data::String("rate".into()),
+                Data::String("count".into()),
+            ],
+            [Data::Float(88.0), Data::Float(2026032410000001.0), Data::Float(0.006), Data::Float(3.0)],
+            [Data::Float(2435.3), Data::Float(2026032410000002.0), Data::Float(0.0038), Data::Float(4.0)],
+            [Data::Float(12733.500000000002), Data::Float(2026032410000003.0), Data::Float(0.006), Data::Float(5.0)],
+        ];
+        for (r, row) in rows.iter().enumerate() {
+            for (c, cell) in row.iter().enumerate() {
+                range.set_value((r as u32, c as u32), cell.clone());
+            }
+        }
+        assert_eq!(cent_columns(&range), [true, false, false, false]);
+        assert_eq!(cents_text(88.0), "88.00");
+        assert_eq!(cents_text(12733.500000000002), "12733.50");
+        assert_eq!(cents_text(-12.5), "-12.50");
     }
 
     #[test]
