@@ -305,6 +305,31 @@ fn message(item: &Item, internal: Option<&RowView>, channel: Option<&RowView>) -
     }
 }
 
+/// A row missing on one side may be in the other side's file after all, left out because its
+/// amount or status could not be read: say so, or the merchant hunts for a payment that is there.
+fn mention_skipped_rows(tables: &[Table], exceptions: &mut [Exception]) {
+    let mut skipped = BTreeMap::new();
+    for table in tables {
+        for s in &table.skipped_keys {
+            let rows: &mut Vec<_> = skipped.entry((table.side, s.field.name(), s.key.as_str())).or_default();
+            rows.push((table.name.as_str(), s));
+        }
+    }
+    if skipped.is_empty() {
+        return;
+    }
+    for e in exceptions.iter_mut() {
+        let other = match e.class {
+            Outcome::InternalOnly | Outcome::Pending => Side::Channel,
+            Outcome::ExternalOnly => Side::Internal,
+            _ => continue,
+        };
+        for (file, row) in skipped.get(&(other, e.key_field, e.key.as_str())).into_iter().flatten() {
+            e.message.push_str(&format!("; {file} line {} has this key but was skipped ({})", row.line, row.code));
+        }
+    }
+}
+
 /// Builds the report of a run.
 pub fn build(
     tables: &[Table],
@@ -365,6 +390,7 @@ pub fn build_with_progress(
             channel,
         });
     }
+    mention_skipped_rows(tables, &mut exceptions);
     Some(Report {
         duizhang: env!("CARGO_PKG_VERSION"),
         date,

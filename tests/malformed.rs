@@ -2,7 +2,7 @@
 //! The same files run through Wasm in `tests/node/cli_wasm_identity.test.mjs` and `tests/wasm_api.rs`.
 #![cfg(not(target_arch = "wasm32"))]
 
-use duizhang::{reconcile, Profile, Report, Side};
+use duizhang::{reconcile, Outcome, Profile, Report, Side};
 use std::path::Path;
 use std::process::Command;
 
@@ -84,6 +84,23 @@ fn every_malformed_file_gives_issues_or_a_coded_error() {
             (_, other) => panic!("{name}: unexpected {:?}", other.map(|r| r.summary.counts)),
         }
     }
+}
+
+#[test]
+fn a_missing_row_that_was_skipped_on_the_other_side_says_so() {
+    // Line 3 of the bill is S202603240002 with an amount of "12.8O": left out (invalid_amount),
+    // so the order is internal_only, and its message points at the skipped line.
+    let report =
+        against_sample("wechat_trade_bad_row.csv", fixture("malformed/wechat_trade_bad_row.csv")).expect("runs");
+    let e = report.exceptions.iter().find(|e| e.key == "S202603240002").expect("exception");
+    assert_eq!(e.class, Outcome::InternalOnly);
+    assert!(
+        e.message.ends_with("; wechat_trade_bad_row.csv line 3 has this key but was skipped (invalid_amount)"),
+        "{}",
+        e.message
+    );
+    // The other exceptions of the run say nothing of the kind.
+    assert_eq!(report.exceptions.iter().filter(|e| e.message.contains("was skipped")).count(), 1);
 }
 
 #[test]

@@ -48,6 +48,19 @@ impl ColumnMap {
     }
 }
 
+/// The key of a row that was left out (see [`Table::skipped_keys`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SkippedKey {
+    /// Which key field.
+    pub field: Field,
+    /// The key as written.
+    pub key: String,
+    /// 1-based line of the row.
+    pub line: u32,
+    /// The row issue's code, e.g. `invalid_amount`.
+    pub code: &'static str,
+}
+
 /// One input file, read: its rows, its issues and what was detected.
 #[derive(Debug)]
 pub struct Table {
@@ -83,6 +96,9 @@ pub struct Table {
     /// The running balance (余额) of each row, aligned with `rows`, when the file has a balance
     /// column; empty otherwise. Kept beside the rows so files without one pay nothing for it.
     pub balances: Vec<Option<Decimal>>,
+    /// Rows left out after their key was read (an unreadable amount or status): few, and kept so
+    /// that an exception on the other side can say its row exists but was skipped.
+    pub skipped_keys: Vec<SkippedKey>,
     /// Field widths of a fixed-width file (no delimiter), used to show a row's cells.
     pub(crate) fixed_widths: Option<&'static [usize]>,
     pub(crate) text: String,
@@ -219,6 +235,7 @@ impl Table {
             fallback_columns: ColumnMap::default(),
             fixed_widths: None,
             balances: Vec::new(),
+            skipped_keys: Vec::new(),
             text: String::new(),
             arena: String::new(),
         };
@@ -483,7 +500,12 @@ impl<'a> Reader<'a> {
                         self.table.balances.push(balance);
                     }
                 }
-                Err((column, code, message)) => self.skip(line, Some(column as u32 + 1), code, message),
+                Err((column, code, message)) => {
+                    if !matches!(code, "missing_key" | "invalid_key") {
+                        self.remember_skipped_key(text, &fields, line, code);
+                    }
+                    self.skip(line, Some(column as u32 + 1), code, message)
+                }
             }
         }
         if !saw_detail && self.table.skipped_records == 0 {
@@ -499,6 +521,17 @@ impl<'a> Reader<'a> {
             KeyChoice::OrderNo => "order_no, out_trade_no, 商户订单号, …",
             KeyChoice::TradeNo => "trade_no, transaction_id, 微信订单号, …",
             KeyChoice::OrderNoThenTradeNo => "order_no or trade_no, …",
+        }
+    }
+
+    fn remember_skipped_key(&mut self, text: &str, fields: &[FieldRange], line: u32, code: &'static str) {
+        for field in [Field::OrderNo, Field::TradeNo, Field::RefundNo] {
+            let span = self.optional_span(text, fields, field);
+            let key = self.table_value(text, span).trim();
+            if !key.is_empty() {
+                let key = key.to_string();
+                self.table.skipped_keys.push(SkippedKey { field, key, line, code });
+            }
         }
     }
 
