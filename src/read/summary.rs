@@ -185,17 +185,9 @@ fn cell_of<'r>(
 }
 
 fn push_check(table: &mut Table, name: String, expected: &str, found: Option<Decimal>, compare_magnitude: bool) {
-    let passed = match (parse_amount(expected), found) {
-        (Ok(value), Some(found)) if compare_magnitude => value.abs() == found.abs(),
-        (Ok(value), Some(found)) => value == found,
-        _ => false,
-    };
-    let found = found.map_or("overflow".to_string(), |f| f.to_string());
-    if !passed {
-        let message = format!("{name}: the file says {expected}, its detail adds up to {found}");
-        table.issues.push(RowIssue::file_note(&table.name, table.side, "summary_mismatch", message));
-    }
-    table.checks.push(Check { name, expected: expected.to_string(), found: found.to_string(), passed });
+    let check = Check::compare(name, expected, found, compare_magnitude);
+    table.issues.extend(check.mismatch(&table.name, table.side));
+    table.checks.push(check);
 }
 
 /// WeChat's last two lines: a header of total names, then their values.
