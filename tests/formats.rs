@@ -529,6 +529,11 @@ fn a_bank_statement_xlsx_is_named_and_reads_like_its_csv() {
     let issues =
         |i: &duizhang::report::Inspection| i.issues.iter().map(|i| (i.line, i.column, i.code)).collect::<Vec<_>>();
     assert_eq!(issues(&read[0]), issues(&csv[0]));
+    // The same 合计 checks, passed: the sheet's 5012.5 is the CSV's "5,012.50".
+    let checks =
+        |i: &duizhang::report::Inspection| i.checks.iter().map(|c| (c.name.clone(), c.passed)).collect::<Vec<_>>();
+    assert_eq!(checks(&read[0]), [("合计 借方".to_string(), true), ("合计 贷方".to_string(), true)]);
+    assert_eq!(checks(&read[0]), checks(&csv[0]));
     let fund_flow_of = |name: &str, bytes: Vec<u8>| {
         let profile = Profile::from_json(&String::from_utf8(fixture("bank/profile.json")).expect("utf-8")).expect("p");
         let mut run = duizhang::Reconciliation::new(profile);
