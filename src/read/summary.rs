@@ -54,9 +54,20 @@ pub fn check(table: &mut Table) {
             check_footer(table, "#收入合计", Only::NonZero("收入金额（+元）"), "收入金额（+元）");
             check_footer(table, "#支出合计", Only::NonZero("支出金额（-元）"), "支出金额（-元）");
         }
+        Format::BankStatement => check_statement_total(table),
         _ => {}
     }
     check_running_balance(table);
+}
+
+/// A bank statement read as a table (its 流水号 a key) gets the 合计 checks it gets when read for
+/// fund flow: [`super::bank::read_statement`]'s, over that reader's movements.
+fn check_statement_total(table: &mut Table) {
+    let Ok(statement) = super::bank::read_statement(&table.name, table.text().as_bytes().to_vec()) else { return };
+    for check in statement.checks {
+        table.issues.extend(check.mismatch(&table.name, table.side));
+        table.checks.push(check);
+    }
 }
 
 /// Opening balance plus every movement must give the closing balance (账实核对 within one file).
