@@ -126,7 +126,7 @@ impl Inspection {
             rows: statement.entries.len() as u64,
             skipped: u64::from(statement.skipped),
             issues: statement.issues.clone(),
-            checks: Vec::new(),
+            checks: statement.checks.clone(),
         }
     }
 

@@ -529,6 +529,11 @@ fn a_bank_statement_xlsx_is_named_and_reads_like_its_csv() {
     let issues =
         |i: &duizhang::report::Inspection| i.issues.iter().map(|i| (i.line, i.column, i.code)).collect::<Vec<_>>();
     assert_eq!(issues(&read[0]), issues(&csv[0]));
+    // The same 合计 checks, passed: the sheet's 5012.5 is the CSV's "5,012.50".
+    let checks =
+        |i: &duizhang::report::Inspection| i.checks.iter().map(|c| (c.name.clone(), c.passed)).collect::<Vec<_>>();
+    assert_eq!(checks(&read[0]), [("合计 借方".to_string(), true), ("合计 贷方".to_string(), true)]);
+    assert_eq!(checks(&read[0]), checks(&csv[0]));
     let fund_flow_of = |name: &str, bytes: Vec<u8>| {
         let profile = Profile::from_json(&String::from_utf8(fixture("bank/profile.json")).expect("utf-8")).expect("p");
         let mut run = duizhang::Reconciliation::new(profile);
@@ -551,4 +556,20 @@ fn a_bank_statement_xlsx_is_named_and_reads_like_its_csv() {
         fund_flow_of("statement.xlsx", fixture("sheets/statement.xlsx")),
         fund_flow_of("statement_corporate.csv", fixture("bank/statement_corporate.csv"))
     );
+}
+
+#[test]
+fn a_statement_read_as_a_table_gets_the_total_checks_it_gets_for_fund_flow() {
+    // 余额 and 流水号: the statement layout with a key, so it is read as a table, not a statement.
+    let text = "交易日期,借方发生额,贷方发生额,余额,流水号\n2026-03-25,,10.00,10.00,A1\n2026-03-25,1.00,,9.00,A2\n合计,1.00,11.00,,\n";
+    let read = inspect("s.csv", text.as_bytes().to_vec(), &Profile::default()).expect("reads");
+    assert_eq!((read[0].format, read[0].rows), ("bank_statement", 2));
+    let checks: Vec<(&str, bool)> = read[0].checks.iter().map(|c| (c.name.as_str(), c.passed)).collect();
+    assert_eq!(checks, [("合计 借方", true), ("合计 贷方", false), ("余额 (opening + movements = closing)", true)]);
+    let mismatch: Vec<&str> =
+        read[0].issues.iter().filter(|i| i.code == "summary_mismatch").map(|i| i.message.as_str()).collect();
+    assert_eq!(mismatch, ["合计 贷方: the file says 11.00, its detail adds up to 10.00"]);
+    let mut run = Reconciliation::new(Profile::default());
+    let info = run.add_fund_file(Side::Bank, "s.csv", text.as_bytes().to_vec()).expect("reads");
+    assert_eq!(info.checks[..], read[0].checks[..2]);
 }

@@ -110,6 +110,54 @@ fn fixture_day_matches_weekends_splits_and_payouts_with_explanations() {
             ("total_row_skipped", Some(12))
         ]
     );
+    // Its 合计 row agrees with its movements.
+    let checks: Vec<(&str, &str, &str, bool)> = balance.statements[0]
+        .checks
+        .iter()
+        .map(|c| (c.name.as_str(), c.expected.as_str(), c.found.as_str(), c.passed))
+        .collect();
+    assert_eq!(checks, [("合计 借方", "5,012.50", "5012.50", true), ("合计 贷方", "3,417.90", "3417.90", true)]);
+}
+
+#[test]
+fn a_statement_whose_total_row_disagrees_gives_a_failed_check_and_keeps_every_row() {
+    let wrong = fixture("malformed/statement_footer_disagrees.csv");
+    // The same statement with the 合计 row its movements add up to.
+    let text = String::from_utf8(wrong.clone()).expect("utf-8");
+    let right = text.replace("\"2,453.30\"", "\"2,435.30\"").into_bytes();
+    assert_ne!(right, wrong);
+    let read = |bytes: Vec<u8>| {
+        let mut run = Reconciliation::new(profile());
+        let info = run.add_fund_file(Side::Bank, "s.csv", bytes.clone()).expect("reads");
+        let report = run.run(Some(parse_date("2026-03-25").expect("date"))).expect("runs").clone();
+        let inspected = duizhang::inspect("s.csv", bytes, &Profile::default()).expect("inspects").remove(0);
+        (info, report, inspected)
+    };
+    let (info, report, inspected) = read(wrong);
+    let failed: Vec<(&str, &str, &str)> = info
+        .checks
+        .iter()
+        .filter(|c| !c.passed)
+        .map(|c| (c.name.as_str(), c.expected.as_str(), c.found.as_str()))
+        .collect();
+    assert_eq!(failed, [("合计 贷方", "2,453.30", "2435.30")]);
+    assert_eq!(info.checks.len(), 2, "the debit total is checked too, and passes");
+    let balance = report.balance.as_ref().expect("balance");
+    assert_eq!(balance.statements[0].checks, info.checks, "the report carries the checks");
+    assert_eq!(inspected.checks, info.checks, "inspect shows them");
+    let mismatches: Vec<(Option<u32>, &str)> =
+        report.issues.iter().filter(|i| i.code == "summary_mismatch").map(|i| (i.line, i.message.as_str())).collect();
+    assert_eq!(mismatches, [(None, "合计 贷方: the file says 2,453.30, its detail adds up to 2435.30")]);
+    // Nothing is lost: the same rows as the statement whose total agrees.
+    let (good_info, good_report, good_inspected) = read(right);
+    assert!(good_info.checks.iter().all(|c| c.passed) && good_info.checks.len() == 2);
+    assert!(good_report.issues.iter().all(|i| i.code != "summary_mismatch"));
+    assert_eq!((info.rows, inspected.rows, inspected.skipped), (3, 3, 2));
+    assert_eq!((good_info.rows, good_inspected.rows, good_inspected.skipped), (3, 3, 2));
+    assert_eq!(
+        report.fund_flow.as_ref().map(|f| f.counts.clone()),
+        good_report.fund_flow.as_ref().map(|f| f.counts.clone())
+    );
 }
 
 #[test]

@@ -43,6 +43,8 @@ fn every_malformed_file_gives_issues_or_a_coded_error() {
         ("gbk_declared_utf8.csv", Expect::Issues(&[])),
         ("prose_not_a_table.txt", Expect::Error("unknown_format")),
         ("alipay_bill_truncated.zip", Expect::Error("bad_container")),
+        // A bank statement is no channel bill (tests/fund_flow.rs reads it as a statement).
+        ("statement_footer_disagrees.csv", Expect::Error("no_known_columns")),
         (
             "wechat_trade_bad_row.csv",
             Expect::Issues(&[(3, "invalid_amount"), (7, "total_row_skipped"), (8, "total_row_skipped")]),

@@ -21,6 +21,9 @@ fn fund_flow_pages_balance_and_carry_state() {
     run.add_file("channel", "channel.csv", CHANNEL.to_vec(), None).expect("bill");
     let info = run.add_file("bank", "statement.csv", STATEMENT.to_vec(), None).expect("statement");
     assert_eq!(get(&info, "rows").as_f64(), Some(7.0));
+    let checks = Array::from(&get(&info, "checks"));
+    assert_eq!(checks.length(), 2, "合计 借方 and 合计 贷方");
+    assert!(checks.iter().all(|c| get(&c, "passed").as_bool() == Some(true)));
     run.add_file("payouts", "payouts.csv", PAYOUTS.to_vec(), None).expect("payouts");
     run.set_book_balance(Some("9023.90".into())).expect("book");
     run.run(Some("2026-03-25".into())).expect("runs");

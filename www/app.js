@@ -815,6 +815,7 @@ function showFund(fund, inputs) {
       h('td', { class: 'num', title: (i.header ?? []).join(' | ') }, text(i.header_line)),
       h('td', { class: 'num' }, text(i.rows ?? i.items)),
       h('td', { class: 'num' }, text(i.issues)),
+      h('td', { 'data-field': 'checks' }, checksCell(i.checks ?? [])),
     ),
   ));
   $('#fund-inputs-wrap').hidden = inputs.length === 0;

@@ -47,6 +47,8 @@ pub struct StatementTotals {
     pub closing: Option<Decimal>,
     /// opening + credits − debits = closing.
     pub consistent: bool,
+    /// The statement's own total row (合计) checked against its movements.
+    pub checks: Vec<crate::read::Check>,
     /// The same, day by day.
     pub days: Vec<DayTotals>,
 }
@@ -161,6 +163,7 @@ pub fn check_statements(statements: &[Statement]) -> (Vec<RunningBreak>, Vec<Sta
         let (b, mut t) =
             if use_backward { (backward_breaks, backward_totals) } else { (forward_breaks, forward_totals) };
         t.account = s.account.clone();
+        t.checks.clone_from(&s.checks);
         breaks.extend(b);
         totals.push(t);
     }
@@ -261,6 +264,7 @@ fn check_one(file: &str, ordered: &[&BankEntry]) -> (Vec<RunningBreak>, Statemen
         debits,
         closing,
         consistent,
+        checks: Vec::new(),
         days,
     };
     (breaks, totals)

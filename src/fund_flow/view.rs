@@ -506,6 +506,8 @@ pub struct InputInfo {
     pub rows: u64,
     /// Rows skipped or noted.
     pub issues: u64,
+    /// A statement's total row (合计) checked against its movements; empty for other files.
+    pub checks: Vec<crate::read::Check>,
 }
 
 impl InputInfo {
@@ -520,6 +522,7 @@ impl InputInfo {
             columns: s.columns.clone(),
             rows: s.entries.len() as u64,
             issues: s.issues.len() as u64,
+            checks: s.checks.clone(),
         }
     }
 
@@ -534,6 +537,7 @@ impl InputInfo {
             columns: BTreeMap::new(),
             rows: rows as u64,
             issues: issues as u64,
+            checks: Vec::new(),
         }
     }
 }

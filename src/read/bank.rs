@@ -8,7 +8,7 @@
 use super::csv::{detect_delimiter, unescape, Scanner};
 use super::encoding::{decode, Encoding};
 use super::table::trim_cell;
-use super::RowIssue;
+use super::{Check, RowIssue};
 use crate::error::{Error, ErrorKind, Result};
 use crate::money::parse_amount;
 use crate::record::{normalize_header, Side};
@@ -21,9 +21,13 @@ use std::collections::BTreeMap;
 
 /// How many records are searched for the header before giving up.
 const HEADER_SEARCH_RECORDS: usize = 64;
-/// Words of a footer or total row: everything from such a row on is not a movement.
-const FOOTER_WORDS: &[&str] =
-    &["以上数据仅供参考", "具体内容请以柜台为准", "仅供参考", "合计", "总计", "小计", "汇总", "本页", "累计"];
+/// Words of a total row (合计, 本页合计, …). With [`NOTICE_WORDS`], they mark the footer: everything
+/// from the first such row on is not a movement.
+const TOTAL_WORDS: &[&str] = &["合计", "总计", "小计", "汇总", "本页", "累计"];
+/// Words of a total row that covers more than the file (本月累计, 本年累计): never checked.
+const CUMULATIVE_WORDS: &[&str] = &["累计"];
+/// Words of the notice some banks print under the statement.
+const NOTICE_WORDS: &[&str] = &["以上数据仅供参考", "具体内容请以柜台为准", "仅供参考"];
 
 /// Statement columns and their header names (compared after [`normalize_header`]).
 const STATEMENT_COLUMNS: &[(&str, &[&str])] = &[
@@ -111,6 +115,8 @@ pub struct Statement {
     pub issues: Vec<RowIssue>,
     /// Records after the header that were skipped (each has an issue).
     pub skipped: u32,
+    /// The statement's own total row checked against its movements (see [`read_statement`]).
+    pub checks: Vec<Check>,
 }
 
 /// One payout instruction (代付): the platform told the bank to pay a merchant.
@@ -295,7 +301,56 @@ fn account_in(title: &str) -> Option<String> {
 }
 
 fn is_footer(cells: &[String]) -> bool {
-    cells.iter().any(|c| FOOTER_WORDS.iter().any(|w| c.contains(w)))
+    cells.iter().any(|c| TOTAL_WORDS.iter().chain(NOTICE_WORDS).any(|w| c.contains(w)))
+}
+
+/// The label of a total row that sums the movements before it (合计, 总计, 本页合计, 小计), or
+/// `None`: not a total row, or a cumulative one (本年累计) that covers more than the file.
+fn total_label(cells: &[String]) -> Option<&str> {
+    let label = cells.iter().find(|c| TOTAL_WORDS.iter().any(|w| c.contains(w)))?;
+    let cumulative = cells.iter().any(|c| CUMULATIVE_WORDS.iter().any(|w| c.contains(w)));
+    (!cumulative).then_some(label.as_str())
+}
+
+/// The movements' sums per amount column, as the statement's own total row would state them.
+#[derive(Default)]
+struct ColumnSums {
+    /// 借方: the debit cells' magnitudes.
+    debit: Decimal,
+    /// 贷方: the credit cells' magnitudes.
+    credit: Decimal,
+    /// The signed amounts (statements with one amount column and no direction column).
+    amount: Decimal,
+}
+
+impl ColumnSums {
+    /// Adds a kept row. Amounts are within [`crate::fund_flow::MAX_AMOUNT`], so sums cannot overflow.
+    fn add(&mut self, header: &Header, cells: &[String], entry: &BankEntry) {
+        let cell = |column| optional_amount(header.get(cells, column)).ok().flatten().unwrap_or_default().abs();
+        self.debit += cell("debit");
+        self.credit += cell("credit");
+        self.amount += entry.amount;
+    }
+}
+
+/// The total row's amounts checked against the movements read: a [`Check`] per column whose cell
+/// holds an amount (`合计 借方`, `合计 贷方`; `合计 金额` for one signed amount column without a
+/// direction column, where a total could be net or gross). Debit and credit totals may be printed
+/// with or without a minus sign. Cells that are empty or not amounts (a count, a word) are not checked.
+fn total_checks(header: &Header, label: &str, cells: &[String], sums: &ColumnSums) -> Vec<Check> {
+    let signed = !header.map.contains_key("direction");
+    let columns = [("debit", "借方", sums.debit, true), ("credit", "贷方", sums.credit, true)];
+    let amount = signed.then_some(("amount", "金额", sums.amount, false));
+    let label = short(label);
+    columns
+        .into_iter()
+        .chain(amount)
+        .filter_map(|(column, word, found, magnitude)| {
+            let text = header.map.get(column).and_then(|&c| cells.get(c))?;
+            parse_amount(text).ok()?;
+            Some(Check::compare(format!("{label} {word}"), text, Some(found), magnitude))
+        })
+        .collect()
 }
 
 /// Parses `12:34:56`, `12:34`, `123456` or a date-time (its time part).
@@ -340,6 +395,12 @@ fn statement_usable(map: &BTreeMap<&'static str, usize>) -> bool {
 }
 
 /// Reads a bank statement CSV (any supported encoding).
+///
+/// The footer's last total row with amounts (合计, 总计, 本页合计, …; not a cumulative 本年累计) is checked
+/// against the movements read: its debit and credit (or signed amount) cells become
+/// [`Statement::checks`], and a failed one a file-level `summary_mismatch` issue. Everything from
+/// the first footer row on is footer, so the last total row is the one that covers the most; a row
+/// read or skipped wrongly shows as a failed check.
 pub fn read_statement(name: &str, bytes: Vec<u8>) -> Result<Statement> {
     let side = Side::Bank;
     let decoded = decode(bytes).map_err(|e| e.in_file(name))?;
@@ -360,8 +421,10 @@ pub fn read_statement(name: &str, bytes: Vec<u8>) -> Result<Statement> {
         entries: Vec::new(),
         issues,
         skipped: 0,
+        checks: Vec::new(),
     };
     let mut in_footer = false;
+    let mut sums = ColumnSums::default();
     while let Some((line, cells, broken)) = records.next() {
         if cells.iter().all(String::is_empty) {
             continue;
@@ -376,6 +439,13 @@ pub fn read_statement(name: &str, bytes: Vec<u8>) -> Result<Statement> {
         }
         if in_footer || is_footer(&cells) {
             in_footer = true;
+            // Every movement is read by now: the last total row with amounts wins.
+            if let Some(label) = total_label(&cells) {
+                let checks = total_checks(&header, label, &cells, &sums);
+                if !checks.is_empty() {
+                    statement.checks = checks;
+                }
+            }
             skip("total_row_skipped", None, "a footer or total row after the movements; not reconciled".into());
             continue;
         }
@@ -384,6 +454,7 @@ pub fn read_statement(name: &str, bytes: Vec<u8>) -> Result<Statement> {
                 for (column, message) in notes {
                     statement.issues.push(RowIssue::new(name, side, line, column, "invalid_balance", message));
                 }
+                sums.add(&header, &cells, &entry);
                 statement.entries.push(entry);
             }
             Err((code, column, message)) => skip(code, column, message),
@@ -394,6 +465,8 @@ pub fn read_statement(name: &str, bytes: Vec<u8>) -> Result<Statement> {
             .in_file(name)
             .at(u64::from(header.line), None));
     }
+    let mismatches: Vec<RowIssue> = statement.checks.iter().filter_map(|c| c.mismatch(name, side)).collect();
+    statement.issues.extend(mismatches);
     Ok(statement)
 }
 
@@ -637,6 +710,70 @@ mod tests {
                 ("total_row_skipped", Some(8)),
             ]
         );
+        let checks: Vec<(&str, &str, &str, bool)> =
+            s.checks.iter().map(|c| (c.name.as_str(), c.expected.as_str(), c.found.as_str(), c.passed)).collect();
+        assert_eq!(checks, [("合计 借方", "500.00", "500.00", true), ("合计 贷方", "12345.67", "12345.67", true)]);
+    }
+
+    fn checks_of(s: &Statement) -> Vec<(String, String, String, bool)> {
+        s.checks.iter().map(|c| (c.name.clone(), c.expected.clone(), c.found.clone(), c.passed)).collect()
+    }
+
+    fn check(name: &str, expected: &str, found: &str, passed: bool) -> (String, String, String, bool) {
+        (name.to_string(), expected.to_string(), found.to_string(), passed)
+    }
+
+    #[test]
+    fn a_wrong_total_row_is_a_failed_check_and_a_summary_mismatch() {
+        let text = "交易日期,借方发生额,贷方发生额,余额\n\
+            2026-03-25,,\"1,000.00\",1000.00\n\
+            2026-03-25,0.5,,999.50\n\
+            2026-03-25,,0.40,999.90\n\
+            合计,-0.50,\"1,000.80\",\n";
+        let s = read_statement("s.csv", text.as_bytes().to_vec()).expect("reads");
+        assert_eq!(s.entries.len(), 3);
+        // 0.5 against a total of -0.50: a debit total may carry its minus sign; 1.0 equals 1.00.
+        assert_eq!(
+            checks_of(&s),
+            [check("合计 借方", "-0.50", "0.5", true), check("合计 贷方", "1,000.80", "1000.40", false)]
+        );
+        let mismatch: Vec<(&str, Option<u32>, &str)> =
+            s.issues.iter().filter(|i| !i.skips_row()).map(|i| (i.code, i.line, i.message.as_str())).collect();
+        assert_eq!(
+            mismatch,
+            [("summary_mismatch", None, "合计 贷方: the file says 1,000.80, its detail adds up to 1000.40")]
+        );
+    }
+
+    #[test]
+    fn the_last_total_row_with_amounts_is_checked_and_cumulative_totals_are_not() {
+        let text = "交易日期,借方发生额,贷方发生额\n\
+            2026-03-25,,10.00\n\
+            2026-03-25,2.00,\n\
+            本页合计,99.00,99.00\n\
+            总计,2.00,10.00\n\
+            本年累计,500.00,900.00\n\
+            合计笔数,2笔,\n\
+            以上数据仅供参考,,\n";
+        let s = read_statement("s.csv", text.as_bytes().to_vec()).expect("reads");
+        assert_eq!(
+            checks_of(&s),
+            [check("总计 借方", "2.00", "2.00", true), check("总计 贷方", "10.00", "10.00", true)]
+        );
+        assert!(s.issues.iter().all(|i| i.code != "summary_mismatch"));
+        assert_eq!(s.skipped, 5);
+    }
+
+    #[test]
+    fn a_signed_amount_total_is_the_net_sum_unless_a_direction_column_says_otherwise() {
+        let signed = "交易日期,交易金额\n2026-03-25,+100.00\n2026-03-25,-30.5\n合计,69.50\n";
+        let s = read_statement("s.csv", signed.as_bytes().to_vec()).expect("reads");
+        assert_eq!(checks_of(&s), [check("合计 金额", "69.50", "69.50", true)]);
+        let directed = "交易日期,交易金额,借贷标志\n2026-03-25,100.00,贷\n2026-03-25,30.50,借\n合计,130.50,\n";
+        let s = read_statement("s.csv", directed.as_bytes().to_vec()).expect("reads");
+        assert!(s.checks.is_empty(), "an unsigned amount column's total may be gross or net");
+        let none = "交易日期,贷方发生额\n2026-03-25,1.00\n以上数据仅供参考\n";
+        assert!(read_statement("s.csv", none.as_bytes().to_vec()).expect("reads").checks.is_empty());
     }
 
     #[test]

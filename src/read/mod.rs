@@ -23,6 +23,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::profile::Profile;
 use crate::record::Side;
 use format::{describe_rejections, Detection, Rejection};
+use rust_decimal::Decimal;
 use serde::Serialize;
 
 /// A total the file states about itself, compared with what its detail adds up to.
@@ -36,6 +37,26 @@ pub struct Check {
     pub found: String,
     /// Whether they agree (numerically: `1.0` equals `1.00`).
     pub passed: bool,
+}
+
+impl Check {
+    /// Compares a total as written with the sum of the detail (`None`: the sum overflowed).
+    /// `compare_magnitude`: the total may be printed with or without its minus sign.
+    pub(crate) fn compare(name: String, expected: &str, found: Option<Decimal>, compare_magnitude: bool) -> Check {
+        let passed = match (crate::money::parse_amount(expected), found) {
+            (Ok(value), Some(found)) if compare_magnitude => value.abs() == found.abs(),
+            (Ok(value), Some(found)) => value == found,
+            _ => false,
+        };
+        let found = found.map_or("overflow".to_string(), |f| f.to_string());
+        Check { name, expected: expected.to_string(), found, passed }
+    }
+
+    /// The file-level `summary_mismatch` issue of a failed check.
+    pub(crate) fn mismatch(&self, file: &str, side: Side) -> Option<RowIssue> {
+        let message = format!("{}: the file says {}, its detail adds up to {}", self.name, self.expected, self.found);
+        (!self.passed).then(|| RowIssue::file_note(file, side, "summary_mismatch", message))
+    }
 }
 
 /// Reads one input: a plain file, or every file inside a gzip or zip. Each inner file becomes its

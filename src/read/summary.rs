@@ -54,9 +54,20 @@ pub fn check(table: &mut Table) {
             check_footer(table, "#收入合计", Only::NonZero("收入金额（+元）"), "收入金额（+元）");
             check_footer(table, "#支出合计", Only::NonZero("支出金额（-元）"), "支出金额（-元）");
         }
+        Format::BankStatement => check_statement_total(table),
         _ => {}
     }
     check_running_balance(table);
+}
+
+/// A bank statement read as a table (its 流水号 a key) gets the 合计 checks it gets when read for
+/// fund flow: [`super::bank::read_statement`]'s, over that reader's movements.
+fn check_statement_total(table: &mut Table) {
+    let Ok(statement) = super::bank::read_statement(&table.name, table.text().as_bytes().to_vec()) else { return };
+    for check in statement.checks {
+        table.issues.extend(check.mismatch(&table.name, table.side));
+        table.checks.push(check);
+    }
 }
 
 /// Opening balance plus every movement must give the closing balance (账实核对 within one file).
@@ -185,17 +196,9 @@ fn cell_of<'r>(
 }
 
 fn push_check(table: &mut Table, name: String, expected: &str, found: Option<Decimal>, compare_magnitude: bool) {
-    let passed = match (parse_amount(expected), found) {
-        (Ok(value), Some(found)) if compare_magnitude => value.abs() == found.abs(),
-        (Ok(value), Some(found)) => value == found,
-        _ => false,
-    };
-    let found = found.map_or("overflow".to_string(), |f| f.to_string());
-    if !passed {
-        let message = format!("{name}: the file says {expected}, its detail adds up to {found}");
-        table.issues.push(RowIssue::file_note(&table.name, table.side, "summary_mismatch", message));
-    }
-    table.checks.push(Check { name, expected: expected.to_string(), found: found.to_string(), passed });
+    let check = Check::compare(name, expected, found, compare_magnitude);
+    table.issues.extend(check.mismatch(&table.name, table.side));
+    table.checks.push(check);
 }
 
 /// WeChat's last two lines: a header of total names, then their values.

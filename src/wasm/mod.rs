@@ -23,6 +23,8 @@ export type FundOutcome = "matched" | "matched_within_tolerance" | "in_transit" 
 export interface FundInputInfo {
   side: "bank" | "payouts" | "book"; name: string; encoding: string | null; header_line: number | null;
   header: string[]; columns: Record<string, string>; rows: number; issues: number;
+  /** A statement's total row checked against its movements (empty for payouts and sub-ledgers). */
+  checks: Check[];
 }
 export interface CarryInfo { side: "carry"; name: string; as_of: string | null; items: number }
 export interface BatchView {
@@ -52,7 +54,7 @@ export interface MerchantTotals {
 export interface BalanceReport {
   running_breaks: { file: string; line: number; expected: Money; found: Money; missing: Money }[];
   statements: { file: string; account: string | null; first_date: string | null; last_date: string | null; opening: Money | null;
-    credits: Money; debits: Money; closing: Money | null; consistent: boolean;
+    credits: Money; debits: Money; closing: Money | null; consistent: boolean; checks: Check[];
     days: { date: string; opening: Money | null; credits: Money; debits: Money; closing: Money | null; consistent: boolean }[] }[];
   continuity_breaks: { file: string; previous_file: string; expected: Money; found: Money; missing: Money }[];
   statement: {
