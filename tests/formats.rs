@@ -550,6 +550,11 @@ fn a_bank_statement_xlsx_is_named_and_reads_like_its_csv() {
         let balance = serde_json::to_value(report.balance.as_ref().expect("balance")).expect("json");
         let mut balances = balance["statements"][0].clone();
         balances["file"] = serde_json::Value::Null;
+        // The footer's totals as written differ ("5,012.50" in the CSV, the number 5012.5 in the
+        // sheet); what they are checked against must not.
+        for check in balances["checks"].as_array_mut().into_iter().flatten() {
+            check["expected"] = serde_json::Value::Null;
+        }
         (flow["counts"].clone(), explanations, balances)
     };
     assert_eq!(
