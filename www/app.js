@@ -347,6 +347,18 @@ const FUND_NAMES = [
 ];
 const guessFundSide = (name) => FUND_NAMES.find(([, re]) => re.test(name))?.[0] ?? null;
 
+/**
+ * What content says of a file that is no input at all: it is left out of every input (the name does
+ * not overrule it). A spreadsheet or a container whose head shows nothing stays to the name.
+ */
+const WHY = {
+  not_text: ['不是文本', 'not text'],
+  no_header: ['不是表格', 'no table header found'],
+};
+/** A profile may name columns the built-in aliases do not know: with one, a table without a known
+ * header still goes by name or drop order, as before. */
+const unusable = (why) => why === 'not_text' || (why === 'no_header' && state.profileText === null);
+
 /** Sides a drop may fill with several files; the others take one. */
 const MULTI_SIDES = new Set(['channel', 'bank', 'payouts']);
 
@@ -355,7 +367,9 @@ const MULTI_SIDES = new Set(['channel', 'bank', 'payouts']);
  * which input it is (a WeChat/Alipay/UnionPay bill → channel, a bank statement → bank, payouts,
  * sub-ledger, yesterday's state file). Only what content cannot tell goes by name: a plain table
  * of orders is an order export or a simple channel bill alike, so the name (or, when the names do
- * not tell either, the drop order) decides between the two, and Swap corrects it.
+ * not tell either, the drop order) decides between the two, and Swap corrects it; of three or more
+ * such tables one is the order export, the rest are bills. A file that is not text, or has no table
+ * header content knows, goes nowhere and is listed as not used.
  */
 async function onDrop(fileList) {
   const files = [...fileList];
@@ -363,9 +377,11 @@ async function onDrop(fileList) {
   const detections = (await detectSides(files)) ?? files.map(() => null);
   const routes = []; // {file, side, by: 'content' | 'name' | 'order' | 'left', format?}
   const tables = []; // order tables and undecided files: internal or channel
+  const unknown = []; // {file, why}: content says it is no input at all (not text, no table)
   files.forEach((file, i) => {
     const d = detections[i];
     if (d?.side) routes.push({ file, side: d.side, by: 'content', format: d.format });
+    else if (d && !d.order_table && unusable(d.why)) unknown.push({ file, why: d.why });
     else if (!d?.order_table && guessFundSide(file.name)) routes.push({ file, side: guessFundSide(file.name), by: 'name' });
     else tables.push(file);
   });
@@ -388,11 +404,16 @@ async function onDrop(fileList) {
     tableRoutes.push({ file: internal, side: 'internal', by }, { file: channel, side: 'channel', by });
     ambiguous = true;
   } else if (tables.length > 2) {
-    // One order export and several plain bills.
-    const internal = tables.find((f) => guessSide(f.name) === 'internal') ?? null;
+    // One order export and several plain bills: the table whose name says orders, else the first
+    // dropped whose name does not say bill, else the first dropped. It goes first, so that Swap
+    // exchanges it with the next table.
+    const named = tables.find((f) => guessSide(f.name) === 'internal');
+    const internal = named ?? tables.find((f) => guessSide(f.name) !== 'channel') ?? tables[0];
+    tableRoutes.push({ file: internal, side: 'internal', by: named ? 'name' : 'order' });
     for (const f of tables) {
-      tableRoutes.push({ file: f, side: f === internal ? 'internal' : 'channel', by: f === internal || guessSide(f.name) === 'channel' ? 'name' : 'order' });
+      if (f !== internal) tableRoutes.push({ file: f, side: 'channel', by: guessSide(f.name) === 'channel' ? 'name' : 'order' });
     }
+    ambiguous = true;
   }
   // Bills placed by name or order come first among the channel files, so Swap exchanges the guess.
   const all = [...tableRoutes, ...routes];
@@ -431,6 +452,11 @@ async function onDrop(fileList) {
   for (const r of ignored) {
     line.push('; ', h('span', { 'data-unused': r.side, 'data-by': r.by },
       h('strong', {}, r.file.name), ' ', ...bi(`未使用：${ALL_SIDES[r.side][0]}只取一个`, `not used: one ${ALL_SIDES[r.side][1]} file only`)));
+  }
+  for (const u of unknown) {
+    if (line.length) line.push('; ');
+    line.push(h('span', { 'data-unused': '', 'data-why': u.why },
+      h('strong', {}, u.file.name), ' ', ...bi(`未使用：${WHY[u.why][0]}`, `not used: ${WHY[u.why][1]}`)));
   }
   if (ambiguous) line.push('. ', ...bi('不对就点“交换”', 'wrong? press Swap'));
   showGuess(line);

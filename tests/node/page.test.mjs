@@ -548,6 +548,61 @@ test('the page reconciles locally and matches the native CLI', async (t) => {
     await page.click('#profile-clear');
   });
 
+  /** What the guess line says of each file: [name, side, by] for routed files, [name, 'unused', why] for the others. */
+  const guessRoutes = () => page.$$eval('#guess [data-route], #guess [data-unused]', (s) => s.map((x) => [
+    x.querySelector('strong').textContent, x.dataset.route ?? 'unused', x.dataset.by ?? x.dataset.why]));
+  const clearInputs = async () => {
+    await page.setInputFiles('#file-internal', []);
+    await page.setInputFiles('#file-channel', []);
+    await page.evaluate(() => { document.querySelector('#fund-inputs-box').open = true; });
+    await page.click('#fund-clear');
+  };
+
+  await t.test('a dropped file that is no table goes nowhere and is listed as not used', async () => {
+    await clearInputs();
+    await dropFiles(['tests/fixtures/malformed/prose_not_a_table.txt', SAMPLE.internal,
+      { path: 'tests/fixtures/malformed/binary_junk.csv', name: 'bill_0324.csv' }, SAMPLE.channel]);
+    assert.deepEqual(await inputFiles('internal'), ['orders.csv']);
+    assert.deepEqual(await inputFiles('channel'), ['channel.csv']);
+    for (const side of ['bank', 'payouts', 'book', 'carry']) assert.deepEqual(await inputFiles(side), [], side);
+    const routes = await guessRoutes();
+    assert.deepEqual(routes.filter(([, side]) => side === 'unused'),
+      [['prose_not_a_table.txt', 'unused', 'no_header'], ['bill_0324.csv', 'unused', 'not_text']]);
+    assert.match(await page.textContent('#guess'), /prose_not_a_table\.txt 未使用/);
+    assert.match(await page.textContent('#guess'), /not used/);
+    // The run goes ahead with the files that are inputs: no unknown_format from the prose.
+    await page.click('#run');
+    await waitForResult();
+    assert.equal(await page.isHidden('#error'), true);
+    await assertCardsMatch(nativeReport(SAMPLE), 'drop with a file that is no table');
+  });
+
+  await t.test('three plain tables with neutral names: one is the order export, the others bills, and Swap is offered', async () => {
+    await clearInputs();
+    await dropFiles([{ path: SAMPLE.internal, name: 'a.csv' }, { path: SAMPLE.channel, name: 'b.csv' },
+      { path: SAMPLE.channel, name: 'c.csv' }]);
+    assert.deepEqual(await inputFiles('internal'), ['a.csv']);
+    assert.deepEqual(await inputFiles('channel'), ['b.csv', 'c.csv']);
+    assert.deepEqual(await guessRoutes(), [['a.csv', 'internal', 'order'], ['b.csv', 'channel', 'order'], ['c.csv', 'channel', 'order']]);
+    assert.match(await page.textContent('#guess'), /a\.csv → 内部订单 internal \(按拖入顺序 by drop order\)/);
+    assert.match(await page.textContent('#guess'), /不对就点“交换” wrong\? press Swap/);
+    assert.equal(await page.isDisabled('#run'), false, 'orders and bills: the run can start');
+    assert.equal(await page.isDisabled('#swap'), false);
+    await page.click('#swap');
+    assert.deepEqual(await inputFiles('internal'), ['b.csv']);
+    assert.deepEqual(await inputFiles('channel'), ['a.csv', 'c.csv']);
+    // A name that says orders decides, wherever that file is in the drop.
+    await clearInputs();
+    await dropFiles([{ path: SAMPLE.channel, name: 'x.csv' }, { path: SAMPLE.channel, name: 'y.csv' },
+      { path: SAMPLE.internal, name: 'day_orders.csv' }]);
+    assert.deepEqual(await inputFiles('internal'), ['day_orders.csv']);
+    assert.deepEqual(await inputFiles('channel'), ['x.csv', 'y.csv']);
+    assert.deepEqual((await guessRoutes())[0], ['day_orders.csv', 'internal', 'name']);
+    await page.click('#run');
+    await waitForResult();
+    await assertCardsMatch(nativeReport({ internal: SAMPLE.internal, channel: [SAMPLE.channel, SAMPLE.channel] }), 'three dropped tables');
+  });
+
   await t.test('no request after files were picked; none left 127.0.0.1', () => {
     assert.ok(picked >= 0);
     const late = requests.slice(picked).filter((r) => isNetwork(r.url)).map((r) => r.url);
