@@ -134,7 +134,7 @@ const setStatus = (status) => {
   $('#sample').disabled = !ready;
   $('#fund-sample').disabled = !ready;
   $('#cancel').disabled = !busy;
-  for (const id of ['#file-internal', '#file-channel', '#file-bank', '#file-payouts', '#file-book', '#file-carry', '#book-balance']) {
+  for (const id of ['#file-drop', '#file-internal', '#file-channel', '#file-bank', '#file-payouts', '#file-book', '#file-carry', '#book-balance']) {
     $(id).disabled = !ready;
   }
   $('#profile').disabled = !ready;
@@ -1127,12 +1127,19 @@ function wire() {
   // A file dropped next to the zone must not make the browser navigate away from the page.
   window.addEventListener('dragover', (e) => e.preventDefault());
   window.addEventListener('drop', (e) => e.preventDefault());
-  // Keyboard users: Enter/Space on the zone opens the internal file picker.
+  // Keyboard users: Enter/Space on the zone opens a picker of several files, routed as a drop is.
+  const picker = $('#file-drop');
   zone.addEventListener('keydown', (e) => {
     if (e.key === 'Enter' || e.key === ' ') {
       e.preventDefault();
-      $(state.files.internal ? '#file-channel' : '#file-internal').click();
+      picker.click();
     }
+  });
+  picker.addEventListener('change', async () => {
+    const files = [...picker.files];
+    if (files.length === 0 || body.dataset.status !== 'ready') return;
+    await onDrop(files);
+    picker.value = ''; // picking the same files again routes them again
   });
 }
 

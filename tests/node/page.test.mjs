@@ -603,6 +603,42 @@ test('the page reconciles locally and matches the native CLI', async (t) => {
     await assertCardsMatch(nativeReport({ internal: SAMPLE.internal, channel: [SAMPLE.channel, SAMPLE.channel] }), 'three dropped tables');
   });
 
+  await t.test('keyboard: Enter on the drop zone opens a picker of several files, routed by content like a drop', async () => {
+    await clearInputs();
+    const drops = Number((await page.getAttribute('body', 'data-drops')) ?? 0);
+    await page.focus('#dropzone');
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Enter')]);
+    assert.equal(chooser.isMultiple(), true);
+    assert.equal(await chooser.element().evaluate((el) => el.id), 'file-drop');
+    // Names that mislead: content decides, as for a drop.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'duizhang-pick-'));
+    try {
+      const copy = (from, name) => {
+        const to = path.join(dir, name);
+        fs.copyFileSync(abs(from), to);
+        return to;
+      };
+      await chooser.setFiles([copy('tests/fixtures/bank/statement_corporate.csv', 'orders_statement.csv'),
+        copy('tests/fixtures/wechat/trade_all_bom_crlf.csv', 'day.csv'), abs(SAMPLE.internal)]);
+      await page.waitForSelector(`body[data-drops="${drops + 1}"]`);
+      assert.deepEqual(await inputFiles('internal'), ['orders.csv']);
+      assert.deepEqual(await inputFiles('channel'), ['day.csv']);
+      assert.deepEqual(await inputFiles('bank'), ['orders_statement.csv']);
+      assert.deepEqual(await guessRoutes(), [['orders.csv', 'internal', 'name'], ['orders_statement.csv', 'bank', 'content'],
+        ['day.csv', 'channel', 'content']]);
+      // setInputFiles on the picker itself: the same routing.
+      await clearInputs();
+      await page.setInputFiles('#file-drop', [copy('tests/fixtures/bank/payouts.csv', 'bill.csv'), abs(SAMPLE.channel)]);
+      await page.waitForSelector(`body[data-drops="${drops + 2}"]`);
+      assert.deepEqual(await inputFiles('payouts'), ['bill.csv']);
+      assert.deepEqual(await guessRoutes(), [['channel.csv', 'channel', 'name'], ['bill.csv', 'payouts', 'content']]);
+      assert.equal(await page.$eval('#file-drop', (i) => i.files.length), 0, 'the picker is emptied, so picking again routes again');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    await clearInputs();
+  });
+
   await t.test('no request after files were picked; none left 127.0.0.1', () => {
     assert.ok(picked >= 0);
     const late = requests.slice(picked).filter((r) => isNetwork(r.url)).map((r) => r.url);
