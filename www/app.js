@@ -872,7 +872,7 @@ function showFund(fund, inputs) {
         h('td', {}, `${text(st.first_date)} – ${text(st.last_date)}`),
         h('td', { class: 'num' }, money(st.opening)), h('td', { class: 'num' }, money(st.credits)),
         h('td', { class: 'num' }, money(st.debits)), h('td', { class: 'num' }, money(st.closing)),
-        h('td', {}, st.consistent ? h('span', { class: 'ok' }, '✓ 连续 consistent') : h('span', { class: 'bad' }, '✗ 不连续 breaks')),
+        h('td', { 'data-field': 'checks' }, ...statementChecks(st, breaks.filter((b) => b.file === st.file).length)),
       )),
     ...continuity.map((c) =>
       h('tr', { class: 'break' },
@@ -886,6 +886,19 @@ function showFund(fund, inputs) {
   state.fund_exceptions.offset = 0;
   requestPage('fund_matches');
   requestPage('fund_exceptions');
+}
+
+/**
+ * A statement's own checks: `consistent` says only that opening + credits − debits = closing; the
+ * running balance is checked line by line, and its breaks are shown on the same row.
+ */
+function statementChecks(st, breaks) {
+  const totals = st.consistent
+    ? h('span', { class: 'ok', 'data-check': 'totals', 'data-passed': 'true' }, '✓ 收支相符 totals agree')
+    : h('span', { class: 'bad', 'data-check': 'totals', 'data-passed': 'false' }, '✗ 收支不符 totals disagree');
+  if (breaks === 0) return [totals];
+  return [totals, h('br'), h('span', { class: 'bad', 'data-check': 'running', 'data-passed': 'false' },
+    `✗ 余额断点 ${breaks} ${breaks === 1 ? 'break' : 'breaks'}`)];
 }
 
 const emptyRow = (cols) => h('tr', { class: 'empty' }, h('td', { colSpan: cols }, '没有记录 nothing here'));

@@ -350,6 +350,9 @@ test('the page reconciles locally and matches the native CLI', async (t) => {
     });
     await page.click('#print');
     assert.equal(await page.getAttribute('body', 'data-printed'), 'yes');
+    // A statement without running-balance breaks: the totals check only.
+    assert.deepEqual(await page.$$eval('#statements tbody [data-check]', (s) => s.map((x) => [x.dataset.check, x.dataset.passed])),
+      fundReport.balance.statements.map((st) => ['totals', String(st.consistent)]));
   });
 
   await t.test('fund-flow downloads: the state file equals the CLI carry-out, the CSV has a BOM', async () => {
@@ -448,6 +451,15 @@ test('the page reconciles locally and matches the native CLI', async (t) => {
     await assertFundMatches(report, 'running-balance breaks');
     const rows = await page.$$eval('#running-breaks tbody tr', (trs) => trs.map((r) => [...r.cells].map((c) => c.textContent)));
     assert.deepEqual(rows, report.balance.running_breaks.map((b) => [b.file, String(b.line), b.expected, b.found, b.missing]));
+    // The statement's row says what `consistent` checks (the totals) and shows the breaks too: it never
+    // says all is well while breaks are listed below.
+    const [st] = report.balance.statements;
+    const breaksOf = report.balance.running_breaks.filter((b) => b.file === st.file).length;
+    assert.equal(breaksOf, 2, 'the fixture breaks twice');
+    const checks = await page.$$eval('#statements tbody tr [data-field="checks"] [data-check]', (s) => s.map((x) => [x.dataset.check, x.dataset.passed, x.textContent]));
+    assert.deepEqual(checks, [['totals', String(st.consistent), st.consistent ? '✓ 收支相符 totals agree' : '✗ 收支不符 totals disagree'],
+      ['running', 'false', '✗ 余额断点 2 breaks']]);
+    assert.doesNotMatch(await page.textContent('#statements tbody'), /连续 consistent/);
     assert.equal(await page.isHidden('#statement'), true, 'no book balance: no statement');
     await page.click('#fund-clear');
     await page.fill('#date', '');
