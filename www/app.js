@@ -908,6 +908,7 @@ function showStatement(st) {
   const table = $('#statement');
   $('#statement-none').hidden = Boolean(st);
   table.hidden = !st;
+  $('.statement-wrap').hidden = !st;
   $('#print').disabled = !st;
   if (!st) return;
   $('#statement-date').textContent = state.fund?.as_of ? `${state.fund.as_of}` : '';

@@ -355,6 +355,35 @@ test('the page reconciles locally and matches the native CLI', async (t) => {
       fundReport.balance.statements.map((st) => ['totals', String(st.consistent)]));
   });
 
+  await t.test('fund flow at 400 px: nothing runs past the page, the 余额调节表 shows every amount', async () => {
+    await page.setViewportSize({ width: 400, height: 900 });
+    try {
+      const layout = await page.evaluate(() => {
+        const box = (sel) => document.querySelector(sel).getBoundingClientRect();
+        const wrap = document.querySelector('#statement').closest('.table-wrap');
+        const cells = [...document.querySelectorAll('#statement td.num')].map((td) => td.getBoundingClientRect());
+        return {
+          scrollWidth: document.documentElement.scrollWidth,
+          wrapped: Boolean(wrap),
+          scrolls: wrap ? getComputedStyle(wrap).overflowX : null,
+          // Every amount is shown whole, without scrolling (the bank side was cut off).
+          amountsInside: wrap ? cells.every((r) => r.width > 0 && r.right <= wrap.getBoundingClientRect().right + 1) : false,
+          cells: cells.length,
+          panelRight: box('#results').right,
+          filterRight: box('#fund-filter').right,
+        };
+      });
+      assert.ok(layout.scrollWidth <= 400 + 1, `the page is ${layout.scrollWidth} px wide at 400 px`);
+      assert.ok(layout.wrapped, 'the 余额调节表 sits in a .table-wrap');
+      assert.equal(layout.scrolls, 'auto', 'what does not fit scrolls inside the wrapper');
+      assert.ok(layout.amountsInside, 'every amount of the 余额调节表 is inside the page at 400 px');
+      assert.equal(layout.cells, 9);
+      assert.ok(layout.filterRight <= layout.panelRight, `the outcome filter ends at ${layout.filterRight}, the panel at ${layout.panelRight}`);
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 900 });
+    }
+  });
+
   await t.test('fund-flow downloads: the state file equals the CLI carry-out, the CSV has a BOM', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'duizhang-carry-'));
     try {
