@@ -384,6 +384,17 @@ test('the page reconciles locally and matches the native CLI', async (t) => {
     }
   });
 
+  await t.test('fund flow alone: the JSON report downloads, with its fund_flow section', async () => {
+    assert.equal(await page.isHidden('#info-results'), true, 'a fund-flow-only result');
+    assert.equal(await page.isVisible('#download-json'), true, 'the JSON report is offered');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-json')]);
+    assert.match(download.suggestedFilename(), /^duizhang-report-[\w-]+\.json$/);
+    const report = JSON.parse(fs.readFileSync(await download.path(), 'utf8'));
+    assert.ok(report.fund_flow, 'the report has a fund_flow section');
+    assert.deepEqual(report.fund_flow.counts, fundReport.fund_flow.counts);
+    assert.deepEqual(report.balance.statement, fundReport.balance.statement);
+  });
+
   await t.test('fund-flow downloads: the state file equals the CLI carry-out, the CSV has a BOM', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'duizhang-carry-'));
     try {
