@@ -98,6 +98,9 @@ const dash = '—';
 const text = (v) => (v === null || v === undefined || v === '' ? dash : String(v));
 
 /** Reads a field of a plain object or a Map (in case the engine hands out Maps). */
+/** A header line number; 0 (a fixed-width file such as UnionPay ZM has no header) shows as —. */
+const headerLine = (v) => (v === 0 || v === '0' ? dash : text(v));
+
 const field = (obj, key) => (obj instanceof Map ? obj.get(key) : obj?.[key]);
 
 // ---------------------------------------------------------------------------------------------
@@ -787,7 +790,12 @@ function fileRow(f, source) {
       ...FORMATS.map(([code, zh, en]) => h('option', { value: code, selected: code === forced }, `${zh} ${en} · ${code}`)),
     );
     override.disabled = body.dataset.status !== 'ready';
-    override.addEventListener('change', (e) => rerunWithFormat(source, e.target.value));
+    // The column is narrow: the chosen option's full text is the select's tooltip.
+    override.title = override.selectedOptions[0]?.textContent ?? '';
+    override.addEventListener('change', (e) => {
+      e.target.title = e.target.selectedOptions[0]?.textContent ?? '';
+      rerunWithFormat(source, e.target.value);
+    });
   }
   return h('tr', { 'data-side': f.side, 'data-source': source === undefined ? null : String(source), 'data-forced': forced || null },
     h('td', {}, f.name),
@@ -798,7 +806,7 @@ function fileRow(f, source) {
       forced ? [' ', h('span', { class: 'tag' }, '指定 forced')] : null,
     ),
     h('td', { 'data-field': 'encoding' }, text(f.encoding)),
-    h('td', { class: 'num', title: (f.header ?? []).join(' | ') }, text(f.header_line)),
+    h('td', { class: 'num', 'data-field': 'header_line', title: (f.header ?? []).join(' | ') || null }, headerLine(f.header_line)),
     h('td', { class: 'num' }, text(f.rows)),
     h('td', { class: 'num' }, text(f.skipped)),
     h('td', {}, override),
@@ -838,7 +846,7 @@ function showFund(fund, inputs) {
       h('td', {}, i.name),
       h('td', {}, ...(ALL_SIDES[i.side] ? bi(...ALL_SIDES[i.side]) : [i.side])),
       h('td', {}, text(i.encoding ?? (i.side === 'carry' ? `截至 as of ${text(i.as_of)}` : null))),
-      h('td', { class: 'num', title: (i.header ?? []).join(' | ') }, text(i.header_line)),
+      h('td', { class: 'num', 'data-field': 'header_line', title: (i.header ?? []).join(' | ') || null }, headerLine(i.header_line)),
       h('td', { class: 'num' }, text(i.rows ?? i.items)),
       h('td', { class: 'num' }, text(i.issues)),
     ),
@@ -982,7 +990,7 @@ function onPage({ what, page, id }) {
   const pager = $(`[data-pager="${what}"]`);
   const from = page.total === 0 ? 0 : page.offset + 1;
   const to = page.offset + rows.length;
-  $('[data-field="range"]', pager).textContent = `${from}–${to} / ${page.total}`;
+  $('[data-field="range"]', pager).textContent = page.total === 0 ? '0 / 0' : `${from}–${to} / ${page.total}`;
   $('[data-page="prev"]', pager).disabled = page.offset <= 0;
   $('[data-page="next"]', pager).disabled = to >= page.total;
   const table = $(`#${what}`);

@@ -353,6 +353,14 @@ test('the page reconciles locally and matches the native CLI', async (t) => {
     // A statement without running-balance breaks: the totals check only.
     assert.deepEqual(await page.$$eval('#statements tbody [data-check]', (s) => s.map((x) => [x.dataset.check, x.dataset.passed])),
       fundReport.balance.statements.map((st) => ['totals', String(st.consistent)]));
+    // An empty filter result reads "0 / 0", not "0–0 / 0".
+    const none = ['internal_only', 'external_only', 'unexplained_movement', 'in_transit'].find((o) => (flow.counts[o] ?? 0) === 0);
+    assert.ok(none, `an open-item outcome the sample does not have: ${JSON.stringify(flow.counts)}`);
+    await page.selectOption('#fund-filter', none);
+    await page.waitForSelector(`#fund_exceptions[data-state="loaded"][data-filter="${none}"]`);
+    assert.equal(await page.textContent('[data-pager="fund_exceptions"] [data-field="range"]'), '0 / 0');
+    await page.selectOption('#fund-filter', '');
+    await page.waitForSelector('#fund_exceptions[data-state="loaded"][data-filter=""]');
   });
 
   await t.test('fund flow at 400 px: nothing runs past the page, the 余额调节表 shows every amount', async () => {
@@ -538,6 +546,16 @@ test('the page reconciles locally and matches the native CLI', async (t) => {
     // Every bill's table offers the override, the zip's two tables both for the zip.
     const sources = await page.$$eval('#files tbody tr[data-side="channel"] select', (s) => s.map((x) => x.dataset.source));
     assert.deepEqual(sources, ['1', '2', '2', '3']);
+    // The UnionPay ZM file is fixed width: no header line ("—", not "0"); the others show theirs.
+    const headerLines = await page.$$eval('#files tbody tr [data-field="header_line"]', (c) => c.map((x) => x.textContent));
+    assert.deepEqual(headerLines, report.files.map((f) => (f.header_line ? String(f.header_line) : '—')));
+    assert.equal(headerLines[4], '—');
+    // The narrow read-as select tells its full choice as its title.
+    const titles = await page.$$eval('#files tbody tr[data-side="channel"] select', (s) => s.map((x) => [x.title, x.selectedOptions[0].textContent]));
+    titles.forEach(([title, option], i) => {
+      assert.equal(title, option);
+      assert.equal(title, `自动检测 auto (${report.files[i + 1].format})`);
+    });
   });
 
   await t.test('dropping the whole day at once: every file goes to its input by content, not by name', async () => {
