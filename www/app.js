@@ -97,10 +97,10 @@ const bi = (zh, en) => [zh, ' ', h('span', { lang: 'en' }, en)];
 const dash = '—';
 const text = (v) => (v === null || v === undefined || v === '' ? dash : String(v));
 
-/** Reads a field of a plain object or a Map (in case the engine hands out Maps). */
 /** A header line number; 0 (a fixed-width file such as UnionPay ZM has no header) shows as —. */
 const headerLine = (v) => (v === 0 || v === '0' ? dash : text(v));
 
+/** Reads a field of a plain object or a Map (in case the engine hands out Maps). */
 const field = (obj, key) => (obj instanceof Map ? obj.get(key) : obj?.[key]);
 
 // ---------------------------------------------------------------------------------------------
