@@ -97,6 +97,9 @@ const bi = (zh, en) => [zh, ' ', h('span', { lang: 'en' }, en)];
 const dash = '—';
 const text = (v) => (v === null || v === undefined || v === '' ? dash : String(v));
 
+/** A header line number; 0 (a fixed-width file such as UnionPay ZM has no header) shows as —. */
+const headerLine = (v) => (v === 0 || v === '0' ? dash : text(v));
+
 /** Reads a field of a plain object or a Map (in case the engine hands out Maps). */
 const field = (obj, key) => (obj instanceof Map ? obj.get(key) : obj?.[key]);
 
@@ -134,7 +137,7 @@ const setStatus = (status) => {
   $('#sample').disabled = !ready;
   $('#fund-sample').disabled = !ready;
   $('#cancel').disabled = !busy;
-  for (const id of ['#file-internal', '#file-channel', '#file-bank', '#file-payouts', '#file-book', '#file-carry', '#book-balance']) {
+  for (const id of ['#file-drop', '#file-internal', '#file-channel', '#file-bank', '#file-payouts', '#file-book', '#file-carry', '#book-balance']) {
     $(id).disabled = !ready;
   }
   $('#profile').disabled = !ready;
@@ -347,6 +350,18 @@ const FUND_NAMES = [
 ];
 const guessFundSide = (name) => FUND_NAMES.find(([, re]) => re.test(name))?.[0] ?? null;
 
+/**
+ * What content says of a file that is no input at all: it is left out of every input (the name does
+ * not overrule it). A spreadsheet or a container whose head shows nothing stays to the name.
+ */
+const WHY = {
+  not_text: ['不是文本', 'not text'],
+  no_header: ['不是表格', 'no table header found'],
+};
+/** A profile may name columns the built-in aliases do not know: with one, a table without a known
+ * header still goes by name or drop order, as before. */
+const unusable = (why) => why === 'not_text' || (why === 'no_header' && state.profileText === null);
+
 /** Sides a drop may fill with several files; the others take one. */
 const MULTI_SIDES = new Set(['channel', 'bank', 'payouts']);
 
@@ -355,7 +370,9 @@ const MULTI_SIDES = new Set(['channel', 'bank', 'payouts']);
  * which input it is (a WeChat/Alipay/UnionPay bill → channel, a bank statement → bank, payouts,
  * sub-ledger, yesterday's state file). Only what content cannot tell goes by name: a plain table
  * of orders is an order export or a simple channel bill alike, so the name (or, when the names do
- * not tell either, the drop order) decides between the two, and Swap corrects it.
+ * not tell either, the drop order) decides between the two, and Swap corrects it; of three or more
+ * such tables one is the order export, the rest are bills. A file that is not text, or has no table
+ * header content knows, goes nowhere and is listed as not used.
  */
 async function onDrop(fileList) {
   const files = [...fileList];
@@ -363,9 +380,11 @@ async function onDrop(fileList) {
   const detections = (await detectSides(files)) ?? files.map(() => null);
   const routes = []; // {file, side, by: 'content' | 'name' | 'order' | 'left', format?}
   const tables = []; // order tables and undecided files: internal or channel
+  const unknown = []; // {file, why}: content says it is no input at all (not text, no table)
   files.forEach((file, i) => {
     const d = detections[i];
     if (d?.side) routes.push({ file, side: d.side, by: 'content', format: d.format });
+    else if (d && !d.order_table && unusable(d.why)) unknown.push({ file, why: d.why });
     else if (!d?.order_table && guessFundSide(file.name)) routes.push({ file, side: guessFundSide(file.name), by: 'name' });
     else tables.push(file);
   });
@@ -388,11 +407,16 @@ async function onDrop(fileList) {
     tableRoutes.push({ file: internal, side: 'internal', by }, { file: channel, side: 'channel', by });
     ambiguous = true;
   } else if (tables.length > 2) {
-    // One order export and several plain bills.
-    const internal = tables.find((f) => guessSide(f.name) === 'internal') ?? null;
+    // One order export and several plain bills: the table whose name says orders, else the first
+    // dropped whose name does not say bill, else the first dropped. It goes first, so that Swap
+    // exchanges it with the next table.
+    const named = tables.find((f) => guessSide(f.name) === 'internal');
+    const internal = named ?? tables.find((f) => guessSide(f.name) !== 'channel') ?? tables[0];
+    tableRoutes.push({ file: internal, side: 'internal', by: named ? 'name' : 'order' });
     for (const f of tables) {
-      tableRoutes.push({ file: f, side: f === internal ? 'internal' : 'channel', by: f === internal || guessSide(f.name) === 'channel' ? 'name' : 'order' });
+      if (f !== internal) tableRoutes.push({ file: f, side: 'channel', by: guessSide(f.name) === 'channel' ? 'name' : 'order' });
     }
+    ambiguous = true;
   }
   // Bills placed by name or order come first among the channel files, so Swap exchanges the guess.
   const all = [...tableRoutes, ...routes];
@@ -431,6 +455,11 @@ async function onDrop(fileList) {
   for (const r of ignored) {
     line.push('; ', h('span', { 'data-unused': r.side, 'data-by': r.by },
       h('strong', {}, r.file.name), ' ', ...bi(`未使用：${ALL_SIDES[r.side][0]}只取一个`, `not used: one ${ALL_SIDES[r.side][1]} file only`)));
+  }
+  for (const u of unknown) {
+    if (line.length) line.push('; ');
+    line.push(h('span', { 'data-unused': '', 'data-why': u.why },
+      h('strong', {}, u.file.name), ' ', ...bi(`未使用：${WHY[u.why][0]}`, `not used: ${WHY[u.why][1]}`)));
   }
   if (ambiguous) line.push('. ', ...bi('不对就点“交换”', 'wrong? press Swap'));
   showGuess(line);
@@ -761,7 +790,12 @@ function fileRow(f, source) {
       ...FORMATS.map(([code, zh, en]) => h('option', { value: code, selected: code === forced }, `${zh} ${en} · ${code}`)),
     );
     override.disabled = body.dataset.status !== 'ready';
-    override.addEventListener('change', (e) => rerunWithFormat(source, e.target.value));
+    // The column is narrow: the chosen option's full text is the select's tooltip.
+    override.title = override.selectedOptions[0]?.textContent ?? '';
+    override.addEventListener('change', (e) => {
+      e.target.title = e.target.selectedOptions[0]?.textContent ?? '';
+      rerunWithFormat(source, e.target.value);
+    });
   }
   return h('tr', { 'data-side': f.side, 'data-source': source === undefined ? null : String(source), 'data-forced': forced || null },
     h('td', {}, f.name),
@@ -772,7 +806,7 @@ function fileRow(f, source) {
       forced ? [' ', h('span', { class: 'tag' }, '指定 forced')] : null,
     ),
     h('td', { 'data-field': 'encoding' }, text(f.encoding)),
-    h('td', { class: 'num', title: (f.header ?? []).join(' | ') }, text(f.header_line)),
+    h('td', { class: 'num', 'data-field': 'header_line', title: (f.header ?? []).join(' | ') || null }, headerLine(f.header_line)),
     h('td', { class: 'num' }, text(f.rows)),
     h('td', { class: 'num' }, text(f.skipped)),
     h('td', {}, override),
@@ -812,7 +846,7 @@ function showFund(fund, inputs) {
       h('td', {}, i.name),
       h('td', {}, ...(ALL_SIDES[i.side] ? bi(...ALL_SIDES[i.side]) : [i.side])),
       h('td', {}, text(i.encoding ?? (i.side === 'carry' ? `截至 as of ${text(i.as_of)}` : null))),
-      h('td', { class: 'num', title: (i.header ?? []).join(' | ') }, text(i.header_line)),
+      h('td', { class: 'num', 'data-field': 'header_line', title: (i.header ?? []).join(' | ') || null }, headerLine(i.header_line)),
       h('td', { class: 'num' }, text(i.rows ?? i.items)),
       h('td', { class: 'num' }, text(i.issues)),
       h('td', { 'data-field': 'checks' }, checksCell(i.checks ?? [])),
@@ -847,7 +881,7 @@ function showFund(fund, inputs) {
         h('td', {}, `${text(st.first_date)} – ${text(st.last_date)}`),
         h('td', { class: 'num' }, money(st.opening)), h('td', { class: 'num' }, money(st.credits)),
         h('td', { class: 'num' }, money(st.debits)), h('td', { class: 'num' }, money(st.closing)),
-        h('td', {}, st.consistent ? h('span', { class: 'ok' }, '✓ 连续 consistent') : h('span', { class: 'bad' }, '✗ 不连续 breaks')),
+        h('td', { 'data-field': 'checks' }, ...statementChecks(st, breaks.filter((b) => b.file === st.file).length)),
       )),
     ...continuity.map((c) =>
       h('tr', { class: 'break' },
@@ -863,6 +897,19 @@ function showFund(fund, inputs) {
   requestPage('fund_exceptions');
 }
 
+/**
+ * A statement's own checks: `consistent` says only that opening + credits − debits = closing; the
+ * running balance is checked line by line, and its breaks are shown on the same row.
+ */
+function statementChecks(st, breaks) {
+  const totals = st.consistent
+    ? h('span', { class: 'ok', 'data-check': 'totals', 'data-passed': 'true' }, '✓ 收支相符 totals agree')
+    : h('span', { class: 'bad', 'data-check': 'totals', 'data-passed': 'false' }, '✗ 收支不符 totals disagree');
+  if (breaks === 0) return [totals];
+  return [totals, h('br'), h('span', { class: 'bad', 'data-check': 'running', 'data-passed': 'false' },
+    `✗ 余额断点 ${breaks} ${breaks === 1 ? 'break' : 'breaks'}`)];
+}
+
 const emptyRow = (cols) => h('tr', { class: 'empty' }, h('td', { colSpan: cols }, '没有记录 nothing here'));
 
 /** The 余额调节表: book side | bank side, each cell the engine's string. */
@@ -870,6 +917,7 @@ function showStatement(st) {
   const table = $('#statement');
   $('#statement-none').hidden = Boolean(st);
   table.hidden = !st;
+  $('.statement-wrap').hidden = !st;
   $('#print').disabled = !st;
   if (!st) return;
   $('#statement-date').textContent = state.fund?.as_of ? `${state.fund.as_of}` : '';
@@ -943,7 +991,7 @@ function onPage({ what, page, id }) {
   const pager = $(`[data-pager="${what}"]`);
   const from = page.total === 0 ? 0 : page.offset + 1;
   const to = page.offset + rows.length;
-  $('[data-field="range"]', pager).textContent = `${from}–${to} / ${page.total}`;
+  $('[data-field="range"]', pager).textContent = page.total === 0 ? '0 / 0' : `${from}–${to} / ${page.total}`;
   $('[data-page="prev"]', pager).disabled = page.offset <= 0;
   $('[data-page="next"]', pager).disabled = to >= page.total;
   const table = $(`#${what}`);
@@ -1102,12 +1150,19 @@ function wire() {
   // A file dropped next to the zone must not make the browser navigate away from the page.
   window.addEventListener('dragover', (e) => e.preventDefault());
   window.addEventListener('drop', (e) => e.preventDefault());
-  // Keyboard users: Enter/Space on the zone opens the internal file picker.
+  // Keyboard users: Enter/Space on the zone opens a picker of several files, routed as a drop is.
+  const picker = $('#file-drop');
   zone.addEventListener('keydown', (e) => {
     if (e.key === 'Enter' || e.key === ' ') {
       e.preventDefault();
-      $(state.files.internal ? '#file-channel' : '#file-internal').click();
+      picker.click();
     }
+  });
+  picker.addEventListener('change', async () => {
+    const files = [...picker.files];
+    if (files.length === 0 || body.dataset.status !== 'ready') return;
+    await onDrop(files);
+    picker.value = ''; // picking the same files again routes them again
   });
 }
 

@@ -355,6 +355,57 @@ test('the page reconciles locally and matches the native CLI', async (t) => {
     });
     await page.click('#print');
     assert.equal(await page.getAttribute('body', 'data-printed'), 'yes');
+    // A statement without running-balance breaks: the totals check only.
+    assert.deepEqual(await page.$$eval('#statements tbody [data-check]', (s) => s.map((x) => [x.dataset.check, x.dataset.passed])),
+      fundReport.balance.statements.map((st) => ['totals', String(st.consistent)]));
+    // An empty filter result reads "0 / 0", not "0–0 / 0".
+    const none = ['internal_only', 'external_only', 'unexplained_movement', 'in_transit'].find((o) => (flow.counts[o] ?? 0) === 0);
+    assert.ok(none, `an open-item outcome the sample does not have: ${JSON.stringify(flow.counts)}`);
+    await page.selectOption('#fund-filter', none);
+    await page.waitForSelector(`#fund_exceptions[data-state="loaded"][data-filter="${none}"]`);
+    assert.equal(await page.textContent('[data-pager="fund_exceptions"] [data-field="range"]'), '0 / 0');
+    await page.selectOption('#fund-filter', '');
+    await page.waitForSelector('#fund_exceptions[data-state="loaded"][data-filter=""]');
+  });
+
+  await t.test('fund flow at 400 px: nothing runs past the page, the 余额调节表 shows every amount', async () => {
+    await page.setViewportSize({ width: 400, height: 900 });
+    try {
+      const layout = await page.evaluate(() => {
+        const box = (sel) => document.querySelector(sel).getBoundingClientRect();
+        const wrap = document.querySelector('#statement').closest('.table-wrap');
+        const cells = [...document.querySelectorAll('#statement td.num')].map((td) => td.getBoundingClientRect());
+        return {
+          scrollWidth: document.documentElement.scrollWidth,
+          wrapped: Boolean(wrap),
+          scrolls: wrap ? getComputedStyle(wrap).overflowX : null,
+          // Every amount is shown whole, without scrolling (the bank side was cut off).
+          amountsInside: wrap ? cells.every((r) => r.width > 0 && r.right <= wrap.getBoundingClientRect().right + 1) : false,
+          cells: cells.length,
+          panelRight: box('#results').right,
+          filterRight: box('#fund-filter').right,
+        };
+      });
+      assert.ok(layout.scrollWidth <= 400 + 1, `the page is ${layout.scrollWidth} px wide at 400 px`);
+      assert.ok(layout.wrapped, 'the 余额调节表 sits in a .table-wrap');
+      assert.equal(layout.scrolls, 'auto', 'what does not fit scrolls inside the wrapper');
+      assert.ok(layout.amountsInside, 'every amount of the 余额调节表 is inside the page at 400 px');
+      assert.equal(layout.cells, 9);
+      assert.ok(layout.filterRight <= layout.panelRight, `the outcome filter ends at ${layout.filterRight}, the panel at ${layout.panelRight}`);
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 900 });
+    }
+  });
+
+  await t.test('fund flow alone: the JSON report downloads, with its fund_flow section', async () => {
+    assert.equal(await page.isHidden('#info-results'), true, 'a fund-flow-only result');
+    assert.equal(await page.isVisible('#download-json'), true, 'the JSON report is offered');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-json')]);
+    assert.match(download.suggestedFilename(), /^duizhang-report-[\w-]+\.json$/);
+    const report = JSON.parse(fs.readFileSync(await download.path(), 'utf8'));
+    assert.ok(report.fund_flow, 'the report has a fund_flow section');
+    assert.deepEqual(report.fund_flow.counts, fundReport.fund_flow.counts);
+    assert.deepEqual(report.balance.statement, fundReport.balance.statement);
   });
 
   await t.test('fund-flow downloads: the state file equals the CLI carry-out, the CSV has a BOM', async () => {
@@ -453,6 +504,15 @@ test('the page reconciles locally and matches the native CLI', async (t) => {
     await assertFundMatches(report, 'running-balance breaks');
     const rows = await page.$$eval('#running-breaks tbody tr', (trs) => trs.map((r) => [...r.cells].map((c) => c.textContent)));
     assert.deepEqual(rows, report.balance.running_breaks.map((b) => [b.file, String(b.line), b.expected, b.found, b.missing]));
+    // The statement's row says what `consistent` checks (the totals) and shows the breaks too: it never
+    // says all is well while breaks are listed below.
+    const [st] = report.balance.statements;
+    const breaksOf = report.balance.running_breaks.filter((b) => b.file === st.file).length;
+    assert.equal(breaksOf, 2, 'the fixture breaks twice');
+    const checks = await page.$$eval('#statements tbody tr [data-field="checks"] [data-check]', (s) => s.map((x) => [x.dataset.check, x.dataset.passed, x.textContent]));
+    assert.deepEqual(checks, [['totals', String(st.consistent), st.consistent ? '✓ 收支相符 totals agree' : '✗ 收支不符 totals disagree'],
+      ['running', 'false', '✗ 余额断点 2 breaks']]);
+    assert.doesNotMatch(await page.textContent('#statements tbody'), /连续 consistent/);
     assert.equal(await page.isHidden('#statement'), true, 'no book balance: no statement');
     await page.click('#fund-clear');
     await page.fill('#date', '');
@@ -491,6 +551,16 @@ test('the page reconciles locally and matches the native CLI', async (t) => {
     // Every bill's table offers the override, the zip's two tables both for the zip.
     const sources = await page.$$eval('#files tbody tr[data-side="channel"] select', (s) => s.map((x) => x.dataset.source));
     assert.deepEqual(sources, ['1', '2', '2', '3']);
+    // The UnionPay ZM file is fixed width: no header line ("—", not "0"); the others show theirs.
+    const headerLines = await page.$$eval('#files tbody tr [data-field="header_line"]', (c) => c.map((x) => x.textContent));
+    assert.deepEqual(headerLines, report.files.map((f) => (f.header_line ? String(f.header_line) : '—')));
+    assert.equal(headerLines[4], '—');
+    // The narrow read-as select tells its full choice as its title.
+    const titles = await page.$$eval('#files tbody tr[data-side="channel"] select', (s) => s.map((x) => [x.title, x.selectedOptions[0].textContent]));
+    titles.forEach(([title, option], i) => {
+      assert.equal(title, option);
+      assert.equal(title, `自动检测 auto (${report.files[i + 1].format})`);
+    });
   });
 
   await t.test('dropping the whole day at once: every file goes to its input by content, not by name', async () => {
@@ -551,6 +621,109 @@ test('the page reconciles locally and matches the native CLI', async (t) => {
     }
     await page.click('#fund-clear');
     await page.click('#profile-clear');
+  });
+
+  /** What the guess line says of each file: [name, side, by] for routed files, [name, 'unused', why] for the others. */
+  const guessRoutes = () => page.$$eval('#guess [data-route], #guess [data-unused]', (s) => s.map((x) => [
+    x.querySelector('strong').textContent, x.dataset.route ?? 'unused', x.dataset.by ?? x.dataset.why]));
+  const clearInputs = async () => {
+    await page.setInputFiles('#file-internal', []);
+    await page.setInputFiles('#file-channel', []);
+    await page.evaluate(() => { document.querySelector('#fund-inputs-box').open = true; });
+    await page.click('#fund-clear');
+  };
+
+  await t.test('a dropped file that is no table goes nowhere and is listed as not used', async () => {
+    await clearInputs();
+    await dropFiles(['tests/fixtures/malformed/prose_not_a_table.txt', SAMPLE.internal,
+      { path: 'tests/fixtures/malformed/binary_junk.csv', name: 'bill_0324.csv' }, SAMPLE.channel]);
+    assert.deepEqual(await inputFiles('internal'), ['orders.csv']);
+    assert.deepEqual(await inputFiles('channel'), ['channel.csv']);
+    for (const side of ['bank', 'payouts', 'book', 'carry']) assert.deepEqual(await inputFiles(side), [], side);
+    const routes = await guessRoutes();
+    assert.deepEqual(routes.filter(([, side]) => side === 'unused'),
+      [['prose_not_a_table.txt', 'unused', 'no_header'], ['bill_0324.csv', 'unused', 'not_text']]);
+    assert.match(await page.textContent('#guess'), /prose_not_a_table\.txt 未使用/);
+    assert.match(await page.textContent('#guess'), /not used/);
+    // The run goes ahead with the files that are inputs: no unknown_format from the prose.
+    await page.click('#run');
+    await waitForResult();
+    assert.equal(await page.isHidden('#error'), true);
+    await assertCardsMatch(nativeReport(SAMPLE), 'drop with a file that is no table');
+  });
+
+  await t.test('three plain tables with neutral names: one is the order export, the others bills, and Swap is offered', async () => {
+    await clearInputs();
+    await dropFiles([{ path: SAMPLE.internal, name: 'a.csv' }, { path: SAMPLE.channel, name: 'b.csv' },
+      { path: SAMPLE.channel, name: 'c.csv' }]);
+    assert.deepEqual(await inputFiles('internal'), ['a.csv']);
+    assert.deepEqual(await inputFiles('channel'), ['b.csv', 'c.csv']);
+    assert.deepEqual(await guessRoutes(), [['a.csv', 'internal', 'order'], ['b.csv', 'channel', 'order'], ['c.csv', 'channel', 'order']]);
+    assert.match(await page.textContent('#guess'), /a\.csv → 内部订单 internal \(按拖入顺序 by drop order\)/);
+    assert.match(await page.textContent('#guess'), /不对就点“交换” wrong\? press Swap/);
+    assert.equal(await page.isDisabled('#run'), false, 'orders and bills: the run can start');
+    assert.equal(await page.isDisabled('#swap'), false);
+    await page.click('#swap');
+    assert.deepEqual(await inputFiles('internal'), ['b.csv']);
+    assert.deepEqual(await inputFiles('channel'), ['a.csv', 'c.csv']);
+    // A name that says orders decides, wherever that file is in the drop.
+    await clearInputs();
+    await dropFiles([{ path: SAMPLE.channel, name: 'x.csv' }, { path: SAMPLE.channel, name: 'y.csv' },
+      { path: SAMPLE.internal, name: 'day_orders.csv' }]);
+    assert.deepEqual(await inputFiles('internal'), ['day_orders.csv']);
+    assert.deepEqual(await inputFiles('channel'), ['x.csv', 'y.csv']);
+    assert.deepEqual((await guessRoutes())[0], ['day_orders.csv', 'internal', 'name']);
+    await page.click('#run');
+    await waitForResult();
+    await assertCardsMatch(nativeReport({ internal: SAMPLE.internal, channel: [SAMPLE.channel, SAMPLE.channel] }), 'three dropped tables');
+  });
+
+  await t.test('keyboard: Enter on the drop zone opens a picker of several files, routed by content like a drop', async () => {
+    await clearInputs();
+    const drops = Number((await page.getAttribute('body', 'data-drops')) ?? 0);
+    // Which picker the key opens, recorded in the page (waiting for Playwright's filechooser event
+    // races with its interception being switched on); the click itself is kept from opening a dialog.
+    await page.evaluate(() => {
+      window.recordPicker = (e) => {
+        document.body.dataset.opened = `${e.target.id}${e.target.multiple ? ' multiple' : ''}`;
+        e.preventDefault();
+      };
+      for (const input of document.querySelectorAll('input[type="file"]')) input.addEventListener('click', window.recordPicker);
+    });
+    await page.focus('#dropzone');
+    await page.keyboard.press('Enter');
+    assert.equal(await page.getAttribute('body', 'data-opened'), 'file-drop multiple');
+    await page.evaluate(() => {
+      for (const input of document.querySelectorAll('input[type="file"]')) input.removeEventListener('click', window.recordPicker);
+      delete document.body.dataset.opened;
+    });
+    // Names that mislead: content decides, as for a drop.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'duizhang-pick-'));
+    try {
+      const copy = (from, name) => {
+        const to = path.join(dir, name);
+        fs.copyFileSync(abs(from), to);
+        return to;
+      };
+      await page.setInputFiles('#file-drop', [copy('tests/fixtures/bank/statement_corporate.csv', 'orders_statement.csv'),
+        copy('tests/fixtures/wechat/trade_all_bom_crlf.csv', 'day.csv'), abs(SAMPLE.internal)]);
+      await page.waitForSelector(`body[data-drops="${drops + 1}"]`);
+      assert.deepEqual(await inputFiles('internal'), ['orders.csv']);
+      assert.deepEqual(await inputFiles('channel'), ['day.csv']);
+      assert.deepEqual(await inputFiles('bank'), ['orders_statement.csv']);
+      assert.deepEqual(await guessRoutes(), [['orders.csv', 'internal', 'name'], ['orders_statement.csv', 'bank', 'content'],
+        ['day.csv', 'channel', 'content']]);
+      // Again, other files: the picker was emptied, the same routing.
+      await clearInputs();
+      await page.setInputFiles('#file-drop', [copy('tests/fixtures/bank/payouts.csv', 'bill.csv'), abs(SAMPLE.channel)]);
+      await page.waitForSelector(`body[data-drops="${drops + 2}"]`);
+      assert.deepEqual(await inputFiles('payouts'), ['bill.csv']);
+      assert.deepEqual(await guessRoutes(), [['channel.csv', 'channel', 'name'], ['bill.csv', 'payouts', 'content']]);
+      assert.equal(await page.$eval('#file-drop', (i) => i.files.length), 0, 'the picker is emptied, so picking again routes again');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    await clearInputs();
   });
 
   await t.test('no request after files were picked; none left 127.0.0.1', () => {
