@@ -46,7 +46,7 @@ pub mod wasm;
 pub use classify::Outcome;
 pub use error::{Error, ErrorKind, Result};
 pub use profile::Profile;
-pub use read::{Check, Format, RowIssue, Table};
+pub use read::{Check, Format, ReadAt, RowIssue, Source, Table};
 pub use record::Side;
 pub use report::Report;
 
@@ -145,28 +145,32 @@ impl Reconciliation {
     /// Reads one input of one side: a file, or every file in a gzip or zip (each its own
     /// [`Table`], returned in archive order). Several inputs per side are reconciled together.
     /// Bank statements, payouts and sub-ledgers go through [`Reconciliation::add_fund_file`].
-    pub fn add_file(&mut self, side: Side, name: &str, bytes: Vec<u8>) -> Result<&[Table]> {
-        self.add_file_as(side, name, bytes, None)
+    ///
+    /// `source` is the file's bytes, or a [`Source::External`] the caller keeps (a browser
+    /// `Blob`, a file on disk): a plain UTF-8 file is then read in chunks and never copied whole,
+    /// and the few records a report shows are read from it again, so it must not change until
+    /// the run is done.
+    pub fn add_file(&mut self, side: Side, name: &str, source: impl Into<Source>) -> Result<&[Table]> {
+        self.add_file_as(side, name, source, None)
     }
 
     /// [`Reconciliation::add_file`], reading a channel file as `format` instead of detecting its
     /// layout (the page's per-file override; the profile's `format` does the same for every file).
-    pub fn add_file_as(&mut self, side: Side, name: &str, bytes: Vec<u8>, format: Option<Format>) -> Result<&[Table]> {
+    pub fn add_file_as(
+        &mut self,
+        side: Side,
+        name: &str,
+        source: impl Into<Source>,
+        format: Option<Format>,
+    ) -> Result<&[Table]> {
         if !matches!(side, Side::Internal | Side::Channel) {
             let message = format!("{} files are read by add_fund_file, not add_file", side.name());
             return Err(Error::new(ErrorKind::InvalidArgument, message).in_file(name));
         }
         let mut report_read =
             |done: u64, total: u64| self.progress.as_mut().is_none_or(|hook| hook(Phase::Read, done, total));
-        let forced;
-        let profile = match format {
-            Some(format) => {
-                forced = Profile { format: Some(format), ..self.profile.clone() };
-                &forced
-            }
-            None => &self.profile,
-        };
-        let tables = read::read_tables_with_progress(name, side, bytes, profile, &mut report_read)?;
+        let tables =
+            read::read_tables_with_progress(name, side, source.into(), &self.profile, format, &mut report_read)?;
         self.matching = None;
         self.report = None;
         let first = self.tables.len();
@@ -248,8 +252,7 @@ impl Reconciliation {
         let matching = if both_sides {
             let mut report_match =
                 |done: u64, total: u64| self.progress.as_mut().is_none_or(|hook| hook(Phase::Match, done, total));
-            matching::match_tables_with_progress(&self.tables, &settings, &mut report_match)
-                .ok_or_else(|| Error::new(ErrorKind::Cancelled, "the run was cancelled"))?
+            matching::match_tables_with_progress(&mut self.tables, &settings, &mut report_match)?
         } else {
             // No order export: there is nothing to match transaction by transaction.
             Matching { row_outcomes: self.tables.iter().map(|_| Vec::new()).collect(), ..Matching::default() }
@@ -264,12 +267,11 @@ impl Reconciliation {
             cutoff,
             self.profile.settings(),
             &mut report_build,
-        )
-        .ok_or_else(|| Error::new(ErrorKind::Cancelled, "the run was cancelled"))?;
+        )?;
         self.matching = Some(matching);
         self.fund_flow = None;
         if self.funds.any() {
-            self.run_fund_flow(date, &mut report);
+            self.run_fund_flow(date, &mut report)?;
         }
         Ok(self.report.insert(report))
     }
@@ -295,11 +297,11 @@ impl Reconciliation {
     }
 
     /// Fund flow and book against actual, into `report.fund_flow` and `report.balance`.
-    fn run_fund_flow(&mut self, date: Option<NaiveDate>, report: &mut Report) {
+    fn run_fund_flow(&mut self, date: Option<NaiveDate>, report: &mut Report) -> Result<()> {
         let settings = &self.profile.fund_flow;
         let carry_in = self.funds.carry_in.as_ref();
         let (input, unbatched) =
-            fund_flow::assemble(&self.tables, &self.funds.statements, &self.funds.payouts, carry_in, settings);
+            fund_flow::assemble(&self.tables, &self.funds.statements, &self.funds.payouts, carry_in, settings)?;
         let flow = fund_flow::match_funds(input, date, settings);
         let book = match (self.funds.book_balance, self.funds.ledgers.is_empty()) {
             (Some(amount), _) => Some(fund_flow::balance::BookBalance { amount, source: "input".to_string() }),
@@ -317,13 +319,20 @@ impl Reconciliation {
         report.issues.extend(issues.chain(self.funds.ledgers.iter().flat_map(|l| &l.issues)).cloned());
         report.summary.issue_count = report.issues.len() as u64;
         self.fund_flow = Some(flow);
+        Ok(())
     }
 
     /// Reads one fund-flow file: `bank` (a statement), `payouts` (payout instructions) or `book`
     /// (a merchant sub-ledger whose balances sum to the book balance).
-    pub fn add_fund_file(&mut self, side: Side, name: &str, bytes: Vec<u8>) -> Result<fund_flow::view::InputInfo> {
-        // Online banks hand out XLS/XLSX as often as CSV.
-        let bytes = read::spreadsheet::as_text_bytes(name, bytes)?;
+    pub fn add_fund_file(
+        &mut self,
+        side: Side,
+        name: &str,
+        source: impl Into<Source>,
+    ) -> Result<fund_flow::view::InputInfo> {
+        // Statements, payouts and sub-ledgers are small: read whole. Online banks hand out
+        // XLS/XLSX as often as CSV.
+        let bytes = read::spreadsheet::as_text_bytes(name, source.into().into_bytes(name)?)?;
         let info = match side {
             Side::Bank => {
                 let statement = read::bank::read_statement(name, bytes)?;
@@ -449,20 +458,8 @@ fn infer_date(tables: &[Table]) -> Option<NaiveDate> {
     for side in [Side::Internal, Side::Channel] {
         let mut days: rustc_hash::FxHashMap<i64, u64> = Default::default();
         for table in tables.iter().filter(|t| t.side == side) {
-            // Rows come mostly in runs of one day: count a run, then add it to the map.
-            let mut run: Option<(i64, u64)> = None;
-            for day in table.rows.iter().filter_map(|row| row.time()).map(|t| t.div_euclid(time::DAY)) {
-                match &mut run {
-                    Some((current, count)) if *current == day => *count += 1,
-                    _ => {
-                        if let Some((current, count)) = run.replace((day, 1)) {
-                            *days.entry(current).or_default() += count;
-                        }
-                    }
-                }
-            }
-            if let Some((current, count)) = run {
-                *days.entry(current).or_default() += count;
+            for (&day, &count) in &table.days {
+                *days.entry(day).or_default() += count;
             }
         }
         let best = days.into_iter().max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)));

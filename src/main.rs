@@ -3,8 +3,9 @@
 //! Exit codes: 0 the run completed (discrepancies or not); 1 an input was unusable (one line on
 //! stderr: `duizhang: <code>: <file>:<line>: <message>`); 2 the command line was wrong.
 
+use duizhang::read::source::FileSource;
 use duizhang::report::Inspection;
-use duizhang::{inspect, parse_date, Error, ErrorKind, Format, Profile, Reconciliation, Side};
+use duizhang::{inspect, parse_date, Error, ErrorKind, Format, Profile, Reconciliation, Side, Source};
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -81,6 +82,13 @@ fn parse_arguments(args: &[String]) -> Result<Arguments, String> {
     Ok(parsed)
 }
 
+/// A file to reconcile, opened for reading in chunks (the way the page reads a `File`).
+fn open_file(path: &str) -> Result<Source, Error> {
+    let file = FileSource::open(Path::new(path))
+        .map_err(|e| Error::new(ErrorKind::Io, format!("cannot read {path}: {e}")).in_file(file_name(path)))?;
+    Ok(Source::External(Box::new(file)))
+}
+
 fn read_file(path: &str) -> Result<Vec<u8>, Error> {
     std::fs::read(path)
         .map_err(|e| Error::new(ErrorKind::Io, format!("cannot read {path}: {e}")).in_file(file_name(path)))
@@ -114,7 +122,7 @@ fn reconcile(arguments: &Arguments) -> Result<String, Error> {
     let mut run = Reconciliation::new(profile);
     for (side, paths) in [(Side::Internal, &arguments.internal), (Side::Channel, &arguments.channel)] {
         for path in paths {
-            run.add_file(side, &file_name(path), read_file(path)?)?;
+            run.add_file(side, &file_name(path), open_file(path)?)?;
         }
     }
     for (side, paths) in [(Side::Bank, &arguments.bank), (Side::Payouts, &arguments.payouts)] {

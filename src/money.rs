@@ -188,6 +188,16 @@ impl Sum {
         self.mantissa = self.mantissa.saturating_add(aligned);
     }
 
+    /// Adds an amount given as integer units at `scale` (a row's amount without a `Decimal`).
+    #[inline]
+    pub fn add_units(&mut self, units: i64, scale: u32) {
+        if scale == self.scale {
+            self.mantissa = self.mantissa.saturating_add(i128::from(units));
+        } else {
+            self.add(Decimal::new(units, scale));
+        }
+    }
+
     /// The sum as a decimal (rounded only if it no longer fits a `Decimal`, which capped amounts
     /// cannot reach).
     pub fn total(&self) -> Decimal {

@@ -266,25 +266,6 @@ impl Status {
     }
 }
 
-/// A piece of text inside a [`crate::read::Table`]: a range of its text or of its arena.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Span {
-    /// Start offset; offsets at or past the text's length point into the arena.
-    pub start: u32,
-    /// Length in bytes; 0 means the value is absent or empty.
-    pub len: u32,
-}
-
-impl Span {
-    /// The empty span: an absent value.
-    pub const EMPTY: Span = Span { start: 0, len: 0 };
-
-    /// Whether the value is absent or empty.
-    pub fn is_empty(self) -> bool {
-        self.len == 0
-    }
-}
-
 /// What a row means for the money: a payment (keyed by order) or a refund (keyed by refund number).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ItemKind {
@@ -294,62 +275,107 @@ pub enum ItemKind {
     Refund,
 }
 
-/// One normalized row of an input file.
-#[derive(Clone, Debug)]
+/// How many leading key bytes a row holds inline (see [`Key`]).
+pub const KEY_HEAD_BYTES: usize = 16;
+
+/// A row's matching key: its first [`KEY_HEAD_BYTES`] bytes inline, zero-padded, so that grouping
+/// compares keys without reaching into other memory; longer keys continue in the table's key
+/// arena, followed there by the row's second key (the transaction number, when the profile's
+/// key is `order_no_then_trade_no`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Key {
+    /// The first bytes as two little-endian words.
+    pub(crate) head: [u64; 2],
+    /// Arena offset of the bytes past the head, then of the second key.
+    pub(crate) rest: u32,
+    /// Length of the key in bytes.
+    pub(crate) len: u16,
+    /// Length of the second key (0: none).
+    pub(crate) second_len: u16,
+}
+
+/// The first [`KEY_HEAD_BYTES`] bytes of a key, zero-padded, as two little-endian words. Built
+/// from word loads, not a variable-length copy: in Wasm a short `copy_from_slice` is a call.
+#[inline]
+pub(crate) fn key_head(bytes: &[u8]) -> [u64; 2] {
+    let word = |at: usize| bytes.get(at..at + 8).map_or(0, |b| u64::from_le_bytes(b.try_into().unwrap_or([0; 8])));
+    let len = bytes.len();
+    match len {
+        16.. => [word(0), word(8)],
+        // Bytes 8..len: the last eight bytes, shifted past the ones the first word holds.
+        9..=15 => [word(0), word(len - 8) >> (8 * (16 - len))],
+        8 => [word(0), 0],
+        _ => [bytes.iter().rev().fold(0, |acc, &b| (acc << 8) | u64::from(b)), 0],
+    }
+}
+
+/// One normalized row of an input file: what matching and the totals need, and where the record
+/// is, so that everything else (the cells shown for an exception) is read again from the file.
+/// Nothing here points into the text: the text is not kept.
+#[derive(Clone, Copy, Debug)]
 pub struct Row {
     /// 1-based line where the row starts in its file.
     pub line: u32,
-    /// The raw record (for display): byte range in the file text.
-    pub record: Span,
-    /// Merchant order number.
-    pub order_no: Span,
-    /// Channel transaction number.
-    pub trade_no: Span,
-    /// Refund number.
-    pub refund_no: Span,
-    /// Merchant number.
-    pub merchant_id: Span,
-    /// Raw status word as written.
-    pub status_word: Span,
-    /// Amount as written in the file (sign kept); for refunds see [`Row::effect`].
-    pub amount: Decimal,
-    /// Fee as written (see [`Row::fee`]); zero when `has_fee` is false.
-    pub(crate) fee: Decimal,
-    /// Time (see [`Row::time`]); [`Row::NO_TIME`] when absent. Not an `Option<i64>`, which would
-    /// take 16 bytes: rows are the bulk of memory at millions of rows.
-    pub(crate) time: i64,
+    /// Byte offset of the record in the file's text (after any byte-order mark).
+    pub(crate) offset: u32,
+    /// The key the row is matched by (see [`Row::key_field`]).
+    pub(crate) key: Key,
+    /// The amount's mantissa at [`Row::scale`]; for amounts beyond `i64` see [`Row::BIG`].
+    pub(crate) units: i64,
+    /// Local time in seconds since 1970-01-01; [`Row::NO_TIME`] when absent. Not an `i64`:
+    /// rows are the bulk of memory at millions of rows, and no bill predates 1970.
+    pub(crate) time: u32,
     /// Normalized status.
     pub status: Status,
     /// Payment or refund item.
     pub kind: ItemKind,
-    pub(crate) has_fee: bool,
+    /// Which field [`Row::key`] holds: `order_no`, `trade_no` or `refund_no`.
+    pub key_field: Field,
+    /// Decimals of the amount; with [`Row::BIG`] set the amount is in the table's big amounts.
+    pub(crate) scale: u8,
 }
 
 // Rows are most of the memory of a run: keep them from growing by accident.
-const _: () = assert!(std::mem::size_of::<Row>() <= 96);
+const _: () = assert!(std::mem::size_of::<Row>() <= 48);
 
 impl Row {
     /// Marks a row without a time.
-    pub(crate) const NO_TIME: i64 = i64::MIN;
-
-    /// Fee as written, when the file has one.
-    pub fn fee(&self) -> Option<Decimal> {
-        self.has_fee.then_some(self.fee)
-    }
+    pub(crate) const NO_TIME: u32 = u32::MAX;
+    /// Marks an amount too large for `units` (more than 18 digits): the table holds it by line.
+    pub(crate) const BIG: u8 = 0x80;
 
     /// Time, seconds since 1970-01-01 in the file's own (local) time; `None` when absent.
     pub fn time(&self) -> Option<i64> {
-        (self.time != Row::NO_TIME).then_some(self.time)
+        (self.time != Row::NO_TIME).then_some(i64::from(self.time))
     }
 
-    /// The effect on the platform's money: inflow positive, outflow negative, nothing for closed
-    /// or pending rows. Refund amounts count as outflows whatever sign the file wrote.
-    pub fn effect(&self) -> Decimal {
-        match self.status {
-            Status::Success => self.amount,
-            Status::Refund if self.kind == ItemKind::Refund => -self.amount.abs(),
-            // Zero at the amount's scale, so d prints as 0.00 like the amounts around it.
-            Status::Refund | Status::Closed | Status::Pending => Decimal::new(0, self.amount.scale()),
+    /// The amount, unless it is one of the rare ones beyond 18 digits (see [`crate::Table::amount`]).
+    #[inline]
+    pub(crate) fn small_amount(&self) -> Option<Decimal> {
+        (self.scale & Row::BIG == 0).then(|| Decimal::new(self.units, u32::from(self.scale)))
+    }
+
+    /// The same amount as `other`, compared exactly without building decimals when both are small.
+    #[inline]
+    pub(crate) fn same_small_amount(&self, other: &Row) -> Option<bool> {
+        if (self.scale | other.scale) & Row::BIG != 0 {
+            return None;
         }
+        if self.scale == other.scale {
+            return Some(self.units == other.units);
+        }
+        Some(Decimal::new(self.units, u32::from(self.scale)) == Decimal::new(other.units, u32::from(other.scale)))
+    }
+}
+
+/// The effect on the platform's money of a row with this amount, status and kind: inflow
+/// positive, outflow negative, nothing for closed or pending rows. Refund amounts count as
+/// outflows whatever sign the file wrote.
+pub fn effect(amount: Decimal, status: Status, kind: ItemKind) -> Decimal {
+    match status {
+        Status::Success => amount,
+        Status::Refund if kind == ItemKind::Refund => -amount.abs(),
+        // Zero at the amount's scale, so d prints as 0.00 like the amounts around it.
+        Status::Refund | Status::Closed | Status::Pending => Decimal::new(0, amount.scale()),
     }
 }

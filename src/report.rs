@@ -2,9 +2,10 @@
 //! the CSV export. Only exceptions are materialized; matched rows are counted, never copied.
 
 use crate::classify::{label, Outcome, PerOutcome};
-use crate::matching::{item_key, Item, Matching, RowRef};
-use crate::read::{Check, RowIssue, Table};
-use crate::record::{Field, Side};
+use crate::error::{Error, ErrorKind, Result};
+use crate::matching::{item_key, Item, Matching};
+use crate::read::{Check, RecordRef, RowIssue, Table};
+use crate::record::{Field, ItemKind, Row, Side};
 use crate::time::format_datetime;
 use rust_decimal::Decimal;
 use serde::ser::{SerializeMap, Serializer};
@@ -231,7 +232,7 @@ impl Columns {
 }
 
 impl Serialize for Columns {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(Some(self.names.len()))?;
         for (k, v) in self.iter() {
             map.serialize_entry(k, v)?;
@@ -265,24 +266,87 @@ pub struct Exception {
     pub channel: Option<RowView>,
 }
 
-fn row_view(tables: &[Table], headers: &[Arc<[String]>], r: RowRef) -> RowView {
-    let table = &tables[r.table as usize];
-    let row = &table.rows[r.row as usize];
-    let columns = Columns { names: headers[r.table as usize].clone(), values: table.record_values(row) };
-    RowView {
-        file: table.name.clone(),
-        line: row.line,
-        order_no: table.value(row.order_no).to_string(),
-        trade_no: table.value(row.trade_no).to_string(),
-        refund_no: table.value(row.refund_no).to_string(),
-        merchant_id: table.value(row.merchant_id).to_string(),
-        amount: row.amount,
-        fee: row.fee(),
-        status: row.status.name(),
-        status_word: table.value(row.status_word).to_string(),
-        time: row.time().map(format_datetime),
-        columns,
+impl RowView {
+    /// The view of a row, from its record read back from its file.
+    fn of(table: &Table, row: &Row, record: &RecordRef, names: Arc<[String]>) -> RowView {
+        let refund_no = match row.kind {
+            // A refund's key is its refund number (a UnionPay refund's is its 商户订单号).
+            ItemKind::Refund => table.key(row),
+            ItemKind::Payment => table.field_of(record, Field::RefundNo).into_owned(),
+        };
+        RowView {
+            file: table.name.clone(),
+            line: row.line,
+            order_no: table.field_of(record, Field::OrderNo).into_owned(),
+            trade_no: table.field_of(record, Field::TradeNo).into_owned(),
+            refund_no,
+            merchant_id: table.field_of(record, Field::MerchantId).into_owned(),
+            amount: table.amount(row),
+            fee: table.fee_of(record),
+            status: row.status.name(),
+            status_word: table.field_of(record, Field::Status).into_owned(),
+            time: row.time().map(format_datetime),
+            columns: Columns { names, values: record.cells() },
+        }
     }
+}
+
+/// One row of a table with every field, read back from its file (for audits and tests; a
+/// report reads the rows of all its exceptions in one sweep instead).
+pub fn row_view(table: &Table, row: &Row) -> Result<RowView> {
+    let mut view = None;
+    let names: Arc<[String]> = Arc::from(table.header.as_slice());
+    table.sweep(&[row.offset], &mut |_, record| {
+        view = Some(RowView::of(table, row, record, names.clone()));
+        Ok(())
+    })?;
+    view.ok_or_else(|| Error::new(ErrorKind::Io, "the row's record could not be read again").in_file(&table.name))
+}
+
+/// The rows of every exception with all their cells, read again from their files: one sweep
+/// per table over the rows' records in file order. Slot `2n` is item `n`'s internal row, `2n + 1`
+/// its channel row.
+fn row_views(tables: &[Table], items: &[Item]) -> Result<Vec<Option<RowView>>> {
+    let mut views: Vec<Option<RowView>> = Vec::new();
+    views.resize_with(2 * items.len(), || None);
+    // Per table: (record offset << 32 | slot), sorted, so each file is read front to back once.
+    let mut wanted: Vec<Vec<u64>> = tables.iter().map(|_| Vec::new()).collect();
+    for (n, item) in items.iter().enumerate() {
+        for (side, r) in [item.internal, item.channel].into_iter().enumerate() {
+            if let Some(r) = r {
+                let offset = tables[r.table as usize].rows[r.row as usize].offset;
+                wanted[r.table as usize].push(u64::from(offset) << 32 | (2 * n + side) as u64);
+            }
+        }
+    }
+    for (t, (table, mut wanted)) in tables.iter().zip(wanted).enumerate() {
+        if wanted.is_empty() {
+            continue;
+        }
+        crate::sort::u64s(&mut wanted);
+        let names: Arc<[String]> = Arc::from(table.header.as_slice());
+        let offsets: Vec<u32> = wanted.iter().map(|w| (w >> 32) as u32).collect();
+        table.sweep(&offsets, &mut |n, record| {
+            let slot = (wanted[n] & u64::from(u32::MAX)) as usize;
+            let item = &items[slot / 2];
+            let r = if slot % 2 == 0 { item.internal } else { item.channel };
+            let Some(r) = r.filter(|r| r.table as usize == t) else { return Ok(()) };
+            let row = &table.rows[r.row as usize];
+            if !table.holds_row(record, row) {
+                return Err(Error::new(
+                    ErrorKind::Io,
+                    format!(
+                        "line {} no longer holds the key read from it: the file's bytes changed; add it again",
+                        row.line
+                    ),
+                )
+                .in_file(&table.name));
+            }
+            views[slot] = Some(RowView::of(table, row, record, names.clone()));
+            Ok(())
+        })?;
+    }
+    Ok(views)
 }
 
 fn message(item: &Item, internal: Option<&RowView>, channel: Option<&RowView>) -> String {
@@ -338,13 +402,12 @@ pub fn build(
     date_source: &'static str,
     cutoff: Option<i64>,
     settings: BTreeMap<&'static str, String>,
-) -> Report {
+) -> Result<Report> {
     build_with_progress(tables, matching, date, date_source, cutoff, settings, &mut |_, _| true)
-        .expect("a hook that never stops")
 }
 
 /// [`build`], calling `progress(exceptions_done, exceptions_total)` every few thousand exceptions;
-/// `None` when it returned `false` (cancelled).
+/// stops with [`ErrorKind::Cancelled`] when it returns `false`.
 pub fn build_with_progress(
     tables: &[Table],
     matching: &Matching,
@@ -353,7 +416,7 @@ pub fn build_with_progress(
     cutoff: Option<i64>,
     settings: BTreeMap<&'static str, String>,
     progress: &mut dyn FnMut(u64, u64) -> bool,
-) -> Option<Report> {
+) -> Result<Report> {
     let mut rows = RowsPerSide::default();
     let mut issues = Vec::new();
     for table in tables {
@@ -369,18 +432,18 @@ pub fn build_with_progress(
         issues.extend(table.issues.iter().cloned());
     }
     let total = matching.exceptions.len() as u64;
-    let headers: Vec<Arc<[String]>> = tables.iter().map(|t| Arc::from(t.header.as_slice())).collect();
+    let mut views = row_views(tables, &matching.exceptions)?;
     let mut exceptions: Vec<Exception> = Vec::with_capacity(matching.exceptions.len());
     for (n, item) in matching.exceptions.iter().enumerate() {
         if n % 4096 == 0 && !progress(n as u64, total) {
-            return None;
+            return Err(Error::new(ErrorKind::Cancelled, "the run was cancelled"));
         }
-        let internal = item.internal.map(|r| row_view(tables, &headers, r));
-        let channel = item.channel.map(|r| row_view(tables, &headers, r));
+        let internal = views[2 * n].take();
+        let channel = views[2 * n + 1].take();
         exceptions.push(Exception {
             class: item.outcome,
             class_zh: item.outcome.name_zh(),
-            key: item_key(tables, item).to_string(),
+            key: item_key(tables, item),
             key_field: item.key_field.name(),
             d: item.d,
             label: label(item.d),
@@ -391,7 +454,7 @@ pub fn build_with_progress(
         });
     }
     mention_skipped_rows(tables, &mut exceptions);
-    Some(Report {
+    Ok(Report {
         duizhang: env!("CARGO_PKG_VERSION"),
         date,
         date_source,

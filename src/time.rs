@@ -265,6 +265,24 @@ pub fn format_datetime(seconds: i64) -> String {
     out.iter().map(|&b| char::from(b)).collect()
 }
 
+/// Deserializes a `YYYY-MM-DD` date with the crate's own parser: chrono's `FromStr` would link its
+/// whole format-string parser into the Wasm module (about 19 KB) for the carry state's dates.
+pub(crate) fn de_date<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<NaiveDate, D::Error> {
+    let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
+    crate::parse_date(&text).map_err(|_| serde::de::Error::custom(format!("{text:?} is not a date (YYYY-MM-DD)")))
+}
+
+/// [`de_date`] for an optional date (`null` or absent: none).
+pub(crate) fn de_option_date<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<NaiveDate>, D::Error> {
+    struct Dated(NaiveDate);
+    impl<'de> serde::Deserialize<'de> for Dated {
+        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            de_date(deserializer).map(Dated)
+        }
+    }
+    Ok(<Option<Dated> as serde::Deserialize>::deserialize(deserializer)?.map(|d| d.0))
+}
+
 /// Seconds at midnight starting `date`.
 pub fn midnight(date: NaiveDate) -> i64 {
     NaiveDateTime::from(date).and_utc().timestamp()

@@ -85,12 +85,13 @@ fn rows_of(table: &Table) -> Vec<RowFacts> {
         .iter()
         .enumerate()
         .map(|(n, r)| {
+            let view = duizhang::report::row_view(table, r).expect("the row reads back");
             (
-                table.value(r.order_no).to_string(),
-                table.value(r.trade_no).to_string(),
-                table.value(r.refund_no).to_string(),
-                r.amount.to_string(),
-                r.fee().map(|f| f.to_string()),
+                view.order_no,
+                view.trade_no,
+                view.refund_no,
+                view.amount.to_string(),
+                view.fee.map(|f| f.to_string()),
                 table.balances.get(n).copied().flatten().map(|b| b.to_string()),
                 r.kind,
                 r.time().map(duizhang::time::format_datetime),

@@ -9,14 +9,19 @@ use wasm_bindgen_test::wasm_bindgen_test;
 const ORDERS: &[u8] = include_bytes!("fixtures/sample/orders.csv");
 const CHANNEL: &[u8] = include_bytes!("fixtures/sample/channel.csv");
 
+/// Bytes as the `Uint8Array` a JavaScript caller hands over.
+fn js(bytes: impl AsRef<[u8]>) -> JsValue {
+    js_sys::Uint8Array::from(bytes.as_ref()).into()
+}
+
 fn get(value: &JsValue, path: &str) -> JsValue {
     path.split('.').fold(value.clone(), |v, key| Reflect::get(&v, &JsValue::from_str(key)).expect("property"))
 }
 
 fn sample_run() -> Reconciliation {
     let mut run = Reconciliation::new(Some(sample_profile())).expect("profile");
-    run.add_file("internal", "orders.csv", ORDERS.to_vec(), None).expect("orders");
-    run.add_file("channel", "channel.csv", CHANNEL.to_vec(), None).expect("bill");
+    run.add_file("internal", "orders.csv", js(ORDERS), None).expect("orders");
+    run.add_file("channel", "channel.csv", js(CHANNEL), None).expect("bill");
     run
 }
 
@@ -68,19 +73,19 @@ fn exports_are_made_inside_wasm() {
 #[wasm_bindgen_test]
 fn errors_are_js_errors_with_code_file_and_line() {
     let mut run = Reconciliation::new(None).expect("default profile");
-    let error = run.add_file("channel", "empty.csv", Vec::new(), None).expect_err("empty file");
+    let error = run.add_file("channel", "empty.csv", js(Vec::new()), None).expect_err("empty file");
     assert!(error.is_instance_of::<js_sys::Error>());
     assert_eq!(get(&error, "code").as_string().as_deref(), Some("empty_file"));
     assert_eq!(get(&error, "file").as_string().as_deref(), Some("empty.csv"));
 
     let header_only = include_bytes!("fixtures/malformed/header_only.csv").to_vec();
-    let error = run.add_file("channel", "header_only.csv", header_only, None).expect_err("no rows");
+    let error = run.add_file("channel", "header_only.csv", js(header_only), None).expect_err("no rows");
     assert_eq!(get(&error, "code").as_string().as_deref(), Some("no_data_rows"));
     assert_eq!(get(&error, "line").as_f64(), Some(1.0));
 
     let error = Reconciliation::new(Some(r#"{"tolerence": "1"}"#.into())).err().expect("bad profile");
     assert_eq!(get(&error, "code").as_string().as_deref(), Some("invalid_profile"));
-    let error = run.add_file("ledger", "x.csv", b"a".to_vec(), None).expect_err("bad side");
+    let error = run.add_file("ledger", "x.csv", js(b"a"), None).expect_err("bad side");
     assert_eq!(get(&error, "code").as_string().as_deref(), Some("invalid_argument"));
     let error = run.summary().expect_err("not run yet");
     assert_eq!(get(&error, "code").as_string().as_deref(), Some("invalid_argument"));
@@ -98,8 +103,8 @@ fn malformed_files_never_trap() {
     ];
     for (name, bytes) in files {
         let mut run = Reconciliation::new(None).expect("profile");
-        run.add_file("internal", "orders.csv", ORDERS.to_vec(), None).expect("orders");
-        match run.add_file("channel", name, bytes.to_vec(), None) {
+        run.add_file("internal", "orders.csv", js(ORDERS), None).expect("orders");
+        match run.add_file("channel", name, js(bytes), None) {
             Ok(_) => {
                 let summary = run.run(None).expect("runs");
                 assert!(get(&summary, "issue_count").as_f64().is_some(), "{name}");
@@ -112,8 +117,8 @@ fn malformed_files_never_trap() {
     long.extend(std::iter::repeat_n(b'x', 10 * 1024 * 1024));
     long.extend(b",1.00\n");
     let mut run = Reconciliation::new(None).expect("profile");
-    run.add_file("internal", "orders.csv", ORDERS.to_vec(), None).expect("orders");
-    run.add_file("channel", "long.csv", long, None).expect("reads with an issue");
+    run.add_file("internal", "orders.csv", js(ORDERS), None).expect("orders");
+    run.add_file("channel", "long.csv", js(long), None).expect("reads with an issue");
     let summary = run.run(None).expect("runs");
     assert_eq!(get(&summary, "rows.channel.skipped").as_f64(), Some(1.0));
 }
@@ -130,7 +135,7 @@ fn the_sample_day_is_embedded() {
 #[wasm_bindgen_test]
 fn files_can_arrive_in_chunks() {
     let mut run = Reconciliation::new(Some(sample_profile())).expect("profile");
-    run.add_file("internal", "orders.csv", ORDERS.to_vec(), None).expect("orders");
+    run.add_file("internal", "orders.csv", js(ORDERS), None).expect("orders");
     run.begin_file("channel", "channel.csv", CHANNEL.len() as f64).expect("begin");
     for chunk in CHANNEL.chunks(100) {
         run.append_bytes(chunk).expect("append");
@@ -173,7 +178,7 @@ fn inspect_describes_a_file_or_every_file_of_an_archive() {
     assert_eq!(get(&several.get(1), "format").as_string().as_deref(), Some("alipay_summary"));
     let mut run = Reconciliation::new(None).expect("profile");
     let zip = include_bytes!("fixtures/alipay/20886012345678900156_20260324.csv.zip").to_vec();
-    let first = run.add_file("channel", "bill.zip", zip, None).expect("reads");
+    let first = run.add_file("channel", "bill.zip", js(zip), None).expect("reads");
     assert_eq!(get(&first, "format").as_string().as_deref(), Some("alipay_trade"));
     let files = Array::from(&run.files().expect("files"));
     assert_eq!(files.length(), 2, "the archive's detail and 汇总 files");
@@ -187,11 +192,10 @@ fn inspect_describes_a_file_or_every_file_of_an_archive() {
 #[wasm_bindgen_test]
 fn a_channel_file_can_be_read_as_a_chosen_format() {
     let mut run = Reconciliation::new(None).expect("profile");
-    let info = run.add_file("channel", "channel.csv", CHANNEL.to_vec(), None).expect("detected");
+    let info = run.add_file("channel", "channel.csv", js(CHANNEL), None).expect("detected");
     assert_eq!(get(&info, "format").as_string().as_deref(), Some("generic_csv"));
-    let error =
-        run.add_file("channel", "channel.csv", CHANNEL.to_vec(), Some("alipay_trade".into())).expect_err("forced");
+    let error = run.add_file("channel", "channel.csv", js(CHANNEL), Some("alipay_trade".into())).expect_err("forced");
     assert_eq!(get(&error, "code").as_string().as_deref(), Some("no_known_columns"));
-    let error = run.add_file("channel", "channel.csv", CHANNEL.to_vec(), Some("excel".into())).expect_err("unknown");
+    let error = run.add_file("channel", "channel.csv", js(CHANNEL), Some("excel".into())).expect_err("unknown");
     assert_eq!(get(&error, "code").as_string().as_deref(), Some("invalid_argument"));
 }

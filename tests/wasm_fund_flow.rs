@@ -11,6 +11,11 @@ const STATEMENT: &[u8] = include_bytes!("fixtures/bank/statement_corporate.csv")
 const PAYOUTS: &[u8] = include_bytes!("fixtures/bank/payouts.csv");
 const PROFILE: &str = include_str!("fixtures/bank/profile.json");
 
+/// Bytes as the `Uint8Array` a JavaScript caller hands over.
+fn js(bytes: impl AsRef<[u8]>) -> JsValue {
+    js_sys::Uint8Array::from(bytes.as_ref()).into()
+}
+
 fn get(value: &JsValue, path: &str) -> JsValue {
     path.split('.').fold(value.clone(), |v, key| Reflect::get(&v, &JsValue::from_str(key)).expect("property"))
 }
@@ -18,13 +23,13 @@ fn get(value: &JsValue, path: &str) -> JsValue {
 #[wasm_bindgen_test]
 fn fund_flow_pages_balance_and_carry_state() {
     let mut run = Reconciliation::new(Some(PROFILE.to_string())).expect("profile");
-    run.add_file("channel", "channel.csv", CHANNEL.to_vec(), None).expect("bill");
-    let info = run.add_file("bank", "statement.csv", STATEMENT.to_vec(), None).expect("statement");
+    run.add_file("channel", "channel.csv", js(CHANNEL), None).expect("bill");
+    let info = run.add_file("bank", "statement.csv", js(STATEMENT), None).expect("statement");
     assert_eq!(get(&info, "rows").as_f64(), Some(7.0));
     let checks = Array::from(&get(&info, "checks"));
     assert_eq!(checks.length(), 2, "合计 借方 and 合计 贷方");
     assert!(checks.iter().all(|c| get(&c, "passed").as_bool() == Some(true)));
-    run.add_file("payouts", "payouts.csv", PAYOUTS.to_vec(), None).expect("payouts");
+    run.add_file("payouts", "payouts.csv", js(PAYOUTS), None).expect("payouts");
     run.set_book_balance(Some("9023.90".into())).expect("book");
     run.run(Some("2026-03-25".into())).expect("runs");
     let flow = run.fund_flow().expect("summary");
@@ -41,9 +46,9 @@ fn fund_flow_pages_balance_and_carry_state() {
     let state = run.carry_state().expect("state");
 
     let mut next = Reconciliation::new(Some(PROFILE.to_string())).expect("profile");
-    let carried = next.add_file("carry", "state.json", state, None).expect("carry");
+    let carried = next.add_file("carry", "state.json", js(state), None).expect("carry");
     assert_eq!(get(&carried, "items").as_f64(), Some(4.0));
-    assert!(next.add_file("ledger", "x.csv", Vec::new(), None).is_err(), "unknown side");
+    assert!(next.add_file("ledger", "x.csv", js(Vec::new()), None).is_err(), "unknown side");
 }
 
 #[wasm_bindgen_test]
@@ -59,7 +64,7 @@ fn the_fund_flow_sample_is_the_fixture_day_and_balances() {
         let side = get(&file, "side").as_string().expect("side");
         let name = get(&file, "name").as_string().expect("name");
         let bytes = js_sys::Uint8Array::new(&get(&file, "bytes")).to_vec();
-        run.add_file(&side, &name, bytes, None).expect("reads");
+        run.add_file(&side, &name, js(bytes), None).expect("reads");
         sides.push(side);
     }
     assert_eq!(sides, ["channel", "bank", "payouts", "book"]);

@@ -15,10 +15,10 @@
 //                                                              format: a Format code forcing how a channel (or
 //                                                              internal) file is read (the per-file override).
 //                                                              bookBalance: an amount string → setBookBalance().
-//                                                              Internal/channel files are read here in 8 MB
-//                                                              chunks (the page sends File objects); fund files
-//                                                              are small and read whole; ArrayBuffers are
-//                                                              transferred; `run` is
+//                                                              Internal/channel files go to addFile() as they
+//                                                              are (the page sends File objects, which the
+//                                                              engine reads in chunks); fund files are small and
+//                                                              read whole; ArrayBuffers are transferred; `run` is
 //                                                              echoed on progress/summary/error; `cancel`
 //                                                              (on a SharedArrayBuffer): set [0] = 1 to stop
 //   {type:'sample', date?:'YYYY-MM-DD', formats?:{[index]:Format}, run?, cancel?}
@@ -114,16 +114,6 @@ function asBytes(b) {
 // Reading is most of the work; matching the rest. Progress is reported in thousandths of the run.
 const READ_SHARE = 0.85;
 const PROGRESS_INTERVAL_MS = 50;
-const CHUNK_BYTES = 8 * 1024 * 1024;
-
-async function readChunk(f, offset) {
-  try {
-    return new Uint8Array(await f.blob.slice(offset, offset + CHUNK_BYTES).arrayBuffer());
-  } catch (e) {
-    // e.g. the file was moved or changed on disk after it was picked.
-    throw Object.assign(new Error(`the file could not be read: ${e?.message ?? e}`), { code: 'file_unreadable', file: f.name });
-  }
-}
 
 /** The spreadsheet module, imported on first need (the one request after the page is ready). */
 let sheets = null;
@@ -171,7 +161,7 @@ async function wholeFile(f) {
   try {
     return new Uint8Array(await f.blob.arrayBuffer());
   } catch (e) {
-    throw Object.assign(new Error(`the file could not be read: ${e?.message ?? e}`), { code: 'file_unreadable', file: f.name });
+    throw Object.assign(new Error(`the file could not be read: ${e?.message ?? e}`), { code: 'io', file: f.name });
   }
 }
 
@@ -234,20 +224,9 @@ async function reconcile(files, profile, date, cancel, run, bookBalance) {
         inputs.push({ ...info, source: index });
       } else {
         try {
-          if (f.blob) {
-            // A File or Blob (disk-backed): streamed into Wasm memory in chunks, so the whole file is
-            // never held in JavaScript as well. Copying counts as a tenth of reading it.
-            rec.beginFile(f.side, f.name, f.blob.size);
-            for (let offset = 0; offset < f.blob.size; offset += CHUNK_BYTES) {
-              const chunk = await readChunk(f, offset);
-              rec.appendBytes(chunk);
-              report('read', (READ_SHARE * (before + 0.1 * (offset + chunk.byteLength))) / total);
-              stopIfCancelled();
-            }
-            rec.finishFile(format);
-          } else {
-            rec.addFile(f.side, f.name, asBytes(f.bytes), format);
-          }
+          // A File or Blob is read by the engine itself, in chunks (FileReaderSync): it is never
+          // copied whole into Wasm memory, and the records an exception shows are read from it again.
+          rec.addFile(f.side, f.name, f.blob ?? asBytes(f.bytes), format);
         } catch (e) {
           if (e?.code !== 'spreadsheet_not_converted') throw e;
           // An XLS/XLSX: convert it with the spreadsheet module (fetched now, once) and read the CSV.

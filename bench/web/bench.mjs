@@ -13,7 +13,7 @@ function startWorker() {
 
 window.bench = {
   async load(internalUrl, channelUrl) {
-    // Blobs, as the page's File objects: the worker streams them into Wasm memory in chunks.
+    // Blobs, as the page's File objects: the engine reads them in chunks, never copied whole.
     const get = async (url) => (await fetch(url)).blob();
     files = [await get(internalUrl), await get(channelUrl)];
     worker = await startWorker(); // one warm worker for every run, as the page keeps one

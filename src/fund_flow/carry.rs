@@ -38,10 +38,12 @@ pub struct CarriedItem {
     #[serde(default)]
     pub merchant: String,
     /// Settlement date (batch), booking date (movement) or instruction date (payout).
+    #[serde(deserialize_with = "crate::time::de_date")]
     pub date: NaiveDate,
     /// Net (batch), signed amount (movement) or amount paid out (payout).
     pub amount: Decimal,
     /// The reconciliation date of the run that first saw it.
+    #[serde(deserialize_with = "crate::time::de_date")]
     pub since: NaiveDate,
     /// Source file and line, for display.
     #[serde(default)]
@@ -67,6 +69,7 @@ pub struct CarryState {
     /// Layout version ([`STATE_VERSION`]).
     pub duizhang_state: u32,
     /// The reconciliation date of the run that wrote it.
+    #[serde(default, deserialize_with = "crate::time::de_option_date")]
     pub as_of: Option<NaiveDate>,
     /// The open items, in report order.
     pub items: Vec<CarriedItem>,

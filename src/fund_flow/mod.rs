@@ -276,26 +276,36 @@ pub struct FundFlow {
 
 /// Settlement batches from the channel tables' rows: per merchant per settlement date.
 /// Rows without a time cannot be dated, and amounts beyond [`MAX_AMOUNT`] are not money: both are
-/// left out and counted in the return value.
-pub fn batches_from_tables(tables: &[Table], settings: &FundFlowSettings) -> (Vec<Batch>, u64) {
+/// left out and counted in the return value. Rows keep no merchant number or fee, so the records
+/// of the rows that are batched are read again, once, in file order.
+pub fn batches_from_tables(tables: &[Table], settings: &FundFlowSettings) -> crate::Result<(Vec<Batch>, u64)> {
     let mut batches: BTreeMap<(String, NaiveDate), Batch> = BTreeMap::new();
     let mut settle_dates: rustc_hash::FxHashMap<NaiveDate, NaiveDate> = Default::default();
     let mut unbatched = 0;
     for table in tables.iter().filter(|t| t.side == crate::record::Side::Channel) {
-        for row in &table.rows {
+        // (record offset << 32 | row), sorted: the file is read front to back once.
+        let mut wanted: Vec<u64> = Vec::new();
+        for (n, row) in table.rows.iter().enumerate() {
             if !row.status.moved_money() {
                 continue;
             }
-            if !amount_in_range(row.amount) || !row.fee().is_none_or(amount_in_range) {
-                unbatched += 1;
-                continue;
+            match row.time().and_then(date_of) {
+                Some(_) if amount_in_range(table.amount(row)) => wanted.push(u64::from(row.offset) << 32 | n as u64),
+                _ => unbatched += 1,
             }
-            let Some(trade) = row.time().and_then(date_of) else {
+        }
+        crate::sort::u64s(&mut wanted);
+        let offsets: Vec<u32> = wanted.iter().map(|w| (w >> 32) as u32).collect();
+        table.sweep(&offsets, &mut |n, record| {
+            let row = &table.rows[(wanted[n] & u64::from(u32::MAX)) as usize];
+            let Some(trade) = row.time().and_then(date_of) else { return Ok(()) };
+            let fee = table.fee_of(record);
+            if !fee.is_none_or(amount_in_range) {
                 unbatched += 1;
-                continue;
-            };
+                return Ok(());
+            }
             let settle = *settle_dates.entry(trade).or_insert_with(|| settings.settlement_date(trade));
-            let merchant = table.value(row.merchant_id);
+            let merchant = table.field_of(record, crate::record::Field::MerchantId);
             let batch = batches.entry((merchant.to_string(), settle)).or_insert_with(|| Batch {
                 id: format!("batch:{merchant}:{settle}"),
                 merchant: merchant.to_string(),
@@ -312,15 +322,17 @@ pub fn batches_from_tables(tables: &[Table], settings: &FundFlowSettings) -> (Ve
             batch.trade_from = batch.trade_from.min(trade);
             batch.trade_to = batch.trade_to.max(trade);
             batch.rows += 1;
+            let amount = table.amount(row);
             match row.status {
-                Status::Refund => batch.refunds += row.amount.abs(),
-                _ => batch.gross += row.amount,
+                Status::Refund => batch.refunds += amount.abs(),
+                _ => batch.gross += amount,
             }
-            batch.fees += row.fee().unwrap_or_default();
+            batch.fees += fee.unwrap_or_default();
             batch.net = batch.gross - batch.refunds - batch.fees;
-        }
+            Ok(())
+        })?;
     }
-    (batches.into_values().collect(), unbatched)
+    Ok((batches.into_values().collect(), unbatched))
 }
 
 /// Bank movements from statements, with the merchant read from each memo.
@@ -362,7 +374,7 @@ pub fn assemble(
     payout_files: &[crate::read::bank::PayoutFile],
     carry_in: Option<&carry::CarryState>,
     settings: &FundFlowSettings,
-) -> (FundInput, u64) {
+) -> crate::Result<(FundInput, u64)> {
     let mut input = FundInput::default();
     if let Some(carry) = carry_in {
         carry.add_to(&mut input);
@@ -390,7 +402,7 @@ pub fn assemble(
         }
         ids.insert(id.clone());
     };
-    let (batches, unbatched) = batches_from_tables(tables, settings);
+    let (batches, unbatched) = batches_from_tables(tables, settings)?;
     for mut batch in batches {
         match carried.remove(&batch.id) {
             Some((CarriedKind::Batch, i)) => {
@@ -442,7 +454,7 @@ pub fn assemble(
             }
         }
     }
-    (input, unbatched)
+    Ok((input, unbatched))
 }
 
 /// `¥12,345.67`: money for explanations, always to the fen. A value read from a spreadsheet cell

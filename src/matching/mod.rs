@@ -7,13 +7,13 @@
 //! channel transaction number.
 
 use crate::classify::{Outcome, PerOutcome};
+use crate::error::{Error, ErrorKind, Result};
 use crate::money::Sum;
 use crate::profile::KeyChoice;
 use crate::read::Table;
-use crate::record::{Field, ItemKind, Row, Side, Status};
+use crate::record::{Field, ItemKind, Row, Side, Status, KEY_HEAD_BYTES};
 use rust_decimal::Decimal;
 use std::cmp::Ordering;
-use std::hash::Hash;
 
 /// No row, no group: the end of a linked list.
 const NONE: u32 = u32::MAX;
@@ -78,24 +78,31 @@ pub struct Matching {
     pub row_outcomes: Vec<Vec<Outcome>>,
 }
 
-/// Matches every internal table against every channel table.
-pub fn match_tables<'t>(tables: &'t [Table], settings: &'t MatchSettings) -> Matching {
-    match_tables_with_progress(tables, settings, &mut |_, _| true).unwrap_or_default()
+/// Matches every internal table against every channel table (see [`match_tables_with_progress`]).
+pub fn match_tables(tables: &mut [Table], settings: &MatchSettings) -> Result<Matching> {
+    match_tables_with_progress(tables, settings, &mut |_, _| true)
 }
 
-/// [`match_tables`], calling `progress(steps_done, steps_total)` every few milliseconds of work
-/// (per pass); `None` when it returned `false` (cancelled).
-pub fn match_tables_with_progress<'t>(
-    tables: &'t [Table],
-    settings: &'t MatchSettings,
-    progress: &'t mut dyn FnMut(u64, u64) -> bool,
-) -> Option<Matching> {
-    let mut all: [SideRows; 2] = [SideRows::default(), SideRows::default()];
-    for (t, table) in tables.iter().enumerate().filter(|(_, table)| !table.rows.is_empty()) {
-        let side = &mut all[side_index(table.side)];
-        side.tables.push((t as u32, side.len));
-        side.len += table.rows.len();
+/// [`match_tables`], calling `progress(steps_done, steps_total)` every few milliseconds of work;
+/// stops with [`ErrorKind::Cancelled`] when it returns `false`.
+///
+/// Each table's rows are first regrouped in place by key hash into partitions (see
+/// [`Table::partition`]); then partition `p` of every table is grouped with a hash table small
+/// enough to stay in cache. The rows themselves carry what grouping and an exact pair need (the
+/// key's first 16 bytes, amount, status, time), so nothing is copied per row: at a million rows
+/// a copy of the rows for matching was as large as the rows.
+pub fn match_tables_with_progress(
+    tables: &mut [Table],
+    settings: &MatchSettings,
+    progress: &mut dyn FnMut(u64, u64) -> bool,
+) -> Result<Matching> {
+    let total: usize = tables.iter().map(|t| t.rows.len()).sum();
+    // Partitions of 16k–32k rows (1–2 MB of rows): measured best for grouping at 2M rows.
+    let bits = (total / 16384).max(1).ilog2().min(12);
+    for table in tables.iter_mut() {
+        table.partition(bits);
     }
+    let tables: &[Table] = tables;
     let mut emitter = Emitter {
         tables,
         settings,
@@ -104,27 +111,13 @@ pub fn match_tables_with_progress<'t>(
             row_outcomes: tables.iter().map(|t| vec![Outcome::Matched; t.rows.len()]).collect(),
             ..Matching::default()
         },
+        deferred: Vec::new(),
     };
-    let primary = |table: &'t Table, row: &'t Row| -> Option<(Field, &'t [u8])> {
-        let (field, span) = match settings.key {
-            _ if row.kind == ItemKind::Refund => (Field::RefundNo, row.refund_no),
-            KeyChoice::OrderNo => (Field::OrderNo, row.order_no),
-            KeyChoice::TradeNo => (Field::TradeNo, row.trade_no),
-            KeyChoice::OrderNoThenTradeNo if !row.order_no.is_empty() => (Field::OrderNo, row.order_no),
-            KeyChoice::OrderNoThenTradeNo => (Field::TradeNo, row.trade_no),
-        };
-        Some((field, table.value_bytes(span)))
-    };
-    let singles = emitter.pass(&all, primary)?;
-    let singles = if settings.key == KeyChoice::OrderNoThenTradeNo {
-        let by_trade_no = |table: &'t Table, row: &'t Row| -> Option<(Field, &'t [u8])> {
-            let trade = table.value_bytes(row.trade_no);
-            (row.kind == ItemKind::Payment && !trade.is_empty()).then_some((Field::TradeNo, trade))
-        };
-        emitter.pass(&singles, by_trade_no)?
-    } else {
-        singles
-    };
+    let mut singles: [Vec<Single>; 2] = [Vec::new(), Vec::new()];
+    emitter.group_partitions(bits, total, &mut singles)?;
+    emitter.resolve_deferred(&mut singles)?;
+    let singles =
+        if settings.key == KeyChoice::OrderNoThenTradeNo { emitter.group_by_trade_no(singles)? } else { singles };
     for single in &singles[0] {
         emitter.single_internal(single.0, single.1);
     }
@@ -133,7 +126,7 @@ pub fn match_tables_with_progress<'t>(
     }
     let mut matching = emitter.matching;
     sort_exceptions(tables, &mut matching.exceptions);
-    Some(matching)
+    Ok(matching)
 }
 
 fn side_index(side: Side) -> usize {
@@ -147,11 +140,22 @@ fn side_index(side: Side) -> usize {
 /// A row left without a partner after a pass, with the key field it was grouped by.
 type Single = (RowRef, Field);
 
+/// A group with several rows on a side, resolved once the records of all such groups are read.
+struct Deferred {
+    lists: [Vec<RowRef>; 2],
+    field: Field,
+}
+
 struct Emitter<'t> {
     tables: &'t [Table],
     settings: &'t MatchSettings,
     progress: &'t mut dyn FnMut(u64, u64) -> bool,
     matching: Matching,
+    deferred: Vec<Deferred>,
+}
+
+fn cancelled() -> Error {
+    Error::new(ErrorKind::Cancelled, "the run was cancelled")
 }
 
 impl<'t> Emitter<'t> {
@@ -159,151 +163,160 @@ impl<'t> Emitter<'t> {
         &self.tables[r.table as usize].rows[r.row as usize]
     }
 
-    /// Groups the given rows by `key`, emits pairs and duplicates, returns the rows left single.
-    ///
-    /// A radix-partitioned hash join: rows are scattered by hash into partitions of 16k to 32k
-    /// probes (1–2 MB), and each partition is grouped with a hash table small enough to stay in
-    /// cache. At a million rows this is several times faster than one big table whose every probe
-    /// misses the cache. The size is measured: smaller partitions mean more write streams for the
-    /// scatter, which then costs more than the grouping saves (256 partitions at 2M rows: 208 ms;
-    /// 64: 161 ms; 16: 191 ms; Wasm `run()` in Node).
-    /// Each probe carries what grouping and an exact pair need (hash, the key's first 16 bytes,
-    /// amount, time, status), so grouping a partition never reaches back into the rows or the
-    /// text, except to compare keys longer than 16 bytes.
-    fn pass<K>(&mut self, members: &[impl Member; 2], key: K) -> Option<[Vec<Single>; 2]>
-    where
-        K: Fn(&'t Table, &'t Row) -> Option<(Field, &'t [u8])>,
-    {
-        let total = members[0].len() + members[1].len();
-        // Progress runs over two stages of `total` steps each: scattering, then grouping.
-        let steps = 2 * total as u64;
-        let tick = |progress: &mut dyn FnMut(u64, u64) -> bool, done: usize| -> Option<()> {
-            progress(done as u64, steps).then_some(())
-        };
-        let mut singles: [Vec<Single>; 2] = [Vec::new(), Vec::new()];
-        let bits = (total / 16384).max(1).ilog2().min(12);
-        let mask = (1usize << bits) - 1;
-        // Hash bits 40.. pick the partition; the low bits index the table inside it.
-        let part = |hash: u64| (hash >> 40) as usize & mask;
-        // Sized for an even spread plus slack; a skewed key set only makes some partitions grow.
-        let expected = total / (mask + 1);
-        let mut partitions: Vec<Vec<Probe>> =
-            (0..=mask).map(|_| Vec::with_capacity(expected + expected / 32 + 64)).collect();
-        let mut done = 0;
-        for (side, members) in members.iter().enumerate() {
-            for m in 0..members.len() {
-                if done % PROGRESS_EVERY_ROWS == 0 {
-                    tick(self.progress, done)?;
-                }
-                done += 1;
-                let r = members.row_ref(m);
-                let table = &self.tables[r.table as usize];
-                let row = &table.rows[r.row as usize];
-                let Some((field, bytes)) = key(table, row) else {
-                    singles[side].push((r, members.field(m)));
-                    continue;
-                };
-                let head = key_head(bytes);
-                let hash = hash_key(field, bytes, head);
-                partitions[part(hash)].push(Probe {
-                    hash: hash as u32,
-                    len: bytes.len() as u32,
-                    head,
-                    amount: row.amount,
-                    after_cutoff: self
-                        .settings
-                        .cutoff
-                        .is_some_and(|cutoff| row.time != Row::NO_TIME && row.time >= cutoff),
-                    member: m as u32,
-                    field,
-                    side: side as u8,
-                    paid: row.status == Status::Success,
-                });
-            }
+    fn table(&self, r: RowRef) -> &'t Table {
+        &self.tables[r.table as usize]
+    }
+
+    fn tick(&mut self, done: usize, total: usize) -> Result<()> {
+        if (self.progress)(done as u64, total as u64) {
+            Ok(())
+        } else {
+            Err(cancelled())
         }
-        let largest = partitions.iter().map(Vec::len).max().unwrap_or(0);
-        let mut slots: Vec<u32> = Vec::with_capacity((2 * largest).next_power_of_two().max(16));
-        let mut groups: Vec<Group> = Vec::with_capacity(largest);
-        let mut next: Vec<u32> = Vec::with_capacity(largest);
-        let mut lists: [Vec<RowRef>; 2] = [Vec::new(), Vec::new()];
+    }
+
+    /// Groups partition by partition: pairs and exact matches are settled at once, groups with
+    /// several rows on a side wait in `deferred`, rows alone in their group go to `singles`.
+    fn group_partitions(&mut self, bits: u32, total: usize, singles: &mut [Vec<Single>; 2]) -> Result<()> {
         let tables = self.tables;
-        let row_ref = |probe: &Probe| members[probe.side as usize].row_ref(probe.member as usize);
-        // Keys longer than the head are compared in full, from the rows.
-        let full_key = |probe: &Probe| {
-            let r = row_ref(probe);
-            let table = &tables[r.table as usize];
-            key(table, &table.rows[r.row as usize]).map_or(&[][..], |(_, bytes)| bytes)
-        };
-        let same_key = |a: &Probe, b: &Probe| {
-            a.hash == b.hash
-                && a.len == b.len
-                && a.head == b.head
-                && a.field == b.field
-                && (a.len as usize <= KEY_HEAD_BYTES || full_key(a) == full_key(b))
-        };
+        let mut members: Vec<RowRef> = Vec::new();
+        let mut sides: Vec<u8> = Vec::new();
+        let mut slots: Vec<u32> = Vec::new();
+        let mut groups: Vec<Group> = Vec::new();
+        let mut next: Vec<u32> = Vec::new();
         let mut grouped = 0;
-        for probes in &partitions {
-            if grouped / PROGRESS_EVERY_ROWS != (grouped + probes.len()) / PROGRESS_EVERY_ROWS {
-                tick(self.progress, total + grouped)?;
+        let key_rows: Vec<(u32, &Table)> =
+            tables.iter().enumerate().filter(|(_, t)| !t.rows.is_empty()).map(|(n, t)| (n as u32, t)).collect();
+        for p in 0..1usize << bits {
+            members.clear();
+            sides.clear();
+            for &(n, table) in &key_rows {
+                let starts = table.partitions.as_ref().map(|(_, s)| s.as_slice()).unwrap_or(&[]);
+                let (from, to) = (starts.get(p).copied().unwrap_or(0), starts.get(p + 1).copied().unwrap_or(0));
+                let side = side_index(table.side) as u8;
+                members.extend((from..to).map(|row| RowRef { table: n, row }));
+                sides.extend(std::iter::repeat_n(side, (to - from) as usize));
             }
-            grouped += probes.len();
-            let slot_mask = (2 * probes.len()).next_power_of_two().max(16) - 1;
+            if grouped / PROGRESS_EVERY_ROWS != (grouped + members.len()) / PROGRESS_EVERY_ROWS {
+                self.tick(grouped, total)?;
+            }
+            grouped += members.len();
+            let slot_mask = (2 * members.len()).next_power_of_two().max(16) - 1;
             slots.clear();
             slots.resize(slot_mask + 1, NONE);
             groups.clear();
             next.clear();
-            next.resize(probes.len(), NONE);
+            next.resize(members.len(), NONE);
             // Heads of each group per side, linked through `next` (positions in this partition).
-            for (position, probe) in probes.iter().enumerate() {
-                let mut slot = probe.hash as usize & slot_mask;
+            for (position, &member) in members.iter().enumerate() {
+                let table = &tables[member.table as usize];
+                let row = &table.rows[member.row as usize];
+                let mut slot = hash_row(table, row) as usize & slot_mask;
                 let g = loop {
                     let g = slots[slot];
                     if g == NONE {
                         slots[slot] = groups.len() as u32;
-                        groups.push(Group { heads: [NONE; 2], first: position as u32, field: probe.field });
+                        groups.push(Group { heads: [NONE; 2], first: member, field: row.key_field });
                         break groups.len() - 1;
                     }
-                    if same_key(&probes[groups[g as usize].first as usize], probe) {
+                    if same_key(tables, groups[g as usize].first, member) {
                         break g as usize;
                     }
                     slot = (slot + 1) & slot_mask;
                 };
-                let head = &mut groups[g].heads[probe.side as usize];
+                let head = &mut groups[g].heads[sides[position] as usize];
                 next[position] = *head;
                 *head = position as u32;
             }
             for group in &groups {
                 let [internal, channel] = group.heads;
-                if internal != NONE
-                    && channel != NONE
-                    && next[internal as usize] == NONE
-                    && next[channel as usize] == NONE
-                {
+                let alone = |head: u32| head != NONE && next[head as usize] == NONE;
+                if alone(internal) && alone(channel) {
                     // The common case: exactly one row on each side.
-                    let (i, c) = (&probes[internal as usize], &probes[channel as usize]);
-                    if i.paid && c.paid && i.amount == c.amount {
-                        self.exact_pair(i, c);
+                    let (i, c) = (members[internal as usize], members[channel as usize]);
+                    let (ti, tc) = (self.table(i), self.table(c));
+                    let (ri, rc) = (self.row(i), self.row(c));
+                    if ri.status == Status::Success && rc.status == Status::Success && ti.same_amount(ri, tc, rc) {
+                        self.exact_pair(ti, ri, rc);
                     } else {
-                        self.pair(row_ref(i), row_ref(c), group.field);
+                        self.pair(i, c, group.field);
                     }
                     continue;
                 }
+                let mut lists: [Vec<RowRef>; 2] = [Vec::new(), Vec::new()];
                 for (side, list) in lists.iter_mut().enumerate() {
-                    list.clear();
                     let mut position = group.heads[side];
                     while position != NONE {
-                        list.push(row_ref(&probes[position as usize]));
+                        list.push(members[position as usize]);
                         position = next[position as usize];
                     }
-                    list.sort_by(|a, b| content_order(tables, *a, *b));
                 }
-                self.resolve_group(&lists, group.field, &mut singles);
+                match (lists[0].len(), lists[1].len()) {
+                    (1, 0) => singles[0].push((lists[0][0], group.field)),
+                    (0, 1) => singles[1].push((lists[1][0], group.field)),
+                    _ => self.deferred.push(Deferred { lists, field: group.field }),
+                }
             }
         }
-        Some(singles)
+        Ok(())
     }
 
-    /// A group with several rows on a side: the best pair by content, the rest duplicates.
+    /// Resolves the groups with several rows on a side: their records are read again (rows
+    /// keep no text), then each group picks its best pair by content.
+    fn resolve_deferred(&mut self, singles: &mut [Vec<Single>; 2]) -> Result<()> {
+        if self.deferred.is_empty() {
+            return Ok(());
+        }
+        let deferred = std::mem::take(&mut self.deferred);
+        let wanted = deferred.iter().flat_map(|d| d.lists.iter().flatten().copied());
+        let contents = read_contents(self.tables, wanted)?;
+        let tables = self.tables;
+        for mut group in deferred {
+            for list in &mut group.lists {
+                list.sort_by(|a, b| content_order(tables, &contents, *a, *b));
+            }
+            self.resolve_group(&group.lists, group.field, singles);
+        }
+        Ok(())
+    }
+
+    /// The second pass of `order_no_then_trade_no`: rows the order number left single, grouped
+    /// by transaction number. Returns the rows still single.
+    fn group_by_trade_no(&mut self, singles: [Vec<Single>; 2]) -> Result<[Vec<Single>; 2]> {
+        let tables = self.tables;
+        let mut left: [Vec<Single>; 2] = [Vec::new(), Vec::new()];
+        let mut keyed: Vec<(&'t [u8], usize, RowRef)> = Vec::new();
+        for (side, list) in singles.into_iter().enumerate() {
+            for (r, field) in list {
+                let table = &tables[r.table as usize];
+                let row = &table.rows[r.row as usize];
+                let trade = table.second_key(row);
+                if row.kind == ItemKind::Payment && !trade.is_empty() {
+                    keyed.push((trade, side, r));
+                } else {
+                    left[side].push((r, field));
+                }
+            }
+        }
+        // Sorted by key, then side and row: groups are runs, emitted in a deterministic order.
+        crate::sort::sort_by(&mut keyed, |a, b| a.cmp(b));
+        for run in keyed.chunk_by(|a, b| a.0 == b.0) {
+            let mut lists: [Vec<RowRef>; 2] = [Vec::new(), Vec::new()];
+            for &(_, side, r) in run {
+                lists[side].push(r);
+            }
+            match (lists[0].as_slice(), lists[1].as_slice()) {
+                ([i], [c]) => self.pair(*i, *c, Field::TradeNo),
+                ([i], []) => left[0].push((*i, Field::TradeNo)),
+                ([], [c]) => left[1].push((*c, Field::TradeNo)),
+                _ => self.deferred.push(Deferred { lists, field: Field::TradeNo }),
+            }
+        }
+        self.resolve_deferred(&mut left)?;
+        Ok(left)
+    }
+
+    /// A group with several rows on a side, sorted by content: the best pair, the rest duplicates.
     fn resolve_group(&mut self, lists: &[Vec<RowRef>; 2], field: Field, singles: &mut [Vec<Single>; 2]) {
         const SEARCH: usize = 64;
         let (first_internal, first_channel) = match (lists[0].is_empty(), lists[1].is_empty()) {
@@ -332,13 +345,13 @@ impl<'t> Emitter<'t> {
         };
         for (n, &r) in lists[0].iter().enumerate() {
             if Some(n) != first_internal {
-                let d = -self.row(r).effect();
+                let d = -self.table(r).effect(self.row(r));
                 self.emit(Outcome::Duplicate, Some(r), None, field, d, false);
             }
         }
         for (n, &r) in lists[1].iter().enumerate() {
             if Some(n) != first_channel {
-                let d = self.row(r).effect();
+                let d = self.table(r).effect(self.row(r));
                 self.emit(Outcome::Duplicate, None, Some(r), field, d, false);
             }
         }
@@ -346,18 +359,18 @@ impl<'t> Emitter<'t> {
 
     /// The outcome of a pair and its d.
     fn classify_pair(&self, i: RowRef, c: RowRef) -> (Outcome, Decimal) {
+        let (ti, tc) = (self.table(i), self.table(c));
         let (internal, channel) = (self.row(i), self.row(c));
-        if internal.status == Status::Success && channel.status == Status::Success && internal.amount == channel.amount
-        {
-            // The common case, without Decimal arithmetic.
-            return (Outcome::Matched, Decimal::new(0, internal.amount.scale()));
-        }
-        let d = channel.effect() - internal.effect();
         let paid = |row: &Row| row.status == Status::Success;
+        if paid(internal) && paid(channel) && ti.same_amount(internal, tc, channel) {
+            // The common case, without Decimal arithmetic.
+            return (Outcome::Matched, Decimal::new(0, ti.amount(internal).scale()));
+        }
+        let d = tc.effect(channel) - ti.effect(internal);
         let outcome = if paid(internal) != paid(channel) {
             Outcome::StatusMismatch
         } else {
-            let difference = channel.amount.abs() - internal.amount.abs();
+            let difference = tc.amount(channel).abs() - ti.amount(internal).abs();
             if difference.is_zero() {
                 Outcome::Matched
             } else if difference.abs() <= self.settings.tolerance {
@@ -378,14 +391,19 @@ impl<'t> Emitter<'t> {
         self.emit(outcome, Some(i), Some(c), field, d, cross_day);
     }
 
-    /// A pair both sides call paid with the same amount: `matched`, counted from the probes alone.
+    /// A pair both sides call paid with the same amount: `matched`, counted from the rows alone.
     /// Rows start out `matched` in `row_outcomes`, so nothing else is written.
-    fn exact_pair(&mut self, internal: &Probe, channel: &Probe) {
+    fn exact_pair(&mut self, table: &Table, internal: &Row, channel: &Row) {
         let m = &mut self.matching;
         m.counts.matched += 1;
-        m.sums.matched.add(internal.amount);
-        if channel.after_cutoff {
-            m.cross_day += 1;
+        match internal.small_amount() {
+            Some(_) => m.sums.matched.add_units(internal.units, u32::from(internal.scale)),
+            None => m.sums.matched.add(table.amount(internal)),
+        }
+        if let (Some(cutoff), Some(time)) = (self.settings.cutoff, channel.time()) {
+            if time >= cutoff {
+                m.cross_day += 1;
+            }
         }
     }
 
@@ -400,11 +418,12 @@ impl<'t> Emitter<'t> {
             Status::Success if near_cutoff => Outcome::Pending,
             _ => Outcome::InternalOnly,
         };
-        self.emit(outcome, Some(i), None, field, -row.effect(), false);
+        let d = -self.table(i).effect(row);
+        self.emit(outcome, Some(i), None, field, d, false);
     }
 
     fn single_channel(&mut self, c: RowRef, field: Field) {
-        let d = self.row(c).effect();
+        let d = self.table(c).effect(self.row(c));
         self.emit(Outcome::ExternalOnly, None, Some(c), field, d, false);
     }
 
@@ -420,7 +439,7 @@ impl<'t> Emitter<'t> {
         if d.is_zero() {
             d.set_sign_positive(true); // never print -0.00
         }
-        let booked_or_external = internal.or(channel).map(|r| self.row(r).amount).unwrap_or_default();
+        let booked_or_external = internal.or(channel).map(|r| self.table(r).amount(self.row(r))).unwrap_or_default();
         let m = &mut self.matching;
         *m.counts.get_mut(outcome) += 1;
         m.sums.get_mut(outcome).add(booked_or_external);
@@ -443,14 +462,31 @@ impl<'t> Emitter<'t> {
     }
 }
 
+/// Whether two rows have the same key (field and bytes).
+#[inline]
+fn same_key(tables: &[Table], a: RowRef, b: RowRef) -> bool {
+    let (ta, tb) = (&tables[a.table as usize], &tables[b.table as usize]);
+    let (ra, rb) = (&ta.rows[a.row as usize], &tb.rows[b.row as usize]);
+    ra.key.head == rb.key.head
+        && ra.key.len == rb.key.len
+        && ra.key_field == rb.key_field
+        && (usize::from(ra.key.len) <= KEY_HEAD_BYTES || ta.key_rest(ra) == tb.key_rest(rb))
+}
+
+/// The hash of a row's key (see [`hash_key`]): the partition and the group table's slot.
+#[inline]
+pub(crate) fn hash_row(table: &Table, row: &Row) -> u64 {
+    hash_key(row.key_field, usize::from(row.key.len), row.key.head, table.key_rest(row))
+}
+
 /// A 64-bit hash with every bit mixed (partitions use middle bits, the group table low ones),
 /// from the key's head words and eight bytes at a time after them: only word operations, which
 /// Wasm has natively (a byte-wise or 128-bit-multiply hasher costs several times more there).
-fn hash_key(field: Field, bytes: &[u8], head: [u64; 2]) -> u64 {
+fn hash_key(field: Field, len: usize, head: [u64; 2], rest: &[u8]) -> u64 {
     const K: u64 = 0x9e37_79b9_7f4a_7c15;
     let mix = |h: u64, word: u64| ((h ^ word).wrapping_mul(K)).rotate_left(29);
-    let mut h = mix(mix(bytes.len() as u64 ^ ((field as u64) << 56), head[0]), head[1]);
-    if let Some(rest) = bytes.get(KEY_HEAD_BYTES..) {
+    let mut h = mix(mix(len as u64 ^ ((field as u64) << 56), head[0]), head[1]);
+    if !rest.is_empty() {
         let mut words = rest.chunks_exact(8);
         for word in &mut words {
             h = mix(h, u64::from_le_bytes(word.try_into().unwrap_or([0; 8])));
@@ -465,123 +501,83 @@ fn hash_key(field: Field, bytes: &[u8], head: [u64; 2]) -> u64 {
     h ^ (h >> 33)
 }
 
-/// How many leading key bytes a probe carries (see [`Probe::head`]).
-const KEY_HEAD_BYTES: usize = 16;
-
-/// The first [`KEY_HEAD_BYTES`] bytes of a key, zero-padded, as two little-endian words. Built
-/// from word loads, not a variable-length copy: in Wasm a short `copy_from_slice` is a call.
-fn key_head(bytes: &[u8]) -> [u64; 2] {
-    let word = |at: usize| bytes.get(at..at + 8).map_or(0, |b| u64::from_le_bytes(b.try_into().unwrap_or([0; 8])));
-    let len = bytes.len();
-    match len {
-        16.. => [word(0), word(8)],
-        // Bytes 8..len: the last eight bytes, shifted past the ones the first word holds.
-        9..=15 => [word(0), word(len - 8) >> (8 * (16 - len))],
-        8 => [word(0), 0],
-        _ => [bytes.iter().rev().fold(0, |acc, &b| (acc << 8) | u64::from(b)), 0],
-    }
-}
-
-/// One row to group: what grouping and an exact pair need, copied from the row while the rows
-/// are read in order, so that grouping a partition never reaches back into the rows or the text
-/// (random reads that miss the cache).
-#[derive(Clone, Copy, Debug)]
-struct Probe {
-    /// Low 32 bits of the key's hash: the group table's index, and a cheap first test.
-    hash: u32,
-    /// Length of the key in bytes.
-    len: u32,
-    /// The key's first bytes: with `len`, the whole key when it is at most 16 bytes long.
-    head: [u64; 2],
-    amount: Decimal,
-    /// The row's time is at or after the cut-off (all an exact pair needs of it).
-    after_cutoff: bool,
-    /// Position among the pass's members of its side.
-    member: u32,
-    field: Field,
-    side: u8,
-    /// The row's status is `success`.
-    paid: bool,
-}
-
-// Probes are the bulk of matching's memory: two per pair.
-const _: () = assert!(std::mem::size_of::<Probe>() <= 48);
-
 /// The rows of one key in a partition: the first probe seen, and per side the head of a list
 /// linked through the partition's `next`.
 struct Group {
     heads: [u32; 2],
-    first: u32,
+    first: RowRef,
     field: Field,
 }
 
-/// Something a pass can iterate: all rows of a side, or the singles of an earlier pass.
-trait Member {
-    fn len(&self) -> usize;
-    fn row_ref(&self, m: usize) -> RowRef;
-    fn field(&self, m: usize) -> Field;
-}
-
-/// Every row of one side's tables, numbered across them, without a `RowRef` per row.
+/// What a group's rows are ordered by besides their amount, status and time: read again from
+/// their records, since rows keep no text.
 #[derive(Default)]
-struct SideRows {
-    /// Each non-empty table and the member number of its first row.
-    tables: Vec<(u32, usize)>,
-    len: usize,
+struct Content {
+    trade_no: String,
+    order_no: String,
+    merchant_id: String,
+    record: String,
 }
 
-impl Member for SideRows {
-    fn len(&self) -> usize {
-        self.len
+/// The contents of the given rows, read in one sweep per table, with the rows (as
+/// `table << 32 | row`, sorted) to look them up by.
+fn read_contents(tables: &[Table], rows: impl Iterator<Item = RowRef>) -> Result<(Vec<u64>, Vec<Content>)> {
+    let mut refs: Vec<u64> = rows.map(|r| u64::from(r.table) << 32 | u64::from(r.row)).collect();
+    crate::sort::u64s(&mut refs);
+    refs.dedup();
+    let mut contents: Vec<Content> = Vec::new();
+    contents.resize_with(refs.len(), Content::default);
+    for (t, table) in tables.iter().enumerate() {
+        let from = refs.partition_point(|r| (r >> 32) < t as u64);
+        let to = refs.partition_point(|r| (r >> 32) <= t as u64);
+        if from == to {
+            continue;
+        }
+        // (record offset << 32 | index in refs), sorted: the file is read front to back once.
+        let mut wanted: Vec<u64> = (from..to)
+            .map(|i| u64::from(table.rows[(refs[i] & u64::from(u32::MAX)) as usize].offset) << 32 | i as u64)
+            .collect();
+        crate::sort::u64s(&mut wanted);
+        let offsets: Vec<u32> = wanted.iter().map(|w| (w >> 32) as u32).collect();
+        table.sweep(&offsets, &mut |n, record| {
+            contents[(wanted[n] & u64::from(u32::MAX)) as usize] = Content {
+                trade_no: table.field_of(record, Field::TradeNo).into_owned(),
+                order_no: table.field_of(record, Field::OrderNo).into_owned(),
+                merchant_id: table.field_of(record, Field::MerchantId).into_owned(),
+                record: record.text().to_string(),
+            };
+            Ok(())
+        })?;
     }
-    fn row_ref(&self, m: usize) -> RowRef {
-        // A side has a few tables: the last one starting at or before `m`.
-        let (table, first) = self.tables.iter().rev().find(|(_, first)| *first <= m).copied().unwrap_or_default();
-        RowRef { table, row: (m - first) as u32 }
-    }
-    fn field(&self, _: usize) -> Field {
-        Field::OrderNo
-    }
-}
-
-impl Member for Vec<Single> {
-    fn len(&self) -> usize {
-        Vec::len(self)
-    }
-    fn row_ref(&self, m: usize) -> RowRef {
-        self[m].0
-    }
-    fn field(&self, m: usize) -> Field {
-        self[m].1
-    }
+    Ok((refs, contents))
 }
 
 /// An order of rows by what they say, never by where they stand in the file.
-fn content_order(tables: &[Table], a: RowRef, b: RowRef) -> Ordering {
+fn content_order(tables: &[Table], contents: &(Vec<u64>, Vec<Content>), a: RowRef, b: RowRef) -> Ordering {
     let (ta, tb) = (&tables[a.table as usize], &tables[b.table as usize]);
     let (ra, rb) = (&ta.rows[a.row as usize], &tb.rows[b.row as usize]);
-    ra.amount
-        .cmp(&rb.amount)
+    let empty = Content::default();
+    let content = |r: RowRef| {
+        let key = u64::from(r.table) << 32 | u64::from(r.row);
+        contents.0.binary_search(&key).map_or(&empty, |at| &contents.1[at])
+    };
+    let (ca, cb) = (content(a), content(b));
+    ta.amount(ra)
+        .cmp(&tb.amount(rb))
         .then(ra.status.cmp(&rb.status))
         .then(ra.time().cmp(&rb.time()))
-        .then_with(|| ta.value(ra.trade_no).cmp(tb.value(rb.trade_no)))
-        .then_with(|| ta.value(ra.order_no).cmp(tb.value(rb.order_no)))
-        .then_with(|| ta.value(ra.merchant_id).cmp(tb.value(rb.merchant_id)))
-        .then_with(|| ta.value(ra.record).cmp(tb.value(rb.record)))
-        .then(a.cmp(&b))
+        .then_with(|| ca.trade_no.cmp(&cb.trade_no))
+        .then_with(|| ca.order_no.cmp(&cb.order_no))
+        .then_with(|| ca.merchant_id.cmp(&cb.merchant_id))
+        .then_with(|| ca.record.cmp(&cb.record))
+        .then((a.table, ra.line).cmp(&(b.table, rb.line)))
 }
 
 /// The key text of an item: from the internal row when there is one.
-pub fn item_key<'t>(tables: &'t [Table], item: &Item) -> &'t str {
-    let Some(r) = item.internal.or(item.channel) else { return "" };
+pub fn item_key(tables: &[Table], item: &Item) -> String {
+    let Some(r) = item.internal.or(item.channel) else { return String::new() };
     let table = &tables[r.table as usize];
-    let row = &table.rows[r.row as usize];
-    let span = match item.key_field {
-        Field::RefundNo => row.refund_no,
-        Field::TradeNo => row.trade_no,
-        _ => row.order_no,
-    };
-    table.value(span)
+    table.key_of(&table.rows[r.row as usize], item.key_field)
 }
 
 fn sort_exceptions(tables: &[Table], exceptions: &mut [Item]) {

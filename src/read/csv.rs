@@ -31,6 +31,11 @@ pub struct Record {
     pub unterminated_quote: bool,
 }
 
+/// The longest a record may run when a quoted field holds line breaks. Past it, an open quote
+/// is reported as unbalanced. The cap also makes chunked reading (which sees one stretch of the
+/// file at a time) read exactly what reading the whole text reads.
+pub const MAX_RECORD_BYTES: usize = 1 << 20;
+
 /// Scans records one at a time from `text`.
 pub struct Scanner<'t> {
     text: &'t [u8],
@@ -43,6 +48,16 @@ impl<'t> Scanner<'t> {
     /// A scanner at the start of `text`.
     pub fn new(text: &'t str, delimiter: u8) -> Self {
         Scanner { text: text.as_bytes(), delimiter, position: 0, line: 1 }
+    }
+
+    /// A scanner over one stretch of a file, whose first line is line `line` of the file.
+    pub fn starting_at_line(text: &'t str, delimiter: u8, line: u32) -> Self {
+        Scanner { text: text.as_bytes(), delimiter, position: 0, line }
+    }
+
+    /// The line the next record starts on.
+    pub fn line(&self) -> u32 {
+        self.line
     }
 
     /// Moves to `position`, which must be the start of line `line` (used to resume after a bad quote).
@@ -138,12 +153,14 @@ impl<'t> Scanner<'t> {
                 let mut j = content_start;
                 let mut needs_unescape = false;
                 let content_end;
+                // A quote still open this far into the record is a stray quote, not a long field.
+                let limit = (start + MAX_RECORD_BYTES).min(len);
                 loop {
-                    match memchr::memchr2(b'"', b'\n', &text[j..]) {
+                    match memchr::memchr2(b'"', b'\n', &text[j.min(limit)..limit]) {
                         None => {
                             unterminated_quote = true;
-                            content_end = len;
-                            j = len;
+                            content_end = limit;
+                            j = limit;
                             break;
                         }
                         Some(k) if text[j + k] == b'\n' => {

@@ -90,6 +90,35 @@ pub fn decode(bytes: Vec<u8>) -> Result<Decoded> {
     }
 }
 
+/// For a file the caller keeps and that is read in chunks: when its first bytes (`head`, of a
+/// file of `total` bytes) are UTF-8, with or without a byte-order mark, and not binary, where the
+/// text starts, its encoding, and the head as text, cut after its last line break unless it is
+/// the whole file. `None`: the file must be read whole and given to [`decode`], which decides.
+pub(crate) fn sniff_utf8(head: &[u8], total: u64) -> Option<(u64, Encoding, String)> {
+    if head.starts_with(&[0xff, 0xfe]) || head.starts_with(&[0xfe, 0xff]) {
+        return None;
+    }
+    let has_bom = head.starts_with(&[0xef, 0xbb, 0xbf]);
+    let start = if has_bom { 3 } else { 0 };
+    let body = &head[start..];
+    let whole = head.len() as u64 == total;
+    if body.iter().all(|b| b.is_ascii_whitespace()) || looks_binary(body) {
+        return None;
+    }
+    let valid = match std::str::from_utf8(body) {
+        Ok(text) => text.len(),
+        // The head may end inside a character.
+        Err(e) if e.error_len().is_none() && !whole => e.valid_up_to(),
+        Err(_) => return None,
+    };
+    let mut text = &body[..valid];
+    if !whole {
+        text = &text[..memchr::memrchr(b'\n', text).map_or(0, |i| i + 1)];
+    }
+    let encoding = if has_bom { Encoding::Utf8Bom } else { Encoding::Utf8 };
+    Some((start as u64, encoding, String::from_utf8_lossy(text).into_owned()))
+}
+
 fn decode_with(body: &[u8], encoding: Encoding) -> Decoded {
     let (text, had_errors) = decode_utf16(body, encoding == Encoding::Utf16Be);
     let note = had_errors.then(|| "some UTF-16 code units were invalid and replaced by U+FFFD".to_string());

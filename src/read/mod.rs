@@ -10,6 +10,7 @@ pub mod encoding;
 pub mod format;
 mod gb18030;
 pub mod side;
+pub mod source;
 pub mod spreadsheet;
 pub mod summary;
 pub mod table;
@@ -17,7 +18,8 @@ pub mod unionpay;
 
 pub use encoding::Encoding;
 pub use format::Format;
-pub use table::{ColumnMap, Table};
+pub use source::{ReadAt, Source};
+pub use table::{ColumnMap, RecordRef, Table};
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::profile::Profile;
@@ -59,23 +61,39 @@ impl Check {
     }
 }
 
+/// How much of a file is looked at to tell its container, encoding and layout.
+const HEAD_BYTES: usize = 256 * 1024;
+
 /// Reads one input: a plain file, or every file inside a gzip or zip. Each inner file becomes its
 /// own [`Table`]; an inner file no reader can use is noted (`inner_file_skipped`), and the input is
 /// an error only when none can be used. The layout is detected from content unless the profile
 /// forces one.
-pub fn read_tables(name: &str, side: Side, bytes: Vec<u8>, profile: &Profile) -> Result<Vec<Table>> {
-    read_tables_with_progress(name, side, bytes, profile, &mut |_, _| true)
+pub fn read_tables(name: &str, side: Side, bytes: impl Into<Source>, profile: &Profile) -> Result<Vec<Table>> {
+    read_tables_with_progress(name, side, bytes.into(), profile, None, &mut |_, _| true)
 }
 
-/// [`read_tables`], calling `progress(bytes_done, bytes_total)` while delimited files are read;
-/// when it returns `false` reading stops with [`ErrorKind::Cancelled`].
+/// [`read_tables`], reading a channel file as `format` when given (else the profile's `format`, else
+/// detected), and calling `progress(bytes_done, bytes_total)` while delimited files are read;
+/// when it returns `false` reading stops with [`ErrorKind::Cancelled`]. A plain UTF-8 file from
+/// the caller ([`Source::External`]) is read in chunks and never held whole; archives,
+/// spreadsheets and other encodings are read whole and decoded.
 pub fn read_tables_with_progress(
     name: &str,
     side: Side,
-    bytes: Vec<u8>,
+    source: Source,
     profile: &Profile,
+    format: Option<Format>,
     progress: &mut dyn FnMut(u64, u64) -> bool,
 ) -> Result<Vec<Table>> {
+    let format = format.or(profile.format);
+    let head = source.head(HEAD_BYTES, name)?;
+    let packed = spreadsheet::is_spreadsheet(&head) || container::Container::of(&head) != container::Container::None;
+    if !packed {
+        let mut table = read_one(name, side, source, profile, format, progress)?;
+        summary::cross_file_checks(std::slice::from_mut(&mut table))?;
+        return Ok(vec![table]);
+    }
+    let bytes = source.into_bytes(name)?;
     let bytes = if spreadsheet::is_spreadsheet(&bytes) {
         spreadsheet::to_csv(&bytes).map_err(|e| e.in_file(name))?
     } else {
@@ -87,7 +105,7 @@ pub fn read_tables_with_progress(
     let mut skipped = Vec::new();
     let mut first_error = None;
     for file in files {
-        match read_one(&file.name, side, file.bytes, profile, progress) {
+        match read_one(&file.name, side, Source::Owned(file.bytes), profile, format, progress) {
             Ok(table) => tables.push(table),
             Err(error) if is_container && error.code() != "cancelled" => {
                 skipped.push(RowIssue::file_note(name, side, "inner_file_skipped", error.to_string()));
@@ -100,7 +118,7 @@ pub fn read_tables_with_progress(
         return Err(first_error
             .unwrap_or_else(|| Error::new(ErrorKind::BadContainer, "the archive holds no files").in_file(name)));
     }
-    summary::cross_file_checks(&mut tables);
+    summary::cross_file_checks(&mut tables)?;
     if let Some(first) = tables.first_mut() {
         first.issues.extend(skipped);
     }
@@ -111,48 +129,90 @@ pub fn read_tables_with_progress(
 fn read_one(
     name: &str,
     side: Side,
-    bytes: Vec<u8>,
+    source: Source,
     profile: &Profile,
+    forced: Option<Format>,
     progress: &mut dyn FnMut(u64, u64) -> bool,
 ) -> Result<Table> {
-    let decoded = encoding::decode(bytes).map_err(|e| e.in_file(name))?;
-    let detected = format::detect(&decoded.text);
+    let (text, head, encoding, note) = match source {
+        Source::External(reader) => {
+            let source = Source::External(reader);
+            let head = source.head(HEAD_BYTES, name)?;
+            match (encoding::sniff_utf8(&head, source.len()), source) {
+                (Some((start, encoding, head)), Source::External(reader)) => {
+                    (table::Text::External { source: reader, start }, head, encoding, None)
+                }
+                (_, source) => {
+                    let decoded = encoding::decode(source.into_bytes(name)?).map_err(|e| e.in_file(name))?;
+                    let head = head_of(&decoded.text);
+                    (table::Text::Owned(decoded.text), head, decoded.encoding, decoded.note)
+                }
+            }
+        }
+        Source::Owned(bytes) => {
+            let decoded = encoding::decode(bytes).map_err(|e| e.in_file(name))?;
+            let head = head_of(&decoded.text);
+            (table::Text::Owned(decoded.text), head, decoded.encoding, decoded.note)
+        }
+    };
+    let detected = format::detect(&head);
     // A forced layout is for the channel's files; the books (order exports) are always detected.
-    let forced = profile.format.filter(|_| side == Side::Channel);
+    let forced = forced.filter(|_| side == Side::Channel);
     let detection = match (forced, detected) {
         (Some(forced), Ok(found)) if found.format == forced => found,
         (Some(forced), _) => Detection { format: forced, variant: String::new() },
         (None, Ok(found)) => found,
-        (None, Err(rejections)) => return read_generic(name, side, decoded, profile, rejections, progress),
+        (None, Err(rejections)) => {
+            let table = table::Table::empty(
+                name,
+                side,
+                text,
+                &head,
+                encoding,
+                note,
+                Detection { format: Format::GenericCsv, variant: String::new() },
+            );
+            return read_generic(table, &head, profile, rejections, progress);
+        }
     };
     let format = detection.format;
     let how = if forced.is_some() { "forced by the profile" } else { "detected" };
-    let table = table::Table::empty(name, side, decoded, detection);
-    let mut table = match format {
-        Format::UnionpayZm => unionpay::read(table, profile),
-        Format::AlipaySummary => summary::read_alipay_summary(table),
-        _ => table::read_delimited(table, profile, progress),
+    let mut table = table::Table::empty(name, side, text, &head, encoding, note, detection);
+    let read = match format {
+        Format::UnionpayZm => unionpay::read(&mut table, profile).map(|_| table::Outcome::Read),
+        Format::AlipaySummary => summary::read_alipay_summary(&mut table).map(|_| table::Outcome::Read),
+        _ => table::read_delimited(&mut table, profile, progress),
     }
     .map_err(|e| e.with_detail(&format!(" (read as {}, {how})", format.code())))?;
-    summary::check(&mut table);
+    if let table::Outcome::NotUtf8 = read {
+        return read_one(name, side, Source::Owned(table.into_source_bytes()?), profile, forced, progress);
+    }
+    summary::check(&mut table)?;
     Ok(table)
+}
+
+/// The start of a decoded text, for detection (which reads the first lines only).
+fn head_of(text: &str) -> String {
+    let mut end = text.len().min(HEAD_BYTES);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    text[..end].to_string()
 }
 
 /// No specific layout claimed the file: the alias-table reader tries it; if that fails too, the
 /// error lists every layout tried.
 fn read_generic(
-    name: &str,
-    side: Side,
-    decoded: encoding::Decoded,
+    mut table: Table,
+    head: &str,
     profile: &Profile,
     mut rejections: Vec<Rejection>,
     progress: &mut dyn FnMut(u64, u64) -> bool,
 ) -> Result<Table> {
-    let detection = Detection { format: Format::GenericCsv, variant: String::new() };
     // A table has a delimiter on some line; prose or a lone column is no layout at all.
-    let delimiter = csv::detect_delimiter(&decoded.text);
-    let tabular = decoded.text.lines().take(64).any(|line| line.as_bytes().contains(&delimiter));
-    table::read_delimited(table::Table::empty(name, side, decoded, detection), profile, progress).map_err(|error| {
+    let tabular = head.lines().take(64).any(|line| line.as_bytes().contains(&table.delimiter));
+    let name = table.name.clone();
+    let read = table::read_delimited(&mut table, profile, progress).map_err(|error| {
         if !matches!(error.kind(), ErrorKind::NoKnownColumns { .. }) {
             return error;
         }
@@ -165,9 +225,13 @@ fn read_generic(
                 ErrorKind::UnknownFormat { tried: rejections },
                 format!("no known layout fits this file; layouts tried: {tried}"),
             )
-            .in_file(name)
+            .in_file(&name)
         }
-    })
+    })?;
+    if let table::Outcome::NotUtf8 = read {
+        return read_one(&name, table.side, Source::Owned(table.into_source_bytes()?), profile, None, progress);
+    }
+    Ok(table)
 }
 
 /// A row (or file) problem that did not stop the run: reported, never lost.

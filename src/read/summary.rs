@@ -2,7 +2,6 @@
 //! was lost or misread. Each comparison becomes a [`Check`] on the table; a failed one is also a
 //! file-level `summary_mismatch` issue.
 
-use super::csv::{unescape, FieldRange, Scanner};
 use super::format::Format;
 use super::table::trim_cell;
 use super::{Check, RowIssue, Table};
@@ -10,7 +9,6 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::money::parse_amount;
 use crate::record::normalize_header;
 use rust_decimal::Decimal;
-use std::borrow::Cow;
 
 /// WeChat trade bill summary columns and the detail column each one totals (`None`: a row count).
 const WECHAT_TRADE_TOTALS: &[(&str, Option<&str>)] = &[
@@ -42,32 +40,35 @@ enum Only<'a> {
 }
 
 /// Adds the checks a file's own layout allows.
-pub fn check(table: &mut Table) {
+pub fn check(table: &mut Table) -> Result<()> {
     match table.format {
-        Format::WechatTrade => check_trailing_summary(table, "总交易单数", wechat_trade_total),
-        Format::WechatFundFlow => check_trailing_summary(table, "资金流水总笔数", wechat_fund_flow_total),
+        Format::WechatTrade => check_trailing_summary(table, "总交易单数", wechat_trade_total)?,
+        Format::WechatFundFlow => check_trailing_summary(table, "资金流水总笔数", wechat_fund_flow_total)?,
         Format::AlipayTrade => {
-            check_footer(table, "#交易合计", Only::Where("业务类型", "交易"), "商家实收（元）");
-            check_footer(table, "#退款合计", Only::Where("业务类型", "退款"), "商家实收（元）");
+            check_footer(table, "#交易合计", Only::Where("业务类型", "交易"), "商家实收（元）")?;
+            check_footer(table, "#退款合计", Only::Where("业务类型", "退款"), "商家实收（元）")?;
         }
         Format::AlipayAccountFlow => {
-            check_footer(table, "#收入合计", Only::NonZero("收入金额（+元）"), "收入金额（+元）");
-            check_footer(table, "#支出合计", Only::NonZero("支出金额（-元）"), "支出金额（-元）");
+            check_footer(table, "#收入合计", Only::NonZero("收入金额（+元）"), "收入金额（+元）")?;
+            check_footer(table, "#支出合计", Only::NonZero("支出金额（-元）"), "支出金额（-元）")?;
         }
-        Format::BankStatement => check_statement_total(table),
+        Format::BankStatement => check_statement_total(table)?,
         _ => {}
     }
     check_running_balance(table);
+    Ok(())
 }
 
 /// A bank statement read as a table (its 流水号 a key) gets the 合计 checks it gets when read for
 /// fund flow: [`super::bank::read_statement`]'s, over that reader's movements.
-fn check_statement_total(table: &mut Table) {
-    let Ok(statement) = super::bank::read_statement(&table.name, table.text().as_bytes().to_vec()) else { return };
+fn check_statement_total(table: &mut Table) -> Result<()> {
+    let bytes = table.whole_text()?.into_owned().into_bytes();
+    let Ok(statement) = super::bank::read_statement(&table.name, bytes) else { return Ok(()) };
     for check in statement.checks {
         table.issues.extend(check.mismatch(&table.name, table.side));
         table.checks.push(check);
     }
+    Ok(())
 }
 
 /// Opening balance plus every movement must give the closing balance (账实核对 within one file).
@@ -77,7 +78,7 @@ fn check_running_balance(table: &mut Table) {
         return; // no balance column
     }
     let movements: Option<Vec<(Decimal, Decimal)>> =
-        table.rows.iter().zip(&table.balances).map(|(r, b)| b.map(|b| (r.amount, b))).collect();
+        table.rows.iter().zip(&table.balances).map(|(r, b)| b.map(|b| (table.amount(r), b))).collect();
     let Some(mut movements) = movements.filter(|m| m.len() >= 2) else { return };
     let oldest_first = movements[0].1 + movements[1].0 == movements[1].1;
     let newest_first = !oldest_first && movements[0].1 - movements[0].0 == movements[1].1;
@@ -124,13 +125,15 @@ fn wechat_fund_flow_total(name: &str) -> Meaning {
 }
 
 /// The count of rows `only` selects, and the total of `column` over them (zero when absent).
-fn total(table: &Table, only: Only, column: Option<&str>) -> (u64, Option<Decimal>) {
-    totals(table, &[(only, column)]).first().copied().unwrap_or((0, Some(Decimal::ZERO)))
+fn total(table: &Table, only: Only, column: Option<&str>) -> Result<(u64, Option<Decimal>)> {
+    Ok(totals(table, &[(only, column)])?.first().copied().unwrap_or((0, Some(Decimal::ZERO))))
 }
 
-/// [`total`] for several specs in one pass over the rows, reading only the cells they need.
-/// A sum is `None` once it overflowed (28-digit amounts exist only in junk, but must not panic).
-fn totals(table: &Table, specs: &[(Only, Option<&str>)]) -> Vec<(u64, Option<Decimal>)> {
+/// [`total`] for several specs in one pass over the rows, reading their records again (rows keep
+/// no cells) and only the cells the specs need. Runs right after reading, while the rows are
+/// still in file order. A sum is `None` once it overflowed (28-digit amounts exist only in junk,
+/// but must not panic).
+fn totals(table: &Table, specs: &[(Only, Option<&str>)]) -> Result<Vec<(u64, Option<Decimal>)>> {
     // Per spec: the filter's column (None: the column is missing, so nothing is selected) and the summed column.
     let resolved: Vec<(Option<Option<usize>>, Option<usize>)> = specs
         .iter()
@@ -143,20 +146,14 @@ fn totals(table: &Table, specs: &[(Only, Option<&str>)]) -> Vec<(u64, Option<Dec
         })
         .collect();
     let mut out = vec![(0u64, Some(Decimal::ZERO)); specs.len()];
-    let mut fields: Vec<FieldRange> = Vec::new();
-    for row in &table.rows {
-        let Some(record) = table.record_text(row) else { continue };
-        let fixed = table.fixed_widths.is_some();
-        let owned: Vec<String> = if fixed { table.record_values(row) } else { Vec::new() };
-        if !fixed && Scanner::new(record, table.delimiter).next_record(&mut fields).is_none() {
-            continue;
-        }
-        let cells = |c: usize| cell_of(record, &fields, &owned, fixed, c);
-        let amount_of = |c: usize| parse_amount(&cells(c)).unwrap_or(Decimal::ZERO);
+    // Right after reading the rows are in file order: the file is read front to back once.
+    let offsets: Vec<u32> = table.rows.iter().map(|r| r.offset).collect();
+    table.sweep(&offsets, &mut |_, record| {
+        let amount_of = |c: usize| parse_amount(&record.cell(c)).unwrap_or(Decimal::ZERO);
         for ((only, _), ((filter, sum_column), acc)) in specs.iter().zip(resolved.iter().zip(out.iter_mut())) {
             let selected = match (only, filter) {
                 (Only::All, _) => true,
-                (Only::Where(_, word), Some(Some(c))) => cells(*c) == *word,
+                (Only::Where(_, word), Some(Some(c))) => record.cell(*c) == *word,
                 (Only::NonZero(_), Some(Some(c))) => !amount_of(*c).is_zero(),
                 _ => false,
             };
@@ -167,32 +164,9 @@ fn totals(table: &Table, specs: &[(Only, Option<&str>)]) -> Vec<(u64, Option<Dec
                 }
             }
         }
-    }
-    out
-}
-
-/// One trimmed cell of a record: from its scanned field ranges, or from the fixed-width cells.
-fn cell_of<'r>(
-    record: &'r str,
-    fields: &[FieldRange],
-    owned: &'r [String],
-    fixed: bool,
-    column: usize,
-) -> Cow<'r, str> {
-    if fixed {
-        return Cow::Borrowed(owned.get(column).map(String::as_str).unwrap_or(""));
-    }
-    match fields.get(column) {
-        Some(f) => {
-            let raw = record.get(f.start as usize..f.end as usize).unwrap_or("");
-            if f.needs_unescape {
-                Cow::Owned(trim_cell(&unescape(raw)).to_string())
-            } else {
-                Cow::Borrowed(trim_cell(raw))
-            }
-        }
-        None => Cow::Borrowed(""),
-    }
+        Ok(())
+    })?;
+    Ok(out)
 }
 
 fn push_check(table: &mut Table, name: String, expected: &str, found: Option<Decimal>, compare_magnitude: bool) {
@@ -202,10 +176,23 @@ fn push_check(table: &mut Table, name: String, expected: &str, found: Option<Dec
 }
 
 /// WeChat's last two lines: a header of total names, then their values.
-fn check_trailing_summary(table: &mut Table, first_name: &str, meaning: fn(&str) -> Meaning) {
-    let lines: Vec<&str> = table.text().lines().filter(|l| !l.trim().is_empty()).collect();
+fn check_trailing_summary(table: &mut Table, first_name: &str, meaning: fn(&str) -> Meaning) -> Result<()> {
+    // The summary lines are total rows, so the reader kept them as notes.
+    let notes = std::mem::take(&mut table.notes);
+    let result = check_summary_lines(table, &notes, first_name, meaning);
+    table.notes = notes;
+    result
+}
+
+fn check_summary_lines(
+    table: &mut Table,
+    notes: &[(u32, String)],
+    first_name: &str,
+    meaning: fn(&str) -> Meaning,
+) -> Result<()> {
+    let lines: Vec<&str> = notes.iter().map(|(_, l)| l.as_str()).filter(|l| !l.trim().is_empty()).collect();
     let Some(at) = lines.iter().rposition(|l| trim_cell(l.split(',').next().unwrap_or("")) == first_name) else {
-        return;
+        return Ok(());
     };
     let names: Vec<String> = lines[at].split(',').map(|c| trim_cell(c).to_string()).collect();
     let values: Vec<String> =
@@ -216,12 +203,13 @@ fn check_trailing_summary(table: &mut Table, first_name: &str, meaning: fn(&str)
         .filter_map(|(n, name)| meaning(name).map(|(only, column)| (n, only, column)))
         .collect();
     let specs: Vec<(Only, Option<&str>)> = known.iter().map(|(_, only, column)| (*only, *column)).collect();
-    let found = totals(table, &specs);
+    let found = totals(table, &specs)?;
     for ((n, _, column), (count, sum)) in known.iter().zip(found) {
         let expected = values.get(*n).cloned().unwrap_or_default();
         let found = if column.is_some() { sum } else { Some(Decimal::from(count)) };
         push_check(table, names[*n].clone(), &expected, found, false);
     }
+    Ok(())
 }
 
 /// A `#…合计：N笔，…共X元` footer line: its count and amount.
@@ -235,26 +223,31 @@ fn parse_footer(line: &str) -> Option<(String, String)> {
 }
 
 /// An Alipay `#` footer checked against the rows it counts.
-fn check_footer(table: &mut Table, prefix: &str, only: Only, column: &str) {
-    let line = table.text().lines().find(|l| trim_cell(l).starts_with(prefix)).map(str::to_string);
-    let Some(line) = line else { return };
+fn check_footer(table: &mut Table, prefix: &str, only: Only, column: &str) -> Result<()> {
+    // Footer lines are comment rows, which the reader kept as notes.
+    let line = table.notes.iter().map(|(_, l)| l).find(|l| trim_cell(l).starts_with(prefix)).cloned();
+    let Some(line) = line else { return Ok(()) };
     let label = prefix.trim_start_matches('#');
     let Some((count, amount)) = parse_footer(trim_cell(&line)) else {
         let message = format!("{label}: the footer {:?} could not be read", trim_cell(&line));
         table.issues.push(RowIssue::file_note(&table.name, table.side, "summary_mismatch", message));
-        return;
+        return Ok(());
     };
-    let (found_count, found_sum) = total(table, only, Some(column));
+    let (found_count, found_sum) = total(table, only, Some(column))?;
     push_check(table, format!("{label} 笔数"), &count, Some(Decimal::from(found_count)), false);
     // Refund and expense totals are printed with or without their minus sign.
     push_check(table, format!("{label} {column}"), &amount, found_sum, true);
+    Ok(())
 }
 
 /// The Alipay 汇总 file: a header and per-store rows ending in 合计. It holds no reconcilable rows;
 /// its 合计 row is checked against the 业务明细 file of the same zip (see [`cross_file_checks`]).
-pub fn read_alipay_summary(mut table: Table) -> Result<Table> {
+pub fn read_alipay_summary(table: &mut Table) -> Result<()> {
     let wanted = normalize_header("交易订单总笔数");
-    let found = table.text().lines().enumerate().find_map(|(n, line)| {
+    // A 汇总 file has a row per store: small, so it is held whole.
+    let text = table.whole_text()?.into_owned();
+    table.text = super::table::Text::Owned(text.clone());
+    let found = text.lines().enumerate().find_map(|(n, line)| {
         let cells: Vec<String> = line.split(',').map(|c| trim_cell(c).to_string()).collect();
         cells.iter().any(|c| normalize_header(c) == wanted).then_some((n, cells))
     });
@@ -267,12 +260,15 @@ pub fn read_alipay_summary(mut table: Table) -> Result<Table> {
     };
     table.header_line = line as u32 + 1;
     table.header = header;
-    Ok(table)
+    Ok(())
 }
 
 /// The 汇总 file's 合计 row checked against the 业务明细 file it summarizes (same zip).
-pub fn cross_file_checks(tables: &mut [Table]) {
-    let Some(detail) = tables.iter().position(|t| t.format == Format::AlipayTrade) else { return };
+pub fn cross_file_checks(tables: &mut [Table]) -> Result<()> {
+    let Some(detail) = tables.iter().position(|t| t.format == Format::AlipayTrade) else { return Ok(()) };
+    if !tables.iter().any(|t| t.format == Format::AlipaySummary) {
+        return Ok(());
+    }
     const TOTALS: &[(&str, Only, Option<&str>)] = &[
         ("交易订单总笔数", Only::Where("业务类型", "交易"), None),
         ("退款订单总笔数", Only::Where("业务类型", "退款"), None),
@@ -281,13 +277,14 @@ pub fn cross_file_checks(tables: &mut [Table]) {
         ("服务费（元）", Only::All, Some("服务费（元）")),
     ];
     let specs: Vec<(Only, Option<&str>)> = TOTALS.iter().map(|(_, only, column)| (*only, *column)).collect();
-    let found: Vec<Option<Decimal>> = totals(&tables[detail], &specs)
+    let found: Vec<Option<Decimal>> = totals(&tables[detail], &specs)?
         .into_iter()
         .zip(TOTALS)
         .map(|((count, sum), (_, _, column))| if column.is_some() { sum } else { Some(Decimal::from(count)) })
         .collect();
     for table in tables.iter_mut().filter(|t| t.format == Format::AlipaySummary) {
-        let total_row = table.text().lines().find_map(|line| {
+        let text = table.whole_text()?.into_owned();
+        let total_row = text.lines().find_map(|line| {
             let cells: Vec<String> = line.split(',').map(|c| trim_cell(c).to_string()).collect();
             cells.iter().take(2).any(|c| c.contains("合计")).then_some(cells)
         });
@@ -302,6 +299,7 @@ pub fn cross_file_checks(tables: &mut [Table]) {
             push_check(table, format!("汇总 合计 {name}"), &expected, *found, false);
         }
     }
+    Ok(())
 }
 
 #[cfg(test)]

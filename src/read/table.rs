@@ -1,16 +1,22 @@
 //! A delimited text file turned into normalized [`Row`]s: header found by name, title and total rows
 //! skipped and reported, every bad row reported with line, column and reason.
+//!
+//! The text is read in chunks from its [`Text`] (in memory, or the caller's bytes) and not kept:
+//! a row holds its key, amount, status and time, and where its record is. The few records that
+//! must be shown again are read back with [`Table::sweep`].
 
-use super::csv::{detect_delimiter, unescape, FieldRange, Scanner};
-use super::encoding::{Decoded, Encoding};
+use super::csv::{detect_delimiter, unescape, FieldRange, Scanner, MAX_RECORD_BYTES};
+use super::encoding::Encoding;
 use super::format::{Detection, Format};
+use super::source::ReadAt;
 use super::{Check, RowIssue};
 use crate::error::{Error, ErrorKind, Result};
 use crate::money::parse_amount;
 use crate::profile::{KeyChoice, Profile};
-use crate::record::{normalize_header, Field, ItemKind, Row, Side, Span, Status};
+use crate::record::{key_head, normalize_header, Field, ItemKind, Key, Row, Side, Status, KEY_HEAD_BYTES};
 use crate::time::DateTimeParser;
 use rust_decimal::Decimal;
+use std::borrow::Cow;
 
 /// How many records are searched for the header before giving up.
 const HEADER_SEARCH_RECORDS: usize = 64;
@@ -18,7 +24,10 @@ const HEADER_SEARCH_RECORDS: usize = 64;
 const PROGRESS_EVERY_RECORDS: u64 = 16_384;
 /// Keys longer than this are not keys (a 10 MB cell is junk, not an order number).
 const MAX_KEY_BYTES: usize = 256;
-/// Cells that mark a total row after the detail.
+/// How much of the caller's bytes one read takes while a file is read from start to end.
+pub(crate) const CHUNK_BYTES: usize = 1 << 20;
+/// At most this many non-detail lines (titles, comments, totals) are kept for the footer checks.
+const MAX_NOTE_LINES: usize = 1024;
 /// Non-ASCII cells that mark a total or footer row (ASCII cells: see [`names_total`]).
 const TOTAL_WORDS: &[&str] = &["合计", "总计", "小计", "汇总", "总交易单数", "总笔数", "仅供参考", "以柜台为准"];
 
@@ -61,7 +70,38 @@ pub struct SkippedKey {
     pub code: &'static str,
 }
 
-/// One input file, read: its rows, its issues and what was detected.
+/// Where a table's text is: UTF-8, byte-order mark removed. Row offsets count from its start.
+pub(crate) enum Text {
+    /// In memory: decoded from another encoding, out of an archive, or given whole.
+    Owned(String),
+    /// The caller's bytes, valid UTF-8 from byte `start` (past a byte-order mark).
+    External {
+        /// The bytes.
+        source: Box<dyn ReadAt>,
+        /// Where the text starts.
+        start: u64,
+    },
+}
+
+impl Text {
+    fn len(&self) -> u64 {
+        match self {
+            Text::Owned(text) => text.len() as u64,
+            Text::External { source, start } => source.len().saturating_sub(*start),
+        }
+    }
+}
+
+impl std::fmt::Debug for Text {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Text::Owned(text) => write!(f, "Owned({} bytes)", text.len()),
+            Text::External { source, start } => write!(f, "External({} bytes from {start})", source.len()),
+        }
+    }
+}
+
+/// One file, read: its rows, its issues and what was detected.
 #[derive(Debug)]
 pub struct Table {
     /// File name as given by the caller (no directories).
@@ -78,7 +118,8 @@ pub struct Table {
     pub header: Vec<String>,
     /// Where each field was found.
     pub columns: ColumnMap,
-    /// The rows that will be reconciled.
+    /// The rows that will be reconciled: in file order as read; a run regroups them by key
+    /// (see [`Table::partition`]), so use [`Row::line`] for the order of the file.
     pub rows: Vec<Row>,
     /// Rows skipped or repaired, and file-level notes.
     pub issues: Vec<RowIssue>,
@@ -93,76 +134,312 @@ pub struct Table {
     /// Where a field's value comes from when its own column is empty on a row (e.g. WeChat's
     /// 微信退款单号 when 商户退款单号 is blank).
     pub fallback_columns: ColumnMap,
-    /// The running balance (余额) of each row, aligned with `rows`, when the file has a balance
-    /// column; empty otherwise. Kept beside the rows so files without one pay nothing for it.
+    /// The running balance (余额) of each row, aligned with `rows` (and moved with them), when the
+    /// file has a balance column; empty otherwise.
     pub balances: Vec<Option<Decimal>>,
     /// Rows left out after their key was read (an unreadable amount or status): few, and kept so
     /// that an exception on the other side can say its row exists but was skipped.
     pub skipped_keys: Vec<SkippedKey>,
     /// Field widths of a fixed-width file (no delimiter), used to show a row's cells.
     pub(crate) fixed_widths: Option<&'static [usize]>,
-    pub(crate) text: String,
-    pub(crate) arena: String,
+    /// Key bytes past each row's inline head, and second keys (see [`Key`]).
+    pub(crate) key_arena: Vec<u8>,
+    /// Amounts beyond 18 digits, by line, in line order (see [`Row::BIG`]): junk in practice, but exact.
+    pub(crate) big_amounts: Vec<(u32, Decimal)>,
+    /// Rows per day of their time, for the run's date when none is given.
+    pub(crate) days: rustc_hash::FxHashMap<i64, u64>,
+    /// Titles, comments and total lines as written (at most [`MAX_NOTE_LINES`]): the footer checks read them.
+    pub(crate) notes: Vec<(u32, String)>,
+    /// The hash bits and the start of each key partition in `rows`, once [`Table::partition`] ran.
+    pub(crate) partitions: Option<(u32, Vec<u32>)>,
+    pub(crate) text: Text,
+}
+
+/// One record read back from the file: its text and its fields.
+pub struct RecordRef<'r> {
+    text: &'r str,
+    fields: &'r [FieldRange],
+}
+
+impl<'r> RecordRef<'r> {
+    /// The record as written (one line, or several when a quoted field holds line breaks).
+    pub fn text(&self) -> &'r str {
+        self.text
+    }
+
+    /// One cell, trimmed and unescaped; empty when the record is shorter.
+    pub fn cell(&self, column: usize) -> Cow<'r, str> {
+        self.fields.get(column).map_or(Cow::Borrowed(""), |f| cell(self.text, f))
+    }
+
+    /// One cell exactly as written (fixed-width fields keep their padding).
+    pub fn raw(&self, column: usize) -> &'r str {
+        self.fields.get(column).and_then(|f| self.text.get(f.start as usize..f.end as usize)).unwrap_or("")
+    }
+
+    /// Every cell, trimmed and unescaped.
+    pub fn cells(&self) -> Vec<String> {
+        (0..self.fields.len()).map(|c| self.cell(c).into_owned()).collect()
+    }
 }
 
 impl Table {
-    /// The text of a span.
-    pub fn value(&self, span: Span) -> &str {
-        let (source, range) = self.locate(span);
-        source.get(range).unwrap_or("")
+    /// A row's amount.
+    #[inline]
+    pub fn amount(&self, row: &Row) -> Decimal {
+        row.small_amount().unwrap_or_else(|| {
+            let at = self.big_amounts.binary_search_by_key(&row.line, |(line, _)| *line);
+            at.map_or(Decimal::ZERO, |at| self.big_amounts[at].1)
+        })
     }
 
-    /// The bytes of a span: [`Table::value`] without the checks that it cuts the text at
-    /// characters (spans always do), for hashing and comparing keys.
+    /// Whether two rows of this table and `other` have the same amount (numerically).
     #[inline]
-    pub fn value_bytes(&self, span: Span) -> &[u8] {
-        let (source, range) = self.locate(span);
-        source.as_bytes().get(range).unwrap_or(&[])
+    pub(crate) fn same_amount(&self, row: &Row, other: &Table, other_row: &Row) -> bool {
+        row.same_small_amount(other_row).unwrap_or_else(|| self.amount(row) == other.amount(other_row))
     }
 
-    /// Where a span's value lies: in the arena for offsets past the text, else in the text.
+    /// The effect of a row on the platform's money (see [`crate::record::effect`]).
+    pub fn effect(&self, row: &Row) -> Decimal {
+        crate::record::effect(self.amount(row), row.status, row.kind)
+    }
+
+    /// The bytes of a row's key past its inline head.
     #[inline]
-    fn locate(&self, span: Span) -> (&str, std::ops::Range<usize>) {
-        let start = span.start as usize;
-        let end = start + span.len as usize;
-        let offset = self.text.len();
-        if start >= offset && span.len > 0 {
-            (&self.arena, start - offset..end - offset)
+    pub(crate) fn key_rest(&self, row: &Row) -> &[u8] {
+        let rest = usize::from(row.key.len).saturating_sub(KEY_HEAD_BYTES);
+        let start = row.key.rest as usize;
+        self.key_arena.get(start..start + rest).unwrap_or(&[])
+    }
+
+    /// A row's key, as written.
+    pub fn key(&self, row: &Row) -> String {
+        let mut bytes: Vec<u8> = row.key.head.iter().flat_map(|w| w.to_le_bytes()).collect();
+        bytes.truncate(usize::from(row.key.len).min(KEY_HEAD_BYTES));
+        bytes.extend_from_slice(self.key_rest(row));
+        String::from_utf8(bytes).unwrap_or_default()
+    }
+
+    /// A row's second key (its transaction number with `order_no_then_trade_no`), if any.
+    pub(crate) fn second_key(&self, row: &Row) -> &[u8] {
+        let start = row.key.rest as usize + usize::from(row.key.len).saturating_sub(KEY_HEAD_BYTES);
+        self.key_arena.get(start..start + usize::from(row.key.second_len)).unwrap_or(&[])
+    }
+
+    /// The key text of a row for `field`: its key, or its second key.
+    pub fn key_of(&self, row: &Row, field: Field) -> String {
+        if field == row.key_field {
+            self.key(row)
+        } else if field == Field::TradeNo {
+            String::from_utf8_lossy(self.second_key(row)).into_owned()
         } else {
-            (&self.text, start..end)
+            String::new()
         }
     }
 
-    /// The raw text of a row's record (one line, or several when a quoted field holds breaks).
-    pub fn record_text(&self, row: &Row) -> Option<&str> {
-        self.text.get(row.record.start as usize..(row.record.start + row.record.len) as usize)
+    /// The file's bytes, read whole again (to decode a file that turned out not to be UTF-8).
+    pub(crate) fn into_source_bytes(self) -> Result<Vec<u8>> {
+        match self.text {
+            Text::Owned(text) => Ok(text.into_bytes()),
+            Text::External { source, .. } => super::Source::External(source).into_bytes(&self.name),
+        }
     }
 
-    /// The raw cells of a row's record, trimmed and unescaped, aligned with [`Table::header`].
-    pub fn record_values(&self, row: &Row) -> Vec<String> {
-        let record = self.text.get(row.record.start as usize..(row.record.start + row.record.len) as usize);
-        let Some(record) = record else { return Vec::new() };
-        if let Some(widths) = self.fixed_widths {
-            return super::unionpay::split_fixed(record, widths).into_iter().map(|c| c.trim().to_string()).collect();
-        }
-        let mut scanner = Scanner::new(record, self.delimiter);
-        let mut fields = Vec::new();
-        if scanner.next_record(&mut fields).is_none() {
-            return Vec::new();
-        }
-        fields
-            .iter()
-            .map(|f| {
-                let raw = record.get(f.start as usize..f.end as usize).unwrap_or("");
-                let value = if f.needs_unescape { unescape(raw) } else { raw.to_string() };
-                trim_cell(&value).to_string()
-            })
-            .collect()
-    }
-
-    /// Bytes of decoded text held by the table.
-    pub fn text_len(&self) -> usize {
+    /// Bytes of text in the file.
+    pub fn text_len(&self) -> u64 {
         self.text.len()
+    }
+
+    /// The whole text, read again: for the small files some checks read whole (a 汇总 summary, a
+    /// bank statement read as a table).
+    pub(crate) fn whole_text(&self) -> Result<Cow<'_, str>> {
+        match &self.text {
+            Text::Owned(text) => Ok(Cow::Borrowed(text)),
+            Text::External { source, start } => {
+                let mut buf = vec![0; usize::try_from(self.text.len()).unwrap_or(0)];
+                let got = read_fully(source.as_ref(), *start, &mut buf, &self.name)?;
+                buf.truncate(got);
+                String::from_utf8(buf).map(Cow::Owned).map_err(|_| changed(&self.name))
+            }
+        }
+    }
+
+    /// The record of one row, read again from the file.
+    pub fn record_cells(&self, row: &Row) -> Result<Vec<String>> {
+        let mut cells = Vec::new();
+        self.sweep(&[row.offset], &mut |_, record| {
+            cells = record.cells();
+            Ok(())
+        })?;
+        Ok(cells)
+    }
+
+    /// Reads the records at `offsets` (row offsets, ascending) again from the file and hands each
+    /// to `visit` with its index in `offsets`. From the caller's bytes the reads are grouped into
+    /// windows, so scattered records cost a few reads, not one each.
+    pub fn sweep(&self, offsets: &[u32], visit: &mut dyn FnMut(usize, &RecordRef) -> Result<()>) -> Result<()> {
+        let mut fields: Vec<FieldRange> = Vec::with_capacity(32);
+        match &self.text {
+            Text::Owned(text) => {
+                for (n, &offset) in offsets.iter().enumerate() {
+                    let rest = text.get(offset as usize..).ok_or_else(|| changed(&self.name))?;
+                    let record = self.scan_one(rest, &mut fields).map(|(record, _)| record);
+                    visit(n, &record.ok_or_else(|| changed(&self.name))?)?;
+                }
+                Ok(())
+            }
+            Text::External { source, start } => {
+                let total = self.text.len();
+                let mut buf: Vec<u8> = Vec::new();
+                let mut window_start: u64 = 0;
+                let mut window_text_len = 0usize;
+                for (n, &offset) in offsets.iter().enumerate() {
+                    let offset = u64::from(offset);
+                    let mut size = source.window().max(1);
+                    loop {
+                        if offset >= window_start && offset < window_start + window_text_len as u64 {
+                            let local_start = (offset - window_start) as usize;
+                            let local = std::str::from_utf8(&buf[local_start..window_text_len])
+                                .map_err(|_| changed(&self.name))?;
+                            let at_end = window_start + buf.len() as u64 >= total;
+                            match self.scan_one(local, &mut fields) {
+                                Some((record, complete)) if complete || at_end => {
+                                    visit(n, &record)?;
+                                    break;
+                                }
+                                None if at_end => return Err(changed(&self.name)),
+                                // The record runs past the window: read a larger one from it.
+                                _ => size = size.max(local.len().saturating_mul(2)),
+                            }
+                        }
+                        let len = (size as u64).min(total.saturating_sub(offset)) as usize;
+                        if len == 0 {
+                            return Err(changed(&self.name));
+                        }
+                        buf.resize(len, 0);
+                        let got = read_fully(source.as_ref(), start + offset, &mut buf, &self.name)?;
+                        buf.truncate(got);
+                        window_start = offset;
+                        // A window may end inside a character: only its whole characters are text.
+                        window_text_len = match std::str::from_utf8(&buf) {
+                            Ok(_) => buf.len(),
+                            Err(e) if e.error_len().is_none() => e.valid_up_to(),
+                            Err(_) => return Err(changed(&self.name)),
+                        };
+                    }
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// The first record of `text` and whether it is known to be whole (its line break was seen,
+    /// or its open quote ran past [`MAX_RECORD_BYTES`]).
+    fn scan_one<'r>(&self, text: &'r str, fields: &'r mut Vec<FieldRange>) -> Option<(RecordRef<'r>, bool)> {
+        if let Some(widths) = self.fixed_widths {
+            let line_end = memchr::memchr(b'\n', text.as_bytes());
+            let line = &text[..line_end.unwrap_or(text.len())];
+            let line = line.strip_suffix('\r').unwrap_or(line);
+            fields.clear();
+            let mut at = 0;
+            for &width in widths {
+                let end = (at + width).min(line.len());
+                fields.push(FieldRange { start: at.min(end) as u32, end: end as u32, needs_unescape: false });
+                at = end + 1;
+            }
+            return Some((RecordRef { text: line, fields }, line_end.is_some()));
+        }
+        let mut scanner = Scanner::new(text, self.delimiter);
+        let record = scanner.next_record(fields)?;
+        let after = text.as_bytes().get(record.end..).unwrap_or(&[]);
+        let ended_by_break = after.starts_with(b"\n") || after.starts_with(b"\r\n");
+        let complete = if record.unterminated_quote { text.len() >= MAX_RECORD_BYTES } else { ended_by_break };
+        Some((RecordRef { text: &text[..record.end], fields }, complete))
+    }
+
+    /// Regroups the rows by key hash into `2^bits` runs, in place (and the balances with them),
+    /// so that matching reads each run of every table together. Later calls with the same `bits`
+    /// are free.
+    pub(crate) fn partition(&mut self, bits: u32) {
+        if self.partitions.as_ref().is_some_and(|(b, _)| *b == bits) {
+            return;
+        }
+        let count = 1usize << bits;
+        // The top bits of the key hash pick the partition; matching's group tables use the low ones.
+        let part = |table: &Table, row: &Row| match bits {
+            0 => 0,
+            _ => (crate::matching::hash_row(table, row) >> (64 - bits)) as usize,
+        };
+        let mut sizes = vec![0u32; count];
+        for row in &self.rows {
+            sizes[part(self, row)] += 1;
+        }
+        let mut starts = Vec::with_capacity(count + 1);
+        let mut at = 0u32;
+        for size in &sizes {
+            starts.push(at);
+            at += size;
+        }
+        starts.push(at);
+        // American flag sort: each swap puts one row into its partition for good.
+        let mut next: Vec<u32> = starts[..count].to_vec();
+        for p in 0..count {
+            while next[p] < starts[p + 1] {
+                let i = next[p] as usize;
+                let q = part(self, &self.rows[i]);
+                if q == p {
+                    next[p] += 1;
+                } else {
+                    let j = next[q] as usize;
+                    self.rows.swap(i, j);
+                    if !self.balances.is_empty() {
+                        self.balances.swap(i, j);
+                    }
+                    next[q] += 1;
+                }
+            }
+        }
+        self.partitions = Some((bits, starts));
+    }
+}
+
+fn read_fully(source: &dyn ReadAt, offset: u64, buf: &mut [u8], name: &str) -> Result<usize> {
+    let mut done = 0;
+    while done < buf.len() {
+        let got = source
+            .read_at(offset + done as u64, &mut buf[done..])
+            .map_err(|m| Error::new(ErrorKind::Io, format!("the file could not be read: {m}")).in_file(name))?;
+        if got == 0 {
+            break;
+        }
+        done += got;
+    }
+    Ok(done)
+}
+
+/// The caller's bytes no longer hold what was read from them.
+fn changed(name: &str) -> Error {
+    Error::new(ErrorKind::Io, "the file's bytes changed after it was read; add it again").in_file(name)
+}
+
+/// One cell of a record, trimmed and unescaped; borrowed in the common case.
+#[inline]
+fn cell<'t>(text: &'t str, field: &FieldRange) -> Cow<'t, str> {
+    let (start, end) = (field.start as usize, field.end as usize);
+    if !field.needs_unescape && start < end {
+        // Fast path: a plain cell, nothing to trim (both ends ASCII, so both are char boundaries).
+        let bytes = text.as_bytes();
+        if let (Some(&first), Some(&last)) = (bytes.get(start), bytes.get(end - 1)) {
+            if is_plain(first) && is_plain(last) {
+                return Cow::Borrowed(text.get(start..end).unwrap_or(""));
+            }
+        }
+    }
+    let raw = text.get(start..end).unwrap_or("");
+    if field.needs_unescape {
+        Cow::Owned(trim_cell(&unescape(raw)).to_string())
+    } else {
+        Cow::Borrowed(trim_cell(raw))
     }
 }
 
@@ -216,13 +493,21 @@ fn same_bytes(a: &[u8], b: &[u8]) -> bool {
 }
 
 impl Table {
-    /// An empty table of decoded text, before any reader ran.
-    pub(crate) fn empty(name: &str, side: Side, decoded: Decoded, detection: Detection) -> Table {
+    /// An empty table over `text`, before any reader ran.
+    pub(crate) fn empty(
+        name: &str,
+        side: Side,
+        text: Text,
+        head: &str,
+        encoding: Encoding,
+        note: Option<String>,
+        detection: Detection,
+    ) -> Table {
         let mut table = Table {
             name: name.to_string(),
             side,
-            encoding: decoded.encoding,
-            delimiter: detect_delimiter(&decoded.text),
+            encoding,
+            delimiter: detect_delimiter(head),
             header_line: 0,
             header: Vec::new(),
             columns: ColumnMap::default(),
@@ -236,13 +521,16 @@ impl Table {
             fixed_widths: None,
             balances: Vec::new(),
             skipped_keys: Vec::new(),
-            text: String::new(),
-            arena: String::new(),
+            key_arena: Vec::new(),
+            big_amounts: Vec::new(),
+            days: Default::default(),
+            notes: Vec::new(),
+            partitions: None,
+            text,
         };
-        if let Some(note) = decoded.note {
+        if let Some(note) = note {
             table.issues.push(RowIssue::file_note(name, side, "encoding_repaired", note));
         }
-        table.text = decoded.text;
         table
     }
 
@@ -252,27 +540,53 @@ impl Table {
         self.header.iter().position(|h| normalize_header(h) == wanted)
     }
 
-    /// The decoded text of the whole file.
-    pub fn text(&self) -> &str {
-        &self.text
+    /// Stores a row's key (and second key) and returns its [`Key`].
+    fn store_key(&mut self, key: &[u8], second: &[u8]) -> Key {
+        let mut stored = Key { head: key_head(key), rest: 0, len: key.len() as u16, second_len: second.len() as u16 };
+        if key.len() > KEY_HEAD_BYTES || !second.is_empty() {
+            stored.rest = self.key_arena.len() as u32;
+            self.key_arena.extend_from_slice(key.get(KEY_HEAD_BYTES..).unwrap_or(&[]));
+            self.key_arena.extend_from_slice(second);
+        }
+        stored
     }
 }
 
-/// Runs the header-mapping reader over a table of decoded text, with its layout's aliases,
-/// calling `progress(bytes_done, bytes_total)` every few thousand records (`false` cancels).
+/// What reading a file from the caller's bytes found.
+pub(crate) enum Outcome {
+    /// Read.
+    Read,
+    /// The bytes are not UTF-8 after all (past the head that was checked): read them whole and
+    /// decode them, as any other encoding.
+    NotUtf8,
+}
+
+/// Runs the header-mapping reader over a table's text, with its layout's aliases, calling
+/// `progress(bytes_done, bytes_total)` every few thousand records (`false` cancels).
 pub(crate) fn read_delimited(
-    mut table: Table,
+    table: &mut Table,
     profile: &Profile,
     progress: &mut dyn FnMut(u64, u64) -> bool,
-) -> Result<Table> {
-    if table.text.len() >= u32::MAX as usize / 2 {
+) -> Result<Outcome> {
+    let total = table.text.len();
+    if total >= u64::from(u32::MAX / 2) {
         return Err(Error::new(ErrorKind::InvalidArgument, "the file is larger than 2 GB").in_file(&table.name));
     }
-    Reader::new(&mut table, profile, progress).read()?;
-    Ok(table)
+    let text = std::mem::replace(&mut table.text, Text::Owned(String::new()));
+    let mut reader = Reader::new(table, profile, progress, total);
+    let result = match &text {
+        Text::Owned(whole) => reader.feed(whole, 0, 1, true).map(|_| Outcome::Read),
+        Text::External { source, start } => reader.feed_chunks(source.as_ref(), *start, total),
+    };
+    let result = result.and_then(|outcome| match outcome {
+        Outcome::Read => reader.finish().map(|_| Outcome::Read),
+        Outcome::NotUtf8 => Ok(Outcome::NotUtf8),
+    });
+    table.text = text;
+    result
 }
 
-/// The state of one pass over a table's text.
+/// The state of one pass over a table's text, fed one chunk at a time.
 struct Reader<'a> {
     table: &'a mut Table,
     profile: &'a Profile,
@@ -281,10 +595,29 @@ struct Reader<'a> {
     status_cache: Vec<(String, Option<Status>)>,
     times: DateTimeParser,
     progress: &'a mut dyn FnMut(u64, u64) -> bool,
+    /// Bytes of text in the file.
+    total: u64,
+    fields: Vec<FieldRange>,
+    /// Still looking for the header: the records passed over, and the closest candidate.
+    searching: bool,
+    title_rows: Vec<u32>,
+    best: (usize, Vec<String>),
+    in_footer: bool,
+    saw_detail: bool,
+    records: u64,
+    /// Where the detail starts, for sizing the rows once.
+    detail_start: u64,
+    /// The day of the last row's time and how many rows in a row had it.
+    day_run: Option<(i64, u64)>,
 }
 
 impl<'a> Reader<'a> {
-    fn new(table: &'a mut Table, profile: &'a Profile, progress: &'a mut dyn FnMut(u64, u64) -> bool) -> Self {
+    fn new(
+        table: &'a mut Table,
+        profile: &'a Profile,
+        progress: &'a mut dyn FnMut(u64, u64) -> bool,
+        total: u64,
+    ) -> Self {
         let explicit = match table.side {
             Side::Internal => &profile.columns.internal,
             // Fund-flow sides never come here (see `Reconciliation::add_file`).
@@ -302,7 +635,258 @@ impl<'a> Reader<'a> {
                 (field, names)
             })
             .collect();
-        Reader { table, profile, aliases, status_cache: Vec::new(), times: DateTimeParser::default(), progress }
+        Reader {
+            table,
+            profile,
+            aliases,
+            status_cache: Vec::new(),
+            times: DateTimeParser::default(),
+            progress,
+            total,
+            fields: Vec::with_capacity(32),
+            searching: true,
+            title_rows: Vec::new(),
+            best: (0, Vec::new()),
+            in_footer: false,
+            saw_detail: false,
+            records: 0,
+            detail_start: 0,
+            day_run: None,
+        }
+    }
+
+    /// Reads the caller's bytes from `start` in chunks that end at a line break.
+    fn feed_chunks(&mut self, source: &dyn ReadAt, start: u64, total: u64) -> Result<Outcome> {
+        let name = self.table.name.clone();
+        let mut buf: Vec<u8> = Vec::new();
+        let chunk_bytes = source.chunk().max(1);
+        let (mut at, mut line, mut window) = (0u64, 1u32, chunk_bytes);
+        loop {
+            let len = (window as u64).min(total - at) as usize;
+            buf.resize(len, 0);
+            let got = read_fully(source, start + at, &mut buf, &name)?;
+            buf.truncate(got);
+            let last = at + got as u64 >= total;
+            let end = if last {
+                got
+            } else {
+                match memchr::memrchr(b'\n', &buf) {
+                    Some(i) => i + 1,
+                    None => {
+                        window = window.saturating_mul(2); // a line longer than the window
+                        continue;
+                    }
+                }
+            };
+            // A chunk ends at a line break, so it never cuts a character in two.
+            let Ok(chunk) = std::str::from_utf8(&buf[..end]) else { return Ok(Outcome::NotUtf8) };
+            let (consumed, next_line) = self.feed(chunk, at as u32, line, last)?;
+            if last {
+                return Ok(Outcome::Read);
+            }
+            if consumed == 0 {
+                window = window.saturating_mul(2); // one record longer than the window
+                continue;
+            }
+            at += consumed as u64;
+            line = next_line;
+            window = chunk_bytes.max(window / 2);
+            if !(self.progress)(at, total) {
+                return Err(Error::new(ErrorKind::Cancelled, "reading was cancelled").in_file(&name));
+            }
+        }
+    }
+
+    /// Reads the records of one chunk of text: `base` is its offset in the file's text, `first_line`
+    /// the line it starts on, `last` whether it ends the file. Returns how many bytes it consumed
+    /// (a record still open at the end of a chunk waits for the next) and the next line.
+    fn feed(&mut self, text: &str, base: u32, first_line: u32, last: bool) -> Result<(usize, u32)> {
+        let mut scanner = Scanner::starting_at_line(text, self.table.delimiter, first_line);
+        let mut fields = std::mem::take(&mut self.fields);
+        let result = loop {
+            let (position, line) = (scanner.position(), scanner.line());
+            let Some(record) = scanner.next_record(&mut fields) else { break Ok((text.len(), scanner.line())) };
+            // A quoted field open at the end of a chunk may close in the next one.
+            if !last && record.unterminated_quote && text.len() - record.start < MAX_RECORD_BYTES {
+                break Ok((position, line));
+            }
+            let step = if self.searching {
+                self.header_record(text, base, &fields, &record)
+            } else {
+                self.detail_record(text, base, &fields, &record, &mut scanner)
+            };
+            if let Err(error) = step {
+                break Err(error);
+            }
+        };
+        self.fields = fields;
+        if last && self.searching {
+            return Err(self.no_header_error());
+        }
+        result
+    }
+
+    fn no_header_error(&self) -> Error {
+        let detail = if self.best.1.is_empty() {
+            "no row looks like a header".to_string()
+        } else {
+            format!("the closest row has {}", self.best.1.join(", "))
+        };
+        Error::new(
+            ErrorKind::NoKnownColumns { best_header: self.best.1.clone() },
+            format!("no header with a key column ({}) and an amount column was found: {detail}", self.key_hint()),
+        )
+        .in_file(&self.table.name)
+    }
+
+    /// One record before the header: the header itself (the first record that maps a key
+    /// column and an amount column), or a title row.
+    fn header_record(
+        &mut self,
+        text: &str,
+        base: u32,
+        fields: &[FieldRange],
+        record: &super::csv::Record,
+    ) -> Result<()> {
+        let cells: Vec<String> = fields.iter().map(|f| cell(text, f).into_owned()).collect();
+        if cells.iter().all(String::is_empty) {
+            return Ok(());
+        }
+        let normalized: Vec<String> = cells.iter().map(|c| normalize_header(c)).collect();
+        let (map, fallbacks) = self.map_header(&normalized);
+        if self.has_required_columns(&map) {
+            self.table.header_line = record.line;
+            self.table.header = cells;
+            self.table.columns = map;
+            self.table.fallback_columns = fallbacks;
+            self.searching = false;
+            self.detail_start = u64::from(base) + record.end as u64;
+            for line in std::mem::take(&mut self.title_rows) {
+                let message = "a title row before the header; not reconciled".to_string();
+                let issue = RowIssue::new(&self.table.name, self.table.side, line, None, "title_row_skipped", message);
+                self.table.issues.push(issue);
+            }
+            return Ok(());
+        }
+        if map.mapped() > self.best.0 || self.best.1.is_empty() {
+            self.best = (map.mapped(), cells);
+        }
+        self.title_rows.push(record.line);
+        self.keep_note(record.line, &text[record.start..record.end]);
+        if self.title_rows.len() >= HEADER_SEARCH_RECORDS {
+            return Err(Error::new(
+                ErrorKind::NoKnownColumns { best_header: self.best.1.clone() },
+                format!(
+                    "no header with a key column ({}) and an amount column in the first {HEADER_SEARCH_RECORDS} rows; \
+                     the closest row has {}",
+                    self.key_hint(),
+                    self.best.1.join(", ")
+                ),
+            )
+            .in_file(&self.table.name));
+        }
+        Ok(())
+    }
+
+    /// Keeps a non-detail line's text for the footer checks.
+    fn keep_note(&mut self, line: u32, text: &str) {
+        if self.table.notes.len() < MAX_NOTE_LINES {
+            self.table.notes.push((line, text.to_string()));
+        }
+    }
+
+    /// One record after the header: a row, or a skipped record with its issue.
+    fn detail_record(
+        &mut self,
+        text: &str,
+        base: u32,
+        fields: &[FieldRange],
+        record: &super::csv::Record,
+        scanner: &mut Scanner,
+    ) -> Result<()> {
+        self.records += 1;
+        let position = u64::from(base) + scanner.position() as u64;
+        if self.records % PROGRESS_EVERY_RECORDS == 0 && !(self.progress)(position, self.total) {
+            return Err(Error::new(ErrorKind::Cancelled, "reading was cancelled").in_file(&self.table.name));
+        }
+        if self.records == 1024 {
+            // Size the row vector once from the records seen so far, instead of doubling it.
+            let per_record = (position.saturating_sub(self.detail_start) / 1024).max(1);
+            let expected = ((self.total - position.min(self.total)) / per_record) as usize + 1024;
+            self.table.rows.reserve(expected + expected / 16);
+        }
+        if fields.len() == 1 && fields[0].start == fields[0].end {
+            return Ok(()); // blank line
+        }
+        let line = record.line;
+        let header_len = self.table.header.len();
+        if record.unterminated_quote || (record.lines > 1 && fields.len() != header_len) {
+            // A quote opened and never properly closed: report this line, resume on the next.
+            let next = scanner.next_line_start(record.start);
+            scanner.restart_at(next, line + 1);
+            self.skip(line, None, "unbalanced_quote", "a quoted field is not closed on this line".into());
+            return Ok(());
+        }
+        let first_cell = fields.first().map(|f| cell(text, f)).unwrap_or_default();
+        let first = first_cell.as_ref();
+        if first.starts_with('#') {
+            self.keep_note(line, &text[record.start..record.end]);
+            self.skip(line, None, "comment_row_skipped", "a comment row; not reconciled".into());
+            return Ok(());
+        }
+        if self.in_footer || self.is_total_row(text, fields, first) {
+            self.in_footer = true;
+            self.keep_note(line, &text[record.start..record.end]);
+            self.skip(line, None, "total_row_skipped", "a total row after the detail; not reconciled".into());
+            return Ok(());
+        }
+        let needed = self.table.columns.max_column() + 1;
+        if fields.len() < needed {
+            let message = format!("{} fields where the header has {header_len}", fields.len());
+            self.skip(line, Some(fields.len() as u32 + 1), "too_few_fields", message);
+            return Ok(());
+        }
+        if fields.len() > header_len {
+            let extra = fields[header_len..].iter().position(|f| !cell(text, f).is_empty());
+            if let Some(extra) = extra {
+                let column = header_len + extra + 1;
+                let message = format!(
+                    "{} fields where the header has {header_len} (an unquoted comma in a value?)",
+                    fields.len()
+                );
+                self.skip(line, Some(column as u32), "too_many_fields", message);
+                return Ok(());
+            }
+        }
+        let offset = base + record.start as u32;
+        match self.row(text, fields, line, offset) {
+            Ok(balance) => {
+                self.saw_detail = true;
+                if self.table.columns.get(Field::Balance).is_some() {
+                    self.table.balances.push(balance);
+                }
+            }
+            Err((column, code, message)) => {
+                if !matches!(code, "missing_key" | "invalid_key") {
+                    self.remember_skipped_key(text, fields, line, code);
+                }
+                self.skip(line, Some(column as u32 + 1), code, message)
+            }
+        }
+        Ok(())
+    }
+
+    /// After the last chunk: the day counts, and the error for a header without rows.
+    fn finish(mut self) -> Result<()> {
+        if let Some(run) = self.day_run.take() {
+            add_day(&mut self.table.days, run);
+        }
+        if !self.saw_detail && self.table.skipped_records == 0 {
+            return Err(Error::new(ErrorKind::NoDataRows, "the file has a header but no data rows")
+                .in_file(&self.table.name)
+                .at(u64::from(self.table.header_line), None));
+        }
+        Ok(())
     }
 
     /// Maps header cells to fields, and (for a layout's own aliases) a second column per field to
@@ -344,178 +928,6 @@ impl<'a> Reader<'a> {
         key && amount
     }
 
-    fn cell_text(text: &str, field: &FieldRange) -> String {
-        let raw = text.get(field.start as usize..field.end as usize).unwrap_or("");
-        if field.needs_unescape {
-            unescape(raw)
-        } else {
-            raw.to_string()
-        }
-    }
-
-    fn read(mut self) -> Result<()> {
-        let text = std::mem::take(&mut self.table.text);
-        let result = self.read_text(&text);
-        self.table.text = text;
-        result
-    }
-
-    fn read_text(&mut self, text: &str) -> Result<()> {
-        let name = self.table.name.clone();
-        let side = self.table.side;
-        let mut scanner = Scanner::new(text, self.table.delimiter);
-        let mut fields: Vec<FieldRange> = Vec::with_capacity(32);
-
-        // 1. The header: the first record that maps a key column and an amount column.
-        let mut title_rows = Vec::new();
-        let mut best: (usize, Vec<String>) = (0, Vec::new());
-        loop {
-            let Some(record) = scanner.next_record(&mut fields) else {
-                let detail = if best.1.is_empty() {
-                    "no row looks like a header".to_string()
-                } else {
-                    format!("the closest row has {}", best.1.join(", "))
-                };
-                return Err(Error::new(
-                    ErrorKind::NoKnownColumns { best_header: best.1.clone() },
-                    format!(
-                        "no header with a key column ({}) and an amount column was found: {detail}",
-                        self.key_hint()
-                    ),
-                )
-                .in_file(name));
-            };
-            let cells: Vec<String> = fields.iter().map(|f| trim_cell(&Self::cell_text(text, f)).to_string()).collect();
-            if cells.iter().all(String::is_empty) {
-                continue;
-            }
-            let normalized: Vec<String> = cells.iter().map(|c| normalize_header(c)).collect();
-            let (map, fallbacks) = self.map_header(&normalized);
-            if self.has_required_columns(&map) {
-                self.table.header_line = record.line;
-                self.table.header = cells;
-                self.table.columns = map;
-                self.table.fallback_columns = fallbacks;
-                break;
-            }
-            if map.mapped() > best.0 || best.1.is_empty() {
-                best = (map.mapped(), cells.clone());
-            }
-            title_rows.push(record.line);
-            if title_rows.len() >= HEADER_SEARCH_RECORDS {
-                return Err(Error::new(
-                    ErrorKind::NoKnownColumns { best_header: best.1.clone() },
-                    format!(
-                        "no header with a key column ({}) and an amount column in the first {HEADER_SEARCH_RECORDS} rows; \
-                         the closest row has {}",
-                        self.key_hint(),
-                        best.1.join(", ")
-                    ),
-                )
-                .in_file(name));
-            }
-        }
-        for line in title_rows {
-            self.table.issues.push(RowIssue::new(
-                &name,
-                side,
-                line,
-                None,
-                "title_row_skipped",
-                "a title row before the header; not reconciled".to_string(),
-            ));
-        }
-
-        // 2. The detail rows, then the footer.
-        let columns = self.table.columns;
-        let header_len = self.table.header.len();
-        let needed = columns.max_column() + 1;
-        let has_balance = columns.get(Field::Balance).is_some();
-        let key_fields: &[Field] = match self.profile.key {
-            _ if self.table.format.any_key_will_do() => &[Field::OrderNo, Field::TradeNo],
-            KeyChoice::OrderNo => &[Field::OrderNo],
-            KeyChoice::TradeNo => &[Field::TradeNo],
-            KeyChoice::OrderNoThenTradeNo => &[Field::OrderNo, Field::TradeNo],
-        };
-        let mut in_footer = false;
-        let mut saw_detail = false;
-        let mut records: u64 = 0;
-        let detail_start = scanner.position();
-        while let Some(record) = scanner.next_record(&mut fields) {
-            records += 1;
-            if records % PROGRESS_EVERY_RECORDS == 0 && !(self.progress)(scanner.position() as u64, text.len() as u64) {
-                return Err(Error::new(ErrorKind::Cancelled, "reading was cancelled").in_file(name));
-            }
-            if records == 1024 {
-                // Size the row vector once from the records seen so far, instead of doubling it.
-                let per_record = (scanner.position().saturating_sub(detail_start) / 1024).max(1);
-                let expected = (text.len() - scanner.position()) / per_record + 1024;
-                self.table.rows.reserve(expected + expected / 16);
-            }
-            if fields.len() == 1 && fields[0].start == fields[0].end {
-                continue; // blank line
-            }
-            let line = record.line;
-            if record.unterminated_quote || (record.lines > 1 && fields.len() != header_len) {
-                // A quote opened and never properly closed: report this line, resume on the next.
-                let next = scanner.next_line_start(record.start);
-                scanner.restart_at(next, line + 1);
-                self.skip(line, None, "unbalanced_quote", "a quoted field is not closed on this line".into());
-                continue;
-            }
-            let first = trim_cell(text.get(fields[0].start as usize..fields[0].end as usize).unwrap_or(""));
-            if first.starts_with('#') {
-                self.skip(line, None, "comment_row_skipped", "a comment row; not reconciled".into());
-                continue;
-            }
-            if in_footer || self.is_total_row(text, &fields, first) {
-                in_footer = true;
-                self.skip(line, None, "total_row_skipped", "a total row after the detail; not reconciled".into());
-                continue;
-            }
-            if fields.len() < needed {
-                let message = format!("{} fields where the header has {header_len}", fields.len());
-                self.skip(line, Some(fields.len() as u32 + 1), "too_few_fields", message);
-                continue;
-            }
-            if fields.len() > header_len {
-                let extra = fields[header_len..]
-                    .iter()
-                    .position(|f| !trim_cell(text.get(f.start as usize..f.end as usize).unwrap_or("")).is_empty());
-                if let Some(extra) = extra {
-                    let column = header_len + extra + 1;
-                    let message = format!(
-                        "{} fields where the header has {header_len} (an unquoted comma in a value?)",
-                        fields.len()
-                    );
-                    self.skip(line, Some(column as u32), "too_many_fields", message);
-                    continue;
-                }
-            }
-            match self.row(text, &fields, &record, key_fields) {
-                Ok((row, balance)) => {
-                    saw_detail = true;
-                    self.table.rows.push(row);
-                    if has_balance {
-                        self.table.balances.push(balance);
-                    }
-                }
-                Err((column, code, message)) => {
-                    if !matches!(code, "missing_key" | "invalid_key") {
-                        self.remember_skipped_key(text, &fields, line, code);
-                    }
-                    self.skip(line, Some(column as u32 + 1), code, message)
-                }
-            }
-        }
-        if !saw_detail && self.table.skipped_records == 0 {
-            return Err(Error::new(ErrorKind::NoDataRows, "the file has a header but no data rows")
-                .in_file(name)
-                .at(u64::from(self.table.header_line), None));
-        }
-        Ok(())
-    }
-
     fn key_hint(&self) -> &'static str {
         match self.profile.key {
             KeyChoice::OrderNo => "order_no, out_trade_no, 商户订单号, …",
@@ -526,8 +938,8 @@ impl<'a> Reader<'a> {
 
     fn remember_skipped_key(&mut self, text: &str, fields: &[FieldRange], line: u32, code: &'static str) {
         for field in [Field::OrderNo, Field::TradeNo, Field::RefundNo] {
-            let span = self.optional_span(text, fields, field);
-            let key = self.table_value(text, span).trim();
+            let key = self.table.field_value(text, fields, field);
+            let key = key.trim();
             if !key.is_empty() {
                 let key = key.to_string();
                 self.table.skipped_keys.push(SkippedKey { field, key, line, code });
@@ -574,75 +986,25 @@ impl<'a> Reader<'a> {
         fields.iter().take(4).any(|f| names_total(text.get(f.start as usize..f.end as usize).unwrap_or("")))
     }
 
-    /// A span for the trimmed cell, unescaping into the arena when needed.
-    #[inline]
-    fn span(&mut self, text: &str, field: &FieldRange) -> Span {
-        // Fast path: a plain cell, nothing to trim (both ends ASCII, so both are char boundaries).
-        let (start, end) = (field.start as usize, field.end as usize);
-        if !field.needs_unescape && start < end {
-            if let (Some(&first), Some(&last)) = (text.as_bytes().get(start), text.as_bytes().get(end - 1)) {
-                if is_plain(first) && is_plain(last) {
-                    return Span { start: field.start, len: field.end - field.start };
-                }
-            }
-        }
-        self.trimmed_span(text, field)
-    }
-
-    fn trimmed_span(&mut self, text: &str, field: &FieldRange) -> Span {
-        let raw = text.get(field.start as usize..field.end as usize).unwrap_or("");
-        if field.needs_unescape {
-            let value = unescape(raw);
-            let value = trim_cell(&value);
-            if value.is_empty() {
-                return Span::EMPTY;
-            }
-            let start = text.len() + self.table.arena.len();
-            self.table.arena.push_str(value);
-            return Span { start: start as u32, len: value.len() as u32 };
-        }
-        let trimmed = trim_cell(raw);
-        if trimmed.is_empty() {
-            return Span::EMPTY;
-        }
-        let offset = trimmed.as_ptr() as usize - raw.as_ptr() as usize;
-        Span { start: field.start + offset as u32, len: trimmed.len() as u32 }
-    }
-
-    fn optional_span(&mut self, text: &str, fields: &[FieldRange], field: Field) -> Span {
-        match self.table.columns.get(field).and_then(|c| fields.get(c)) {
-            Some(f) => self.span(text, f),
-            None => Span::EMPTY,
-        }
-    }
-
+    /// Builds a row from a record and stores it; returns its running balance (when the file has a
+    /// balance column), or why the record is left out.
     fn row(
         &mut self,
         text: &str,
         fields: &[FieldRange],
-        record: &super::csv::Record,
-        key_fields: &[Field],
-    ) -> std::result::Result<(Row, Option<Decimal>), (usize, &'static str, String)> {
+        line: u32,
+        offset: u32,
+    ) -> std::result::Result<Option<Decimal>, (usize, &'static str, String)> {
         let columns = self.table.columns;
-        let order_no = self.optional_span(text, fields, Field::OrderNo);
-        let trade_no = self.optional_span(text, fields, Field::TradeNo);
-        // WeChat writes `0 in the refund-number columns of payment rows: no refund.
-        let zero_means_none = self.table.format == Format::WechatTrade;
-        let no_refund =
-            |reader: &Self, span: Span| span.is_empty() || (zero_means_none && reader.table_value(text, span) == "0");
-        let mut refund_no = self.optional_span(text, fields, Field::RefundNo);
-        if no_refund(self, refund_no) {
-            refund_no = match self.table.fallback_columns.get(Field::RefundNo).and_then(|c| fields.get(c)) {
-                Some(f) => self.span(text, f),
-                None => Span::EMPTY,
-            };
-            if no_refund(self, refund_no) {
-                refund_no = Span::EMPTY;
-            }
-        }
-        let merchant_id = self.optional_span(text, fields, Field::MerchantId);
-        let status_word = self.optional_span(text, fields, Field::Status);
-
+        let order_no = self.table.field_value(text, fields, Field::OrderNo);
+        let trade_no = self.table.field_value(text, fields, Field::TradeNo);
+        let refund_no = self.table.field_value(text, fields, Field::RefundNo);
+        let key_fields: &[Field] = match self.profile.key {
+            _ if self.table.format.any_key_will_do() => &[Field::OrderNo, Field::TradeNo],
+            KeyChoice::OrderNo => &[Field::OrderNo],
+            KeyChoice::TradeNo => &[Field::TradeNo],
+            KeyChoice::OrderNoThenTradeNo => &[Field::OrderNo, Field::TradeNo],
+        };
         let key_present = key_fields.iter().any(|&f| match f {
             Field::OrderNo => !order_no.is_empty(),
             _ => !trade_no.is_empty(),
@@ -651,32 +1013,33 @@ impl<'a> Reader<'a> {
             let column = columns.get(key_fields[0]).unwrap_or(0);
             return Err((column, "missing_key", format!("the {} is empty", key_fields[0].name())));
         }
-        for (span, field) in [(order_no, Field::OrderNo), (trade_no, Field::TradeNo), (refund_no, Field::RefundNo)] {
-            if span.len as usize > MAX_KEY_BYTES {
+        for (value, field) in [(&order_no, Field::OrderNo), (&trade_no, Field::TradeNo), (&refund_no, Field::RefundNo)]
+        {
+            if value.len() > MAX_KEY_BYTES {
                 let column = columns.get(field).unwrap_or(0);
                 let message =
-                    format!("the {} is {} bytes long; keys have at most {MAX_KEY_BYTES}", field.name(), span.len);
+                    format!("the {} is {} bytes long; keys have at most {MAX_KEY_BYTES}", field.name(), value.len());
                 return Err((column, "invalid_key", message));
             }
         }
 
         let status = match columns.get(Field::Status) {
             None => Status::Success,
-            Some(column) => match self.status_of(text, status_word) {
-                Some(status) => status,
-                None => {
-                    let word = self.table_value(text, status_word);
-                    let message =
-                        format!("unknown status {:?}; add it to the profile's status_words", truncate(word, 40));
-                    return Err((column, "unknown_status", message));
+            Some(column) => {
+                let word = self.table.field_value(text, fields, Field::Status);
+                match self.status_of(&word) {
+                    Some(status) => status,
+                    None => {
+                        let message =
+                            format!("unknown status {:?}; add it to the profile's status_words", truncate(&word, 40));
+                        return Err((column, "unknown_status", message));
+                    }
                 }
-            },
+            }
         };
 
         let non_empty_cell = |column: Option<usize>| {
-            column
-                .and_then(|c| fields.get(c).map(|f| (c, f)))
-                .filter(|(_, f)| !trim_cell(text.get(f.start as usize..f.end as usize).unwrap_or("")).is_empty())
+            column.and_then(|c| fields.get(c).map(|f| (c, f))).filter(|(_, f)| !cell(text, f).is_empty())
         };
         let refund_amount_cell = if status == Status::Refund {
             non_empty_cell(columns.get(Field::RefundAmount))
@@ -688,12 +1051,11 @@ impl<'a> Reader<'a> {
             refund_amount_cell.or_else(|| columns.get(Field::Amount).and_then(|c| fields.get(c).map(|f| (c, f))));
         let amount = match amount_cell {
             Some((amount_column, amount_field)) => {
-                let amount_cell_text = cell_str(text, amount_field);
-                let amount_text = trim_cell(&amount_cell_text);
-                let amount = match parse_amount(amount_text) {
+                let amount_text = cell(text, amount_field);
+                let amount = match parse_amount(&amount_text) {
                     Ok(amount) => amount,
                     Err(e) => {
-                        let message = format!("{:?}: {}", truncate(amount_text, 40), e.reason());
+                        let message = format!("{:?}: {}", truncate(&amount_text, 40), e.reason());
                         return Err((amount_column, "invalid_amount", message));
                     }
                 };
@@ -708,63 +1070,54 @@ impl<'a> Reader<'a> {
             }
         };
 
-        let line = record.line;
-        let fee = match columns.get(Field::Fee).and_then(|c| fields.get(c).map(|f| (c, f))) {
-            None => None,
-            Some((column, f)) => {
-                let fee_cell_text = cell_str(text, f);
-                let fee_text = trim_cell(&fee_cell_text);
-                if fee_text.is_empty() {
-                    None
-                } else {
-                    match parse_amount(fee_text) {
-                        Ok(fee) => Some(fee),
-                        Err(e) => {
-                            let message = format!(
-                                "{:?}: {}; the row is reconciled without a fee",
-                                truncate(fee_text, 40),
-                                e.reason()
-                            );
-                            self.note(line, column, "invalid_fee", message);
-                            None
-                        }
-                    }
+        // The fee is not kept (it is read again where it is shown), but a bad one is reported now.
+        if let Some((column, f)) = columns.get(Field::Fee).and_then(|c| fields.get(c).map(|f| (c, f))) {
+            let fee_text = cell(text, f);
+            if !fee_text.is_empty() {
+                if let Err(e) = parse_amount(&fee_text) {
+                    let message =
+                        format!("{:?}: {}; the row is reconciled without a fee", truncate(&fee_text, 40), e.reason());
+                    self.note(line, column, "invalid_fee", message);
                 }
             }
-        };
-        let time = match columns.get(Field::Time).and_then(|c| fields.get(c).map(|f| (c, f))) {
-            None => None,
-            Some((column, f)) => {
-                let time_text = cell_str(text, f);
-                let trimmed = trim_cell(&time_text);
-                if trimmed.is_empty() {
-                    None
-                } else {
-                    let parsed = self.times.parse(trimmed);
-                    if parsed.is_none() {
+        }
+        let mut time = Row::NO_TIME;
+        if let Some((column, f)) = columns.get(Field::Time).and_then(|c| fields.get(c).map(|f| (c, f))) {
+            let time_text = cell(text, f);
+            if !time_text.is_empty() {
+                match self.times.parse(&time_text) {
+                    Some(seconds) => match u32::try_from(seconds).ok().filter(|&s| s != Row::NO_TIME) {
+                        Some(seconds) => time = seconds,
+                        None => {
+                            let message = format!(
+                                "{:?} is before 1970 or after 2105; the row is reconciled without a time",
+                                truncate(&time_text, 40)
+                            );
+                            self.note(line, column, "invalid_time", message);
+                        }
+                    },
+                    None => {
                         let message = format!(
                             "{:?} is not a date and time; the row is reconciled without one",
-                            truncate(trimmed, 40)
+                            truncate(&time_text, 40)
                         );
                         self.note(line, column, "invalid_time", message);
                     }
-                    parsed
                 }
             }
-        };
+        }
 
         let balance = match columns.get(Field::Balance).and_then(|c| fields.get(c).map(|f| (c, f))) {
             None => None,
             Some((column, f)) => {
-                let balance_text = cell_str(text, f);
-                let trimmed = trim_cell(&balance_text);
-                match parse_amount(trimmed) {
-                    _ if is_blank_amount(trimmed) => None,
+                let balance_text = cell(text, f);
+                match parse_amount(&balance_text) {
+                    _ if is_blank_amount(&balance_text) => None,
                     Ok(balance) => Some(balance),
                     Err(e) => {
                         let message = format!(
                             "{:?}: {}; the row is reconciled without a balance",
-                            truncate(trimmed, 40),
+                            truncate(&balance_text, 40),
                             e.reason()
                         );
                         self.note(line, column, "invalid_balance", message);
@@ -774,29 +1127,24 @@ impl<'a> Reader<'a> {
             }
         };
         let kind = if status == Status::Refund && !refund_no.is_empty() { ItemKind::Refund } else { ItemKind::Payment };
-        Ok((
-            Row {
-                line,
-                record: Span { start: record.start as u32, len: (record.end - record.start) as u32 },
-                order_no,
-                trade_no,
-                refund_no,
-                merchant_id,
-                status_word,
-                amount,
-                fee: fee.unwrap_or_default(),
-                has_fee: fee.is_some(),
-                time: time.unwrap_or(Row::NO_TIME),
-                status,
-                kind,
-            },
-            balance,
-        ))
+        if time != Row::NO_TIME {
+            let day = i64::from(time).div_euclid(crate::time::DAY);
+            match &mut self.day_run {
+                Some((current, count)) if *current == day => *count += 1,
+                run => {
+                    if let Some(done) = run.replace((day, 1)) {
+                        add_day(&mut self.table.days, done);
+                    }
+                }
+            }
+        }
+        let parts = RowParts { line, offset, order_no: &order_no, trade_no: &trade_no, refund_no: &refund_no };
+        self.table.push_row(self.profile.key, parts, amount, time, status, kind);
+        Ok(balance)
     }
 
     /// The normalized status of a word, through the cache of words already seen.
-    fn status_of(&mut self, text: &str, span: Span) -> Option<Status> {
-        let word = self.table_value(text, span);
+    fn status_of(&mut self, word: &str) -> Option<Status> {
         if let Some((_, status)) =
             self.status_cache.iter().find(|(seen, _)| same_bytes(seen.as_bytes(), word.as_bytes()))
         {
@@ -828,17 +1176,110 @@ impl<'a> Reader<'a> {
             }
         }
     }
+}
 
-    fn table_value<'t>(&'t self, text: &'t str, span: Span) -> &'t str {
-        let start = span.start as usize;
-        let end = start + span.len as usize;
-        if start >= text.len() && span.len > 0 {
-            let offset = text.len();
-            self.table.arena.get(start - offset..end - offset).unwrap_or("")
+impl Table {
+    /// The value of `field` in a record (trimmed, unescaped), with the layout's fallback column
+    /// when the field's own cell is empty, and WeChat's `0` for "no refund number".
+    fn field_value<'t>(&self, text: &'t str, fields: &[FieldRange], field: Field) -> Cow<'t, str> {
+        let at =
+            |column: Option<usize>| column.and_then(|c| fields.get(c)).map_or(Cow::Borrowed(""), |f| cell(text, f));
+        let value = at(self.columns.get(field));
+        if field != Field::RefundNo {
+            return value;
+        }
+        // WeChat writes `0 in the refund-number columns of payment rows: no refund.
+        let none = |v: &str| v.is_empty() || (self.format == Format::WechatTrade && v == "0");
+        if !none(&value) {
+            return value;
+        }
+        let fallback = at(self.fallback_columns.get(Field::RefundNo));
+        if none(&fallback) {
+            Cow::Borrowed("")
         } else {
-            text.get(start..end).unwrap_or("")
+            fallback
         }
     }
+
+    /// The value of `field` in a record read back with [`Table::sweep`], as the reader saw it.
+    pub fn field_of<'r>(&self, record: &RecordRef<'r>, field: Field) -> Cow<'r, str> {
+        self.field_value(record.text, record.fields, field)
+    }
+
+    /// Whether a record read back is still the row's: its key cell holds the row's key. Catches
+    /// bytes the caller changed after giving them (a reused buffer).
+    pub(crate) fn holds_row(&self, record: &RecordRef, row: &Row) -> bool {
+        // A UnionPay refund's key is its 商户订单号.
+        let field = match row.key_field {
+            Field::RefundNo if self.fixed_widths.is_some() => Field::OrderNo,
+            field => field,
+        };
+        self.field_of(record, field) == self.key(row)
+    }
+
+    /// A row's fee as written, read back from its record (rows do not keep it).
+    pub fn fee_of(&self, record: &RecordRef) -> Option<Decimal> {
+        let column = self.columns.get(Field::Fee)?;
+        if self.fixed_widths.is_some() {
+            return super::unionpay::fee_of(record.raw(column));
+        }
+        let text = record.cell(column);
+        if text.is_empty() {
+            None
+        } else {
+            parse_amount(&text).ok()
+        }
+    }
+}
+
+/// Where a record is and its key cells, for [`Table::push_row`].
+pub(crate) struct RowParts<'v> {
+    pub line: u32,
+    pub offset: u32,
+    pub order_no: &'v str,
+    pub trade_no: &'v str,
+    pub refund_no: &'v str,
+}
+
+impl Table {
+    /// Adds a row: picks the key the profile matches by (a refund by its refund number), stores
+    /// it, and keeps the amount as integer units at its scale.
+    pub(crate) fn push_row(
+        &mut self,
+        choice: KeyChoice,
+        parts: RowParts,
+        amount: Decimal,
+        time: u32,
+        status: Status,
+        kind: ItemKind,
+    ) {
+        let (key_field, key) = match choice {
+            _ if kind == ItemKind::Refund => (Field::RefundNo, parts.refund_no),
+            KeyChoice::OrderNo => (Field::OrderNo, parts.order_no),
+            KeyChoice::TradeNo => (Field::TradeNo, parts.trade_no),
+            KeyChoice::OrderNoThenTradeNo if !parts.order_no.is_empty() => (Field::OrderNo, parts.order_no),
+            KeyChoice::OrderNoThenTradeNo => (Field::TradeNo, parts.trade_no),
+        };
+        // The transaction number pairs what the order number left single (see matching).
+        let second =
+            if choice == KeyChoice::OrderNoThenTradeNo && kind == ItemKind::Payment { parts.trade_no } else { "" };
+        let key = self.store_key(key.as_bytes(), second.as_bytes());
+        let (units, scale) = match i64::try_from(amount.mantissa()) {
+            Ok(units) if amount.scale() < u32::from(Row::BIG) => (units, amount.scale() as u8),
+            _ => {
+                // Rows arrive in line order, so the list stays sorted.
+                self.big_amounts.push((parts.line, amount));
+                (0, Row::BIG)
+            }
+        };
+        let (line, offset) = (parts.line, parts.offset);
+        self.rows.push(Row { line, offset, key, units, time, status, kind, key_field, scale });
+    }
+}
+
+/// Adds a run of rows of one day to the day counts.
+pub(crate) fn add_day(days: &mut rustc_hash::FxHashMap<i64, u64>, (day, count): (i64, u64)) {
+    *days.entry(day).or_default() += count;
 }
 
 /// `Some(true)` for a word meaning money in, `Some(false)` for money out.

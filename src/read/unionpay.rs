@@ -2,11 +2,11 @@
 //! one space between fields, 607 characters a line, amounts in fen, no header and no year.
 
 use super::format::UNIONPAY_LINE_CHARS;
-use super::table::Table;
+use super::table::{add_day, RowParts, Table, Text};
 use super::RowIssue;
 use crate::error::{Error, ErrorKind, Result};
 use crate::profile::Profile;
-use crate::record::{Field, ItemKind, Row, Span, Status};
+use crate::record::{Field, ItemKind, Row, Status};
 use crate::time::parse_date_as;
 use crate::time::Part::{Two, Year};
 use chrono::{Datelike, NaiveDate};
@@ -143,8 +143,9 @@ fn time_of(cell: &str, bill_date: Option<NaiveDate>) -> Option<i64> {
     Some(at.and_utc().timestamp())
 }
 
-/// Reads the fixed-width detail of a table whose text is a ZM file.
-pub fn read(mut table: Table, profile: &Profile) -> Result<Table> {
+/// Reads the fixed-width detail of a table whose text is a ZM file. The text is held whole (ZM
+/// files are read line by line by position, and are small next to a day's order export).
+pub fn read(table: &mut Table, profile: &Profile) -> Result<()> {
     let name = table.name.clone();
     let side = table.side;
     let bill_date = date_from_name(&name).or(profile.bill_date);
@@ -169,7 +170,7 @@ pub fn read(mut table: Table, profile: &Profile) -> Result<Table> {
         table.columns.set(field, column);
     }
     let ranges: Vec<(usize, usize)> = field_ranges(&WIDTHS).collect();
-    let text = std::mem::take(&mut table.text);
+    let text = table.whole_text()?.into_owned();
     let mut offset = 0;
     for (n, raw_line) in text.split_inclusive('\n').enumerate() {
         let line_start = offset;
@@ -190,15 +191,6 @@ pub fn read(mut table: Table, profile: &Profile) -> Result<Table> {
             continue;
         }
         let cell = |column: usize| line.get(ranges[column].0..ranges[column].1).unwrap_or("");
-        let span = |column: usize| {
-            let raw = cell(column);
-            let trimmed = raw.trim();
-            if trimmed.is_empty() {
-                return Span::EMPTY;
-            }
-            let lead = raw.len() - raw.trim_start().len();
-            Span { start: (line_start + ranges[column].0 + lead) as u32, len: trimmed.len() as u32 }
-        };
         let txn_type = cell(TXN_TYPE).trim();
         let status = profile
             .status_of(txn_type)
@@ -213,14 +205,14 @@ pub fn read(mut table: Table, profile: &Profile) -> Result<Table> {
             skip(Some(AMOUNT as u32 + 1), "invalid_amount", message);
             continue;
         };
-        let order_no = span(ORDER_ID);
-        if order_no.is_empty() && span(QUERY_ID).is_empty() {
+        let order_no = cell(ORDER_ID).trim();
+        let trade_no = cell(QUERY_ID).trim();
+        if order_no.is_empty() && trade_no.is_empty() {
             skip(Some(ORDER_ID as u32 + 1), "missing_key", "商户订单号 and 查询流水号 are empty".to_string());
             continue;
         }
         let fee_cell = cell(FEE);
-        let fee = if fee_cell.trim().is_empty() { None } else { signed_fee(fee_cell) };
-        if fee.is_none() && !fee_cell.trim().is_empty() {
+        if !fee_cell.trim().is_empty() && signed_fee(fee_cell).is_none() {
             let message = format!("商户手续费 {fee_cell:?} is not a sign and 12 digits; the row is kept without a fee");
             table.issues.push(RowIssue::new(&name, side, line_no, Some(FEE as u32 + 1), "invalid_fee", message));
         }
@@ -229,29 +221,26 @@ pub fn read(mut table: Table, profile: &Profile) -> Result<Table> {
             let message = format!("交易传输时间 {:?} is not MMDDhhmmss; the row is kept without a time", cell(TIME));
             table.issues.push(RowIssue::new(&name, side, line_no, Some(TIME as u32 + 1), "invalid_time", message));
         }
+        let time = time.and_then(|t| u32::try_from(t).ok()).filter(|&t| t != Row::NO_TIME).unwrap_or(Row::NO_TIME);
+        if time != Row::NO_TIME {
+            add_day(&mut table.days, (i64::from(time).div_euclid(crate::time::DAY), 1));
+        }
         // A refund's own 商户订单号 is the merchant's refund number.
         let kind = if status == Status::Refund && !order_no.is_empty() { ItemKind::Refund } else { ItemKind::Payment };
-        table.rows.push(Row {
-            line: line_no,
-            record: Span { start: line_start as u32, len: line.len() as u32 },
-            order_no,
-            trade_no: span(QUERY_ID),
-            refund_no: if kind == ItemKind::Refund { order_no } else { Span::EMPTY },
-            merchant_id: span(MERCHANT),
-            status_word: span(TXN_TYPE),
-            amount,
-            fee: fee.unwrap_or_default(),
-            has_fee: fee.is_some(),
-            time: time.unwrap_or(Row::NO_TIME),
-            status,
-            kind,
-        });
+        let refund_no = if kind == ItemKind::Refund { order_no } else { "" };
+        let parts = RowParts { line: line_no, offset: line_start as u32, order_no, trade_no, refund_no };
+        table.push_row(profile.key, parts, amount, time, status, kind);
     }
-    table.text = text;
     if table.rows.is_empty() && table.skipped_records == 0 {
         return Err(Error::new(ErrorKind::NoDataRows, "the UnionPay file has no lines").in_file(name));
     }
-    Ok(table)
+    table.text = Text::Owned(text);
+    Ok(())
+}
+
+/// A fee cell as the bill writes it (`D000000000074`): the fee, when it reads as one.
+pub(crate) fn fee_of(cell: &str) -> Option<Decimal> {
+    signed_fee(cell)
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 //! handle; results leave as small JSON-shaped objects, pages, or export bytes.
 
 mod error;
+mod source;
 
 use crate::classify::Outcome;
 use crate::record::Side;
@@ -266,20 +267,26 @@ impl Reconciliation {
         }));
     }
 
-    /// Reads one file (bytes copied once into Wasm memory). Throws a coded Error if unusable.
-    /// `side` is `internal` or `channel` (a CSV, a `.gz`, or a `.zip` whose every file becomes a
-    /// table: the first table's `FileInfo` is returned, `files()` lists all), or for fund flow
-    /// `bank`, `payouts`, `book` (a sub-ledger) or `carry` (the state file of the previous run).
-    /// `format` (a `Format` code) reads a channel file as that layout instead of detecting it.
+    /// Reads one file. Throws a coded Error if unusable. `bytes` is a `Uint8Array` (or an
+    /// `ArrayBuffer`), or in a worker a `Blob`/`File`: it is read where it is, in chunks, and
+    /// never copied whole into Wasm memory; the records a report shows are read from it again,
+    /// so it must not change until the run is done (a changed one is an `io` error, not a wrong
+    /// report). `side` is `internal` or `channel` (a CSV, a `.gz`, or a `.zip` whose every file
+    /// becomes a table: the first table's `FileInfo` is returned, `files()` lists all), or for
+    /// fund flow `bank`, `payouts`, `book` (a sub-ledger) or `carry` (the state file of the
+    /// previous run), which are small and read whole. `format` (a `Format` code) reads a channel
+    /// file as that layout instead of detecting it.
     #[wasm_bindgen(js_name = addFile, unchecked_return_type = "FileInfo | FundInputInfo | CarryInfo")]
     pub fn add_file(
         &mut self,
         side: &str,
         name: &str,
-        bytes: Vec<u8>,
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer | Blob")] bytes: JsValue,
         #[wasm_bindgen(unchecked_param_type = "Format")] format: Option<String>,
     ) -> Result<JsValue, JsValue> {
+        let source = source::source_of(&bytes, name).map_err(to_js)?;
         if side == "carry" {
+            let bytes = source.into_bytes(name).map_err(to_js)?;
             let state = self.inner.set_carry_in(name, &bytes).map_err(to_js)?;
             let info =
                 serde_json::json!({"side": "carry", "name": name, "as_of": state.as_of, "items": state.items.len()});
@@ -290,11 +297,11 @@ impl Reconciliation {
             to_js(Error::new(ErrorKind::InvalidArgument, message))
         })?;
         if !matches!(side, Side::Internal | Side::Channel) {
-            let info = self.inner.add_fund_file(side, name, bytes).map_err(to_js)?;
+            let info = self.inner.add_fund_file(side, name, source).map_err(to_js)?;
             return parse_json(&serde_json::to_string(&info).unwrap_or_default());
         }
         let format = parse_format(format)?;
-        let tables = self.inner.add_file_as(side, name, bytes, format).map_err(to_js)?;
+        let tables = self.inner.add_file_as(side, name, source, format).map_err(to_js)?;
         first_file_info(tables)
     }
 
@@ -306,8 +313,8 @@ impl Reconciliation {
     }
 
     /// Starts a file that arrives in chunks: `beginFile`, `appendBytes` for each chunk, then
-    /// `finishFile`. Lets the caller stream a `File`/`Blob` into Wasm memory instead of holding the
-    /// whole file in JavaScript too.
+    /// `finishFile`. The file is assembled in Wasm memory: for a caller on the main thread that
+    /// can read a `File` only asynchronously (in a worker, give `addFile` the `File` instead).
     #[wasm_bindgen(js_name = beginFile)]
     pub fn begin_file(&mut self, side: &str, name: &str, byte_length: f64) -> Result<(), JsValue> {
         let side = parse_side(side)?;
