@@ -87,8 +87,6 @@ pub struct Reconciliation {
     matching: Option<Matching>,
     report: Option<Report>,
     progress: Option<ProgressHook>,
-    /// A file arriving in chunks (see [`Reconciliation::begin_file`]).
-    pending: Option<(Side, String, Vec<u8>)>,
     funds: FundInputs,
     fund_flow: Option<fund_flow::FundFlow>,
 }
@@ -131,7 +129,6 @@ impl Reconciliation {
             matching: None,
             report: None,
             progress: None,
-            pending: None,
             funds: FundInputs::default(),
             fund_flow: None,
         }
@@ -176,46 +173,6 @@ impl Reconciliation {
         let first = self.tables.len();
         self.tables.extend(tables);
         Ok(&self.tables[first..])
-    }
-
-    /// Starts a file that arrives in chunks, so a caller never holds it whole besides this copy
-    /// (the page streams a disk-backed `File` into Wasm memory). `expected_len` sizes the buffer.
-    pub fn begin_file(&mut self, side: Side, name: &str, expected_len: usize) {
-        self.pending = Some((side, name.to_string(), Vec::with_capacity(expected_len)));
-    }
-
-    /// Appends a chunk to the file started by [`Reconciliation::begin_file`].
-    pub fn append_bytes(&mut self, chunk: &[u8]) -> Result<()> {
-        let (_, _, bytes) = self
-            .pending
-            .as_mut()
-            .ok_or_else(|| Error::new(ErrorKind::InvalidArgument, "append_bytes() without begin_file()"))?;
-        bytes.extend_from_slice(chunk);
-        Ok(())
-    }
-
-    /// The side of the file being assembled from chunks, if any.
-    pub fn pending_side(&self) -> Option<Side> {
-        self.pending.as_ref().map(|(side, _, _)| *side)
-    }
-
-    /// Reads a bank statement, payout or sub-ledger file assembled from chunks, as
-    /// [`Reconciliation::add_fund_file`] does.
-    pub fn finish_fund_file(&mut self) -> Result<fund_flow::view::InputInfo> {
-        let (side, name, bytes) = self
-            .pending
-            .take()
-            .ok_or_else(|| Error::new(ErrorKind::InvalidArgument, "finish_fund_file() without begin_file()"))?;
-        self.add_fund_file(side, &name, bytes)
-    }
-
-    /// Reads the file assembled from chunks, as [`Reconciliation::add_file_as`] does.
-    pub fn finish_file(&mut self, format: Option<Format>) -> Result<&[Table]> {
-        let (side, name, bytes) = self
-            .pending
-            .take()
-            .ok_or_else(|| Error::new(ErrorKind::InvalidArgument, "finish_file() without begin_file()"))?;
-        self.add_file_as(side, &name, bytes, format)
     }
 
     /// The files read so far.

@@ -44,15 +44,60 @@ const MAX_SCALE: u32 = 10;
 
 /// Parses an amount cell. See the module docs for what is accepted.
 pub fn parse_amount(text: &str) -> Result<Decimal, AmountError> {
-    if let Some(value) = parse_plain(text.as_bytes()) {
-        return Ok(value);
-    }
-    parse_decorated(text)
+    parse_units(text).map(Units::decimal)
 }
 
-/// The fast path: `-?[0-9]+(\.[0-9]+)?` with at most 18 digits, as almost every cell is.
+/// An amount as integer units at a scale, or a `Decimal` when it is not that simple: what a row
+/// keeps, without building a `Decimal` for the common case.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Units {
+    /// `units / 10^scale`.
+    Small(i64, u8),
+    /// Any other amount.
+    Big(Decimal),
+}
+
+impl Units {
+    /// The amount as a decimal.
+    pub(crate) fn decimal(self) -> Decimal {
+        match self {
+            Units::Small(units, scale) => Decimal::new(units, u32::from(scale)),
+            Units::Big(value) => value,
+        }
+    }
+
+    /// Integer units and scale, when they fit an `i64` (and a scale below 128).
+    #[inline]
+    pub(crate) fn small(self) -> Option<(i64, u8)> {
+        match self {
+            Units::Small(units, scale) => Some((units, scale)),
+            Units::Big(value) => match i64::try_from(value.mantissa()) {
+                Ok(units) if value.scale() < 128 => Some((units, value.scale() as u8)),
+                _ => None,
+            },
+        }
+    }
+}
+
+/// [`parse_amount`] without a `Decimal` for the plain cells almost every file has.
 #[inline]
+pub(crate) fn parse_units(text: &str) -> Result<Units, AmountError> {
+    match parse_plain_units(text.as_bytes()) {
+        Some((units, scale)) => Ok(Units::Small(units, scale as u8)),
+        None => parse_decorated(text).map(Units::Big),
+    }
+}
+
+/// The fast path as a `Decimal` (the tests compare it with the general parser).
+#[cfg(test)]
 fn parse_plain(bytes: &[u8]) -> Option<Decimal> {
+    parse_plain_units(bytes).map(|(units, scale)| Decimal::new(units, scale))
+}
+
+/// The fast path: `-?[0-9]+(\.[0-9]+)?` with at most 18 digits, as almost every cell is, as
+/// integer units and scale.
+#[inline]
+fn parse_plain_units(bytes: &[u8]) -> Option<(i64, u32)> {
     let (negative, digits) = match bytes.first()? {
         b'-' => (true, &bytes[1..]),
         _ => (false, bytes),
@@ -85,7 +130,7 @@ fn parse_plain(bytes: &[u8]) -> Option<Decimal> {
     if whole_digits + scale as usize > 18 || scale > MAX_SCALE {
         return None;
     }
-    Some(Decimal::new(if negative { -mantissa } else { mantissa }, scale))
+    Some((if negative { -mantissa } else { mantissa }, scale))
 }
 
 fn is_blank(c: char) -> bool {

@@ -133,18 +133,23 @@ fn the_sample_day_is_embedded() {
 }
 
 #[wasm_bindgen_test]
-fn files_can_arrive_in_chunks() {
+fn files_are_read_where_the_caller_keeps_them() {
+    // An ArrayBuffer, and a Uint8Array that is a window of a larger buffer: read in place.
     let mut run = Reconciliation::new(Some(sample_profile())).expect("profile");
-    run.add_file("internal", "orders.csv", js(ORDERS), None).expect("orders");
-    run.begin_file("channel", "channel.csv", CHANNEL.len() as f64).expect("begin");
-    for chunk in CHANNEL.chunks(100) {
-        run.append_bytes(chunk).expect("append");
-    }
-    let info = run.finish_file(None).expect("finish");
+    run.add_file("internal", "orders.csv", js(ORDERS).dyn_into::<Uint8Array>().unwrap().buffer().into(), None)
+        .expect("an ArrayBuffer");
+    let padded = [b"junk before".as_slice(), CHANNEL, b"junk after"].concat();
+    let whole = Uint8Array::from(padded.as_slice());
+    let view = whole.subarray(11, 11 + CHANNEL.len() as u32);
+    let info = run.add_file("channel", "channel.csv", view.into(), None).expect("a view");
     assert_eq!(get(&info, "rows").as_f64(), Some(16.0));
     let summary = run.run(None).expect("runs");
     assert_eq!(get(&summary, "counts.matched").as_f64(), Some(9.0));
-    let error = run.finish_file(None).expect_err("nothing pending");
+    // The exceptions' rows are read again from the caller's bytes: the view's, not the buffer's.
+    let page = run.exceptions(0, 1, Some("amount_mismatch".into())).expect("page");
+    let line = get(&Array::from(&get(&page, "rows")).get(0), "channel.line").as_f64();
+    assert!(line.is_some_and(|l| l > 1.0), "{line:?}");
+    let error = run.add_file("channel", "x.csv", JsValue::from_str("not bytes"), None).expect_err("a string");
     assert_eq!(get(&error, "code").as_string().as_deref(), Some("invalid_argument"));
 }
 

@@ -76,15 +76,3 @@ fn the_fund_flow_sample_is_the_fixture_day_and_balances() {
     assert_eq!(get(&flow, "balance.statement.outcome").as_string().as_deref(), Some("matched"));
     assert_eq!(get(&flow, "balance.statement.book_source").as_string().as_deref(), Some("ledger.csv"));
 }
-
-#[wasm_bindgen_test]
-fn a_bank_statement_can_arrive_in_chunks() {
-    let mut run = Reconciliation::new(Some(PROFILE.to_string())).expect("profile");
-    run.begin_file("bank", "statement.csv", STATEMENT.len() as f64).expect("begin");
-    for chunk in STATEMENT.chunks(64) {
-        run.append_bytes(chunk).expect("append");
-    }
-    let info = run.finish_file(None).expect("read as a statement");
-    assert_eq!(get(&info, "rows").as_f64(), Some(7.0));
-    assert_eq!(get(&info, "side").as_string().as_deref(), Some("bank"));
-}

@@ -99,9 +99,7 @@ pub fn match_tables_with_progress(
     let total: usize = tables.iter().map(|t| t.rows.len()).sum();
     // Partitions of 16k–32k rows (1–2 MB of rows): measured best for grouping at 2M rows.
     let bits = (total / 16384).max(1).ilog2().min(12);
-    for table in tables.iter_mut() {
-        table.partition(bits);
-    }
+    let hashes: Vec<Vec<u64>> = tables.iter_mut().map(|table| table.partition(bits)).collect();
     let tables: &[Table] = tables;
     let mut emitter = Emitter {
         tables,
@@ -114,7 +112,8 @@ pub fn match_tables_with_progress(
         deferred: Vec::new(),
     };
     let mut singles: [Vec<Single>; 2] = [Vec::new(), Vec::new()];
-    emitter.group_partitions(bits, total, &mut singles)?;
+    emitter.group_partitions(bits, &hashes, total, &mut singles)?;
+    drop(hashes);
     emitter.resolve_deferred(&mut singles)?;
     let singles =
         if settings.key == KeyChoice::OrderNoThenTradeNo { emitter.group_by_trade_no(singles)? } else { singles };
@@ -177,9 +176,17 @@ impl<'t> Emitter<'t> {
 
     /// Groups partition by partition: pairs and exact matches are settled at once, groups with
     /// several rows on a side wait in `deferred`, rows alone in their group go to `singles`.
-    fn group_partitions(&mut self, bits: u32, total: usize, singles: &mut [Vec<Single>; 2]) -> Result<()> {
+    fn group_partitions(
+        &mut self,
+        bits: u32,
+        hashes: &[Vec<u64>],
+        total: usize,
+        singles: &mut [Vec<Single>; 2],
+    ) -> Result<()> {
         let tables = self.tables;
         let mut members: Vec<RowRef> = Vec::new();
+        // Per member: the low bits of its key hash, and its side.
+        let mut member_hashes: Vec<u32> = Vec::new();
         let mut sides: Vec<u8> = Vec::new();
         let mut slots: Vec<u32> = Vec::new();
         let mut groups: Vec<Group> = Vec::new();
@@ -189,12 +196,14 @@ impl<'t> Emitter<'t> {
             tables.iter().enumerate().filter(|(_, t)| !t.rows.is_empty()).map(|(n, t)| (n as u32, t)).collect();
         for p in 0..1usize << bits {
             members.clear();
+            member_hashes.clear();
             sides.clear();
             for &(n, table) in &key_rows {
                 let starts = table.partitions.as_ref().map(|(_, s)| s.as_slice()).unwrap_or(&[]);
                 let (from, to) = (starts.get(p).copied().unwrap_or(0), starts.get(p + 1).copied().unwrap_or(0));
                 let side = side_index(table.side) as u8;
                 members.extend((from..to).map(|row| RowRef { table: n, row }));
+                member_hashes.extend(hashes[n as usize][from as usize..to as usize].iter().map(|&h| h as u32));
                 sides.extend(std::iter::repeat_n(side, (to - from) as usize));
             }
             if grouped / PROGRESS_EVERY_ROWS != (grouped + members.len()) / PROGRESS_EVERY_ROWS {
@@ -208,18 +217,18 @@ impl<'t> Emitter<'t> {
             next.clear();
             next.resize(members.len(), NONE);
             // Heads of each group per side, linked through `next` (positions in this partition).
-            for (position, &member) in members.iter().enumerate() {
-                let table = &tables[member.table as usize];
-                let row = &table.rows[member.row as usize];
-                let mut slot = hash_row(table, row) as usize & slot_mask;
+            for (position, (&member, &hash)) in members.iter().zip(&member_hashes).enumerate() {
+                let mut slot = hash as usize & slot_mask;
                 let g = loop {
                     let g = slots[slot];
                     if g == NONE {
                         slots[slot] = groups.len() as u32;
-                        groups.push(Group { heads: [NONE; 2], first: member, field: row.key_field });
+                        let field = tables[member.table as usize].rows[member.row as usize].key_field;
+                        groups.push(Group { heads: [NONE; 2], first: position as u32, field });
                         break groups.len() - 1;
                     }
-                    if same_key(tables, groups[g as usize].first, member) {
+                    let first = groups[g as usize].first as usize;
+                    if member_hashes[first] == hash && same_key(tables, members[first], member) {
                         break g as usize;
                     }
                     slot = (slot + 1) & slot_mask;
@@ -505,7 +514,8 @@ fn hash_key(field: Field, len: usize, head: [u64; 2], rest: &[u8]) -> u64 {
 /// linked through the partition's `next`.
 struct Group {
     heads: [u32; 2],
-    first: RowRef,
+    /// Position of the group's first member in the partition.
+    first: u32,
     field: Field,
 }
 

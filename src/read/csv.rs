@@ -50,6 +50,12 @@ impl<'t> Scanner<'t> {
         Scanner { text: text.as_bytes(), delimiter, position: 0, line: 1 }
     }
 
+    /// A scanner over bytes not yet checked to be UTF-8: the caller checks the records it keeps
+    /// (field ranges fall on ASCII delimiters, so they are character boundaries of valid text).
+    pub fn over_bytes(bytes: &'t [u8], delimiter: u8) -> Self {
+        Scanner { text: bytes, delimiter, position: 0, line: 1 }
+    }
+
     /// A scanner over one stretch of a file, whose first line is line `line` of the file.
     pub fn starting_at_line(text: &'t str, delimiter: u8, line: u32) -> Self {
         Scanner { text: text.as_bytes(), delimiter, position: 0, line }

@@ -19,10 +19,11 @@ pub trait ReadAt {
     /// Fills `buf` from `offset` (never past the end); returns how many bytes were read, or what
     /// went wrong (the bytes were detached, the file changed on disk, …).
     fn read_at(&self, offset: u64, buf: &mut [u8]) -> std::result::Result<usize, String>;
-    /// How many bytes one read should take when records are fetched here and there: small for
-    /// memory that is cheap to reach, large where each read has a fixed cost (a `Blob`).
+    /// The least one read should take when records are fetched here and there (a read takes a
+    /// few records in any case): small for memory that is cheap to reach, large where each read
+    /// has a fixed cost (a `Blob`), so that neighbouring records share it.
     fn window(&self) -> usize {
-        16 * 1024
+        512
     }
     /// How many bytes one read takes while the file is read from start to end.
     fn chunk(&self) -> usize {
@@ -83,13 +84,9 @@ impl Source {
             Source::External(reader) => {
                 let len = usize::try_from(reader.len()).map_err(|_| too_large(name))?;
                 let mut buf = vec![0; len];
-                let mut done = 0;
-                while done < len {
-                    let got = reader.read_at(done as u64, &mut buf[done..]).map_err(|m| unreadable(name, m))?;
-                    if got == 0 {
-                        return Err(unreadable(name, format!("it ended at byte {done} of {len}")));
-                    }
-                    done += got;
+                let done = read_fully(reader.as_ref(), 0, &mut buf, name)?;
+                if done < len {
+                    return Err(unreadable(name, format!("it ended at byte {done} of {len}")));
                 }
                 Ok(buf)
             }
@@ -105,21 +102,7 @@ impl Source {
                 buf[..n].copy_from_slice(&bytes[start..start + n]);
                 Ok(n)
             }
-            Source::External(reader) => {
-                let mut done = 0;
-                let end = reader.len().min(offset + buf.len() as u64);
-                let wanted = end.saturating_sub(offset) as usize;
-                while done < wanted {
-                    let got = reader
-                        .read_at(offset + done as u64, &mut buf[done..wanted])
-                        .map_err(|m| unreadable(name, m))?;
-                    if got == 0 {
-                        break;
-                    }
-                    done += got;
-                }
-                Ok(done)
-            }
+            Source::External(reader) => read_fully(reader.as_ref(), offset, buf, name),
         }
     }
 
@@ -130,6 +113,19 @@ impl Source {
             Source::External(reader) => reader.window().max(1),
         }
     }
+}
+
+/// Fills `buf` from `offset` with as many reads as it takes; fewer bytes only at the end.
+pub(crate) fn read_fully(source: &dyn ReadAt, offset: u64, buf: &mut [u8], name: &str) -> Result<usize> {
+    let mut done = 0;
+    while done < buf.len() {
+        let got = source.read_at(offset + done as u64, &mut buf[done..]).map_err(|m| unreadable(name, m))?;
+        if got == 0 {
+            break;
+        }
+        done += got;
+    }
+    Ok(done)
 }
 
 fn unreadable(name: &str, message: String) -> Error {
@@ -177,7 +173,7 @@ impl ReadAt for FileSource {
     }
 
     fn window(&self) -> usize {
-        64 * 1024
+        4096
     }
 }
 

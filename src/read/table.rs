@@ -8,10 +8,10 @@
 use super::csv::{detect_delimiter, unescape, FieldRange, Scanner, MAX_RECORD_BYTES};
 use super::encoding::Encoding;
 use super::format::{Detection, Format};
-use super::source::ReadAt;
+use super::source::{read_fully, ReadAt};
 use super::{Check, RowIssue};
 use crate::error::{Error, ErrorKind, Result};
-use crate::money::parse_amount;
+use crate::money::{parse_amount, parse_units, Units};
 use crate::profile::{KeyChoice, Profile};
 use crate::record::{key_head, normalize_header, Field, ItemKind, Key, Row, Side, Status, KEY_HEAD_BYTES};
 use crate::time::DateTimeParser;
@@ -279,100 +279,92 @@ impl Table {
     /// windows, so scattered records cost a few reads, not one each.
     pub fn sweep(&self, offsets: &[u32], visit: &mut dyn FnMut(usize, &RecordRef) -> Result<()>) -> Result<()> {
         let mut fields: Vec<FieldRange> = Vec::with_capacity(32);
-        match &self.text {
-            Text::Owned(text) => {
-                for (n, &offset) in offsets.iter().enumerate() {
-                    let rest = text.get(offset as usize..).ok_or_else(|| changed(&self.name))?;
-                    let record = self.scan_one(rest, &mut fields).map(|(record, _)| record);
-                    visit(n, &record.ok_or_else(|| changed(&self.name))?)?;
-                }
-                Ok(())
-            }
-            Text::External { source, start } => {
-                let total = self.text.len();
-                let mut buf: Vec<u8> = Vec::new();
-                let mut window_start: u64 = 0;
-                let mut window_text_len = 0usize;
-                for (n, &offset) in offsets.iter().enumerate() {
-                    let offset = u64::from(offset);
-                    let mut size = source.window().max(1);
-                    loop {
-                        if offset >= window_start && offset < window_start + window_text_len as u64 {
-                            let local_start = (offset - window_start) as usize;
-                            let local = std::str::from_utf8(&buf[local_start..window_text_len])
-                                .map_err(|_| changed(&self.name))?;
-                            let at_end = window_start + buf.len() as u64 >= total;
-                            match self.scan_one(local, &mut fields) {
-                                Some((record, complete)) if complete || at_end => {
-                                    visit(n, &record)?;
-                                    break;
-                                }
-                                None if at_end => return Err(changed(&self.name)),
-                                // The record runs past the window: read a larger one from it.
-                                _ => size = size.max(local.len().saturating_mul(2)),
-                            }
+        // An owned text is one window over all of it; the caller's bytes are read window by window.
+        let (source, start, mut buf) = match &self.text {
+            Text::Owned(text) => (None, 0, Cow::Borrowed(text.as_bytes())),
+            Text::External { source, start } => (Some(source), *start, Cow::Owned(Vec::new())),
+        };
+        let mut window_start = 0u64;
+        let total = self.text.len();
+        // A read takes at least a few records (and at least what the source finds worth a read):
+        // scattered records cost one small read each, neighbours share one.
+        let per_record = (total / self.rows.len().max(1) as u64) as usize + 1;
+        let least = source.map_or(0, |s| s.window()).max(4 * per_record).max(256);
+        for (n, &offset) in offsets.iter().enumerate() {
+            let offset = u64::from(offset);
+            let mut size = least;
+            loop {
+                if offset >= window_start && offset < window_start + buf.len() as u64 {
+                    let local = &buf[(offset - window_start) as usize..];
+                    let at_end = window_start + buf.len() as u64 >= total;
+                    match self.scan_bytes(local, &mut fields) {
+                        Some((end, complete)) if complete || at_end => {
+                            let text = std::str::from_utf8(&local[..end]).map_err(|_| changed(&self.name))?;
+                            visit(n, &RecordRef { text, fields: &fields })?;
+                            break;
                         }
-                        let len = (size as u64).min(total.saturating_sub(offset)) as usize;
-                        if len == 0 {
-                            return Err(changed(&self.name));
-                        }
-                        buf.resize(len, 0);
-                        let got = read_fully(source.as_ref(), start + offset, &mut buf, &self.name)?;
-                        buf.truncate(got);
-                        window_start = offset;
-                        // A window may end inside a character: only its whole characters are text.
-                        window_text_len = match std::str::from_utf8(&buf) {
-                            Ok(_) => buf.len(),
-                            Err(e) if e.error_len().is_none() => e.valid_up_to(),
-                            Err(_) => return Err(changed(&self.name)),
-                        };
+                        None if at_end => return Err(changed(&self.name)),
+                        // The record runs past the window: read a larger one from it.
+                        _ => size = size.max(local.len().saturating_mul(2)),
                     }
                 }
-                Ok(())
+                let len = (size as u64).min(total.saturating_sub(offset)) as usize;
+                let Some(source) = source.filter(|_| len > 0) else { return Err(changed(&self.name)) };
+                let window = buf.to_mut();
+                window.resize(len, 0);
+                let got = read_fully(source.as_ref(), start + offset, window, &self.name)?;
+                window.truncate(got);
+                window_start = offset;
             }
         }
+        Ok(())
     }
 
-    /// The first record of `text` and whether it is known to be whole (its line break was seen,
-    /// or its open quote ran past [`MAX_RECORD_BYTES`]).
-    fn scan_one<'r>(&self, text: &'r str, fields: &'r mut Vec<FieldRange>) -> Option<(RecordRef<'r>, bool)> {
+    /// Scans the first record of `bytes` into `fields`: where it ends, and whether it is known to
+    /// be whole (its line break was seen, or its open quote ran past [`MAX_RECORD_BYTES`]).
+    fn scan_bytes(&self, bytes: &[u8], fields: &mut Vec<FieldRange>) -> Option<(usize, bool)> {
         if let Some(widths) = self.fixed_widths {
-            let line_end = memchr::memchr(b'\n', text.as_bytes());
-            let line = &text[..line_end.unwrap_or(text.len())];
-            let line = line.strip_suffix('\r').unwrap_or(line);
+            let line_end = memchr::memchr(b'\n', bytes);
+            let mut end = line_end.unwrap_or(bytes.len());
+            if end > 0 && bytes[end - 1] == b'\r' {
+                end -= 1;
+            }
             fields.clear();
             let mut at = 0;
             for &width in widths {
-                let end = (at + width).min(line.len());
-                fields.push(FieldRange { start: at.min(end) as u32, end: end as u32, needs_unescape: false });
-                at = end + 1;
+                let field_end = (at + width).min(end);
+                fields.push(FieldRange {
+                    start: at.min(field_end) as u32,
+                    end: field_end as u32,
+                    needs_unescape: false,
+                });
+                at = field_end + 1;
             }
-            return Some((RecordRef { text: line, fields }, line_end.is_some()));
+            return Some((end, line_end.is_some()));
         }
-        let mut scanner = Scanner::new(text, self.delimiter);
+        let mut scanner = Scanner::over_bytes(bytes, self.delimiter);
         let record = scanner.next_record(fields)?;
-        let after = text.as_bytes().get(record.end..).unwrap_or(&[]);
+        let after = bytes.get(record.end..).unwrap_or(&[]);
         let ended_by_break = after.starts_with(b"\n") || after.starts_with(b"\r\n");
-        let complete = if record.unterminated_quote { text.len() >= MAX_RECORD_BYTES } else { ended_by_break };
-        Some((RecordRef { text: &text[..record.end], fields }, complete))
+        let complete = if record.unterminated_quote { bytes.len() >= MAX_RECORD_BYTES } else { ended_by_break };
+        Some((record.end, complete))
     }
 
     /// Regroups the rows by key hash into `2^bits` runs, in place (and the balances with them),
-    /// so that matching reads each run of every table together. Later calls with the same `bits`
-    /// are free.
-    pub(crate) fn partition(&mut self, bits: u32) {
+    /// so that matching reads each run of every table together, and returns each row's key hash
+    /// (aligned with the rows): each hash is computed once per run. Rows already partitioned with
+    /// `bits` stay where they are.
+    pub(crate) fn partition(&mut self, bits: u32) -> Vec<u64> {
+        let mut hashes: Vec<u64> = self.rows.iter().map(|row| crate::matching::hash_row(self, row)).collect();
         if self.partitions.as_ref().is_some_and(|(b, _)| *b == bits) {
-            return;
+            return hashes;
         }
         let count = 1usize << bits;
         // The top bits of the key hash pick the partition; matching's group tables use the low ones.
-        let part = |table: &Table, row: &Row| match bits {
-            0 => 0,
-            _ => (crate::matching::hash_row(table, row) >> (64 - bits)) as usize,
-        };
+        let part = |hash: u64| if bits == 0 { 0 } else { (hash >> (64 - bits)) as usize };
         let mut sizes = vec![0u32; count];
-        for row in &self.rows {
-            sizes[part(self, row)] += 1;
+        for &hash in &hashes {
+            sizes[part(hash)] += 1;
         }
         let mut starts = Vec::with_capacity(count + 1);
         let mut at = 0u32;
@@ -386,12 +378,13 @@ impl Table {
         for p in 0..count {
             while next[p] < starts[p + 1] {
                 let i = next[p] as usize;
-                let q = part(self, &self.rows[i]);
+                let q = part(hashes[i]);
                 if q == p {
                     next[p] += 1;
                 } else {
                     let j = next[q] as usize;
                     self.rows.swap(i, j);
+                    hashes.swap(i, j);
                     if !self.balances.is_empty() {
                         self.balances.swap(i, j);
                     }
@@ -400,21 +393,8 @@ impl Table {
             }
         }
         self.partitions = Some((bits, starts));
+        hashes
     }
-}
-
-fn read_fully(source: &dyn ReadAt, offset: u64, buf: &mut [u8], name: &str) -> Result<usize> {
-    let mut done = 0;
-    while done < buf.len() {
-        let got = source
-            .read_at(offset + done as u64, &mut buf[done..])
-            .map_err(|m| Error::new(ErrorKind::Io, format!("the file could not be read: {m}")).in_file(name))?;
-        if got == 0 {
-            break;
-        }
-        done += got;
-    }
-    Ok(done)
 }
 
 /// The caller's bytes no longer hold what was read from them.
@@ -431,11 +411,19 @@ fn cell<'t>(text: &'t str, field: &FieldRange) -> Cow<'t, str> {
         let bytes = text.as_bytes();
         if let (Some(&first), Some(&last)) = (bytes.get(start), bytes.get(end - 1)) {
             if is_plain(first) && is_plain(last) {
-                return Cow::Borrowed(text.get(start..end).unwrap_or(""));
+                if let Some(value) = text.get(start..end) {
+                    return Cow::Borrowed(value);
+                }
             }
         }
     }
-    let raw = text.get(start..end).unwrap_or("");
+    decorated_cell(text, field)
+}
+
+/// [`cell`] for a cell to trim or unescape.
+#[inline(never)]
+fn decorated_cell<'t>(text: &'t str, field: &FieldRange) -> Cow<'t, str> {
+    let raw = text.get(field.start as usize..field.end as usize).unwrap_or("");
     if field.needs_unescape {
         Cow::Owned(trim_cell(&unescape(raw)).to_string())
     } else {
@@ -607,6 +595,8 @@ struct Reader<'a> {
     records: u64,
     /// Where the detail starts, for sizing the rows once.
     detail_start: u64,
+    /// Fields a detail record must have: up to the last mapped column.
+    needed: usize,
     /// The day of the last row's time and how many rows in a row had it.
     day_run: Option<(i64, u64)>,
 }
@@ -651,6 +641,7 @@ impl<'a> Reader<'a> {
             saw_detail: false,
             records: 0,
             detail_start: 0,
+            needed: 0,
             day_run: None,
         }
     }
@@ -658,19 +649,23 @@ impl<'a> Reader<'a> {
     /// Reads the caller's bytes from `start` in chunks that end at a line break.
     fn feed_chunks(&mut self, source: &dyn ReadAt, start: u64, total: u64) -> Result<Outcome> {
         let name = self.table.name.clone();
-        let mut buf: Vec<u8> = Vec::new();
+        // One buffer for every chunk, grown only for a record longer than a chunk (resizing it
+        // per chunk would zero a megabyte before every read).
+        let mut buffer: Vec<u8> = Vec::new();
         let chunk_bytes = source.chunk().max(1);
         let (mut at, mut line, mut window) = (0u64, 1u32, chunk_bytes);
         loop {
             let len = (window as u64).min(total - at) as usize;
-            buf.resize(len, 0);
-            let got = read_fully(source, start + at, &mut buf, &name)?;
-            buf.truncate(got);
+            if buffer.len() < len {
+                buffer.resize(len, 0);
+            }
+            let got = read_fully(source, start + at, &mut buffer[..len], &name)?;
+            let buf = &buffer[..got];
             let last = at + got as u64 >= total;
             let end = if last {
                 got
             } else {
-                match memchr::memrchr(b'\n', &buf) {
+                match memchr::memrchr(b'\n', buf) {
                     Some(i) => i + 1,
                     None => {
                         window = window.saturating_mul(2); // a line longer than the window
@@ -760,6 +755,7 @@ impl<'a> Reader<'a> {
             self.table.columns = map;
             self.table.fallback_columns = fallbacks;
             self.searching = false;
+            self.needed = self.table.columns.max_column() + 1;
             self.detail_start = u64::from(base) + record.end as u64;
             for line in std::mem::take(&mut self.title_rows) {
                 let message = "a title row before the header; not reconciled".to_string();
@@ -840,7 +836,7 @@ impl<'a> Reader<'a> {
             self.skip(line, None, "total_row_skipped", "a total row after the detail; not reconciled".into());
             return Ok(());
         }
-        let needed = self.table.columns.max_column() + 1;
+        let needed = self.needed;
         if fields.len() < needed {
             let message = format!("{} fields where the header has {header_len}", fields.len());
             self.skip(line, Some(fields.len() as u32 + 1), "too_few_fields", message);
@@ -1052,17 +1048,20 @@ impl<'a> Reader<'a> {
         let amount = match amount_cell {
             Some((amount_column, amount_field)) => {
                 let amount_text = cell(text, amount_field);
-                let amount = match parse_amount(&amount_text) {
+                let amount = match parse_units(&amount_text) {
                     Ok(amount) => amount,
                     Err(e) => {
                         let message = format!("{:?}: {}", truncate(&amount_text, 40), e.reason());
                         return Err((amount_column, "invalid_amount", message));
                     }
                 };
-                self.apply_direction(text, fields, amount)?
+                match columns.get(Field::Direction) {
+                    None => amount,
+                    Some(_) => Units::Big(self.apply_direction(text, fields, amount.decimal())?),
+                }
             }
             None if columns.get(Field::Credit).is_some() || columns.get(Field::Debit).is_some() => {
-                credit_minus_debit(text, fields, &columns)?
+                Units::Big(credit_minus_debit(text, fields, &columns)?)
             }
             None => {
                 let column = columns.get(Field::Amount).or(columns.get(Field::RefundAmount)).unwrap_or(0);
@@ -1074,7 +1073,7 @@ impl<'a> Reader<'a> {
         if let Some((column, f)) = columns.get(Field::Fee).and_then(|c| fields.get(c).map(|f| (c, f))) {
             let fee_text = cell(text, f);
             if !fee_text.is_empty() {
-                if let Err(e) = parse_amount(&fee_text) {
+                if let Err(e) = parse_units(&fee_text) {
                     let message =
                         format!("{:?}: {}; the row is reconciled without a fee", truncate(&fee_text, 40), e.reason());
                     self.note(line, column, "invalid_fee", message);
@@ -1248,7 +1247,7 @@ impl Table {
         &mut self,
         choice: KeyChoice,
         parts: RowParts,
-        amount: Decimal,
+        amount: Units,
         time: u32,
         status: Status,
         kind: ItemKind,
@@ -1264,11 +1263,11 @@ impl Table {
         let second =
             if choice == KeyChoice::OrderNoThenTradeNo && kind == ItemKind::Payment { parts.trade_no } else { "" };
         let key = self.store_key(key.as_bytes(), second.as_bytes());
-        let (units, scale) = match i64::try_from(amount.mantissa()) {
-            Ok(units) if amount.scale() < u32::from(Row::BIG) => (units, amount.scale() as u8),
-            _ => {
+        let (units, scale) = match amount.small() {
+            Some(small) => small,
+            None => {
                 // Rows arrive in line order, so the list stays sorted.
-                self.big_amounts.push((parts.line, amount));
+                self.big_amounts.push((parts.line, amount.decimal()));
                 (0, Row::BIG)
             }
         };

@@ -229,7 +229,7 @@ pub fn read(table: &mut Table, profile: &Profile) -> Result<()> {
         let kind = if status == Status::Refund && !order_no.is_empty() { ItemKind::Refund } else { ItemKind::Payment };
         let refund_no = if kind == ItemKind::Refund { order_no } else { "" };
         let parts = RowParts { line: line_no, offset: line_start as u32, order_no, trade_no, refund_no };
-        table.push_row(profile.key, parts, amount, time, status, kind);
+        table.push_row(profile.key, parts, crate::money::Units::Big(amount), time, status, kind);
     }
     if table.rows.is_empty() && table.skipped_records == 0 {
         return Err(Error::new(ErrorKind::NoDataRows, "the UnionPay file has no lines").in_file(name));

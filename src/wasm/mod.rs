@@ -220,12 +220,6 @@ fn parse_format(format: Option<String>) -> Result<Option<crate::Format>, JsValue
     }
 }
 
-fn parse_side(side: &str) -> Result<Side, JsValue> {
-    Side::from_name(side).ok_or_else(|| {
-        to_js(Error::new(ErrorKind::InvalidArgument, format!("side {side:?} is not internal or channel")))
-    })
-}
-
 fn parse_json(json: &str) -> Result<JsValue, JsValue> {
     js_sys::JSON::parse(json)
 }
@@ -310,37 +304,6 @@ impl Reconciliation {
     pub fn files(&self) -> Result<JsValue, JsValue> {
         let files: Vec<FileInfo> = self.inner.tables().iter().map(FileInfo::of).collect();
         parse_json(&serde_json::to_string(&files).unwrap_or_default())
-    }
-
-    /// Starts a file that arrives in chunks: `beginFile`, `appendBytes` for each chunk, then
-    /// `finishFile`. The file is assembled in Wasm memory: for a caller on the main thread that
-    /// can read a `File` only asynchronously (in a worker, give `addFile` the `File` instead).
-    #[wasm_bindgen(js_name = beginFile)]
-    pub fn begin_file(&mut self, side: &str, name: &str, byte_length: f64) -> Result<(), JsValue> {
-        let side = parse_side(side)?;
-        self.inner.begin_file(side, name, byte_length.max(0.0) as usize);
-        Ok(())
-    }
-
-    /// Appends one chunk (copied once, straight into the file's buffer).
-    #[wasm_bindgen(js_name = appendBytes)]
-    pub fn append_bytes(&mut self, chunk: &[u8]) -> Result<(), JsValue> {
-        self.inner.append_bytes(chunk).map_err(to_js)
-    }
-
-    /// Reads the file assembled from chunks. Throws a coded Error if it is unusable.
-    #[wasm_bindgen(js_name = finishFile, unchecked_return_type = "FileInfo | FundInputInfo")]
-    pub fn finish_file(
-        &mut self,
-        #[wasm_bindgen(unchecked_param_type = "Format")] format: Option<String>,
-    ) -> Result<JsValue, JsValue> {
-        if matches!(self.inner.pending_side(), Some(Side::Bank | Side::Payouts | Side::Book)) {
-            let info = self.inner.finish_fund_file().map_err(to_js)?;
-            return parse_json(&serde_json::to_string(&info).unwrap_or_default());
-        }
-        let format = parse_format(format)?;
-        let tables = self.inner.finish_file(format).map_err(to_js)?;
-        first_file_info(tables)
     }
 
     /// Matches the files read so far; `date` is `YYYY-MM-DD` (omitted: the most common order date).
