@@ -85,7 +85,7 @@ impl FileInfo {
             header_line: table.header_line,
             header: table.header.clone(),
             columns,
-            rows: table.rows.len() as u64,
+            rows: table.row_count() as u64,
             skipped: u64::from(table.skipped_records),
             format: table.format.code(),
             variant: table.variant.clone(),
@@ -138,7 +138,7 @@ impl Inspection {
             format: table.format.code(),
             variant: table.variant.clone(),
             encoding: table.encoding.name(),
-            rows: table.rows.len() as u64,
+            rows: table.row_count() as u64,
             skipped: u64::from(table.skipped_records),
             issues: table.issues.clone(),
             checks: table.checks.clone(),
@@ -314,7 +314,7 @@ fn row_views(tables: &[Table], items: &[Item]) -> Result<Vec<Option<RowView>>> {
     for (n, item) in items.iter().enumerate() {
         for (side, r) in [item.internal, item.channel].into_iter().enumerate() {
             if let Some(r) = r {
-                let offset = tables[r.table as usize].rows[r.row as usize].offset;
+                let offset = tables[r.table as usize].row(r.row).offset;
                 wanted[r.table as usize].push(u64::from(offset) << 32 | (2 * n + side) as u64);
             }
         }
@@ -331,7 +331,7 @@ fn row_views(tables: &[Table], items: &[Item]) -> Result<Vec<Option<RowView>>> {
             let item = &items[slot / 2];
             let r = if slot % 2 == 0 { item.internal } else { item.channel };
             let Some(r) = r.filter(|r| r.table as usize == t) else { return Ok(()) };
-            let row = &table.rows[r.row as usize];
+            let row = table.row(r.row);
             if !table.holds_row(record, row) {
                 return Err(Error::new(
                     ErrorKind::Io,
@@ -426,9 +426,9 @@ pub fn build_with_progress(
             // Fund-flow inputs are not tables; they are counted in `fund_flow`.
             Side::Bank | Side::Payouts | Side::Book => continue,
         };
-        counts.reconciled += table.rows.len() as u64;
+        counts.reconciled += table.row_count() as u64;
         counts.skipped += u64::from(table.skipped_records);
-        counts.read += table.rows.len() as u64 + u64::from(table.skipped_records);
+        counts.read += table.row_count() as u64 + u64::from(table.skipped_records);
         issues.extend(table.issues.iter().cloned());
     }
     let total = matching.exceptions.len() as u64;

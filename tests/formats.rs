@@ -81,18 +81,18 @@ type RowFacts = (String, String, String, String, Option<String>, Option<String>,
 
 fn rows_of(table: &Table) -> Vec<RowFacts> {
     table
-        .rows
-        .iter()
-        .enumerate()
-        .map(|(n, r)| {
+        .rows_in_file_order()
+        .into_iter()
+        .map(|r| {
             let view = duizhang::report::row_view(table, r).expect("the row reads back");
+            let balance = table.balances.iter().find(|(line, _, _)| *line == r.line).and_then(|(_, _, b)| *b);
             (
                 view.order_no,
                 view.trade_no,
                 view.refund_no,
                 view.amount.to_string(),
                 view.fee.map(|f| f.to_string()),
-                table.balances.get(n).copied().flatten().map(|b| b.to_string()),
+                balance.map(|b| b.to_string()),
                 r.kind,
                 r.time().map(duizhang::time::format_datetime),
             )
@@ -204,12 +204,12 @@ fn unionpay_year_comes_from_the_name_or_the_profile() {
     let bytes = fixture("unionpay/INN26032488ZM_777290058110048");
     let mut run = Reconciliation::new(Profile::default());
     let table = &run.add_file(Side::Channel, "zm.txt", bytes.clone()).expect("reads")[0];
-    assert!(table.rows.iter().all(|r| r.time().is_none()));
+    assert!(table.rows().all(|r| r.time().is_none()));
     assert!(table.issues.iter().any(|i| i.code == "year_unknown" && i.line.is_none()));
     let profile = Profile::from_json(r#"{"bill_date": "2025-03-24"}"#).expect("valid");
     let mut run = Reconciliation::new(profile);
     let table = &run.add_file(Side::Channel, "zm.txt", bytes).expect("reads")[0];
-    let first = table.rows[0].time().map(duizhang::time::format_datetime);
+    let first = table.rows_in_file_order()[0].time().map(duizhang::time::format_datetime);
     assert_eq!(first.as_deref(), Some("2025-03-24 09:15:02"));
 }
 

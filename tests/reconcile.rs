@@ -105,7 +105,7 @@ fn nothing_is_lost_every_row_has_exactly_one_outcome() {
     let matching = run.matching().expect("matched");
     let mut rows_per_outcome: BTreeMap<Outcome, u64> = BTreeMap::new();
     for (table, outcomes) in run.tables().iter().zip(&matching.row_outcomes) {
-        assert_eq!(outcomes.len(), table.rows.len());
+        assert_eq!(outcomes.len(), table.row_count());
         for outcome in outcomes {
             *rows_per_outcome.entry(*outcome).or_default() += 1;
         }

@@ -32,6 +32,35 @@ fn two_hundred_thousand_rows_match_the_generated_truth() {
 }
 
 #[test]
+fn a_small_bill_beside_large_files_is_matched_in_the_same_partitions() {
+    // Each file keeps its rows in partitions sized from its own length: a 2,000-row bill gets
+    // fewer than the 100k-row files and must be split again to match them. The day's truth holds
+    // whatever the split, because the two bills are one side.
+    let (internal, channel, truth) = generate::generate(100_000, 13);
+    let mut lines = channel.lines();
+    let header = lines.next().expect("header");
+    let rows: Vec<&str> = lines.collect();
+    let part = |rows: &[&str]| format!("{header}\n{}\n", rows.join("\n")).into_bytes();
+    let profile = Profile::from_json(r#"{"pending_window_minutes": 0}"#).expect("profile");
+    let mut run = Reconciliation::new(profile);
+    run.add_file(Side::Internal, "internal.csv", internal.into_bytes()).expect("internal");
+    run.add_file(Side::Channel, "small.csv", part(&rows[..2000])).expect("small bill");
+    run.add_file(Side::Channel, "large.csv", part(&rows[2000..])).expect("large bill");
+    let report = run.run(Some(parse_date("2024-03-15").expect("date"))).expect("runs");
+    let c = &report.summary.counts;
+    let got = (c.matched, c.amount_mismatch, c.status_mismatch, c.internal_only, c.external_only, c.duplicate);
+    let want = (
+        truth.matched,
+        truth.amount_mismatch,
+        truth.status_mismatch,
+        truth.internal_only,
+        truth.external_only,
+        truth.duplicate,
+    );
+    assert_eq!(got, want);
+}
+
+#[test]
 fn progress_is_reported_during_long_reads_and_matching() {
     use std::cell::RefCell;
     use std::rc::Rc;

@@ -55,7 +55,7 @@ fn read_facts(name: &str, side: Side, source: Source) -> String {
             for table in tables {
                 out.push_str(&serde_json::to_string(&FileInfo::of(table)).unwrap());
                 out.push_str(&serde_json::to_string(&table.issues).unwrap());
-                for row in &table.rows {
+                for row in table.rows_in_file_order() {
                     out.push_str(&serde_json::to_string(&row_view(table, row).unwrap()).unwrap());
                     out.push('\n');
                 }

@@ -285,7 +285,7 @@ pub fn batches_from_tables(tables: &[Table], settings: &FundFlowSettings) -> cra
     for table in tables.iter().filter(|t| t.side == crate::record::Side::Channel) {
         // (record offset << 32 | row), sorted: the file is read front to back once.
         let mut wanted: Vec<u64> = Vec::new();
-        for (n, row) in table.rows.iter().enumerate() {
+        for (n, row) in table.rows().enumerate() {
             if !row.status.moved_money() {
                 continue;
             }
@@ -297,7 +297,7 @@ pub fn batches_from_tables(tables: &[Table], settings: &FundFlowSettings) -> cra
         crate::sort::u64s(&mut wanted);
         let offsets: Vec<u32> = wanted.iter().map(|w| (w >> 32) as u32).collect();
         table.sweep(&offsets, &mut |n, record| {
-            let row = &table.rows[(wanted[n] & u64::from(u32::MAX)) as usize];
+            let row = table.row((wanted[n] & u64::from(u32::MAX)) as u32);
             let Some(trade) = row.time().and_then(date_of) else { return Ok(()) };
             let fee = table.fee_of(record);
             if !fee.is_none_or(amount_in_range) {

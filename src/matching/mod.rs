@@ -87,8 +87,8 @@ pub fn match_tables(tables: &mut [Table], settings: &MatchSettings) -> Result<Ma
 /// stops with [`ErrorKind::Cancelled`] when it returns `false`.
 ///
 /// Each table's rows are first regrouped in place by key hash into partitions (see
-/// [`Table::partition`]); then partition `p` of every table is grouped with a hash table small
-/// enough to stay in cache. The rows themselves carry what grouping and an exact pair need (the
+/// [`Table::rows`]); partition `p` of every table is grouped with a hash table small enough to
+/// stay in cache. The rows themselves carry what grouping and an exact pair need (the
 /// key's first 16 bytes, amount, status, time), so nothing is copied per row: at a million rows
 /// a copy of the rows for matching was as large as the rows.
 pub fn match_tables_with_progress(
@@ -96,24 +96,27 @@ pub fn match_tables_with_progress(
     settings: &MatchSettings,
     progress: &mut dyn FnMut(u64, u64) -> bool,
 ) -> Result<Matching> {
-    let total: usize = tables.iter().map(|t| t.rows.len()).sum();
-    // Partitions of 16k–32k rows (1–2 MB of rows): measured best for grouping at 2M rows.
-    let bits = (total / 16384).max(1).ilog2().min(12);
-    let hashes: Vec<Vec<u64>> = tables.iter_mut().map(|table| table.partition(bits)).collect();
+    let total: usize = tables.iter().map(|t| t.row_count()).sum();
+    // Tables keep their rows in partitions sized from their own length (see `part_bits_for`);
+    // one whose estimate chose fewer partitions than the largest table's is split again.
+    let bits = tables.iter().filter(|t| t.row_count() > 0).map(|t| t.part_bits).max().unwrap_or(0);
+    for table in tables.iter_mut().filter(|t| t.part_bits != bits && t.row_count() > 0) {
+        let rows = table.row_count();
+        table.set_partitions(bits, rows);
+    }
     let tables: &[Table] = tables;
     let mut emitter = Emitter {
         tables,
         settings,
         progress,
         matching: Matching {
-            row_outcomes: tables.iter().map(|t| vec![Outcome::Matched; t.rows.len()]).collect(),
+            row_outcomes: tables.iter().map(|t| vec![Outcome::Matched; t.row_count()]).collect(),
             ..Matching::default()
         },
         deferred: Vec::new(),
     };
     let mut singles: [Vec<Single>; 2] = [Vec::new(), Vec::new()];
-    emitter.group_partitions(bits, &hashes, total, &mut singles)?;
-    drop(hashes);
+    emitter.group_partitions(bits, total, &mut singles)?;
     emitter.resolve_deferred(&mut singles)?;
     let singles =
         if settings.key == KeyChoice::OrderNoThenTradeNo { emitter.group_by_trade_no(singles)? } else { singles };
@@ -159,7 +162,7 @@ fn cancelled() -> Error {
 
 impl<'t> Emitter<'t> {
     fn row(&self, r: RowRef) -> &'t Row {
-        &self.tables[r.table as usize].rows[r.row as usize]
+        self.tables[r.table as usize].row(r.row)
     }
 
     fn table(&self, r: RowRef) -> &'t Table {
@@ -176,16 +179,11 @@ impl<'t> Emitter<'t> {
 
     /// Groups partition by partition: pairs and exact matches are settled at once, groups with
     /// several rows on a side wait in `deferred`, rows alone in their group go to `singles`.
-    fn group_partitions(
-        &mut self,
-        bits: u32,
-        hashes: &[Vec<u64>],
-        total: usize,
-        singles: &mut [Vec<Single>; 2],
-    ) -> Result<()> {
+    fn group_partitions(&mut self, bits: u32, total: usize, singles: &mut [Vec<Single>; 2]) -> Result<()> {
         let tables = self.tables;
         let mut members: Vec<RowRef> = Vec::new();
-        // Per member: the low bits of its key hash, and its side.
+        // Per member: the row itself (no lookup in the hot loop), the low bits of its key hash, and its side.
+        let mut member_rows: Vec<&'t Row> = Vec::new();
         let mut member_hashes: Vec<u32> = Vec::new();
         let mut sides: Vec<u8> = Vec::new();
         let mut slots: Vec<u32> = Vec::new();
@@ -193,18 +191,19 @@ impl<'t> Emitter<'t> {
         let mut next: Vec<u32> = Vec::new();
         let mut grouped = 0;
         let key_rows: Vec<(u32, &Table)> =
-            tables.iter().enumerate().filter(|(_, t)| !t.rows.is_empty()).map(|(n, t)| (n as u32, t)).collect();
+            tables.iter().enumerate().filter(|(_, t)| t.row_count() > 0).map(|(n, t)| (n as u32, t)).collect();
         for p in 0..1usize << bits {
             members.clear();
+            member_rows.clear();
             member_hashes.clear();
             sides.clear();
             for &(n, table) in &key_rows {
-                let starts = table.partitions.as_ref().map(|(_, s)| s.as_slice()).unwrap_or(&[]);
-                let (from, to) = (starts.get(p).copied().unwrap_or(0), starts.get(p + 1).copied().unwrap_or(0));
+                let (rows, first) = (&table.parts[p], table.part_starts[p]);
                 let side = side_index(table.side) as u8;
-                members.extend((from..to).map(|row| RowRef { table: n, row }));
-                member_hashes.extend(hashes[n as usize][from as usize..to as usize].iter().map(|&h| h as u32));
-                sides.extend(std::iter::repeat_n(side, (to - from) as usize));
+                members.extend((0..rows.len() as u32).map(|i| RowRef { table: n, row: first + i }));
+                member_rows.extend(rows.iter());
+                member_hashes.extend(rows.iter().map(|row| hash_row(table, row) as u32));
+                sides.extend(std::iter::repeat_n(side, rows.len()));
             }
             if grouped / PROGRESS_EVERY_ROWS != (grouped + members.len()) / PROGRESS_EVERY_ROWS {
                 self.tick(grouped, total)?;
@@ -223,12 +222,19 @@ impl<'t> Emitter<'t> {
                     let g = slots[slot];
                     if g == NONE {
                         slots[slot] = groups.len() as u32;
-                        let field = tables[member.table as usize].rows[member.row as usize].key_field;
+                        let field = member_rows[position].key_field;
                         groups.push(Group { heads: [NONE; 2], first: position as u32, field });
                         break groups.len() - 1;
                     }
                     let first = groups[g as usize].first as usize;
-                    if member_hashes[first] == hash && same_key(tables, members[first], member) {
+                    if member_hashes[first] == hash
+                        && same_key(
+                            &tables[members[first].table as usize],
+                            member_rows[first],
+                            &tables[member.table as usize],
+                            member_rows[position],
+                        )
+                    {
                         break g as usize;
                     }
                     slot = (slot + 1) & slot_mask;
@@ -244,7 +250,7 @@ impl<'t> Emitter<'t> {
                     // The common case: exactly one row on each side.
                     let (i, c) = (members[internal as usize], members[channel as usize]);
                     let (ti, tc) = (self.table(i), self.table(c));
-                    let (ri, rc) = (self.row(i), self.row(c));
+                    let (ri, rc) = (member_rows[internal as usize], member_rows[channel as usize]);
                     if ri.status == Status::Success && rc.status == Status::Success && ti.same_amount(ri, tc, rc) {
                         self.exact_pair(ti, ri, rc);
                     } else {
@@ -298,7 +304,7 @@ impl<'t> Emitter<'t> {
         for (side, list) in singles.into_iter().enumerate() {
             for (r, field) in list {
                 let table = &tables[r.table as usize];
-                let row = &table.rows[r.row as usize];
+                let row = table.row(r.row);
                 let trade = table.second_key(row);
                 if row.kind == ItemKind::Payment && !trade.is_empty() {
                     keyed.push((trade, side, r));
@@ -473,9 +479,7 @@ impl<'t> Emitter<'t> {
 
 /// Whether two rows have the same key (field and bytes).
 #[inline]
-fn same_key(tables: &[Table], a: RowRef, b: RowRef) -> bool {
-    let (ta, tb) = (&tables[a.table as usize], &tables[b.table as usize]);
-    let (ra, rb) = (&ta.rows[a.row as usize], &tb.rows[b.row as usize]);
+fn same_key(ta: &Table, ra: &Row, tb: &Table, rb: &Row) -> bool {
     ra.key.head == rb.key.head
         && ra.key.len == rb.key.len
         && ra.key_field == rb.key_field
@@ -545,7 +549,7 @@ fn read_contents(tables: &[Table], rows: impl Iterator<Item = RowRef>) -> Result
         }
         // (record offset << 32 | index in refs), sorted: the file is read front to back once.
         let mut wanted: Vec<u64> = (from..to)
-            .map(|i| u64::from(table.rows[(refs[i] & u64::from(u32::MAX)) as usize].offset) << 32 | i as u64)
+            .map(|i| u64::from(table.row((refs[i] & u64::from(u32::MAX)) as u32).offset) << 32 | i as u64)
             .collect();
         crate::sort::u64s(&mut wanted);
         let offsets: Vec<u32> = wanted.iter().map(|w| (w >> 32) as u32).collect();
@@ -565,7 +569,7 @@ fn read_contents(tables: &[Table], rows: impl Iterator<Item = RowRef>) -> Result
 /// An order of rows by what they say, never by where they stand in the file.
 fn content_order(tables: &[Table], contents: &(Vec<u64>, Vec<Content>), a: RowRef, b: RowRef) -> Ordering {
     let (ta, tb) = (&tables[a.table as usize], &tables[b.table as usize]);
-    let (ra, rb) = (&ta.rows[a.row as usize], &tb.rows[b.row as usize]);
+    let (ra, rb) = (ta.row(a.row), tb.row(b.row));
     let empty = Content::default();
     let content = |r: RowRef| {
         let key = u64::from(r.table) << 32 | u64::from(r.row);
@@ -587,11 +591,11 @@ fn content_order(tables: &[Table], contents: &(Vec<u64>, Vec<Content>), a: RowRe
 pub fn item_key(tables: &[Table], item: &Item) -> String {
     let Some(r) = item.internal.or(item.channel) else { return String::new() };
     let table = &tables[r.table as usize];
-    table.key_of(&table.rows[r.row as usize], item.key_field)
+    table.key_of(table.row(r.row), item.key_field)
 }
 
 fn sort_exceptions(tables: &[Table], exceptions: &mut [Item]) {
-    let line = |r: Option<RowRef>| r.map(|r| (tables[r.table as usize].rows[r.row as usize].line, r.table));
+    let line = |r: Option<RowRef>| r.map(|r| (tables[r.table as usize].row(r.row).line, r.table));
     // Keys computed once per exception: at tens of thousands, looking them up in every comparison
     // costs more than the sort.
     exceptions.sort_by_cached_key(|e| (e.outcome, item_key(tables, e), line(e.internal), line(e.channel)));

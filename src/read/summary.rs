@@ -74,11 +74,11 @@ fn check_statement_total(table: &mut Table) -> Result<()> {
 /// Opening balance plus every movement must give the closing balance (账实核对 within one file).
 /// Statements run oldest-first or newest-first; the first two rows tell which.
 fn check_running_balance(table: &mut Table) {
-    if table.balances.len() != table.rows.len() {
+    if table.balances.len() != table.row_count() {
         return; // no balance column
     }
     let movements: Option<Vec<(Decimal, Decimal)>> =
-        table.rows.iter().zip(&table.balances).map(|(r, b)| b.map(|b| (table.amount(r), b))).collect();
+        table.balances.iter().map(|(_, amount, balance)| balance.map(|b| (*amount, b))).collect();
     let Some(mut movements) = movements.filter(|m| m.len() >= 2) else { return };
     let oldest_first = movements[0].1 + movements[1].0 == movements[1].1;
     let newest_first = !oldest_first && movements[0].1 - movements[0].0 == movements[1].1;
@@ -92,7 +92,7 @@ fn check_running_balance(table: &mut Table) {
     let closing = movements[movements.len() - 1].1;
     push_check(table, "余额 (opening + movements = closing)".to_string(), &closing.to_string(), found, false);
     // Each row's balance must follow from the one before; the first that does not is named.
-    let mut lines: Vec<u32> = table.rows.iter().map(|r| r.line).collect();
+    let mut lines: Vec<u32> = table.balances.iter().map(|(line, _, _)| *line).collect();
     if newest_first {
         lines.reverse();
     }
@@ -146,8 +146,10 @@ fn totals(table: &Table, specs: &[(Only, Option<&str>)]) -> Result<Vec<(u64, Opt
         })
         .collect();
     let mut out = vec![(0u64, Some(Decimal::ZERO)); specs.len()];
-    // Right after reading the rows are in file order: the file is read front to back once.
-    let offsets: Vec<u32> = table.rows.iter().map(|r| r.offset).collect();
+    // In file order, so the file is read front to back once.
+    let mut order: Vec<u64> = table.rows().map(|r| u64::from(r.offset) << 32).collect();
+    crate::sort::u64s(&mut order);
+    let offsets: Vec<u32> = order.iter().map(|o| (o >> 32) as u32).collect();
     table.sweep(&offsets, &mut |_, record| {
         let amount_of = |c: usize| parse_amount(&record.cell(c)).unwrap_or(Decimal::ZERO);
         for ((only, _), ((filter, sum_column), acc)) in specs.iter().zip(resolved.iter().zip(out.iter_mut())) {

@@ -118,9 +118,15 @@ pub struct Table {
     pub header: Vec<String>,
     /// Where each field was found.
     pub columns: ColumnMap,
-    /// The rows that will be reconciled: in file order as read; a run regroups them by key
-    /// (see [`Table::partition`]), so use [`Row::line`] for the order of the file.
-    pub rows: Vec<Row>,
+    /// The rows that will be reconciled, kept by key hash in `2^part_bits` partitions as they
+    /// are read, so that matching groups partition `p` of every table together without moving a
+    /// row (see [`Table::rows`], [`Table::row`]; [`Row::line`] gives the order of the file).
+    pub(crate) parts: Vec<Vec<Row>>,
+    /// How many top bits of the key hash pick a row's partition.
+    pub(crate) part_bits: u32,
+    /// The index of each partition's first row, and the row count last (rows are numbered
+    /// partition by partition).
+    pub(crate) part_starts: Vec<u32>,
     /// Rows skipped or repaired, and file-level notes.
     pub issues: Vec<RowIssue>,
     /// Records after the header that were skipped (each has an issue).
@@ -134,9 +140,9 @@ pub struct Table {
     /// Where a field's value comes from when its own column is empty on a row (e.g. WeChat's
     /// 微信退款单号 when 商户退款单号 is blank).
     pub fallback_columns: ColumnMap,
-    /// The running balance (余额) of each row, aligned with `rows` (and moved with them), when the
-    /// file has a balance column; empty otherwise.
-    pub balances: Vec<Option<Decimal>>,
+    /// Every row's line, amount and running balance (余额), in file order, when the file has a
+    /// balance column; empty otherwise. Kept apart from the rows, which are not in file order.
+    pub balances: Vec<(u32, Decimal, Option<Decimal>)>,
     /// Rows left out after their key was read (an unreadable amount or status): few, and kept so
     /// that an exception on the other side can say its row exists but was skipped.
     pub skipped_keys: Vec<SkippedKey>,
@@ -150,8 +156,6 @@ pub struct Table {
     pub(crate) days: rustc_hash::FxHashMap<i64, u64>,
     /// Titles, comments and total lines as written (at most [`MAX_NOTE_LINES`]): the footer checks read them.
     pub(crate) notes: Vec<(u32, String)>,
-    /// The hash bits and the start of each key partition in `rows`, once [`Table::partition`] ran.
-    pub(crate) partitions: Option<(u32, Vec<u32>)>,
     pub(crate) text: Text,
 }
 
@@ -184,6 +188,55 @@ impl<'r> RecordRef<'r> {
 }
 
 impl Table {
+    /// How many rows the file gave.
+    pub fn row_count(&self) -> usize {
+        self.part_starts.last().copied().unwrap_or(0) as usize
+    }
+
+    /// The rows, partition by partition: numbered as [`Table::row`] numbers them.
+    pub fn rows(&self) -> impl Iterator<Item = &Row> {
+        self.parts.iter().flatten()
+    }
+
+    /// Row number `index` (see [`Table::rows`]). A search of the partitions: the hot loops walk
+    /// the partitions instead, so this stays out of line.
+    #[inline(never)]
+    pub fn row(&self, index: u32) -> &Row {
+        let part = self.part_starts.partition_point(|&start| start <= index) - 1;
+        &self.parts[part][(index - self.part_starts[part]) as usize]
+    }
+
+    /// The rows in the order of the file.
+    pub fn rows_in_file_order(&self) -> Vec<&Row> {
+        let mut rows: Vec<&Row> = self.rows().collect();
+        crate::sort::sort_by(&mut rows, |a, b| a.line.cmp(&b.line));
+        rows
+    }
+
+    /// Splits rows into `2^bits` partitions by key hash, with room for `expected` rows.
+    pub(crate) fn set_partitions(&mut self, bits: u32, expected: usize) {
+        let count = 1usize << bits;
+        let mut parts: Vec<Vec<Row>> =
+            (0..count).map(|_| Vec::with_capacity(expected / count + expected / count / 16)).collect();
+        for row in std::mem::take(&mut self.parts).into_iter().flatten() {
+            parts[part_of(crate::matching::hash_row(self, &row), bits)].push(row);
+        }
+        self.parts = parts;
+        self.part_bits = bits;
+        self.number_rows();
+    }
+
+    /// Numbers the rows partition by partition (after reading, or after [`Table::set_partitions`]).
+    pub(crate) fn number_rows(&mut self) {
+        let mut at = 0u32;
+        self.part_starts.clear();
+        for part in &self.parts {
+            self.part_starts.push(at);
+            at += part.len() as u32;
+        }
+        self.part_starts.push(at);
+    }
+
     /// A row's amount.
     #[inline]
     pub fn amount(&self, row: &Row) -> Decimal {
@@ -288,7 +341,7 @@ impl Table {
         let total = self.text.len();
         // A read takes at least a few records (and at least what the source finds worth a read):
         // scattered records cost one small read each, neighbours share one.
-        let per_record = (total / self.rows.len().max(1) as u64) as usize + 1;
+        let per_record = (total / self.row_count().max(1) as u64) as usize + 1;
         let least = source.map_or(0, |s| s.window()).max(4 * per_record).max(256);
         for (n, &offset) in offsets.iter().enumerate() {
             let offset = u64::from(offset);
@@ -348,52 +401,6 @@ impl Table {
         let ended_by_break = after.starts_with(b"\n") || after.starts_with(b"\r\n");
         let complete = if record.unterminated_quote { bytes.len() >= MAX_RECORD_BYTES } else { ended_by_break };
         Some((record.end, complete))
-    }
-
-    /// Regroups the rows by key hash into `2^bits` runs, in place (and the balances with them),
-    /// so that matching reads each run of every table together, and returns each row's key hash
-    /// (aligned with the rows): each hash is computed once per run. Rows already partitioned with
-    /// `bits` stay where they are.
-    pub(crate) fn partition(&mut self, bits: u32) -> Vec<u64> {
-        let mut hashes: Vec<u64> = self.rows.iter().map(|row| crate::matching::hash_row(self, row)).collect();
-        if self.partitions.as_ref().is_some_and(|(b, _)| *b == bits) {
-            return hashes;
-        }
-        let count = 1usize << bits;
-        // The top bits of the key hash pick the partition; matching's group tables use the low ones.
-        let part = |hash: u64| if bits == 0 { 0 } else { (hash >> (64 - bits)) as usize };
-        let mut sizes = vec![0u32; count];
-        for &hash in &hashes {
-            sizes[part(hash)] += 1;
-        }
-        let mut starts = Vec::with_capacity(count + 1);
-        let mut at = 0u32;
-        for size in &sizes {
-            starts.push(at);
-            at += size;
-        }
-        starts.push(at);
-        // American flag sort: each swap puts one row into its partition for good.
-        let mut next: Vec<u32> = starts[..count].to_vec();
-        for p in 0..count {
-            while next[p] < starts[p + 1] {
-                let i = next[p] as usize;
-                let q = part(hashes[i]);
-                if q == p {
-                    next[p] += 1;
-                } else {
-                    let j = next[q] as usize;
-                    self.rows.swap(i, j);
-                    hashes.swap(i, j);
-                    if !self.balances.is_empty() {
-                        self.balances.swap(i, j);
-                    }
-                    next[q] += 1;
-                }
-            }
-        }
-        self.partitions = Some((bits, starts));
-        hashes
     }
 }
 
@@ -499,7 +506,9 @@ impl Table {
             header_line: 0,
             header: Vec::new(),
             columns: ColumnMap::default(),
-            rows: Vec::new(),
+            parts: vec![Vec::new()],
+            part_bits: 0,
+            part_starts: vec![0, 0],
             issues: Vec::new(),
             skipped_records: 0,
             format: detection.format,
@@ -513,7 +522,6 @@ impl Table {
             big_amounts: Vec::new(),
             days: Default::default(),
             notes: Vec::new(),
-            partitions: None,
             text,
         };
         if let Some(note) = note {
@@ -757,6 +765,13 @@ impl<'a> Reader<'a> {
             self.searching = false;
             self.needed = self.table.columns.max_column() + 1;
             self.detail_start = u64::from(base) + record.end as u64;
+            // Rows go straight into their partitions: their number is estimated from the lines of
+            // this chunk after the header, counting the other side as about as long.
+            let sample = &text.as_bytes()[record.end.min(text.len())..text.len().min(record.end + (64 << 10))];
+            let lines = memchr::memchr_iter(b'\n', sample).count().max(1);
+            let expected =
+                ((self.total.saturating_sub(self.detail_start)) as usize / (sample.len() / lines).max(1)).max(1);
+            self.table.set_partitions(part_bits_for(2 * expected), expected + expected / 16);
             for line in std::mem::take(&mut self.title_rows) {
                 let message = "a title row before the header; not reconciled".to_string();
                 let issue = RowIssue::new(&self.table.name, self.table.side, line, None, "title_row_skipped", message);
@@ -805,12 +820,6 @@ impl<'a> Reader<'a> {
         if self.records % PROGRESS_EVERY_RECORDS == 0 && !(self.progress)(position, self.total) {
             return Err(Error::new(ErrorKind::Cancelled, "reading was cancelled").in_file(&self.table.name));
         }
-        if self.records == 1024 {
-            // Size the row vector once from the records seen so far, instead of doubling it.
-            let per_record = (position.saturating_sub(self.detail_start) / 1024).max(1);
-            let expected = ((self.total - position.min(self.total)) / per_record) as usize + 1024;
-            self.table.rows.reserve(expected + expected / 16);
-        }
         if fields.len() == 1 && fields[0].start == fields[0].end {
             return Ok(()); // blank line
         }
@@ -856,12 +865,7 @@ impl<'a> Reader<'a> {
         }
         let offset = base + record.start as u32;
         match self.row(text, fields, line, offset) {
-            Ok(balance) => {
-                self.saw_detail = true;
-                if self.table.columns.get(Field::Balance).is_some() {
-                    self.table.balances.push(balance);
-                }
-            }
+            Ok(()) => self.saw_detail = true,
             Err((column, code, message)) => {
                 if !matches!(code, "missing_key" | "invalid_key") {
                     self.remember_skipped_key(text, fields, line, code);
@@ -877,6 +881,7 @@ impl<'a> Reader<'a> {
         if let Some(run) = self.day_run.take() {
             add_day(&mut self.table.days, run);
         }
+        self.table.number_rows();
         if !self.saw_detail && self.table.skipped_records == 0 {
             return Err(Error::new(ErrorKind::NoDataRows, "the file has a header but no data rows")
                 .in_file(&self.table.name)
@@ -982,15 +987,15 @@ impl<'a> Reader<'a> {
         fields.iter().take(4).any(|f| names_total(text.get(f.start as usize..f.end as usize).unwrap_or("")))
     }
 
-    /// Builds a row from a record and stores it; returns its running balance (when the file has a
-    /// balance column), or why the record is left out.
+    /// Builds a row from a record and stores it (with its running balance, when the file has a
+    /// balance column), or says why the record is left out.
     fn row(
         &mut self,
         text: &str,
         fields: &[FieldRange],
         line: u32,
         offset: u32,
-    ) -> std::result::Result<Option<Decimal>, (usize, &'static str, String)> {
+    ) -> std::result::Result<(), (usize, &'static str, String)> {
         let columns = self.table.columns;
         let order_no = self.table.field_value(text, fields, Field::OrderNo);
         let trade_no = self.table.field_value(text, fields, Field::TradeNo);
@@ -1137,9 +1142,12 @@ impl<'a> Reader<'a> {
                 }
             }
         }
+        if columns.get(Field::Balance).is_some() {
+            self.table.balances.push((line, amount.decimal(), balance));
+        }
         let parts = RowParts { line, offset, order_no: &order_no, trade_no: &trade_no, refund_no: &refund_no };
         self.table.push_row(self.profile.key, parts, amount, time, status, kind);
-        Ok(balance)
+        Ok(())
     }
 
     /// The normalized status of a word, through the cache of words already seen.
@@ -1179,20 +1187,27 @@ impl<'a> Reader<'a> {
 
 impl Table {
     /// The value of `field` in a record (trimmed, unescaped), with the layout's fallback column
-    /// when the field's own cell is empty, and WeChat's `0` for "no refund number".
+    /// when the field's own cell is empty, and WeChat's `0` for "no refund number". Inline: the
+    /// reader takes four fields a row, and `field` is a constant at each call.
+    #[inline(always)]
     fn field_value<'t>(&self, text: &'t str, fields: &[FieldRange], field: Field) -> Cow<'t, str> {
-        let at =
-            |column: Option<usize>| column.and_then(|c| fields.get(c)).map_or(Cow::Borrowed(""), |f| cell(text, f));
-        let value = at(self.columns.get(field));
+        let value = self.columns.get(field).and_then(|c| fields.get(c)).map_or(Cow::Borrowed(""), |f| cell(text, f));
         if field != Field::RefundNo {
             return value;
         }
-        // WeChat writes `0 in the refund-number columns of payment rows: no refund.
+        self.refund_no(value, text, fields)
+    }
+
+    /// The refund number, given the refund-number cell: WeChat's `0` is none, and an empty one
+    /// falls back to the layout's second refund-number column.
+    #[inline(never)]
+    fn refund_no<'t>(&self, value: Cow<'t, str>, text: &'t str, fields: &[FieldRange]) -> Cow<'t, str> {
         let none = |v: &str| v.is_empty() || (self.format == Format::WechatTrade && v == "0");
         if !none(&value) {
             return value;
         }
-        let fallback = at(self.fallback_columns.get(Field::RefundNo));
+        let fallback = self.fallback_columns.get(Field::RefundNo).and_then(|c| fields.get(c));
+        let fallback = fallback.map_or(Cow::Borrowed(""), |f| cell(text, f));
         if none(&fallback) {
             Cow::Borrowed("")
         } else {
@@ -1229,6 +1244,22 @@ impl Table {
             parse_amount(&text).ok()
         }
     }
+}
+
+/// The partition of a key hash: its top `bits` bits (matching's group tables use the low ones).
+#[inline]
+pub(crate) fn part_of(hash: u64, bits: u32) -> usize {
+    if bits == 0 {
+        0
+    } else {
+        (hash >> (64 - bits)) as usize
+    }
+}
+
+/// How many partitions rows are kept in: 16k–32k rows each (1–2 MB of rows), measured best for
+/// grouping at 2M rows, for `rows` rows on both sides together.
+pub(crate) fn part_bits_for(rows: usize) -> u32 {
+    (rows / 16384).max(1).ilog2().min(12)
 }
 
 /// Where a record is and its key cells, for [`Table::push_row`].
@@ -1272,7 +1303,9 @@ impl Table {
             }
         };
         let (line, offset) = (parts.line, parts.offset);
-        self.rows.push(Row { line, offset, key, units, time, status, kind, key_field, scale });
+        let row = Row { line, offset, key, units, time, status, kind, key_field, scale };
+        let part = part_of(crate::matching::hash_row(self, &row), self.part_bits);
+        self.parts[part].push(row);
     }
 }
 

@@ -171,6 +171,8 @@ pub fn read(table: &mut Table, profile: &Profile) -> Result<()> {
     }
     let ranges: Vec<(usize, usize)> = field_ranges(&WIDTHS).collect();
     let text = table.whole_text()?.into_owned();
+    let expected = text.len() / (UNIONPAY_LINE_CHARS + 1) + 1;
+    table.set_partitions(super::table::part_bits_for(2 * expected), expected);
     let mut offset = 0;
     for (n, raw_line) in text.split_inclusive('\n').enumerate() {
         let line_start = offset;
@@ -231,7 +233,8 @@ pub fn read(table: &mut Table, profile: &Profile) -> Result<()> {
         let parts = RowParts { line: line_no, offset: line_start as u32, order_no, trade_no, refund_no };
         table.push_row(profile.key, parts, crate::money::Units::Big(amount), time, status, kind);
     }
-    if table.rows.is_empty() && table.skipped_records == 0 {
+    table.number_rows();
+    if table.row_count() == 0 && table.skipped_records == 0 {
         return Err(Error::new(ErrorKind::NoDataRows, "the UnionPay file has no lines").in_file(name));
     }
     table.text = Text::Owned(text);
