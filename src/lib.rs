@@ -183,6 +183,36 @@ impl Reconciliation {
     /// Matches everything read so far. `date` is the reconciliation date; without it the most
     /// common order date is used (the core never reads the clock).
     pub fn run(&mut self, date: Option<NaiveDate>) -> Result<&Report> {
+        self.run_with(date, true)
+    }
+
+    /// [`Reconciliation::run`] without building the exceptions (each reads its rows back from the
+    /// files): the report has everything else, their count included. Read them a page at a time
+    /// with [`Reconciliation::exceptions_page_json`]; [`Reconciliation::complete_report`] builds them
+    /// all (for exports). What the browser does: it shows a page of 50 at a time.
+    pub fn run_without_exceptions(&mut self, date: Option<NaiveDate>) -> Result<&Report> {
+        self.run_with(date, false)
+    }
+
+    /// One page of the last run's exceptions (of one outcome, or all), as JSON `{total, offset, rows}`.
+    pub fn exceptions_page_json(&self, offset: usize, limit: usize, outcome: Option<Outcome>) -> Result<String> {
+        let (Some(report), Some(matching)) = (&self.report, &self.matching) else { return Err(no_run()) };
+        if report.exceptions.len() as u64 == report.summary.exception_count {
+            return Ok(report.exceptions_page_json(offset, limit, outcome));
+        }
+        report::items_page_json(&self.tables, report::items_of(&matching.exceptions, outcome), offset, limit)
+    }
+
+    /// The last run's report with every exception built (after [`Reconciliation::run_without_exceptions`]).
+    pub fn complete_report(&mut self) -> Result<&Report> {
+        let (Some(report), Some(matching)) = (&mut self.report, &self.matching) else { return Err(no_run()) };
+        if (report.exceptions.len() as u64) < report.summary.exception_count {
+            report.exceptions = report::exceptions_of_items(&self.tables, &matching.exceptions, &mut |_, _| true)?;
+        }
+        Ok(report)
+    }
+
+    fn run_with(&mut self, date: Option<NaiveDate>, with_exceptions: bool) -> Result<&Report> {
         // With a bank statement, fund flow can run on the channel bills (or the bank) alone.
         let has_bank = !self.funds.statements.is_empty();
         for side in [Side::Internal, Side::Channel] {
@@ -223,6 +253,7 @@ impl Reconciliation {
             date_source,
             cutoff,
             self.profile.settings(),
+            with_exceptions,
             &mut report_build,
         )?;
         self.matching = Some(matching);
@@ -356,6 +387,10 @@ impl Reconciliation {
     pub fn matching(&self) -> Option<&Matching> {
         self.matching.as_ref()
     }
+}
+
+fn no_run() -> Error {
+    Error::new(ErrorKind::InvalidArgument, "run() has not been called since the last addFile()")
 }
 
 /// Reads every input and reconciles them in one call.

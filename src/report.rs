@@ -403,11 +403,15 @@ pub fn build(
     cutoff: Option<i64>,
     settings: BTreeMap<&'static str, String>,
 ) -> Result<Report> {
-    build_with_progress(tables, matching, date, date_source, cutoff, settings, &mut |_, _| true)
+    build_with_progress(tables, matching, date, date_source, cutoff, settings, true, &mut |_, _| true)
 }
 
 /// [`build`], calling `progress(exceptions_done, exceptions_total)` every few thousand exceptions;
-/// stops with [`ErrorKind::Cancelled`] when it returns `false`.
+/// stops with [`ErrorKind::Cancelled`] when it returns `false`. Without `with_exceptions` the
+/// report's `exceptions` stay empty (everything else, their count included, is the same): the
+/// Wasm API builds them a page at a time with [`exceptions_of_items`], since each one reads its
+/// rows' records back from the files.
+#[allow(clippy::too_many_arguments)]
 pub fn build_with_progress(
     tables: &[Table],
     matching: &Matching,
@@ -415,6 +419,7 @@ pub fn build_with_progress(
     date_source: &'static str,
     cutoff: Option<i64>,
     settings: BTreeMap<&'static str, String>,
+    with_exceptions: bool,
     progress: &mut dyn FnMut(u64, u64) -> bool,
 ) -> Result<Report> {
     let mut rows = RowsPerSide::default();
@@ -431,10 +436,43 @@ pub fn build_with_progress(
         counts.read += table.row_count() as u64 + u64::from(table.skipped_records);
         issues.extend(table.issues.iter().cloned());
     }
-    let total = matching.exceptions.len() as u64;
-    let mut views = row_views(tables, &matching.exceptions)?;
-    let mut exceptions: Vec<Exception> = Vec::with_capacity(matching.exceptions.len());
-    for (n, item) in matching.exceptions.iter().enumerate() {
+    let exceptions =
+        if with_exceptions { exceptions_of_items(tables, &matching.exceptions, progress)? } else { Vec::new() };
+    Ok(Report {
+        duizhang: env!("CARGO_PKG_VERSION"),
+        date,
+        date_source,
+        cutoff: cutoff.map(format_datetime),
+        settings,
+        files: tables.iter().map(FileInfo::of).collect(),
+        summary: Summary {
+            counts: matching.counts.clone(),
+            amounts: matching.sums.map(|sum| sum.total()),
+            long_total: matching.long_sum.total(),
+            short_total: matching.short_sum.total(),
+            cross_day: matching.cross_day,
+            rows,
+            issue_count: issues.len() as u64,
+            exception_count: matching.exceptions.len() as u64,
+        },
+        issues,
+        exceptions,
+        fund_flow: None,
+        balance: None,
+    })
+}
+
+/// The exceptions of `items` (some or all of a matching's, in its order), with every cell of
+/// their rows read back from the files.
+pub fn exceptions_of_items(
+    tables: &[Table],
+    items: &[Item],
+    progress: &mut dyn FnMut(u64, u64) -> bool,
+) -> Result<Vec<Exception>> {
+    let total = items.len() as u64;
+    let mut views = row_views(tables, items)?;
+    let mut exceptions: Vec<Exception> = Vec::with_capacity(items.len());
+    for (n, item) in items.iter().enumerate() {
         if n % 4096 == 0 && !progress(n as u64, total) {
             return Err(Error::new(ErrorKind::Cancelled, "the run was cancelled"));
         }
@@ -454,28 +492,28 @@ pub fn build_with_progress(
         });
     }
     mention_skipped_rows(tables, &mut exceptions);
-    Ok(Report {
-        duizhang: env!("CARGO_PKG_VERSION"),
-        date,
-        date_source,
-        cutoff: cutoff.map(format_datetime),
-        settings,
-        files: tables.iter().map(FileInfo::of).collect(),
-        summary: Summary {
-            counts: matching.counts.clone(),
-            amounts: matching.sums.map(|sum| sum.total()),
-            long_total: matching.long_sum.total(),
-            short_total: matching.short_sum.total(),
-            cross_day: matching.cross_day,
-            rows,
-            issue_count: issues.len() as u64,
-            exception_count: exceptions.len() as u64,
-        },
-        issues,
-        exceptions,
-        fund_flow: None,
-        balance: None,
-    })
+    Ok(exceptions)
+}
+
+/// The items of one outcome (or all): they are sorted by outcome.
+pub fn items_of(items: &[Item], outcome: Option<Outcome>) -> &[Item] {
+    match outcome {
+        None => items,
+        Some(outcome) => {
+            let start = items.partition_point(|e| e.outcome < outcome);
+            let end = items.partition_point(|e| e.outcome <= outcome);
+            &items[start..end]
+        }
+    }
+}
+
+/// One page of `items` as exceptions, JSON `{total, offset, rows}`: what
+/// [`Report::exceptions_page_json`] gives once every exception is built.
+pub fn items_page_json(tables: &[Table], items: &[Item], offset: usize, limit: usize) -> Result<String> {
+    let start = offset.min(items.len());
+    let end = start.saturating_add(limit).min(items.len());
+    let rows = exceptions_of_items(tables, &items[start..end], &mut |_, _| true)?;
+    Ok(page_of(items.len(), start, &rows))
 }
 
 impl Report {
@@ -596,15 +634,20 @@ impl Report {
 }
 
 pub(crate) fn page_json<T: Serialize>(items: &[T], offset: usize, limit: usize) -> String {
+    let start = offset.min(items.len());
+    let end = start.saturating_add(limit).min(items.len());
+    page_of(items.len(), start, &items[start..end])
+}
+
+/// A page as JSON `{total, offset, rows}`.
+fn page_of<T: Serialize>(total: usize, offset: usize, rows: &[T]) -> String {
     #[derive(Serialize)]
     struct Page<'a, T> {
         total: usize,
         offset: usize,
         rows: &'a [T],
     }
-    let start = offset.min(items.len());
-    let end = start.saturating_add(limit).min(items.len());
-    serde_json::to_string(&Page { total: items.len(), offset: start, rows: &items[start..end] }).unwrap_or_default()
+    serde_json::to_string(&Page { total, offset, rows }).unwrap_or_default()
 }
 
 /// Writes one CSV cell: quoted when needed, and defused when a spreadsheet would run it as a formula.

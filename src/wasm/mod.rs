@@ -310,7 +310,8 @@ impl Reconciliation {
     #[wasm_bindgen(unchecked_return_type = "Summary")]
     pub fn run(&mut self, date: Option<String>) -> Result<JsValue, JsValue> {
         let date = date.as_deref().map(parse_date).transpose().map_err(to_js)?;
-        let report = self.inner.run(date).map_err(to_js)?;
+        // Exceptions are built a page at a time (exceptions()), or all for an export.
+        let report = self.inner.run_without_exceptions(date).map_err(to_js)?;
         parse_json(&report.summary_json())
     }
 
@@ -330,7 +331,8 @@ impl Reconciliation {
                     to_js(Error::new(ErrorKind::InvalidArgument, format!("unknown outcome {code:?}")))
                 })?),
             };
-        parse_json(&self.report()?.exceptions_page_json(offset as usize, limit as usize, outcome))
+        self.report()?;
+        parse_json(&self.inner.exceptions_page_json(offset as usize, limit as usize, outcome).map_err(to_js)?)
     }
 
     /// One page of row issues.
@@ -341,20 +343,20 @@ impl Reconciliation {
 
     /// The whole report as JSON text: the same bytes as the CLI prints.
     #[wasm_bindgen(js_name = reportJson)]
-    pub fn report_json(&self) -> Result<String, JsValue> {
-        Ok(self.report()?.to_json())
+    pub fn report_json(&mut self) -> Result<String, JsValue> {
+        Ok(self.complete_report()?.to_json())
     }
 
     /// The exceptions as CSV (UTF-8 with BOM, for Excel).
     #[wasm_bindgen(js_name = exportCsv)]
-    pub fn export_csv(&self) -> Result<Vec<u8>, JsValue> {
-        Ok(self.report()?.exceptions_csv())
+    pub fn export_csv(&mut self) -> Result<Vec<u8>, JsValue> {
+        Ok(self.complete_report()?.exceptions_csv())
     }
 
     /// The whole report as UTF-8 JSON bytes.
     #[wasm_bindgen(js_name = exportJson)]
-    pub fn export_json(&self) -> Result<Vec<u8>, JsValue> {
-        Ok(self.report()?.to_json().into_bytes())
+    pub fn export_json(&mut self) -> Result<Vec<u8>, JsValue> {
+        Ok(self.complete_report()?.to_json().into_bytes())
     }
 }
 
@@ -422,6 +424,11 @@ impl Reconciliation {
         self.report()?.fund_flow.as_ref().ok_or_else(|| {
             to_js(Error::new(ErrorKind::InvalidArgument, "the last run had no bank, payout or carry input"))
         })
+    }
+
+    fn complete_report(&mut self) -> Result<&Report, JsValue> {
+        self.report()?;
+        self.inner.complete_report().map_err(to_js)
     }
 
     fn report(&self) -> Result<&Report, JsValue> {
