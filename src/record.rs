@@ -1,7 +1,8 @@
 //! The normalized records every reader produces, whatever the file looked like.
 //!
-//! Rows are stored compactly: text values are [`Span`]s into the decoded file text (or into a small
-//! arena for values that had to be unescaped), so a million rows cost no million `String`s.
+//! Rows are stored compactly and hold no text: a [`Row`] is 48 bytes (the key's first bytes inline,
+//! the amount as integer units, where its record is in the file), so a million rows cost 48 MB and no
+//! `String`s; the few records a report shows are read back from the file.
 
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -318,20 +319,20 @@ pub struct Row {
     pub line: u32,
     /// Byte offset of the record in the file's text (after any byte-order mark).
     pub(crate) offset: u32,
-    /// The key the row is matched by (see [`Row::key_field`]).
+    /// The key the row is matched by (see `Row::key_field`).
     pub(crate) key: Key,
-    /// The amount's mantissa at [`Row::scale`]; for amounts beyond `i64` see [`Row::BIG`].
+    /// The amount's mantissa at `Row::scale`; for amounts beyond `i64` see `Row::BIG`.
     pub(crate) units: i64,
-    /// Local time in seconds since 1970-01-01; [`Row::NO_TIME`] when absent. Not an `i64`:
+    /// Local time in seconds since 1970-01-01; `Row::NO_TIME` when absent. Not an `i64`:
     /// rows are the bulk of memory at millions of rows, and no bill predates 1970.
     pub(crate) time: u32,
     /// Normalized status.
     pub status: Status,
     /// Payment or refund item.
     pub kind: ItemKind,
-    /// Which field [`Row::key`] holds: `order_no`, `trade_no` or `refund_no`.
+    /// Which field the row's key holds: `order_no`, `trade_no` or `refund_no`.
     pub key_field: Field,
-    /// Decimals of the amount; with [`Row::BIG`] set the amount is in the table's big amounts.
+    /// Decimals of the amount; with `Row::BIG` set the amount is in the table's big amounts.
     pub(crate) scale: u8,
 }
 

@@ -1,7 +1,7 @@
 //! A delimited text file turned into normalized [`Row`]s: header found by name, title and total rows
 //! skipped and reported, every bad row reported with line, column and reason.
 //!
-//! The text is read in chunks from its [`Text`] (in memory, or the caller's bytes) and not kept:
+//! The text is read in chunks from where it is (in memory, or the caller's bytes) and not kept:
 //! a row holds its key, amount, status and time, and where its record is. The few records that
 //! must be shown again are read back with [`Table::sweep`].
 
@@ -150,7 +150,7 @@ pub struct Table {
     pub(crate) fixed_widths: Option<&'static [usize]>,
     /// Key bytes past each row's inline head, and second keys (see [`Key`]).
     pub(crate) key_arena: Vec<u8>,
-    /// Amounts beyond 18 digits, by line, in line order (see [`Row::BIG`]): junk in practice, but exact.
+    /// Amounts beyond 18 digits, by line, in line order (see `Row::BIG`): junk in practice, but exact.
     pub(crate) big_amounts: Vec<(u32, Decimal)>,
     /// Rows per day of their time, for the run's date when none is given.
     pub(crate) days: rustc_hash::FxHashMap<i64, u64>,
