@@ -105,14 +105,6 @@ impl Source {
             Source::External(reader) => read_fully(reader.as_ref(), offset, buf, name),
         }
     }
-
-    /// How many bytes a read for scattered records should take.
-    pub fn window(&self) -> usize {
-        match self {
-            Source::Owned(_) => usize::MAX,
-            Source::External(reader) => reader.window().max(1),
-        }
-    }
 }
 
 /// Fills `buf` from `offset` with as many reads as it takes; fewer bytes only at the end.

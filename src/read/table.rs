@@ -317,16 +317,6 @@ impl Table {
         }
     }
 
-    /// The record of one row, read again from the file.
-    pub fn record_cells(&self, row: &Row) -> Result<Vec<String>> {
-        let mut cells = Vec::new();
-        self.sweep(&[row.offset], &mut |_, record| {
-            cells = record.cells();
-            Ok(())
-        })?;
-        Ok(cells)
-    }
-
     /// Reads the records at `offsets` (row offsets, ascending) again from the file and hands each
     /// to `visit` with its index in `offsets`. From the caller's bytes the reads are grouped into
     /// windows, so scattered records cost a few reads, not one each.
