@@ -89,7 +89,7 @@ pub fn read_tables_with_progress(
     let head = source.head(HEAD_BYTES, name)?;
     let packed = spreadsheet::is_spreadsheet(&head) || container::Container::of(&head) != container::Container::None;
     if !packed {
-        let mut table = read_one(name, side, source, profile, format, progress)?;
+        let mut table = read_one(name, side, source, Some(head), profile, format, progress)?;
         summary::cross_file_checks(std::slice::from_mut(&mut table))?;
         return Ok(vec![table]);
     }
@@ -105,7 +105,7 @@ pub fn read_tables_with_progress(
     let mut skipped = Vec::new();
     let mut first_error = None;
     for file in files {
-        match read_one(&file.name, side, Source::Owned(file.bytes), profile, format, progress) {
+        match read_one(&file.name, side, Source::Owned(file.bytes), None, profile, format, progress) {
             Ok(table) => tables.push(table),
             Err(error) if is_container && error.code() != "cancelled" => {
                 skipped.push(RowIssue::file_note(name, side, "inner_file_skipped", error.to_string()));
@@ -125,11 +125,13 @@ pub fn read_tables_with_progress(
     Ok(tables)
 }
 
-/// Reads one file (already out of its container) as its detected or forced layout.
+/// Reads one file (already out of its container) as its detected or forced layout; `head` is its
+/// first [`HEAD_BYTES`] when the caller has read them already.
 fn read_one(
     name: &str,
     side: Side,
     source: Source,
+    head: Option<Vec<u8>>,
     profile: &Profile,
     forced: Option<Format>,
     progress: &mut dyn FnMut(u64, u64) -> bool,
@@ -137,7 +139,10 @@ fn read_one(
     let (text, head, encoding, note) = match source {
         Source::External(reader) => {
             let source = Source::External(reader);
-            let head = source.head(HEAD_BYTES, name)?;
+            let head = match head {
+                Some(head) => head,
+                None => source.head(HEAD_BYTES, name)?,
+            };
             match (encoding::sniff_utf8(&head, source.len()), source) {
                 (Some((start, encoding, head)), Source::External(reader)) => {
                     (table::Text::External { source: reader, start }, head, encoding, None)
@@ -185,7 +190,7 @@ fn read_one(
     }
     .map_err(|e| e.with_detail(&format!(" (read as {}, {how})", format.code())))?;
     if let table::Outcome::NotUtf8 = read {
-        return read_one(name, side, Source::Owned(table.into_source_bytes()?), profile, forced, progress);
+        return read_one(name, side, Source::Owned(table.into_source_bytes()?), None, profile, forced, progress);
     }
     summary::check(&mut table)?;
     Ok(table)
@@ -229,7 +234,7 @@ fn read_generic(
         }
     })?;
     if let table::Outcome::NotUtf8 = read {
-        return read_one(&name, table.side, Source::Owned(table.into_source_bytes()?), profile, None, progress);
+        return read_one(&name, table.side, Source::Owned(table.into_source_bytes()?), None, profile, None, progress);
     }
     Ok(table)
 }
