@@ -247,9 +247,10 @@ fn check_footer(table: &mut Table, prefix: &str, only: Only, column: &str) -> Re
 pub fn read_alipay_summary(table: &mut Table) -> Result<()> {
     let wanted = normalize_header("交易订单总笔数");
     // A 汇总 file has a row per store: small, so it is held whole.
-    let text = table.whole_text()?.into_owned();
-    table.text = super::table::Text::Owned(text.clone());
-    let found = text.lines().enumerate().find_map(|(n, line)| {
+    if matches!(table.text, super::table::Text::External { .. }) {
+        table.text = super::table::Text::Owned(table.whole_text()?.into_owned());
+    }
+    let found = table.whole_text()?.lines().enumerate().find_map(|(n, line)| {
         let cells: Vec<String> = line.split(',').map(|c| trim_cell(c).to_string()).collect();
         cells.iter().any(|c| normalize_header(c) == wanted).then_some((n, cells))
     });

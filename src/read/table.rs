@@ -1162,8 +1162,8 @@ impl<'a> Reader<'a> {
         amount: Decimal,
     ) -> std::result::Result<Decimal, (usize, &'static str, String)> {
         let Some(column) = self.table.columns.get(Field::Direction) else { return Ok(amount) };
-        let word_text = fields.get(column).map(|f| cell_str(text, f)).unwrap_or_default();
-        let word = trim_cell(&word_text);
+        let word_text = fields.get(column).map(|f| cell(text, f)).unwrap_or_default();
+        let word = word_text.as_ref();
         match direction_sign(word) {
             Some(true) => Ok(amount.abs()),
             Some(false) => Ok(-amount.abs()),
@@ -1331,8 +1331,8 @@ fn credit_minus_debit(
     let mut total: Option<Decimal> = None;
     for (field, sign) in [(Field::Credit, Decimal::ONE), (Field::Debit, Decimal::NEGATIVE_ONE)] {
         let Some(column) = columns.get(field) else { continue };
-        let value_text = fields.get(column).map(|f| cell_str(text, f)).unwrap_or_default();
-        let value = trim_cell(&value_text);
+        let value_text = fields.get(column).map(|f| cell(text, f)).unwrap_or_default();
+        let value = value_text.as_ref();
         if is_blank_amount(value) {
             continue;
         }
@@ -1349,16 +1349,6 @@ fn credit_minus_debit(
         let column = columns.get(Field::Credit).or(columns.get(Field::Debit)).unwrap_or(0);
         (column, "invalid_amount", "neither the credit nor the debit column has an amount".to_string())
     })
-}
-
-/// The cell's text, unescaped when needed; borrowed in the common case.
-fn cell_str<'t>(text: &'t str, field: &FieldRange) -> std::borrow::Cow<'t, str> {
-    let raw = text.get(field.start as usize..field.end as usize).unwrap_or("");
-    if field.needs_unescape {
-        std::borrow::Cow::Owned(unescape(raw))
-    } else {
-        std::borrow::Cow::Borrowed(raw)
-    }
 }
 
 /// Whether a cell names a total. Cheap on the hot path: ASCII cells (order numbers) are only
