@@ -3,8 +3,7 @@
 //! `cargo run --release --example bench -- DIR [RUNS]` where DIR holds `internal.csv` and
 //! `channel.csv` (make them with `cargo run --release --example generate -- --rows N --out DIR`).
 //! The files are given as the browser gives them: bytes the caller keeps, read in 1 MiB chunks.
-use duizhang::read::source::SharedBytes;
-use duizhang::{Profile, Reconciliation, Side, Source};
+use duizhang::{Input, InputKind, Profile, Reconciliation, SharedBytes, Source};
 use std::rc::Rc;
 use std::time::Instant;
 
@@ -20,9 +19,9 @@ fn main() {
         let profile = Profile::from_json(r#"{"pending_window_minutes": 0}"#).expect("profile");
         let t0 = Instant::now();
         let mut run = Reconciliation::new(profile);
-        run.add_file(Side::Internal, "internal.csv", source(&internal)).expect("internal");
+        run.add(Input::new(InputKind::Internal, "internal.csv", source(&internal))).expect("internal");
         let t1 = Instant::now();
-        run.add_file(Side::Channel, "channel.csv", source(&channel)).expect("channel");
+        run.add(Input::new(InputKind::Channel, "channel.csv", source(&channel))).expect("channel");
         let t2 = Instant::now();
         let report = run.run(None).expect("run");
         let t3 = Instant::now();

@@ -1,7 +1,7 @@
 //! Prints the longest stretch of work between two progress reports, and where it was, so the
 //! page's promise of progress every 200 ms can be checked natively.
 //! `cargo run --release --example progress_gaps -- bench/data/rows-1000000`
-use duizhang::{Phase, Profile, Reconciliation, Side};
+use duizhang::{Input, InputKind, Phase, Profile, Reconciliation};
 use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Instant;
@@ -18,7 +18,7 @@ fn main() {
         let gap = l.0.elapsed().as_secs_f64();
         if gap > l.1 {
             l.1 = gap;
-            l.2 = format!("before {} {done}/{total}", phase.name());
+            l.2 = format!("before {} {done}/{total}", phase.code());
         }
         l.0 = Instant::now();
         true
@@ -32,9 +32,9 @@ fn main() {
         }
         l.0 = Instant::now();
     };
-    run.add_file(Side::Internal, "internal.csv", internal).expect("internal");
+    run.add(Input::new(InputKind::Internal, "internal.csv", internal)).expect("internal");
     mark("the end of reading internal.csv");
-    run.add_file(Side::Channel, "channel.csv", channel).expect("channel");
+    run.add(Input::new(InputKind::Channel, "channel.csv", channel)).expect("channel");
     mark("the end of reading channel.csv");
     run.run(None).expect("run");
     mark("the end of run()");

@@ -1,75 +1,39 @@
 //! Outcome codes (DOMAIN.md), the discrepancy d = E − B and its label 长款/短款.
 
+use crate::codes::codes;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-/// The outcome of one reconciled item. Every input row ends in exactly one.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-#[repr(u8)]
-pub enum Outcome {
-    /// Same key, amount and status on both sides (对平).
-    Matched,
-    /// Matched; the amounts differ within the configured tolerance (容差内对平).
-    MatchedWithinTolerance,
-    /// Same key, different amount (金额不符).
-    AmountMismatch,
-    /// Same key, the two sides disagree on whether money moved (状态不符).
-    StatusMismatch,
-    /// The books have it, the channel does not (单边账, 平台有).
-    InternalOnly,
-    /// The channel has it, the books do not (单边账, 渠道有).
-    ExternalOnly,
-    /// A second copy of a key on one side (重复); the first copy still matches.
-    Duplicate,
-    /// Timing only, not yet a break: created at the cut-off or not finished (未达账项).
-    Pending,
+codes! {
+    /// The outcome of one reconciled item. Every input row ends in exactly one.
+    #[repr(u8)]
+    pub enum Outcome {
+        /// Same key, amount and status on both sides (对平).
+        Matched = ("matched", "对平"),
+        /// Matched; the amounts differ within the configured tolerance (容差内对平).
+        MatchedWithinTolerance = ("matched_within_tolerance", "容差内对平"),
+        /// Same key, different amount (金额不符).
+        AmountMismatch = ("amount_mismatch", "金额不符"),
+        /// Same key, the two sides disagree on whether money moved (状态不符).
+        StatusMismatch = ("status_mismatch", "状态不符"),
+        /// The books have it, the channel does not (单边账, 平台有).
+        InternalOnly = ("internal_only", "单边账(平台有、渠道无)"),
+        /// The channel has it, the books do not (单边账, 渠道有).
+        ExternalOnly = ("external_only", "单边账(渠道有、平台无)"),
+        /// A second copy of a key on one side (重复); the first copy still matches.
+        Duplicate = ("duplicate", "重复"),
+        /// Timing only, not yet a break: created at the cut-off or not finished (未达账项).
+        Pending = ("pending", "未达账项"),
+    }
 }
 
-impl Outcome {
-    /// Every outcome of transaction-level reconciliation, in report order.
-    pub const ALL: [Outcome; 8] = [
-        Outcome::Matched,
-        Outcome::MatchedWithinTolerance,
-        Outcome::AmountMismatch,
-        Outcome::StatusMismatch,
-        Outcome::InternalOnly,
-        Outcome::ExternalOnly,
-        Outcome::Duplicate,
-        Outcome::Pending,
-    ];
-
-    /// The code used in JSON, CSV, the JS API and the page.
-    pub fn code(self) -> &'static str {
-        match self {
-            Outcome::Matched => "matched",
-            Outcome::MatchedWithinTolerance => "matched_within_tolerance",
-            Outcome::AmountMismatch => "amount_mismatch",
-            Outcome::StatusMismatch => "status_mismatch",
-            Outcome::InternalOnly => "internal_only",
-            Outcome::ExternalOnly => "external_only",
-            Outcome::Duplicate => "duplicate",
-            Outcome::Pending => "pending",
-        }
-    }
-
-    /// The Chinese name users know.
-    pub fn name_zh(self) -> &'static str {
-        match self {
-            Outcome::Matched => "对平",
-            Outcome::MatchedWithinTolerance => "容差内对平",
-            Outcome::AmountMismatch => "金额不符",
-            Outcome::StatusMismatch => "状态不符",
-            Outcome::InternalOnly => "单边账(平台有、渠道无)",
-            Outcome::ExternalOnly => "单边账(渠道有、平台无)",
-            Outcome::Duplicate => "重复",
-            Outcome::Pending => "未达账项",
-        }
-    }
-
-    /// Parses a code.
-    pub fn from_code(code: &str) -> Option<Outcome> {
-        Outcome::ALL.into_iter().find(|o| o.code() == code)
+codes! {
+    /// The label of a discrepancy d = E − B: 长款 (long, d > 0) or 短款 (short, d < 0).
+    pub enum Label {
+        /// d > 0: more money than the books say (账少钱多).
+        Long = "长款",
+        /// d < 0: less money than the books say (账多钱少).
+        Short = "短款",
     }
 }
 
@@ -139,13 +103,13 @@ impl<T> PerOutcome<T> {
 }
 
 /// The label of d: 长款 (long) when d > 0, 短款 (short) when d < 0, none when d = 0.
-pub fn label(d: Decimal) -> Option<&'static str> {
+pub fn label(d: Decimal) -> Option<Label> {
     if d.is_zero() {
         None
     } else if d.is_sign_positive() {
-        Some("长款")
+        Some(Label::Long)
     } else {
-        Some("短款")
+        Some(Label::Short)
     }
 }
 
@@ -155,11 +119,11 @@ mod tests {
 
     #[test]
     fn codes_round_trip_and_labels_follow_the_sign() {
-        for outcome in Outcome::ALL {
+        for &outcome in Outcome::ALL {
             assert_eq!(Outcome::from_code(outcome.code()), Some(outcome));
         }
-        assert_eq!(label(Decimal::new(1, 2)), Some("长款"));
-        assert_eq!(label(Decimal::new(-1, 2)), Some("短款"));
+        assert_eq!(label(Decimal::new(1, 2)), Some(Label::Long));
+        assert_eq!(label(Decimal::new(-1, 2)).map(Label::code), Some("短款"));
         assert_eq!(label(Decimal::ZERO), None);
     }
 }

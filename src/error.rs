@@ -1,10 +1,56 @@
 //! The one error type of the core: a file that cannot be used at all.
 //!
-//! Problems with single rows are not errors: they are [`crate::read::RowIssue`]s in the report,
-//! and the run goes on. An [`Error`] means the whole run (or one input) cannot proceed.
+//! Problems with single rows are not errors: they are row issues in the report (`RowIssue`), and
+//! the run goes on. An [`Error`] means the whole run (or one input) cannot proceed.
 //! Shaped like the `csv` crate's error: a kind with a stable code, plus a position.
 
+use crate::codes::codes;
+use crate::format::Format;
+use serde::Serialize;
 use std::fmt;
+
+codes! {
+    /// The stable code of an [`ErrorKind`], the same in Rust, JSON, JavaScript and the CLI.
+    pub enum ErrorCode {
+        /// See [`ErrorKind::EmptyFile`].
+        EmptyFile = ("empty_file", "空文件"),
+        /// See [`ErrorKind::NotText`].
+        NotText = ("not_text", "不是文本文件"),
+        /// See [`ErrorKind::NoKnownColumns`].
+        NoKnownColumns = ("no_known_columns", "找不到已知的列"),
+        /// See [`ErrorKind::NoDataRows`].
+        NoDataRows = ("no_data_rows", "没有数据行"),
+        /// See [`ErrorKind::InvalidProfile`].
+        InvalidProfile = ("invalid_profile", "配置无效"),
+        /// See [`ErrorKind::InvalidArgument`].
+        InvalidArgument = ("invalid_argument", "参数无效"),
+        /// See [`ErrorKind::Io`].
+        Io = ("io", "读取失败"),
+        /// See [`ErrorKind::Cancelled`].
+        Cancelled = ("cancelled", "已取消"),
+        /// See [`ErrorKind::UnknownFormat`].
+        UnknownFormat = ("unknown_format", "无法识别的格式"),
+        /// See [`ErrorKind::BadContainer`].
+        BadContainer = ("bad_container", "压缩包损坏"),
+        /// See [`ErrorKind::InflatedTooLarge`].
+        InflatedTooLarge = ("inflated_too_large", "解压后过大"),
+        /// See [`ErrorKind::SpreadsheetNotConverted`].
+        SpreadsheetNotConverted = ("spreadsheet_not_converted", "表格未转换"),
+        /// See [`ErrorKind::BadSpreadsheet`].
+        BadSpreadsheet = ("bad_spreadsheet", "表格无法读取"),
+        /// See [`ErrorKind::Internal`].
+        Internal = ("internal", "内部错误"),
+    }
+}
+
+/// Why one layout did not claim a file (see [`ErrorKind::UnknownFormat`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Rejection {
+    /// The layout tried.
+    pub format: Format,
+    /// Why it does not fit, for a person.
+    pub reason: String,
+}
 
 /// What went wrong. Each kind has a stable, documented [`ErrorKind::code`].
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -24,14 +70,15 @@ pub enum ErrorKind {
     InvalidProfile,
     /// An input given by the caller is invalid (a date, a side name, a missing file).
     InvalidArgument,
-    /// A file could not be read from disk (CLI only).
+    /// A file's bytes could not be read, or changed after they were read (a file on disk, a
+    /// caller's `Uint8Array` or `Blob`).
     Io,
     /// The caller's progress hook asked to stop.
     Cancelled,
     /// The file is text but no known layout fits it, not even a delimited table.
     UnknownFormat {
         /// Every layout tried, and why it declined.
-        tried: Vec<crate::read::format::Rejection>,
+        tried: Vec<Rejection>,
     },
     /// A gzip or zip file is truncated, corrupt, encrypted or uses an unsupported method.
     BadContainer,
@@ -41,25 +88,29 @@ pub enum ErrorKind {
     SpreadsheetNotConverted,
     /// A spreadsheet could not be read (corrupt, encrypted, or every sheet empty).
     BadSpreadsheet,
+    /// Something that should never happen did (a result that could not be converted for the
+    /// caller): a bug to report, never a problem with the files.
+    Internal,
 }
 
 impl ErrorKind {
     /// The stable code, the same in Rust, JSON, JavaScript and the CLI.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            ErrorKind::EmptyFile => "empty_file",
-            ErrorKind::NotText => "not_text",
-            ErrorKind::NoKnownColumns { .. } => "no_known_columns",
-            ErrorKind::NoDataRows => "no_data_rows",
-            ErrorKind::InvalidProfile => "invalid_profile",
-            ErrorKind::InvalidArgument => "invalid_argument",
-            ErrorKind::Io => "io",
-            ErrorKind::Cancelled => "cancelled",
-            ErrorKind::UnknownFormat { .. } => "unknown_format",
-            ErrorKind::BadContainer => "bad_container",
-            ErrorKind::InflatedTooLarge => "inflated_too_large",
-            ErrorKind::SpreadsheetNotConverted => "spreadsheet_not_converted",
-            ErrorKind::BadSpreadsheet => "bad_spreadsheet",
+            ErrorKind::EmptyFile => ErrorCode::EmptyFile,
+            ErrorKind::NotText => ErrorCode::NotText,
+            ErrorKind::NoKnownColumns { .. } => ErrorCode::NoKnownColumns,
+            ErrorKind::NoDataRows => ErrorCode::NoDataRows,
+            ErrorKind::InvalidProfile => ErrorCode::InvalidProfile,
+            ErrorKind::InvalidArgument => ErrorCode::InvalidArgument,
+            ErrorKind::Io => ErrorCode::Io,
+            ErrorKind::Cancelled => ErrorCode::Cancelled,
+            ErrorKind::UnknownFormat { .. } => ErrorCode::UnknownFormat,
+            ErrorKind::BadContainer => ErrorCode::BadContainer,
+            ErrorKind::InflatedTooLarge => ErrorCode::InflatedTooLarge,
+            ErrorKind::SpreadsheetNotConverted => ErrorCode::SpreadsheetNotConverted,
+            ErrorKind::BadSpreadsheet => ErrorCode::BadSpreadsheet,
+            ErrorKind::Internal => ErrorCode::Internal,
         }
     }
 }
@@ -105,7 +156,7 @@ impl Error {
     }
 
     /// The stable code of the kind, e.g. `no_known_columns`.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         self.kind.code()
     }
 

@@ -3,9 +3,10 @@
 //! Exit codes: 0 the run completed (discrepancies or not); 1 an input was unusable (one line on
 //! stderr: `duizhang: <code>: <file>:<line>: <message>`); 2 the command line was wrong.
 
-use duizhang::read::source::FileSource;
-use duizhang::report::Inspection;
-use duizhang::{inspect, parse_date, Error, ErrorKind, Format, Profile, Reconciliation, Side, Source};
+use duizhang::{
+    inspect, parse_amount, parse_date, CarryState, Error, ErrorKind, FileSource, Format, Input, InputKind, Inspection,
+    Profile, Reconciliation, Source,
+};
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -120,29 +121,30 @@ fn reconcile(arguments: &Arguments) -> Result<String, Error> {
     let profile = load_profile(arguments)?;
     let date = arguments.date.as_deref().map(parse_date).transpose()?;
     let mut run = Reconciliation::new(profile);
-    for (side, paths) in [(Side::Internal, &arguments.internal), (Side::Channel, &arguments.channel)] {
+    let inputs = [
+        (InputKind::Internal, &arguments.internal),
+        (InputKind::Channel, &arguments.channel),
+        (InputKind::Bank, &arguments.bank),
+        (InputKind::Payouts, &arguments.payouts),
+    ];
+    for (kind, paths) in inputs {
         for path in paths {
-            run.add_file(side, &file_name(path), open_file(path)?)?;
-        }
-    }
-    for (side, paths) in [(Side::Bank, &arguments.bank), (Side::Payouts, &arguments.payouts)] {
-        for path in paths {
-            run.add_fund_file(side, &file_name(path), read_file(path)?)?;
+            run.add(Input::new(kind, file_name(path), open_file(path)?))?;
         }
     }
     if let Some(book) = &arguments.book_balance {
         // An amount, or else the path of a sub-ledger CSV (分户账).
-        match duizhang::money::parse_amount(book) {
+        match parse_amount(book) {
             Ok(amount) => run.set_book_balance(Some(amount))?,
-            Err(_) => drop(run.add_fund_file(Side::Book, &file_name(book), read_file(book)?)?),
+            Err(_) => drop(run.add(Input::new(InputKind::Book, file_name(book), open_file(book)?))?),
         }
     }
     if let Some(path) = &arguments.carry_in {
-        run.set_carry_in(&file_name(path), &read_file(path)?)?;
+        run.add(Input::new(InputKind::Carry, file_name(path), open_file(path)?))?;
     }
     let json = run.run(date)?.to_json();
     if let Some(path) = &arguments.carry_out {
-        let state = run.carry_out().unwrap_or_else(|| duizhang::fund_flow::carry::carry_out(&Default::default()));
+        let state = run.carry_out().unwrap_or_else(CarryState::empty);
         std::fs::write(path, state.to_json())
             .map_err(|e| Error::new(ErrorKind::Io, format!("cannot write {path}: {e}")).in_file(file_name(path)))?;
     }
@@ -172,7 +174,8 @@ fn inspect_files(arguments: &Arguments) -> Result<(String, bool), Error> {
             Ok(inspections) => entries.extend(inspections.into_iter().map(Entry::Read)),
             Err(error) => {
                 all_usable = false;
-                let error = Reason { code: error.code(), message: error.message().to_string(), line: error.line() };
+                let error =
+                    Reason { code: error.code().code(), message: error.message().to_string(), line: error.line() };
                 entries.push(Entry::Unusable { name: file_name(path), error });
             }
         }

@@ -89,6 +89,15 @@ pub(crate) fn parse_units(text: &str) -> Result<Units, AmountError> {
 }
 
 /// The fast path as a `Decimal` (the tests compare it with the general parser).
+/// The largest amount fund flow and clearing take (10^15 yuan): with it, no sum of a year's rows
+/// can overflow a `Decimal` (which would panic), and no real statement comes near it.
+pub const MAX_AMOUNT: Decimal = Decimal::from_parts(0xa4c6_8000, 0x3_8d7e, 0, false, 0);
+
+/// Whether an amount is within [`MAX_AMOUNT`].
+pub fn amount_in_range(amount: Decimal) -> bool {
+    amount.abs() <= MAX_AMOUNT
+}
+
 #[cfg(test)]
 fn parse_plain(bytes: &[u8]) -> Option<Decimal> {
     parse_plain_units(bytes).map(|(units, scale)| Decimal::new(units, scale))
@@ -263,6 +272,12 @@ impl Sum {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn max_amount_is_ten_to_the_fifteenth() {
+        assert_eq!(MAX_AMOUNT.to_string(), "1000000000000000");
+        assert!(amount_in_range(-MAX_AMOUNT) && !amount_in_range(MAX_AMOUNT + Decimal::ONE));
+    }
     use std::str::FromStr;
 
     fn dec(s: &str) -> Decimal {

@@ -4,118 +4,90 @@
 //! the amount as integer units, where its record is in the file), so a million rows cost 48 MB and no
 //! `String`s; the few records a report shows are read back from the file.
 
+use crate::codes::codes;
 use rust_decimal::Decimal;
-use serde::Serialize;
 
-/// Which side of the reconciliation a file belongs to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Side {
-    /// The merchant's own records (B in d = E − B).
-    Internal,
-    /// The channel's bill, authoritative (E in d = E − B).
-    Channel,
-    /// A bank account statement (银行流水): authoritative for fund flow.
-    Bank,
-    /// Payout instructions (代付指令): the platform's record of money sent out.
-    Payouts,
-    /// The platform's book balance or merchant sub-ledger (分户账).
-    Book,
+codes! {
+    /// Which side of transaction matching a table is on: B or E in d = E − B.
+    pub enum Side {
+        /// The merchant's own records (B in d = E − B).
+        Internal = ("internal", "平台"),
+        /// The channel's bill, authoritative (E in d = E − B).
+        Channel = ("channel", "渠道"),
+    }
 }
 
-impl Side {
-    /// The name used in JSON, the CLI and the JS API.
-    pub fn name(self) -> &'static str {
+codes! {
+    /// What a file is to a run: the kind of input it is given as.
+    pub enum InputKind {
+        /// The merchant's own order export: the internal side of transaction matching.
+        Internal = ("internal", "内部订单"),
+        /// A channel bill: the channel side of transaction matching, and the settlements of fund flow.
+        Channel = ("channel", "渠道对账单"),
+        /// A bank account statement (银行流水): authoritative for fund flow.
+        Bank = ("bank", "银行流水"),
+        /// Payout instructions (代付指令): the platform's record of money sent out.
+        Payouts = ("payouts", "代付指令"),
+        /// The platform's merchant sub-ledger (分户账): its balances sum to the book balance.
+        Book = ("book", "分户账"),
+        /// The state file of the previous run (open items carried into this one).
+        Carry = ("carry", "昨日状态"),
+    }
+}
+
+impl InputKind {
+    /// The side of transaction matching a file of this kind is read for, if it is one.
+    pub fn side(self) -> Option<Side> {
         match self {
-            Side::Internal => "internal",
-            Side::Channel => "channel",
-            Side::Bank => "bank",
-            Side::Payouts => "payouts",
-            Side::Book => "book",
-        }
-    }
-
-    /// Parses `internal` / `channel` / `bank` / `payouts` / `book`.
-    pub fn from_name(name: &str) -> Option<Side> {
-        match name {
-            "internal" => Some(Side::Internal),
-            "channel" => Some(Side::Channel),
-            "bank" => Some(Side::Bank),
-            "payouts" => Some(Side::Payouts),
-            "book" => Some(Side::Book),
-            _ => None,
+            InputKind::Internal => Some(Side::Internal),
+            InputKind::Channel => Some(Side::Channel),
+            InputKind::Bank | InputKind::Payouts | InputKind::Book | InputKind::Carry => None,
         }
     }
 }
 
-/// A logical column, found in a file by header name through an alias table.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Field {
-    /// Merchant order number (商户订单号).
-    OrderNo,
-    /// Channel transaction number (微信订单号 / 支付宝交易号).
-    TradeNo,
-    /// Amount.
-    Amount,
-    /// Refund amount, used for refund rows when the file has it (WeChat's 退款金额).
-    RefundAmount,
-    /// Fee.
-    Fee,
-    /// Status or business type.
-    Status,
-    /// Time of the transaction or order.
-    Time,
-    /// Merchant number (商户号).
-    MerchantId,
-    /// Refund number (商户退款单号).
-    RefundNo,
-    /// Money in, unsigned, in a statement with separate in/out columns (收入金额, 贷方发生额).
-    Credit,
-    /// Money out, unsigned or negative, in a statement with separate in/out columns (支出金额, 借方发生额).
-    Debit,
-    /// Running balance after the row (余额, 账户结余).
-    Balance,
-    /// Direction word for an unsigned amount (收支类型: 收入 / 支出).
-    Direction,
+impl From<Side> for InputKind {
+    fn from(side: Side) -> InputKind {
+        match side {
+            Side::Internal => InputKind::Internal,
+            Side::Channel => InputKind::Channel,
+        }
+    }
+}
+
+codes! {
+    /// A logical column, found in a file by header name through an alias table.
+    pub enum Field {
+        /// Merchant order number (商户订单号).
+        OrderNo = ("order_no", "商户订单号"),
+        /// Channel transaction number (微信订单号 / 支付宝交易号).
+        TradeNo = ("trade_no", "交易单号"),
+        /// Amount.
+        Amount = ("amount", "金额"),
+        /// Refund amount, used for refund rows when the file has it (WeChat's 退款金额).
+        RefundAmount = ("refund_amount", "退款金额"),
+        /// Fee.
+        Fee = ("fee", "手续费"),
+        /// Status or business type.
+        Status = ("status", "状态"),
+        /// Time of the transaction or order.
+        Time = ("time", "时间"),
+        /// Merchant number (商户号).
+        MerchantId = ("merchant_id", "商户号"),
+        /// Refund number (商户退款单号).
+        RefundNo = ("refund_no", "退款单号"),
+        /// Money in, unsigned, in a statement with separate in/out columns (收入金额, 贷方发生额).
+        Credit = ("credit", "收入"),
+        /// Money out, unsigned or negative, in a statement with separate in/out columns (支出金额, 借方发生额).
+        Debit = ("debit", "支出"),
+        /// Running balance after the row (余额, 账户结余).
+        Balance = ("balance", "余额"),
+        /// Direction word for an unsigned amount (收支类型: 收入 / 支出).
+        Direction = ("direction", "收支方向"),
+    }
 }
 
 impl Field {
-    /// Every field, in the order columns are looked up.
-    pub const ALL: [Field; 13] = [
-        Field::OrderNo,
-        Field::TradeNo,
-        Field::Amount,
-        Field::RefundAmount,
-        Field::Fee,
-        Field::Status,
-        Field::Time,
-        Field::MerchantId,
-        Field::RefundNo,
-        Field::Credit,
-        Field::Debit,
-        Field::Balance,
-        Field::Direction,
-    ];
-
-    /// The field's name in profiles and reports.
-    pub fn name(self) -> &'static str {
-        match self {
-            Field::OrderNo => "order_no",
-            Field::TradeNo => "trade_no",
-            Field::Amount => "amount",
-            Field::RefundAmount => "refund_amount",
-            Field::Fee => "fee",
-            Field::Status => "status",
-            Field::Time => "time",
-            Field::MerchantId => "merchant_id",
-            Field::RefundNo => "refund_no",
-            Field::Credit => "credit",
-            Field::Debit => "debit",
-            Field::Balance => "balance",
-            Field::Direction => "direction",
-        }
-    }
-
     /// Built-in header names, in order of preference. Compared after [`normalize_header`].
     pub fn default_aliases(self) -> &'static [&'static str] {
         match self {
@@ -160,18 +132,18 @@ pub fn normalize_header(name: &str) -> String {
         .collect()
 }
 
-/// A status normalized through the word table (see [`Status::from_word`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Status {
-    /// Paid: money moved in.
-    Success,
-    /// Refunded: money moved back out.
-    Refund,
-    /// Closed, cancelled, failed: no money moved.
-    Closed,
-    /// Not finished yet: no money moved so far.
-    Pending,
+codes! {
+    /// A status normalized through the word table (see [`Status::from_word`]).
+    pub enum Status {
+        /// Paid: money moved in.
+        Success = ("success", "成功"),
+        /// Refunded: money moved back out.
+        Refund = ("refund", "退款"),
+        /// Closed, cancelled, failed: no money moved.
+        Closed = ("closed", "关闭"),
+        /// Not finished yet: no money moved so far.
+        Pending = ("pending", "未完成"),
+    }
 }
 
 /// The built-in status words. Matching ignores ASCII case and surrounding blanks.
@@ -251,16 +223,6 @@ impl Status {
             .map(|(status, _)| *status)
     }
 
-    /// The name used in JSON and exports.
-    pub fn name(self) -> &'static str {
-        match self {
-            Status::Success => "success",
-            Status::Refund => "refund",
-            Status::Closed => "closed",
-            Status::Pending => "pending",
-        }
-    }
-
     /// Whether money moved under this status (the only thing the money effect depends on).
     pub fn moved_money(self) -> bool {
         matches!(self, Status::Success | Status::Refund)
@@ -310,6 +272,30 @@ pub(crate) fn key_head(bytes: &[u8]) -> [u64; 2] {
     }
 }
 
+/// A 64-bit hash of a key with every bit mixed (partitions use the top bits, the group tables of
+/// matching the low ones), from the key's head words and eight bytes at a time after them: only
+/// word operations, which Wasm has natively (a byte-wise or 128-bit-multiply hasher costs
+/// several times more there).
+#[inline]
+pub(crate) fn hash_key(field: Field, len: usize, head: [u64; 2], rest: &[u8]) -> u64 {
+    const K: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mix = |h: u64, word: u64| ((h ^ word).wrapping_mul(K)).rotate_left(29);
+    let mut h = mix(mix(len as u64 ^ ((field as u64) << 56), head[0]), head[1]);
+    if !rest.is_empty() {
+        let mut words = rest.chunks_exact(8);
+        for word in &mut words {
+            h = mix(h, u64::from_le_bytes(word.try_into().unwrap_or([0; 8])));
+        }
+        h = mix(h, words.remainder().iter().rev().fold(0, |acc, &b| (acc << 8) | u64::from(b)));
+    }
+    // murmur3's finalizer
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    h ^ (h >> 33)
+}
+
 /// One normalized row of an input file: what matching and the totals need, and where the record
 /// is, so that everything else (the cells shown for an exception) is read again from the file.
 /// Nothing here points into the text: the text is not kept.
@@ -350,7 +336,7 @@ impl Row {
         (self.time != Row::NO_TIME).then_some(i64::from(self.time))
     }
 
-    /// The amount, unless it is one of the rare ones beyond 18 digits (see [`crate::Table::amount`]).
+    /// The amount, unless it is one of the rare ones beyond 18 digits (the table keeps those).
     #[inline]
     pub(crate) fn small_amount(&self) -> Option<Decimal> {
         (self.scale & Row::BIG == 0).then(|| Decimal::new(self.units, u32::from(self.scale)))

@@ -1,13 +1,13 @@
 //! The built-in sample day: a realistic order export and channel bill that show every outcome.
 //! Embedded so the page can run it without a single network request.
 
-use crate::record::Side;
+use crate::record::InputKind;
 
 /// One embedded sample file.
 #[derive(Clone, Copy, Debug)]
 pub struct SampleFile {
     /// Side of the file.
-    pub side: Side,
+    pub side: InputKind,
     /// File name.
     pub name: &'static str,
     /// Raw bytes, exactly as a merchant would download them.
@@ -17,12 +17,12 @@ pub struct SampleFile {
 /// The sample day (2026-03-24), the same files as `tests/fixtures/sample/`.
 pub const SAMPLE_DAY: [SampleFile; 2] = [
     SampleFile {
-        side: Side::Internal,
+        side: InputKind::Internal,
         name: "orders.csv",
         bytes: include_bytes!("../tests/fixtures/sample/orders.csv"),
     },
     SampleFile {
-        side: Side::Channel,
+        side: InputKind::Channel,
         name: "channel.csv",
         bytes: include_bytes!("../tests/fixtures/sample/channel.csv"),
     },
@@ -37,21 +37,25 @@ pub const SAMPLE_PROFILE: &str = include_str!("../tests/fixtures/sample/profile.
 /// over two credits, a payout, a batch in transit, unexplained movements and a 余额调节表 that balances.
 pub const SAMPLE_FUND_FLOW: [SampleFile; 4] = [
     SampleFile {
-        side: Side::Channel,
+        side: InputKind::Channel,
         name: "channel.csv",
         bytes: include_bytes!("../tests/fixtures/bank/channel.csv"),
     },
     SampleFile {
-        side: Side::Bank,
+        side: InputKind::Bank,
         name: "statement_corporate.csv",
         bytes: include_bytes!("../tests/fixtures/bank/statement_corporate.csv"),
     },
     SampleFile {
-        side: Side::Payouts,
+        side: InputKind::Payouts,
         name: "payouts.csv",
         bytes: include_bytes!("../tests/fixtures/bank/payouts.csv"),
     },
-    SampleFile { side: Side::Book, name: "ledger.csv", bytes: include_bytes!("../tests/fixtures/bank/ledger.csv") },
+    SampleFile {
+        side: InputKind::Book,
+        name: "ledger.csv",
+        bytes: include_bytes!("../tests/fixtures/bank/ledger.csv"),
+    },
 ];
 
 /// The fund-flow sample's profile: T+1 on business days, a window of 3 days.

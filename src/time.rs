@@ -237,6 +237,15 @@ pub fn hms(t: NaiveTime) -> String {
     format!("{:02}:{:02}:{:02}", t.hour(), t.minute(), t.second() + t.nanosecond() / 1_000_000_000)
 }
 
+/// Parses a reconciliation date: `YYYY-MM-DD` or `YYYYMMDD`.
+pub fn parse_date(text: &str) -> crate::error::Result<NaiveDate> {
+    use crate::error::{Error, ErrorKind};
+    use Part::{Lit, Two, Year};
+    parse_date_as(text.trim(), &[Year, Lit("-"), Two, Lit("-"), Two])
+        .or_else(|| parse_date_as(text.trim(), &[Year, Two, Two]))
+        .ok_or_else(|| Error::new(ErrorKind::InvalidArgument, format!("date {text:?} is not YYYY-MM-DD")))
+}
+
 /// Formats seconds from [`parse_datetime`] as `YYYY-MM-DD HH:MM:SS`.
 pub fn format_datetime(seconds: i64) -> String {
     let Some(t) = DateTime::from_timestamp(seconds, 0) else { return String::new() };
@@ -269,7 +278,7 @@ pub fn format_datetime(seconds: i64) -> String {
 /// whole format-string parser into the Wasm module (about 19 KB) for the carry state's dates.
 pub(crate) fn de_date<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<NaiveDate, D::Error> {
     let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
-    crate::parse_date(&text).map_err(|_| serde::de::Error::custom(format!("{text:?} is not a date (YYYY-MM-DD)")))
+    parse_date(&text).map_err(|_| serde::de::Error::custom(format!("{text:?} is not a date (YYYY-MM-DD)")))
 }
 
 /// [`de_date`] for an optional date (`null` or absent: none).

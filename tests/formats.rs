@@ -3,8 +3,7 @@
 //! next to them (so widths, encodings and archive bytes are exact).
 #![cfg(not(target_arch = "wasm32"))]
 
-use duizhang::record::ItemKind;
-use duizhang::{inspect, reconcile, Profile, Reconciliation, Side, Table};
+use duizhang::{inspect, reconcile, Input, InputKind, ItemKind, Profile, Reconciliation, Table};
 use std::path::Path;
 use std::process::Command;
 
@@ -17,9 +16,15 @@ fn base_name(path: &str) -> String {
     path.rsplit('/').next().unwrap_or(path).to_string()
 }
 
-fn tables_of(path: &str, profile: Profile) -> Vec<Table> {
-    duizhang::read::read_tables(&base_name(path), Side::Channel, fixture(path), &profile)
-        .unwrap_or_else(|e| panic!("{path}: {e}"))
+/// A run with one channel file read: its tables are `run.tables()`.
+fn tables_of(path: &str, profile: Profile) -> Reconciliation {
+    read_as_channel(&base_name(path), fixture(path), profile).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+fn read_as_channel(name: &str, bytes: Vec<u8>, profile: Profile) -> duizhang::Result<Reconciliation> {
+    let mut run = Reconciliation::new(profile);
+    run.add(Input::new(InputKind::Channel, name, bytes))?;
+    Ok(run)
 }
 
 #[test]
@@ -52,21 +57,21 @@ fn every_layout_is_detected_from_content_with_its_variant_and_checks() {
         let inspections = inspect(&base_name(path), fixture(path), &Profile::default()).expect(path);
         let got: Vec<_> = inspections
             .iter()
-            .map(|i| (i.format, i.variant.as_str(), i.encoding, i.rows, i.skipped, i.checks.len()))
+            .map(|i| (i.format.code(), i.variant.as_str(), i.encoding.code(), i.rows, i.skipped, i.checks.len()))
             .collect();
         assert_eq!(got, expected.to_vec(), "{path}");
         for inspection in &inspections {
             let failed: Vec<_> = inspection.checks.iter().filter(|c| !c.passed).collect();
             assert!(failed.is_empty(), "{path}: {failed:?}");
-            assert!(!inspection.issues.iter().any(|i| i.code == "summary_mismatch"), "{path}");
+            assert!(!inspection.issues.iter().any(|i| i.code.code() == "summary_mismatch"), "{path}");
         }
     }
 }
 
 #[test]
 fn inner_files_are_named_after_their_archive_with_gbk_names_decoded() {
-    let tables = tables_of("alipay/20886012345678900156_20260324.csv.zip", Profile::default());
-    let names: Vec<&str> = tables.iter().map(|t| t.name.as_str()).collect();
+    let run = tables_of("alipay/20886012345678900156_20260324.csv.zip", Profile::default());
+    let names: Vec<&str> = run.tables().iter().map(|t| t.name.as_str()).collect();
     assert_eq!(
         names,
         [
@@ -84,7 +89,7 @@ fn rows_of(table: &Table) -> Vec<RowFacts> {
         .rows_in_file_order()
         .into_iter()
         .map(|r| {
-            let view = duizhang::report::row_view(table, r).expect("the row reads back");
+            let view = duizhang::row_view(table, r).expect("the row reads back");
             let balance = table.balances.iter().find(|(line, _, _)| *line == r.line).and_then(|(_, _, b)| *b);
             (
                 view.order_no,
@@ -94,7 +99,7 @@ fn rows_of(table: &Table) -> Vec<RowFacts> {
                 view.fee.map(|f| f.to_string()),
                 balance.map(|b| b.to_string()),
                 r.kind,
-                r.time().map(duizhang::time::format_datetime),
+                r.time().map(duizhang::format_datetime),
             )
         })
         .collect()
@@ -105,7 +110,7 @@ fn refunds_signs_balances_and_keys_per_layout() {
     let s = |v: &str| v.to_string();
     let o = |v: &str| Some(v.to_string());
 
-    let wechat = rows_of(&tables_of("wechat/trade_all_bom_crlf.csv", Profile::default())[0]);
+    let wechat = rows_of(&tables_of("wechat/trade_all_bom_crlf.csv", Profile::default()).tables()[0]);
     assert_eq!(
         wechat[4],
         (
@@ -125,13 +130,10 @@ fn refunds_signs_balances_and_keys_per_layout() {
 
     // Without 商户退款单号 the refund falls back to 微信退款单号.
     let bill = String::from_utf8(fixture("wechat/trade_refund.csv")).expect("utf-8").replace("`R202603240001", "`");
-    let tables = Reconciliation::new(Profile::default())
-        .add_file(Side::Channel, "r.csv", bill.into_bytes())
-        .map(|t| rows_of(&t[0]))
-        .expect("reads");
+    let tables = rows_of(&read_as_channel("r.csv", bill.into_bytes(), Profile::default()).expect("reads").tables()[0]);
     assert_eq!(tables[0].2, "50300000012026032400000001");
 
-    let alipay = rows_of(&tables_of("alipay/trade_29_columns_gbk.csv", Profile::default())[0]);
+    let alipay = rows_of(&tables_of("alipay/trade_29_columns_gbk.csv", Profile::default()).tables()[0]);
     assert_eq!(
         alipay[6],
         (
@@ -147,12 +149,12 @@ fn refunds_signs_balances_and_keys_per_layout() {
         "an Alipay refund: 业务类型 退款, negative amount, 退款批次号 as key, TABs trimmed, 完成时间"
     );
 
-    let flow = rows_of(&tables_of("alipay/account_flow_gbk.csv", Profile::default())[0]);
+    let flow = rows_of(&tables_of("alipay/account_flow_gbk.csv", Profile::default()).tables()[0]);
     let money: Vec<(&str, Option<&str>)> = flow.iter().map(|r| (r.3.as_str(), r.5.as_deref())).collect();
     assert_eq!(money, [("258.00", Some("10258.00")), ("-1.55", Some("10256.45")), ("-10000.00", Some("256.45"))]);
     assert_eq!(flow[2].1, "20260324300000001", "a withdrawal has no 商户订单号 and is kept by 业务流水号");
 
-    let fund = rows_of(&tables_of("wechat/fund_flow_bom_crlf.csv", Profile::default())[0]);
+    let fund = rows_of(&tables_of("wechat/fund_flow_bom_crlf.csv", Profile::default()).tables()[0]);
     let money: Vec<(&str, Option<&str>)> = fund.iter().map(|r| (r.3.as_str(), r.5.as_deref())).collect();
     assert_eq!(
         money,
@@ -165,7 +167,7 @@ fn refunds_signs_balances_and_keys_per_layout() {
         "收支类型 signs the unsigned 收支金额"
     );
 
-    let bank = rows_of(&tables_of("bank/corporate_gbk.csv", Profile::default())[0]);
+    let bank = rows_of(&tables_of("bank/corporate_gbk.csv", Profile::default()).tables()[0]);
     let money: Vec<(&str, &str, Option<&str>)> =
         bank.iter().map(|r| (r.1.as_str(), r.3.as_str(), r.5.as_deref())).collect();
     assert_eq!(
@@ -178,7 +180,7 @@ fn refunds_signs_balances_and_keys_per_layout() {
         "贷方 minus 借方, thousands separators, ------- as empty, trailing TABs"
     );
 
-    let unionpay = rows_of(&tables_of("unionpay/777290058110048_20260324.zip", Profile::default())[0]);
+    let unionpay = rows_of(&tables_of("unionpay/777290058110048_20260324.zip", Profile::default()).tables()[0]);
     assert_eq!(
         unionpay[0],
         (
@@ -202,14 +204,13 @@ fn refunds_signs_balances_and_keys_per_layout() {
 #[test]
 fn unionpay_year_comes_from_the_name_or_the_profile() {
     let bytes = fixture("unionpay/INN26032488ZM_777290058110048");
-    let mut run = Reconciliation::new(Profile::default());
-    let table = &run.add_file(Side::Channel, "zm.txt", bytes.clone()).expect("reads")[0];
+    let run = read_as_channel("zm.txt", bytes.clone(), Profile::default()).expect("reads");
+    let table = &run.tables()[0];
     assert!(table.rows().all(|r| r.time().is_none()));
-    assert!(table.issues.iter().any(|i| i.code == "year_unknown" && i.line.is_none()));
+    assert!(table.issues.iter().any(|i| i.code.code() == "year_unknown" && i.line.is_none()));
     let profile = Profile::from_json(r#"{"bill_date": "2025-03-24"}"#).expect("valid");
-    let mut run = Reconciliation::new(profile);
-    let table = &run.add_file(Side::Channel, "zm.txt", bytes).expect("reads")[0];
-    let first = table.rows_in_file_order()[0].time().map(duizhang::time::format_datetime);
+    let run = read_as_channel("zm.txt", bytes, profile).expect("reads");
+    let first = run.tables()[0].rows_in_file_order()[0].time().map(duizhang::format_datetime);
     assert_eq!(first.as_deref(), Some("2025-03-24 09:15:02"));
 }
 
@@ -263,18 +264,22 @@ fn malformed_variants_give_failed_checks_row_issues_or_coded_errors() {
                 let got_failed: Vec<&str> =
                     inspections.iter().flat_map(|i| &i.checks).filter(|c| !c.passed).map(|c| c.name.as_str()).collect();
                 assert_eq!(got_failed, failed.to_vec(), "{path}");
-                let mismatches = inspections.iter().flat_map(|i| &i.issues).filter(|i| i.code == "summary_mismatch");
+                let mismatches =
+                    inspections.iter().flat_map(|i| &i.issues).filter(|i| i.code.code() == "summary_mismatch");
                 assert_eq!(mismatches.count(), failed.len(), "{path}: each failed check is a file-level issue");
                 let got: Vec<(u32, &str)> = inspections
                     .iter()
                     .flat_map(|i| &i.issues)
-                    .filter(|i| i.line.is_some() && !i.code.ends_with("row_skipped") || i.code == "total_row_skipped")
-                    .map(|i| (i.line.unwrap_or(0), i.code))
+                    .filter(|i| {
+                        i.line.is_some() && !i.code.code().ends_with("row_skipped")
+                            || i.code.code() == "total_row_skipped"
+                    })
+                    .map(|i| (i.line.unwrap_or(0), i.code.code()))
                     .collect();
                 assert_eq!(got, issues.to_vec(), "{path}");
             }
             (Expect::Error(code), Err(error)) => {
-                assert_eq!(error.code(), *code, "{path}");
+                assert_eq!(error.code().code(), *code, "{path}");
                 assert_eq!(error.file(), Some(base_name(path).as_str()), "{path}");
             }
             (_, other) => panic!("{path}: unexpected {:?}", other.map(|i| i.len())),
@@ -287,14 +292,14 @@ fn a_forced_layout_wins_and_a_wrong_one_says_so() {
     let bill = fixture("wechat/trade_all_bom_crlf.csv");
     let forced = Profile::from_json(r#"{"format": "alipay_trade"}"#).expect("valid");
     let error = inspect("bill.csv", bill.clone(), &forced).expect_err("no Alipay header");
-    assert_eq!(error.code(), "no_known_columns");
+    assert_eq!(error.code().code(), "no_known_columns");
     assert!(error.message().contains("read as alipay_trade, forced by the profile"), "{}", error.message());
     let generic = Profile::from_json(r#"{"format": "generic_csv"}"#).expect("valid");
     let read = inspect("bill.csv", bill, &generic).expect("the alias table reads it too");
-    assert_eq!((read[0].format, read[0].rows), ("generic_csv", 5));
+    assert_eq!((read[0].format.code(), read[0].rows), ("generic_csv", 5));
     assert!(read[0].checks.is_empty(), "no layout, no layout checks");
     let error = Profile::from_json(r#"{"format": "excel"}"#).expect_err("unknown");
-    assert_eq!(error.code(), "invalid_profile");
+    assert_eq!(error.code().code(), "invalid_profile");
 }
 
 #[test]
@@ -321,11 +326,11 @@ fn cut_archives_and_fixed_width_files_never_panic() {
 fn wechat_and_alipay_bills_together_against_one_order_export() {
     let report = reconcile(
         vec![
-            (Side::Internal, "orders.csv".into(), fixture("sample/orders.csv")),
-            (Side::Channel, "trade_all.csv.gz".into(), fixture("wechat/trade_all.csv.gz")),
-            (
-                Side::Channel,
-                "20886012345678900156_20260324.csv.zip".into(),
+            Input::new(InputKind::Internal, "orders.csv", fixture("sample/orders.csv")),
+            Input::new(InputKind::Channel, "trade_all.csv.gz", fixture("wechat/trade_all.csv.gz")),
+            Input::new(
+                InputKind::Channel,
+                "20886012345678900156_20260324.csv.zip",
                 fixture("alipay/20886012345678900156_20260324.csv.zip"),
             ),
         ],
@@ -333,7 +338,7 @@ fn wechat_and_alipay_bills_together_against_one_order_export() {
         None,
     )
     .expect("runs");
-    let formats: Vec<&str> = report.files.iter().map(|f| f.format).collect();
+    let formats: Vec<&str> = report.files.iter().map(|f| f.format.code()).collect();
     assert_eq!(formats, ["generic_csv", "wechat_trade", "alipay_trade", "alipay_summary"]);
     let rows = report.summary.rows.channel;
     assert_eq!((rows.reconciled, rows.read), (12, 12 + rows.skipped));
@@ -394,10 +399,10 @@ fn running_balances_are_followed_oldest_or_newest_first() {
     ];
     for (rows, breaks) in table {
         let text = format!("{header}{rows}");
-        let tables =
-            duizhang::read::read_tables("b.csv", Side::Channel, text.into_bytes(), &Profile::default()).expect("reads");
+        let run = read_as_channel("b.csv", text.into_bytes(), Profile::default()).expect("reads");
+        let tables = run.tables();
         let got: Vec<u32> =
-            tables[0].issues.iter().filter(|i| i.code == "balance_break").filter_map(|i| i.line).collect();
+            tables[0].issues.iter().filter(|i| i.code.code() == "balance_break").filter_map(|i| i.line).collect();
         assert_eq!(got, breaks.to_vec(), "{rows}");
         assert_eq!(tables[0].checks.len(), 1);
     }
@@ -443,7 +448,7 @@ fn a_spreadsheet_is_converted_or_a_coded_error() {
     let result = inspect("channel.xlsx", fixture("sheets/channel.xlsx"), &Profile::default());
     if cfg!(feature = "sheets") {
         let read = result.expect("converted by the sheets crate");
-        assert_eq!((read[0].format, read[0].rows), ("generic_csv", 4));
+        assert_eq!((read[0].format.code(), read[0].rows), ("generic_csv", 4));
     } else {
         assert_eq!(result.expect_err("no spreadsheet reader").code(), "spreadsheet_not_converted");
     }
@@ -454,14 +459,14 @@ fn a_forced_layout_applies_to_channel_files_not_to_the_books() {
     let profile = Profile::from_json(r#"{"format": "wechat_trade"}"#).expect("valid");
     let report = reconcile(
         vec![
-            (Side::Internal, "orders.csv".into(), fixture("sample/orders.csv")),
-            (Side::Channel, "bill.csv".into(), fixture("wechat/trade_all_bom_crlf.csv")),
+            Input::new(InputKind::Internal, "orders.csv", fixture("sample/orders.csv")),
+            Input::new(InputKind::Channel, "bill.csv", fixture("wechat/trade_all_bom_crlf.csv")),
         ],
         profile,
         None,
     )
     .expect("runs");
-    let formats: Vec<&str> = report.files.iter().map(|f| f.format).collect();
+    let formats: Vec<&str> = report.files.iter().map(|f| f.format.code()).collect();
     assert_eq!(formats, ["generic_csv", "wechat_trade"]);
 }
 
@@ -474,7 +479,8 @@ fn amounts_too_large_to_be_money_are_row_issues_not_a_panic() {
     }
     let read = inspect("huge.csv", text.into_bytes(), &Profile::default()).expect("reads");
     assert_eq!(read[0].rows, 0);
-    let lines: Vec<u32> = read[0].issues.iter().filter(|i| i.code == "invalid_amount").filter_map(|i| i.line).collect();
+    let lines: Vec<u32> =
+        read[0].issues.iter().filter(|i| i.code.code() == "invalid_amount").filter_map(|i| i.line).collect();
     assert_eq!(lines, (2..=11).collect::<Vec<u32>>());
 }
 
@@ -483,15 +489,15 @@ fn an_archive_file_no_reader_knows_is_noted_and_the_rest_is_read() {
     let path = "unionpay/777290058110048_20260324_with_other_files.zip";
     let read = inspect(&base_name(path), fixture(path), &Profile::default()).expect("the ZM file is read");
     assert_eq!(read.len(), 1);
-    assert_eq!((read[0].format, read[0].rows), ("unionpay_zm", 4));
-    let note = read[0].issues.iter().find(|i| i.code == "inner_file_skipped").expect("the README is noted");
+    assert_eq!((read[0].format.code(), read[0].rows), ("unionpay_zm", 4));
+    let note = read[0].issues.iter().find(|i| i.code.code() == "inner_file_skipped").expect("the README is noted");
     assert!(note.message.contains("README.txt"), "{}", note.message);
     assert_eq!(note.line, None);
 }
 
 #[test]
 fn every_issue_code_the_readers_give_is_documented() {
-    let documented: Vec<&str> = duizhang::read::ROW_ISSUE_CODES.iter().map(|(code, _)| *code).collect();
+    let documented: Vec<&str> = duizhang::IssueCode::ALL.iter().map(|c| c.code()).collect();
     let unique: std::collections::BTreeSet<&str> = documented.iter().copied().collect();
     assert_eq!(unique.len(), documented.len(), "a code is documented twice: {documented:?}");
     let mut seen = std::collections::BTreeSet::new();
@@ -505,12 +511,12 @@ fn every_issue_code_the_readers_give_is_documented() {
             let bytes = std::fs::read(&path).expect("file");
             let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
             if let Ok(inspections) = inspect(&name, bytes, &Profile::default()) {
-                seen.extend(inspections.iter().flat_map(|i| i.issues.iter().map(|issue| issue.code)));
+                seen.extend(inspections.iter().flat_map(|i| i.issues.iter().map(|issue| issue.code.code())));
             }
         }
     }
     for code in &seen {
-        assert!(documented.contains(code), "{code} is not in ROW_ISSUE_CODES");
+        assert!(documented.contains(code), "{code} is not an IssueCode");
     }
     for code in
         ["summary_mismatch", "balance_break", "unknown_direction", "invalid_fixed_width_line", "inner_file_skipped"]
@@ -522,24 +528,23 @@ fn every_issue_code_the_readers_give_is_documented() {
 #[test]
 fn a_bank_statement_xlsx_is_named_and_reads_like_its_csv() {
     let read = inspect("statement.xlsx", fixture("sheets/statement.xlsx"), &Profile::default()).expect("reads");
-    assert_eq!((read[0].format, read[0].variant.as_str(), read[0].rows), ("bank_statement", "debit_credit", 7));
+    assert_eq!((read[0].format.code(), read[0].variant.as_str(), read[0].rows), ("bank_statement", "debit_credit", 7));
     // Same issues as the CSV, line for line: the sheet's 余额 cells are formula results one unit in
     // the last place off (12733.500000000002), and must read as the 12733.5 the sheet shows.
     let csv = inspect("statement_corporate.csv", fixture("bank/statement_corporate.csv"), &Profile::default())
         .expect("reads");
     let issues =
-        |i: &duizhang::report::Inspection| i.issues.iter().map(|i| (i.line, i.column, i.code)).collect::<Vec<_>>();
+        |i: &duizhang::Inspection| i.issues.iter().map(|i| (i.line, i.column, i.code.code())).collect::<Vec<_>>();
     assert_eq!(issues(&read[0]), issues(&csv[0]));
     // The same 合计 checks, passed: the sheet's 5012.5 is the CSV's "5,012.50".
-    let checks =
-        |i: &duizhang::report::Inspection| i.checks.iter().map(|c| (c.name.clone(), c.passed)).collect::<Vec<_>>();
+    let checks = |i: &duizhang::Inspection| i.checks.iter().map(|c| (c.name.clone(), c.passed)).collect::<Vec<_>>();
     assert_eq!(checks(&read[0]), [("合计 借方".to_string(), true), ("合计 贷方".to_string(), true)]);
     assert_eq!(checks(&read[0]), checks(&csv[0]));
     let fund_flow_of = |name: &str, bytes: Vec<u8>| {
         let profile = Profile::from_json(&String::from_utf8(fixture("bank/profile.json")).expect("utf-8")).expect("p");
         let mut run = duizhang::Reconciliation::new(profile);
-        run.add_file(Side::Channel, "channel.csv", fixture("bank/channel.csv")).expect("bill");
-        run.add_fund_file(Side::Bank, name, bytes).expect("statement");
+        run.add(Input::new(InputKind::Channel, "channel.csv", fixture("bank/channel.csv"))).expect("bill");
+        run.add(Input::new(InputKind::Bank, name, bytes)).expect("statement");
         let report = run.run(None).expect("runs");
         let flow = serde_json::to_value(report.fund_flow.as_ref().expect("fund flow")).expect("json");
         // The explanations too: a spreadsheet cell holds 2435.3 where the CSV says 2435.30, and the
@@ -569,13 +574,14 @@ fn a_statement_read_as_a_table_gets_the_total_checks_it_gets_for_fund_flow() {
     // 余额 and 流水号: the statement layout with a key, so it is read as a table, not a statement.
     let text = "交易日期,借方发生额,贷方发生额,余额,流水号\n2026-03-25,,10.00,10.00,A1\n2026-03-25,1.00,,9.00,A2\n合计,1.00,11.00,,\n";
     let read = inspect("s.csv", text.as_bytes().to_vec(), &Profile::default()).expect("reads");
-    assert_eq!((read[0].format, read[0].rows), ("bank_statement", 2));
+    assert_eq!((read[0].format.code(), read[0].rows), ("bank_statement", 2));
     let checks: Vec<(&str, bool)> = read[0].checks.iter().map(|c| (c.name.as_str(), c.passed)).collect();
     assert_eq!(checks, [("合计 借方", true), ("合计 贷方", false), ("余额 (opening + movements = closing)", true)]);
     let mismatch: Vec<&str> =
-        read[0].issues.iter().filter(|i| i.code == "summary_mismatch").map(|i| i.message.as_str()).collect();
+        read[0].issues.iter().filter(|i| i.code.code() == "summary_mismatch").map(|i| i.message.as_str()).collect();
     assert_eq!(mismatch, ["合计 贷方: the file says 11.00, its detail adds up to 10.00"]);
     let mut run = Reconciliation::new(Profile::default());
-    let info = run.add_fund_file(Side::Bank, "s.csv", text.as_bytes().to_vec()).expect("reads");
+    let info = run.add(Input::new(InputKind::Bank, "s.csv", text.as_bytes().to_vec())).expect("reads");
+    let duizhang::Added::Fund(info) = info else { panic!("a statement: {info:?}") };
     assert_eq!(info.checks[..], read[0].checks[..2]);
 }

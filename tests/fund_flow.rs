@@ -3,8 +3,7 @@
 //! written newest first, payout instructions, a merchant sub-ledger, the carry state between days.
 #![cfg(not(target_arch = "wasm32"))]
 
-use duizhang::fund_flow::FundOutcome;
-use duizhang::{parse_date, Profile, Reconciliation, Report, Side};
+use duizhang::{parse_date, FundOutcome, Input, InputKind, Profile, Reconciliation, Report};
 use std::collections::BTreeSet;
 use std::path::Path;
 
@@ -24,17 +23,15 @@ fn name(path: &str) -> &str {
 /// A run of the fixture day: channel bill, corporate statement, payouts; the book as given.
 fn day_one(book: Option<&str>) -> Reconciliation {
     let mut run = Reconciliation::new(profile());
-    run.add_file(Side::Channel, "channel.csv", fixture("bank/channel.csv")).expect("channel");
-    for (side, path) in [(Side::Bank, "bank/statement_corporate.csv"), (Side::Payouts, "bank/payouts.csv")] {
-        run.add_fund_file(side, name(path), fixture(path)).expect("reads");
+    run.add(Input::new(InputKind::Channel, "channel.csv", fixture("bank/channel.csv"))).expect("channel");
+    for (side, path) in [(InputKind::Bank, "bank/statement_corporate.csv"), (InputKind::Payouts, "bank/payouts.csv")] {
+        run.add(Input::new(side, name(path), fixture(path))).expect("reads");
     }
     match book {
         Some("ledger") => {
-            drop(run.add_fund_file(Side::Book, "ledger.csv", fixture("bank/ledger.csv")).expect("ledger"))
+            drop(run.add(Input::new(InputKind::Book, "ledger.csv", fixture("bank/ledger.csv"))).expect("ledger"))
         }
-        Some(amount) => {
-            run.set_book_balance(Some(duizhang::money::parse_amount(amount).expect("amount"))).expect("in range")
-        }
+        Some(amount) => run.set_book_balance(Some(duizhang::parse_amount(amount).expect("amount"))).expect("in range"),
         None => {}
     }
     run.run(Some(parse_date("2026-03-25").expect("date"))).expect("runs");
@@ -97,10 +94,10 @@ fn fixture_day_matches_weekends_splits_and_payouts_with_explanations() {
     ]
     .map(|d| d.to_string());
     assert_eq!(got, ["9023.90", "8405.40", "88.00", "12.50", "994.00", "300.00", "9099.40", "9099.40", "0.00"]);
-    assert_eq!((s.outcome, s.book_source.as_str()), ("matched", "ledger.csv"));
+    assert_eq!((s.outcome.code(), s.book_source.as_str()), ("matched", "ledger.csv"));
     // The statement's title rows and footer are reported, not lost.
     let codes: Vec<(&str, Option<u32>)> =
-        report.issues.iter().filter(|i| i.side == Side::Bank).map(|i| (i.code, i.line)).collect();
+        report.issues.iter().filter(|i| i.input == InputKind::Bank).map(|i| (i.code.code(), i.line)).collect();
     assert_eq!(
         codes,
         [
@@ -128,7 +125,12 @@ fn a_statement_whose_total_row_disagrees_gives_a_failed_check_and_keeps_every_ro
     assert_ne!(right, wrong);
     let read = |bytes: Vec<u8>| {
         let mut run = Reconciliation::new(profile());
-        let info = run.add_fund_file(Side::Bank, "s.csv", bytes.clone()).expect("reads");
+        let info = run
+            .add(Input::new(InputKind::Bank, "s.csv", bytes.clone()))
+            .expect("reads")
+            .fund()
+            .cloned()
+            .expect("a statement");
         let report = run.run(Some(parse_date("2026-03-25").expect("date"))).expect("runs").clone();
         let inspected = duizhang::inspect("s.csv", bytes, &Profile::default()).expect("inspects").remove(0);
         (info, report, inspected)
@@ -145,13 +147,17 @@ fn a_statement_whose_total_row_disagrees_gives_a_failed_check_and_keeps_every_ro
     let balance = report.balance.as_ref().expect("balance");
     assert_eq!(balance.statements[0].checks, info.checks, "the report carries the checks");
     assert_eq!(inspected.checks, info.checks, "inspect shows them");
-    let mismatches: Vec<(Option<u32>, &str)> =
-        report.issues.iter().filter(|i| i.code == "summary_mismatch").map(|i| (i.line, i.message.as_str())).collect();
+    let mismatches: Vec<(Option<u32>, &str)> = report
+        .issues
+        .iter()
+        .filter(|i| i.code.code() == "summary_mismatch")
+        .map(|i| (i.line, i.message.as_str()))
+        .collect();
     assert_eq!(mismatches, [(None, "合计 贷方: the file says 2,453.30, its detail adds up to 2435.30")]);
     // Nothing is lost: the same rows as the statement whose total agrees.
     let (good_info, good_report, good_inspected) = read(right);
     assert!(good_info.checks.iter().all(|c| c.passed) && good_info.checks.len() == 2);
-    assert!(good_report.issues.iter().all(|i| i.code != "summary_mismatch"));
+    assert!(good_report.issues.iter().all(|i| i.code.code() != "summary_mismatch"));
     assert_eq!((info.rows, inspected.rows, inspected.skipped), (3, 3, 2));
     assert_eq!((good_info.rows, good_inspected.rows, good_inspected.skipped), (3, 3, 2));
     assert_eq!(
@@ -185,14 +191,18 @@ fn a_wrong_book_balance_is_a_balance_break_with_d_and_label() {
     let run = day_one(Some("9000.00"));
     let report = run.report().expect("report");
     let s = report.balance.as_ref().and_then(|b| b.statement.as_ref()).expect("余额调节表");
-    assert_eq!((s.outcome, s.difference.to_string(), s.label), ("balance_break", "23.90".to_string(), Some("长款")));
+    assert_eq!(
+        (s.outcome.code(), s.difference.to_string(), s.label.map(|l| l.code())),
+        ("balance_break", "23.90".to_string(), Some("长款"))
+    );
     assert_eq!(report.fund_flow.as_ref().map(|f| f.counts.balance_break), Some(1));
 }
 
 #[test]
 fn gbk_newest_first_statement_continues_the_corporate_one_and_clears_the_alipay_batch() {
     let mut run = day_one(None);
-    run.add_fund_file(Side::Bank, "statement_gbk.csv", fixture("bank/statement_gbk_newest_first.csv")).expect("gbk");
+    run.add(Input::new(InputKind::Bank, "statement_gbk.csv", fixture("bank/statement_gbk_newest_first.csv")))
+        .expect("gbk");
     run.run(Some(parse_date("2026-03-26").expect("date"))).expect("runs");
     let report = run.report().expect("report");
     let balance = report.balance.as_ref().expect("balance");
@@ -212,11 +222,14 @@ fn every_open_item_of_day_one_ends_day_two_matched_open_or_broken() {
     let carried: BTreeSet<String> = state.items.iter().map(|i| i.id.clone()).collect();
     assert_eq!(carried.len(), 4, "{carried:?}");
     let bytes = state.to_json();
+    // The drop zone knows a state file when it sees one.
+    assert_eq!(duizhang::detect_side(&bytes).kind(), Some(InputKind::Carry));
 
     // Day two: only the GBK statement and yesterday's state; no bill, no orders.
     let mut run = Reconciliation::new(profile());
-    run.set_carry_in("state.json", &bytes).expect("state reads");
-    run.add_fund_file(Side::Bank, "statement_gbk.csv", fixture("bank/statement_gbk_newest_first.csv")).expect("gbk");
+    run.add(Input::new(InputKind::Carry, "state.json", bytes.to_vec())).expect("state reads");
+    run.add(Input::new(InputKind::Bank, "statement_gbk.csv", fixture("bank/statement_gbk_newest_first.csv")))
+        .expect("gbk");
     let report = run.run(Some(parse_date("2026-03-30").expect("date"))).expect("runs");
     let flow = report.fund_flow.as_ref().expect("fund flow");
     let mut seen = BTreeSet::new();
@@ -245,8 +258,8 @@ fn every_open_item_of_day_one_ends_day_two_matched_open_or_broken() {
 #[test]
 fn reports_without_bank_input_have_no_fund_flow_section() {
     let mut run = Reconciliation::new(Profile::default());
-    run.add_file(Side::Internal, "orders.csv", fixture("sample/orders.csv")).expect("orders");
-    run.add_file(Side::Channel, "channel.csv", fixture("sample/channel.csv")).expect("bill");
+    run.add(Input::new(InputKind::Internal, "orders.csv", fixture("sample/orders.csv"))).expect("orders");
+    run.add(Input::new(InputKind::Channel, "channel.csv", fixture("sample/channel.csv"))).expect("bill");
     let json = run.run(None).expect("runs").to_json();
     assert!(!json.contains("fund_flow") && !json.contains("\"balance\""));
 }
@@ -254,14 +267,12 @@ fn reports_without_bank_input_have_no_fund_flow_section() {
 #[test]
 fn unusable_fund_inputs_are_coded_errors() {
     let mut run = Reconciliation::new(Profile::default());
-    let err = run.add_fund_file(Side::Bank, "x.csv", b"a,b\n1,2\n".to_vec()).unwrap_err();
-    assert_eq!((err.code(), err.file()), ("no_known_columns", Some("x.csv")));
-    let err = run.set_carry_in("state.json", b"{\"items\": 3}").unwrap_err();
-    assert_eq!(err.code(), "invalid_argument");
-    let err = run.add_file(Side::Bank, "s.csv", fixture("bank/statement_corporate.csv")).unwrap_err();
-    assert_eq!(err.code(), "invalid_argument");
+    let err = run.add(Input::new(InputKind::Bank, "x.csv", b"a,b\n1,2\n".to_vec())).unwrap_err();
+    assert_eq!((err.code().code(), err.file()), ("no_known_columns", Some("x.csv")));
+    let err = run.add(Input::new(InputKind::Carry, "state.json", b"{\"items\": 3}".to_vec())).unwrap_err();
+    assert_eq!(err.code().code(), "invalid_argument");
     let err = run.run(None).unwrap_err();
-    assert_eq!(err.code(), "invalid_argument", "no bank, no orders: nothing to reconcile");
+    assert_eq!(err.code().code(), "invalid_argument", "no bank, no orders: nothing to reconcile");
 }
 
 fn cli(args: &[&str]) -> std::process::Output {
@@ -358,10 +369,10 @@ fn any_bytes_as_any_fund_input_give_issues_or_a_coded_error_never_a_panic() {
     }
     for bytes in inputs {
         let mut run = Reconciliation::new(profile());
-        for side in [Side::Bank, Side::Payouts, Side::Book] {
-            let _ = run.add_fund_file(side, "x.csv", bytes.clone());
+        for side in [InputKind::Bank, InputKind::Payouts, InputKind::Book] {
+            let _ = run.add(Input::new(side, "x.csv", bytes.clone()));
         }
-        let _ = run.set_carry_in("state.json", &bytes);
+        let _ = run.add(Input::new(InputKind::Carry, "state.json", bytes.to_vec()));
         if let Ok(report) = run.run(Some(parse_date("2026-03-25").expect("date"))) {
             let _ = report.to_json();
         }
@@ -372,12 +383,12 @@ fn any_bytes_as_any_fund_input_give_issues_or_a_coded_error_never_a_panic() {
 fn a_daily_export_with_yesterdays_file_name_keeps_ids_apart() {
     let state = day_one(None).carry_out().expect("state").to_json();
     let mut run = Reconciliation::new(profile());
-    run.set_carry_in("state.json", &state).expect("state");
+    run.add(Input::new(InputKind::Carry, "state.json", state.to_vec())).expect("state");
     // Today's export has the same name as yesterday's, and so the same line numbers, but other
     // transactions: here yesterday's lines a day later.
     let today =
         String::from_utf8(fixture("bank/statement_corporate.csv")).expect("utf-8").replace("2026-03-25", "2026-03-26");
-    run.add_fund_file(Side::Bank, "statement_corporate.csv", today.into_bytes()).expect("reads");
+    run.add(Input::new(InputKind::Bank, "statement_corporate.csv", today.into_bytes())).expect("reads");
     run.run(Some(parse_date("2026-03-26").expect("date"))).expect("runs");
     let flow = run.fund_flow().expect("fund flow");
     let ids: BTreeSet<&str> = flow.input.movements.iter().map(|m| m.id.as_str()).collect();
@@ -398,10 +409,11 @@ fn carried_items_read_again_are_one_item_not_two() {
     let day1 = day_one(Some("9023.90"));
     let open_yesterday = day1.carry_out().expect("state").items.len();
     let mut run = Reconciliation::new(profile());
-    run.set_carry_in("state.json", &day1.carry_out().expect("state").to_json()).expect("state");
-    run.add_file(Side::Channel, "channel.csv", fixture("bank/channel.csv")).expect("channel");
-    for (side, path) in [(Side::Bank, "bank/statement_corporate.csv"), (Side::Payouts, "bank/payouts.csv")] {
-        run.add_fund_file(side, name(path), fixture(path)).expect("reads");
+    run.add(Input::new(InputKind::Carry, "state.json", day1.carry_out().expect("state").to_json().to_vec()))
+        .expect("state");
+    run.add(Input::new(InputKind::Channel, "channel.csv", fixture("bank/channel.csv"))).expect("channel");
+    for (side, path) in [(InputKind::Bank, "bank/statement_corporate.csv"), (InputKind::Payouts, "bank/payouts.csv")] {
+        run.add(Input::new(side, name(path), fixture(path))).expect("reads");
     }
     run.run(Some(parse_date("2026-03-27").expect("date"))).expect("runs");
     let flow = run.fund_flow().expect("fund flow");
@@ -421,12 +433,12 @@ fn a_state_file_not_older_than_the_run_is_refused() {
     let state = day_one(None).carry_out().expect("state").to_json();
     for date in ["2026-03-25", "2026-03-24"] {
         let mut run = Reconciliation::new(profile());
-        run.set_carry_in("duizhang-state-2026-03-25.json", &state).expect("state");
-        run.add_file(Side::Channel, "channel.csv", fixture("bank/channel.csv")).expect("channel");
-        run.add_fund_file(Side::Bank, "statement_corporate.csv", fixture("bank/statement_corporate.csv"))
+        run.add(Input::new(InputKind::Carry, "duizhang-state-2026-03-25.json", state.to_vec())).expect("state");
+        run.add(Input::new(InputKind::Channel, "channel.csv", fixture("bank/channel.csv"))).expect("channel");
+        run.add(Input::new(InputKind::Bank, "statement_corporate.csv", fixture("bank/statement_corporate.csv")))
             .expect("reads");
         let error = run.run(Some(parse_date(date).expect("date"))).expect_err("refused");
-        assert_eq!((error.code(), error.file()), ("invalid_argument", Some("duizhang-state-2026-03-25.json")));
+        assert_eq!((error.code().code(), error.file()), ("invalid_argument", Some("duizhang-state-2026-03-25.json")));
         assert!(error.to_string().contains("as of 2026-03-25"), "{error}");
     }
 }
@@ -436,12 +448,12 @@ fn statements_of_two_accounts_are_checked_apart_and_their_balances_added() {
     let other = "某某银行活期账户明细\n账号：6222999988887777\n交易日期,贷方发生额,借方发生额,余额,摘要\n\
                  2026-03-25,100.00,,600.00,利息\n";
     let mut run = day_one(Some("9523.90"));
-    run.add_fund_file(Side::Bank, "other.csv", other.as_bytes().to_vec()).expect("reads");
+    run.add(Input::new(InputKind::Bank, "other.csv", other.as_bytes().to_vec())).expect("reads");
     let report = run.run(Some(parse_date("2026-03-25").expect("date"))).expect("runs");
     let balance = report.balance.as_ref().expect("balance");
     assert!(balance.continuity_breaks.is_empty(), "{:?}", balance.continuity_breaks);
     let s = balance.statement.as_ref().expect("余额调节表");
     assert_eq!(s.bank_balance.to_string(), "9005.40", "8405.40 + 600.00");
     // The interest credit names no merchant: unexplained, and on the bank side of the statement.
-    assert_eq!((s.bank_received_not_booked.to_string(), s.outcome), ("188.00".to_string(), "matched"));
+    assert_eq!((s.bank_received_not_booked.to_string(), s.outcome.code()), ("188.00".to_string(), "matched"));
 }

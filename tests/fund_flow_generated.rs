@@ -4,8 +4,10 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use chrono::{Datelike, Days, NaiveDate, Weekday};
-use duizhang::fund_flow::{match_funds, Batch, FundFlow, FundFlowSettings, FundInput, FundOutcome, Movement};
-use duizhang::{Profile, Reconciliation, Side};
+use duizhang::{
+    match_funds, Batch, FundFlow, FundFlowSettings, FundInput, FundOutcome, Input, InputKind, Movement, Profile,
+    Reconciliation,
+};
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -272,9 +274,9 @@ const PROFILE: &str = r#"{"fund_flow": {"settlement": "T+1", "business_days": tr
 
 fn run_month(month: &Month, book_cents: Option<i64>) -> Reconciliation {
     let mut run = Reconciliation::new(Profile::from_json(PROFILE).expect("profile"));
-    run.add_file(Side::Channel, "bill.csv", month.channel.clone().into_bytes()).expect("bill");
-    run.add_fund_file(Side::Bank, "statement.csv", month.statement.clone().into_bytes()).expect("statement");
-    run.add_fund_file(Side::Payouts, "payouts.csv", month.payouts.clone().into_bytes()).expect("payouts");
+    run.add(Input::new(InputKind::Channel, "bill.csv", month.channel.clone().into_bytes())).expect("bill");
+    run.add(Input::new(InputKind::Bank, "statement.csv", month.statement.clone().into_bytes())).expect("statement");
+    run.add(Input::new(InputKind::Payouts, "payouts.csv", month.payouts.clone().into_bytes())).expect("payouts");
     run.set_book_balance(book_cents.map(yuan)).expect("in range");
     run.run(Some(day(AS_OF))).expect("runs");
     run
@@ -325,7 +327,8 @@ fn a_generated_month_shows_every_expected_outcome() {
     let make_up = explanation_of(5, 11).expect("make-up");
     assert!(make_up.contains("03-11 paid late (补款, 6 days after settlement)"), "{make_up}");
     // The credit without a merchant number: unexplained, memo shown.
-    let unexplained: Vec<(&str, &str)> = view.unexplained_movements.iter().map(|e| (e.kind, e.memo.as_str())).collect();
+    let unexplained: Vec<(&str, &str)> =
+        view.unexplained_movements.iter().map(|e| (e.kind.code(), e.memo.as_str())).collect();
     assert_eq!(unexplained, [("credit", "货款"), ("debit", "手续费")]);
     // Payouts: eight at the bank, the last one in transit.
     let payouts: Vec<FundOutcome> = flow.payout_results.iter().map(|r| r.outcome).collect();
@@ -363,9 +366,12 @@ fn a_wrong_book_balance_breaks_by_exactly_its_error() {
         run.report().and_then(|r| r.balance.clone()).and_then(|b| b.statement).expect("余额调节表")
     };
     let fine = report_of(right);
-    assert_eq!((fine.outcome, fine.difference), ("matched", Decimal::new(0, 2)));
+    assert_eq!((fine.outcome.code(), fine.difference), ("matched", Decimal::new(0, 2)));
     let wrong = report_of(right + 100_000);
-    assert_eq!((wrong.outcome, wrong.difference, wrong.label), ("balance_break", yuan(-100_000), Some("短款")));
+    assert_eq!(
+        (wrong.outcome.code(), wrong.difference, wrong.label.map(|l| l.code())),
+        ("balance_break", yuan(-100_000), Some("短款"))
+    );
 }
 
 // ---- Property tests on random scenarios, through the core API. ----

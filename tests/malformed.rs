@@ -2,7 +2,7 @@
 //! The same files run through Wasm in `tests/node/cli_wasm_identity.test.mjs` and `tests/wasm_api.rs`.
 #![cfg(not(target_arch = "wasm32"))]
 
-use duizhang::{reconcile, Outcome, Profile, Report, Side};
+use duizhang::{reconcile, Input, InputKind, Outcome, Profile, Report};
 use std::path::Path;
 use std::process::Command;
 
@@ -14,8 +14,8 @@ fn fixture(path: &str) -> Vec<u8> {
 fn against_sample(name: &str, channel: Vec<u8>) -> Result<Report, duizhang::Error> {
     reconcile(
         vec![
-            (Side::Internal, "orders.csv".into(), fixture("sample/orders.csv")),
-            (Side::Channel, name.into(), channel),
+            Input::new(InputKind::Internal, "orders.csv", fixture("sample/orders.csv")),
+            Input::new(InputKind::Channel, name, channel),
         ],
         Profile::default(),
         None,
@@ -68,7 +68,7 @@ fn every_malformed_file_gives_issues_or_a_coded_error() {
         let result = against_sample(name, fixture(&format!("malformed/{name}")));
         match (expect, result) {
             (Expect::Error(code), Err(error)) => {
-                assert_eq!(error.code(), *code, "{name}");
+                assert_eq!(error.code().code(), *code, "{name}");
                 assert_eq!(error.file(), Some(*name), "{name}: the error names the file");
             }
             (Expect::Issues(expected), Ok(report)) => {
@@ -76,7 +76,7 @@ fn every_malformed_file_gives_issues_or_a_coded_error() {
                     .issues
                     .iter()
                     .filter(|i| i.file == *name && i.line.is_some())
-                    .map(|i| (i.line.unwrap_or(0), i.code))
+                    .map(|i| (i.line.unwrap_or(0), i.code.code()))
                     .collect();
                 assert_eq!(got, expected.to_vec(), "{name}");
                 let rows = report.summary.rows.channel;
@@ -115,7 +115,7 @@ fn unbalanced_quote_resumes_on_the_next_line() {
 fn gbk_bytes_behind_a_utf8_bom_are_read_as_gbk_and_noted() {
     let report = against_sample("g.csv", fixture("malformed/gbk_declared_utf8.csv")).expect("runs");
     assert_eq!(report.files[1].encoding, "GB18030");
-    assert!(report.issues.iter().any(|i| i.code == "encoding_repaired" && i.line.is_none()));
+    assert!(report.issues.iter().any(|i| i.code.code() == "encoding_repaired" && i.line.is_none()));
     assert_eq!(report.summary.rows.channel.reconciled, 2);
 }
 
@@ -126,7 +126,7 @@ fn a_ten_megabyte_line_is_an_issue_not_a_crash() {
     bill.extend(b",1.00,SUCCESS\nS202603240003,39.90,SUCCESS\n");
     let report = against_sample("long.csv", bill.clone()).expect("runs");
     let issue = report.issues.iter().find(|i| i.file == "long.csv").expect("an issue");
-    assert_eq!((issue.line, issue.column, issue.code), (Some(3), Some(1), "invalid_key"));
+    assert_eq!((issue.line, issue.column, issue.code.code()), (Some(3), Some(1), "invalid_key"));
     assert_eq!(report.summary.rows.channel.reconciled, 2);
     // The same line as an amount: an invalid amount with the column.
     let mut bill = b"order_no,amount,trade_type\nS202603240001,".to_vec();
@@ -134,7 +134,7 @@ fn a_ten_megabyte_line_is_an_issue_not_a_crash() {
     bill.extend(b",SUCCESS\n");
     let report = against_sample("long_amount.csv", bill).expect("runs");
     let issue = report.issues.iter().find(|i| i.file == "long_amount.csv").expect("an issue");
-    assert_eq!((issue.line, issue.column, issue.code), (Some(2), Some(2), "invalid_amount"));
+    assert_eq!((issue.line, issue.column, issue.code.code()), (Some(2), Some(2), "invalid_amount"));
 }
 
 #[test]
@@ -210,7 +210,7 @@ fn absurdly_large_amounts_are_issues_and_sums_never_overflow() {
         bill.push_str(&format!("Y{n},999999999999999999.9999999999,SUCCESS\n"));
     }
     let report = against_sample("huge.csv", bill.into_bytes()).expect("runs");
-    let codes: Vec<&str> = report.issues.iter().filter(|i| i.file == "huge.csv").map(|i| i.code).collect();
+    let codes: Vec<&str> = report.issues.iter().filter(|i| i.file == "huge.csv").map(|i| i.code.code()).collect();
     assert_eq!(codes, vec!["invalid_amount"; 3]);
     assert_eq!(report.summary.amounts.external_only.to_string(), "2999999999999999999.9999999997");
 }

@@ -7,7 +7,7 @@
 //! failure can be replayed with `DUIZHANG_MUTATION_SEED`.
 #![cfg(not(target_arch = "wasm32"))]
 
-use duizhang::{inspect, Profile, Reconciliation, Side};
+use duizhang::{inspect, Input, InputKind, Profile, Reconciliation};
 use std::path::{Path, PathBuf};
 
 #[path = "support/generate.rs"]
@@ -117,12 +117,13 @@ fn fixtures() -> Vec<PathBuf> {
 fn exercise(name: &str, bytes: &[u8], orders: &[u8], bill: &[u8]) -> usize {
     let mut reports = 0;
     let _ = inspect(name, bytes.to_vec(), &Profile::default());
-    let _ = duizhang::read::side::detect_side(bytes);
-    for side in [Side::Internal, Side::Channel] {
+    let _ = duizhang::detect_side(bytes);
+    for side in [InputKind::Internal, InputKind::Channel] {
         let mut run = Reconciliation::new(Profile::default());
-        let other = if side == Side::Internal { (Side::Channel, bill) } else { (Side::Internal, orders) };
-        if run.add_file(side, name, bytes.to_vec()).is_ok()
-            && run.add_file(other.0, "other.csv", other.1.to_vec()).is_ok()
+        let other =
+            if side == InputKind::Internal { (InputKind::Channel, bill) } else { (InputKind::Internal, orders) };
+        if run.add(Input::new(side, name, bytes.to_vec())).is_ok()
+            && run.add(Input::new(other.0, "other.csv", other.1.to_vec())).is_ok()
         {
             if let Ok(report) = run.run(None) {
                 let _ = report.to_json();
@@ -131,10 +132,10 @@ fn exercise(name: &str, bytes: &[u8], orders: &[u8], bill: &[u8]) -> usize {
             }
         }
     }
-    for side in [Side::Bank, Side::Payouts, Side::Book] {
+    for side in [InputKind::Bank, InputKind::Payouts, InputKind::Book] {
         let mut run = Reconciliation::new(Profile::default());
-        if run.add_file(Side::Channel, "bill.csv", bill.to_vec()).is_ok()
-            && run.add_fund_file(side, name, bytes.to_vec()).is_ok()
+        if run.add(Input::new(InputKind::Channel, "bill.csv", bill.to_vec())).is_ok()
+            && run.add(Input::new(side, name, bytes.to_vec())).is_ok()
         {
             if let Ok(report) = run.run(None) {
                 let _ = report.to_json();

@@ -4,7 +4,7 @@
 #[path = "support/generate.rs"]
 mod generate;
 
-use duizhang::{parse_date, Profile, Reconciliation, Side};
+use duizhang::{parse_date, Input, InputKind, Profile, Reconciliation};
 
 /// Every outcome count of the report equals the generator's.
 fn assert_counts_are_the_truth(report: &duizhang::Report, truth: &generate::Truth) {
@@ -27,8 +27,8 @@ fn two_hundred_thousand_rows_match_the_generated_truth() {
     // The generator has no cut-off window: orders just before midnight are paid after it.
     let profile = Profile::from_json(r#"{"pending_window_minutes": 0}"#).expect("profile");
     let mut run = Reconciliation::new(profile);
-    run.add_file(Side::Internal, "internal.csv", internal.into_bytes()).expect("internal");
-    run.add_file(Side::Channel, "channel.csv", channel.into_bytes()).expect("channel");
+    run.add(Input::new(InputKind::Internal, "internal.csv", internal.into_bytes())).expect("internal");
+    run.add(Input::new(InputKind::Channel, "channel.csv", channel.into_bytes())).expect("channel");
     let report = run.run(Some(parse_date("2024-03-15").expect("date"))).expect("runs");
     assert_counts_are_the_truth(report, &truth);
     assert_eq!(report.summary.cross_day, truth.cross_day);
@@ -49,9 +49,9 @@ fn a_small_bill_beside_large_files_is_matched_in_the_same_partitions() {
     let part = |rows: &[&str]| format!("{header}\n{}\n", rows.join("\n")).into_bytes();
     let profile = Profile::from_json(r#"{"pending_window_minutes": 0}"#).expect("profile");
     let mut run = Reconciliation::new(profile);
-    run.add_file(Side::Internal, "internal.csv", internal.into_bytes()).expect("internal");
-    run.add_file(Side::Channel, "small.csv", part(&rows[..2000])).expect("small bill");
-    run.add_file(Side::Channel, "large.csv", part(&rows[2000..])).expect("large bill");
+    run.add(Input::new(InputKind::Internal, "internal.csv", internal.into_bytes())).expect("internal");
+    run.add(Input::new(InputKind::Channel, "small.csv", part(&rows[..2000]))).expect("small bill");
+    run.add(Input::new(InputKind::Channel, "large.csv", part(&rows[2000..]))).expect("large bill");
     let report = run.run(Some(parse_date("2024-03-15").expect("date"))).expect("runs");
     assert_counts_are_the_truth(report, &truth);
 }
@@ -68,8 +68,8 @@ fn progress_is_reported_during_long_reads_and_matching() {
         sink.borrow_mut().push((phase, done, total));
         true
     }));
-    run.add_file(Side::Internal, "internal.csv", internal.into_bytes()).expect("internal");
-    run.add_file(Side::Channel, "channel.csv", channel.into_bytes()).expect("channel");
+    run.add(Input::new(InputKind::Internal, "internal.csv", internal.into_bytes())).expect("internal");
+    run.add(Input::new(InputKind::Channel, "channel.csv", channel.into_bytes())).expect("channel");
     run.run(None).expect("runs");
     let calls = calls.borrow();
     let reads: Vec<_> = calls.iter().filter(|c| c.0 == duizhang::Phase::Read).collect();
@@ -86,14 +86,15 @@ fn a_progress_hook_can_cancel_reading_and_matching() {
     let (internal, channel, _) = generate::generate(50_000, 3);
     let mut run = Reconciliation::new(Profile::default());
     run.set_progress(Box::new(|_, _, _| false));
-    let error = run.add_file(Side::Internal, "internal.csv", internal.clone().into_bytes()).expect_err("cancelled");
-    assert_eq!(error.code(), "cancelled");
+    let error =
+        run.add(Input::new(InputKind::Internal, "internal.csv", internal.clone().into_bytes())).expect_err("cancelled");
+    assert_eq!(error.code().code(), "cancelled");
     assert!(run.tables().is_empty(), "a cancelled file is not kept");
 
     let mut run = Reconciliation::new(Profile::default());
     run.set_progress(Box::new(|phase, _, _| phase != duizhang::Phase::Match));
-    run.add_file(Side::Internal, "internal.csv", internal.into_bytes()).expect("reads");
-    run.add_file(Side::Channel, "channel.csv", channel.into_bytes()).expect("reads");
+    run.add(Input::new(InputKind::Internal, "internal.csv", internal.into_bytes())).expect("reads");
+    run.add(Input::new(InputKind::Channel, "channel.csv", channel.into_bytes())).expect("reads");
     assert_eq!(run.run(None).expect_err("cancelled").code(), "cancelled");
     assert!(run.report().is_none());
 }

@@ -7,9 +7,7 @@
 #[path = "support/generate.rs"]
 mod support;
 
-use duizhang::read::source::SharedBytes;
-use duizhang::report::{row_view, FileInfo};
-use duizhang::{Profile, Reconciliation, Side, Source};
+use duizhang::{row_view, FileInfo, Input, InputKind, Profile, Reconciliation, SharedBytes, Source};
 use std::path::{Path, PathBuf};
 use support::Rng;
 
@@ -45,14 +43,14 @@ fn fixtures() -> Vec<PathBuf> {
 
 /// Everything a read produced, as text: the file infos, issues, checks and every row's view;
 /// or the error's code and message.
-fn read_facts(name: &str, side: Side, source: Source) -> String {
+fn read_facts(name: &str, side: InputKind, source: Source) -> String {
     let profile = Profile::default();
     let mut run = Reconciliation::new(profile);
-    match run.add_file(side, name, source) {
+    match run.add(Input::new(side, name, source)) {
         Err(e) => format!("error {}: {e}", e.code()),
-        Ok(tables) => {
+        Ok(_) => {
             let mut out = String::new();
-            for table in tables {
+            for table in run.tables() {
                 out.push_str(&serde_json::to_string(&FileInfo::of(table)).unwrap());
                 out.push_str(&serde_json::to_string(&table.issues).unwrap());
                 for row in table.rows_in_file_order() {
@@ -70,7 +68,7 @@ fn every_fixture_reads_the_same_in_chunks_as_whole() {
     for path in fixtures() {
         let bytes = std::fs::read(&path).unwrap();
         let name = path.file_name().unwrap().to_string_lossy().to_string();
-        for side in [Side::Internal, Side::Channel] {
+        for side in [InputKind::Internal, InputKind::Channel] {
             let whole = read_facts(&name, side, Source::Owned(bytes.clone()));
             for &(chunk, window) in SIZES {
                 let chunked = read_facts(&name, side, external(&bytes, chunk, window));
@@ -83,8 +81,8 @@ fn every_fixture_reads_the_same_in_chunks_as_whole() {
 /// The report JSON of a run over `orders` and `bill`, each given as `source(bytes)`.
 fn report(orders: &[u8], bill: &[u8], source: &dyn Fn(&[u8]) -> Source, date: &str) -> String {
     let mut run = Reconciliation::new(Profile::default());
-    run.add_file(Side::Internal, "orders.csv", source(orders)).unwrap();
-    run.add_file(Side::Channel, "bill.csv", source(bill)).unwrap();
+    run.add(Input::new(InputKind::Internal, "orders.csv", source(orders))).unwrap();
+    run.add(Input::new(InputKind::Channel, "bill.csv", source(bill))).unwrap();
     run.run(Some(duizhang::parse_date(date).unwrap())).unwrap().to_json()
 }
 
@@ -138,9 +136,9 @@ fn a_file_that_stops_being_utf8_after_its_head_is_read_as_a_whole_file_would_be(
     bytes.extend_from_slice(b"A9999999,12.00,");
     bytes.extend_from_slice(&[0xb3, 0xc9, 0xb9, 0xa6]); // 成功 in GBK
     bytes.extend_from_slice(b",2024-03-15 11:00:00\n");
-    let whole = read_facts("orders.csv", Side::Internal, Source::Owned(bytes.clone()));
+    let whole = read_facts("orders.csv", InputKind::Internal, Source::Owned(bytes.clone()));
     assert!(whole.contains("\"encoding\":\"GB18030\""), "{}", &whole[..300]);
-    let chunked = read_facts("orders.csv", Side::Internal, external(&bytes, 64 * 1024, 4096));
+    let chunked = read_facts("orders.csv", InputKind::Internal, external(&bytes, 64 * 1024, 4096));
     assert_eq!(chunked, whole);
 }
 
@@ -154,10 +152,10 @@ fn a_quote_left_open_is_reported_the_same_whatever_the_chunks() {
     // Pad past the record cap, so the open quote cannot reach a closing one.
     bill.push_str(&format!("A9,1.00,SUCCESS,{}\n", "x".repeat(1 << 20)));
     let bytes = bill.into_bytes();
-    let whole = read_facts("bill.csv", Side::Channel, Source::Owned(bytes.clone()));
+    let whole = read_facts("bill.csv", InputKind::Channel, Source::Owned(bytes.clone()));
     assert!(whole.contains("unbalanced_quote"), "{}", &whole[..whole.len().min(2000)]);
     for &(chunk, window) in &[(5usize, 3usize), (4096, 4096)] {
-        assert_eq!(read_facts("bill.csv", Side::Channel, external(&bytes, chunk, window)), whole);
+        assert_eq!(read_facts("bill.csv", InputKind::Channel, external(&bytes, chunk, window)), whole);
     }
 }
 
@@ -184,10 +182,10 @@ fn bytes_changed_after_reading_are_an_error_not_a_wrong_report() {
     let bill = b"order_no,amount,status\nA1,10.00,SUCCESS\nA2,4.00,SUCCESS\n".to_vec();
     let shared = Rc::new(RefCell::new(bill));
     let mut run = Reconciliation::new(Profile::default());
-    run.add_file(Side::Internal, "orders.csv", orders).unwrap();
-    run.add_file(Side::Channel, "bill.csv", Source::External(Box::new(Reused(shared.clone())))).unwrap();
+    run.add(Input::new(InputKind::Internal, "orders.csv", orders)).unwrap();
+    run.add(Input::new(InputKind::Channel, "bill.csv", Source::External(Box::new(Reused(shared.clone()))))).unwrap();
     // The caller reuses its buffer for other bytes of the same length.
     *shared.borrow_mut() = b"order_no,amount,status\nB1,10.00,SUCCESS\nB2,4.00,SUCCESS\n".to_vec();
     let error = run.run(None).unwrap_err();
-    assert_eq!((error.code(), error.file()), ("io", Some("bill.csv")), "{error}");
+    assert_eq!((error.code().code(), error.file()), ("io", Some("bill.csv")), "{error}");
 }

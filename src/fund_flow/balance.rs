@@ -4,7 +4,7 @@
 //! = bank + booked-received-not-at-bank − booked-paid-not-at-bank.
 
 use super::{FundFlow, FundOutcome};
-use crate::classify::label;
+use crate::classify::{label, Label};
 use crate::read::bank::{BankEntry, Statement};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -109,9 +109,9 @@ pub struct ReconciliationStatement {
     /// adjusted_bank − adjusted_book (d = E − B): zero when the books agree with the bank.
     pub difference: Decimal,
     /// `matched` or `balance_break`.
-    pub outcome: &'static str,
+    pub outcome: FundOutcome,
     /// 长款 / 短款 / null.
-    pub label: Option<&'static str>,
+    pub label: Option<Label>,
 }
 
 /// The `balance` section of the report.
@@ -130,7 +130,7 @@ pub struct BalanceReport {
 impl BalanceReport {
     /// Number of `balance_break`s: running, continuity, and the reconciliation statement.
     pub fn break_count(&self) -> u64 {
-        let statement = self.statement.as_ref().is_some_and(|s| s.outcome == "balance_break");
+        let statement = self.statement.as_ref().is_some_and(|s| s.outcome == FundOutcome::BalanceBreak);
         (self.running_breaks.len() + self.continuity_breaks.len()) as u64 + u64::from(statement)
     }
 }
@@ -340,7 +340,7 @@ fn reconciliation_statement(flow: &FundFlow, book: &BookBalance, bank: Decimal) 
         adjusted_book,
         adjusted_bank,
         difference,
-        outcome: if difference.is_zero() { "matched" } else { "balance_break" },
+        outcome: if difference.is_zero() { FundOutcome::Matched } else { FundOutcome::BalanceBreak },
         label: label(difference),
     }
 }

@@ -3,6 +3,7 @@
 //! like new ones, and so each ends the next run matched, still open (older) or broken.
 
 use super::{Batch, FundFlow, FundInput, Movement, PayoutItem};
+use crate::codes::codes;
 use crate::error::{Error, ErrorKind, Result};
 use crate::read::bank::Payout;
 use chrono::NaiveDate;
@@ -12,16 +13,16 @@ use serde::{Deserialize, Serialize};
 /// Version of the state file layout.
 pub const STATE_VERSION: u32 = 1;
 
-/// What kind of item a carried item is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CarriedKind {
-    /// A settlement batch.
-    Batch,
-    /// A bank credit or debit.
-    Movement,
-    /// A payout instruction.
-    Payout,
+codes! {
+    /// What kind of item a carried item is.
+    pub enum CarriedKind {
+        /// A settlement batch.
+        Batch = ("batch", "结算批次"),
+        /// A bank credit or debit.
+        Movement = ("movement", "银行流水"),
+        /// A payout instruction.
+        Payout = ("payout", "代付"),
+    }
 }
 
 /// One open item.
@@ -90,11 +91,16 @@ impl CarryState {
             )
             .in_file(name));
         }
-        if let Some(item) = state.items.iter().find(|i| !super::amount_in_range(i.amount)) {
+        if let Some(item) = state.items.iter().find(|i| !crate::money::amount_in_range(i.amount)) {
             let message = format!("carry item {:?}: the amount is beyond 10^15 yuan", item.id);
             return Err(Error::new(ErrorKind::InvalidArgument, message).in_file(name));
         }
         Ok(state)
+    }
+
+    /// A state with no open items (what a run without fund-flow input carries).
+    pub fn empty() -> CarryState {
+        CarryState { duizhang_state: STATE_VERSION, as_of: None, items: Vec::new() }
     }
 
     /// The state as pretty JSON bytes.

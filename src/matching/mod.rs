@@ -78,20 +78,16 @@ pub struct Matching {
     pub row_outcomes: Vec<Vec<Outcome>>,
 }
 
-/// Matches every internal table against every channel table (see [`match_tables_with_progress`]).
-pub fn match_tables(tables: &mut [Table], settings: &MatchSettings) -> Result<Matching> {
-    match_tables_with_progress(tables, settings, &mut |_, _| true)
-}
-
-/// [`match_tables`], calling `progress(steps_done, steps_total)` every few milliseconds of work;
-/// stops with [`ErrorKind::Cancelled`] when it returns `false`.
+/// Matches every internal table against every channel table, calling `progress(steps_done,
+/// steps_total)` every few milliseconds of work; stops with [`ErrorKind::Cancelled`] when it
+/// returns `false`.
 ///
 /// Each table's rows are first regrouped in place by key hash into partitions (see
 /// [`Table::rows`]); partition `p` of every table is grouped with a hash table small enough to
 /// stay in cache. The rows themselves carry what grouping and an exact pair need (the
 /// key's first 16 bytes, amount, status, time), so nothing is copied per row: at a million rows
 /// a copy of the rows for matching was as large as the rows.
-pub fn match_tables_with_progress(
+pub fn match_tables(
     tables: &mut [Table],
     settings: &MatchSettings,
     progress: &mut dyn FnMut(u64, u64) -> bool,
@@ -134,8 +130,7 @@ pub fn match_tables_with_progress(
 fn side_index(side: Side) -> usize {
     match side {
         Side::Internal => 0,
-        // Only internal and channel files become tables (see `Reconciliation::add_file`).
-        Side::Channel | Side::Bank | Side::Payouts | Side::Book => 1,
+        Side::Channel => 1,
     }
 }
 
@@ -202,7 +197,7 @@ impl<'t> Emitter<'t> {
                 let side = side_index(table.side) as u8;
                 members.extend((0..rows.len() as u32).map(|i| RowRef { table: n, row: first + i }));
                 member_rows.extend(rows.iter());
-                member_hashes.extend(rows.iter().map(|row| hash_row(table, row) as u32));
+                member_hashes.extend(rows.iter().map(|row| table.hash(row) as u32));
                 sides.extend(std::iter::repeat_n(side, rows.len()));
             }
             if grouped / PROGRESS_EVERY_ROWS != (grouped + members.len()) / PROGRESS_EVERY_ROWS {
@@ -484,34 +479,6 @@ fn same_key(ta: &Table, ra: &Row, tb: &Table, rb: &Row) -> bool {
         && ra.key.len == rb.key.len
         && ra.key_field == rb.key_field
         && (usize::from(ra.key.len) <= KEY_HEAD_BYTES || ta.key_rest(ra) == tb.key_rest(rb))
-}
-
-/// The hash of a row's key (see [`hash_key`]): the partition and the group table's slot.
-#[inline]
-pub(crate) fn hash_row(table: &Table, row: &Row) -> u64 {
-    hash_key(row.key_field, usize::from(row.key.len), row.key.head, table.key_rest(row))
-}
-
-/// A 64-bit hash with every bit mixed (partitions use middle bits, the group table low ones),
-/// from the key's head words and eight bytes at a time after them: only word operations, which
-/// Wasm has natively (a byte-wise or 128-bit-multiply hasher costs several times more there).
-fn hash_key(field: Field, len: usize, head: [u64; 2], rest: &[u8]) -> u64 {
-    const K: u64 = 0x9e37_79b9_7f4a_7c15;
-    let mix = |h: u64, word: u64| ((h ^ word).wrapping_mul(K)).rotate_left(29);
-    let mut h = mix(mix(len as u64 ^ ((field as u64) << 56), head[0]), head[1]);
-    if !rest.is_empty() {
-        let mut words = rest.chunks_exact(8);
-        for word in &mut words {
-            h = mix(h, u64::from_le_bytes(word.try_into().unwrap_or([0; 8])));
-        }
-        h = mix(h, words.remainder().iter().rev().fold(0, |acc, &b| (acc << 8) | u64::from(b)));
-    }
-    // murmur3's finalizer
-    h ^= h >> 33;
-    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
-    h ^= h >> 33;
-    h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
-    h ^ (h >> 33)
 }
 
 /// The rows of one key in a partition: the first probe seen, and per side the head of a list

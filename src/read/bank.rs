@@ -5,13 +5,14 @@
 //! Bank files are small next to channel bills (one row per movement, not per order), so rows are
 //! read into owned values; the scan itself reuses the zero-allocation [`Scanner`].
 
+use super::cell::trim_cell;
 use super::csv::{detect_delimiter, unescape, Scanner};
 use super::encoding::{decode, Encoding};
-use super::table::trim_cell;
+use super::IssueCode;
 use super::{Check, RowIssue};
 use crate::error::{Error, ErrorKind, Result};
 use crate::money::parse_amount;
-use crate::record::{normalize_header, Side};
+use crate::record::{normalize_header, InputKind};
 use crate::time::Part::{Lit, Two};
 use crate::time::{date_of, parse_datetime, parse_time_as};
 use chrono::{NaiveDate, NaiveTime};
@@ -246,7 +247,7 @@ fn map_header(cells: &[String], table: &[(&'static str, &[&str])]) -> BTreeMap<&
 fn find_header(
     records: &mut Records<'_>,
     name: &str,
-    side: Side,
+    side: InputKind,
     table: &[(&'static str, &[&str])],
     usable: fn(&BTreeMap<&'static str, usize>) -> bool,
     hint: &str,
@@ -263,7 +264,7 @@ fn find_header(
         if usable(&map) {
             for title in titles {
                 let message = "a title row before the header; not reconciled".to_string();
-                issues.push(RowIssue::new(name, side, title, None, "title_row_skipped", message));
+                issues.push(RowIssue::new(name, side, title, None, IssueCode::TitleRowSkipped, message));
             }
             return Ok(Header { line, cells, map, titles: title_text });
         }
@@ -324,7 +325,7 @@ struct ColumnSums {
 }
 
 impl ColumnSums {
-    /// Adds a kept row. Amounts are within [`crate::fund_flow::MAX_AMOUNT`], so sums cannot overflow.
+    /// Adds a kept row. Amounts are within [`crate::money::MAX_AMOUNT`], so sums cannot overflow.
     fn add(&mut self, header: &Header, cells: &[String], entry: &BankEntry) {
         let cell = |column| optional_amount(header.get(cells, column)).ok().flatten().unwrap_or_default().abs();
         self.debit += cell("debit");
@@ -379,10 +380,10 @@ fn optional_amount(text: &str) -> std::result::Result<Option<Decimal>, &'static 
     checked_amount(text).map(Some)
 }
 
-/// An amount within [`crate::fund_flow::MAX_AMOUNT`], so sums can never overflow.
+/// An amount within [`crate::money::MAX_AMOUNT`], so sums can never overflow.
 fn checked_amount(text: &str) -> std::result::Result<Decimal, &'static str> {
     let amount = parse_amount(text).map_err(|e| e.reason())?;
-    if crate::fund_flow::amount_in_range(amount) {
+    if crate::money::amount_in_range(amount) {
         Ok(amount)
     } else {
         Err("the amount is beyond 10^15 yuan")
@@ -402,11 +403,11 @@ fn statement_usable(map: &BTreeMap<&'static str, usize>) -> bool {
 /// the first footer row on is footer, so the last total row is the one that covers the most; a row
 /// read or skipped wrongly shows as a failed check.
 pub fn read_statement(name: &str, bytes: Vec<u8>) -> Result<Statement> {
-    let side = Side::Bank;
+    let side = InputKind::Bank;
     let decoded = decode(bytes).map_err(|e| e.in_file(name))?;
     let mut issues = Vec::new();
     if let Some(note) = decoded.note {
-        issues.push(RowIssue::file_note(name, side, "encoding_repaired", note));
+        issues.push(RowIssue::file_note(name, side, IssueCode::EncodingRepaired, note));
     }
     let mut records = Records::new(&decoded.text);
     let hint = "a date column (交易日期, 记账日期, …) and an amount column (借方发生额/贷方发生额, 交易金额, …)";
@@ -429,12 +430,12 @@ pub fn read_statement(name: &str, bytes: Vec<u8>) -> Result<Statement> {
         if cells.iter().all(String::is_empty) {
             continue;
         }
-        let mut skip = |code: &'static str, column: Option<u32>, message: String| {
+        let mut skip = |code: IssueCode, column: Option<u32>, message: String| {
             statement.skipped += 1;
             statement.issues.push(RowIssue::new(name, side, line, column, code, message));
         };
         if broken {
-            skip("unbalanced_quote", None, "a quoted field is not closed on this line".into());
+            skip(IssueCode::UnbalancedQuote, None, "a quoted field is not closed on this line".into());
             continue;
         }
         if in_footer || is_footer(&cells) {
@@ -446,13 +447,13 @@ pub fn read_statement(name: &str, bytes: Vec<u8>) -> Result<Statement> {
                     statement.checks = checks;
                 }
             }
-            skip("total_row_skipped", None, "a footer or total row after the movements; not reconciled".into());
+            skip(IssueCode::TotalRowSkipped, None, "a footer or total row after the movements; not reconciled".into());
             continue;
         }
         match statement_row(&header, &cells, line) {
             Ok((entry, notes)) => {
                 for (column, message) in notes {
-                    statement.issues.push(RowIssue::new(name, side, line, column, "invalid_balance", message));
+                    statement.issues.push(RowIssue::new(name, side, line, column, IssueCode::InvalidBalance, message));
                 }
                 sums.add(&header, &cells, &entry);
                 statement.entries.push(entry);
@@ -470,7 +471,7 @@ pub fn read_statement(name: &str, bytes: Vec<u8>) -> Result<Statement> {
     Ok(statement)
 }
 
-type RowError = (&'static str, Option<u32>, String);
+type RowError = (IssueCode, Option<u32>, String);
 /// Notes on a kept row: (column, message).
 type RowNotes = Vec<(Option<u32>, String)>;
 
@@ -480,7 +481,7 @@ fn statement_row(header: &Header, cells: &[String], line: u32) -> std::result::R
     let date_text = get(date_column);
     let date = parse_day(date_text).ok_or_else(|| {
         let message = format!("{:?} is not a date (2024-01-01, 2024/01/01 or 20240101)", short(date_text));
-        ("invalid_date", header.column(date_column), message)
+        (IssueCode::InvalidDate, header.column(date_column), message)
     })?;
     let time = {
         let text = get("time");
@@ -492,7 +493,7 @@ fn statement_row(header: &Header, cells: &[String], line: u32) -> std::result::R
         }
     };
     let bad = |column: &str, text: &str, reason: &str| {
-        ("invalid_amount", header.column(column), format!("{:?}: {reason}", short(text)))
+        (IssueCode::InvalidAmount, header.column(column), format!("{:?}: {reason}", short(text)))
     };
     let debit = optional_amount(get("debit")).map_err(|r| bad("debit", get("debit"), r))?;
     let credit = optional_amount(get("credit")).map_err(|r| bad("credit", get("credit"), r))?;
@@ -501,7 +502,7 @@ fn statement_row(header: &Header, cells: &[String], line: u32) -> std::result::R
             let signed = optional_amount(get("amount")).map_err(|r| bad("amount", get("amount"), r))?;
             let Some(signed) = signed else {
                 let column = header.column("amount").or(header.column("credit")).or(header.column("debit"));
-                return Err(("invalid_amount", column, "the row has no debit, credit or amount".into()));
+                return Err((IssueCode::InvalidAmount, column, "the row has no debit, credit or amount".into()));
             };
             let direction = get("direction");
             if ["借", "支", "出", "D", "d"].iter().any(|w| direction.starts_with(w)) {
@@ -542,7 +543,7 @@ fn statement_row(header: &Header, cells: &[String], line: u32) -> std::result::R
 
 /// Reads a payout instruction CSV: merchant, amount, beneficiary account, reference, date.
 pub fn read_payouts(name: &str, bytes: Vec<u8>) -> Result<PayoutFile> {
-    let side = Side::Payouts;
+    let side = InputKind::Payouts;
     let decoded = decode(bytes).map_err(|e| e.in_file(name))?;
     let mut records = Records::new(&decoded.text);
     let mut issues = Vec::new();
@@ -556,11 +557,11 @@ pub fn read_payouts(name: &str, bytes: Vec<u8>) -> Result<PayoutFile> {
         }
         let mut skip = |code, column, message| issues.push(RowIssue::new(name, side, line, column, code, message));
         if broken {
-            skip("unbalanced_quote", None, "a quoted field is not closed on this line".into());
+            skip(IssueCode::UnbalancedQuote, None, "a quoted field is not closed on this line".into());
             continue;
         }
         if is_footer(&cells) {
-            skip("total_row_skipped", None, "a total row; not reconciled".into());
+            skip(IssueCode::TotalRowSkipped, None, "a total row; not reconciled".into());
             continue;
         }
         let amount_text = header.get(&cells, "amount");
@@ -568,13 +569,13 @@ pub fn read_payouts(name: &str, bytes: Vec<u8>) -> Result<PayoutFile> {
             Ok(a) => a.abs(),
             Err(reason) => {
                 let message = format!("{:?}: {reason}", short(amount_text));
-                skip("invalid_amount", header.column("amount"), message);
+                skip(IssueCode::InvalidAmount, header.column("amount"), message);
                 continue;
             }
         };
         let date_text = header.get(&cells, "date");
         let Some(date) = parse_day(date_text) else {
-            skip("invalid_date", header.column("date"), format!("{:?} is not a date", short(date_text)));
+            skip(IssueCode::InvalidDate, header.column("date"), format!("{:?} is not a date", short(date_text)));
             continue;
         };
         payouts.push(Payout {
@@ -591,7 +592,7 @@ pub fn read_payouts(name: &str, bytes: Vec<u8>) -> Result<PayoutFile> {
 
 /// Reads a merchant sub-ledger CSV (分户账): merchant and balance per row.
 pub fn read_ledger(name: &str, bytes: Vec<u8>) -> Result<Ledger> {
-    let side = Side::Book;
+    let side = InputKind::Book;
     let decoded = decode(bytes).map_err(|e| e.in_file(name))?;
     let mut records = Records::new(&decoded.text);
     let mut issues = Vec::new();
@@ -604,7 +605,7 @@ pub fn read_ledger(name: &str, bytes: Vec<u8>) -> Result<Ledger> {
         }
         if broken || is_footer(&cells) {
             let message = "a total row or broken line; not counted".to_string();
-            issues.push(RowIssue::new(name, side, line, None, "total_row_skipped", message));
+            issues.push(RowIssue::new(name, side, line, None, IssueCode::TotalRowSkipped, message));
             continue;
         }
         let text = header.get(&cells, "balance");
@@ -615,7 +616,7 @@ pub fn read_ledger(name: &str, bytes: Vec<u8>) -> Result<Ledger> {
                 side,
                 line,
                 header.column("balance"),
-                "invalid_amount",
+                IssueCode::InvalidAmount,
                 format!("{:?}: {reason}", short(text)),
             )),
         }
@@ -628,7 +629,7 @@ pub fn read_ledger(name: &str, bytes: Vec<u8>) -> Result<Ledger> {
 /// `Payouts` for payout instructions (an amount, a date and a beneficiary account or a 代付/付款
 /// column), `Book` for a sub-ledger (a merchant and a balance, no amounts or dates). A row with an
 /// order or transaction number is an order table's header: `None`, whatever else it has.
-pub fn header_side(text: &str) -> Option<Side> {
+pub fn header_side(text: &str) -> Option<InputKind> {
     let mut records = Records::new(text);
     let order_words: Vec<String> = [crate::record::Field::OrderNo, crate::record::Field::TradeNo]
         .iter()
@@ -646,7 +647,7 @@ pub fn header_side(text: &str) -> Option<Side> {
         let statement = map_header(&cells, STATEMENT_COLUMNS);
         let has = |c| statement.contains_key(c);
         if statement_usable(&statement) && (has("debit") || has("credit") || has("balance")) {
-            return Some(Side::Bank);
+            return Some(InputKind::Bank);
         }
         let payout = map_header(&cells, PAYOUT_COLUMNS);
         let payout_word = ["代付", "付款"].iter().any(|w| normalized.iter().any(|c| c.contains(w)));
@@ -654,12 +655,12 @@ pub fn header_side(text: &str) -> Option<Side> {
             && payout.contains_key("date")
             && (payout.contains_key("account") || payout_word)
         {
-            return Some(Side::Payouts);
+            return Some(InputKind::Payouts);
         }
         let ledger = map_header(&cells, LEDGER_COLUMNS);
         let moves = ["date", "time", "debit", "credit", "amount"].iter().any(|c| has(c));
         if ledger.contains_key("merchant") && ledger.contains_key("balance") && !moves {
-            return Some(Side::Book);
+            return Some(InputKind::Book);
         }
     }
     None
@@ -699,15 +700,15 @@ mod tests {
         let second = &s.entries[1];
         assert_eq!(second.amount.to_string(), "-500.00");
         assert_eq!(second.memo, "代付 货款");
-        let codes: Vec<(&str, Option<u32>)> = s.issues.iter().map(|i| (i.code, i.line)).collect();
+        let codes: Vec<(IssueCode, Option<u32>)> = s.issues.iter().map(|i| (i.code, i.line)).collect();
         assert_eq!(
             codes,
             vec![
-                ("title_row_skipped", Some(1)),
-                ("title_row_skipped", Some(2)),
-                ("invalid_amount", Some(6)),
-                ("total_row_skipped", Some(7)),
-                ("total_row_skipped", Some(8)),
+                (IssueCode::TitleRowSkipped, Some(1)),
+                (IssueCode::TitleRowSkipped, Some(2)),
+                (IssueCode::InvalidAmount, Some(6)),
+                (IssueCode::TotalRowSkipped, Some(7)),
+                (IssueCode::TotalRowSkipped, Some(8)),
             ]
         );
         let checks: Vec<(&str, &str, &str, bool)> =
@@ -737,11 +738,11 @@ mod tests {
             checks_of(&s),
             [check("合计 借方", "-0.50", "0.5", true), check("合计 贷方", "1,000.80", "1000.40", false)]
         );
-        let mismatch: Vec<(&str, Option<u32>, &str)> =
+        let mismatch: Vec<(IssueCode, Option<u32>, &str)> =
             s.issues.iter().filter(|i| !i.skips_row()).map(|i| (i.code, i.line, i.message.as_str())).collect();
         assert_eq!(
             mismatch,
-            [("summary_mismatch", None, "合计 贷方: the file says 1,000.80, its detail adds up to 1000.40")]
+            [(IssueCode::SummaryMismatch, None, "合计 贷方: the file says 1,000.80, its detail adds up to 1000.40")]
         );
     }
 
@@ -760,7 +761,7 @@ mod tests {
             checks_of(&s),
             [check("总计 借方", "2.00", "2.00", true), check("总计 贷方", "10.00", "10.00", true)]
         );
-        assert!(s.issues.iter().all(|i| i.code != "summary_mismatch"));
+        assert!(s.issues.iter().all(|i| i.code != IssueCode::SummaryMismatch));
         assert_eq!(s.skipped, 5);
     }
 
@@ -788,8 +789,8 @@ mod tests {
         assert_eq!(amounts, ["100.00", "-100.00", "-5.00"]);
         assert_eq!(s.entries[0].time, NaiveTime::from_hms_opt(8, 0, 0));
         assert_eq!(s.entries[2].balance, None);
-        let codes: Vec<&str> = s.issues.iter().map(|i| i.code).collect();
-        assert_eq!(codes, ["invalid_date", "invalid_balance"]);
+        let codes: Vec<IssueCode> = s.issues.iter().map(|i| i.code).collect();
+        assert_eq!(codes, [IssueCode::InvalidDate, IssueCode::InvalidBalance]);
     }
 
     #[test]

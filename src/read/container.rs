@@ -337,7 +337,7 @@ mod tests {
         let zip = zip_of(b"a.csv", 8, b"a,b\n1,2\n");
         for cut in 0..zip.len() {
             if let Err(e) = unpack("cut.zip", zip[..cut].to_vec()) {
-                assert!(["bad_container", "inflated_too_large"].contains(&e.code()), "{e}");
+                assert!(e.code() == "bad_container" || e.code() == "inflated_too_large", "{e}");
             }
         }
         assert_eq!(unpack("x.gz", vec![0x1f, 0x8b, 8]).unwrap_err().code(), "bad_container");

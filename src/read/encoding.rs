@@ -3,33 +3,22 @@
 //! Valid UTF-8 is taken as it is, without a copy. Anything else is decoded once into a new `String`.
 
 use super::gb18030::{decode_gb18030, decode_utf16};
+use crate::codes::codes;
 use crate::error::{Error, ErrorKind, Result};
 
-/// The encoding a file turned out to have.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Encoding {
-    /// UTF-8 without a byte-order mark.
-    Utf8,
-    /// UTF-8 with a byte-order mark.
-    Utf8Bom,
-    /// GB18030, the superset of GBK and GB2312 that Chinese exports use.
-    Gb18030,
-    /// UTF-16, little endian, with a byte-order mark.
-    Utf16Le,
-    /// UTF-16, big endian, with a byte-order mark.
-    Utf16Be,
-}
-
-impl Encoding {
-    /// The name shown in reports.
-    pub fn name(self) -> &'static str {
-        match self {
-            Encoding::Utf8 => "UTF-8",
-            Encoding::Utf8Bom => "UTF-8 (BOM)",
-            Encoding::Gb18030 => "GB18030",
-            Encoding::Utf16Le => "UTF-16LE",
-            Encoding::Utf16Be => "UTF-16BE",
-        }
+codes! {
+    /// The encoding a file turned out to have; its code is the name shown in reports.
+    pub enum Encoding {
+        /// UTF-8 without a byte-order mark.
+        Utf8 = "UTF-8",
+        /// UTF-8 with a byte-order mark.
+        Utf8Bom = "UTF-8 (BOM)",
+        /// GB18030, the superset of GBK and GB2312 that Chinese exports use.
+        Gb18030 = "GB18030",
+        /// UTF-16, little endian, with a byte-order mark.
+        Utf16Le = "UTF-16LE",
+        /// UTF-16, big endian, with a byte-order mark.
+        Utf16Be = "UTF-16BE",
     }
 }
 

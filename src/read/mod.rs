@@ -1,30 +1,37 @@
 //! Bytes to normalized records: encoding detection, CSV scanning, header mapping.
 //!
 //! Every reader produces a [`Table`] of [`crate::record::Row`]s plus [`RowIssue`]s for what it
-//! skipped; an unusable file is an [`crate::Error`].
+//! skipped; an unusable file is an [`crate::error::Error`].
 
-pub mod bank;
-pub mod container;
-pub mod csv;
-pub mod encoding;
-pub mod format;
+pub(crate) mod bank;
+mod cell;
+mod container;
+pub(crate) mod csv;
+mod delimited;
+mod detect;
+pub(crate) mod encoding;
 mod gb18030;
-pub mod side;
-pub mod source;
-pub mod spreadsheet;
-pub mod summary;
-pub mod table;
-pub mod unionpay;
+mod issue;
+pub(crate) mod side;
+pub(crate) mod source;
+mod spreadsheet;
+mod summary;
+pub(crate) mod table;
+mod unionpay;
 
 pub use encoding::Encoding;
-pub use format::Format;
-pub use source::{ReadAt, Source};
+pub use issue::{IssueCode, RowIssue};
+pub use side::{detect_side, SideDetection};
+pub use source::{FileSource, ReadAt, SharedBytes, Source};
 pub use table::{ColumnMap, RecordRef, Table};
 
-use crate::error::{Error, ErrorKind, Result};
+pub(crate) use spreadsheet::as_text_bytes;
+
+use crate::error::{Error, ErrorCode, ErrorKind, Rejection, Result};
+use crate::format::Format;
 use crate::profile::Profile;
 use crate::record::Side;
-use format::{describe_rejections, Detection, Rejection};
+use detect::{describe_rejections, Detection};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -55,9 +62,9 @@ impl Check {
     }
 
     /// The file-level `summary_mismatch` issue of a failed check.
-    pub(crate) fn mismatch(&self, file: &str, side: Side) -> Option<RowIssue> {
+    pub(crate) fn mismatch(&self, file: &str, side: impl Into<crate::record::InputKind>) -> Option<RowIssue> {
         let message = format!("{}: the file says {}, its detail adds up to {}", self.name, self.expected, self.found);
-        (!self.passed).then(|| RowIssue::file_note(file, side, "summary_mismatch", message))
+        (!self.passed).then(|| RowIssue::file_note(file, side, IssueCode::SummaryMismatch, message))
     }
 }
 
@@ -66,18 +73,13 @@ const HEAD_BYTES: usize = 256 * 1024;
 
 /// Reads one input: a plain file, or every file inside a gzip or zip. Each inner file becomes its
 /// own [`Table`]; an inner file no reader can use is noted (`inner_file_skipped`), and the input is
-/// an error only when none can be used. The layout is detected from content unless the profile
-/// forces one.
-pub fn read_tables(name: &str, side: Side, bytes: impl Into<Source>, profile: &Profile) -> Result<Vec<Table>> {
-    read_tables_with_progress(name, side, bytes.into(), profile, None, &mut |_, _| true)
-}
-
-/// [`read_tables`], reading a channel file as `format` when given (else the profile's `format`, else
-/// detected), and calling `progress(bytes_done, bytes_total)` while delimited files are read;
-/// when it returns `false` reading stops with [`ErrorKind::Cancelled`]. A plain UTF-8 file from
-/// the caller ([`Source::External`]) is read in chunks and never held whole; archives,
-/// spreadsheets and other encodings are read whole and decoded.
-pub fn read_tables_with_progress(
+/// an error only when none can be used. A channel file is read as `format` when given (else the
+/// profile's `format`, else its layout is detected from its content). `progress(bytes_done,
+/// bytes_total)` is called while delimited files are read; when it returns `false` reading stops
+/// with [`ErrorKind::Cancelled`]. A plain UTF-8 file from the caller ([`Source::External`]) is read
+/// in chunks and never held whole; archives, spreadsheets and other encodings are read whole and
+/// decoded.
+pub fn read_tables(
     name: &str,
     side: Side,
     source: Source,
@@ -107,8 +109,8 @@ pub fn read_tables_with_progress(
     for file in files {
         match read_one(&file.name, side, Source::Owned(file.bytes), None, profile, format, progress) {
             Ok(table) => tables.push(table),
-            Err(error) if is_container && error.code() != "cancelled" => {
-                skipped.push(RowIssue::file_note(name, side, "inner_file_skipped", error.to_string()));
+            Err(error) if is_container && error.code() != ErrorCode::Cancelled => {
+                skipped.push(RowIssue::file_note(name, side, IssueCode::InnerFileSkipped, error.to_string()));
                 first_error.get_or_insert(error);
             }
             Err(error) => return Err(error),
@@ -160,7 +162,7 @@ fn read_one(
             (table::Text::Owned(decoded.text), head, decoded.encoding, decoded.note)
         }
     };
-    let detected = format::detect(&head);
+    let detected = detect::detect(&head);
     // A forced layout is for the channel's files; the books (order exports) are always detected.
     let forced = forced.filter(|_| side == Side::Channel);
     let detection = match (forced, detected) {
@@ -184,12 +186,12 @@ fn read_one(
     let how = if forced.is_some() { "forced by the profile" } else { "detected" };
     let mut table = table::Table::empty(name, side, text, &head, encoding, note, detection);
     let read = match format {
-        Format::UnionpayZm => unionpay::read(&mut table, profile).map(|_| table::Outcome::Read),
-        Format::AlipaySummary => summary::read_alipay_summary(&mut table).map(|_| table::Outcome::Read),
-        _ => table::read_delimited(&mut table, profile, progress),
+        Format::UnionpayZm => unionpay::read(&mut table, profile).map(|_| delimited::Outcome::Read),
+        Format::AlipaySummary => summary::read_alipay_summary(&mut table).map(|_| delimited::Outcome::Read),
+        _ => delimited::read_delimited(&mut table, profile, progress),
     }
     .map_err(|e| e.with_detail(&format!(" (read as {}, {how})", format.code())))?;
-    if let table::Outcome::NotUtf8 = read {
+    if let delimited::Outcome::NotUtf8 = read {
         return read_one(name, side, Source::Owned(table.into_source_bytes()?), None, profile, forced, progress);
     }
     summary::check(&mut table)?;
@@ -217,7 +219,7 @@ fn read_generic(
     // A table has a delimiter on some line; prose or a lone column is no layout at all.
     let tabular = head.lines().take(64).any(|line| line.as_bytes().contains(&table.delimiter));
     let name = table.name.clone();
-    let read = table::read_delimited(&mut table, profile, progress).map_err(|error| {
+    let read = delimited::read_delimited(&mut table, profile, progress).map_err(|error| {
         if !matches!(error.kind(), ErrorKind::NoKnownColumns { .. }) {
             return error;
         }
@@ -233,77 +235,8 @@ fn read_generic(
             .in_file(&name)
         }
     })?;
-    if let table::Outcome::NotUtf8 = read {
+    if let delimited::Outcome::NotUtf8 = read {
         return read_one(&name, table.side, Source::Owned(table.into_source_bytes()?), None, profile, None, progress);
     }
     Ok(table)
 }
-
-/// A row (or file) problem that did not stop the run: reported, never lost.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct RowIssue {
-    /// File name.
-    pub file: String,
-    /// Side of the file.
-    pub side: Side,
-    /// 1-based line; `None` for a note about the whole file.
-    pub line: Option<u32>,
-    /// 1-based column (field number), when one field is at fault.
-    pub column: Option<u32>,
-    /// Stable code, e.g. `invalid_amount`.
-    pub code: &'static str,
-    /// What is wrong, for a person.
-    pub message: String,
-}
-
-impl RowIssue {
-    /// An issue about one row.
-    pub fn new(file: &str, side: Side, line: u32, column: Option<u32>, code: &'static str, message: String) -> Self {
-        RowIssue { file: file.to_string(), side, line: Some(line), column, code, message }
-    }
-
-    /// A note about a whole file.
-    pub fn file_note(file: &str, side: Side, code: &'static str, message: String) -> Self {
-        RowIssue { file: file.to_string(), side, line: None, column: None, code, message }
-    }
-
-    /// Whether the row was left out of the reconciliation (as opposed to a note on a kept row).
-    pub fn skips_row(&self) -> bool {
-        !matches!(
-            self.code,
-            "invalid_fee"
-                | "invalid_time"
-                | "invalid_balance"
-                | "encoding_repaired"
-                | "summary_mismatch"
-                | "inner_file_skipped"
-                | "year_unknown"
-                | "balance_break"
-        )
-    }
-}
-
-/// Every row issue code, with its meaning. Kept in one place so docs and tests agree.
-pub const ROW_ISSUE_CODES: &[(&str, &str)] = &[
-    ("title_row_skipped", "a title row before the header; not reconciled"),
-    ("comment_row_skipped", "a row starting with #; not reconciled"),
-    ("total_row_skipped", "a total or summary row after the detail; not reconciled"),
-    ("unbalanced_quote", "a quoted field never closes; the line is skipped and reading resumes on the next"),
-    ("too_few_fields", "the row ends before a mapped column (a truncated row)"),
-    ("too_many_fields", "the row has non-empty cells beyond the header (an unquoted comma?)"),
-    ("missing_key", "the key cell is empty"),
-    ("invalid_key", "the key is longer than 256 bytes"),
-    ("invalid_amount", "the amount is not a number (e.g. 12.3.4, abc)"),
-    ("unknown_status", "the status word is not in the status table or the profile"),
-    ("invalid_fee", "the fee is not a number; the row is kept without a fee"),
-    ("invalid_time", "the time is not a date and time; the row is kept without a time"),
-    ("invalid_date", "bank, payout: the date is not a date; the row is left out"),
-    ("encoding_repaired", "file note: the bytes contradicted their encoding or had to be repaired"),
-    ("invalid_balance", "the running balance (余额) is not a number; the row is kept without a balance"),
-    ("unknown_direction", "the direction word (收支类型) is neither 收入 nor 支出"),
-    ("invalid_fixed_width_line", "a fixed-width line (UnionPay ZM) is not 607 characters or a field is not a number"),
-    ("summary_mismatch", "file note: a total the file states about itself differs from its detail (see checks)"),
-    ("inner_file_skipped", "file note: a file inside a zip could not be read by any layout"),
-    ("balance_break", "a running balance (余额) does not follow from the previous row's balance and this row's amount"),
-    ("year_unknown", "file note: times without a year (UnionPay) and no date in the file name or profile"),
-];

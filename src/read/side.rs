@@ -8,68 +8,80 @@
 //! bill alike: content cannot tell those two apart, and says so ([`SideDetection::OrderTable`]).
 
 use super::container::{heads_of_files, Container};
-use super::format::{self, Format};
-use super::{bank, csv, encoding, spreadsheet};
-use crate::record::{normalize_header, Field, Side};
+use super::{bank, csv, detect, encoding, spreadsheet};
+use crate::codes::codes;
+use crate::format::Format;
+use crate::record::{normalize_header, Field, InputKind};
 
 /// How much of a file detection needs: the header of every layout sits in its first lines. Also the
 /// most each file in a container is inflated to.
 pub const HEAD_BYTES: usize = 64 * 1024;
 
+codes! {
+    /// Why a file's content does not say which input it is.
+    pub enum Undecided {
+        /// A spreadsheet: the page converts those only when it reads them.
+        Spreadsheet = "spreadsheet",
+        /// An archive whose head shows no file data.
+        Container = "container",
+        /// Not text in any supported encoding.
+        NotText = "not_text",
+        /// Text without a table header the readers know.
+        NoHeader = "no_header",
+    }
+}
+
 /// What a file's first bytes say about which input of a run it is.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SideDetection {
-    /// A file of this side: `Channel` (a bill in a layout only channels write), `Bank`, `Payouts`
-    /// or `Book`; never `Internal`, which only a name can tell from a plain channel bill. `format`
-    /// is the statement layout when one claimed the file.
-    Side {
-        /// The side.
-        side: Side,
-        /// The layout detected, if a statement layout claimed the file.
+    /// A file of this kind: `Channel` (a bill in a layout only channels write), `Bank`, `Payouts`,
+    /// `Book` or `Carry`; never `Internal`, which only a name can tell from a plain channel bill.
+    /// `format` is the layout when one claimed the file.
+    Input {
+        /// The kind of input.
+        kind: InputKind,
+        /// The layout detected, if a layout claimed the file.
         format: Option<Format>,
     },
-    /// The carry state a previous run exported (`addFile("carry", …)`).
-    Carry,
     /// A table of orders in no layout of its own (`generic_csv`): an order export, or a plain
     /// channel bill; the content does not say which.
     OrderTable,
-    /// The content does not tell: `why` is `spreadsheet` (the page converts those only when it
-    /// reads them), `container` (no file data in the head), `not_text` or `no_header`.
+    /// The content does not tell.
     Unknown {
         /// Why.
-        why: &'static str,
+        why: Undecided,
     },
 }
 
 impl SideDetection {
-    /// The side name the JS API uses (`addFile(side, …)`), `carry` included; `None` when the
-    /// content does not decide.
-    pub fn side_name(&self) -> Option<&'static str> {
+    /// The input the content says the file is; `None` when it does not decide.
+    pub fn kind(&self) -> Option<InputKind> {
         match self {
-            SideDetection::Side { side, .. } => Some(side.name()),
-            SideDetection::Carry => Some("carry"),
+            SideDetection::Input { kind, .. } => Some(*kind),
             SideDetection::OrderTable | SideDetection::Unknown { .. } => None,
         }
     }
+}
 
-    /// `{"side": …, "format": …, "order_table": …, "why": …}` for the JS API.
-    pub fn to_json(&self) -> String {
+/// `{"side": …, "format": …, "order_table": …, "why": …}` for the JS API and the page.
+impl serde::Serialize for SideDetection {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
         let format = match self {
-            SideDetection::Side { format, .. } => format.map(Format::code),
-            SideDetection::OrderTable => Some(Format::GenericCsv.code()),
-            _ => None,
+            SideDetection::Input { format, .. } => *format,
+            SideDetection::OrderTable => Some(Format::GenericCsv),
+            SideDetection::Unknown { .. } => None,
         };
         let why = match self {
             SideDetection::Unknown { why } => Some(*why),
             _ => None,
         };
-        serde_json::json!({
-            "side": self.side_name(),
-            "format": format,
-            "order_table": *self == SideDetection::OrderTable,
-            "why": why,
-        })
-        .to_string()
+        let mut out = serializer.serialize_struct("SideDetection", 4)?;
+        out.serialize_field("side", &self.kind())?;
+        out.serialize_field("format", &format)?;
+        out.serialize_field("order_table", &(*self == SideDetection::OrderTable))?;
+        out.serialize_field("why", &why)?;
+        out.end()
     }
 }
 
@@ -78,7 +90,7 @@ impl SideDetection {
 /// lines are looked at. Never panics, whatever the bytes.
 pub fn detect_side(head: &[u8]) -> SideDetection {
     if spreadsheet::is_spreadsheet(head) {
-        return SideDetection::Unknown { why: "spreadsheet" };
+        return SideDetection::Unknown { why: Undecided::Spreadsheet };
     }
     if Container::of(head) == Container::None {
         return detect_text(head);
@@ -88,32 +100,32 @@ pub fn detect_side(head: &[u8]) -> SideDetection {
     let found: Vec<SideDetection> = heads_of_files(head, HEAD_BYTES).iter().map(|inner| detect_text(inner)).collect();
     found
         .iter()
-        .find(|d| d.side_name().is_some())
+        .find(|d| d.kind().is_some())
         .or_else(|| found.iter().find(|d| **d == SideDetection::OrderTable))
         .cloned()
-        .unwrap_or(SideDetection::Unknown { why: "container" })
+        .unwrap_or(SideDetection::Unknown { why: Undecided::Container })
 }
 
 /// [`detect_side`] for bytes that are no container.
 fn detect_text(bytes: &[u8]) -> SideDetection {
     let Ok(decoded) = encoding::decode(whole_lines(bytes).to_vec()) else {
-        return SideDetection::Unknown { why: "not_text" };
+        return SideDetection::Unknown { why: Undecided::NotText };
     };
     let text = decoded.text.as_str();
     if text.trim_start().starts_with('{') && text.contains("\"duizhang_state\"") {
-        return SideDetection::Carry;
+        return SideDetection::Input { kind: InputKind::Carry, format: None };
     }
-    if let Ok(found) = format::detect(text) {
-        let side = if found.format == Format::BankStatement { Side::Bank } else { Side::Channel };
-        return SideDetection::Side { side, format: Some(found.format) };
+    if let Ok(found) = detect::detect(text) {
+        let kind = if found.format == Format::BankStatement { InputKind::Bank } else { InputKind::Channel };
+        return SideDetection::Input { kind, format: Some(found.format) };
     }
-    if let Some(side) = bank::header_side(text) {
-        return SideDetection::Side { side, format: None };
+    if let Some(kind) = bank::header_side(text) {
+        return SideDetection::Input { kind, format: None };
     }
     if order_table(text) {
         return SideDetection::OrderTable;
     }
-    SideDetection::Unknown { why: "no_header" }
+    SideDetection::Unknown { why: Undecided::NoHeader }
 }
 
 /// The bytes up to the last line break, so a record or character cut at the end of a head is left
@@ -160,8 +172,8 @@ mod tests {
         std::fs::read(&full).unwrap_or_else(|e| panic!("{}: {e}", full.display()))
     }
 
-    fn side(side: Side, format: Option<Format>) -> SideDetection {
-        SideDetection::Side { side, format }
+    fn side(kind: InputKind, format: Option<Format>) -> SideDetection {
+        SideDetection::Input { kind, format }
     }
 
     /// Every checked-in fixture that is a real input, with the input it is.
@@ -173,28 +185,28 @@ mod tests {
             // A plain channel bill (no 公众账号ID): a table of orders like the export; the name decides.
             ("sample/channel.csv", SideDetection::OrderTable),
             ("bank/channel.csv", SideDetection::OrderTable),
-            ("wechat/trade_all_bom_crlf.csv", side(Side::Channel, Some(WechatTrade))),
-            ("wechat/trade_refund.csv", side(Side::Channel, Some(WechatTrade))),
-            ("wechat/trade_all.csv.gz", side(Side::Channel, Some(WechatTrade))),
-            ("wechat/fund_flow_bom_crlf.csv", side(Side::Channel, Some(WechatFundFlow))),
-            ("alipay/trade_25_columns_gbk.csv", side(Side::Channel, Some(AlipayTrade))),
-            ("alipay/trade_29_columns_gbk.csv", side(Side::Channel, Some(AlipayTrade))),
-            ("alipay/account_flow_gbk.csv", side(Side::Channel, Some(AlipayAccountFlow))),
-            ("alipay/20886012345678900156_20260324.csv.zip", side(Side::Channel, Some(AlipayTrade))),
-            ("unionpay/INN26032488ZM_777290058110048", side(Side::Channel, Some(UnionpayZm))),
-            ("unionpay/777290058110048_20260324.zip", side(Side::Channel, Some(UnionpayZm))),
+            ("wechat/trade_all_bom_crlf.csv", side(InputKind::Channel, Some(WechatTrade))),
+            ("wechat/trade_refund.csv", side(InputKind::Channel, Some(WechatTrade))),
+            ("wechat/trade_all.csv.gz", side(InputKind::Channel, Some(WechatTrade))),
+            ("wechat/fund_flow_bom_crlf.csv", side(InputKind::Channel, Some(WechatFundFlow))),
+            ("alipay/trade_25_columns_gbk.csv", side(InputKind::Channel, Some(AlipayTrade))),
+            ("alipay/trade_29_columns_gbk.csv", side(InputKind::Channel, Some(AlipayTrade))),
+            ("alipay/account_flow_gbk.csv", side(InputKind::Channel, Some(AlipayAccountFlow))),
+            ("alipay/20886012345678900156_20260324.csv.zip", side(InputKind::Channel, Some(AlipayTrade))),
+            ("unionpay/INN26032488ZM_777290058110048", side(InputKind::Channel, Some(UnionpayZm))),
+            ("unionpay/777290058110048_20260324.zip", side(InputKind::Channel, Some(UnionpayZm))),
             // A README.txt first, then the ZM file.
-            ("unionpay/777290058110048_20260324_with_other_files.zip", side(Side::Channel, Some(UnionpayZm))),
-            ("bank/statement_corporate.csv", side(Side::Bank, Some(BankStatement))),
-            ("bank/corporate_gbk.csv", side(Side::Bank, Some(BankStatement))),
-            ("bank/statement_gbk_newest_first.csv", side(Side::Bank, Some(BankStatement))),
-            ("bank/signed_amount_utf16le.csv", side(Side::Bank, Some(BankStatement))),
-            ("bank/payouts.csv", side(Side::Payouts, None)),
-            ("bank/ledger.csv", side(Side::Book, None)),
-            ("sheets/statement.xlsx", SideDetection::Unknown { why: "spreadsheet" }),
-            ("malformed/prose_not_a_table.txt", SideDetection::Unknown { why: "no_header" }),
-            ("malformed/binary_junk.csv", SideDetection::Unknown { why: "not_text" }),
-            ("malformed/empty.csv", SideDetection::Unknown { why: "not_text" }),
+            ("unionpay/777290058110048_20260324_with_other_files.zip", side(InputKind::Channel, Some(UnionpayZm))),
+            ("bank/statement_corporate.csv", side(InputKind::Bank, Some(BankStatement))),
+            ("bank/corporate_gbk.csv", side(InputKind::Bank, Some(BankStatement))),
+            ("bank/statement_gbk_newest_first.csv", side(InputKind::Bank, Some(BankStatement))),
+            ("bank/signed_amount_utf16le.csv", side(InputKind::Bank, Some(BankStatement))),
+            ("bank/payouts.csv", side(InputKind::Payouts, None)),
+            ("bank/ledger.csv", side(InputKind::Book, None)),
+            ("sheets/statement.xlsx", SideDetection::Unknown { why: Undecided::Spreadsheet }),
+            ("malformed/prose_not_a_table.txt", SideDetection::Unknown { why: Undecided::NoHeader }),
+            ("malformed/binary_junk.csv", SideDetection::Unknown { why: Undecided::NotText }),
+            ("malformed/empty.csv", SideDetection::Unknown { why: Undecided::NotText }),
         ]
     }
 
@@ -208,21 +220,29 @@ mod tests {
     /// What detection says is what the readers of that input then read without an error.
     #[test]
     fn the_input_detected_is_one_that_reads_the_file() {
-        let profile = crate::Profile::default();
+        let profile = crate::profile::Profile::default();
         for (path, detected) in fixtures() {
             let bytes = fixture(path);
             let name = path.rsplit('/').next().unwrap_or(path);
             let read = match detected {
-                SideDetection::Side { side: Side::Channel, .. } | SideDetection::OrderTable => {
-                    super::super::read_tables(name, Side::Channel, bytes, &profile).map(|t| t.len())
+                SideDetection::Input { kind: InputKind::Channel, .. } | SideDetection::OrderTable => {
+                    super::super::read_tables(
+                        name,
+                        crate::record::Side::Channel,
+                        bytes.into(),
+                        &profile,
+                        None,
+                        &mut |_, _| true,
+                    )
+                    .map(|t| t.len())
                 }
-                SideDetection::Side { side: Side::Bank, .. } => {
+                SideDetection::Input { kind: InputKind::Bank, .. } => {
                     bank::read_statement(name, bytes).map(|s| s.entries.len())
                 }
-                SideDetection::Side { side: Side::Payouts, .. } => {
+                SideDetection::Input { kind: InputKind::Payouts, .. } => {
                     bank::read_payouts(name, bytes).map(|p| p.payouts.len())
                 }
-                SideDetection::Side { side: Side::Book, .. } => {
+                SideDetection::Input { kind: InputKind::Book, .. } => {
                     bank::read_ledger(name, bytes).map(|l| l.balances.len())
                 }
                 _ => continue,
@@ -233,16 +253,20 @@ mod tests {
 
     #[test]
     fn a_carry_state_is_recognized_and_other_json_is_not() {
-        let state = crate::fund_flow::carry::CarryState { duizhang_state: 1, as_of: None, items: Vec::new() };
-        assert_eq!(detect_side(&state.to_json()), SideDetection::Carry);
-        assert_eq!(detect_side(b"{\"format\": \"wechat_trade\"}\n"), SideDetection::Unknown { why: "no_header" });
+        // What a run writes (tests/fund_flow.rs checks a real one).
+        let state = b"{\n  \"duizhang_state\": 1,\n  \"as_of\": null,\n  \"items\": []\n}";
+        assert_eq!(detect_side(state), side(InputKind::Carry, None));
+        assert_eq!(
+            detect_side(b"{\"format\": \"wechat_trade\"}\n"),
+            SideDetection::Unknown { why: Undecided::NoHeader }
+        );
     }
 
     #[test]
     fn a_bank_statement_is_never_an_order_table_and_an_order_export_never_a_statement() {
         // Without a balance column the layout detection declines; the statement reader's header still decides.
         let statement = "交易日期,借方发生额,贷方发生额,对方户名,摘要\n2026-03-25,,1.00,财付通,结算\n";
-        assert_eq!(detect_side(statement.as_bytes()), side(Side::Bank, None));
+        assert_eq!(detect_side(statement.as_bytes()), side(InputKind::Bank, None));
         // An order export with a stored-value balance and a date: an order number makes it orders.
         let orders = "订单号,交易日期,金额,余额,状态\nA1,2026-03-25,1.00,9.00,已支付\n";
         assert_eq!(detect_side(orders.as_bytes()), SideDetection::OrderTable);
@@ -280,7 +304,7 @@ mod tests {
         }
         let (gbk, _, _) = encoding_rs::GB18030.encode(&text);
         assert!(gbk.len() > HEAD_BYTES);
-        assert_eq!(detect_side(&gbk[..HEAD_BYTES]), side(Side::Bank, Some(Format::BankStatement)));
+        assert_eq!(detect_side(&gbk[..HEAD_BYTES]), side(InputKind::Bank, Some(Format::BankStatement)));
 
         // A gzip'd WeChat bill whose compressed head holds far more than the header: inflated only
         // up to HEAD_BYTES, from the first 4 KiB of the archive.
@@ -298,13 +322,13 @@ mod tests {
         let mut gz = vec![0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3];
         gz.extend(miniz_oxide::deflate::compress_to_vec(big.as_bytes(), 6));
         assert!(gz.len() > 4096);
-        assert_eq!(detect_side(&gz[..4096]), side(Side::Channel, Some(Format::WechatTrade)));
+        assert_eq!(detect_side(&gz[..4096]), side(InputKind::Channel, Some(Format::WechatTrade)));
     }
 
     #[test]
     fn the_json_for_the_page() {
-        let json = |d: SideDetection| serde_json::from_str::<serde_json::Value>(&d.to_json()).expect("JSON");
-        let bank = json(side(Side::Bank, Some(Format::BankStatement)));
+        let json = |d: SideDetection| serde_json::to_value(d).expect("JSON");
+        let bank = json(side(InputKind::Bank, Some(Format::BankStatement)));
         assert_eq!(
             bank,
             serde_json::json!({"side": "bank", "format": "bank_statement", "order_table": false, "why": null})
@@ -314,7 +338,7 @@ mod tests {
             orders,
             serde_json::json!({"side": null, "format": "generic_csv", "order_table": true, "why": null})
         );
-        assert_eq!(json(SideDetection::Carry)["side"], "carry");
-        assert_eq!(json(SideDetection::Unknown { why: "spreadsheet" })["why"], "spreadsheet");
+        assert_eq!(json(side(InputKind::Carry, None))["side"], "carry");
+        assert_eq!(json(SideDetection::Unknown { why: Undecided::Spreadsheet })["why"], "spreadsheet");
     }
 }

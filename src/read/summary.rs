@@ -2,10 +2,11 @@
 //! was lost or misread. Each comparison becomes a [`Check`] on the table; a failed one is also a
 //! file-level `summary_mismatch` issue.
 
-use super::format::Format;
-use super::table::trim_cell;
+use super::cell::trim_cell;
+use super::IssueCode;
 use super::{Check, RowIssue, Table};
 use crate::error::{Error, ErrorKind, Result};
+use crate::format::Format;
 use crate::money::parse_amount;
 use crate::record::normalize_header;
 use rust_decimal::Decimal;
@@ -103,7 +104,7 @@ fn check_running_balance(table: &mut Table) {
             let message =
                 format!("余额 {} where the previous balance plus this row's amount gives {expected}", pair[1].1);
             let line = lines.get(n + 1).copied().unwrap_or(0);
-            table.issues.push(RowIssue::new(&table.name, table.side, line, None, "balance_break", message));
+            table.issues.push(RowIssue::new(&table.name, table.side, line, None, IssueCode::BalanceBreak, message));
         }
     }
 }
@@ -232,7 +233,7 @@ fn check_footer(table: &mut Table, prefix: &str, only: Only, column: &str) -> Re
     let label = prefix.trim_start_matches('#');
     let Some((count, amount)) = parse_footer(trim_cell(&line)) else {
         let message = format!("{label}: the footer {:?} could not be read", trim_cell(&line));
-        table.issues.push(RowIssue::file_note(&table.name, table.side, "summary_mismatch", message));
+        table.issues.push(RowIssue::file_note(&table.name, table.side, IssueCode::SummaryMismatch, message));
         return Ok(());
     };
     let (found_count, found_sum) = total(table, only, Some(column))?;
@@ -293,7 +294,7 @@ pub fn cross_file_checks(tables: &mut [Table]) -> Result<()> {
         });
         let Some(total_row) = total_row else {
             let message = "the 汇总 file has no 合计 row".to_string();
-            table.issues.push(RowIssue::file_note(&table.name, table.side, "summary_mismatch", message));
+            table.issues.push(RowIssue::file_note(&table.name, table.side, IssueCode::SummaryMismatch, message));
             continue;
         };
         for ((name, _, _), found) in TOTALS.iter().zip(&found) {

@@ -1,8 +1,9 @@
 //! UnionPay online (银联全渠道) reconciliation file `INN{yyMMdd}88ZM_{merId}`: fixed-width ASCII,
 //! one space between fields, 607 characters a line, amounts in fen, no header and no year.
 
-use super::format::UNIONPAY_LINE_CHARS;
+use super::detect::UNIONPAY_LINE_CHARS;
 use super::table::{add_day, RowParts, Table, Text};
+use super::IssueCode;
 use super::RowIssue;
 use crate::error::{Error, ErrorKind, Result};
 use crate::profile::Profile;
@@ -58,7 +59,7 @@ pub const FIELDS: [(&str, usize); 42] = [
     ("保留使用2", 98),
 ];
 
-/// The widths alone, for [`split_fixed`].
+/// The widths alone.
 pub const WIDTHS: [usize; 42] = {
     let mut widths = [0; 42];
     let mut n = 0;
@@ -90,11 +91,6 @@ fn field_ranges(widths: &[usize]) -> impl Iterator<Item = (usize, usize)> + '_ {
         start += w + 1;
         range
     })
-}
-
-/// The cells of a fixed-width line; cells past the end of a short line are empty.
-pub fn split_fixed<'l>(line: &'l str, widths: &[usize]) -> Vec<&'l str> {
-    field_ranges(widths).map(|(start, end)| line.get(start..end.min(line.len())).unwrap_or("")).collect()
 }
 
 /// The bill date from a name such as `INN24031588ZM_777290058110048` or `777290058110048_20240315.zip`.
@@ -153,7 +149,7 @@ pub fn read(table: &mut Table, profile: &Profile) -> Result<()> {
         let message = "交易传输时间 has no year and neither the file name (INNyyMMdd…) nor the profile's \
                        bill_date gives one; rows are read without times"
             .to_string();
-        table.issues.push(RowIssue::file_note(&name, side, "year_unknown", message));
+        table.issues.push(RowIssue::file_note(&name, side, IssueCode::YearUnknown, message));
     }
     table.header = FIELDS.iter().map(|(n, _)| n.to_string()).collect();
     table.delimiter = b' ';
@@ -182,14 +178,14 @@ pub fn read(table: &mut Table, profile: &Profile) -> Result<()> {
         if line.trim().is_empty() {
             continue;
         }
-        let mut skip = |column: Option<u32>, code: &'static str, message: String| {
+        let mut skip = |column: Option<u32>, code: IssueCode, message: String| {
             table.skipped_records += 1;
             table.issues.push(RowIssue::new(&name, side, line_no, column, code, message));
         };
         if line.len() != UNIONPAY_LINE_CHARS || !line.is_ascii() {
             let message =
                 format!("{} characters where UnionPay ZM lines have {UNIONPAY_LINE_CHARS}", line.chars().count());
-            skip(None, "invalid_fixed_width_line", message);
+            skip(None, IssueCode::InvalidFixedWidthLine, message);
             continue;
         }
         let cell = |column: usize| line.get(ranges[column].0..ranges[column].1).unwrap_or("");
@@ -199,29 +195,43 @@ pub fn read(table: &mut Table, profile: &Profile) -> Result<()> {
             .or_else(|| TXN_TYPES.iter().find(|(t, _)| *t == txn_type).map(|(_, status)| *status));
         let Some(status) = status else {
             let message = format!("unknown 交易类型 {txn_type:?}; add it to the profile's status_words");
-            skip(Some(TXN_TYPE as u32 + 1), "unknown_status", message);
+            skip(Some(TXN_TYPE as u32 + 1), IssueCode::UnknownStatus, message);
             continue;
         };
         let Some(amount) = fen(cell(AMOUNT)) else {
             let message = format!("交易金额 {:?} is not 12 digits of fen", cell(AMOUNT));
-            skip(Some(AMOUNT as u32 + 1), "invalid_amount", message);
+            skip(Some(AMOUNT as u32 + 1), IssueCode::InvalidAmount, message);
             continue;
         };
         let order_no = cell(ORDER_ID).trim();
         let trade_no = cell(QUERY_ID).trim();
         if order_no.is_empty() && trade_no.is_empty() {
-            skip(Some(ORDER_ID as u32 + 1), "missing_key", "商户订单号 and 查询流水号 are empty".to_string());
+            skip(Some(ORDER_ID as u32 + 1), IssueCode::MissingKey, "商户订单号 and 查询流水号 are empty".to_string());
             continue;
         }
         let fee_cell = cell(FEE);
         if !fee_cell.trim().is_empty() && signed_fee(fee_cell).is_none() {
             let message = format!("商户手续费 {fee_cell:?} is not a sign and 12 digits; the row is kept without a fee");
-            table.issues.push(RowIssue::new(&name, side, line_no, Some(FEE as u32 + 1), "invalid_fee", message));
+            table.issues.push(RowIssue::new(
+                &name,
+                side,
+                line_no,
+                Some(FEE as u32 + 1),
+                IssueCode::InvalidFee,
+                message,
+            ));
         }
         let time = time_of(cell(TIME), bill_date);
         if time.is_none() && bill_date.is_some() {
             let message = format!("交易传输时间 {:?} is not MMDDhhmmss; the row is kept without a time", cell(TIME));
-            table.issues.push(RowIssue::new(&name, side, line_no, Some(TIME as u32 + 1), "invalid_time", message));
+            table.issues.push(RowIssue::new(
+                &name,
+                side,
+                line_no,
+                Some(TIME as u32 + 1),
+                IssueCode::InvalidTime,
+                message,
+            ));
         }
         let time = time.and_then(|t| u32::try_from(t).ok()).filter(|&t| t != Row::NO_TIME).unwrap_or(Row::NO_TIME);
         if time != Row::NO_TIME {

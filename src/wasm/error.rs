@@ -12,7 +12,7 @@ pub fn to_js(error: Error) -> JsValue {
         // Setting a property on a fresh Error object cannot fail; ignore the impossible case.
         let _ = js_sys::Reflect::set(&js, &JsValue::from_str(key), &value);
     };
-    set("code", JsValue::from_str(error.code()));
+    set("code", JsValue::from_str(error.code().code()));
     if let Some(file) = error.file() {
         set("file", JsValue::from_str(file));
     }

@@ -1,7 +1,7 @@
 //! The `fund_flow` section of the profile: settlement rule, calendar, tolerance, windows, memo patterns.
 
-use super::memo::MemoPattern;
 use crate::error::{Error, ErrorKind, Result};
+use crate::memo::MemoPattern;
 use chrono::{Datelike, Days, NaiveDate, Weekday};
 use rust_decimal::Decimal;
 use serde::Deserialize;
@@ -82,7 +82,7 @@ impl FundFlowSettings {
             s.business_days = business;
         }
         let date = |field: &str, text: &str| {
-            crate::parse_date(text).map_err(|_| invalid(format!("{field}: {text:?} is not YYYY-MM-DD")))
+            crate::time::parse_date(text).map_err(|_| invalid(format!("{field}: {text:?} is not YYYY-MM-DD")))
         };
         for text in &json.holidays {
             s.holidays.insert(date("holidays", text)?);
@@ -160,7 +160,7 @@ mod tests {
     use super::*;
 
     fn d(text: &str) -> NaiveDate {
-        crate::parse_date(text).expect("test date")
+        crate::time::parse_date(text).expect("test date")
     }
 
     #[test]
@@ -191,10 +191,10 @@ mod tests {
         ];
         for text in bad {
             let json = format!(r#"{{"fund_flow": {text}}}"#);
-            let err = crate::Profile::from_json(&json).unwrap_err();
+            let err = crate::profile::Profile::from_json(&json).unwrap_err();
             assert_eq!(err.code(), "invalid_profile", "{text}");
         }
-        let ok = crate::Profile::from_json(
+        let ok = crate::profile::Profile::from_json(
             r#"{"fund_flow": {"settlement": "T+2", "business_days": true, "holidays": ["2026-04-06"],
                 "tolerance": "0.01", "window_days": 5, "grace_days": 2, "max_batches_per_credit": 4,
                 "memo_patterns": ["结算{merchant}"]}}"#,

@@ -1,120 +1,18 @@
-//! Which statement layout a file is, decided from its content (never its name), and what each
-//! layout means for the generic reader: which header names feed which field.
+//! Which layout ([`Format`]) a file is, decided from its content, never its name.
 //!
 //! Detection looks at the first lines for a header that only one layout writes. A file no layout
 //! claims is read as [`Format::GenericCsv`] through the alias table; every layout's reason for
 //! rejecting the file is kept so an unusable file's error can say what was tried.
 
-use super::table::trim_cell;
+use super::cell::trim_cell;
+use crate::error::Rejection;
+use crate::format::Format;
 use crate::record::{normalize_header, Field};
-use serde::{Deserialize, Serialize};
 
 /// How many lines are searched for a layout's header.
 const DETECT_LINES: usize = 64;
 /// Every UnionPay ZM detail line has exactly this many characters (CR/LF excluded).
 pub const UNIONPAY_LINE_CHARS: usize = 607;
-
-/// A statement layout the readers know.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Format {
-    /// Any delimited file whose header maps through the alias table (order exports, simple bills).
-    GenericCsv,
-    /// WeChat Pay trade bill (交易账单), bill types ALL / SUCCESS / REFUND.
-    WechatTrade,
-    /// WeChat Pay fund-flow bill (资金账单).
-    WechatFundFlow,
-    /// Alipay trade detail (业务明细), 25 or 29 columns.
-    AlipayTrade,
-    /// Alipay trade summary (业务明细(汇总)): per-store totals, used as a check only.
-    AlipaySummary,
-    /// Alipay account flow (账务明细).
-    AlipayAccountFlow,
-    /// UnionPay online reconciliation file `INN…ZM_…`, fixed width.
-    UnionpayZm,
-    /// A Chinese bank account statement (银行流水).
-    BankStatement,
-}
-
-impl Format {
-    /// Every layout, in the order detection tries them (the generic reader last).
-    pub const ALL: [Format; 8] = [
-        Format::UnionpayZm,
-        Format::WechatTrade,
-        Format::WechatFundFlow,
-        Format::AlipayTrade,
-        Format::AlipaySummary,
-        Format::AlipayAccountFlow,
-        Format::BankStatement,
-        Format::GenericCsv,
-    ];
-
-    /// The stable code used in JSON, the CLI and profiles.
-    pub fn code(self) -> &'static str {
-        match self {
-            Format::GenericCsv => "generic_csv",
-            Format::WechatTrade => "wechat_trade",
-            Format::WechatFundFlow => "wechat_fund_flow",
-            Format::AlipayTrade => "alipay_trade",
-            Format::AlipaySummary => "alipay_summary",
-            Format::AlipayAccountFlow => "alipay_account_flow",
-            Format::UnionpayZm => "unionpay_zm",
-            Format::BankStatement => "bank_statement",
-        }
-    }
-
-    /// Parses a [`Format::code`].
-    pub fn from_code(code: &str) -> Option<Format> {
-        Format::ALL.into_iter().find(|f| f.code() == code)
-    }
-
-    /// Header names this layout uses for `field`, in order of preference, replacing the built-in
-    /// aliases (a profile's explicit columns still win). `None`: the built-in aliases apply.
-    pub fn aliases(self, field: Field) -> Option<&'static [&'static str]> {
-        use Field::*;
-        let names: &'static [&'static str] = match (self, field) {
-            // 订单金额 is what the buyer's order was for; pre-2018 bills call it 总金额.
-            (Format::WechatTrade, Amount) => &["订单金额", "总金额", "应结订单金额"],
-            (Format::WechatTrade, RefundAmount) => &["退款金额", "申请退款金额"],
-            (Format::WechatTrade, RefundNo) => &["商户退款单号", "微信退款单号"],
-            (Format::WechatTrade, Time) => &["交易时间"],
-            (Format::WechatFundFlow, OrderNo) => &["业务凭证号"],
-            (Format::WechatFundFlow, TradeNo) => &["微信支付业务单号"],
-            (Format::WechatFundFlow, Amount) => &["收支金额(元)"],
-            (Format::WechatFundFlow, Direction) => &["收支类型"],
-            (Format::WechatFundFlow, Balance) => &["账户结余(元)"],
-            // 业务类型 names the movement (交易, 退款, 提现, …); the sign comes from 收支类型.
-            (Format::WechatFundFlow, Status) => &[],
-            (Format::WechatFundFlow, Time) => &["记账时间"],
-            (Format::AlipayTrade, Amount) => &["订单金额(元)"],
-            (Format::AlipayTrade, RefundAmount) => &[],
-            (Format::AlipayTrade, RefundNo) => &["退款批次号/请求号"],
-            // Money moves when the trade completes; 创建时间 is when the buyer opened it.
-            (Format::AlipayTrade, Time) => &["完成时间", "创建时间"],
-            (Format::AlipayTrade, Status) => &["业务类型"],
-            (Format::AlipayAccountFlow, TradeNo) => &["业务流水号", "账务流水号"],
-            (Format::AlipayAccountFlow, Amount) => &[],
-            (Format::AlipayAccountFlow, Credit) => &["收入金额(+元)"],
-            (Format::AlipayAccountFlow, Debit) => &["支出金额(-元)"],
-            (Format::AlipayAccountFlow, Balance) => &["账户余额(元)"],
-            (Format::AlipayAccountFlow, Time) => &["发生时间"],
-            // 业务类型 here names the movement (在线支付, 提现, …), not a status.
-            (Format::AlipayAccountFlow, Status) => &[],
-            (Format::BankStatement, TradeNo) => &["流水号", "日志号", "交易流水号"],
-            (Format::BankStatement, Status) => &[],
-            // A separate time column holds `123456` alone; the date column always parses.
-            (Format::BankStatement, Time) => &["交易日期", "记账日期", "记账日", "交易时间", "记账时间"],
-            _ => return None,
-        };
-        Some(names)
-    }
-
-    /// Whether a row without the profile's key is still a row: movements of money (fund flows,
-    /// statements) are kept under whichever number they carry, as they are not matched by order.
-    pub fn any_key_will_do(self) -> bool {
-        matches!(self, Format::WechatFundFlow | Format::AlipayAccountFlow | Format::BankStatement)
-    }
-}
 
 /// What detection found.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -123,15 +21,6 @@ pub struct Detection {
     pub format: Format,
     /// Which version of the layout, e.g. `ALL`, `REFUND/子商户号`, `29 columns`; empty when only one.
     pub variant: String,
-}
-
-/// Why one layout did not claim a file.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Rejection {
-    /// The layout tried.
-    pub format: Format,
-    /// Why it does not fit, for a person.
-    pub reason: String,
 }
 
 /// Formats every rejection as `format (reason); …` for error messages.
@@ -259,14 +148,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn codes_round_trip() {
-        for format in Format::ALL {
-            assert_eq!(Format::from_code(format.code()), Some(format));
-        }
-        assert_eq!(Format::from_code("excel"), None);
-    }
-
-    #[test]
     fn headers_decide_the_layout_and_variant() {
         let table: &[(&str, Option<(Format, &str)>)] = &[
             (
@@ -315,7 +196,7 @@ mod tests {
     fn every_specific_layout_says_why_it_declined() {
         let rejections = detect("foo,bar\n1,2\n").unwrap_err();
         let formats: Vec<Format> = rejections.iter().map(|r| r.format).collect();
-        assert_eq!(formats, Format::ALL[..7].to_vec());
+        assert_eq!(formats, Format::ALL[..7]);
         assert!(rejections.iter().all(|r| !r.reason.is_empty()));
     }
 }

@@ -1,17 +1,72 @@
 //! The report: summary, issues and exceptions, as the same JSON from the CLI and the Wasm API, plus
 //! the CSV export. Only exceptions are materialized; matched rows are counted, never copied.
 
-use crate::classify::{label, Outcome, PerOutcome};
+mod export;
+mod files;
+pub(crate) mod fund_flow;
+
+pub use export::Page;
+pub use files::{Added, CarryInfo, FileInfo, InputInfo, Inspection};
+pub use fund_flow::{
+    FundCounts, FundFlowReport, FundFlowSummary, FundItemKind, ItemView, MatchView, MerchantTotals, MovementView,
+    PayoutView,
+};
+
+use crate::classify::{label, Label, Outcome, PerOutcome};
+use crate::codes::codes;
 use crate::error::{Error, ErrorKind, Result};
 use crate::matching::{item_key, Item, Matching};
-use crate::read::{Check, RecordRef, RowIssue, Table};
-use crate::record::{Field, ItemKind, Row, Side};
+use crate::read::{RecordRef, RowIssue, Table};
+use crate::record::{Field, ItemKind, Row, Side, Status};
 use crate::time::format_datetime;
+use chrono::NaiveDate;
+use export::push_csv_cell;
 use rust_decimal::Decimal;
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::sync::Arc;
+
+codes! {
+    /// Where the reconciliation date came from.
+    pub enum DateSource {
+        /// Given by the caller.
+        Input = ("input", "输入"),
+        /// The most common order date.
+        Inferred = ("inferred", "推断"),
+        /// Neither: no date is known.
+        None = ("none", "无"),
+    }
+}
+
+/// What a run tells the report about itself.
+#[derive(Clone, Debug)]
+pub struct RunInfo {
+    /// The reconciliation date.
+    pub date: Option<NaiveDate>,
+    /// Where it came from.
+    pub date_source: DateSource,
+    /// End of the reconciliation day (日切), in the files' local seconds.
+    pub cutoff: Option<i64>,
+    /// The settings in force.
+    pub settings: BTreeMap<&'static str, String>,
+}
+
+/// The summary of a run with its date and files (see [`Report::summary_view`]).
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct SummaryView<'r> {
+    /// The reconciliation date.
+    pub date: &'r Option<String>,
+    /// Where it came from.
+    pub date_source: DateSource,
+    /// End of the reconciliation day.
+    pub cutoff: &'r Option<String>,
+    /// What was read from each file.
+    pub files: &'r [FileInfo],
+    /// Counts and totals.
+    #[serde(flatten)]
+    pub summary: &'r Summary,
+}
 
 /// The whole result of a run. Field order is the JSON order.
 #[derive(Clone, Debug, Serialize)]
@@ -21,7 +76,7 @@ pub struct Report {
     /// The reconciliation date, `YYYY-MM-DD`.
     pub date: Option<String>,
     /// `input` (given by the caller), `inferred` (the most common order date) or `none`.
-    pub date_source: &'static str,
+    pub date_source: DateSource,
     /// End of the reconciliation day (日切), `YYYY-MM-DD HH:MM:SS`.
     pub cutoff: Option<String>,
     /// The settings in force.
@@ -36,114 +91,10 @@ pub struct Report {
     pub exceptions: Vec<Exception>,
     /// Fund flow (资金对账): only when a bank statement was given.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub fund_flow: Option<crate::fund_flow::view::FundFlowReport>,
+    pub fund_flow: Option<FundFlowReport>,
     /// Book against actual (账实核对): only when a bank statement was given.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub balance: Option<crate::fund_flow::balance::BalanceReport>,
-}
-
-/// What was read from one file.
-#[derive(Clone, Debug, Serialize)]
-pub struct FileInfo {
-    /// `internal` or `channel`.
-    pub side: Side,
-    /// File name.
-    pub name: String,
-    /// Detected encoding.
-    pub encoding: &'static str,
-    /// Detected delimiter.
-    pub delimiter: String,
-    /// 1-based line of the header.
-    pub header_line: u32,
-    /// Header cells.
-    pub header: Vec<String>,
-    /// Which header each field was read from.
-    pub columns: BTreeMap<&'static str, String>,
-    /// Rows reconciled.
-    pub rows: u64,
-    /// Records after the header that were skipped (each has an issue).
-    pub skipped: u64,
-    /// The layout the file was read as (`generic_csv`, `wechat_trade`, …; see [`crate::Format`]).
-    pub format: &'static str,
-    /// The layout's version, e.g. `ALL`, `REFUND/子商户号`, `29 columns`; empty when it has one.
-    pub variant: String,
-    /// The file's own totals checked against its detail: `{name, expected, found, passed}`.
-    pub checks: Vec<Check>,
-}
-
-impl FileInfo {
-    /// Describes a table that was read.
-    pub fn of(table: &Table) -> FileInfo {
-        let columns = crate::sort::map(
-            Field::ALL.iter().filter_map(|&f| table.columns.get(f).map(|c| (f.name(), table.header[c].clone()))),
-        );
-        FileInfo {
-            side: table.side,
-            name: table.name.clone(),
-            encoding: table.encoding.name(),
-            delimiter: (table.delimiter as char).to_string(),
-            header_line: table.header_line,
-            header: table.header.clone(),
-            columns,
-            rows: table.row_count() as u64,
-            skipped: u64::from(table.skipped_records),
-            format: table.format.code(),
-            variant: table.variant.clone(),
-            checks: table.checks.clone(),
-        }
-    }
-}
-
-/// What `duizhang inspect` and the Wasm `inspect` show about one file read on its own.
-#[derive(Clone, Debug, Serialize)]
-pub struct Inspection {
-    /// File name (`outer.zip/inner.csv` for a file inside an archive).
-    pub name: String,
-    /// The layout code, e.g. `wechat_trade`.
-    pub format: &'static str,
-    /// The layout's version, e.g. `ALL`; empty when it has one.
-    pub variant: String,
-    /// Detected encoding.
-    pub encoding: &'static str,
-    /// Rows that would be reconciled.
-    pub rows: u64,
-    /// Records after the header that were skipped (each has an issue).
-    pub skipped: u64,
-    /// Every row issue and file note.
-    pub issues: Vec<RowIssue>,
-    /// The file's own totals checked against its detail.
-    pub checks: Vec<Check>,
-}
-
-impl Inspection {
-    /// Describes a bank statement read by the fund-flow reader (no key column needed).
-    pub fn of_statement(statement: &crate::read::bank::Statement) -> Inspection {
-        let variant = if statement.columns.contains_key("amount") { "signed_amount" } else { "debit_credit" };
-        Inspection {
-            name: statement.name.clone(),
-            format: crate::Format::BankStatement.code(),
-            variant: variant.to_string(),
-            encoding: statement.encoding.name(),
-            rows: statement.entries.len() as u64,
-            skipped: u64::from(statement.skipped),
-            issues: statement.issues.clone(),
-            checks: statement.checks.clone(),
-        }
-    }
-
-    /// Describes a table that was read.
-    pub fn of(table: &Table) -> Inspection {
-        Inspection {
-            name: table.name.clone(),
-            format: table.format.code(),
-            variant: table.variant.clone(),
-            encoding: table.encoding.name(),
-            rows: table.row_count() as u64,
-            skipped: u64::from(table.skipped_records),
-            issues: table.issues.clone(),
-            checks: table.checks.clone(),
-        }
-    }
 }
 
 /// Rows of one side: read = reconciled + skipped; nothing is lost.
@@ -207,7 +158,7 @@ pub struct RowView {
     /// Fee, when present.
     pub fee: Option<Decimal>,
     /// Normalized status.
-    pub status: &'static str,
+    pub status: Status,
     /// Status as written.
     pub status_word: String,
     /// Time, `YYYY-MM-DD HH:MM:SS`.
@@ -251,11 +202,11 @@ pub struct Exception {
     /// The key that paired (or failed to pair) it.
     pub key: String,
     /// Which field the key is: `order_no`, `trade_no` or `refund_no`.
-    pub key_field: &'static str,
+    pub key_field: Field,
     /// d = E − B.
     pub d: Decimal,
     /// 长款 (d > 0), 短款 (d < 0) or null (d = 0).
-    pub label: Option<&'static str>,
+    pub label: Option<Label>,
     /// The channel time falls after the cut-off.
     pub cross_day: bool,
     /// What is wrong, for a person.
@@ -283,7 +234,7 @@ impl RowView {
             merchant_id: table.field_of(record, Field::MerchantId).into_owned(),
             amount: table.amount(row),
             fee: table.fee_of(record),
-            status: row.status.name(),
+            status: row.status,
             status_word: table.field_of(record, Field::Status).into_owned(),
             time: row.time().map(format_datetime),
             columns: Columns { names, values: record.cells() },
@@ -375,7 +326,7 @@ fn mention_skipped_rows(tables: &[Table], exceptions: &mut [Exception]) {
     let mut skipped = BTreeMap::new();
     for table in tables {
         for s in &table.skipped_keys {
-            let rows: &mut Vec<_> = skipped.entry((table.side, s.field.name(), s.key.as_str())).or_default();
+            let rows: &mut Vec<_> = skipped.entry((table.side, s.field, s.key.as_str())).or_default();
             rows.push((table.name.as_str(), s));
         }
     }
@@ -394,31 +345,15 @@ fn mention_skipped_rows(tables: &[Table], exceptions: &mut [Exception]) {
     }
 }
 
-/// Builds the report of a run.
+/// Builds the report of a run, calling `progress(exceptions_done, exceptions_total)` every few
+/// thousand exceptions (stops with [`ErrorKind::Cancelled`] when it returns `false`). Without
+/// `with_exceptions` the report's `exceptions` stay empty (everything else, their count included,
+/// is the same): the Wasm API builds them a page at a time with [`exceptions_of_items`], since
+/// each one reads its rows' records back from the files.
 pub fn build(
     tables: &[Table],
     matching: &Matching,
-    date: Option<String>,
-    date_source: &'static str,
-    cutoff: Option<i64>,
-    settings: BTreeMap<&'static str, String>,
-) -> Result<Report> {
-    build_with_progress(tables, matching, date, date_source, cutoff, settings, true, &mut |_, _| true)
-}
-
-/// [`build`], calling `progress(exceptions_done, exceptions_total)` every few thousand exceptions;
-/// stops with [`ErrorKind::Cancelled`] when it returns `false`. Without `with_exceptions` the
-/// report's `exceptions` stay empty (everything else, their count included, is the same): the
-/// Wasm API builds them a page at a time with [`exceptions_of_items`], since each one reads its
-/// rows' records back from the files.
-#[allow(clippy::too_many_arguments)]
-pub fn build_with_progress(
-    tables: &[Table],
-    matching: &Matching,
-    date: Option<String>,
-    date_source: &'static str,
-    cutoff: Option<i64>,
-    settings: BTreeMap<&'static str, String>,
+    info: RunInfo,
     with_exceptions: bool,
     progress: &mut dyn FnMut(u64, u64) -> bool,
 ) -> Result<Report> {
@@ -428,8 +363,6 @@ pub fn build_with_progress(
         let counts = match table.side {
             Side::Internal => &mut rows.internal,
             Side::Channel => &mut rows.channel,
-            // Fund-flow inputs are not tables; they are counted in `fund_flow`.
-            Side::Bank | Side::Payouts | Side::Book => continue,
         };
         counts.reconciled += table.row_count() as u64;
         counts.skipped += u64::from(table.skipped_records);
@@ -440,10 +373,10 @@ pub fn build_with_progress(
         if with_exceptions { exceptions_of_items(tables, &matching.exceptions, progress)? } else { Vec::new() };
     Ok(Report {
         duizhang: env!("CARGO_PKG_VERSION"),
-        date,
-        date_source,
-        cutoff: cutoff.map(format_datetime),
-        settings,
+        date: info.date.map(|d| d.to_string()),
+        date_source: info.date_source,
+        cutoff: info.cutoff.map(format_datetime),
+        settings: info.settings,
         files: tables.iter().map(FileInfo::of).collect(),
         summary: Summary {
             counts: matching.counts.clone(),
@@ -482,7 +415,7 @@ pub fn exceptions_of_items(
             class: item.outcome,
             class_zh: item.outcome.name_zh(),
             key: item_key(tables, item),
-            key_field: item.key_field.name(),
+            key_field: item.key_field,
             d: item.d,
             label: label(item.d),
             cross_day: item.cross_day,
@@ -509,11 +442,10 @@ pub fn items_of(items: &[Item], outcome: Option<Outcome>) -> &[Item] {
 
 /// One page of `items` as exceptions, JSON `{total, offset, rows}`: what
 /// [`Report::exceptions_page_json`] gives once every exception is built.
-pub fn items_page_json(tables: &[Table], items: &[Item], offset: usize, limit: usize) -> Result<String> {
-    let start = offset.min(items.len());
-    let end = start.saturating_add(limit).min(items.len());
+pub fn items_page(tables: &[Table], items: &[Item], offset: usize, limit: usize) -> Result<Page<Exception>> {
+    let (start, end) = export::page_range(items.len(), offset, limit);
     let rows = exceptions_of_items(tables, &items[start..end], &mut |_, _| true)?;
-    Ok(page_of(items.len(), start, &rows))
+    Ok(Page { total: items.len(), offset: start, rows })
 }
 
 impl Report {
@@ -522,25 +454,15 @@ impl Report {
         serde_json::to_string_pretty(self).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
     }
 
-    /// The summary alone, with the date and files, as JSON (small: what the page shows first).
-    pub fn summary_json(&self) -> String {
-        #[derive(Serialize)]
-        struct SummaryView<'r> {
-            date: &'r Option<String>,
-            date_source: &'static str,
-            cutoff: &'r Option<String>,
-            files: &'r [FileInfo],
-            #[serde(flatten)]
-            summary: &'r Summary,
-        }
-        let view = SummaryView {
+    /// The summary alone, with the date and files: what the page shows first.
+    pub fn summary_view(&self) -> SummaryView<'_> {
+        SummaryView {
             date: &self.date,
             date_source: self.date_source,
             cutoff: &self.cutoff,
             files: &self.files,
             summary: &self.summary,
-        };
-        serde_json::to_string(&view).unwrap_or_default()
+        }
     }
 
     /// The exceptions of one outcome (or all), as a slice: they are sorted by outcome.
@@ -555,14 +477,14 @@ impl Report {
         }
     }
 
-    /// One page of exceptions as JSON `{total, offset, rows}`.
-    pub fn exceptions_page_json(&self, offset: usize, limit: usize, outcome: Option<Outcome>) -> String {
-        page_json(self.exceptions_of(outcome), offset, limit)
+    /// One page of exceptions, optionally of one outcome.
+    pub fn exceptions_page(&self, offset: usize, limit: usize, outcome: Option<Outcome>) -> Page<Exception> {
+        Page::of(self.exceptions_of(outcome), offset, limit)
     }
 
-    /// One page of issues as JSON `{total, offset, rows}`.
-    pub fn issues_page_json(&self, offset: usize, limit: usize) -> String {
-        page_json(&self.issues, offset, limit)
+    /// One page of issues.
+    pub fn issues_page(&self, offset: usize, limit: usize) -> Page<RowIssue> {
+        Page::of(&self.issues, offset, limit)
     }
 
     /// The exceptions as CSV for Excel: UTF-8 with BOM, CRLF, one row per exception.
@@ -604,7 +526,7 @@ impl Report {
                 e.key.clone(),
                 e.key_field.to_string(),
                 e.d.to_string(),
-                e.label.unwrap_or("").to_string(),
+                e.label.map_or("", Label::code).to_string(),
                 e.cross_day.to_string(),
                 merchant,
                 side(&e.internal, &|r| r.file.clone()),
@@ -630,62 +552,5 @@ impl Report {
             out.push_str("\r\n");
         }
         out.into_bytes()
-    }
-}
-
-pub(crate) fn page_json<T: Serialize>(items: &[T], offset: usize, limit: usize) -> String {
-    let start = offset.min(items.len());
-    let end = start.saturating_add(limit).min(items.len());
-    page_of(items.len(), start, &items[start..end])
-}
-
-/// A page as JSON `{total, offset, rows}`.
-fn page_of<T: Serialize>(total: usize, offset: usize, rows: &[T]) -> String {
-    #[derive(Serialize)]
-    struct Page<'a, T> {
-        total: usize,
-        offset: usize,
-        rows: &'a [T],
-    }
-    serde_json::to_string(&Page { total, offset, rows }).unwrap_or_default()
-}
-
-/// Writes one CSV cell: quoted when needed, and defused when a spreadsheet would run it as a formula.
-pub(crate) fn push_csv_cell(out: &mut String, cell: &str) {
-    let is_number = crate::money::parse_amount(cell).is_ok() && !cell.starts_with(['=', '@']);
-    let formula_like = !is_number && cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
-    let needs_quotes = formula_like || cell.contains([',', '"', '\n', '\r']);
-    if needs_quotes {
-        out.push('"');
-        if formula_like {
-            out.push('\'');
-        }
-        out.push_str(&cell.replace('"', "\"\""));
-        out.push('"');
-    } else {
-        out.push_str(cell);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn csv_cells_are_quoted_and_formulas_defused() {
-        let table = [
-            ("plain", "plain"),
-            ("a,b", "\"a,b\""),
-            ("say \"hi\"", "\"say \"\"hi\"\"\""),
-            ("-12.00", "-12.00"),
-            ("=HYPERLINK(\"x\")", "\"'=HYPERLINK(\"\"x\"\")\""),
-            ("@SUM(A1)", "\"'@SUM(A1)\""),
-            ("+86 138", "\"'+86 138\""),
-        ];
-        for (cell, expected) in table {
-            let mut out = String::new();
-            push_csv_cell(&mut out, cell);
-            assert_eq!(out, expected, "{cell:?}");
-        }
     }
 }

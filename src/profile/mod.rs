@@ -20,8 +20,13 @@
 //! }
 //! ```
 
+mod fund_flow;
+
+pub use fund_flow::FundFlowSettings;
+
+use crate::codes::codes;
 use crate::error::{Error, ErrorKind, Result};
-use crate::read::format::Format;
+use crate::format::Format;
 use crate::record::{Field, Status};
 use crate::time::parse_time_as;
 use crate::time::Part::{Lit, Two};
@@ -30,17 +35,16 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-/// Which key pairs an internal row with a channel row.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum KeyChoice {
-    /// The merchant order number (商户订单号). The default.
-    #[default]
-    OrderNo,
-    /// The channel transaction number (微信订单号 / 支付宝交易号).
-    TradeNo,
-    /// The merchant order number, then, for rows still unpaired, the channel transaction number.
-    OrderNoThenTradeNo,
+codes! {
+    /// Which key pairs an internal row with a channel row.
+    pub enum KeyChoice {
+        /// The merchant order number (商户订单号). The default.
+        OrderNo = ("order_no", "商户订单号"),
+        /// The channel transaction number (微信订单号 / 支付宝交易号).
+        TradeNo = ("trade_no", "交易单号"),
+        /// The merchant order number, then, for rows still unpaired, the channel transaction number.
+        OrderNoThenTradeNo = ("order_no_then_trade_no", "先商户订单号、再交易单号"),
+    }
 }
 
 /// Explicit header names per logical field, for one side.
@@ -208,7 +212,7 @@ struct ProfileJson {
     format: Option<String>,
     bill_date: Option<String>,
     #[serde(default)]
-    fund_flow: Option<crate::fund_flow::settings::FundFlowJson>,
+    fund_flow: Option<fund_flow::FundFlowJson>,
 }
 
 /// The checked settings of a run.
@@ -236,7 +240,7 @@ pub struct Profile {
     /// does not carry it (profile `"bill_date": "2024-03-15"`).
     pub bill_date: Option<NaiveDate>,
     /// Fund flow and book against actual (资金对账, 账实核对).
-    pub fund_flow: crate::fund_flow::FundFlowSettings,
+    pub fund_flow: FundFlowSettings,
 }
 
 impl Default for Profile {
@@ -251,7 +255,7 @@ impl Default for Profile {
             status_words: StatusWords::default(),
             format: None,
             bill_date: None,
-            fund_flow: crate::fund_flow::FundFlowSettings::default(),
+            fund_flow: FundFlowSettings::default(),
         }
     }
 }
@@ -291,7 +295,8 @@ impl Profile {
         profile.aliases = json.aliases;
         profile.status_words = json.status_words;
         if let Some(code) = json.format {
-            let known = Format::ALL.map(Format::code).join(", ");
+            let known: Vec<&str> = Format::ALL.iter().map(|f| f.code()).collect();
+            let known = known.join(", ");
             profile.format = Some(
                 Format::from_code(&code)
                     .ok_or_else(|| invalid(format!("profile: format {code:?} is not one of {known}")))?,
@@ -299,12 +304,12 @@ impl Profile {
         }
         if let Some(date) = json.bill_date {
             profile.bill_date = Some(
-                crate::parse_date(&date)
+                crate::time::parse_date(&date)
                     .map_err(|_| invalid(format!("profile: bill_date {date:?} is not YYYY-MM-DD")))?,
             );
         }
         if let Some(fund_flow) = json.fund_flow {
-            profile.fund_flow = crate::fund_flow::FundFlowSettings::from_json(fund_flow)?;
+            profile.fund_flow = FundFlowSettings::from_json(fund_flow)?;
         }
         Ok(profile)
     }
@@ -333,13 +338,8 @@ impl Profile {
 
     /// A JSON view of the settings in force, echoed in the report.
     pub fn settings(&self) -> BTreeMap<&'static str, String> {
-        let key = match self.key {
-            KeyChoice::OrderNo => "order_no",
-            KeyChoice::TradeNo => "trade_no",
-            KeyChoice::OrderNoThenTradeNo => "order_no_then_trade_no",
-        };
         crate::sort::map([
-            ("key", key.to_string()),
+            ("key", self.key.code().to_string()),
             ("tolerance", self.tolerance.to_string()),
             ("cutoff", format!("{:02}:{:02}", self.cutoff.hour(), self.cutoff.minute())),
             ("pending_window_minutes", self.pending_window_minutes.to_string()),

@@ -1,14 +1,31 @@
 //! The `fund_flow` section of the report: counts, matches with their explanations, open items,
 //! unexplained movements and per-merchant totals. Built from a [`FundFlow`]; serialized as is.
 
-use super::balance::BalanceReport;
-use super::{Batch, FundFlow, FundOutcome, MatchKind};
-use crate::classify::label;
+use super::export::{push_csv_cell, Page};
+use crate::classify::{label, Label};
+use crate::codes::codes;
+use crate::fund_flow::balance::BalanceReport;
+use crate::fund_flow::{Batch, FundFlow, FundOutcome, MatchKind};
+use crate::profile::FundFlowSettings;
 use crate::read::bank::Payout;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;
 use std::collections::BTreeMap;
+
+codes! {
+    /// What an open fund-flow item is.
+    pub enum FundItemKind {
+        /// A settlement batch.
+        Batch = ("batch", "结算批次"),
+        /// A bank credit.
+        Credit = ("credit", "银行入账"),
+        /// A bank debit.
+        Debit = ("debit", "银行出账"),
+        /// A payout instruction.
+        Payout = ("payout", "代付"),
+    }
+}
 
 /// Items per outcome, plus the number of balance breaks.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -38,6 +55,7 @@ impl FundCounts {
             FundOutcome::InternalOnly => self.internal_only += 1,
             FundOutcome::ExternalOnly => self.external_only += 1,
             FundOutcome::UnexplainedMovement => self.unexplained_movement += 1,
+            FundOutcome::BalanceBreak => self.balance_break += 1,
         }
     }
 }
@@ -89,7 +107,7 @@ pub struct MatchView {
     /// d = bank − booked.
     pub d: Decimal,
     /// 长款 / 短款 / null.
-    pub label: Option<&'static str>,
+    pub label: Option<Label>,
     /// The credit (or debit), when the group has exactly one bank movement.
     pub credit: Option<MovementView>,
     /// Every bank movement of the group (several for a split transfer).
@@ -108,7 +126,7 @@ pub struct ItemView {
     /// Stable id (the same in the carry state).
     pub id: String,
     /// `batch`, `credit`, `debit` or `payout`.
-    pub kind: &'static str,
+    pub kind: FundItemKind,
     /// Outcome code.
     pub outcome: FundOutcome,
     /// Chinese name of the outcome.
@@ -122,7 +140,7 @@ pub struct ItemView {
     /// d = E − B.
     pub d: Decimal,
     /// 长款 / 短款 / null.
-    pub label: Option<&'static str>,
+    pub label: Option<Label>,
     /// Days since due.
     pub age_days: Option<i64>,
     /// First run that saw it, when carried.
@@ -158,6 +176,35 @@ pub struct MerchantTotals {
     pub external_only: Decimal,
 }
 
+/// The fund-flow summary without the long lists (see [`FundFlowReport::summary`]).
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct FundFlowSummary<'r> {
+    /// The date ages are counted to.
+    pub as_of: Option<NaiveDate>,
+    /// The fund-flow settings in force.
+    pub settings: &'r BTreeMap<&'static str, String>,
+    /// Items per outcome.
+    pub counts: &'r FundCounts,
+    /// Settlement batches, bank movements and payout instructions considered.
+    pub items: &'r BTreeMap<&'static str, u64>,
+    /// Channel rows in no batch.
+    pub unbatched_channel_rows: u64,
+    /// How many matches there are.
+    pub match_count: usize,
+    /// How many open items there are.
+    pub exception_count: usize,
+    /// The `unexplained_movement` items.
+    pub unexplained_movements: &'r [ItemView],
+    /// Totals per merchant.
+    pub merchants: &'r [MerchantTotals],
+    /// Open items written to the carry state.
+    pub carried_out: u64,
+    /// The many-to-one search hit its work budget.
+    pub search_budget_exhausted: bool,
+    /// The balance section.
+    pub balance: Option<&'r BalanceReport>,
+}
+
 /// The `fund_flow` section of the report.
 #[derive(Clone, Debug, Serialize)]
 pub struct FundFlowReport {
@@ -186,24 +233,9 @@ pub struct FundFlowReport {
 }
 
 impl FundFlowReport {
-    /// Everything but the long lists (matches, exceptions), as JSON: what the page shows first.
-    pub fn summary_json(&self, balance: Option<&BalanceReport>) -> String {
-        #[derive(Serialize)]
-        struct SummaryView<'r> {
-            as_of: Option<NaiveDate>,
-            settings: &'r BTreeMap<&'static str, String>,
-            counts: &'r FundCounts,
-            items: &'r BTreeMap<&'static str, u64>,
-            unbatched_channel_rows: u64,
-            match_count: usize,
-            exception_count: usize,
-            unexplained_movements: &'r [ItemView],
-            merchants: &'r [MerchantTotals],
-            carried_out: u64,
-            search_budget_exhausted: bool,
-            balance: Option<&'r BalanceReport>,
-        }
-        let view = SummaryView {
+    /// Everything but the long lists (matches, exceptions): what the page shows first.
+    pub fn summary<'r>(&'r self, balance: Option<&'r BalanceReport>) -> FundFlowSummary<'r> {
+        FundFlowSummary {
             as_of: self.as_of,
             settings: &self.settings,
             counts: &self.counts,
@@ -216,8 +248,7 @@ impl FundFlowReport {
             carried_out: self.carried_out,
             search_budget_exhausted: self.search_budget_exhausted,
             balance,
-        };
-        serde_json::to_string(&view).unwrap_or_default()
+        }
     }
 
     /// Matches and open items as CSV for Excel (UTF-8 with BOM, CRLF): one row per match, then one
@@ -249,7 +280,7 @@ impl FundFlowReport {
                 if n > 0 {
                     out.push(',');
                 }
-                crate::report::push_csv_cell(&mut out, cell);
+                push_csv_cell(&mut out, cell);
             }
             out.push_str("\r\n");
         };
@@ -263,15 +294,12 @@ impl FundFlowReport {
                 "match".into(),
                 m.outcome.code().into(),
                 m.outcome.name_zh().into(),
-                match m.kind {
-                    MatchKind::Settlement => "settlement".into(),
-                    MatchKind::Payout => "payout".into(),
-                },
+                m.kind.code().into(),
                 m.merchant.clone(),
                 first.map(|c| c.date.to_string()).unwrap_or_default(),
                 bank.to_string(),
                 m.d.to_string(),
-                label(m.d).unwrap_or("").into(),
+                label(m.d).map_or("", Label::code).into(),
                 String::new(),
                 ids.join(" "),
                 first.map(|c| c.file.clone()).unwrap_or_default(),
@@ -285,12 +313,12 @@ impl FundFlowReport {
                 "open".into(),
                 e.outcome.code().into(),
                 e.outcome_zh.into(),
-                e.kind.into(),
+                e.kind.code().into(),
                 e.merchant.clone(),
                 e.date.to_string(),
                 e.amount.to_string(),
                 e.d.to_string(),
-                e.label.unwrap_or("").into(),
+                e.label.map_or("", Label::code).into(),
                 e.age_days.map(|a| a.to_string()).unwrap_or_default(),
                 e.id.clone(),
                 e.file.clone(),
@@ -303,25 +331,20 @@ impl FundFlowReport {
     }
 
     /// One page of matches as JSON `{total, offset, rows}`.
-    pub fn matches_page_json(&self, offset: usize, limit: usize) -> String {
-        crate::report::page_json(&self.matches, offset, limit)
+    pub fn matches_page(&self, offset: usize, limit: usize) -> Page<MatchView> {
+        Page::of(&self.matches, offset, limit)
     }
 
     /// One page of exceptions (optionally of one outcome) as JSON `{total, offset, rows}`.
-    pub fn exceptions_page_json(&self, offset: usize, limit: usize, outcome: Option<FundOutcome>) -> String {
+    pub fn exceptions_page(&self, offset: usize, limit: usize, outcome: Option<FundOutcome>) -> Page<ItemView> {
         let start = outcome.map_or(0, |o| self.exceptions.partition_point(|e| e.outcome < o));
         let end = outcome.map_or(self.exceptions.len(), |o| self.exceptions.partition_point(|e| e.outcome <= o));
-        crate::report::page_json(&self.exceptions[start..end], offset, limit)
+        Page::of(&self.exceptions[start..end], offset, limit)
     }
 }
 
 /// Builds the `fund_flow` section.
-pub fn build(
-    flow: &FundFlow,
-    settings: &super::FundFlowSettings,
-    unbatched: u64,
-    balance: &BalanceReport,
-) -> FundFlowReport {
+pub fn build(flow: &FundFlow, settings: &FundFlowSettings, unbatched: u64, balance: &BalanceReport) -> FundFlowReport {
     let input = &flow.input;
     let batch_view = |b: usize| input.batches[b].clone();
     let movement_view = |m: usize| {
@@ -380,7 +403,7 @@ pub fn build(
         if r.outcome.is_open() {
             exceptions.push(ItemView {
                 id: b.id.clone(),
-                kind: "batch",
+                kind: FundItemKind::Batch,
                 outcome: r.outcome,
                 outcome_zh: r.outcome.name_zh(),
                 merchant: b.merchant.clone(),
@@ -409,7 +432,7 @@ pub fn build(
         if r.outcome.is_open() {
             exceptions.push(ItemView {
                 id: m.id.clone(),
-                kind: if m.amount.is_sign_negative() { "debit" } else { "credit" },
+                kind: if m.amount.is_sign_negative() { FundItemKind::Debit } else { FundItemKind::Credit },
                 outcome: r.outcome,
                 outcome_zh: r.outcome.name_zh(),
                 merchant: m.merchant.clone().unwrap_or_default(),
@@ -431,7 +454,7 @@ pub fn build(
         if r.outcome.is_open() {
             exceptions.push(ItemView {
                 id: p.id.clone(),
-                kind: "payout",
+                kind: FundItemKind::Payout,
                 outcome: r.outcome,
                 outcome_zh: r.outcome.name_zh(),
                 merchant: p.payout.merchant.clone(),
@@ -484,60 +507,5 @@ pub fn build(
             .collect(),
         carried_out,
         search_budget_exhausted: flow.search_budget_exhausted,
-    }
-}
-
-/// What was read from one fund-flow file (the `addFile` answer for `bank`, `payouts`, `book`).
-#[derive(Clone, Debug, Serialize)]
-pub struct InputInfo {
-    /// `bank`, `payouts` or `book`.
-    pub side: crate::record::Side,
-    /// File name.
-    pub name: String,
-    /// Detected encoding (statements).
-    pub encoding: Option<&'static str>,
-    /// 1-based line of the header (statements).
-    pub header_line: Option<u32>,
-    /// Header cells (statements).
-    pub header: Vec<String>,
-    /// Which header each column was read from (statements).
-    pub columns: BTreeMap<&'static str, String>,
-    /// Rows read.
-    pub rows: u64,
-    /// Rows skipped or noted.
-    pub issues: u64,
-    /// A statement's total row (合计) checked against its movements; empty for other files.
-    pub checks: Vec<crate::read::Check>,
-}
-
-impl InputInfo {
-    /// Describes a statement.
-    pub fn of_statement(s: &crate::read::bank::Statement) -> InputInfo {
-        InputInfo {
-            side: crate::record::Side::Bank,
-            name: s.name.clone(),
-            encoding: Some(s.encoding.name()),
-            header_line: Some(s.header_line),
-            header: s.header.clone(),
-            columns: s.columns.clone(),
-            rows: s.entries.len() as u64,
-            issues: s.issues.len() as u64,
-            checks: s.checks.clone(),
-        }
-    }
-
-    /// Describes a payout or sub-ledger file.
-    pub fn simple(side: crate::record::Side, name: &str, rows: usize, issues: usize) -> InputInfo {
-        InputInfo {
-            side,
-            name: name.to_string(),
-            encoding: None,
-            header_line: None,
-            header: Vec::new(),
-            columns: BTreeMap::new(),
-            rows: rows as u64,
-            issues: issues as u64,
-            checks: Vec::new(),
-        }
     }
 }

@@ -1,0 +1,91 @@
+//! The file layouts duizhang reads ([`Format`]) and what each one means for the readers: which
+//! header names feed which [`Field`]. Detecting a file's layout from its content is the readers'
+//! job (`read::detect`); this is the vocabulary they and the profile share.
+
+use crate::codes::codes;
+use crate::record::Field;
+
+codes! {
+    /// A file layout the readers know. `ALL` is in the order detection tries them (the generic
+    /// reader last).
+    pub enum Format {
+        /// UnionPay online reconciliation file `INN…ZM_…`, fixed width.
+        UnionpayZm = ("unionpay_zm", "银联 ZM 文件"),
+        /// WeChat Pay trade bill (交易账单), bill types ALL / SUCCESS / REFUND.
+        WechatTrade = ("wechat_trade", "微信交易账单"),
+        /// WeChat Pay fund-flow bill (资金账单).
+        WechatFundFlow = ("wechat_fund_flow", "微信资金账单"),
+        /// Alipay trade detail (业务明细), 25 or 29 columns.
+        AlipayTrade = ("alipay_trade", "支付宝业务明细"),
+        /// Alipay trade summary (业务明细(汇总)), read from the same zip as a check.
+        AlipaySummary = ("alipay_summary", "支付宝业务汇总"),
+        /// Alipay account flow (账务明细).
+        AlipayAccountFlow = ("alipay_account_flow", "支付宝账务明细"),
+        /// A Chinese bank account statement (银行流水).
+        BankStatement = ("bank_statement", "银行流水"),
+        /// Any delimited file whose header maps through the alias table (order exports, simple bills).
+        GenericCsv = ("generic_csv", "通用 CSV"),
+    }
+}
+
+impl Format {
+    /// Header names this layout uses for `field`, in order of preference, replacing the built-in
+    /// aliases (a profile's explicit columns still win). `None`: the built-in aliases apply.
+    pub fn aliases(self, field: Field) -> Option<&'static [&'static str]> {
+        use Field::*;
+        let names: &'static [&'static str] = match (self, field) {
+            // 订单金额 is what the buyer's order was for; pre-2018 bills call it 总金额.
+            (Format::WechatTrade, Amount) => &["订单金额", "总金额", "应结订单金额"],
+            (Format::WechatTrade, RefundAmount) => &["退款金额", "申请退款金额"],
+            (Format::WechatTrade, RefundNo) => &["商户退款单号", "微信退款单号"],
+            (Format::WechatTrade, Time) => &["交易时间"],
+            (Format::WechatFundFlow, OrderNo) => &["业务凭证号"],
+            (Format::WechatFundFlow, TradeNo) => &["微信支付业务单号"],
+            (Format::WechatFundFlow, Amount) => &["收支金额(元)"],
+            (Format::WechatFundFlow, Direction) => &["收支类型"],
+            (Format::WechatFundFlow, Balance) => &["账户结余(元)"],
+            // 业务类型 names the movement (交易, 退款, 提现, …); the sign comes from 收支类型.
+            (Format::WechatFundFlow, Status) => &[],
+            (Format::WechatFundFlow, Time) => &["记账时间"],
+            (Format::AlipayTrade, Amount) => &["订单金额(元)"],
+            (Format::AlipayTrade, RefundAmount) => &[],
+            (Format::AlipayTrade, RefundNo) => &["退款批次号/请求号"],
+            // Money moves when the trade completes; 创建时间 is when the buyer opened it.
+            (Format::AlipayTrade, Time) => &["完成时间", "创建时间"],
+            (Format::AlipayTrade, Status) => &["业务类型"],
+            (Format::AlipayAccountFlow, TradeNo) => &["业务流水号", "账务流水号"],
+            (Format::AlipayAccountFlow, Amount) => &[],
+            (Format::AlipayAccountFlow, Credit) => &["收入金额(+元)"],
+            (Format::AlipayAccountFlow, Debit) => &["支出金额(-元)"],
+            (Format::AlipayAccountFlow, Balance) => &["账户余额(元)"],
+            (Format::AlipayAccountFlow, Time) => &["发生时间"],
+            // 业务类型 here names the movement (在线支付, 提现, …), not a status.
+            (Format::AlipayAccountFlow, Status) => &[],
+            (Format::BankStatement, TradeNo) => &["流水号", "日志号", "交易流水号"],
+            (Format::BankStatement, Status) => &[],
+            // A separate time column holds `123456` alone; the date column always parses.
+            (Format::BankStatement, Time) => &["交易日期", "记账日期", "记账日", "交易时间", "记账时间"],
+            _ => return None,
+        };
+        Some(names)
+    }
+
+    /// Whether a row without the profile's key is still a row: movements of money (fund flows,
+    /// statements) are kept under whichever number they carry, as they are not matched by order.
+    pub fn any_key_will_do(self) -> bool {
+        matches!(self, Format::WechatFundFlow | Format::AlipayAccountFlow | Format::BankStatement)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_round_trip() {
+        for &format in Format::ALL {
+            assert_eq!(Format::from_code(format.code()), Some(format));
+        }
+        assert_eq!(Format::from_code("excel"), None);
+    }
+}

@@ -1,0 +1,186 @@
+//! What fund flow matches and what it finds: settlement batches, bank movements, payout
+//! instructions, the groups paired together and every item's outcome.
+
+use crate::codes::codes;
+use crate::read::bank::Payout;
+use chrono::{NaiveDate, NaiveTime};
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+codes! {
+    /// The outcome of one fund-flow item (codes as in DOMAIN.md), and of the balance checks.
+    pub enum FundOutcome {
+        /// Paired exactly (对平).
+        Matched = ("matched", "对平"),
+        /// Paired; the amounts differ within the tolerance (容差内对平).
+        MatchedWithinTolerance = ("matched_within_tolerance", "容差内对平"),
+        /// Not paired yet, within the grace period (未达账项).
+        InTransit = ("in_transit", "未达账项"),
+        /// The books (channel settlement, payout instruction) have it, the bank does not (单边账).
+        InternalOnly = ("internal_only", "单边账(平台有、银行无)"),
+        /// The bank has it, the books do not (单边账).
+        ExternalOnly = ("external_only", "单边账(银行有、平台无)"),
+        /// A bank movement no record explains, e.g. a memo without a merchant number (无法识别款项).
+        UnexplainedMovement = ("unexplained_movement", "无法识别款项"),
+        /// A balance identity does not hold (余额不符): a running balance, a statement's continuity,
+        /// or the 余额调节表.
+        BalanceBreak = ("balance_break", "余额不符"),
+    }
+}
+
+impl FundOutcome {
+    /// Whether the item is still open and goes into the carry state.
+    pub fn is_open(self) -> bool {
+        !matches!(self, FundOutcome::Matched | FundOutcome::MatchedWithinTolerance)
+    }
+}
+
+/// What the channel settles to one merchant on one settlement date.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Batch {
+    /// Stable id: `batch:{merchant}:{settle_date}`.
+    pub id: String,
+    /// Merchant number (商户号).
+    pub merchant: String,
+    /// Settlement date by the T+N rule.
+    pub settle_date: NaiveDate,
+    /// Earliest trade date in the batch.
+    pub trade_from: NaiveDate,
+    /// Latest trade date in the batch.
+    pub trade_to: NaiveDate,
+    /// Sum of payments.
+    pub gross: Decimal,
+    /// Sum of refunds (positive).
+    pub refunds: Decimal,
+    /// Sum of fees as written.
+    pub fees: Decimal,
+    /// gross − refunds − fees: what should arrive.
+    pub net: Decimal,
+    /// Channel rows in the batch (not shown in reports).
+    #[serde(skip)]
+    pub rows: u32,
+    /// First run that saw this batch, when it was carried in.
+    pub carried_since: Option<NaiveDate>,
+}
+
+/// A bank movement as fund flow sees it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Movement {
+    /// Stable id: `bank:{file}:{line}`.
+    pub id: String,
+    /// Statement file.
+    pub file: String,
+    /// 1-based line.
+    pub line: u32,
+    /// Booking date.
+    pub date: NaiveDate,
+    /// Time, when known.
+    #[serde(skip)]
+    pub time: Option<NaiveTime>,
+    /// Signed amount: credit +, debit −.
+    pub amount: Decimal,
+    /// Merchant read from the memo.
+    pub merchant: Option<String>,
+    /// Counterparty name.
+    pub counterparty: String,
+    /// Counterparty account.
+    pub counterparty_account: String,
+    /// Memo (摘要 附言 用途).
+    pub memo: String,
+    /// Bank serial.
+    pub serial: String,
+    /// First run that saw this movement, when it was carried in.
+    pub carried_since: Option<NaiveDate>,
+}
+
+/// A payout instruction as fund flow sees it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PayoutItem {
+    /// Stable id: `payout:{file}:{line}`.
+    pub id: String,
+    /// Instruction file.
+    pub file: String,
+    /// 1-based line.
+    pub line: u32,
+    /// The instruction.
+    #[serde(flatten)]
+    pub payout: Payout,
+    /// First run that saw this instruction, when it was carried in.
+    pub carried_since: Option<NaiveDate>,
+}
+
+/// Everything fund flow matches.
+#[derive(Clone, Debug, Default)]
+pub struct FundInput {
+    /// Settlement batches.
+    pub batches: Vec<Batch>,
+    /// Bank movements (credits and debits).
+    pub movements: Vec<Movement>,
+    /// Payout instructions.
+    pub payouts: Vec<PayoutItem>,
+}
+
+codes! {
+    /// Settlement or payout.
+    pub enum MatchKind {
+        /// Channel settlements against bank credits.
+        Settlement = ("settlement", "结算"),
+        /// Payout instructions against bank debits.
+        Payout = ("payout", "代付"),
+    }
+}
+
+/// A group of items paired together.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FundMatch {
+    /// Settlement or payout.
+    pub kind: MatchKind,
+    /// `matched` or `matched_within_tolerance`.
+    pub outcome: FundOutcome,
+    /// Merchant.
+    pub merchant: String,
+    /// d = E − B: bank amount minus booked amount.
+    pub d: Decimal,
+    /// Indexes into [`FundInput::movements`].
+    pub movements: Vec<usize>,
+    /// Indexes into [`FundInput::batches`].
+    pub batches: Vec<usize>,
+    /// Indexes into [`FundInput::payouts`].
+    pub payouts: Vec<usize>,
+    /// Why these belong together, for a person.
+    pub explanation: String,
+}
+
+/// The outcome of one item, with its discrepancy and age.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ItemResult {
+    /// Outcome.
+    pub outcome: FundOutcome,
+    /// d = E − B.
+    pub d: Decimal,
+    /// Days since it was due (unmatched items), 0 when not due yet.
+    pub age_days: Option<i64>,
+    /// The match it belongs to.
+    pub matched_in: Option<usize>,
+    /// Why, for a person (empty for matched items: see the match's explanation).
+    pub message: String,
+}
+
+/// The result of fund-flow matching: one [`ItemResult`] per batch, movement and payout.
+#[derive(Clone, Debug, Default)]
+pub struct FundFlow {
+    /// The reconciliation date the ages are counted to.
+    pub as_of: Option<NaiveDate>,
+    /// The inputs, as matched.
+    pub input: FundInput,
+    /// One per batch.
+    pub batch_results: Vec<ItemResult>,
+    /// One per movement.
+    pub movement_results: Vec<ItemResult>,
+    /// One per payout.
+    pub payout_results: Vec<ItemResult>,
+    /// The paired groups, in the order they were found (deterministic).
+    pub matches: Vec<FundMatch>,
+    /// The run's subset-search budget ran out: some many-to-one matches may have been missed.
+    pub search_budget_exhausted: bool,
+}

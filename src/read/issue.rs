@@ -1,0 +1,153 @@
+//! Row issues: a row (or file) problem that did not stop the run, reported with where and why.
+
+use crate::codes::codes;
+use crate::record::InputKind;
+use serde::Serialize;
+
+codes! {
+    /// What is wrong with a row or a file, as a stable code. The list, the meanings and which
+    /// codes leave their row out are all here ([`IssueCode::meaning`], [`IssueCode::skips_row`]).
+    pub enum IssueCode {
+        /// See [`IssueCode::meaning`] for each code.
+        TitleRowSkipped = ("title_row_skipped", "标题行"),
+        /// A row starting with #.
+        CommentRowSkipped = ("comment_row_skipped", "注释行"),
+        /// A total or summary row after the detail.
+        TotalRowSkipped = ("total_row_skipped", "合计行"),
+        /// A quoted field never closes.
+        UnbalancedQuote = ("unbalanced_quote", "引号不成对"),
+        /// The row ends before a mapped column.
+        TooFewFields = ("too_few_fields", "字段过少"),
+        /// The row has non-empty cells beyond the header.
+        TooManyFields = ("too_many_fields", "字段过多"),
+        /// The key cell is empty.
+        MissingKey = ("missing_key", "缺少单号"),
+        /// The key is too long to be a key.
+        InvalidKey = ("invalid_key", "单号无效"),
+        /// The amount is not a number.
+        InvalidAmount = ("invalid_amount", "金额无法识别"),
+        /// The status word is unknown.
+        UnknownStatus = ("unknown_status", "未知状态"),
+        /// The fee is not a number.
+        InvalidFee = ("invalid_fee", "手续费无法识别"),
+        /// The time is not a date and time.
+        InvalidTime = ("invalid_time", "时间无法识别"),
+        /// The date is not a date.
+        InvalidDate = ("invalid_date", "日期无法识别"),
+        /// The bytes contradicted their encoding.
+        EncodingRepaired = ("encoding_repaired", "编码已修复"),
+        /// The running balance is not a number.
+        InvalidBalance = ("invalid_balance", "余额无法识别"),
+        /// The direction word is unknown.
+        UnknownDirection = ("unknown_direction", "未知收支方向"),
+        /// A fixed-width line is malformed.
+        InvalidFixedWidthLine = ("invalid_fixed_width_line", "定长行无效"),
+        /// A total the file states differs from its detail.
+        SummaryMismatch = ("summary_mismatch", "合计不符"),
+        /// A file inside an archive could not be read.
+        InnerFileSkipped = ("inner_file_skipped", "压缩包内文件已跳过"),
+        /// A running balance does not follow from the previous row.
+        BalanceBreak = ("balance_break", "余额不连续"),
+        /// Times without a year and no date to take it from.
+        YearUnknown = ("year_unknown", "年份未知"),
+    }
+}
+
+impl IssueCode {
+    /// What the code means, for the README and the page.
+    pub const fn meaning(self) -> &'static str {
+        match self {
+            IssueCode::TitleRowSkipped => "a title row before the header; not reconciled",
+            IssueCode::CommentRowSkipped => "a row starting with #; not reconciled",
+            IssueCode::TotalRowSkipped => "a total or summary row after the detail; not reconciled",
+            IssueCode::UnbalancedQuote => {
+                "a quoted field never closes; the line is skipped and reading resumes on the next"
+            }
+            IssueCode::TooFewFields => "the row ends before a mapped column (a truncated row)",
+            IssueCode::TooManyFields => "the row has non-empty cells beyond the header (an unquoted comma?)",
+            IssueCode::MissingKey => "the key cell is empty",
+            IssueCode::InvalidKey => "the key is longer than 256 bytes",
+            IssueCode::InvalidAmount => "the amount is not a number (e.g. 12.3.4, abc)",
+            IssueCode::UnknownStatus => "the status word is not in the status table or the profile",
+            IssueCode::InvalidFee => "the fee is not a number; the row is kept without a fee",
+            IssueCode::InvalidTime => "the time is not a date and time; the row is kept without a time",
+            IssueCode::InvalidDate => "bank, payout: the date is not a date; the row is left out",
+            IssueCode::EncodingRepaired => "file note: the bytes contradicted their encoding or had to be repaired",
+            IssueCode::InvalidBalance => {
+                "the running balance (余额) is not a number; the row is kept without a balance"
+            }
+            IssueCode::UnknownDirection => "the direction word (收支类型) is neither 收入 nor 支出",
+            IssueCode::InvalidFixedWidthLine => {
+                "a fixed-width line (UnionPay ZM) is not 607 characters or a field is not a number"
+            }
+            IssueCode::SummaryMismatch => {
+                "file note: a total the file states about itself differs from its detail (see checks)"
+            }
+            IssueCode::InnerFileSkipped => "file note: a file inside a zip could not be read by any layout",
+            IssueCode::BalanceBreak => {
+                "a running balance (余额) does not follow from the previous row's balance and this row's amount"
+            }
+            IssueCode::YearUnknown => {
+                "file note: times without a year (UnionPay) and no date in the file name or profile"
+            }
+        }
+    }
+
+    /// Whether a row with this issue was left out of the reconciliation (as opposed to a note on
+    /// a kept row or on the whole file).
+    pub const fn skips_row(self) -> bool {
+        !matches!(
+            self,
+            IssueCode::InvalidFee
+                | IssueCode::InvalidTime
+                | IssueCode::InvalidBalance
+                | IssueCode::EncodingRepaired
+                | IssueCode::SummaryMismatch
+                | IssueCode::InnerFileSkipped
+                | IssueCode::YearUnknown
+                | IssueCode::BalanceBreak
+        )
+    }
+}
+
+/// A row (or file) problem that did not stop the run: reported, never lost.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RowIssue {
+    /// File name.
+    pub file: String,
+    /// The input the file was given as (`internal`, `channel`, `bank`, `payouts`, `book`, `carry`).
+    #[serde(rename = "side")]
+    pub input: InputKind,
+    /// 1-based line; `None` for a note about the whole file.
+    pub line: Option<u32>,
+    /// 1-based column (field number), when one field is at fault.
+    pub column: Option<u32>,
+    /// What is wrong, as a stable code.
+    pub code: IssueCode,
+    /// What is wrong, for a person.
+    pub message: String,
+}
+
+impl RowIssue {
+    /// An issue about one row.
+    pub fn new(
+        file: &str,
+        input: impl Into<InputKind>,
+        line: u32,
+        column: Option<u32>,
+        code: IssueCode,
+        message: String,
+    ) -> Self {
+        RowIssue { file: file.to_string(), input: input.into(), line: Some(line), column, code, message }
+    }
+
+    /// A note about a whole file.
+    pub fn file_note(file: &str, input: impl Into<InputKind>, code: IssueCode, message: String) -> Self {
+        RowIssue { file: file.to_string(), input: input.into(), line: None, column: None, code, message }
+    }
+
+    /// Whether the row was left out of the reconciliation (as opposed to a note on a kept row).
+    pub fn skips_row(&self) -> bool {
+        self.code.skips_row()
+    }
+}

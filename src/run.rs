@@ -1,0 +1,413 @@
+//! A reconciliation run: inputs go in one by one ([`Reconciliation::add`]), then
+//! [`Reconciliation::run`] reads nothing more and goes read → match → classify → fund flow →
+//! report. A result belongs to the run that made it: any new input or setting drops it.
+
+use crate::classify::Outcome;
+use crate::codes::codes;
+use crate::error::{Error, ErrorKind, Result};
+use crate::format::Format;
+use crate::fund_flow::balance::BookBalance;
+use crate::fund_flow::carry::CarryState;
+use crate::fund_flow::FundFlow;
+use crate::matching::{MatchSettings, Matching};
+use crate::profile::Profile;
+use crate::read::bank::{Ledger, PayoutFile, Statement};
+use crate::read::{Source, Table};
+use crate::record::{InputKind, Side};
+use crate::report::{
+    self, Added, CarryInfo, DateSource, Exception, FileInfo, InputInfo, Inspection, Page, Report, RunInfo,
+};
+use crate::time;
+use chrono::{Days, NaiveDate, Timelike};
+use rust_decimal::Decimal;
+
+codes! {
+    /// The step a run is in, for progress reports.
+    pub enum Phase {
+        /// Reading a file: `done` and `total` are bytes of its text.
+        Read = ("read", "读取文件"),
+        /// Matching: `done` and `total` are steps of the current pass over the rows.
+        Match = ("match", "匹配"),
+        /// Building the report: `done` and `total` are exceptions.
+        Report = ("report", "生成报告"),
+    }
+}
+
+/// A callback told, every few milliseconds of work, how far the current step is. It returns
+/// whether to go on: `false` stops the run with an [`ErrorKind::Cancelled`] error.
+pub type ProgressHook = Box<dyn FnMut(Phase, u64, u64) -> bool>;
+
+/// One file for a run: what it is, its name, its bytes, and how to read it.
+#[derive(Debug)]
+pub struct Input {
+    kind: InputKind,
+    name: String,
+    source: Source,
+    format: Option<Format>,
+}
+
+impl Input {
+    /// A file of `kind` named `name` (no directories: the name is what reports show). `source` is
+    /// its bytes, or a [`Source::External`] the caller keeps (a browser `Blob`, a file on disk):
+    /// a plain UTF-8 file is then read in chunks and never copied whole, and the few records a
+    /// report shows are read from it again, so it must not change until the run is done.
+    pub fn new(kind: InputKind, name: impl Into<String>, source: impl Into<Source>) -> Input {
+        Input { kind, name: name.into(), source: source.into(), format: None }
+    }
+
+    /// Reads a channel file as `format` instead of detecting its layout (the page's per-file
+    /// override; the profile's `format` does the same for every channel file).
+    pub fn with_format(mut self, format: Format) -> Input {
+        self.format = Some(format);
+        self
+    }
+}
+
+/// How [`Reconciliation::run`] runs: on which date, and whether every exception is built now.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RunOptions {
+    /// The reconciliation date; without one the most common order date is used (the core never
+    /// reads the clock).
+    pub date: Option<NaiveDate>,
+    /// Build exceptions only when asked for ([`Reconciliation::exceptions_page`],
+    /// [`Reconciliation::complete_report`]): each reads its rows back from the files, so the
+    /// browser builds the page it shows, not all of them.
+    pub lazy_exceptions: bool,
+}
+
+impl From<Option<NaiveDate>> for RunOptions {
+    fn from(date: Option<NaiveDate>) -> RunOptions {
+        RunOptions { date, lazy_exceptions: false }
+    }
+}
+
+impl From<NaiveDate> for RunOptions {
+    fn from(date: NaiveDate) -> RunOptions {
+        RunOptions::from(Some(date))
+    }
+}
+
+/// A reconciliation run: files go in one by one, then [`Reconciliation::run`] matches them.
+/// State stays here (in Wasm memory behind an opaque handle); results are read in pages.
+pub struct Reconciliation {
+    profile: Profile,
+    tables: Vec<Table>,
+    funds: FundInputs,
+    progress: Option<ProgressHook>,
+    /// The result of the last run; `None` once anything changed since.
+    result: Option<RunResult>,
+}
+
+/// What one run produced. Dropped whole when an input or setting changes.
+struct RunResult {
+    matching: Matching,
+    report: Report,
+    fund_flow: Option<FundFlow>,
+}
+
+impl std::fmt::Debug for Reconciliation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Reconciliation")
+            .field("profile", &self.profile)
+            .field("tables", &self.tables.len())
+            .field("has_result", &self.result.is_some())
+            .finish()
+    }
+}
+
+/// The fund-flow inputs of a run: bank statements, payout instructions, the book balance, the
+/// carry state of the previous run.
+#[derive(Debug, Default)]
+struct FundInputs {
+    statements: Vec<Statement>,
+    payouts: Vec<PayoutFile>,
+    ledgers: Vec<Ledger>,
+    book_balance: Option<Decimal>,
+    carry_in: Option<CarryState>,
+    /// The carry state's file name, for errors.
+    carry_in_name: String,
+}
+
+impl FundInputs {
+    fn any(&self) -> bool {
+        !self.statements.is_empty() || !self.payouts.is_empty() || self.carry_in.is_some()
+    }
+}
+
+impl Reconciliation {
+    /// A run with the given settings and no files yet.
+    pub fn new(profile: Profile) -> Self {
+        Reconciliation { profile, tables: Vec::new(), funds: FundInputs::default(), progress: None, result: None }
+    }
+
+    /// Sets the progress callback (the core never reads the clock: throttle by time in the hook).
+    pub fn set_progress(&mut self, hook: ProgressHook) {
+        self.progress = Some(hook);
+    }
+
+    /// Reads one input. Internal and channel files may be archives (each inner file its own
+    /// [`Table`]); several per kind are reconciled together. Bank statements, payouts,
+    /// sub-ledgers and the carry state are small and read whole. Any earlier result is dropped.
+    pub fn add(&mut self, input: Input) -> Result<Added> {
+        self.result = None;
+        let Input { kind, name, source, format } = input;
+        let name = name.as_str();
+        if let Some(side) = kind.side() {
+            let progress = &mut self.progress;
+            let mut report_read =
+                |done: u64, total: u64| progress.as_mut().is_none_or(|hook| hook(Phase::Read, done, total));
+            let tables = crate::read::read_tables(name, side, source, &self.profile, format, &mut report_read)?;
+            let first = self.tables.len();
+            self.tables.extend(tables);
+            return Ok(Added::Tables(self.tables[first..].iter().map(FileInfo::of).collect()));
+        }
+        let bytes = source.into_bytes(name)?;
+        if kind == InputKind::Carry {
+            let state = CarryState::from_json(name, &bytes)?;
+            let info = CarryInfo {
+                side: InputKind::Carry,
+                name: name.to_string(),
+                as_of: state.as_of,
+                items: state.items.len() as u64,
+            };
+            self.funds.carry_in_name = name.to_string();
+            self.funds.carry_in = Some(state);
+            return Ok(Added::Carry(info));
+        }
+        // Online banks hand out XLS/XLSX as often as CSV.
+        let bytes = crate::read::as_text_bytes(name, bytes)?;
+        let info = match kind {
+            InputKind::Bank => {
+                let statement = crate::read::bank::read_statement(name, bytes)?;
+                let info = InputInfo::of_statement(&statement);
+                self.funds.statements.push(statement);
+                info
+            }
+            InputKind::Payouts => {
+                let file = crate::read::bank::read_payouts(name, bytes)?;
+                let info = InputInfo::simple(kind, name, file.payouts.len(), file.issues.len());
+                self.funds.payouts.push(file);
+                info
+            }
+            InputKind::Book => {
+                let ledger = crate::read::bank::read_ledger(name, bytes)?;
+                let info = InputInfo::simple(kind, name, ledger.balances.len(), ledger.issues.len());
+                self.funds.ledgers.push(ledger);
+                info
+            }
+            InputKind::Internal | InputKind::Channel | InputKind::Carry => unreachable!("handled above"),
+        };
+        Ok(Added::Fund(info))
+    }
+
+    /// The files read so far.
+    pub fn tables(&self) -> &[Table] {
+        &self.tables
+    }
+
+    /// Sets the platform's book balance (one number) for the 余额调节表; it wins over sub-ledgers.
+    pub fn set_book_balance(&mut self, amount: Option<Decimal>) -> Result<()> {
+        if let Some(amount) = amount.filter(|a| !crate::money::amount_in_range(*a)) {
+            let message = format!("book balance {amount} is beyond 10^15 yuan");
+            return Err(Error::new(ErrorKind::InvalidArgument, message));
+        }
+        self.result = None;
+        self.funds.book_balance = amount;
+        Ok(())
+    }
+
+    /// Matches everything read so far and builds the report (see [`RunOptions`]; a date alone
+    /// converts into options: `run.run(None)`, `run.run(date)`).
+    pub fn run(&mut self, options: impl Into<RunOptions>) -> Result<&Report> {
+        let options = options.into();
+        self.result = None;
+        // With a bank statement, fund flow can run on the channel bills (or the bank) alone.
+        let has_bank = !self.funds.statements.is_empty();
+        for side in [Side::Internal, Side::Channel] {
+            if !has_bank && !self.tables.iter().any(|t| t.side == side) {
+                return Err(Error::new(ErrorKind::InvalidArgument, format!("no {side} file was given")));
+            }
+        }
+        let (date, date_source) = match options.date {
+            Some(date) => (Some(date), DateSource::Input),
+            None => match infer_date(&self.tables) {
+                Some(date) => (Some(date), DateSource::Inferred),
+                None => (None, DateSource::None),
+            },
+        };
+        self.check_carry_in_is_older(date)?;
+        let cutoff = date.map(|date| cutoff_instant(date, self.profile.cutoff));
+        let settings = MatchSettings {
+            key: self.profile.key,
+            tolerance: self.profile.tolerance,
+            cutoff,
+            pending_from: cutoff.map(|c| c - i64::from(self.profile.pending_window_minutes) * 60),
+        };
+        let both_sides = [Side::Internal, Side::Channel].iter().all(|&s| self.tables.iter().any(|t| t.side == s));
+        let progress = &mut self.progress;
+        let matching = if both_sides {
+            let mut report_match =
+                |done: u64, total: u64| progress.as_mut().is_none_or(|hook| hook(Phase::Match, done, total));
+            crate::matching::match_tables(&mut self.tables, &settings, &mut report_match)?
+        } else {
+            // No order export: there is nothing to match transaction by transaction.
+            Matching { row_outcomes: self.tables.iter().map(|_| Vec::new()).collect(), ..Matching::default() }
+        };
+        let info = RunInfo { date, date_source, cutoff, settings: self.profile.settings() };
+        let mut report_build =
+            |done: u64, total: u64| progress.as_mut().is_none_or(|hook| hook(Phase::Report, done, total));
+        let mut report = report::build(&self.tables, &matching, info, !options.lazy_exceptions, &mut report_build)?;
+        let fund_flow = if self.funds.any() { Some(self.run_fund_flow(date, &mut report)?) } else { None };
+        Ok(&self.result.insert(RunResult { matching, report, fund_flow }).report)
+    }
+
+    /// A carry state is yesterday's open items: one written on or after the run's date (today's
+    /// own state file, or a run on an earlier day) would count items twice or from the future.
+    /// Without a date given or inferred from the orders, the statements' last booking date is the
+    /// run's date, as in fund-flow matching.
+    fn check_carry_in_is_older(&self, date: Option<NaiveDate>) -> Result<()> {
+        let Some(as_of) = self.funds.carry_in.as_ref().and_then(|c| c.as_of) else { return Ok(()) };
+        let statements = self.funds.statements.iter().flat_map(|s| s.entries.iter().map(|e| e.date));
+        match date.or_else(|| statements.max()) {
+            Some(date) if as_of >= date => Err(Error::new(
+                ErrorKind::InvalidArgument,
+                format!(
+                    "the carry state is as of {as_of}, not before the reconciliation date {date}: give the \
+                     state file of the day before"
+                ),
+            )
+            .in_file(&self.funds.carry_in_name)),
+            _ => Ok(()),
+        }
+    }
+
+    /// Fund flow and book against actual, into `report.fund_flow` and `report.balance`.
+    fn run_fund_flow(&self, date: Option<NaiveDate>, report: &mut Report) -> Result<FundFlow> {
+        let settings = &self.profile.fund_flow;
+        let carry_in = self.funds.carry_in.as_ref();
+        let (input, unbatched) =
+            crate::fund_flow::assemble(&self.tables, &self.funds.statements, &self.funds.payouts, carry_in, settings)?;
+        let flow = crate::fund_flow::match_funds(input, date, settings);
+        let book = match (self.funds.book_balance, self.funds.ledgers.is_empty()) {
+            (Some(amount), _) => Some(BookBalance { amount, source: "input".to_string() }),
+            (None, false) => Some(BookBalance {
+                amount: self.funds.ledgers.iter().map(|l| l.total()).sum(),
+                source: self.funds.ledgers.iter().map(|l| l.name.as_str()).collect::<Vec<_>>().join(", "),
+            }),
+            (None, true) => None,
+        };
+        let balance = crate::fund_flow::balance::balance_report(&self.funds.statements, &flow, book.as_ref());
+        report.fund_flow = Some(report::fund_flow::build(&flow, settings, unbatched, &balance));
+        report.balance = Some(balance);
+        let issues = self.funds.statements.iter().flat_map(|s| &s.issues);
+        let issues = issues.chain(self.funds.payouts.iter().flat_map(|p| &p.issues));
+        report.issues.extend(issues.chain(self.funds.ledgers.iter().flat_map(|l| &l.issues)).cloned());
+        report.summary.issue_count = report.issues.len() as u64;
+        Ok(flow)
+    }
+
+    /// The report of the last run.
+    pub fn report(&self) -> Option<&Report> {
+        self.result.as_ref().map(|r| &r.report)
+    }
+
+    /// The last run's report with every exception built (after a run with
+    /// [`RunOptions::lazy_exceptions`]).
+    pub fn complete_report(&mut self) -> Result<&Report> {
+        let result = self.result.as_mut().ok_or_else(no_run)?;
+        if (result.report.exceptions.len() as u64) < result.report.summary.exception_count {
+            result.report.exceptions =
+                report::exceptions_of_items(&self.tables, &result.matching.exceptions, &mut |_, _| true)?;
+        }
+        Ok(&result.report)
+    }
+
+    /// One page of the last run's exceptions (of one outcome, or all); built for the page when
+    /// the run left them to be built on demand.
+    pub fn exceptions_page(&self, offset: usize, limit: usize, outcome: Option<Outcome>) -> Result<Page<Exception>> {
+        let result = self.result.as_ref().ok_or_else(no_run)?;
+        let report = &result.report;
+        if report.exceptions.len() as u64 == report.summary.exception_count {
+            return Ok(report.exceptions_page(offset, limit, outcome));
+        }
+        report::items_page(&self.tables, report::items_of(&result.matching.exceptions, outcome), offset, limit)
+    }
+
+    /// The matching of the last run, with the outcome of every row (for audits and tests).
+    pub fn matching(&self) -> Option<&Matching> {
+        self.result.as_ref().map(|r| &r.matching)
+    }
+
+    /// The fund-flow result of the last run, when fund-flow inputs were given.
+    pub fn fund_flow(&self) -> Option<&FundFlow> {
+        self.result.as_ref().and_then(|r| r.fund_flow.as_ref())
+    }
+
+    /// The open items of the last run, for the next run's carry input; `None` without a run or
+    /// without fund-flow input.
+    pub fn carry_out(&self) -> Option<CarryState> {
+        self.fund_flow().map(crate::fund_flow::carry::carry_out)
+    }
+}
+
+fn no_run() -> Error {
+    Error::new(ErrorKind::InvalidArgument, "run() has not been called since the last input was added")
+}
+
+/// Reads every input and reconciles them in one call.
+pub fn reconcile(inputs: Vec<Input>, profile: Profile, options: impl Into<RunOptions>) -> Result<Report> {
+    let mut run = Reconciliation::new(profile);
+    for input in inputs {
+        run.add(input)?;
+    }
+    run.run(options)?;
+    let result = run.result.take().ok_or_else(no_run)?;
+    Ok(result.report)
+}
+
+/// Reads one input on its own and describes every table in it (an archive gives several), without
+/// reconciling: what `duizhang inspect` and the Wasm `inspect` print.
+pub fn inspect(name: &str, bytes: Vec<u8>, profile: &Profile) -> Result<Vec<Inspection>> {
+    let bytes = crate::read::as_text_bytes(name, bytes)?;
+    let mut progress = |_, _| true;
+    match crate::read::read_tables(name, Side::Channel, bytes.clone().into(), profile, None, &mut progress) {
+        Ok(tables) => Ok(tables.iter().map(Inspection::of).collect()),
+        // A bank statement without a serial-number column has no key for transaction matching,
+        // but it is a perfectly good statement for fund flow: describe it as such.
+        Err(error) if matches!(error.kind(), ErrorKind::NoKnownColumns { .. }) => {
+            match crate::read::bank::read_statement(name, bytes) {
+                Ok(statement) if !statement.entries.is_empty() => Ok(vec![Inspection::of_statement(&statement)]),
+                _ => Err(error),
+            }
+        }
+        Err(error) => Err(error),
+    }
+}
+
+/// The end of the reconciliation day: the cut-off time on the next day when it is at or before
+/// noon (00:00 = midnight after the date), otherwise on the date itself.
+fn cutoff_instant(date: NaiveDate, cutoff: chrono::NaiveTime) -> i64 {
+    let day = if cutoff.hour() < 12 || (cutoff.hour() == 12 && cutoff.minute() == 0) {
+        date.checked_add_days(Days::new(1)).unwrap_or(date)
+    } else {
+        date
+    };
+    time::midnight(day) + i64::from(cutoff.num_seconds_from_midnight())
+}
+
+/// The most common date among internal row times (channel rows when the books have none).
+fn infer_date(tables: &[Table]) -> Option<NaiveDate> {
+    for side in [Side::Internal, Side::Channel] {
+        let mut days: rustc_hash::FxHashMap<i64, u64> = Default::default();
+        for table in tables.iter().filter(|t| t.side == side) {
+            for (&day, &count) in &table.days {
+                *days.entry(day).or_default() += count;
+            }
+        }
+        let best = days.into_iter().max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)));
+        if let Some((day, _)) = best {
+            return time::date_of(day * time::DAY);
+        }
+    }
+    None
+}
