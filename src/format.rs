@@ -23,6 +23,10 @@ codes! {
         AlipayAccountFlow = ("alipay_account_flow", "支付宝账务明细"),
         /// A Chinese bank account statement (银行流水).
         BankStatement = ("bank_statement", "银行流水"),
+        /// The platform's payout instructions (代付指令).
+        PayoutInstructions = ("payout_instructions", "代付指令"),
+        /// The platform's merchant sub-ledger (分户账).
+        SubLedger = ("sub_ledger", "分户账"),
         /// Any delimited file whose header maps through the alias table (order exports, simple bills).
         GenericCsv = ("generic_csv", "通用 CSV"),
     }
@@ -61,13 +65,63 @@ impl Format {
             (Format::AlipayAccountFlow, Time) => &["发生时间"],
             // 业务类型 here names the movement (在线支付, 提现, …), not a status.
             (Format::AlipayAccountFlow, Status) => &[],
-            (Format::BankStatement, TradeNo) => &["流水号", "日志号", "交易流水号"],
-            (Format::BankStatement, Status) => &[],
-            // A separate time column holds `123456` alone; the date column always parses.
-            (Format::BankStatement, Time) => &["交易日期", "记账日期", "记账日", "交易时间", "记账时间"],
+            // Bank statements: one vocabulary for every reader of them (inspect, the drop zone, fund
+            // flow, a statement matched as a table). The serial number is the statement's key.
+            (Format::BankStatement, TradeNo) => &["流水号", "日志号", "交易流水号", "serial"],
+            (Format::BankStatement, Date) => &["交易日期", "记账日期", "记账日", "交易日", "日期", "date"],
+            (Format::BankStatement, Time) => &["交易时间", "记账时间", "时间", "time"],
+            (Format::BankStatement, Debit) => {
+                &["借方发生额", "支出", "交易金额(支出)", "支出金额", "借方金额", "debit"]
+            }
+            (Format::BankStatement, Credit) => {
+                &["贷方发生额", "收入", "交易金额(收入)", "收入金额", "贷方金额", "credit"]
+            }
+            (Format::BankStatement, BookedDebit) => &["记账金额(支出)"],
+            (Format::BankStatement, BookedCredit) => &["记账金额(收入)"],
+            (Format::BankStatement, Amount) => &["交易金额", "金额", "发生额", "amount"],
+            (Format::BankStatement, Direction) => &["借贷标志", "借贷方向", "收支标志", "借贷", "direction"],
+            (Format::BankStatement, Balance) => {
+                &["余额", "账户余额", "联机余额", "本次余额", "账户余额(元)", "余额(元)", "balance"]
+            }
+            (Format::BankStatement, Currency) => &["币种", "币别", "记账币种", "currency"],
+            (Format::BankStatement, TransactionCurrency) => &["交易币种"],
+            (Format::BankStatement, Counterparty) => {
+                &["对方户名", "对方账户名", "对手信息", "对方名称", "counterparty"]
+            }
+            (Format::BankStatement, CounterpartyAccount) => {
+                &["对方账号", "对方账户", "对方卡号/账号", "对方卡号", "账号", "counterparty_account"]
+            }
+            (Format::BankStatement, CounterpartyBank) => &["对方开户行", "对方行名"],
+            (Format::BankStatement, Memo) => &["摘要", "交易摘要", "交易名称", "memo"],
+            (Format::BankStatement, Note) => &["附言", "交易附言", "客户摘要", "交易详情"],
+            (Format::BankStatement, Purpose) => &["用途"],
+            (Format::BankStatement, Place) => &["交易场所", "交易地点"],
+            (Format::BankStatement, Status | Fee | RefundAmount | RefundNo | MerchantId) => &[],
+            (Format::PayoutInstructions, MerchantId) => &["merchant_id", "merchant", "商户号", "商户编号"],
+            (Format::PayoutInstructions, Amount) => &["amount", "金额", "付款金额", "代付金额", "交易金额"],
+            (Format::PayoutInstructions, CounterpartyAccount) => {
+                &["account", "beneficiary_account", "收款账号", "收款人账号", "收款账户", "对方账号"]
+            }
+            (Format::PayoutInstructions, Counterparty) => &["收款人", "收款户名", "收款人名称", "beneficiary"],
+            (Format::PayoutInstructions, Reference) => {
+                &["reference", "ref", "业务参考号", "参考号", "指令编号", "批次号", "付款编号"]
+            }
+            (Format::PayoutInstructions, Date) => &["date", "日期", "付款日期", "代付日期", "交易日期"],
+            (Format::PayoutInstructions, _) => &[],
+            (Format::SubLedger, MerchantId) => &["merchant_id", "merchant", "商户号", "子账户", "分户账号", "户名"],
+            (Format::SubLedger, Balance) => &["balance", "余额", "账户余额", "期末余额", "分户余额"],
+            (Format::SubLedger, Opening) => &["opening", "期初余额"],
+            (Format::SubLedger, Credit) => &["credits", "本期收入", "贷方发生额", "收入"],
+            (Format::SubLedger, Debit) => &["debits", "本期支出", "借方发生额", "支出"],
+            (Format::SubLedger, _) => &[],
             _ => return None,
         };
         Some(names)
+    }
+
+    /// Whether this is a layout of channel files (what `--format` may force a channel file to be).
+    pub fn is_channel_layout(self) -> bool {
+        !matches!(self, Format::PayoutInstructions | Format::SubLedger)
     }
 
     /// Whether a row without the profile's key is still a row: movements of money (fund flows,

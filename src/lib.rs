@@ -53,9 +53,7 @@ pub use classify::{label, Label, Outcome, PerOutcome};
 pub use codes::{typescript_union, Code};
 pub use error::{Error, ErrorCode, ErrorKind, Rejection, Result};
 pub use format::Format;
-pub use fund_flow::balance::{
-    BalanceReport, BookBalance, ContinuityBreak, DayTotals, ReconciliationStatement, RunningBreak, StatementTotals,
-};
+pub use fund_flow::balance::{BalanceReport, BookBalance, ContinuityBreak, ReconciliationStatement};
 pub use fund_flow::carry::{CarriedItem, CarriedKind, CarryState};
 pub use fund_flow::{
     format_yuan, match_funds, Batch, FundFlow, FundInput, FundMatch, FundOutcome, ItemResult, MatchKind, Movement,
@@ -65,10 +63,13 @@ pub use matching::{Item, Matching, RowRef};
 pub use memo::MemoPattern;
 pub use money::{amount_in_range, parse_amount, AmountError, MAX_AMOUNT};
 pub use profile::{FundFlowSettings, KeyChoice, Profile};
-pub use read::bank::{BankEntry, Payout};
 pub use read::{
     detect_side, Check, ColumnMap, Encoding, FileSource, IssueCode, ReadAt, RecordRef, RowIssue, SharedBytes,
     SideDetection, Source, Table,
+};
+pub use read::{
+    BalanceCheck, BankEntry, DayTotals, Ledger, LedgerLine, Payout, PayoutFile, RunningBreak, Statement,
+    StatementTotals,
 };
 pub use record::{Field, InputKind, ItemKind, Row, Side, Status};
 pub use report::{

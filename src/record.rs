@@ -84,6 +84,34 @@ codes! {
         Balance = ("balance", "余额"),
         /// Direction word for an unsigned amount (收支类型: 收入 / 支出).
         Direction = ("direction", "收支方向"),
+        /// Booking date of a statement row (交易日期, 记账日期).
+        Date = ("date", "日期"),
+        /// Money in, in the account's currency, beside a transaction-currency pair (记账金额(收入)).
+        BookedCredit = ("booked_credit", "记账金额(收入)"),
+        /// Money out, in the account's currency, beside a transaction-currency pair (记账金额(支出)).
+        BookedDebit = ("booked_debit", "记账金额(支出)"),
+        /// Currency of the amount that moved the balance (币种, 记账币种).
+        Currency = ("currency", "币种"),
+        /// Currency of a transaction-currency amount pair (交易币种).
+        TransactionCurrency = ("transaction_currency", "交易币种"),
+        /// The other party's name (对方户名).
+        Counterparty = ("counterparty", "对方户名"),
+        /// The other party's account (对方账号), or a payout's beneficiary account (收款账号).
+        CounterpartyAccount = ("counterparty_account", "对方账号"),
+        /// The other party's bank (对方开户行).
+        CounterpartyBank = ("counterparty_bank", "对方开户行"),
+        /// The bank's summary of a movement (摘要).
+        Memo = ("memo", "摘要"),
+        /// The payer's note (附言, 交易详情).
+        Note = ("note", "附言"),
+        /// The stated purpose (用途).
+        Purpose = ("purpose", "用途"),
+        /// Where a card was used (交易场所).
+        Place = ("place", "交易场所"),
+        /// A payout instruction's reference (业务参考号).
+        Reference = ("reference", "业务参考号"),
+        /// A sub-ledger's opening balance (期初余额).
+        Opening = ("opening", "期初余额"),
     }
 }
 
@@ -115,6 +143,21 @@ impl Field {
             Field::Debit => &["debit", "借方发生额", "借方金额", "支出金额", "支出", "交易金额(支出)", "支出金额(-元)"],
             Field::Balance => &["balance", "余额", "账户余额", "联机余额", "本次余额", "账户余额(元)", "账户结余(元)"],
             Field::Direction => &["direction", "收支类型", "借贷标志", "借贷方向"],
+            // Statement, payout and sub-ledger columns: their layouts name them (see `Format::aliases`).
+            Field::Date
+            | Field::BookedCredit
+            | Field::BookedDebit
+            | Field::Currency
+            | Field::TransactionCurrency
+            | Field::Counterparty
+            | Field::CounterpartyAccount
+            | Field::CounterpartyBank
+            | Field::Memo
+            | Field::Note
+            | Field::Purpose
+            | Field::Place
+            | Field::Reference
+            | Field::Opening => &[],
         }
     }
 }

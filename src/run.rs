@@ -11,7 +11,7 @@ use crate::fund_flow::carry::CarryState;
 use crate::fund_flow::FundFlow;
 use crate::matching::{MatchSettings, Matching};
 use crate::profile::Profile;
-use crate::read::bank::{Ledger, PayoutFile, Statement};
+use crate::read::{Ledger, PayoutFile, Read, Statement};
 use crate::read::{Source, Table};
 use crate::record::{InputKind, Side};
 use crate::report::{
@@ -174,28 +174,24 @@ impl Reconciliation {
             self.funds.carry_in = Some(state);
             return Ok(Added::Carry(info));
         }
-        // Online banks hand out XLS/XLSX as often as CSV.
-        let bytes = crate::read::as_text_bytes(name, bytes)?;
-        let info = match kind {
-            InputKind::Bank => {
-                let statement = crate::read::bank::read_statement(name, bytes)?;
+        // Online banks hand out XLS/XLSX as often as CSV: read_fund_file converts them.
+        let info = match crate::read::read_fund_file(kind, name, bytes, &self.profile)? {
+            Read::Statement(statement) => {
                 let info = InputInfo::of_statement(&statement);
                 self.funds.statements.push(statement);
                 info
             }
-            InputKind::Payouts => {
-                let file = crate::read::bank::read_payouts(name, bytes)?;
-                let info = InputInfo::simple(kind, name, file.payouts.len(), file.issues.len());
+            Read::Payouts(file) => {
+                let info = InputInfo::of_payouts(&file);
                 self.funds.payouts.push(file);
                 info
             }
-            InputKind::Book => {
-                let ledger = crate::read::bank::read_ledger(name, bytes)?;
-                let info = InputInfo::simple(kind, name, ledger.balances.len(), ledger.issues.len());
+            Read::Ledger(ledger) => {
+                let info = InputInfo::of_ledger(&ledger);
                 self.funds.ledgers.push(ledger);
                 info
             }
-            InputKind::Internal | InputKind::Channel | InputKind::Carry => unreachable!("handled above"),
+            Read::Table(_) => unreachable!("fund-flow files are never tables"),
         };
         Ok(Added::Fund(info))
     }
@@ -368,20 +364,8 @@ pub fn reconcile(inputs: Vec<Input>, profile: Profile, options: impl Into<RunOpt
 /// Reads one input on its own and describes every table in it (an archive gives several), without
 /// reconciling: what `duizhang inspect` and the Wasm `inspect` print.
 pub fn inspect(name: &str, bytes: Vec<u8>, profile: &Profile) -> Result<Vec<Inspection>> {
-    let bytes = crate::read::as_text_bytes(name, bytes)?;
-    let mut progress = |_, _| true;
-    match crate::read::read_tables(name, Side::Channel, bytes.clone().into(), profile, None, &mut progress) {
-        Ok(tables) => Ok(tables.iter().map(Inspection::of).collect()),
-        // A bank statement without a serial-number column has no key for transaction matching,
-        // but it is a perfectly good statement for fund flow: describe it as such.
-        Err(error) if matches!(error.kind(), ErrorKind::NoKnownColumns { .. }) => {
-            match crate::read::bank::read_statement(name, bytes) {
-                Ok(statement) if !statement.entries.is_empty() => Ok(vec![Inspection::of_statement(&statement)]),
-                _ => Err(error),
-            }
-        }
-        Err(error) => Err(error),
-    }
+    let reads = crate::read::read_any(name, bytes.into(), profile)?;
+    Ok(reads.iter().map(Inspection::of_read).collect())
 }
 
 /// The end of the reconciliation day: the cut-off time on the next day when it is at or before

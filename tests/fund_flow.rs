@@ -107,13 +107,20 @@ fn fixture_day_matches_weekends_splits_and_payouts_with_explanations() {
             ("total_row_skipped", Some(12))
         ]
     );
-    // Its 合计 row agrees with its movements.
+    // Its 合计 row and its running balance agree with its movements.
     let checks: Vec<(&str, &str, &str, bool)> = balance.statements[0]
         .checks
         .iter()
         .map(|c| (c.name.as_str(), c.expected.as_str(), c.found.as_str(), c.passed))
         .collect();
-    assert_eq!(checks, [("合计 借方", "5,012.50", "5012.50", true), ("合计 贷方", "3,417.90", "3417.90", true)]);
+    assert_eq!(
+        checks,
+        [
+            ("合计 借方", "5,012.50", "5012.50", true),
+            ("合计 贷方", "3,417.90", "3417.90", true),
+            ("余额 (opening + movements = closing)", "8405.40", "8405.40", true)
+        ]
+    );
 }
 
 #[test]
@@ -143,7 +150,7 @@ fn a_statement_whose_total_row_disagrees_gives_a_failed_check_and_keeps_every_ro
         .map(|c| (c.name.as_str(), c.expected.as_str(), c.found.as_str()))
         .collect();
     assert_eq!(failed, [("合计 贷方", "2,453.30", "2435.30")]);
-    assert_eq!(info.checks.len(), 2, "the debit total is checked too, and passes");
+    assert_eq!(info.checks.len(), 3, "the debit total and the running balance are checked too, and pass");
     let balance = report.balance.as_ref().expect("balance");
     assert_eq!(balance.statements[0].checks, info.checks, "the report carries the checks");
     assert_eq!(inspected.checks, info.checks, "inspect shows them");
@@ -156,7 +163,7 @@ fn a_statement_whose_total_row_disagrees_gives_a_failed_check_and_keeps_every_ro
     assert_eq!(mismatches, [(None, "合计 贷方: the file says 2,453.30, its detail adds up to 2435.30")]);
     // Nothing is lost: the same rows as the statement whose total agrees.
     let (good_info, good_report, good_inspected) = read(right);
-    assert!(good_info.checks.iter().all(|c| c.passed) && good_info.checks.len() == 2);
+    assert!(good_info.checks.iter().all(|c| c.passed) && good_info.checks.len() == 3);
     assert!(good_report.issues.iter().all(|i| i.code.code() != "summary_mismatch"));
     assert_eq!((info.rows, inspected.rows, inspected.skipped), (3, 3, 2));
     assert_eq!((good_info.rows, good_inspected.rows, good_inspected.skipped), (3, 3, 2));

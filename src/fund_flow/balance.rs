@@ -5,70 +5,10 @@
 
 use super::{FundFlow, FundOutcome};
 use crate::classify::{label, Label};
-use crate::read::bank::{BankEntry, Statement};
-use chrono::NaiveDate;
+use crate::read::{RunningBreak, Statement, StatementTotals};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use std::collections::BTreeMap;
-
-/// A statement row whose balance does not follow from the previous one (a missing or altered row).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct RunningBreak {
-    /// Statement file.
-    pub file: String,
-    /// 1-based line of the row whose balance is off.
-    pub line: u32,
-    /// Previous balance + this row's amount.
-    pub expected: Decimal,
-    /// The balance the row shows.
-    pub found: Decimal,
-    /// found − expected: the amount of the movements missing between the two rows.
-    pub missing: Decimal,
-}
-
-/// One statement's totals.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct StatementTotals {
-    /// Statement file.
-    pub file: String,
-    /// The account, when the statement's title names it.
-    pub account: Option<String>,
-    /// First booking date.
-    pub first_date: Option<NaiveDate>,
-    /// Last booking date.
-    pub last_date: Option<NaiveDate>,
-    /// Balance before the first movement.
-    pub opening: Option<Decimal>,
-    /// Sum of credits.
-    pub credits: Decimal,
-    /// Sum of debits (positive).
-    pub debits: Decimal,
-    /// Balance after the last movement.
-    pub closing: Option<Decimal>,
-    /// opening + credits − debits = closing.
-    pub consistent: bool,
-    /// The statement's own total row (合计) checked against its movements.
-    pub checks: Vec<crate::read::Check>,
-    /// The same, day by day.
-    pub days: Vec<DayTotals>,
-}
-
-/// One day of a statement: opening + credits − debits = closing.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct DayTotals {
-    /// Booking date.
-    pub date: NaiveDate,
-    /// Balance before the day's first movement, when known.
-    pub opening: Option<Decimal>,
-    /// Sum of the day's credits.
-    pub credits: Decimal,
-    /// Sum of the day's debits (positive).
-    pub debits: Decimal,
-    /// Balance after the day's last movement, when known.
-    pub closing: Option<Decimal>,
-    /// opening + credits − debits = closing (true when a balance is unknown).
-    pub consistent: bool,
-}
 
 /// One statement's opening balance does not continue the previous statement's closing balance.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -144,31 +84,20 @@ pub struct BookBalance {
     pub source: String,
 }
 
-/// Checks running balances and totals of each statement. Banks export oldest-first or
-/// newest-first: the order with fewer breaks is taken (ties: by the first and last row's time).
+/// Each statement's running breaks and totals, as its reader checked them, with the account
+/// filled in: a statement whose title names no account belongs to the one account the others
+/// name, if they name exactly one (banks differ in what their title rows say). Per account, oldest
+/// first.
 pub fn check_statements(statements: &[Statement]) -> (Vec<RunningBreak>, Vec<StatementTotals>) {
     let mut breaks = Vec::new();
     let mut totals = Vec::new();
     for s in statements {
-        let forward: Vec<&BankEntry> = s.entries.iter().collect();
-        let backward: Vec<&BankEntry> = s.entries.iter().rev().collect();
-        let (forward_breaks, forward_totals) = check_one(&s.name, &forward);
-        let (backward_breaks, backward_totals) = check_one(&s.name, &backward);
-        let looks_newest_first = match (s.entries.first(), s.entries.last()) {
-            (Some(a), Some(b)) => (a.date, a.time) > (b.date, b.time),
-            _ => false,
-        };
-        let use_backward = backward_breaks.len() < forward_breaks.len()
-            || (backward_breaks.len() == forward_breaks.len() && looks_newest_first);
-        let (b, mut t) =
-            if use_backward { (backward_breaks, backward_totals) } else { (forward_breaks, forward_totals) };
-        t.account = s.account.clone();
+        breaks.extend(s.balance.breaks.iter().cloned());
+        let mut t = s.balance.totals.clone();
+        t.account.clone_from(&s.account);
         t.checks.clone_from(&s.checks);
-        breaks.extend(b);
         totals.push(t);
     }
-    // A statement whose title names no account belongs to the one account the others name, if
-    // they name exactly one (banks differ in what their title rows say).
     let mut named = std::collections::BTreeSet::new();
     for account in totals.iter().filter_map(|t| t.account.as_ref()) {
         named.insert(account);
@@ -179,94 +108,10 @@ pub fn check_statements(statements: &[Statement]) -> (Vec<RunningBreak>, Vec<Sta
             t.account.clone_from(&only);
         }
     }
-    // Per account, oldest first; a stable sort keeps the given order for statements of the same days.
+    // A stable sort keeps the given order for statements of the same days.
     crate::sort::sort_by(&mut totals, |a, b| {
         (&a.account, a.first_date, a.last_date).cmp(&(&b.account, b.first_date, b.last_date))
     });
-    (breaks, totals)
-}
-
-fn check_one(file: &str, ordered: &[&BankEntry]) -> (Vec<RunningBreak>, StatementTotals) {
-    let mut breaks = Vec::new();
-    let mut running: Option<Decimal> = None;
-    let mut opening = None;
-    let mut net_before_first_balance = Decimal::ZERO;
-    let (mut credits, mut debits) = (Decimal::ZERO, Decimal::ZERO);
-    let mut days: Vec<DayTotals> = Vec::new();
-    for e in ordered {
-        if days.last().is_none_or(|d| d.date != e.date) {
-            // The day opens at the running balance, or (first day) at the balance before the row.
-            let opening = running.or(e.balance.map(|b| b - e.amount));
-            days.push(DayTotals {
-                date: e.date,
-                opening,
-                credits: Decimal::ZERO,
-                debits: Decimal::ZERO,
-                closing: None,
-                consistent: true,
-            });
-        }
-        if e.amount.is_sign_negative() {
-            debits -= e.amount;
-        } else {
-            credits += e.amount;
-        }
-        if let Some(day) = days.last_mut() {
-            if e.amount.is_sign_negative() {
-                day.debits -= e.amount;
-            } else {
-                day.credits += e.amount;
-            }
-        }
-        match (running, e.balance) {
-            (Some(previous), Some(found)) => {
-                let expected = previous + e.amount;
-                if expected != found {
-                    breaks.push(RunningBreak {
-                        file: file.to_string(),
-                        line: e.line,
-                        expected,
-                        found,
-                        missing: found - expected,
-                    });
-                }
-                running = Some(found);
-            }
-            (Some(previous), None) => running = Some(previous + e.amount),
-            (None, Some(found)) => {
-                net_before_first_balance += e.amount;
-                opening = Some(found - net_before_first_balance);
-                running = Some(found);
-            }
-            (None, None) => net_before_first_balance += e.amount,
-        }
-        if let Some(day) = days.last_mut() {
-            day.closing = running;
-        }
-    }
-    for day in &mut days {
-        if let (Some(o), Some(c)) = (day.opening, day.closing) {
-            day.consistent = o + day.credits - day.debits == c;
-        }
-    }
-    let closing = running;
-    let consistent = match (opening, closing) {
-        (Some(o), Some(c)) => o + credits - debits == c,
-        _ => true,
-    };
-    let totals = StatementTotals {
-        file: file.to_string(),
-        account: None,
-        first_date: ordered.first().map(|e| e.date),
-        last_date: ordered.last().map(|e| e.date),
-        opening,
-        credits,
-        debits,
-        closing,
-        consistent,
-        checks: Vec::new(),
-        days,
-    };
     (breaks, totals)
 }
 
@@ -342,38 +187,5 @@ fn reconciliation_statement(flow: &FundFlow, book: &BookBalance, bank: Decimal) 
         difference,
         outcome: if difference.is_zero() { FundOutcome::Matched } else { FundOutcome::BalanceBreak },
         label: label(difference),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::read::bank::read_statement;
-
-    #[test]
-    fn a_missing_row_is_a_running_break_with_its_amount() {
-        let text = "交易日期,借方发生额,贷方发生额,余额\n2026-03-25,,100.00,1100.00\n\
-                    2026-03-25,,50.00,1180.00\n2026-03-26,20.00,,1160.00\n";
-        let s = read_statement("s.csv", text.as_bytes().to_vec()).expect("reads");
-        let (breaks, totals) = check_statements(&[s]);
-        assert_eq!(breaks.len(), 1);
-        assert_eq!((breaks[0].line, breaks[0].missing.to_string()), (3, "30.00".to_string()));
-        assert_eq!(totals[0].opening.map(|d| d.to_string()).as_deref(), Some("1000.00"));
-        assert_eq!(totals[0].closing.map(|d| d.to_string()).as_deref(), Some("1160.00"));
-        assert!(!totals[0].consistent);
-        let days: Vec<(String, bool)> = totals[0].days.iter().map(|d| (d.date.to_string(), d.consistent)).collect();
-        assert_eq!(days, [("2026-03-25".to_string(), false), ("2026-03-26".to_string(), true)]);
-        assert_eq!(totals[0].days[1].opening.map(|d| d.to_string()).as_deref(), Some("1180.00"));
-    }
-
-    #[test]
-    fn newest_first_statements_are_read_backwards() {
-        let text = "交易日期,交易金额,余额\n2026-03-26,-20.00,1130.00\n2026-03-25,50.00,1150.00\n\
-                    2026-03-25,100.00,1100.00\n";
-        let s = read_statement("s.csv", text.as_bytes().to_vec()).expect("reads");
-        let (breaks, totals) = check_statements(&[s]);
-        assert!(breaks.is_empty(), "{breaks:?}");
-        assert_eq!(totals[0].opening.map(|d| d.to_string()).as_deref(), Some("1000.00"));
-        assert!(totals[0].consistent);
     }
 }

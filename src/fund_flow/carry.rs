@@ -5,7 +5,7 @@
 use super::{Batch, FundFlow, FundInput, Movement, PayoutItem};
 use crate::codes::codes;
 use crate::error::{Error, ErrorKind, Result};
-use crate::read::bank::Payout;
+use crate::read::Payout;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};

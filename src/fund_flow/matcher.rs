@@ -445,7 +445,7 @@ pub fn match_funds(input: FundInput, as_of: Option<NaiveDate>, settings: &FundFl
 mod tests {
     use super::*;
     use crate::fund_flow::{Batch, PayoutItem};
-    use crate::read::bank::Payout;
+    use crate::read::Payout;
 
     fn d(day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 3, day).expect("date")

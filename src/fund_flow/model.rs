@@ -2,7 +2,7 @@
 //! instructions, the groups paired together and every item's outcome.
 
 use crate::codes::codes;
-use crate::read::bank::Payout;
+use crate::read::Payout;
 use chrono::{NaiveDate, NaiveTime};
 use rust_decimal::Decimal;
 use serde::Serialize;

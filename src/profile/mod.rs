@@ -47,60 +47,20 @@ codes! {
     }
 }
 
-/// Explicit header names per logical field, for one side.
+/// Explicit header names per logical field, for one kind of input (`{"order_no": "单据编号"}`): an
+/// unknown field name is an error that names it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct ColumnMapping {
-    /// Header of the merchant order number.
-    pub order_no: Option<String>,
-    /// Header of the channel transaction number.
-    pub trade_no: Option<String>,
-    /// Header of the amount.
-    pub amount: Option<String>,
-    /// Header of the refund amount (used for refund rows when present).
-    pub refund_amount: Option<String>,
-    /// Header of the fee.
-    pub fee: Option<String>,
-    /// Header of the status.
-    pub status: Option<String>,
-    /// Header of the time.
-    pub time: Option<String>,
-    /// Header of the merchant number.
-    pub merchant_id: Option<String>,
-    /// Header of the refund number.
-    pub refund_no: Option<String>,
-    /// Header of the money-in column of a statement.
-    pub credit: Option<String>,
-    /// Header of the money-out column of a statement.
-    pub debit: Option<String>,
-    /// Header of the running balance.
-    pub balance: Option<String>,
-    /// Header of the direction word (收入 / 支出) of an unsigned amount.
-    pub direction: Option<String>,
-}
+#[serde(transparent)]
+pub struct ColumnMapping(BTreeMap<Field, String>);
 
 impl ColumnMapping {
     /// The explicit header for `field`, if the profile sets one.
     pub fn get(&self, field: Field) -> Option<&str> {
-        match field {
-            Field::OrderNo => self.order_no.as_deref(),
-            Field::TradeNo => self.trade_no.as_deref(),
-            Field::Amount => self.amount.as_deref(),
-            Field::RefundAmount => self.refund_amount.as_deref(),
-            Field::Fee => self.fee.as_deref(),
-            Field::Status => self.status.as_deref(),
-            Field::Time => self.time.as_deref(),
-            Field::MerchantId => self.merchant_id.as_deref(),
-            Field::RefundNo => self.refund_no.as_deref(),
-            Field::Credit => self.credit.as_deref(),
-            Field::Debit => self.debit.as_deref(),
-            Field::Balance => self.balance.as_deref(),
-            Field::Direction => self.direction.as_deref(),
-        }
+        self.0.get(&field).map(String::as_str)
     }
 }
 
-/// Explicit column mappings for both sides.
+/// Explicit column mappings per kind of input.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Columns {
@@ -110,6 +70,15 @@ pub struct Columns {
     /// Mapping for the channel bill.
     #[serde(default)]
     pub channel: ColumnMapping,
+    /// Mapping for bank statements.
+    #[serde(default)]
+    pub bank: ColumnMapping,
+    /// Mapping for payout instructions.
+    #[serde(default)]
+    pub payouts: ColumnMapping,
+    /// Mapping for sub-ledgers.
+    #[serde(default)]
+    pub book: ColumnMapping,
 }
 
 /// Extra status words per normalized status, tried before the built-in table.
@@ -130,68 +99,15 @@ pub struct StatusWords {
     pub pending: Vec<String>,
 }
 
-/// Extra header aliases per logical field, tried before the built-in table.
+/// Extra header aliases per logical field, tried before the built-in table
+/// (`{"amount": ["实付金额"]}`): an unknown field name is an error that names it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct Aliases {
-    /// Extra names of the merchant order number column.
-    #[serde(default)]
-    pub order_no: Vec<String>,
-    /// Extra names of the channel transaction number column.
-    #[serde(default)]
-    pub trade_no: Vec<String>,
-    /// Extra names of the amount column.
-    #[serde(default)]
-    pub amount: Vec<String>,
-    /// Extra names of the refund amount column.
-    #[serde(default)]
-    pub refund_amount: Vec<String>,
-    /// Extra names of the fee column.
-    #[serde(default)]
-    pub fee: Vec<String>,
-    /// Extra names of the status column.
-    #[serde(default)]
-    pub status: Vec<String>,
-    /// Extra names of the time column.
-    #[serde(default)]
-    pub time: Vec<String>,
-    /// Extra names of the merchant number column.
-    #[serde(default)]
-    pub merchant_id: Vec<String>,
-    /// Extra names of the refund number column.
-    #[serde(default)]
-    pub refund_no: Vec<String>,
-    /// Extra names of the money-in column.
-    #[serde(default)]
-    pub credit: Vec<String>,
-    /// Extra names of the money-out column.
-    #[serde(default)]
-    pub debit: Vec<String>,
-    /// Extra names of the running balance column.
-    #[serde(default)]
-    pub balance: Vec<String>,
-    /// Extra names of the direction column.
-    #[serde(default)]
-    pub direction: Vec<String>,
-}
+#[serde(transparent)]
+pub struct Aliases(BTreeMap<Field, Vec<String>>);
 
 impl Aliases {
     fn get(&self, field: Field) -> &[String] {
-        match field {
-            Field::OrderNo => &self.order_no,
-            Field::TradeNo => &self.trade_no,
-            Field::Amount => &self.amount,
-            Field::RefundAmount => &self.refund_amount,
-            Field::Fee => &self.fee,
-            Field::Status => &self.status,
-            Field::Time => &self.time,
-            Field::MerchantId => &self.merchant_id,
-            Field::RefundNo => &self.refund_no,
-            Field::Credit => &self.credit,
-            Field::Debit => &self.debit,
-            Field::Balance => &self.balance,
-            Field::Direction => &self.direction,
-        }
+        self.0.get(&field).map_or(&[], Vec::as_slice)
     }
 }
 
@@ -312,6 +228,11 @@ impl Profile {
             profile.fund_flow = FundFlowSettings::from_json(fund_flow)?;
         }
         Ok(profile)
+    }
+
+    /// The profile's extra header names for `field` (tried before any built-in or layout name).
+    pub fn extra_aliases(&self, field: Field) -> &[String] {
+        self.aliases.get(field)
     }
 
     /// Header names that identify `field`: the profile's extra aliases first, then the built-ins.

@@ -82,11 +82,6 @@ pub(crate) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     let tail = a.len() - a.len() % 8;
     a[tail..].iter().zip(&b[tail..]).all(|(x, y)| x == y)
 }
-/// Bank exports write `-` or `-------` for an empty amount.
-pub(crate) fn is_blank_amount(text: &str) -> bool {
-    text.chars().all(|c| c == '-')
-}
-
 /// At most `max` characters of `s`, for messages.
 pub(crate) fn truncate(s: &str, max: usize) -> String {
     let mut out: String = s.chars().take(max).collect();

@@ -40,6 +40,8 @@ codes! {
         InvalidBalance = ("invalid_balance", "余额无法识别"),
         /// The direction word is unknown.
         UnknownDirection = ("unknown_direction", "未知收支方向"),
+        /// An unknown direction word, read with the sign the running balance shows.
+        DirectionInferred = ("direction_inferred", "收支方向由余额推定"),
         /// A fixed-width line is malformed.
         InvalidFixedWidthLine = ("invalid_fixed_width_line", "定长行无效"),
         /// A total the file states differs from its detail.
@@ -76,7 +78,12 @@ impl IssueCode {
             IssueCode::InvalidBalance => {
                 "the running balance (余额) is not a number; the row is kept without a balance"
             }
-            IssueCode::UnknownDirection => "the direction word (收支类型) is neither 收入 nor 支出",
+            IssueCode::UnknownDirection => {
+                "the direction word (收支类型, 借贷标志) is neither 收入 nor 支出, and no running balance tells; the row is left out"
+            }
+            IssueCode::DirectionInferred => {
+                "note: an unknown direction word (冲正, 抹账) read with the sign the running balance shows"
+            }
             IssueCode::InvalidFixedWidthLine => {
                 "a fixed-width line (UnionPay ZM) is not 607 characters or a field is not a number"
             }
@@ -106,6 +113,7 @@ impl IssueCode {
                 | IssueCode::InnerFileSkipped
                 | IssueCode::YearUnknown
                 | IssueCode::BalanceBreak
+                | IssueCode::DirectionInferred
         )
     }
 }

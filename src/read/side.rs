@@ -8,7 +8,7 @@
 //! bill alike: content cannot tell those two apart, and says so ([`SideDetection::OrderTable`]).
 
 use super::container::{heads_of_files, Container};
-use super::{bank, csv, detect, encoding, spreadsheet};
+use super::{csv, detect, encoding, spreadsheet};
 use crate::codes::codes;
 use crate::format::Format;
 use crate::record::{normalize_header, Field, InputKind};
@@ -116,11 +116,13 @@ fn detect_text(bytes: &[u8]) -> SideDetection {
         return SideDetection::Input { kind: InputKind::Carry, format: None };
     }
     if let Ok(found) = detect::detect(text) {
-        let kind = if found.format == Format::BankStatement { InputKind::Bank } else { InputKind::Channel };
+        let kind = match found.format {
+            Format::BankStatement => InputKind::Bank,
+            Format::PayoutInstructions => InputKind::Payouts,
+            Format::SubLedger => InputKind::Book,
+            _ => InputKind::Channel,
+        };
         return SideDetection::Input { kind, format: Some(found.format) };
-    }
-    if let Some(kind) = bank::header_side(text) {
-        return SideDetection::Input { kind, format: None };
     }
     if order_table(text) {
         return SideDetection::OrderTable;
@@ -201,8 +203,8 @@ mod tests {
             ("bank/corporate_gbk.csv", side(InputKind::Bank, Some(BankStatement))),
             ("bank/statement_gbk_newest_first.csv", side(InputKind::Bank, Some(BankStatement))),
             ("bank/signed_amount_utf16le.csv", side(InputKind::Bank, Some(BankStatement))),
-            ("bank/payouts.csv", side(InputKind::Payouts, None)),
-            ("bank/ledger.csv", side(InputKind::Book, None)),
+            ("bank/payouts.csv", side(InputKind::Payouts, Some(PayoutInstructions))),
+            ("bank/ledger.csv", side(InputKind::Book, Some(SubLedger))),
             ("sheets/statement.xlsx", SideDetection::Unknown { why: Undecided::Spreadsheet }),
             ("malformed/prose_not_a_table.txt", SideDetection::Unknown { why: Undecided::NoHeader }),
             ("malformed/binary_junk.csv", SideDetection::Unknown { why: Undecided::NotText }),
@@ -237,13 +239,22 @@ mod tests {
                     .map(|t| t.len())
                 }
                 SideDetection::Input { kind: InputKind::Bank, .. } => {
-                    bank::read_statement(name, bytes).map(|s| s.entries.len())
+                    super::super::read_fund_file(InputKind::Bank, name, bytes, &profile).map(|r| match r {
+                        super::super::Read::Statement(s) => s.entries.len(),
+                        _ => 0,
+                    })
                 }
                 SideDetection::Input { kind: InputKind::Payouts, .. } => {
-                    bank::read_payouts(name, bytes).map(|p| p.payouts.len())
+                    super::super::read_fund_file(InputKind::Payouts, name, bytes, &profile).map(|r| match r {
+                        super::super::Read::Payouts(p) => p.payouts.len(),
+                        _ => 0,
+                    })
                 }
                 SideDetection::Input { kind: InputKind::Book, .. } => {
-                    bank::read_ledger(name, bytes).map(|l| l.balances.len())
+                    super::super::read_fund_file(InputKind::Book, name, bytes, &profile).map(|r| match r {
+                        super::super::Read::Ledger(l) => l.lines.len(),
+                        _ => 0,
+                    })
                 }
                 _ => continue,
             };
@@ -264,9 +275,9 @@ mod tests {
 
     #[test]
     fn a_bank_statement_is_never_an_order_table_and_an_order_export_never_a_statement() {
-        // Without a balance column the layout detection declines; the statement reader's header still decides.
+        // Without a balance column: the debit and credit columns make it a statement.
         let statement = "交易日期,借方发生额,贷方发生额,对方户名,摘要\n2026-03-25,,1.00,财付通,结算\n";
-        assert_eq!(detect_side(statement.as_bytes()), side(InputKind::Bank, None));
+        assert_eq!(detect_side(statement.as_bytes()), side(InputKind::Bank, Some(Format::BankStatement)));
         // An order export with a stored-value balance and a date: an order number makes it orders.
         let orders = "订单号,交易日期,金额,余额,状态\nA1,2026-03-25,1.00,9.00,已支付\n";
         assert_eq!(detect_side(orders.as_bytes()), SideDetection::OrderTable);

@@ -3,6 +3,7 @@
 //! file-level `summary_mismatch` issue.
 
 use super::cell::trim_cell;
+use super::statement::balance::{check_steps, Step};
 use super::IssueCode;
 use super::{Check, RowIssue, Table};
 use crate::error::{Error, ErrorKind, Result};
@@ -53,59 +54,40 @@ pub fn check(table: &mut Table) -> Result<()> {
             check_footer(table, "#收入合计", Only::NonZero("收入金额（+元）"), "收入金额（+元）")?;
             check_footer(table, "#支出合计", Only::NonZero("支出金额（-元）"), "支出金额（-元）")?;
         }
-        Format::BankStatement => check_statement_total(table)?,
         _ => {}
     }
     check_running_balance(table);
     Ok(())
 }
 
-/// A bank statement read as a table (its 流水号 a key) gets the 合计 checks it gets when read for
-/// fund flow: [`super::bank::read_statement`]'s, over that reader's movements.
-fn check_statement_total(table: &mut Table) -> Result<()> {
-    let bytes = table.whole_text()?.into_owned().into_bytes();
-    let Ok(statement) = super::bank::read_statement(&table.name, bytes) else { return Ok(()) };
-    for check in statement.checks {
+/// Opening balance plus every movement must give the closing balance, and each row's balance must
+/// follow from the previous one (账实核对 within one file): the statement reader's checker, for the
+/// channel layouts with a balance column (WeChat 资金账单, Alipay 账务明细). A bank statement read
+/// as a table was checked by the statement reader already.
+fn check_running_balance(table: &mut Table) {
+    if table.format == Format::BankStatement || table.balances.len() != table.row_count() {
+        return; // checked already, or no balance column
+    }
+    // Bills' amounts are not bounded like statements': sums beyond 10^15 would not be money.
+    let in_range = |d: &Decimal| crate::money::amount_in_range(*d);
+    let steps: Option<Vec<Step>> = table
+        .balances
+        .iter()
+        .map(|&(line, amount, balance)| {
+            let balance = balance.filter(in_range)?;
+            in_range(&amount).then_some(Step { line, date: None, time: None, amount, balance: Some(balance) })
+        })
+        .collect();
+    let Some(steps) = steps.filter(|s| s.len() >= 2) else { return };
+    let checked = check_steps(&table.name, &steps);
+    if let Some(check) = checked.check() {
         table.issues.extend(check.mismatch(&table.name, table.side));
         table.checks.push(check);
     }
-    Ok(())
-}
-
-/// Opening balance plus every movement must give the closing balance (账实核对 within one file).
-/// Statements run oldest-first or newest-first; the first two rows tell which.
-fn check_running_balance(table: &mut Table) {
-    if table.balances.len() != table.row_count() {
-        return; // no balance column
-    }
-    let movements: Option<Vec<(Decimal, Decimal)>> =
-        table.balances.iter().map(|(_, amount, balance)| balance.map(|b| (*amount, b))).collect();
-    let Some(mut movements) = movements.filter(|m| m.len() >= 2) else { return };
-    let oldest_first = movements[0].1 + movements[1].0 == movements[1].1;
-    let newest_first = !oldest_first && movements[0].1 - movements[0].0 == movements[1].1;
-    if newest_first {
-        movements.reverse();
-    }
-    let (first_amount, first_balance) = movements[0];
-    let opening = first_balance.checked_sub(first_amount);
-    let found =
-        opening.and_then(|opening| movements.iter().try_fold(opening, |sum, (amount, _)| sum.checked_add(*amount)));
-    let closing = movements[movements.len() - 1].1;
-    push_check(table, "余额 (opening + movements = closing)".to_string(), &closing.to_string(), found, false);
-    // Each row's balance must follow from the one before; the first that does not is named.
-    let mut lines: Vec<u32> = table.balances.iter().map(|(line, _, _)| *line).collect();
-    if newest_first {
-        lines.reverse();
-    }
-    for (n, pair) in movements.windows(2).enumerate() {
-        let expected = pair[0].1.checked_add(pair[1].0);
-        if expected != Some(pair[1].1) {
-            let expected = expected.map_or("an overflow".to_string(), |e| e.to_string());
-            let message =
-                format!("余额 {} where the previous balance plus this row's amount gives {expected}", pair[1].1);
-            let line = lines.get(n + 1).copied().unwrap_or(0);
-            table.issues.push(RowIssue::new(&table.name, table.side, line, None, IssueCode::BalanceBreak, message));
-        }
+    for b in &checked.breaks {
+        let message =
+            format!("余额 {} where the previous balance plus this row's amount gives {}", b.found, b.expected);
+        table.issues.push(RowIssue::new(&table.name, table.side, b.line, None, IssueCode::BalanceBreak, message));
     }
 }
 

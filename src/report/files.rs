@@ -2,8 +2,7 @@
 //! [`Inspection`], what `inspect` says about a file read on its own.
 
 use crate::format::Format;
-use crate::read::bank::Statement;
-use crate::read::{Check, Encoding, RowIssue, Table};
+use crate::read::{Check, ColumnMap, Encoding, Ledger, PayoutFile, Read, RowIssue, Statement, Table};
 use crate::record::{Field, InputKind, Side};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -40,9 +39,7 @@ pub struct FileInfo {
 impl FileInfo {
     /// Describes a table that was read.
     pub fn of(table: &Table) -> FileInfo {
-        let columns = crate::sort::map(
-            Field::ALL.iter().filter_map(|&f| table.columns.get(f).map(|c| (f.code(), table.header[c].clone()))),
-        );
+        let columns = column_names(&table.columns, &table.header);
         FileInfo {
             side: table.side,
             name: table.name.clone(),
@@ -82,18 +79,60 @@ pub struct Inspection {
 }
 
 impl Inspection {
-    /// Describes a bank statement read by the fund-flow reader (no key column needed).
-    pub fn of_statement(statement: &Statement) -> Inspection {
-        let variant = if statement.columns.contains_key("amount") { "signed_amount" } else { "debit_credit" };
+    /// Describes a file read on its own, whatever its layout.
+    pub(crate) fn of_read(read: &Read) -> Inspection {
+        match read {
+            Read::Table(table) => Inspection::of(table),
+            Read::Statement(s) => Inspection::fund(
+                &s.name,
+                Format::BankStatement,
+                &s.variant,
+                s.encoding,
+                s.entries.len(),
+                s.skipped,
+                &s.issues,
+                &s.checks,
+            ),
+            Read::Payouts(p) => {
+                let skipped = p.issues.iter().filter(|i| i.skips_row()).count() as u32;
+                Inspection::fund(
+                    &p.name,
+                    Format::PayoutInstructions,
+                    "",
+                    p.encoding,
+                    p.payouts.len(),
+                    skipped,
+                    &p.issues,
+                    &[],
+                )
+            }
+            Read::Ledger(l) => {
+                let skipped = l.issues.iter().filter(|i| i.skips_row()).count() as u32;
+                Inspection::fund(&l.name, Format::SubLedger, "", l.encoding, l.lines.len(), skipped, &l.issues, &[])
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn fund(
+        name: &str,
+        format: Format,
+        variant: &str,
+        encoding: Encoding,
+        rows: usize,
+        skipped: u32,
+        issues: &[RowIssue],
+        checks: &[Check],
+    ) -> Inspection {
         Inspection {
-            name: statement.name.clone(),
-            format: Format::BankStatement,
+            name: name.to_string(),
+            format,
             variant: variant.to_string(),
-            encoding: statement.encoding,
-            rows: statement.entries.len() as u64,
-            skipped: u64::from(statement.skipped),
-            issues: statement.issues.clone(),
-            checks: statement.checks.clone(),
+            encoding,
+            rows: rows as u64,
+            skipped: u64::from(skipped),
+            issues: issues.to_vec(),
+            checks: checks.to_vec(),
         }
     }
 
@@ -138,33 +177,57 @@ pub struct InputInfo {
 impl InputInfo {
     /// Describes a statement.
     pub fn of_statement(s: &Statement) -> InputInfo {
-        InputInfo {
-            side: InputKind::Bank,
-            name: s.name.clone(),
-            encoding: Some(s.encoding),
-            header_line: Some(s.header_line),
-            header: s.header.clone(),
-            columns: s.columns.clone(),
-            rows: s.entries.len() as u64,
-            issues: s.issues.len() as u64,
-            checks: s.checks.clone(),
-        }
+        let mut info = InputInfo::of_header(InputKind::Bank, &s.name, s.encoding, s.header_line, &s.header, &s.columns);
+        info.rows = s.entries.len() as u64;
+        info.issues = s.issues.len() as u64;
+        info.checks = s.checks.clone();
+        info
     }
 
-    /// Describes a payout or sub-ledger file.
-    pub fn simple(side: InputKind, name: &str, rows: usize, issues: usize) -> InputInfo {
+    /// Describes a payout instruction file.
+    pub fn of_payouts(p: &PayoutFile) -> InputInfo {
+        let mut info =
+            InputInfo::of_header(InputKind::Payouts, &p.name, p.encoding, p.header_line, &p.header, &p.columns);
+        info.rows = p.payouts.len() as u64;
+        info.issues = p.issues.len() as u64;
+        info
+    }
+
+    /// Describes a sub-ledger.
+    pub fn of_ledger(l: &Ledger) -> InputInfo {
+        let mut info = InputInfo::of_header(InputKind::Book, &l.name, l.encoding, l.header_line, &l.header, &l.columns);
+        info.rows = l.lines.len() as u64;
+        info.issues = l.issues.len() as u64;
+        info
+    }
+
+    fn of_header(
+        side: InputKind,
+        name: &str,
+        encoding: Encoding,
+        header_line: u32,
+        header: &[String],
+        columns: &ColumnMap,
+    ) -> InputInfo {
         InputInfo {
             side,
             name: name.to_string(),
-            encoding: None,
-            header_line: None,
-            header: Vec::new(),
-            columns: BTreeMap::new(),
-            rows: rows as u64,
-            issues: issues as u64,
+            encoding: Some(encoding),
+            header_line: Some(header_line),
+            header: header.to_vec(),
+            columns: column_names(columns, header),
+            rows: 0,
+            issues: 0,
             checks: Vec::new(),
         }
     }
+}
+
+/// Which header each field was read from, by field code.
+fn column_names(columns: &ColumnMap, header: &[String]) -> BTreeMap<&'static str, String> {
+    crate::sort::map(
+        Field::ALL.iter().filter_map(|&f| columns.get(f).and_then(|c| header.get(c)).map(|h| (f.code(), h.clone()))),
+    )
 }
 
 /// What the carry state of the previous run held (the answer to adding one).

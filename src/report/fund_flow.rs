@@ -7,7 +7,7 @@ use crate::codes::codes;
 use crate::fund_flow::balance::BalanceReport;
 use crate::fund_flow::{Batch, FundFlow, FundOutcome, MatchKind};
 use crate::profile::FundFlowSettings;
-use crate::read::bank::Payout;
+use crate::read::Payout;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;

@@ -336,11 +336,11 @@ test('the page reconciles locally and matches the native CLI', async (t) => {
     await assertFundMatches(fundReport, 'fund-flow sample');
     // The files panel lists the bill; the fund inputs table the statement, payouts and sub-ledger.
     assert.deepEqual(await page.$$eval('#fund-inputs tbody tr', (rows) => rows.map((r) => r.dataset.side)), ['bank', 'payouts', 'book']);
-    // The statement's 合计 row agrees with its movements: ✓ per column, as in the report.
+    // The statement's 合计 row and running balance agree with its movements: ✓ each, as in the report.
     const shownChecks = await page.$$eval('#fund-inputs tbody tr[data-side="bank"] [data-check]',
       (lis) => lis.map((li) => [li.dataset.check, li.dataset.passed === 'true']));
     assert.deepEqual(shownChecks, fundReport.balance.statements[0].checks.map((c) => [c.name, c.passed]));
-    assert.deepEqual(shownChecks, [['合计 借方', true], ['合计 贷方', true]]);
+    assert.deepEqual(shownChecks, [['合计 借方', true], ['合计 贷方', true], ['余额 (opening + movements = closing)', true]]);
     assert.equal(await page.isHidden('#info-results'), true, 'no order export: no information-flow cards');
     // Filter: in transit only, with age.
     await page.selectOption('#fund-filter', 'in_transit');

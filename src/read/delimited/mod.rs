@@ -9,6 +9,7 @@ use super::cell::{cell, trim_cell};
 use super::csv::{FieldRange, Record, Scanner, MAX_RECORD_BYTES};
 use super::source::{read_fully, ReadAt};
 use super::table::{add_day, part_bits_for, ColumnMap, SkippedKey, Table, Text};
+use super::words::{names_total, SUMMARY_FIRST_CELLS};
 use super::IssueCode;
 use super::RowIssue;
 use crate::error::{Error, ErrorKind, Result};
@@ -22,11 +23,6 @@ const HEADER_SEARCH_RECORDS: usize = 64;
 const PROGRESS_EVERY_RECORDS: u64 = 16_384;
 /// At most this many non-detail lines (titles, comments, totals) are kept for the footer checks.
 const MAX_NOTE_LINES: usize = 1024;
-/// Non-ASCII cells that mark a total or footer row (ASCII cells: see [`names_total`]).
-const TOTAL_WORDS: &[&str] = &["合计", "总计", "小计", "汇总", "总交易单数", "总笔数", "仅供参考", "以柜台为准"];
-
-/// First cells of the summary header lines that follow a bill's detail (WeChat trade, fund flow).
-const SUMMARY_FIRST_CELLS: &[&str] = &["总交易单数", "资金流水总笔数"];
 
 /// What reading a file from the caller's bytes found.
 pub(crate) enum Outcome {
@@ -460,15 +456,4 @@ impl<'a> Reader<'a> {
         }
         fields.iter().take(4).any(|f| names_total(text.get(f.start as usize..f.end as usize).unwrap_or("")))
     }
-}
-
-/// Whether a cell names a total. Cheap on the hot path: ASCII cells (order numbers) are only
-/// compared when they start like `total` or `sum`.
-fn names_total(cell: &str) -> bool {
-    let cell = trim_cell(cell);
-    if cell.is_ascii() {
-        let starts = |word: &str| cell.get(..word.len()).is_some_and(|head| head.eq_ignore_ascii_case(word));
-        return starts("total") || (starts("sum") && cell.len() <= 4);
-    }
-    TOTAL_WORDS.iter().any(|w| cell.contains(w))
 }

@@ -5,9 +5,10 @@
 use super::Reader;
 use crate::money::{parse_amount, parse_units, Units};
 use crate::profile::KeyChoice;
-use crate::read::cell::{cell, is_blank_amount, same_bytes, truncate};
+use crate::read::cell::{cell, same_bytes, truncate};
 use crate::read::csv::FieldRange;
 use crate::read::table::{add_day, ColumnMap, RowParts};
+use crate::read::words::{direction_of, is_placeholder, Direction};
 use crate::read::IssueCode;
 use crate::record::{Field, ItemKind, Row, Status};
 use rust_decimal::Decimal;
@@ -145,7 +146,7 @@ impl Reader<'_> {
             Some((column, f)) => {
                 let balance_text = cell(text, f);
                 match parse_amount(&balance_text) {
-                    _ if is_blank_amount(&balance_text) => None,
+                    _ if is_placeholder(&balance_text) => None,
                     Ok(balance) => Some(balance),
                     Err(e) => {
                         let message = format!(
@@ -203,27 +204,14 @@ impl Reader<'_> {
         let Some(column) = self.table.columns.get(Field::Direction) else { return Ok(amount) };
         let word_text = fields.get(column).map(|f| cell(text, f)).unwrap_or_default();
         let word = word_text.as_ref();
-        match direction_sign(word) {
-            Some(true) => Ok(amount.abs()),
-            Some(false) => Ok(-amount.abs()),
+        match direction_of(word) {
+            Some(Direction::In) => Ok(amount.abs()),
+            Some(Direction::Out) => Ok(-amount.abs()),
             None => {
                 let message = format!("direction {:?} is neither 收入 (in) nor 支出 (out)", truncate(word, 40));
                 Err((column, IssueCode::UnknownDirection, message))
             }
         }
-    }
-}
-
-/// `Some(true)` for a word meaning money in, `Some(false)` for money out.
-fn direction_sign(word: &str) -> Option<bool> {
-    const IN: &[&str] = &["收入", "收", "入", "贷", "credit", "c", "cr", "+"];
-    const OUT: &[&str] = &["支出", "支", "出", "借", "debit", "d", "dr", "-"];
-    if IN.iter().any(|w| w.eq_ignore_ascii_case(word)) {
-        Some(true)
-    } else if OUT.iter().any(|w| w.eq_ignore_ascii_case(word)) {
-        Some(false)
-    } else {
-        None
     }
 }
 
@@ -238,7 +226,7 @@ fn credit_minus_debit(
         let Some(column) = columns.get(field) else { continue };
         let value_text = fields.get(column).map(|f| cell(text, f)).unwrap_or_default();
         let value = value_text.as_ref();
-        if is_blank_amount(value) {
+        if is_placeholder(value) {
             continue;
         }
         let amount = parse_amount(value).map_err(|e| {
