@@ -57,6 +57,8 @@ fn credit(id: String, line: u32, date: NaiveDate, cents: i64, merchant: Option<S
         counterparty_account: String::new(),
         memo: String::new(),
         serial: String::new(),
+        transaction_amount: None,
+        transaction_currency: String::new(),
         carried_since: None,
     }
 }

@@ -27,7 +27,7 @@ fn fund_flow_pages_balance_and_carry_state() {
     let info = run.add_file("bank", "statement.csv", js(STATEMENT), None).expect("statement");
     assert_eq!(get(&info, "rows").as_f64(), Some(7.0));
     let checks = Array::from(&get(&info, "checks"));
-    assert_eq!(checks.length(), 2, "合计 借方 and 合计 贷方");
+    assert_eq!(checks.length(), 3, "合计 借方, 合计 贷方 and the running balance");
     assert!(checks.iter().all(|c| get(&c, "passed").as_bool() == Some(true)));
     run.add_file("payouts", "payouts.csv", js(PAYOUTS), None).expect("payouts");
     run.set_book_balance(Some("9023.90".into())).expect("book");

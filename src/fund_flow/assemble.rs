@@ -93,6 +93,8 @@ pub fn movements_from_statements(statements: &[Statement], settings: &FundFlowSe
                 counterparty_account: e.counterparty_account.clone(),
                 memo: e.memo.clone(),
                 serial: e.serial.clone(),
+                transaction_amount: e.transaction_amount,
+                transaction_currency: e.transaction_currency.clone(),
                 carried_since: None,
             })
         })

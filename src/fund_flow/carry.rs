@@ -139,6 +139,8 @@ impl CarryState {
                     counterparty_account: item.account.clone(),
                     memo: item.memo.clone(),
                     serial: item.reference.clone(),
+                    transaction_amount: None,
+                    transaction_currency: String::new(),
                     carried_since: since,
                 }),
                 CarriedKind::Payout => input.payouts.push(PayoutItem {

@@ -480,6 +480,8 @@ mod tests {
             counterparty_account: String::new(),
             memo: memo.into(),
             serial: String::new(),
+            transaction_amount: None,
+            transaction_currency: String::new(),
             carried_since: None,
         }
     }

@@ -89,6 +89,10 @@ pub struct Movement {
     pub memo: String,
     /// Bank serial.
     pub serial: String,
+    /// The amount in the transaction's currency, when a card export gives one beside the booked amount.
+    pub transaction_amount: Option<Decimal>,
+    /// The transaction's currency (交易币种), empty for a domestic movement.
+    pub transaction_currency: String,
     /// First run that saw this movement, when it was carried in.
     pub carried_since: Option<NaiveDate>,
 }

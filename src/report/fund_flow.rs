@@ -79,6 +79,12 @@ pub struct MovementView {
     pub counterparty: String,
     /// Memo.
     pub memo: String,
+    /// The amount in the transaction's currency (a card export's 交易金额), when it differs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transaction_amount: Option<Decimal>,
+    /// The transaction's currency (交易币种).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub transaction_currency: String,
     /// First run that saw it, when carried.
     pub carried_since: Option<NaiveDate>,
 }
@@ -358,6 +364,8 @@ pub fn build(flow: &FundFlow, settings: &FundFlowSettings, unbatched: u64, balan
             merchant: m.merchant.clone(),
             counterparty: m.counterparty.clone(),
             memo: m.memo.clone(),
+            transaction_amount: m.transaction_amount,
+            transaction_currency: m.transaction_currency.clone(),
             carried_since: m.carried_since,
         }
     };
