@@ -39,6 +39,8 @@ fn every_layout_is_detected_from_content_with_its_variant_and_checks() {
         ("wechat/trade_all_sub_mch_legacy.csv", &[("wechat_trade", "ALL/子商户号", "UTF-8 (BOM)", 5, 2, 7)]),
         ("wechat/trade_pre2018.csv", &[("wechat_trade", "ALL/pre-2018", "UTF-8 (BOM)", 5, 2, 5)]),
         ("wechat/fund_flow_bom_crlf.csv", &[("wechat_fund_flow", "", "UTF-8 (BOM)", 4, 2, 6)]),
+        ("wechat/trade_attach_commas.csv", &[("wechat_trade", "ALL", "UTF-8 (BOM)", 10, 2, 7)]),
+        ("wechat/fund_flow_remark_commas.csv", &[("wechat_fund_flow", "", "UTF-8 (BOM)", 4, 2, 6)]),
         ("alipay/trade_25_columns_gbk.csv", &[("alipay_trade", "25 columns", "GB18030", 7, 4, 4)]),
         ("alipay/trade_29_columns_gbk.csv", &[("alipay_trade", "29 columns", "GB18030", 7, 4, 4)]),
         ("alipay/summary_gbk.csv", &[("alipay_summary", "", "GB18030", 0, 0, 0)]),
@@ -589,4 +591,27 @@ fn a_statement_read_as_a_table_gets_the_total_checks_it_gets_for_fund_flow() {
     let duizhang::Added::Fund(info) = info else { panic!("a statement: {info:?}") };
     // One statement reader: fund flow sees exactly the checks inspect shows.
     assert_eq!(info.checks, read[0].checks);
+}
+
+#[test]
+fn wechat_values_with_commas_and_quotes_stay_whole() {
+    // The previous build read 1 row of these 10 and lost the rest as too_many_fields / invalid_amount.
+    let run = tables_of("wechat/trade_attach_commas.csv", Profile::default());
+    let table = &run.tables()[0];
+    assert_eq!(table.row_count(), 10);
+    let rows = table.rows_in_file_order();
+    let view = |n: usize| duizhang::row_view(table, rows[n]).expect("reads back");
+    let cell = |n: usize, column: &str| view(n).columns.iter().find(|(k, _)| *k == column).map(|(_, v)| v.to_string());
+    assert_eq!(cell(0, "商品名称").as_deref(), Some("咖啡豆 500g, 深烘"));
+    assert_eq!(cell(0, "商户数据包").as_deref(), Some("{\"shop\":\"A1\",\"n\":2}"));
+    assert_eq!(cell(2, "商品名称").as_deref(), Some("拿铁杯 \"限量版\""), "a quote inside a value is plain text");
+    assert_eq!(view(3).amount.to_string(), "47.11", "the amount after a value with two commas is the amount");
+    // A value that holds the boundary itself (a comma and a backtick) shifts the row: reported as
+    // too many fields, never read as a wrong amount.
+    let bill =
+        String::from_utf8(fixture("wechat/trade_attach_commas.csv")).expect("utf-8").replacen("x,y,z", "x,`y", 1);
+    let run = read_as_channel("bill.csv", bill.into_bytes(), Profile::default()).expect("reads");
+    let codes: Vec<(&str, Option<u32>)> = run.tables()[0].issues.iter().map(|i| (i.code.code(), i.line)).collect();
+    assert_eq!(codes[0], ("too_many_fields", Some(9)));
+    assert!(codes.iter().all(|(c, _)| *c != "invalid_amount"), "{codes:?}");
 }

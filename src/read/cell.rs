@@ -117,7 +117,7 @@ mod tests {
         let text = "abc,\"say \"\"hi\"\"\", x ";
         let plain = FieldRange { start: 0, end: 3, needs_unescape: false };
         assert!(matches!(cell(text, &plain), Cow::Borrowed("abc")));
-        let quoted = FieldRange { start: 5, end: 15, needs_unescape: true };
+        let quoted = FieldRange { start: 4, end: 16, needs_unescape: true };
         assert_eq!(cell(text, &quoted), "say \"hi\"");
         let padded = FieldRange { start: 17, end: 20, needs_unescape: false };
         assert_eq!(cell(text, &padded), "x");

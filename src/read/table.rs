@@ -135,6 +135,8 @@ pub struct Table {
     /// Rows left out after their key was read (an unreadable amount or status): few, and kept so
     /// that an exception on the other side can say its row exists but was skipped.
     pub skipped_keys: Vec<SkippedKey>,
+    /// Records starting with a backtick are split on `,` + backtick (WeChat's bills).
+    pub(crate) backticks: bool,
     /// Field widths of a fixed-width file (no delimiter), used to show a row's cells.
     pub(crate) fixed_widths: Option<&'static [usize]>,
     /// Key bytes past each row's inline head, and second keys (see [`Key`]).
@@ -380,7 +382,7 @@ impl Table {
             }
             return Some((end, line_end.is_some()));
         }
-        let mut scanner = Scanner::over_bytes(bytes, self.delimiter);
+        let mut scanner = Scanner::over_bytes(bytes, self.delimiter).backtick_fields(self.backticks);
         let record = scanner.next_record(fields)?;
         let after = bytes.get(record.end..).unwrap_or(&[]);
         let ended_by_break = after.starts_with(b"\n") || after.starts_with(b"\r\n");
@@ -422,6 +424,7 @@ impl Table {
             variant: detection.variant,
             checks: Vec::new(),
             fallback_columns: ColumnMap::default(),
+            backticks: matches!(detection.format, Format::WechatTrade | Format::WechatFundFlow),
             fixed_widths: None,
             balances: Vec::new(),
             skipped_keys: Vec::new(),

@@ -179,7 +179,8 @@ impl<'a> Reader<'a> {
     /// the line it starts on, `last` whether it ends the file. Returns how many bytes it consumed
     /// (a record still open at the end of a chunk waits for the next) and the next line.
     fn feed(&mut self, text: &str, base: u32, first_line: u32, last: bool) -> Result<(usize, u32)> {
-        let mut scanner = Scanner::starting_at_line(text, self.table.delimiter, first_line);
+        let mut scanner =
+            Scanner::starting_at_line(text, self.table.delimiter, first_line).backtick_fields(self.table.backticks);
         let mut fields = std::mem::take(&mut self.fields);
         let result = loop {
             let (position, line) = (scanner.position(), scanner.line());
@@ -313,6 +314,22 @@ impl<'a> Reader<'a> {
             self.in_footer = true;
             self.keep_note(line, &text[record.start..record.end]);
             self.skip(line, None, IssueCode::TotalRowSkipped, "a total row after the detail; not reconciled".into());
+            return Ok(());
+        }
+        // A backtick row carries every value, empty ones too: any other count means a value held
+        // the boundary itself (`,` + backtick) and the row is shifted.
+        let backtick_row = self.table.backticks && text.as_bytes().get(record.start) == Some(&b'`');
+        if backtick_row && fields.len() != header_len {
+            let (code, column) = if fields.len() > header_len {
+                (IssueCode::TooManyFields, header_len as u32 + 1)
+            } else {
+                (IssueCode::TooFewFields, fields.len() as u32 + 1)
+            };
+            let message = format!(
+                "{} values where the header has {header_len} (a value holding `,` and a backtick?)",
+                fields.len()
+            );
+            self.skip(line, Some(column), code, message);
             return Ok(());
         }
         let needed = self.needed;
