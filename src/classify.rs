@@ -37,6 +37,23 @@ codes! {
     }
 }
 
+impl Outcome {
+    /// Whether the outcome is timing, not a break (未达账项): it keeps its d, carries no
+    /// 长款/短款 label and stays out of the long and short totals.
+    pub fn is_timing(self) -> bool {
+        self == Outcome::Pending
+    }
+
+    /// The label of an item's d with this outcome: none for timing.
+    pub fn label(self, d: Decimal) -> Option<Label> {
+        if self.is_timing() {
+            None
+        } else {
+            label(d)
+        }
+    }
+}
+
 /// A count and an amount per outcome, serialized with one field per code in report order.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct PerOutcome<T> {

@@ -61,7 +61,7 @@ pub use fund_flow::{
 };
 pub use matching::{Item, Matching, RowRef};
 pub use memo::MemoPattern;
-pub use money::{amount_in_range, parse_amount, AmountError, MAX_AMOUNT};
+pub use money::{amount_in_range, parse_amount, AmountError, Money, MAX_AMOUNT};
 pub use profile::{FundFlowSettings, KeyChoice, Profile};
 pub use read::{
     detect_side, Check, ColumnMap, Encoding, FileSource, IssueCode, ReadAt, RecordRef, RowIssue, SharedBytes,
@@ -74,8 +74,8 @@ pub use read::{
 pub use record::{Field, InputKind, ItemKind, Row, Side, Status};
 pub use report::{
     row_view, Added, CarryInfo, Columns, DateSource, Exception, FileInfo, FundCounts, FundFlowReport, FundFlowSummary,
-    FundItemKind, InputInfo, Inspection, ItemView, MatchView, MerchantTotals, MovementView, Page, PayoutView, Report,
-    RowCounts, RowView, RowsPerSide, RunInfo, Summary, SummaryView,
+    FundItemKind, FundTotals, InputInfo, Inspection, ItemView, MatchView, MerchantTotals, MovementView, Page,
+    PayoutView, Report, RowCounts, RowView, RowsPerSide, RunInfo, Summary, SummaryView,
 };
 pub use run::{inspect, reconcile, Input, Phase, ProgressHook, Reconciliation, RunOptions};
 pub use sample::{

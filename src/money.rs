@@ -98,6 +98,110 @@ pub fn amount_in_range(amount: Decimal) -> bool {
     amount.abs() <= MAX_AMOUNT
 }
 
+/// An amount of money as reports write it: exact, and written to the fen unless the digits past
+/// the fen are not all zeros. A settlement net summed from two-decimal amounts and five-decimal
+/// WeChat fees is `25728.30`, not `25728.30000`; a fee of `0.05940` keeps its five decimals; an
+/// `88` read from a spreadsheet cell is `88.00`. Serializes as that text (JSON strings for
+/// JavaScript: money never becomes a float), and is what every report type holds.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Money(pub Decimal);
+
+impl Money {
+    /// Zero, written `0.00`.
+    pub const ZERO: Money = Money(Decimal::ZERO);
+
+    /// The amount.
+    pub fn decimal(self) -> Decimal {
+        self.0
+    }
+
+    /// The same value at the scale it is written at (see [`Money`]).
+    pub fn written(self) -> Decimal {
+        let mut d = self.0;
+        if d.scale() < 2 || d.round_dp(2) == d {
+            d.rescale(2); // exact: only zeros are dropped or added
+        }
+        if d.is_zero() {
+            d.set_sign_positive(true); // never -0.00
+        }
+        d
+    }
+
+    /// Whether the amount is zero.
+    pub fn is_zero(self) -> bool {
+        self.0.is_zero()
+    }
+
+    /// Whether the amount is below zero.
+    pub fn is_negative(self) -> bool {
+        self.0.is_sign_negative() && !self.0.is_zero()
+    }
+}
+
+impl std::fmt::Display for Money {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.written(), f)
+    }
+}
+
+impl From<Decimal> for Money {
+    fn from(d: Decimal) -> Money {
+        Money(d)
+    }
+}
+
+impl serde::Serialize for Money {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Money {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Money, D::Error> {
+        let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
+        parse_amount(&text).map(Money).map_err(|e| serde::de::Error::custom(format!("{text:?}: {}", e.reason())))
+    }
+}
+
+impl std::ops::Add for Money {
+    type Output = Money;
+    fn add(self, other: Money) -> Money {
+        Money(self.0 + other.0)
+    }
+}
+
+impl std::ops::Sub for Money {
+    type Output = Money;
+    fn sub(self, other: Money) -> Money {
+        Money(self.0 - other.0)
+    }
+}
+
+impl std::ops::Neg for Money {
+    type Output = Money;
+    fn neg(self) -> Money {
+        Money(-self.0)
+    }
+}
+
+impl std::ops::AddAssign for Money {
+    fn add_assign(&mut self, other: Money) {
+        self.0 += other.0;
+    }
+}
+
+impl std::ops::SubAssign for Money {
+    fn sub_assign(&mut self, other: Money) {
+        self.0 -= other.0;
+    }
+}
+
+impl std::iter::Sum for Money {
+    fn sum<I: Iterator<Item = Money>>(iter: I) -> Money {
+        Money(iter.map(|m| m.0).sum())
+    }
+}
+
 #[cfg(test)]
 fn parse_plain(bytes: &[u8]) -> Option<Decimal> {
     parse_plain_units(bytes).map(|(units, scale)| Decimal::new(units, scale))
@@ -272,6 +376,27 @@ impl Sum {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn money_is_written_to_the_fen_unless_digits_past_it_are_not_zeros() {
+        let table = [
+            ("25728.30000", "25728.30"),
+            ("0.05940", "0.05940"),
+            ("0.059400", "0.059400"),
+            ("88", "88.00"),
+            ("2435.3", "2435.30"),
+            ("-0.00000", "0.00"),
+            ("-12.50", "-12.50"),
+            ("1.005", "1.005"),
+            ("0", "0.00"),
+        ];
+        for (value, written) in table {
+            let money = Money(value.parse().expect("decimal"));
+            assert_eq!(money.to_string(), written, "{value}");
+            assert_eq!(money.written(), money.0, "the value is exact: {value}");
+            assert_eq!(serde_json::to_string(&money).expect("json"), format!("\"{written}\""));
+        }
+    }
 
     #[test]
     fn max_amount_is_ten_to_the_fifteenth() {

@@ -120,12 +120,12 @@ fn refunds_signs_balances_and_keys_per_layout() {
             s("4200002601202603231000000099"),
             s("R202603240001"),
             s("128.00"),
-            o("-0.77000"),
+            o("-0.77"),
             None,
             ItemKind::Refund,
             o("2026-03-24 10:30:05")
         ),
-        "a WeChat refund is keyed by 商户退款单号, its amount from 退款金额, its fee negative"
+        "a WeChat refund is keyed by 商户退款单号, its amount from 退款金额, its fee negative (written to the fen: -0.77000 is -0.77)"
     );
     assert_eq!(wechat[0].2, "", "the `0 in a payment row's refund-number columns means none");
     assert_eq!(wechat[0].6, ItemKind::Payment);

@@ -464,3 +464,37 @@ fn statements_of_two_accounts_are_checked_apart_and_their_balances_added() {
     // The interest credit names no merchant: unexplained, and on the bank side of the statement.
     assert_eq!((s.bank_received_not_booked.to_string(), s.outcome.code()), ("188.00".to_string(), "matched"));
 }
+
+#[test]
+fn without_payout_instructions_debits_are_not_reconciled_and_timing_is_no_break() {
+    // A merchant who checks collections only: the bill and the statement, no payout file.
+    let mut run = Reconciliation::new(profile());
+    run.add(Input::new(InputKind::Channel, "channel.csv", fixture("bank/channel.csv"))).expect("channel");
+    run.add(Input::new(InputKind::Bank, "statement_corporate.csv", fixture("bank/statement_corporate.csv")))
+        .expect("statement");
+    let report = run.run(Some(parse_date("2026-03-25").expect("date"))).expect("runs").clone();
+    let flow = report.fund_flow.as_ref().expect("fund flow");
+    let open: Vec<(&str, &str, Option<&str>)> =
+        flow.exceptions.iter().map(|e| (e.kind.code(), e.outcome.code(), e.label.map(|l| l.code()))).collect();
+    assert_eq!(
+        open,
+        [
+            ("batch", "in_transit", None),
+            ("credit", "unexplained_movement", Some("长款")),
+            ("debit", "not_reconciled", None),
+            ("debit", "not_reconciled", None)
+        ],
+        "the one unexplained credit is the only break; the debits are listed, not red"
+    );
+    assert_eq!((flow.counts.not_reconciled, flow.counts.unexplained_movement), (2, 1));
+    let t = &flow.totals;
+    assert_eq!(
+        [&t.long_total, &t.short_total, &t.timing_total, &t.not_reconciled_total].map(|d| d.to_string()),
+        ["88.00", "0.00", "-994.00", "-5012.50"]
+    );
+    // They still count in the balances, and are not carried to tomorrow.
+    let balance = report.balance.as_ref().expect("balance");
+    assert_eq!(balance.statements[0].debits.to_string(), "5012.50");
+    let carried: Vec<&str> = run.carry_out().expect("state").items.iter().map(|i| i.outcome.code()).collect();
+    assert_eq!(carried, ["unexplained_movement", "in_transit"], "by date: the credit of 03-25, the batch due 03-26");
+}

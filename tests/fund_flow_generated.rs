@@ -339,7 +339,7 @@ fn a_generated_month_shows_every_expected_outcome() {
     assert_eq!(payouts.last(), Some(&FundOutcome::InTransit));
     // The missing statement row: a running break with the dropped amount.
     let balance = report.balance.as_ref().expect("balance");
-    let breaks: Vec<(u32, Decimal)> = balance.running_breaks.iter().map(|b| (b.line, b.missing)).collect();
+    let breaks: Vec<(u32, Decimal)> = balance.running_breaks.iter().map(|b| (b.line, b.missing.decimal())).collect();
     assert_eq!(breaks, [(month.running_break.0, yuan(month.running_break.1))]);
     let missing_net = month.batches[&(13, day(10))];
     assert_eq!(month.running_break.1, missing_net);
@@ -368,10 +368,10 @@ fn a_wrong_book_balance_breaks_by_exactly_its_error() {
         run.report().and_then(|r| r.balance.clone()).and_then(|b| b.statement).expect("余额调节表")
     };
     let fine = report_of(right);
-    assert_eq!((fine.outcome.code(), fine.difference), ("matched", Decimal::new(0, 2)));
+    assert_eq!((fine.outcome.code(), fine.difference.decimal()), ("matched", Decimal::new(0, 2)));
     let wrong = report_of(right + 100_000);
     assert_eq!(
-        (wrong.outcome.code(), wrong.difference, wrong.label.map(|l| l.code())),
+        (wrong.outcome.code(), wrong.difference.decimal(), wrong.label.map(|l| l.code())),
         ("balance_break", yuan(-100_000), Some("短款"))
     );
 }

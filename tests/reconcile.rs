@@ -68,10 +68,12 @@ fn sample_day_shows_every_outcome_with_d_and_label() {
     ];
     let expected: Vec<_> = expected.iter().map(|(c, k, d)| (*c, k.to_string(), d.to_string())).collect();
     assert_eq!(exceptions(&report), expected);
+    // Timing is not a break: pending items keep their d but carry no label and stay out of the
+    // long and short totals, which have their own timing total beside them.
     for e in &report.exceptions {
-        let expected_label = if e.d.is_zero() {
+        let expected_label = if e.d.is_zero() || e.class == Outcome::Pending {
             None
-        } else if e.d.is_sign_positive() {
+        } else if e.d.decimal().is_sign_positive() {
             Some("长款")
         } else {
             Some("短款")
@@ -79,7 +81,8 @@ fn sample_day_shows_every_outcome_with_d_and_label() {
         assert_eq!(e.label.map(|l| l.code()), expected_label, "{}", e.key);
     }
     assert_eq!(report.summary.long_total.to_string(), "147.90");
-    assert_eq!(report.summary.short_total.to_string(), "-773.01");
+    assert_eq!(report.summary.short_total.to_string(), "-563.01");
+    assert_eq!(report.summary.timing_total.to_string(), "-210.00");
     assert_eq!(report.summary.amounts.matched.to_string(), "2197.90");
     assert_eq!(report.summary.cross_day, 1, "S202603240016 paid at 00:00:40 the next day");
     assert_eq!(report.date.as_deref(), Some("2026-03-24"));

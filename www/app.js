@@ -56,6 +56,7 @@ const FUND_OUTCOMES = [
   ['internal_only', '单边账(平台有、银行无)', 'internal only'],
   ['external_only', '单边账(银行有、平台无)', 'external only'],
   ['unexplained_movement', '无法识别款项', 'unexplained movement'],
+  ['not_reconciled', '未核对(无代付指令)', 'not reconciled (no payouts)'],
   ['balance_break', '余额不符', 'balance break'],
 ];
 const FUND_KINDS = {

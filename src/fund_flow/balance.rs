@@ -5,6 +5,7 @@
 
 use super::{FundFlow, FundOutcome};
 use crate::classify::{label, Label};
+use crate::money::Money;
 use crate::read::{RunningBreak, Statement, StatementTotals};
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -18,36 +19,36 @@ pub struct ContinuityBreak {
     /// The earlier statement.
     pub previous_file: String,
     /// The earlier statement's closing balance.
-    pub expected: Decimal,
+    pub expected: Money,
     /// The later statement's opening balance.
-    pub found: Decimal,
+    pub found: Money,
     /// found − expected.
-    pub missing: Decimal,
+    pub missing: Money,
 }
 
 /// The bank reconciliation statement (余额调节表).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ReconciliationStatement {
     /// The platform's book balance (given, or the sum of the sub-ledger).
-    pub book_balance: Decimal,
+    pub book_balance: Money,
     /// `input` or the sub-ledger file name.
     pub book_source: String,
     /// The bank's closing balance (latest statement).
-    pub bank_balance: Decimal,
+    pub bank_balance: Money,
     /// Credits at the bank the books do not have (external_only and unexplained credits).
-    pub bank_received_not_booked: Decimal,
+    pub bank_received_not_booked: Money,
     /// Debits at the bank the books do not have (unexplained debits).
-    pub bank_paid_not_booked: Decimal,
+    pub bank_paid_not_booked: Money,
     /// Settlements booked but not at the bank (in_transit and internal_only batches).
-    pub booked_received_not_at_bank: Decimal,
+    pub booked_received_not_at_bank: Money,
     /// Payouts booked but not at the bank (in_transit and internal_only payouts).
-    pub booked_paid_not_at_bank: Decimal,
+    pub booked_paid_not_at_bank: Money,
     /// book + bank_received_not_booked − bank_paid_not_booked.
-    pub adjusted_book: Decimal,
+    pub adjusted_book: Money,
     /// bank + booked_received_not_at_bank − booked_paid_not_at_bank.
-    pub adjusted_bank: Decimal,
+    pub adjusted_bank: Money,
     /// adjusted_bank − adjusted_book (d = E − B): zero when the books agree with the bank.
-    pub difference: Decimal,
+    pub difference: Money,
     /// `matched` or `balance_break`.
     pub outcome: FundOutcome,
     /// 长款 / 短款 / null.
@@ -137,7 +138,7 @@ pub fn balance_report(statements: &[Statement], flow: &FundFlow, book: Option<&B
     let mut latest: BTreeMap<&Option<String>, Decimal> = BTreeMap::new();
     for t in &totals {
         if let Some(closing) = t.closing {
-            latest.insert(&t.account, closing);
+            latest.insert(&t.account, closing.decimal());
         }
     }
     let bank_balance = (!latest.is_empty()).then(|| latest.values().copied().sum());
@@ -150,7 +151,9 @@ pub fn balance_report(statements: &[Statement], flow: &FundFlow, book: Option<&B
 
 fn reconciliation_statement(flow: &FundFlow, book: &BookBalance, bank: Decimal) -> ReconciliationStatement {
     let open = |o: FundOutcome| matches!(o, FundOutcome::InTransit | FundOutcome::InternalOnly);
-    let unbooked = |o: FundOutcome| matches!(o, FundOutcome::ExternalOnly | FundOutcome::UnexplainedMovement);
+    let unbooked = |o: FundOutcome| {
+        matches!(o, FundOutcome::ExternalOnly | FundOutcome::UnexplainedMovement | FundOutcome::NotReconciled)
+    };
     let (mut received, mut paid) = (Decimal::ZERO, Decimal::ZERO);
     for (m, r) in flow.input.movements.iter().zip(&flow.movement_results) {
         if unbooked(r.outcome) {
@@ -175,16 +178,16 @@ fn reconciliation_statement(flow: &FundFlow, book: &BookBalance, bank: Decimal) 
     let adjusted_bank = bank + booked_received - booked_paid;
     let difference = adjusted_bank - adjusted_book;
     ReconciliationStatement {
-        book_balance: book.amount,
+        book_balance: Money(book.amount),
         book_source: book.source.clone(),
-        bank_balance: bank,
-        bank_received_not_booked: received,
-        bank_paid_not_booked: paid,
-        booked_received_not_at_bank: booked_received,
-        booked_paid_not_at_bank: booked_paid,
-        adjusted_book,
-        adjusted_bank,
-        difference,
+        bank_balance: Money(bank),
+        bank_received_not_booked: Money(received),
+        bank_paid_not_booked: Money(paid),
+        booked_received_not_at_bank: Money(booked_received),
+        booked_paid_not_at_bank: Money(booked_paid),
+        adjusted_book: Money(adjusted_book),
+        adjusted_bank: Money(adjusted_bank),
+        difference: Money(difference),
         outcome: if difference.is_zero() { FundOutcome::Matched } else { FundOutcome::BalanceBreak },
         label: label(difference),
     }

@@ -167,7 +167,7 @@ pub fn carry_out(flow: &FundFlow) -> CarryState {
     let since = |carried: Option<NaiveDate>, date: NaiveDate| carried.or(flow.as_of).unwrap_or(date);
     let mut items = Vec::new();
     for (b, r) in flow.input.batches.iter().zip(&flow.batch_results) {
-        if r.outcome.is_open() {
+        if r.outcome.is_carried() {
             items.push(CarriedItem {
                 id: b.id.clone(),
                 kind: CarriedKind::Batch,
@@ -185,7 +185,7 @@ pub fn carry_out(flow: &FundFlow) -> CarryState {
         }
     }
     for (m, r) in flow.input.movements.iter().zip(&flow.movement_results) {
-        if r.outcome.is_open() {
+        if r.outcome.is_carried() {
             items.push(CarriedItem {
                 id: m.id.clone(),
                 kind: CarriedKind::Movement,
@@ -203,7 +203,7 @@ pub fn carry_out(flow: &FundFlow) -> CarryState {
         }
     }
     for (p, r) in flow.input.payouts.iter().zip(&flow.payout_results) {
-        if r.outcome.is_open() {
+        if r.outcome.is_carried() {
             items.push(CarriedItem {
                 id: p.id.clone(),
                 kind: CarriedKind::Payout,

@@ -390,6 +390,8 @@ pub fn match_funds(input: FundInput, as_of: Option<NaiveDate>, settings: &FundFl
             }
         })
         .collect();
+    // Without payout instructions (given today or carried), debits cannot be reconciled at all.
+    let no_payouts = input.payouts.is_empty();
     let movement_results = input
         .movements
         .iter()
@@ -398,7 +400,16 @@ pub fn match_funds(input: FundInput, as_of: Option<NaiveDate>, settings: &FundFl
             Some(n) => matched(*n, &matches),
             None => {
                 let (outcome, message) = if m.amount < Decimal::ZERO {
-                    (FundOutcome::UnexplainedMovement, format!("a debit no payout instruction explains: {}", m.memo))
+                    if no_payouts {
+                        let message =
+                            format!("a debit; no payout instructions were given to check it against: {}", m.memo);
+                        (FundOutcome::NotReconciled, message)
+                    } else {
+                        (
+                            FundOutcome::UnexplainedMovement,
+                            format!("a debit no payout instruction explains: {}", m.memo),
+                        )
+                    }
                 } else if let Some(merchant) = &m.merchant {
                     (
                         FundOutcome::ExternalOnly,

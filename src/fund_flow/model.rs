@@ -22,6 +22,9 @@ codes! {
         ExternalOnly = ("external_only", "单边账(银行有、平台无)"),
         /// A bank movement no record explains, e.g. a memo without a merchant number (无法识别款项).
         UnexplainedMovement = ("unexplained_movement", "无法识别款项"),
+        /// A bank debit with no payout instructions given to check it against: not a break, only
+        /// not reconciled (未核对); it still counts in the balances.
+        NotReconciled = ("not_reconciled", "未核对(无代付指令)"),
         /// A balance identity does not hold (余额不符): a running balance, a statement's continuity,
         /// or the 余额调节表.
         BalanceBreak = ("balance_break", "余额不符"),
@@ -29,9 +32,36 @@ codes! {
 }
 
 impl FundOutcome {
-    /// Whether the item is still open and goes into the carry state.
+    /// Whether the outcome is timing, not a break (in transit): it keeps its d, carries no
+    /// 长款/短款 label and stays out of the long and short totals.
+    pub fn is_timing(self) -> bool {
+        self == FundOutcome::InTransit
+    }
+
+    /// Whether the outcome is a break (差错): open and neither timing nor merely not reconciled.
+    pub fn is_break(self) -> bool {
+        self.is_open() && !self.is_timing() && self != FundOutcome::NotReconciled
+    }
+
+    /// The label of an item's d with this outcome: none for timing and for what was not reconciled.
+    pub fn label(self, d: Decimal) -> Option<crate::classify::Label> {
+        if self.is_timing() || self == FundOutcome::NotReconciled {
+            None
+        } else {
+            crate::classify::label(d)
+        }
+    }
+
+    /// Whether the item is still open: listed, and (unless merely not reconciled) carried to the
+    /// next run.
     pub fn is_open(self) -> bool {
         !matches!(self, FundOutcome::Matched | FundOutcome::MatchedWithinTolerance)
+    }
+
+    /// Whether an open item goes into the carry state: a debit not reconciled today (no payout
+    /// instructions) is not carried, or a collections-only merchant would carry every debit forever.
+    pub fn is_carried(self) -> bool {
+        self.is_open() && self != FundOutcome::NotReconciled
     }
 }
 

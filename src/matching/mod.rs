@@ -70,6 +70,8 @@ pub struct Matching {
     pub long_sum: Sum,
     /// Sum of d over d < 0.
     pub short_sum: Sum,
+    /// Sum of d over timing items (pending): what would be missing if they never came.
+    pub timing_sum: Sum,
     /// Paired items whose channel time is after the cut-off.
     pub cross_day: u64,
     /// Every item that is not `matched`, sorted by outcome, key and line.
@@ -453,7 +455,9 @@ impl<'t> Emitter<'t> {
         let m = &mut self.matching;
         *m.counts.get_mut(outcome) += 1;
         m.sums.get_mut(outcome).add(booked_or_external);
-        if !d.is_zero() {
+        if outcome.is_timing() {
+            m.timing_sum.add(d);
+        } else if !d.is_zero() {
             if d.is_sign_positive() {
                 m.long_sum.add(d);
             } else {

@@ -62,7 +62,7 @@ impl Check {
             (Ok(value), Some(found)) => value == found,
             _ => false,
         };
-        let found = found.map_or("overflow".to_string(), |f| f.to_string());
+        let found = found.map_or("overflow".to_string(), |f| crate::money::Money(f).to_string());
         Check { name, expected: expected.to_string(), found, passed }
     }
 

@@ -2,12 +2,12 @@
 //! unexplained movements and per-merchant totals. Built from a [`FundFlow`]; serialized as is.
 
 use super::export::{push_csv_cell, Page};
-use crate::classify::{label, Label};
+use crate::classify::Label;
 use crate::codes::codes;
 use crate::fund_flow::balance::BalanceReport;
-use crate::fund_flow::{Batch, FundFlow, FundOutcome, MatchKind};
+use crate::fund_flow::{Batch, FundFlow, FundOutcome, ItemResult, MatchKind};
+use crate::money::Money;
 use crate::profile::FundFlowSettings;
-use crate::read::Payout;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -42,6 +42,8 @@ pub struct FundCounts {
     pub external_only: u64,
     /// `unexplained_movement` items.
     pub unexplained_movement: u64,
+    /// `not_reconciled` items: bank debits without payout instructions to check them against.
+    pub not_reconciled: u64,
     /// Running breaks, continuity breaks and a 余额调节表 that does not balance.
     pub balance_break: u64,
 }
@@ -55,9 +57,24 @@ impl FundCounts {
             FundOutcome::InternalOnly => self.internal_only += 1,
             FundOutcome::ExternalOnly => self.external_only += 1,
             FundOutcome::UnexplainedMovement => self.unexplained_movement += 1,
+            FundOutcome::NotReconciled => self.not_reconciled += 1,
             FundOutcome::BalanceBreak => self.balance_break += 1,
         }
     }
+}
+
+/// d summed over a run's open fund-flow items, by what they are: real breaks (长款 d > 0, 短款 d < 0),
+/// timing (in transit: what would be missing if it never came), and bank debits not reconciled.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct FundTotals {
+    /// Sum of d over breaks with d > 0.
+    pub long_total: Money,
+    /// Sum of d over breaks with d < 0.
+    pub short_total: Money,
+    /// Sum of d over in-transit items.
+    pub timing_total: Money,
+    /// Sum of the debits not reconciled (no payout instructions).
+    pub not_reconciled_total: Money,
 }
 
 /// A bank movement, for display.
@@ -72,7 +89,7 @@ pub struct MovementView {
     /// Booking date.
     pub date: NaiveDate,
     /// Signed amount.
-    pub amount: Decimal,
+    pub amount: Money,
     /// Merchant from the memo.
     pub merchant: Option<String>,
     /// Counterparty name.
@@ -81,7 +98,7 @@ pub struct MovementView {
     pub memo: String,
     /// The amount in the transaction's currency (a card export's 交易金额), when it differs.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub transaction_amount: Option<Decimal>,
+    pub transaction_amount: Option<Money>,
     /// The transaction's currency (交易币种).
     #[serde(skip_serializing_if = "String::is_empty")]
     pub transaction_currency: String,
@@ -96,9 +113,76 @@ pub struct PayoutView {
     pub id: String,
     /// File.
     pub file: String,
-    /// The instruction (line, merchant, amount, account, reference, date).
-    #[serde(flatten)]
-    pub payout: Payout,
+    /// 1-based line.
+    pub line: u32,
+    /// Merchant paid.
+    pub merchant: String,
+    /// Amount paid out.
+    pub amount: Money,
+    /// Beneficiary account.
+    pub account: String,
+    /// Instruction reference.
+    pub reference: String,
+    /// Date of the instruction.
+    pub date: NaiveDate,
+}
+
+impl PayoutView {
+    fn of(p: &crate::fund_flow::PayoutItem) -> PayoutView {
+        let payout = &p.payout;
+        PayoutView {
+            id: p.id.clone(),
+            file: p.file.clone(),
+            line: payout.line,
+            merchant: payout.merchant.clone(),
+            amount: Money(payout.amount),
+            account: payout.account.clone(),
+            reference: payout.reference.clone(),
+            date: payout.date,
+        }
+    }
+}
+
+/// What the channel settles to one merchant on one settlement date, for display.
+#[derive(Clone, Debug, Serialize)]
+pub struct BatchView {
+    /// Stable id.
+    pub id: String,
+    /// Merchant.
+    pub merchant: String,
+    /// Settlement date.
+    pub settle_date: NaiveDate,
+    /// Earliest trade date.
+    pub trade_from: NaiveDate,
+    /// Latest trade date.
+    pub trade_to: NaiveDate,
+    /// Sum of payments.
+    pub gross: Money,
+    /// Sum of refunds (positive).
+    pub refunds: Money,
+    /// Sum of fees as written.
+    pub fees: Money,
+    /// gross − refunds − fees.
+    pub net: Money,
+    /// First run that saw the batch, when it was carried in.
+    pub carried_since: Option<NaiveDate>,
+}
+
+impl BatchView {
+    fn of(b: &Batch) -> BatchView {
+        BatchView {
+            id: b.id.clone(),
+            merchant: b.merchant.clone(),
+            settle_date: b.settle_date,
+            trade_from: b.trade_from,
+            trade_to: b.trade_to,
+            gross: Money(b.gross),
+            refunds: Money(b.refunds),
+            fees: Money(b.fees),
+            net: Money(b.net),
+            carried_since: b.carried_since,
+        }
+    }
 }
 
 /// One paired group.
@@ -111,7 +195,7 @@ pub struct MatchView {
     /// Merchant.
     pub merchant: String,
     /// d = bank − booked.
-    pub d: Decimal,
+    pub d: Money,
     /// 长款 / 短款 / null.
     pub label: Option<Label>,
     /// The credit (or debit), when the group has exactly one bank movement.
@@ -119,7 +203,7 @@ pub struct MatchView {
     /// Every bank movement of the group (several for a split transfer).
     pub credits: Vec<MovementView>,
     /// The settlement batches.
-    pub batches: Vec<Batch>,
+    pub batches: Vec<BatchView>,
     /// The payout instructions.
     pub payouts: Vec<PayoutView>,
     /// Why they belong together.
@@ -142,9 +226,9 @@ pub struct ItemView {
     /// Settlement, booking or instruction date.
     pub date: NaiveDate,
     /// Net, signed bank amount, or amount paid out.
-    pub amount: Decimal,
+    pub amount: Money,
     /// d = E − B.
-    pub d: Decimal,
+    pub d: Money,
     /// 长款 / 短款 / null.
     pub label: Option<Label>,
     /// Days since due.
@@ -161,6 +245,36 @@ pub struct ItemView {
     pub message: String,
 }
 
+impl ItemView {
+    /// An open item's view with what every kind has; file, line, memo and the carried date empty.
+    fn open(
+        id: &str,
+        kind: FundItemKind,
+        r: &ItemResult,
+        merchant: String,
+        date: NaiveDate,
+        amount: Decimal,
+    ) -> ItemView {
+        ItemView {
+            id: id.to_string(),
+            kind,
+            outcome: r.outcome,
+            outcome_zh: r.outcome.name_zh(),
+            merchant,
+            date,
+            amount: Money(amount),
+            d: Money(r.d),
+            label: r.outcome.label(r.d),
+            age_days: r.age_days,
+            carried_since: None,
+            file: String::new(),
+            line: 0,
+            memo: String::new(),
+            message: r.message.clone(),
+        }
+    }
+}
+
 /// Totals of one merchant.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct MerchantTotals {
@@ -169,17 +283,17 @@ pub struct MerchantTotals {
     /// Settlement batches.
     pub batches: u64,
     /// Sum of batch nets.
-    pub settled: Decimal,
+    pub settled: Money,
     /// Sum of credits identified to the merchant.
-    pub credited: Decimal,
+    pub credited: Money,
     /// Sum of nets of matched batches.
-    pub matched: Decimal,
+    pub matched: Money,
     /// Sum of nets in transit.
-    pub in_transit: Decimal,
+    pub in_transit: Money,
     /// Sum of nets never credited.
-    pub internal_only: Decimal,
+    pub internal_only: Money,
     /// Sum of credits matching no settlement.
-    pub external_only: Decimal,
+    pub external_only: Money,
 }
 
 /// The fund-flow summary without the long lists (see [`FundFlowReport::summary`]).
@@ -205,6 +319,8 @@ pub struct FundFlowSummary<'r> {
     pub merchants: &'r [MerchantTotals],
     /// Open items written to the carry state.
     pub carried_out: u64,
+    /// d summed over the open items.
+    pub totals: &'r FundTotals,
     /// The many-to-one search hit its work budget.
     pub search_budget_exhausted: bool,
     /// The balance section.
@@ -234,6 +350,8 @@ pub struct FundFlowReport {
     pub merchants: Vec<MerchantTotals>,
     /// Open items written to the carry state.
     pub carried_out: u64,
+    /// d summed over the open items: breaks (长款, 短款), timing, and debits not reconciled.
+    pub totals: FundTotals,
     /// The many-to-one search hit its hard work budget: some combinations were not tried.
     pub search_budget_exhausted: bool,
 }
@@ -252,6 +370,7 @@ impl FundFlowReport {
             unexplained_movements: &self.unexplained_movements,
             merchants: &self.merchants,
             carried_out: self.carried_out,
+            totals: &self.totals,
             search_budget_exhausted: self.search_budget_exhausted,
             balance,
         }
@@ -294,7 +413,7 @@ impl FundFlowReport {
             let mut ids: Vec<&str> = m.batches.iter().map(|b| b.id.as_str()).collect();
             ids.extend(m.credits.iter().map(|c| c.id.as_str()));
             ids.extend(m.payouts.iter().map(|p| p.id.as_str()));
-            let bank: Decimal = m.credits.iter().map(|c| c.amount).sum();
+            let bank: Money = m.credits.iter().map(|c| c.amount).sum();
             let first = m.credits.first();
             row([
                 "match".into(),
@@ -305,7 +424,7 @@ impl FundFlowReport {
                 first.map(|c| c.date.to_string()).unwrap_or_default(),
                 bank.to_string(),
                 m.d.to_string(),
-                label(m.d).map_or("", Label::code).into(),
+                m.label.map_or("", Label::code).into(),
                 String::new(),
                 ids.join(" "),
                 first.map(|c| c.file.clone()).unwrap_or_default(),
@@ -352,7 +471,7 @@ impl FundFlowReport {
 /// Builds the `fund_flow` section.
 pub fn build(flow: &FundFlow, settings: &FundFlowSettings, unbatched: u64, balance: &BalanceReport) -> FundFlowReport {
     let input = &flow.input;
-    let batch_view = |b: usize| input.batches[b].clone();
+    let batch_view = |b: usize| BatchView::of(&input.batches[b]);
     let movement_view = |m: usize| {
         let m = &input.movements[m];
         MovementView {
@@ -360,11 +479,11 @@ pub fn build(flow: &FundFlow, settings: &FundFlowSettings, unbatched: u64, balan
             file: m.file.clone(),
             line: m.line,
             date: m.date,
-            amount: m.amount,
+            amount: Money(m.amount),
             merchant: m.merchant.clone(),
             counterparty: m.counterparty.clone(),
             memo: m.memo.clone(),
-            transaction_amount: m.transaction_amount,
+            transaction_amount: m.transaction_amount.map(Money),
             transaction_currency: m.transaction_currency.clone(),
             carried_since: m.carried_since,
         }
@@ -378,8 +497,8 @@ pub fn build(flow: &FundFlow, settings: &FundFlowSettings, unbatched: u64, balan
                 kind: g.kind,
                 outcome: g.outcome,
                 merchant: g.merchant.clone(),
-                d: g.d,
-                label: label(g.d),
+                d: Money(g.d),
+                label: g.outcome.label(g.d),
                 credit: (credits.len() == 1).then(|| credits[0].clone()),
                 credits,
                 batches: g.batches.iter().map(|&b| batch_view(b)).collect(),
@@ -388,7 +507,7 @@ pub fn build(flow: &FundFlow, settings: &FundFlowSettings, unbatched: u64, balan
                     .iter()
                     .map(|&p| {
                         let p = &input.payouts[p];
-                        PayoutView { id: p.id.clone(), file: p.file.clone(), payout: p.payout.clone() }
+                        PayoutView::of(p)
                     })
                     .collect(),
                 explanation: g.explanation.clone(),
@@ -402,87 +521,55 @@ pub fn build(flow: &FundFlow, settings: &FundFlowSettings, unbatched: u64, balan
         counts.add(r.outcome);
         let t = merchants.entry(b.merchant.clone()).or_default();
         t.batches += 1;
-        t.settled += b.net;
+        t.settled += Money(b.net);
         match r.outcome {
-            FundOutcome::InTransit => t.in_transit += b.net,
-            FundOutcome::InternalOnly => t.internal_only += b.net,
-            _ => t.matched += b.net,
+            FundOutcome::InTransit => t.in_transit += Money(b.net),
+            FundOutcome::InternalOnly => t.internal_only += Money(b.net),
+            _ => t.matched += Money(b.net),
         }
         if r.outcome.is_open() {
-            exceptions.push(ItemView {
-                id: b.id.clone(),
-                kind: FundItemKind::Batch,
-                outcome: r.outcome,
-                outcome_zh: r.outcome.name_zh(),
-                merchant: b.merchant.clone(),
-                date: b.settle_date,
-                amount: b.net,
-                d: r.d,
-                label: label(r.d),
-                age_days: r.age_days,
-                carried_since: b.carried_since,
-                file: String::new(),
-                line: 0,
-                memo: String::new(),
-                message: r.message.clone(),
-            });
+            let view = ItemView::open(&b.id, FundItemKind::Batch, r, b.merchant.clone(), b.settle_date, b.net);
+            exceptions.push(ItemView { carried_since: b.carried_since, ..view });
         }
     }
     for (m, r) in input.movements.iter().zip(&flow.movement_results) {
         counts.add(r.outcome);
         if let (Some(merchant), false) = (&m.merchant, m.amount.is_sign_negative()) {
             let t = merchants.entry(merchant.clone()).or_default();
-            t.credited += m.amount;
+            t.credited += Money(m.amount);
             if r.outcome == FundOutcome::ExternalOnly {
-                t.external_only += m.amount;
+                t.external_only += Money(m.amount);
             }
         }
         if r.outcome.is_open() {
-            exceptions.push(ItemView {
-                id: m.id.clone(),
-                kind: if m.amount.is_sign_negative() { FundItemKind::Debit } else { FundItemKind::Credit },
-                outcome: r.outcome,
-                outcome_zh: r.outcome.name_zh(),
-                merchant: m.merchant.clone().unwrap_or_default(),
-                date: m.date,
-                amount: m.amount,
-                d: r.d,
-                label: label(r.d),
-                age_days: r.age_days,
-                carried_since: m.carried_since,
-                file: m.file.clone(),
-                line: m.line,
-                memo: m.memo.clone(),
-                message: r.message.clone(),
-            });
+            let kind = if m.amount.is_sign_negative() { FundItemKind::Debit } else { FundItemKind::Credit };
+            let view = ItemView::open(&m.id, kind, r, m.merchant.clone().unwrap_or_default(), m.date, m.amount);
+            let (file, line, memo) = (m.file.clone(), m.line, m.memo.clone());
+            exceptions.push(ItemView { carried_since: m.carried_since, file, line, memo, ..view });
         }
     }
     for (p, r) in input.payouts.iter().zip(&flow.payout_results) {
         counts.add(r.outcome);
         if r.outcome.is_open() {
-            exceptions.push(ItemView {
-                id: p.id.clone(),
-                kind: FundItemKind::Payout,
-                outcome: r.outcome,
-                outcome_zh: r.outcome.name_zh(),
-                merchant: p.payout.merchant.clone(),
-                date: p.payout.date,
-                amount: p.payout.amount,
-                d: r.d,
-                label: label(r.d),
-                age_days: r.age_days,
-                carried_since: p.carried_since,
-                file: p.file.clone(),
-                line: p.line,
-                memo: String::new(),
-                message: r.message.clone(),
-            });
+            let payout = &p.payout;
+            let view =
+                ItemView::open(&p.id, FundItemKind::Payout, r, payout.merchant.clone(), payout.date, payout.amount);
+            exceptions.push(ItemView { carried_since: p.carried_since, file: p.file.clone(), line: p.line, ..view });
         }
     }
     crate::sort::sort_by(&mut exceptions, |a, b| (a.outcome, a.date, &a.id).cmp(&(b.outcome, b.date, &b.id)));
     let unexplained_movements =
         exceptions.iter().filter(|e| e.outcome == FundOutcome::UnexplainedMovement).cloned().collect();
-    let carried_out = exceptions.len() as u64;
+    let carried_out = exceptions.iter().filter(|e| e.outcome.is_carried()).count() as u64;
+    let mut totals = FundTotals::default();
+    for e in &exceptions {
+        match e.outcome {
+            o if o.is_timing() => totals.timing_total += e.d,
+            o if o.is_break() && !e.d.is_negative() => totals.long_total += e.d,
+            o if o.is_break() => totals.short_total += e.d,
+            _ => totals.not_reconciled_total += e.d,
+        }
+    }
     let settings = crate::sort::map([
         ("settlement", format!("T+{}", settings.settlement_days)),
         ("business_days", settings.business_days.to_string()),
@@ -514,6 +601,7 @@ pub fn build(flow: &FundFlow, settings: &FundFlowSettings, unbatched: u64, balan
             })
             .collect(),
         carried_out,
+        totals,
         search_budget_exhausted: flow.search_budget_exhausted,
     }
 }

@@ -8,20 +8,20 @@ pub(crate) mod fund_flow;
 pub use export::Page;
 pub use files::{Added, CarryInfo, FileInfo, InputInfo, Inspection};
 pub use fund_flow::{
-    FundCounts, FundFlowReport, FundFlowSummary, FundItemKind, ItemView, MatchView, MerchantTotals, MovementView,
-    PayoutView,
+    FundCounts, FundFlowReport, FundFlowSummary, FundItemKind, FundTotals, ItemView, MatchView, MerchantTotals,
+    MovementView, PayoutView,
 };
 
-use crate::classify::{label, Label, Outcome, PerOutcome};
+use crate::classify::{Label, Outcome, PerOutcome};
 use crate::codes::codes;
 use crate::error::{Error, ErrorKind, Result};
 use crate::matching::{item_key, Item, Matching};
+use crate::money::Money;
 use crate::read::{RecordRef, RowIssue, Table};
 use crate::record::{Field, ItemKind, Row, Side, Status};
 use crate::time::format_datetime;
 use chrono::NaiveDate;
 use export::push_csv_cell;
-use rust_decimal::Decimal;
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -123,11 +123,13 @@ pub struct Summary {
     /// Items per outcome; a pair counts once. Every code is present.
     pub counts: PerOutcome<u64>,
     /// Sum per outcome of the booked amount (the channel amount when the books have no row).
-    pub amounts: PerOutcome<Decimal>,
-    /// Sum of d over d > 0 (长款).
-    pub long_total: Decimal,
-    /// Sum of d over d < 0 (短款).
-    pub short_total: Decimal,
+    pub amounts: PerOutcome<Money>,
+    /// Sum of d over d > 0 (长款), timing items left out.
+    pub long_total: Money,
+    /// Sum of d over d < 0 (短款), timing items left out.
+    pub short_total: Money,
+    /// Sum of d over timing items (pending, 未达账项): not breaks, so in neither total above.
+    pub timing_total: Money,
     /// Paired items whose channel time falls after the cut-off.
     pub cross_day: u64,
     /// Rows per side.
@@ -154,9 +156,9 @@ pub struct RowView {
     /// Merchant number.
     pub merchant_id: String,
     /// Amount as written.
-    pub amount: Decimal,
+    pub amount: Money,
     /// Fee, when present.
-    pub fee: Option<Decimal>,
+    pub fee: Option<Money>,
     /// Normalized status.
     pub status: Status,
     /// Status as written.
@@ -204,7 +206,7 @@ pub struct Exception {
     /// Which field the key is: `order_no`, `trade_no` or `refund_no`.
     pub key_field: Field,
     /// d = E − B.
-    pub d: Decimal,
+    pub d: Money,
     /// 长款 (d > 0), 短款 (d < 0) or null (d = 0).
     pub label: Option<Label>,
     /// The channel time falls after the cut-off.
@@ -232,8 +234,8 @@ impl RowView {
             trade_no: table.field_of(record, Field::TradeNo).into_owned(),
             refund_no,
             merchant_id: table.field_of(record, Field::MerchantId).into_owned(),
-            amount: table.amount(row),
-            fee: table.fee_of(record),
+            amount: Money(table.amount(row)),
+            fee: table.fee_of(record).map(Money),
             status: row.status,
             status_word: table.field_of(record, Field::Status).into_owned(),
             time: row.time().map(format_datetime),
@@ -380,9 +382,10 @@ pub fn build(
         files: tables.iter().map(FileInfo::of).collect(),
         summary: Summary {
             counts: matching.counts.clone(),
-            amounts: matching.sums.map(|sum| sum.total()),
-            long_total: matching.long_sum.total(),
-            short_total: matching.short_sum.total(),
+            amounts: matching.sums.map(|sum| Money(sum.total())),
+            long_total: Money(matching.long_sum.total()),
+            short_total: Money(matching.short_sum.total()),
+            timing_total: Money(matching.timing_sum.total()),
             cross_day: matching.cross_day,
             rows,
             issue_count: issues.len() as u64,
@@ -416,8 +419,8 @@ pub fn exceptions_of_items(
             class_zh: item.outcome.name_zh(),
             key: item_key(tables, item),
             key_field: item.key_field,
-            d: item.d,
-            label: label(item.d),
+            d: Money(item.d),
+            label: item.outcome.label(item.d),
             cross_day: item.cross_day,
             message: message(item, internal.as_ref(), channel.as_ref()),
             internal,

@@ -5,6 +5,7 @@
 //! channel layouts that carry a balance column (WeChat 资金账单, Alipay 账务明细).
 
 use super::BankEntry;
+use crate::money::Money;
 use crate::read::Check;
 use chrono::{NaiveDate, NaiveTime};
 use rust_decimal::Decimal;
@@ -18,11 +19,11 @@ pub struct RunningBreak {
     /// 1-based line of the row whose balance is off.
     pub line: u32,
     /// Previous balance + this row's amount.
-    pub expected: Decimal,
+    pub expected: Money,
     /// The balance the row shows.
-    pub found: Decimal,
+    pub found: Money,
     /// found − expected: the amount of the movements missing between the two rows.
-    pub missing: Decimal,
+    pub missing: Money,
 }
 
 /// One statement's totals.
@@ -37,13 +38,13 @@ pub struct StatementTotals {
     /// Last booking date.
     pub last_date: Option<NaiveDate>,
     /// Balance before the first movement.
-    pub opening: Option<Decimal>,
+    pub opening: Option<Money>,
     /// Sum of credits.
-    pub credits: Decimal,
+    pub credits: Money,
     /// Sum of debits (positive).
-    pub debits: Decimal,
+    pub debits: Money,
     /// Balance after the last movement.
-    pub closing: Option<Decimal>,
+    pub closing: Option<Money>,
     /// opening + credits − debits = closing.
     pub consistent: bool,
     /// The statement's own total row (合计) and running balance checked against its movements.
@@ -58,13 +59,13 @@ pub struct DayTotals {
     /// Booking date.
     pub date: NaiveDate,
     /// Balance before the day's first movement, when known.
-    pub opening: Option<Decimal>,
+    pub opening: Option<Money>,
     /// Sum of the day's credits.
-    pub credits: Decimal,
+    pub credits: Money,
     /// Sum of the day's debits (positive).
-    pub debits: Decimal,
+    pub debits: Money,
     /// Balance after the day's last movement, when known.
-    pub closing: Option<Decimal>,
+    pub closing: Option<Money>,
     /// opening + credits − debits = closing (true when a balance is unknown).
     pub consistent: bool,
 }
@@ -88,7 +89,7 @@ impl BalanceCheck {
         Some(Check::compare(
             "余额 (opening + movements = closing)".to_string(),
             &closing.to_string(),
-            Some(found),
+            Some(found.decimal()),
             false,
         ))
     }
@@ -154,12 +155,12 @@ fn check_one(file: &str, ordered: &[&Step]) -> (Vec<RunningBreak>, StatementTota
     for e in ordered {
         if let Some(date) = e.date.filter(|&d| days.last().is_none_or(|day| day.date != d)) {
             // The day opens at the running balance, or (first day) at the balance before the row.
-            let opening = running.or(e.balance.map(|b| b - e.amount));
+            let opening = running.or(e.balance.map(|b| b - e.amount)).map(Money);
             days.push(DayTotals {
                 date,
                 opening,
-                credits: Decimal::ZERO,
-                debits: Decimal::ZERO,
+                credits: Money::ZERO,
+                debits: Money::ZERO,
                 closing: None,
                 consistent: true,
             });
@@ -169,8 +170,8 @@ fn check_one(file: &str, ordered: &[&Step]) -> (Vec<RunningBreak>, StatementTota
         credits += credit;
         debits += debit;
         if let Some(day) = days.last_mut() {
-            day.credits += credit;
-            day.debits += debit;
+            day.credits += Money(credit);
+            day.debits += Money(debit);
         }
         match (running, e.balance) {
             (Some(previous), Some(found)) => {
@@ -179,9 +180,9 @@ fn check_one(file: &str, ordered: &[&Step]) -> (Vec<RunningBreak>, StatementTota
                     breaks.push(RunningBreak {
                         file: file.to_string(),
                         line: e.line,
-                        expected,
-                        found,
-                        missing: found - expected,
+                        expected: Money(expected),
+                        found: Money(found),
+                        missing: Money(found - expected),
                     });
                 }
                 running = Some(found);
@@ -195,7 +196,7 @@ fn check_one(file: &str, ordered: &[&Step]) -> (Vec<RunningBreak>, StatementTota
             (None, None) => net_before_first_balance += e.amount,
         }
         if let Some(day) = days.last_mut() {
-            day.closing = running;
+            day.closing = running.map(Money);
         }
     }
     for day in &mut days {
@@ -213,10 +214,10 @@ fn check_one(file: &str, ordered: &[&Step]) -> (Vec<RunningBreak>, StatementTota
         account: None,
         first_date: ordered.first().and_then(|e| e.date),
         last_date: ordered.last().and_then(|e| e.date),
-        opening,
-        credits,
-        debits,
-        closing,
+        opening: opening.map(Money),
+        credits: Money(credits),
+        debits: Money(debits),
+        closing: closing.map(Money),
         consistent,
         checks: Vec::new(),
         days,

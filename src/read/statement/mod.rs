@@ -615,11 +615,11 @@ mod tests {
             合计,-0.50,\"1,000.80\",\n";
         let s = read_statement("s.csv", text.as_bytes().to_vec()).expect("reads");
         assert_eq!(s.entries.len(), 3);
-        // 0.5 against a total of -0.50: a debit total may carry its minus sign; 1.0 equals 1.00.
+        // 0.5 (written 0.50) against a total of -0.50: a debit total may carry its minus sign.
         assert_eq!(
             checks_of(&s),
             [
-                check("合计 借方", "-0.50", "0.5", true),
+                check("合计 借方", "-0.50", "0.50", true),
                 check("合计 贷方", "1,000.80", "1000.40", false),
                 check("余额 (opening + movements = closing)", "999.90", "999.90", true)
             ]
