@@ -59,6 +59,10 @@ step "wasm tests in Node (wasm-bindgen-test-runner)"
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
   run_counted cargo test --target wasm32-unknown-unknown --test wasm_api --test wasm_fund_flow
 
+step "sheets/ wasm tests in Node (sheetToCsv, reportToXlsx)"
+CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+  run_counted cargo test --manifest-path sheets/Cargo.toml --target wasm32-unknown-unknown --test wasm
+
 step "wasm tests in headless Chromium (chromedriver)"
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
   CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_USE_BROWSER=1 \

@@ -13,7 +13,7 @@ use std::process::ExitCode;
 const USAGE: &str = "\
 usage: duizhang reconcile --internal FILE --channel FILE [--channel FILE ...] [--profile FILE] [--date YYYY-MM-DD]
                           [--format FORMAT] [--bank FILE ...] [--payouts FILE ...]
-                          [--book-balance AMOUNT|FILE] [--carry-in FILE] [--carry-out FILE]
+                          [--book-balance AMOUNT|FILE] [--carry-in FILE] [--carry-out FILE] [--xlsx-out FILE]
        duizhang reconcile --bank FILE ... [--channel FILE ...] [--payouts FILE ...] [...]
        duizhang inspect [--profile FILE] [--format FORMAT] FILE...
        duizhang --version
@@ -22,7 +22,7 @@ reconcile: reconciles a merchant's order export against channel bills (CSV, .gz,
 the report JSON on stdout. With --bank (bank statement CSV, repeatable) it also reconciles fund flow
 (settlements against bank credits, --payouts against debits) and balances (--book-balance: an amount
 or a sub-ledger CSV); --internal is then optional. --carry-in reads the open items of the previous
-run, --carry-out writes this run's open items.
+run, --carry-out writes this run's open items. --xlsx-out also writes the report as an Excel workbook.
 inspect: prints what each file was read as, without reconciling: one JSON object {name, format,
 variant, encoding, rows, skipped, issues, checks}, or an array of them when several files (or an
 archive) were given; an unusable file is {name, error: {code, message}}.
@@ -43,6 +43,7 @@ struct Arguments {
     book_balance: Option<String>,
     carry_in: Option<String>,
     carry_out: Option<String>,
+    xlsx_out: Option<String>,
 }
 
 fn parse_arguments(args: &[String]) -> Result<Arguments, String> {
@@ -58,6 +59,7 @@ fn parse_arguments(args: &[String]) -> Result<Arguments, String> {
         book_balance: None,
         carry_in: None,
         carry_out: None,
+        xlsx_out: None,
     };
     let mut rest = args.iter();
     while let Some(flag) = rest.next() {
@@ -76,6 +78,10 @@ fn parse_arguments(args: &[String]) -> Result<Arguments, String> {
             "--book-balance" => parsed.book_balance = Some(value()?),
             "--carry-in" => parsed.carry_in = Some(value()?),
             "--carry-out" => parsed.carry_out = Some(value()?),
+            "--xlsx-out" if cfg!(all(feature = "sheets", not(target_arch = "wasm32"))) => {
+                parsed.xlsx_out = Some(value()?)
+            }
+            "--xlsx-out" => return Err("--xlsx-out needs a build with the `sheets` feature (the default)".into()),
             other if other.starts_with("--") => return Err(format!("unknown argument {other:?}")),
             file => parsed.files.push(file.to_string()),
         }
@@ -147,6 +153,14 @@ fn reconcile(arguments: &Arguments) -> Result<String, Error> {
         let state = run.carry_out().unwrap_or_else(CarryState::empty);
         std::fs::write(path, state.to_json())
             .map_err(|e| Error::new(ErrorKind::Io, format!("cannot write {path}: {e}")).in_file(file_name(path)))?;
+    }
+    #[cfg(all(feature = "sheets", not(target_arch = "wasm32")))]
+    if let Some(path) = &arguments.xlsx_out {
+        let cannot = |e: &dyn std::fmt::Display| {
+            Error::new(ErrorKind::Io, format!("cannot write {path}: {e}")).in_file(file_name(path))
+        };
+        let workbook = duizhang_sheets::report_to_xlsx(json.as_bytes()).map_err(|e| cannot(&e))?;
+        std::fs::write(path, workbook).map_err(|e| cannot(&e))?;
     }
     Ok(json)
 }

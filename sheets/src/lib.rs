@@ -1,21 +1,34 @@
-//! Spreadsheets (XLS, XLSX, ODS) to UTF-8 CSV, so duizhang's readers see the same text a CSV
-//! export would give. A separate crate and Wasm module: `calamine` is large, and the page loads
-//! this module only when a spreadsheet arrives; the CLI links it behind duizhang's `sheets` feature.
+//! Spreadsheets for duizhang, both ways. Reading: XLS, XLSX and ODS to UTF-8 CSV
+//! ([`sheet_to_csv`]), so duizhang's readers see the same text a CSV export would give. Writing:
+//! the reconciliation report as an XLSX workbook people open in Excel ([`report_to_xlsx`]). A
+//! separate crate and Wasm module: `calamine` and `rust_xlsxwriter` are large, and the page loads
+//! this module only when a spreadsheet arrives or a workbook is asked for; the CLI links it behind
+//! duizhang's `sheets` feature.
 //!
 //! ```
 //! // Not a spreadsheet: a coded error, never a panic.
 //! let error = duizhang_sheets::sheet_to_csv(b"order_no,amount\n").unwrap_err();
 //! assert_eq!(error.code, "not_a_spreadsheet");
+//!
+//! // A report (here a tiny one) as a workbook; anything but a report JSON is `bad_report`.
+//! let report = br#"{"date": "2026-03-24", "summary": {}, "exceptions": [], "issues": []}"#;
+//! let xlsx = duizhang_sheets::report_to_xlsx(report).unwrap();
+//! assert!(duizhang_sheets::is_spreadsheet(&xlsx));
+//! assert_eq!(duizhang_sheets::report_to_xlsx(b"{").unwrap_err().code, "bad_report");
 //! ```
 #![deny(missing_docs)]
+
+mod cell;
+mod report;
 
 use calamine::{open_workbook_auto_from_rs, Data, Reader};
 use std::io::Cursor;
 
-/// Why a spreadsheet could not be converted; `code` is stable.
+/// Why a spreadsheet could not be converted or written; `code` is stable.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SheetError {
-    /// `not_a_spreadsheet`, `bad_spreadsheet` or `empty_spreadsheet`.
+    /// Reading: `not_a_spreadsheet`, `bad_spreadsheet` or `empty_spreadsheet`. Writing a report:
+    /// `bad_report` (not a report JSON) or `write_failed` (the workbook could not be written).
     pub code: &'static str,
     /// What went wrong, for a person.
     pub message: String,
@@ -38,6 +51,30 @@ pub fn is_spreadsheet(bytes: &[u8]) -> bool {
     let names_workbook = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
     bytes.starts_with(&OLE_MAGIC)
         || (bytes.starts_with(&ZIP_MAGIC) && (names_workbook(b"xl/workbook.xml") || names_workbook(b"content.xml")))
+}
+
+/// The reconciliation report JSON, exactly as `duizhang reconcile` prints it (or `reportJson()`
+/// gives it), as an XLSX workbook, one sheet per table:
+///
+/// | sheet | from the report |
+/// |---|---|
+/// | 汇总 | date, cutoff, settings, counts and amounts per outcome, long/short totals, rows per side, fund-flow counts, files |
+/// | 差错明细 | `exceptions[]`: class, key, d, 长款/短款, merchant, both sides' file/line/amount/status/time, fee, message |
+/// | 行问题 | `issues[]` |
+/// | 资金匹配 | `fund_flow.matches[]`, one row per bank movement, settlement batch or payout of a match |
+/// | 未达及差错 | `fund_flow.exceptions[]` and `unexplained_movements[]` (each item once) |
+/// | 商户汇总 | `fund_flow.merchants[]` |
+/// | 清分, 清分差错 | `clearing.merchants[]` (a row per merchant and settlement date, then the merchant's total) and `clearing.exceptions[]` |
+/// | 余额调节表 | `balance.statement`, as the two-column statement |
+/// | 余额核对, 余额断点 | `balance.statements[]` (and their days), `running_breaks[]` and `continuity_breaks[]` |
+///
+/// A sheet whose section the report lacks is left out. Tables have a Chinese header row over the
+/// JSON field names, both frozen, with an autofilter; fields the report gains later appear as
+/// extra columns. Money strings become numbers formatted to their scale (`0.00`, `0.00000`), dates
+/// become dates, keys and merchant, order and account numbers stay text, and text that would run as
+/// a formula gets Excel's quote prefix. The same report gives the same bytes.
+pub fn report_to_xlsx(report_json: &[u8]) -> Result<Vec<u8>, SheetError> {
+    report::report_to_xlsx(report_json)
 }
 
 /// The first non-empty worksheet of a spreadsheet as UTF-8 CSV (no BOM, LF line ends). Numbers are
@@ -167,20 +204,40 @@ fn push_cell(out: &mut String, cell: &str) {
     }
 }
 
-/// The Wasm module: `sheetToCsv(bytes: Uint8Array): Uint8Array`, throwing an Error with `code`.
+/// The Wasm module: `sheetToCsv(bytes: Uint8Array): Uint8Array` and
+/// `reportToXlsx(reportJson: string | Uint8Array): Uint8Array`, throwing an Error with `code`.
 #[cfg(target_arch = "wasm32")]
 pub mod wasm {
+    use super::SheetError;
     use wasm_bindgen::prelude::*;
+
+    fn js_error(e: SheetError) -> JsValue {
+        let error = js_sys::Error::new(&e.to_string());
+        error.set_name("DuizhangError");
+        let _ = js_sys::Reflect::set(&error, &"code".into(), &e.code.into());
+        error.into()
+    }
 
     /// The first non-empty worksheet as UTF-8 CSV bytes, ready for duizhang's `addFile`.
     #[wasm_bindgen(js_name = sheetToCsv)]
     pub fn sheet_to_csv(bytes: &[u8]) -> Result<Vec<u8>, JsValue> {
-        super::sheet_to_csv(bytes).map_err(|e| {
-            let error = js_sys::Error::new(&e.to_string());
-            error.set_name("DuizhangError");
-            let _ = js_sys::Reflect::set(&error, &"code".into(), &e.code.into());
-            error.into()
-        })
+        super::sheet_to_csv(bytes).map_err(js_error)
+    }
+
+    /// The report JSON (`reportJson()`'s string, or its UTF-8 bytes) as XLSX bytes.
+    #[wasm_bindgen(js_name = reportToXlsx)]
+    pub fn report_to_xlsx(
+        #[wasm_bindgen(js_name = reportJson, unchecked_param_type = "string | Uint8Array")] report_json: JsValue,
+    ) -> Result<Vec<u8>, JsValue> {
+        let bytes = if let Some(text) = report_json.as_string() {
+            text.into_bytes()
+        } else if let Some(array) = report_json.dyn_ref::<js_sys::Uint8Array>() {
+            array.to_vec()
+        } else {
+            let message = "reportToXlsx takes the report JSON as a string or a Uint8Array".to_string();
+            return Err(js_error(SheetError { code: "bad_report", message }));
+        };
+        super::report_to_xlsx(&bytes).map_err(js_error)
     }
 }
 
