@@ -1,7 +1,7 @@
 //! The `fund_flow` section of the report: counts, matches with their explanations, open items,
 //! unexplained movements and per-merchant totals. Built from a [`FundFlow`]; serialized as is.
 
-use super::export::{push_csv_cell, Page};
+use super::export::{CsvExport, Page};
 use crate::classify::Label;
 use crate::codes::codes;
 use crate::fund_flow::balance::BalanceReport;
@@ -379,36 +379,27 @@ impl FundFlowReport {
     /// Matches and open items as CSV for Excel (UTF-8 with BOM, CRLF): one row per match, then one
     /// per open item, formulas defused like the transaction export.
     pub fn csv(&self) -> Vec<u8> {
-        let mut out = String::with_capacity(256 + (self.matches.len() + self.exceptions.len()) * 160);
-        out.push('\u{feff}');
-        let header = [
-            "section",
-            "outcome",
-            "outcome_zh",
-            "kind",
-            "merchant",
-            "date",
-            "amount",
-            "d",
-            "label",
-            "age_days",
-            "ids",
-            "file",
-            "line",
-            "memo",
-            "explanation",
-        ];
-        out.push_str(&header.join(","));
-        out.push_str("\r\n");
-        let mut row = |cells: [String; 15]| {
-            for (n, cell) in cells.iter().enumerate() {
-                if n > 0 {
-                    out.push(',');
-                }
-                push_csv_cell(&mut out, cell);
-            }
-            out.push_str("\r\n");
-        };
+        let mut export = CsvExport::new(
+            [
+                "section",
+                "outcome",
+                "outcome_zh",
+                "kind",
+                "merchant",
+                "date",
+                "amount",
+                "d",
+                "label",
+                "age_days",
+                "ids",
+                "file",
+                "line",
+                "memo",
+                "explanation",
+            ],
+            256 + (self.matches.len() + self.exceptions.len()) * 160,
+        );
+        let mut row = |cells: [String; 15]| export.row(cells);
         for m in &self.matches {
             let mut ids: Vec<&str> = m.batches.iter().map(|b| b.id.as_str()).collect();
             ids.extend(m.credits.iter().map(|c| c.id.as_str()));
@@ -452,7 +443,7 @@ impl FundFlowReport {
                 e.message.clone(),
             ]);
         }
-        out.into_bytes()
+        export.into_bytes()
     }
 
     /// One page of matches as JSON `{total, offset, rows}`.

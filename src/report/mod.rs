@@ -21,7 +21,7 @@ use crate::read::{RecordRef, RowIssue, Table};
 use crate::record::{Field, ItemKind, Row, Side, Status};
 use crate::time::format_datetime;
 use chrono::NaiveDate;
-use export::push_csv_cell;
+use export::CsvExport;
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -492,33 +492,32 @@ impl Report {
 
     /// The exceptions as CSV for Excel: UTF-8 with BOM, CRLF, one row per exception.
     pub fn exceptions_csv(&self) -> Vec<u8> {
-        let mut out = String::with_capacity(256 + self.exceptions.len() * 200);
-        out.push('\u{feff}');
-        let header = [
-            "class",
-            "class_zh",
-            "key",
-            "key_field",
-            "d",
-            "label",
-            "cross_day",
-            "merchant_id",
-            "internal_file",
-            "internal_line",
-            "internal_amount",
-            "internal_status",
-            "internal_time",
-            "channel_file",
-            "channel_line",
-            "channel_trade_no",
-            "channel_amount",
-            "channel_fee",
-            "channel_status",
-            "channel_time",
-            "message",
-        ];
-        out.push_str(&header.join(","));
-        out.push_str("\r\n");
+        let mut export = CsvExport::new(
+            [
+                "class",
+                "class_zh",
+                "key",
+                "key_field",
+                "d",
+                "label",
+                "cross_day",
+                "merchant_id",
+                "internal_file",
+                "internal_line",
+                "internal_amount",
+                "internal_status",
+                "internal_time",
+                "channel_file",
+                "channel_line",
+                "channel_trade_no",
+                "channel_amount",
+                "channel_fee",
+                "channel_status",
+                "channel_time",
+                "message",
+            ],
+            256 + self.exceptions.len() * 200,
+        );
         for e in &self.exceptions {
             let side = |v: &Option<RowView>, f: &dyn Fn(&RowView) -> String| v.as_ref().map(f).unwrap_or_default();
             let merchant =
@@ -546,14 +545,8 @@ impl Report {
                 side(&e.channel, &|r| r.time.clone().unwrap_or_default()),
                 e.message.clone(),
             ];
-            for (n, cell) in cells.iter().enumerate() {
-                if n > 0 {
-                    out.push(',');
-                }
-                push_csv_cell(&mut out, cell);
-            }
-            out.push_str("\r\n");
+            export.row(cells);
         }
-        out.into_bytes()
+        export.into_bytes()
     }
 }
