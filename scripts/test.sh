@@ -38,8 +38,8 @@ rm -rf "$fixtures_copy"
 step "cargo fmt --all --check"
 cargo fmt --all --check
 
-step "cargo clippy --all-targets -- -D warnings"
-cargo clippy --all-targets -- -D warnings
+step "cargo clippy --all-targets --features typescript -- -D warnings"
+cargo clippy --all-targets --features typescript -- -D warnings
 
 step "cargo clippy --lib --tests --target wasm32-unknown-unknown -- -D warnings"
 cargo clippy --lib --tests --target wasm32-unknown-unknown -- -D warnings
@@ -49,8 +49,8 @@ cargo fmt --manifest-path sheets/Cargo.toml --check
 cargo clippy --manifest-path sheets/Cargo.toml --all-targets -- -D warnings
 run_counted cargo test --manifest-path sheets/Cargo.toml
 
-step "cargo test"
-run_counted cargo test
+step "cargo test --features typescript (the typescript feature: tests/typescript.rs checks the generated .d.ts)"
+run_counted cargo test --features typescript
 
 step "scripts/build-wasm.sh"
 bash scripts/build-wasm.sh

@@ -56,6 +56,7 @@ impl Outcome {
 
 /// A count and an amount per outcome, serialized with one field per code in report order.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct PerOutcome<T> {
     /// For `matched`.
     pub matched: T,

@@ -86,6 +86,21 @@ macro_rules! codes {
             }
         }
 
+        // The TypeScript name of the enum; its declaration (the union of its codes) comes from
+        // `typescript_union`, so the generated types and the codes cannot disagree.
+        #[cfg(feature = "typescript")]
+        impl ts_rs::TS for $name {
+            type WithoutGenerics = Self;
+            type OptionInnerType = Self;
+            fn name(_: &ts_rs::Config) -> String {
+                stringify!($name).to_string()
+            }
+            fn inline(_: &ts_rs::Config) -> String {
+                let codes: Vec<String> = $name::ALL.iter().map(|c| format!("\"{}\"", c.code())).collect();
+                codes.join(" | ")
+            }
+        }
+
         impl $crate::codes::Code for $name {
             const NAME: &'static str = stringify!($name);
             fn all() -> &'static [Self] {

@@ -45,6 +45,7 @@ codes! {
 
 /// Why one layout did not claim a file (see [`ErrorKind::UnknownFormat`]).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct Rejection {
     /// The layout tried.
     pub format: Format,

@@ -44,6 +44,8 @@ mod run;
 mod sample;
 mod sort;
 mod time;
+#[cfg(feature = "typescript")]
+mod typescript;
 mod vocabulary;
 
 #[cfg(target_arch = "wasm32")]
@@ -82,4 +84,7 @@ pub use sample::{
     SampleFile, SAMPLE_DAY, SAMPLE_FUND_FLOW, SAMPLE_FUND_FLOW_DATE, SAMPLE_FUND_FLOW_PROFILE, SAMPLE_PROFILE,
 };
 pub use time::{format_datetime, parse_date};
+/// The TypeScript declarations of the Wasm API, generated from these types (`typescript` feature).
+#[cfg(feature = "typescript")]
+pub use typescript::declarations as typescript_declarations;
 pub use vocabulary::{Term, Vocabulary};

@@ -106,6 +106,19 @@ pub fn amount_in_range(amount: Decimal) -> bool {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Money(pub Decimal);
 
+/// Money crosses every boundary as a decimal string (`"25728.30"`), never a number.
+#[cfg(feature = "typescript")]
+impl ts_rs::TS for Money {
+    type WithoutGenerics = Self;
+    type OptionInnerType = Self;
+    fn name(_: &ts_rs::Config) -> String {
+        "Money".to_string()
+    }
+    fn inline(_: &ts_rs::Config) -> String {
+        "string".to_string()
+    }
+}
+
 impl Money {
     /// Zero, written `0.00`.
     pub const ZERO: Money = Money(Decimal::ZERO);

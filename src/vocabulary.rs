@@ -15,6 +15,7 @@ use crate::report::FundItemKind;
 
 /// One code: `{code, zh}`, and what it means where the code has a sentence for it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct Term {
     /// The stable code.
     pub code: &'static str,
@@ -27,6 +28,7 @@ pub struct Term {
 
 /// The codes of every code enum, each list in report order.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct Vocabulary {
     /// Transaction outcomes.
     pub outcomes: Vec<Term>,

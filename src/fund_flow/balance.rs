@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 
 /// One statement's opening balance does not continue the previous statement's closing balance.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct ContinuityBreak {
     /// The later statement.
     pub file: String,
@@ -28,6 +29,7 @@ pub struct ContinuityBreak {
 
 /// The bank reconciliation statement (余额调节表).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct ReconciliationStatement {
     /// The platform's book balance (given, or the sum of the sub-ledger).
     pub book_balance: Money,
@@ -57,6 +59,7 @@ pub struct ReconciliationStatement {
 
 /// The `balance` section of the report.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct BalanceReport {
     /// Rows whose balance does not follow from the previous row.
     pub running_breaks: Vec<RunningBreak>,

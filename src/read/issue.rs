@@ -120,6 +120,7 @@ impl IssueCode {
 
 /// A row (or file) problem that did not stop the run: reported, never lost.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct RowIssue {
     /// File name.
     pub file: String,

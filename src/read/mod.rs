@@ -42,6 +42,7 @@ use serde::Serialize;
 
 /// A total the file states about itself, compared with what its detail adds up to.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct Check {
     /// What is compared, e.g. `总交易单数` or `#退款合计 商家实收`.
     pub name: String,

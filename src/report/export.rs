@@ -4,6 +4,7 @@ use serde::Serialize;
 
 /// One page of a longer list: `{total, offset, rows}`.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct Page<T> {
     /// How many there are in all.
     pub total: usize,

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 
 /// What was read from one file.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct FileInfo {
     /// `internal` or `channel`.
     pub side: Side,
@@ -59,6 +60,7 @@ impl FileInfo {
 
 /// What `duizhang inspect` and the Wasm `inspect` show about one file read on its own.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct Inspection {
     /// File name (`outer.zip/inner.csv` for a file inside an archive).
     pub name: String,
@@ -153,6 +155,7 @@ impl Inspection {
 
 /// What was read from one fund-flow file (the `addFile` answer for `bank`, `payouts`, `book`).
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(rename = "FundInputInfo"))]
 pub struct InputInfo {
     /// `bank`, `payouts` or `book`.
     pub side: InputKind,
@@ -232,6 +235,7 @@ fn column_names(columns: &ColumnMap, header: &[String]) -> BTreeMap<&'static str
 
 /// What the carry state of the previous run held (the answer to adding one).
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct CarryInfo {
     /// Always `carry`.
     pub side: InputKind,
@@ -246,6 +250,7 @@ pub struct CarryInfo {
 /// What adding one input read: a [`FileInfo`] per table of an internal or channel file (an
 /// archive gives several), an [`InputInfo`] for a fund-flow file, a [`CarryInfo`] for a carry state.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(untagged)]
 pub enum Added {
     /// Internal or channel tables.

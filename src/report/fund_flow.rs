@@ -29,6 +29,7 @@ codes! {
 
 /// Items per outcome, plus the number of balance breaks.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct FundCounts {
     /// `matched` items (batches, movements, payouts).
     pub matched: u64,
@@ -66,6 +67,7 @@ impl FundCounts {
 /// d summed over a run's open fund-flow items, by what they are: real breaks (长款 d > 0, 短款 d < 0),
 /// timing (in transit: what would be missing if it never came), and bank debits not reconciled.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct FundTotals {
     /// Sum of d over breaks with d > 0.
     pub long_total: Money,
@@ -79,6 +81,7 @@ pub struct FundTotals {
 
 /// A bank movement, for display.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct MovementView {
     /// Stable id.
     pub id: String,
@@ -108,6 +111,7 @@ pub struct MovementView {
 
 /// A payout instruction, for display: its id and file, then the instruction's own fields.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct PayoutView {
     /// Stable id.
     pub id: String,
@@ -145,6 +149,7 @@ impl PayoutView {
 
 /// What the channel settles to one merchant on one settlement date, for display.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct BatchView {
     /// Stable id.
     pub id: String,
@@ -187,6 +192,7 @@ impl BatchView {
 
 /// One paired group.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct MatchView {
     /// `settlement` or `payout`.
     pub kind: MatchKind,
@@ -212,6 +218,7 @@ pub struct MatchView {
 
 /// An item that is not matched (or a zero-net batch): what it is, its outcome, d and age.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct ItemView {
     /// Stable id (the same in the carry state).
     pub id: String,
@@ -277,6 +284,7 @@ impl ItemView {
 
 /// Totals of one merchant.
 #[derive(Clone, Debug, Default, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct MerchantTotals {
     /// Merchant.
     pub merchant: String,
@@ -298,6 +306,7 @@ pub struct MerchantTotals {
 
 /// The fund-flow summary without the long lists (see [`FundFlowReport::summary`]).
 #[derive(Clone, Copy, Debug, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct FundFlowSummary<'r> {
     /// The date ages are counted to.
     pub as_of: Option<NaiveDate>,
@@ -329,6 +338,7 @@ pub struct FundFlowSummary<'r> {
 
 /// The `fund_flow` section of the report.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct FundFlowReport {
     /// The date ages are counted to (the reconciliation date, or the last bank date).
     pub as_of: Option<NaiveDate>,

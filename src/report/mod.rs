@@ -54,6 +54,7 @@ pub struct RunInfo {
 
 /// The summary of a run with its date and files (see [`Report::summary_view`]).
 #[derive(Clone, Copy, Debug, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(rename = "Summary"))]
 pub struct SummaryView<'r> {
     /// The reconciliation date.
     pub date: &'r Option<String>,
@@ -70,6 +71,7 @@ pub struct SummaryView<'r> {
 
 /// The whole result of a run. Field order is the JSON order.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct Report {
     /// Version of duizhang that made the report.
     pub duizhang: &'static str,
@@ -99,6 +101,7 @@ pub struct Report {
 
 /// Rows of one side: read = reconciled + skipped; nothing is lost.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct RowCounts {
     /// Records after the header (blank lines excluded).
     pub read: u64,
@@ -110,6 +113,7 @@ pub struct RowCounts {
 
 /// Rows per side.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct RowsPerSide {
     /// The internal side.
     pub internal: RowCounts,
@@ -119,6 +123,7 @@ pub struct RowsPerSide {
 
 /// Counts and totals of a run.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(rename = "SummaryTotals"))]
 pub struct Summary {
     /// Items per outcome; a pair counts once. Every code is present.
     pub counts: PerOutcome<u64>,
@@ -142,6 +147,7 @@ pub struct Summary {
 
 /// One side of an exception, with every field for display.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct RowView {
     /// File name.
     pub file: String,
@@ -166,6 +172,7 @@ pub struct RowView {
     /// Time, `YYYY-MM-DD HH:MM:SS`.
     pub time: Option<String>,
     /// Every cell of the row by header name, extra columns included.
+    #[cfg_attr(feature = "typescript", ts(type = "Record<string, string>"))]
     pub columns: Columns,
 }
 
@@ -196,6 +203,7 @@ impl Serialize for Columns {
 
 /// An item that is not `matched`.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct Exception {
     /// Outcome code.
     pub class: Outcome,

@@ -1,119 +1,1160 @@
+// Generated from the Rust types by src/typescript.rs: do not edit. Regenerate with
+// DUIZHANG_WRITE_TYPES=1 cargo test --features typescript --test typescript
 
-/** A side of the reconciliation: the merchant's own records, or the channel's bill. */
-export type Side = "internal" | "channel";
-/** What `addFile` also accepts: a bank statement, payout instructions, a merchant sub-ledger, a carry state. */
-export type FundSide = "bank" | "payouts" | "book" | "carry";
-/** Fund-flow outcome codes (see DOMAIN.md). */
-export type FundOutcome = "matched" | "matched_within_tolerance" | "in_transit" | "internal_only"
-  | "external_only" | "unexplained_movement";
-export interface FundInputInfo {
-  side: "bank" | "payouts" | "book"; name: string; encoding: string | null; header_line: number | null;
-  header: string[]; columns: Record<string, string>; rows: number; issues: number;
-  /** A statement's total row checked against its movements (empty for payouts and sub-ledgers). */
-  checks: Check[];
-}
-export interface CarryInfo { side: "carry"; name: string; as_of: string | null; items: number }
-export interface BatchView {
-  id: string; merchant: string; settle_date: string; trade_from: string; trade_to: string;
-  gross: Money; refunds: Money; fees: Money; net: Money; carried_since: string | null;
-}
-export interface MovementView {
-  id: string; file: string; line: number; date: string; amount: Money; merchant: string | null;
-  counterparty: string; memo: string; carried_since: string | null;
-}
-export interface PayoutView {
-  id: string; file: string; line: number; merchant: string; amount: Money; account: string; reference: string; date: string;
-}
-export interface FundMatch {
-  kind: "settlement" | "payout"; outcome: FundOutcome; merchant: string; d: Money; label: "长款" | "短款" | null;
-  credit: MovementView | null; credits: MovementView[]; batches: BatchView[]; payouts: PayoutView[]; explanation: string;
-}
-export interface FundItem {
-  id: string; kind: "batch" | "credit" | "debit" | "payout"; outcome: FundOutcome; outcome_zh: string;
-  merchant: string; date: string; amount: Money; d: Money; label: "长款" | "短款" | null; age_days: number | null;
-  carried_since: string | null; file: string; line: number; memo: string; message: string;
-}
-export interface MerchantTotals {
-  merchant: string; batches: number; settled: Money; credited: Money; matched: Money; in_transit: Money;
-  internal_only: Money; external_only: Money;
-}
-export interface BalanceReport {
-  running_breaks: { file: string; line: number; expected: Money; found: Money; missing: Money }[];
-  statements: { file: string; account: string | null; first_date: string | null; last_date: string | null; opening: Money | null;
-    credits: Money; debits: Money; closing: Money | null; consistent: boolean; checks: Check[];
-    days: { date: string; opening: Money | null; credits: Money; debits: Money; closing: Money | null; consistent: boolean }[] }[];
-  continuity_breaks: { file: string; previous_file: string; expected: Money; found: Money; missing: Money }[];
-  statement: {
-    book_balance: Money; book_source: string; bank_balance: Money; bank_received_not_booked: Money;
-    bank_paid_not_booked: Money; booked_received_not_at_bank: Money; booked_paid_not_at_bank: Money;
-    adjusted_book: Money; adjusted_bank: Money; difference: Money; outcome: "matched" | "balance_break";
-    label: "长款" | "短款" | null;
-  } | null;
-}
-export interface FundFlowSummary {
-  as_of: string | null; settings: Record<string, string>;
-  counts: Record<FundOutcome | "balance_break", number>; items: { batches: number; movements: number; payouts: number };
-  unbatched_channel_rows: number; match_count: number; exception_count: number;
-  unexplained_movements: FundItem[]; merchants: MerchantTotals[]; carried_out: number;
-  search_budget_exhausted: boolean; balance: BalanceReport | null;
-}
-/** Outcome codes (see DOMAIN.md). */
-export type Outcome = "matched" | "matched_within_tolerance" | "amount_mismatch" | "status_mismatch"
-  | "internal_only" | "external_only" | "duplicate" | "pending";
-/** Money is always a decimal string, never a number. */
+/** Money is always a decimal string ("25728.30"), never a number. */
 export type Money = string;
-/** Statement layouts, detected from content or forced by the profile's `format`. */
-export type Format = "generic_csv" | "wechat_trade" | "wechat_fund_flow" | "alipay_trade" | "alipay_summary"
-  | "alipay_account_flow" | "unionpay_zm" | "bank_statement";
-/** A total the file states about itself, checked against its detail. */
-export interface Check { name: string; expected: string; found: string; passed: boolean }
-export interface FileInfo {
-  side: Side; name: string; encoding: string; delimiter: string; header_line: number;
-  header: string[]; columns: Record<string, string>; rows: number; skipped: number;
-  format: Format; variant: string; checks: Check[];
-}
-/** What `inspect` says about one file (one per file inside an archive). */
-export interface Inspection {
-  name: string; format: Format; variant: string; encoding: string; rows: number; skipped: number;
-  issues: RowIssue[]; checks: Check[];
-}
-export interface RowCounts { read: number; reconciled: number; skipped: number }
-export interface Summary {
-  date: string | null; date_source: "input" | "inferred" | "none"; cutoff: string | null;
-  files: FileInfo[]; counts: Record<Outcome, number>; amounts: Record<Outcome, Money>;
-  long_total: Money; short_total: Money; cross_day: number;
-  rows: { internal: RowCounts; channel: RowCounts }; issue_count: number; exception_count: number;
-}
-export interface RowView {
-  file: string; line: number; order_no: string; trade_no: string; refund_no: string; merchant_id: string;
-  amount: Money; fee: Money | null; status: "success" | "refund" | "closed" | "pending"; status_word: string;
-  time: string | null; columns: Record<string, string>;
-}
-export interface Exception {
-  class: Outcome; class_zh: string; key: string; key_field: "order_no" | "trade_no" | "refund_no";
-  d: Money; label: "长款" | "短款" | null; cross_day: boolean; message: string;
-  internal: RowView | null; channel: RowView | null;
-}
-export interface RowIssue {
-  file: string; side: Side; line: number | null; column: number | null; code: string; message: string;
-}
-export interface Page<T> { total: number; offset: number; rows: T[] }
-export interface SampleFile { side: Side; name: string; bytes: Uint8Array }
-/** The built-in fund-flow sample: its files (give each to `addFile(side, name, bytes)`), profile and date. */
-export interface FundFlowSample {
-  files: { side: Side | "bank" | "payouts" | "book"; name: string; bytes: Uint8Array }[];
-  profile: string; date: string;
-}
+export type Outcome = "matched" | "matched_within_tolerance" | "amount_mismatch" | "status_mismatch" | "internal_only" | "external_only" | "duplicate" | "pending";
+export type Label = "长款" | "短款";
+export type FundOutcome = "matched" | "matched_within_tolerance" | "in_transit" | "internal_only" | "external_only" | "unexplained_movement" | "not_reconciled" | "balance_break";
+export type MatchKind = "settlement" | "payout";
+export type CarriedKind = "batch" | "movement" | "payout";
+export type FundItemKind = "batch" | "credit" | "debit" | "payout";
+export type Format = "unionpay_zm" | "wechat_trade" | "wechat_fund_flow" | "alipay_trade" | "alipay_summary" | "alipay_account_flow" | "bank_statement" | "payout_instructions" | "sub_ledger" | "generic_csv";
+export type Field = "order_no" | "trade_no" | "amount" | "refund_amount" | "fee" | "status" | "time" | "merchant_id" | "refund_no" | "credit" | "debit" | "balance" | "direction" | "date" | "booked_credit" | "booked_debit" | "currency" | "transaction_currency" | "counterparty" | "counterparty_account" | "counterparty_bank" | "memo" | "note" | "purpose" | "place" | "reference" | "opening";
+export type Status = "success" | "refund" | "closed" | "pending";
+export type Side = "internal" | "channel";
+export type InputKind = "internal" | "channel" | "bank" | "payouts" | "book" | "carry";
+export type KeyChoice = "order_no" | "trade_no" | "order_no_then_trade_no";
+export type Phase = "read" | "match" | "report";
+export type DateSource = "input" | "inferred" | "none";
+export type Encoding = "UTF-8" | "UTF-8 (BOM)" | "GB18030" | "UTF-16LE" | "UTF-16BE";
+export type ErrorCode = "empty_file" | "not_text" | "no_known_columns" | "no_data_rows" | "invalid_profile" | "invalid_argument" | "io" | "cancelled" | "unknown_format" | "bad_container" | "inflated_too_large" | "spreadsheet_not_converted" | "bad_spreadsheet" | "internal";
+export type IssueCode = "title_row_skipped" | "comment_row_skipped" | "total_row_skipped" | "unbalanced_quote" | "too_few_fields" | "too_many_fields" | "missing_key" | "invalid_key" | "invalid_amount" | "unknown_status" | "invalid_fee" | "invalid_time" | "invalid_date" | "encoding_repaired" | "invalid_balance" | "unknown_direction" | "direction_inferred" | "invalid_fixed_width_line" | "summary_mismatch" | "inner_file_skipped" | "balance_break" | "year_unknown";
+export type Undecided = "spreadsheet" | "container" | "not_text" | "no_header";
+/**
+ * The summary of a run with its date and files (see [`Report::summary_view`]).
+ */
+export type Summary = { 
+/**
+ * The reconciliation date.
+ */
+date: string | null, 
+/**
+ * Where it came from.
+ */
+date_source: DateSource, 
+/**
+ * End of the reconciliation day.
+ */
+cutoff: string | null, 
+/**
+ * What was read from each file.
+ */
+files: Array<FileInfo>, 
+/**
+ * Items per outcome; a pair counts once. Every code is present.
+ */
+counts: PerOutcome<number>, 
+/**
+ * Sum per outcome of the booked amount (the channel amount when the books have no row).
+ */
+amounts: PerOutcome<Money>, 
+/**
+ * Sum of d over d > 0 (长款), timing items left out.
+ */
+long_total: Money, 
+/**
+ * Sum of d over d < 0 (短款), timing items left out.
+ */
+short_total: Money, 
+/**
+ * Sum of d over timing items (pending, 未达账项): not breaks, so in neither total above.
+ */
+timing_total: Money, 
+/**
+ * Paired items whose channel time falls after the cut-off.
+ */
+cross_day: number, 
+/**
+ * Rows per side.
+ */
+rows: RowsPerSide, 
+/**
+ * Number of issues.
+ */
+issue_count: number, 
+/**
+ * Number of exceptions.
+ */
+exception_count: number, };
+/**
+ * Counts and totals of a run.
+ */
+export type SummaryTotals = { 
+/**
+ * Items per outcome; a pair counts once. Every code is present.
+ */
+counts: PerOutcome<number>, 
+/**
+ * Sum per outcome of the booked amount (the channel amount when the books have no row).
+ */
+amounts: PerOutcome<Money>, 
+/**
+ * Sum of d over d > 0 (长款), timing items left out.
+ */
+long_total: Money, 
+/**
+ * Sum of d over d < 0 (短款), timing items left out.
+ */
+short_total: Money, 
+/**
+ * Sum of d over timing items (pending, 未达账项): not breaks, so in neither total above.
+ */
+timing_total: Money, 
+/**
+ * Paired items whose channel time falls after the cut-off.
+ */
+cross_day: number, 
+/**
+ * Rows per side.
+ */
+rows: RowsPerSide, 
+/**
+ * Number of issues.
+ */
+issue_count: number, 
+/**
+ * Number of exceptions.
+ */
+exception_count: number, };
+/**
+ * A count and an amount per outcome, serialized with one field per code in report order.
+ */
+export type PerOutcome<T> = { 
+/**
+ * For `matched`.
+ */
+matched: T, 
+/**
+ * For `matched_within_tolerance`.
+ */
+matched_within_tolerance: T, 
+/**
+ * For `amount_mismatch`.
+ */
+amount_mismatch: T, 
+/**
+ * For `status_mismatch`.
+ */
+status_mismatch: T, 
+/**
+ * For `internal_only`.
+ */
+internal_only: T, 
+/**
+ * For `external_only`.
+ */
+external_only: T, 
+/**
+ * For `duplicate`.
+ */
+duplicate: T, 
+/**
+ * For `pending`.
+ */
+pending: T, };
+/**
+ * Rows per side.
+ */
+export type RowsPerSide = { 
+/**
+ * The internal side.
+ */
+internal: RowCounts, 
+/**
+ * The channel side.
+ */
+channel: RowCounts, };
+/**
+ * Rows of one side: read = reconciled + skipped; nothing is lost.
+ */
+export type RowCounts = { 
+/**
+ * Records after the header (blank lines excluded).
+ */
+read: number, 
+/**
+ * Rows that ended in an outcome.
+ */
+reconciled: number, 
+/**
+ * Records skipped with an issue.
+ */
+skipped: number, };
+/**
+ * What was read from one file.
+ */
+export type FileInfo = { 
+/**
+ * `internal` or `channel`.
+ */
+side: Side, 
+/**
+ * File name.
+ */
+name: string, 
+/**
+ * Detected encoding.
+ */
+encoding: Encoding, 
+/**
+ * Detected delimiter.
+ */
+delimiter: string, 
+/**
+ * 1-based line of the header.
+ */
+header_line: number, 
+/**
+ * Header cells.
+ */
+header: Array<string>, 
+/**
+ * Which header each field was read from.
+ */
+columns: { [key in string]: string }, 
+/**
+ * Rows reconciled.
+ */
+rows: number, 
+/**
+ * Records after the header that were skipped (each has an issue).
+ */
+skipped: number, 
+/**
+ * The layout the file was read as (`generic_csv`, `wechat_trade`, …; see [`Format`]).
+ */
+format: Format, 
+/**
+ * The layout's version, e.g. `ALL`, `REFUND/子商户号`, `29 columns`; empty when it has one.
+ */
+variant: string, 
+/**
+ * The file's own totals checked against its detail: `{name, expected, found, passed}`.
+ */
+checks: Array<Check>, };
+/**
+ * A total the file states about itself, compared with what its detail adds up to.
+ */
+export type Check = { 
+/**
+ * What is compared, e.g. `总交易单数` or `#退款合计 商家实收`.
+ */
+name: string, 
+/**
+ * The file's own total, as written.
+ */
+expected: string, 
+/**
+ * The same total computed from the rows that were read.
+ */
+found: string, 
+/**
+ * Whether they agree (numerically: `1.0` equals `1.00`).
+ */
+passed: boolean, };
+/**
+ * What `duizhang inspect` and the Wasm `inspect` show about one file read on its own.
+ */
+export type Inspection = { 
+/**
+ * File name (`outer.zip/inner.csv` for a file inside an archive).
+ */
+name: string, 
+/**
+ * The layout code, e.g. `wechat_trade`.
+ */
+format: Format, 
+/**
+ * The layout's version, e.g. `ALL`; empty when it has one.
+ */
+variant: string, 
+/**
+ * Detected encoding.
+ */
+encoding: Encoding, 
+/**
+ * Rows that would be reconciled.
+ */
+rows: number, 
+/**
+ * Records after the header that were skipped (each has an issue).
+ */
+skipped: number, 
+/**
+ * Every row issue and file note.
+ */
+issues: Array<RowIssue>, 
+/**
+ * The file's own totals checked against its detail.
+ */
+checks: Array<Check>, };
+/**
+ * A row (or file) problem that did not stop the run: reported, never lost.
+ */
+export type RowIssue = { 
+/**
+ * File name.
+ */
+file: string, 
+/**
+ * The input the file was given as (`internal`, `channel`, `bank`, `payouts`, `book`, `carry`).
+ */
+side: InputKind, 
+/**
+ * 1-based line; `None` for a note about the whole file.
+ */
+line: number | null, 
+/**
+ * 1-based column (field number), when one field is at fault.
+ */
+column: number | null, 
+/**
+ * What is wrong, as a stable code.
+ */
+code: IssueCode, 
+/**
+ * What is wrong, for a person.
+ */
+message: string, };
+/**
+ * An item that is not `matched`.
+ */
+export type Exception = { 
+/**
+ * Outcome code.
+ */
+class: Outcome, 
+/**
+ * Chinese name of the outcome.
+ */
+class_zh: string, 
+/**
+ * The key that paired (or failed to pair) it.
+ */
+key: string, 
+/**
+ * Which field the key is: `order_no`, `trade_no` or `refund_no`.
+ */
+key_field: Field, 
+/**
+ * d = E − B.
+ */
+d: Money, 
+/**
+ * 长款 (d > 0), 短款 (d < 0) or null (d = 0).
+ */
+label: Label | null, 
+/**
+ * The channel time falls after the cut-off.
+ */
+cross_day: boolean, 
+/**
+ * What is wrong, for a person.
+ */
+message: string, 
+/**
+ * The internal row.
+ */
+internal: RowView | null, 
+/**
+ * The channel row.
+ */
+channel: RowView | null, };
+/**
+ * One side of an exception, with every field for display.
+ */
+export type RowView = { 
+/**
+ * File name.
+ */
+file: string, 
+/**
+ * 1-based line.
+ */
+line: number, 
+/**
+ * Merchant order number.
+ */
+order_no: string, 
+/**
+ * Channel transaction number.
+ */
+trade_no: string, 
+/**
+ * Refund number.
+ */
+refund_no: string, 
+/**
+ * Merchant number.
+ */
+merchant_id: string, 
+/**
+ * Amount as written.
+ */
+amount: Money, 
+/**
+ * Fee, when present.
+ */
+fee: Money | null, 
+/**
+ * Normalized status.
+ */
+status: Status, 
+/**
+ * Status as written.
+ */
+status_word: string, 
+/**
+ * Time, `YYYY-MM-DD HH:MM:SS`.
+ */
+time: string | null, 
+/**
+ * Every cell of the row by header name, extra columns included.
+ */
+columns: Record<string, string>, };
+/**
+ * One page of a longer list: `{total, offset, rows}`.
+ */
+export type Page<T> = { 
+/**
+ * How many there are in all.
+ */
+total: number, 
+/**
+ * Where this page starts.
+ */
+offset: number, 
+/**
+ * The page.
+ */
+rows: Array<T>, };
+/**
+ * What was read from one fund-flow file (the `addFile` answer for `bank`, `payouts`, `book`).
+ */
+export type FundInputInfo = { 
+/**
+ * `bank`, `payouts` or `book`.
+ */
+side: InputKind, 
+/**
+ * File name.
+ */
+name: string, 
+/**
+ * Detected encoding (statements).
+ */
+encoding: Encoding | null, 
+/**
+ * 1-based line of the header (statements).
+ */
+header_line: number | null, 
+/**
+ * Header cells (statements).
+ */
+header: Array<string>, 
+/**
+ * Which header each column was read from (statements).
+ */
+columns: { [key in string]: string }, 
+/**
+ * Rows read.
+ */
+rows: number, 
+/**
+ * Rows skipped or noted.
+ */
+issues: number, 
+/**
+ * A statement's total row (合计) checked against its movements; empty for other files.
+ */
+checks: Array<Check>, };
+/**
+ * What the carry state of the previous run held (the answer to adding one).
+ */
+export type CarryInfo = { 
+/**
+ * Always `carry`.
+ */
+side: InputKind, 
+/**
+ * File name.
+ */
+name: string, 
+/**
+ * The reconciliation date of the run that wrote it.
+ */
+as_of: string | null, 
+/**
+ * Open items carried in.
+ */
+items: number, };
+/**
+ * The fund-flow summary without the long lists (see [`FundFlowReport::summary`]).
+ */
+export type FundFlowSummary = { 
+/**
+ * The date ages are counted to.
+ */
+as_of: string | null, 
+/**
+ * The fund-flow settings in force.
+ */
+settings: { [key in string]: string }, 
+/**
+ * Items per outcome.
+ */
+counts: FundCounts, 
+/**
+ * Settlement batches, bank movements and payout instructions considered.
+ */
+items: { [key in string]: number }, 
+/**
+ * Channel rows in no batch.
+ */
+unbatched_channel_rows: number, 
+/**
+ * How many matches there are.
+ */
+match_count: number, 
+/**
+ * How many open items there are.
+ */
+exception_count: number, 
+/**
+ * The `unexplained_movement` items.
+ */
+unexplained_movements: Array<ItemView>, 
+/**
+ * Totals per merchant.
+ */
+merchants: Array<MerchantTotals>, 
+/**
+ * Open items written to the carry state.
+ */
+carried_out: number, 
+/**
+ * d summed over the open items.
+ */
+totals: FundTotals, 
+/**
+ * The many-to-one search hit its work budget.
+ */
+search_budget_exhausted: boolean, 
+/**
+ * The balance section.
+ */
+balance: BalanceReport | null, };
+/**
+ * Items per outcome, plus the number of balance breaks.
+ */
+export type FundCounts = { 
+/**
+ * `matched` items (batches, movements, payouts).
+ */
+matched: number, 
+/**
+ * `matched_within_tolerance` items.
+ */
+matched_within_tolerance: number, 
+/**
+ * `in_transit` items.
+ */
+in_transit: number, 
+/**
+ * `internal_only` items.
+ */
+internal_only: number, 
+/**
+ * `external_only` items.
+ */
+external_only: number, 
+/**
+ * `unexplained_movement` items.
+ */
+unexplained_movement: number, 
+/**
+ * `not_reconciled` items: bank debits without payout instructions to check them against.
+ */
+not_reconciled: number, 
+/**
+ * Running breaks, continuity breaks and a 余额调节表 that does not balance.
+ */
+balance_break: number, };
+/**
+ * d summed over a run's open fund-flow items, by what they are: real breaks (长款 d > 0, 短款 d < 0),
+ * timing (in transit: what would be missing if it never came), and bank debits not reconciled.
+ */
+export type FundTotals = { 
+/**
+ * Sum of d over breaks with d > 0.
+ */
+long_total: Money, 
+/**
+ * Sum of d over breaks with d < 0.
+ */
+short_total: Money, 
+/**
+ * Sum of d over in-transit items.
+ */
+timing_total: Money, 
+/**
+ * Sum of the debits not reconciled (no payout instructions).
+ */
+not_reconciled_total: Money, };
+/**
+ * One paired group.
+ */
+export type MatchView = { 
+/**
+ * `settlement` or `payout`.
+ */
+kind: MatchKind, 
+/**
+ * `matched` or `matched_within_tolerance`.
+ */
+outcome: FundOutcome, 
+/**
+ * Merchant.
+ */
+merchant: string, 
+/**
+ * d = bank − booked.
+ */
+d: Money, 
+/**
+ * 长款 / 短款 / null.
+ */
+label: Label | null, 
+/**
+ * The credit (or debit), when the group has exactly one bank movement.
+ */
+credit: MovementView | null, 
+/**
+ * Every bank movement of the group (several for a split transfer).
+ */
+credits: Array<MovementView>, 
+/**
+ * The settlement batches.
+ */
+batches: Array<BatchView>, 
+/**
+ * The payout instructions.
+ */
+payouts: Array<PayoutView>, 
+/**
+ * Why they belong together.
+ */
+explanation: string, };
+/**
+ * An item that is not matched (or a zero-net batch): what it is, its outcome, d and age.
+ */
+export type ItemView = { 
+/**
+ * Stable id (the same in the carry state).
+ */
+id: string, 
+/**
+ * `batch`, `credit`, `debit` or `payout`.
+ */
+kind: FundItemKind, 
+/**
+ * Outcome code.
+ */
+outcome: FundOutcome, 
+/**
+ * Chinese name of the outcome.
+ */
+outcome_zh: string, 
+/**
+ * Merchant, when known.
+ */
+merchant: string, 
+/**
+ * Settlement, booking or instruction date.
+ */
+date: string, 
+/**
+ * Net, signed bank amount, or amount paid out.
+ */
+amount: Money, 
+/**
+ * d = E − B.
+ */
+d: Money, 
+/**
+ * 长款 / 短款 / null.
+ */
+label: Label | null, 
+/**
+ * Days since due.
+ */
+age_days: number | null, 
+/**
+ * First run that saw it, when carried.
+ */
+carried_since: string | null, 
+/**
+ * Source file, when it has one.
+ */
+file: string, 
+/**
+ * 1-based line, 0 for batches.
+ */
+line: number, 
+/**
+ * Bank memo (movements).
+ */
+memo: string, 
+/**
+ * Why, for a person.
+ */
+message: string, };
+/**
+ * What the channel settles to one merchant on one settlement date, for display.
+ */
+export type BatchView = { 
+/**
+ * Stable id.
+ */
+id: string, 
+/**
+ * Merchant.
+ */
+merchant: string, 
+/**
+ * Settlement date.
+ */
+settle_date: string, 
+/**
+ * Earliest trade date.
+ */
+trade_from: string, 
+/**
+ * Latest trade date.
+ */
+trade_to: string, 
+/**
+ * Sum of payments.
+ */
+gross: Money, 
+/**
+ * Sum of refunds (positive).
+ */
+refunds: Money, 
+/**
+ * Sum of fees as written.
+ */
+fees: Money, 
+/**
+ * gross − refunds − fees.
+ */
+net: Money, 
+/**
+ * First run that saw the batch, when it was carried in.
+ */
+carried_since: string | null, };
+/**
+ * A bank movement, for display.
+ */
+export type MovementView = { 
+/**
+ * Stable id.
+ */
+id: string, 
+/**
+ * Statement file.
+ */
+file: string, 
+/**
+ * 1-based line.
+ */
+line: number, 
+/**
+ * Booking date.
+ */
+date: string, 
+/**
+ * Signed amount.
+ */
+amount: Money, 
+/**
+ * Merchant from the memo.
+ */
+merchant: string | null, 
+/**
+ * Counterparty name.
+ */
+counterparty: string, 
+/**
+ * Memo.
+ */
+memo: string, 
+/**
+ * The amount in the transaction's currency (a card export's 交易金额), when it differs.
+ */
+transaction_amount: Money | null, 
+/**
+ * The transaction's currency (交易币种).
+ */
+transaction_currency: string, 
+/**
+ * First run that saw it, when carried.
+ */
+carried_since: string | null, };
+/**
+ * A payout instruction, for display: its id and file, then the instruction's own fields.
+ */
+export type PayoutView = { 
+/**
+ * Stable id.
+ */
+id: string, 
+/**
+ * File.
+ */
+file: string, 
+/**
+ * 1-based line.
+ */
+line: number, 
+/**
+ * Merchant paid.
+ */
+merchant: string, 
+/**
+ * Amount paid out.
+ */
+amount: Money, 
+/**
+ * Beneficiary account.
+ */
+account: string, 
+/**
+ * Instruction reference.
+ */
+reference: string, 
+/**
+ * Date of the instruction.
+ */
+date: string, };
+/**
+ * Totals of one merchant.
+ */
+export type MerchantTotals = { 
+/**
+ * Merchant.
+ */
+merchant: string, 
+/**
+ * Settlement batches.
+ */
+batches: number, 
+/**
+ * Sum of batch nets.
+ */
+settled: Money, 
+/**
+ * Sum of credits identified to the merchant.
+ */
+credited: Money, 
+/**
+ * Sum of nets of matched batches.
+ */
+matched: Money, 
+/**
+ * Sum of nets in transit.
+ */
+in_transit: Money, 
+/**
+ * Sum of nets never credited.
+ */
+internal_only: Money, 
+/**
+ * Sum of credits matching no settlement.
+ */
+external_only: Money, };
+/**
+ * The `balance` section of the report.
+ */
+export type BalanceReport = { 
+/**
+ * Rows whose balance does not follow from the previous row.
+ */
+running_breaks: Array<RunningBreak>, 
+/**
+ * Totals per statement, oldest first.
+ */
+statements: Array<StatementTotals>, 
+/**
+ * Statements that do not continue the previous one.
+ */
+continuity_breaks: Array<ContinuityBreak>, 
+/**
+ * The 余额调节表, when a book balance was given and the statements have balances.
+ */
+statement: ReconciliationStatement | null, };
+/**
+ * The bank reconciliation statement (余额调节表).
+ */
+export type ReconciliationStatement = { 
+/**
+ * The platform's book balance (given, or the sum of the sub-ledger).
+ */
+book_balance: Money, 
+/**
+ * `input` or the sub-ledger file name.
+ */
+book_source: string, 
+/**
+ * The bank's closing balance (latest statement).
+ */
+bank_balance: Money, 
+/**
+ * Credits at the bank the books do not have (external_only and unexplained credits).
+ */
+bank_received_not_booked: Money, 
+/**
+ * Debits at the bank the books do not have (unexplained debits).
+ */
+bank_paid_not_booked: Money, 
+/**
+ * Settlements booked but not at the bank (in_transit and internal_only batches).
+ */
+booked_received_not_at_bank: Money, 
+/**
+ * Payouts booked but not at the bank (in_transit and internal_only payouts).
+ */
+booked_paid_not_at_bank: Money, 
+/**
+ * book + bank_received_not_booked − bank_paid_not_booked.
+ */
+adjusted_book: Money, 
+/**
+ * bank + booked_received_not_at_bank − booked_paid_not_at_bank.
+ */
+adjusted_bank: Money, 
+/**
+ * adjusted_bank − adjusted_book (d = E − B): zero when the books agree with the bank.
+ */
+difference: Money, 
+/**
+ * `matched` or `balance_break`.
+ */
+outcome: FundOutcome, 
+/**
+ * 长款 / 短款 / null.
+ */
+label: Label | null, };
+/**
+ * One statement's opening balance does not continue the previous statement's closing balance.
+ */
+export type ContinuityBreak = { 
+/**
+ * The later statement.
+ */
+file: string, 
+/**
+ * The earlier statement.
+ */
+previous_file: string, 
+/**
+ * The earlier statement's closing balance.
+ */
+expected: Money, 
+/**
+ * The later statement's opening balance.
+ */
+found: Money, 
+/**
+ * found − expected.
+ */
+missing: Money, };
+/**
+ * A statement row whose balance does not follow from the previous one (a missing or altered row).
+ */
+export type RunningBreak = { 
+/**
+ * Statement file.
+ */
+file: string, 
+/**
+ * 1-based line of the row whose balance is off.
+ */
+line: number, 
+/**
+ * Previous balance + this row's amount.
+ */
+expected: Money, 
+/**
+ * The balance the row shows.
+ */
+found: Money, 
+/**
+ * found − expected: the amount of the movements missing between the two rows.
+ */
+missing: Money, };
+/**
+ * One statement's totals.
+ */
+export type StatementTotals = { 
+/**
+ * Statement file.
+ */
+file: string, 
+/**
+ * The account, when the statement's title names it.
+ */
+account: string | null, 
+/**
+ * First booking date.
+ */
+first_date: string | null, 
+/**
+ * Last booking date.
+ */
+last_date: string | null, 
+/**
+ * Balance before the first movement.
+ */
+opening: Money | null, 
+/**
+ * Sum of credits.
+ */
+credits: Money, 
+/**
+ * Sum of debits (positive).
+ */
+debits: Money, 
+/**
+ * Balance after the last movement.
+ */
+closing: Money | null, 
+/**
+ * opening + credits − debits = closing.
+ */
+consistent: boolean, 
+/**
+ * The statement's own total row (合计) and running balance checked against its movements.
+ */
+checks: Array<Check>, 
+/**
+ * The same, day by day.
+ */
+days: Array<DayTotals>, };
+/**
+ * One day of a statement: opening + credits − debits = closing.
+ */
+export type DayTotals = { 
+/**
+ * Booking date.
+ */
+date: string, 
+/**
+ * Balance before the day's first movement, when known.
+ */
+opening: Money | null, 
+/**
+ * Sum of the day's credits.
+ */
+credits: Money, 
+/**
+ * Sum of the day's debits (positive).
+ */
+debits: Money, 
+/**
+ * Balance after the day's last movement, when known.
+ */
+closing: Money | null, 
+/**
+ * opening + credits − debits = closing (true when a balance is unknown).
+ */
+consistent: boolean, };
+/**
+ * The codes of every code enum, each list in report order.
+ */
+export type Vocabulary = { 
+/**
+ * Transaction outcomes.
+ */
+outcomes: Array<Term>, 
+/**
+ * Fund-flow outcomes.
+ */
+fund_outcomes: Array<Term>, 
+/**
+ * Kinds of open fund-flow items.
+ */
+fund_item_kinds: Array<Term>, 
+/**
+ * Kinds of fund-flow matches.
+ */
+match_kinds: Array<Term>, 
+/**
+ * File layouts.
+ */
+formats: Array<Term>, 
+/**
+ * Kinds of input.
+ */
+input_kinds: Array<Term>, 
+/**
+ * Row issue codes, with their meanings.
+ */
+issue_codes: Array<Term>, 
+/**
+ * Error codes.
+ */
+error_codes: Array<Term>, 
+/**
+ * Normalized statuses.
+ */
+statuses: Array<Term>, 
+/**
+ * Logical columns.
+ */
+fields: Array<Term>, 
+/**
+ * Progress phases.
+ */
+phases: Array<Term>, 
+/**
+ * The labels of d.
+ */
+labels: Array<string>, };
+/**
+ * One code: `{code, zh}`, and what it means where the code has a sentence for it.
+ */
+export type Term = { 
+/**
+ * The stable code.
+ */
+code: string, 
+/**
+ * The name users know, in Chinese.
+ */
+zh: string, 
+/**
+ * What it means, for row issue codes.
+ */
+meaning: string | null, };
+
+// Hand-written: the shapes JavaScript adds around the generated Rust values.
+
+/** What `addFile` returns: a `FileInfo` per table read, a fund-flow input's info, or a carry state's. */
+export type Added = FileInfo[] | FundInputInfo | CarryInfo;
+/** One file of a built-in sample, to give to `addFile(side, name, bytes)`. */
+export interface SampleFile { side: InputKind; name: string; bytes: Uint8Array }
+/** The built-in fund-flow sample: its files, profile JSON and date. */
+export interface FundFlowSample { files: SampleFile[]; profile: string; date: string }
 /**
  * What `detectSide` says a file is, from its first bytes: `side` the input it belongs to (null when
  * the content does not decide), `format` the layout that claimed it, `order_table` true for a plain
  * table of orders (an order export or a simple channel bill: only the name can tell), `why` the
- * reason content did not decide (`spreadsheet`, `container`, `not_text`, `no_header`).
+ * reason content did not decide.
  */
 export interface SideDetection {
-  side: "channel" | "bank" | "payouts" | "book" | "carry" | null; format: Format | null;
-  order_table: boolean; why: "spreadsheet" | "container" | "not_text" | "no_header" | null;
+  side: Exclude<InputKind, "internal"> | null; format: Format | null; order_table: boolean; why: Undecided | null;
 }
 /** Every error thrown by this module is an Error with these fields. */
-export interface DuizhangError extends Error { code: string; file?: string; line?: number; column?: number }
-
+export interface DuizhangError extends Error { code: ErrorCode; file?: string; line?: number; column?: number }

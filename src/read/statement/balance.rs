@@ -13,6 +13,7 @@ use serde::Serialize;
 
 /// A statement row whose balance does not follow from the previous one (a missing or altered row).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct RunningBreak {
     /// Statement file.
     pub file: String,
@@ -28,6 +29,7 @@ pub struct RunningBreak {
 
 /// One statement's totals.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct StatementTotals {
     /// Statement file.
     pub file: String,
@@ -55,6 +57,7 @@ pub struct StatementTotals {
 
 /// One day of a statement: opening + credits − debits = closing.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct DayTotals {
     /// Booking date.
     pub date: NaiveDate,
