@@ -205,8 +205,20 @@ pub(crate) fn read_ledger(name: &str, text: &str, encoding: Encoding, profile: &
             amount(Field::Credit, &mut issues),
             amount(Field::Debit, &mut issues),
         );
+        let debits = debits.map(|d| d.abs());
+        // A line that does not add up is a fault of the books, not of the reading: it is noted and
+        // still counted, since its balance is what the books say.
+        if let (Some(opening), Some(credits), Some(debits)) = (opening, credits, debits) {
+            let expected = opening + credits - debits;
+            if expected != balance {
+                let message = format!(
+                    "opening {opening} + credits {credits} - debits {debits} = {expected}, but the balance is {balance}"
+                );
+                issues.push(RowIssue::new(name, input, line, column(Field::Balance), IssueCode::BalanceBreak, message));
+            }
+        }
         let merchant = record.get(&columns, Field::MerchantId).to_string();
-        lines.push(LedgerLine { line, merchant, opening, credits, debits: debits.map(|d| d.abs()), balance });
+        lines.push(LedgerLine { line, merchant, opening, credits, debits, balance });
     }
     Ok(Ledger {
         name: name.to_string(),
@@ -241,6 +253,15 @@ mod tests {
         assert_eq!(
             (a.opening, a.credits, a.debits),
             (Some(Decimal::new(100, 2)), Some(Decimal::new(900, 2)), Some(Decimal::new(200, 2)))
+        );
+        assert!(l.issues.is_empty(), "1.00 + 9.00 - 2.00 = 8.00: {:?}", l.issues);
+        let wrong = "商户号,期初余额,本期收入,本期支出,期末余额\nA,1.00,9.00,-2.00,8.10\n";
+        let l = read_ledger("l.csv", wrong, Encoding::Utf8, &profile).expect("reads");
+        assert_eq!(l.lines.len(), 1, "the line still counts");
+        assert_eq!(l.issues.len(), 1);
+        assert_eq!(
+            (l.issues[0].code, l.issues[0].line, l.issues[0].column),
+            (IssueCode::BalanceBreak, Some(2), Some(5))
         );
     }
 }
