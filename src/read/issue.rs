@@ -92,7 +92,7 @@ impl IssueCode {
             }
             IssueCode::InnerFileSkipped => "file note: a file inside a zip could not be read by any layout",
             IssueCode::BalanceBreak => {
-                "a running balance (余额) does not follow from the previous row's balance and this row's amount"
+                "a running balance (余额) does not follow from the previous row's balance and this row's amount, or a sub-ledger line's opening + credits - debits is not its balance"
             }
             IssueCode::YearUnknown => {
                 "file note: times without a year (UnionPay) and no date in the file name or profile"
