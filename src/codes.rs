@@ -96,8 +96,7 @@ macro_rules! codes {
                 stringify!($name).to_string()
             }
             fn inline(_: &ts_rs::Config) -> String {
-                let codes: Vec<String> = $name::ALL.iter().map(|c| format!("\"{}\"", c.code())).collect();
-                codes.join(" | ")
+                $crate::codes::union_of::<$name>()
             }
         }
 
@@ -127,8 +126,13 @@ pub trait Code: Copy + 'static {
 
 /// The TypeScript declaration of a code enum: a union of string literals.
 pub fn typescript_union<C: Code>() -> String {
+    format!("export type {} = {};", C::NAME, union_of::<C>())
+}
+
+/// The codes of `C` as a TypeScript union of string literals: `"apple" | "pear"`.
+pub(crate) fn union_of<C: Code>() -> String {
     let codes: Vec<String> = C::all().iter().map(|c| format!("\"{}\"", c.code())).collect();
-    format!("export type {} = {};", C::NAME, codes.join(" | "))
+    codes.join(" | ")
 }
 
 #[cfg(test)]
