@@ -97,9 +97,12 @@ fn reconciled(orders: Vec<u8>, bill: Vec<u8>) -> Reconciliation {
     run
 }
 
+/// An exception's outcome, key, d and each side's amount and status.
+type ExceptionFacts = (String, String, String, String, String);
+
 /// What a reader of the report checks, without line numbers: they change when rows move.
 /// Exceptions are sorted by outcome, key and line, so the list is compared as a sorted multiset.
-fn line_free(report: &Report) -> (String, Vec<(String, String, String, String, String)>) {
+fn line_free(report: &Report) -> (String, Vec<ExceptionFacts>) {
     let s = &report.summary;
     let summary = format!(
         "{:?} {:?} {} {} {} {} {:?}",

@@ -23,8 +23,11 @@ const FUND_PROFILE: &str = include_str!("../fixtures/bank/profile.json");
 /// Between the two files of the `reconcile` target's input: the order export, then the bill.
 pub const SPLIT: &[u8] = b"\n--8<--\n";
 
+/// Feeds one input's bytes through one entry point.
+pub type Feed = fn(&[u8]);
+
 /// Every target, by the name of its folder under `fuzz/corpus/`.
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[(&str, Feed)] = &[
     ("inspect", inspect_bytes),
     ("detect_side", detect_side_bytes),
     ("internal", internal),
