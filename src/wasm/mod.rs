@@ -167,7 +167,7 @@ impl Reconciliation {
         #[wasm_bindgen(unchecked_param_type = "InputKind")] side: &str,
         name: &str,
         #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer | Blob")] bytes: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "Format")] format: Option<String>,
+        #[wasm_bindgen(unchecked_optional_param_type = "Format | null")] format: Option<String>,
     ) -> Result<JsValue, JsValue> {
         let kind: InputKind = code_of("side", side)?;
         let format: Option<Format> = optional_code("format", format)?;
@@ -211,7 +211,7 @@ impl Reconciliation {
         &self,
         offset: u32,
         limit: u32,
-        #[wasm_bindgen(unchecked_param_type = "Outcome")] outcome: Option<String>,
+        #[wasm_bindgen(unchecked_optional_param_type = "Outcome | null")] outcome: Option<String>,
     ) -> Result<JsValue, JsValue> {
         let outcome: Option<Outcome> = optional_code("outcome", outcome)?;
         to_value(&self.inner.exceptions_page(offset as usize, limit as usize, outcome).map_err(to_js)?)
@@ -275,7 +275,7 @@ impl Reconciliation {
         &self,
         offset: u32,
         limit: u32,
-        #[wasm_bindgen(unchecked_param_type = "FundOutcome")] outcome: Option<String>,
+        #[wasm_bindgen(unchecked_optional_param_type = "FundOutcome | null")] outcome: Option<String>,
     ) -> Result<JsValue, JsValue> {
         let outcome: Option<FundOutcome> = optional_code("fund-flow outcome", outcome)?;
         to_value(&self.fund_flow_report()?.exceptions_page(offset as usize, limit as usize, outcome))
