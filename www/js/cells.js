@@ -1,0 +1,32 @@
+// Table cells both result sections use: a file's total checks, an empty table's row, 长款/短款.
+import { h } from './dom.js';
+import { dash, text } from './format.js';
+
+/** A check of a total the file states about itself: ✓ or ✗ with expected vs found. */
+function checkItem(c) {
+  return h('li', { class: c.passed ? 'check ok' : 'check bad', 'data-check': c.name, 'data-passed': String(c.passed) },
+    c.passed ? '✓ ' : '✗ ', h('code', {}, c.name), ' ',
+    c.passed ? text(c.found) : [h('span', {}, `应为 expected ${text(c.expected)}`), ' · ', h('span', {}, `实为 found ${text(c.found)}`)],
+  );
+}
+
+/** Failed checks in full; passed ones folded under a one-line summary. */
+export function checksCell(checks) {
+  if (checks.length === 0) return dash;
+  const failed = checks.filter((c) => !c.passed);
+  const passed = checks.filter((c) => c.passed);
+  return [
+    failed.length ? h('ul', { class: 'checks' }, failed.map(checkItem)) : null,
+    passed.length
+      ? h('details', { class: 'checks-ok' },
+        h('summary', {}, `✓ ${passed.length} 项通过 passed`),
+        h('ul', { class: 'checks' }, passed.map(checkItem)))
+      : null,
+  ];
+}
+
+/** The one row of a table with nothing in it. */
+export const emptyRow = (cols) => h('tr', { class: 'empty' }, h('td', { colSpan: cols }, '没有记录 nothing here'));
+
+/** 长款 or 短款, coloured; null without a label. */
+export const labelTag = (label) => (label ? h('span', { class: label === '长款' ? 'long' : 'short' }, label) : null);

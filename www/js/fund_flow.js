@@ -1,0 +1,156 @@
+// The fund-flow section of a result: outcome cards, the inputs with their checks, per-merchant
+// totals, statement balances and running-balance breaks, the 余额调节表, and the rows of the matches
+// and open-items tables.
+import { $, bi, h } from './dom.js';
+import { checksCell, emptyRow, labelTag } from './cells.js';
+import { dash, headerLine, money, text } from './format.js';
+import { ALL_SIDES, FUND_KINDS, FUND_OUTCOMES } from './labels.js';
+import { requestPage } from './pages.js';
+import { state } from './state.js';
+
+/** Shows a run's fund flow (null: the section stays hidden); `inputs`: what each fund file held. */
+export function showFund(fund, inputs) {
+  state.fund = fund;
+  $('#fund-results').hidden = !fund;
+  if (!fund) return;
+  $('#fund-as-of').textContent = fund.as_of ? `截至 as of ${fund.as_of}` : '';
+  const counts = fund.counts ?? {};
+  for (const [code] of FUND_OUTCOMES) {
+    const card = $(`#fund-cards [data-fund-outcome="${code}"]`);
+    $('[data-field="count"]', card).textContent = String(counts[code] ?? 0);
+    card.classList.toggle('zero', Number(counts[code] ?? 0) === 0); // a count, not money
+  }
+  for (const [code, zh] of FUND_OUTCOMES) {
+    const opt = $(`#fund-filter option[value="${code}"]`);
+    if (opt) opt.textContent = `${zh} ${code} (${counts[code] ?? 0})`;
+  }
+  const items = fund.items ?? {};
+  $('#fund-items').replaceChildren(
+    `结算批次 batches ${items.batches ?? 0} · 银行流水 movements ${items.movements ?? 0} · 代付 payouts ${items.payouts ?? 0} · `,
+    `匹配 matches ${fund.match_count ?? 0} · 未达/差错 open items ${fund.exception_count ?? 0}`,
+    fund.carried_out ? ` · 转入明日 carried to tomorrow ${fund.carried_out}` : '',
+  );
+
+  $('#fund-inputs tbody').replaceChildren(...inputs.map((i) =>
+    h('tr', { 'data-side': i.side },
+      h('td', {}, i.name),
+      h('td', {}, ...(ALL_SIDES[i.side] ? bi(...ALL_SIDES[i.side]) : [i.side])),
+      h('td', {}, text(i.encoding ?? (i.side === 'carry' ? `截至 as of ${text(i.as_of)}` : null))),
+      h('td', { class: 'num', 'data-field': 'header_line', title: (i.header ?? []).join(' | ') || null }, headerLine(i.header_line)),
+      h('td', { class: 'num' }, text(i.rows ?? i.items)),
+      h('td', { class: 'num' }, text(i.issues)),
+      h('td', { 'data-field': 'checks' }, checksCell(i.checks ?? [])),
+    ),
+  ));
+  $('#fund-inputs-wrap').hidden = inputs.length === 0;
+
+  $('#merchants tbody').replaceChildren(...(fund.merchants ?? []).map((m) =>
+    h('tr', { 'data-merchant': m.merchant },
+      h('td', {}, h('code', {}, m.merchant)),
+      h('td', { class: 'num' }, text(m.batches)),
+      ...['settled', 'credited', 'matched', 'in_transit', 'internal_only', 'external_only']
+        .map((k) => h('td', { class: 'num', 'data-field': k }, money(m[k]))),
+    ),
+  ));
+  if ((fund.merchants ?? []).length === 0) $('#merchants tbody').replaceChildren(emptyRow(8));
+
+  const balance = fund.balance ?? null;
+  const breaks = balance?.running_breaks ?? [];
+  $('#break-count').textContent = `(${breaks.length})`;
+  $('#running-breaks tbody').replaceChildren(...(breaks.length ? breaks.map((b) =>
+    h('tr', {},
+      h('td', {}, b.file), h('td', { class: 'num' }, text(b.line)),
+      h('td', { class: 'num' }, money(b.expected)), h('td', { class: 'num' }, money(b.found)),
+      h('td', { class: 'num' }, money(b.missing)),
+    )) : [emptyRow(5)]));
+  const continuity = balance?.continuity_breaks ?? [];
+  $('#statements tbody').replaceChildren(
+    ...(balance?.statements ?? []).map((st) =>
+      h('tr', {},
+        h('td', {}, st.file), h('td', {}, text(st.account)),
+        h('td', {}, `${text(st.first_date)} – ${text(st.last_date)}`),
+        h('td', { class: 'num' }, money(st.opening)), h('td', { class: 'num' }, money(st.credits)),
+        h('td', { class: 'num' }, money(st.debits)), h('td', { class: 'num' }, money(st.closing)),
+        h('td', { 'data-field': 'checks' }, ...statementChecks(st, breaks.filter((b) => b.file === st.file).length)),
+      )),
+    ...continuity.map((c) =>
+      h('tr', { class: 'break' },
+        h('td', { colSpan: 8 }, '✗ ', `${c.previous_file} → ${c.file}: `, `应为 expected ${money(c.expected)} · 实为 found ${money(c.found)} · 缺 missing ${money(c.missing)}`),
+      )),
+  );
+
+  showStatement(balance?.statement ?? null);
+
+  state.fund_matches.offset = 0;
+  state.fund_exceptions.offset = 0;
+  requestPage('fund_matches');
+  requestPage('fund_exceptions');
+}
+
+/**
+ * A statement's own checks: `consistent` says only that opening + credits − debits = closing; the
+ * running balance is checked line by line, and its breaks are shown on the same row.
+ */
+function statementChecks(st, breaks) {
+  const totals = st.consistent
+    ? h('span', { class: 'ok', 'data-check': 'totals', 'data-passed': 'true' }, '✓ 收支相符 totals agree')
+    : h('span', { class: 'bad', 'data-check': 'totals', 'data-passed': 'false' }, '✗ 收支不符 totals disagree');
+  if (breaks === 0) return [totals];
+  return [totals, h('br'), h('span', { class: 'bad', 'data-check': 'running', 'data-passed': 'false' },
+    `✗ 余额断点 ${breaks} ${breaks === 1 ? 'break' : 'breaks'}`)];
+}
+
+/** The 余额调节表: book side | bank side, each cell the engine's string. */
+function showStatement(st) {
+  const table = $('#statement');
+  $('#statement-none').hidden = Boolean(st);
+  table.hidden = !st;
+  $('.statement-wrap').hidden = !st;
+  $('#print').disabled = !st;
+  if (!st) return;
+  $('#statement-date').textContent = state.fund?.as_of ? `${state.fund.as_of}` : '';
+  for (const key of ['book_balance', 'bank_balance', 'bank_received_not_booked', 'bank_paid_not_booked',
+    'booked_received_not_at_bank', 'booked_paid_not_at_bank', 'adjusted_book', 'adjusted_bank', 'difference']) {
+    $(`[data-field="${key}"]`, table).textContent = money(st[key]);
+  }
+  $('[data-field="book_source"]', table).textContent = st.book_source ? `(${st.book_source})` : '';
+  table.dataset.outcome = st.outcome;
+  const verdict = st.outcome === 'matched'
+    ? h('span', { class: 'ok' }, '✓ 平衡 balanced')
+    : [h('span', { class: 'bad' }, '✗ 余额不符 balance_break'), st.label ? [' ', labelTag(st.label)] : null];
+  $('[data-field="outcome"]', table).replaceChildren(...[verdict].flat(2).filter(Boolean), ' ', h('code', {}, st.outcome));
+}
+
+const kindCell = (kind) => h('td', {}, ...(FUND_KINDS[kind] ? bi(...FUND_KINDS[kind]) : [kind]));
+
+/** A row of the fund-flow matches table. */
+export function fundMatchRow(m) {
+  return h('tr', { 'data-outcome': m.outcome, 'data-kind': m.kind },
+    h('td', {}, h('span', { class: 'badge', 'data-outcome': m.outcome }, FUND_OUTCOMES.find(([c]) => c === m.outcome)?.[1] ?? m.outcome), ' ', h('code', {}, m.outcome)),
+    kindCell(m.kind),
+    h('td', {}, h('code', {}, text(m.merchant))),
+    h('td', { class: 'num' }, text(m.d), m.label ? [' ', labelTag(m.label)] : null),
+    h('td', { 'data-field': 'explanation' }, text(m.explanation)),
+  );
+}
+
+/** A row of the fund-flow open items table. */
+export function fundItemRow(x) {
+  const zh = x.outcome_zh || FUND_OUTCOMES.find(([c]) => c === x.outcome)?.[1] || '';
+  return h('tr', { 'data-outcome': x.outcome, 'data-id': x.id },
+    h('td', { 'data-field': 'outcome' }, h('span', { class: 'badge', 'data-outcome': x.outcome }, zh), ' ', h('code', {}, x.outcome)),
+    kindCell(x.kind),
+    h('td', {}, h('code', {}, text(x.merchant))),
+    h('td', {}, text(x.date)),
+    h('td', { class: 'num' }, money(x.amount)),
+    h('td', { class: 'num' }, money(x.d)),
+    h('td', {}, labelTag(x.label) ?? dash),
+    h('td', { class: 'num', 'data-field': 'age' }, x.age_days === null || x.age_days === undefined ? dash : String(x.age_days),
+      x.carried_since ? h('small', {}, ` (自 since ${x.carried_since})`) : null),
+    h('td', { class: 'source' }, x.file ? `${x.file}${x.line ? `:${x.line}` : ''}` : dash),
+    h('td', { class: 'memo-message' },
+      h('span', { class: 'memo', 'data-field': 'memo', title: '摘要 memo' }, text(x.memo)),
+      h('span', { class: 'message' }, text(x.message)),
+    ),
+  );
+}

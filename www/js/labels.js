@@ -1,0 +1,69 @@
+// What the page calls things: every code the engine reports, with the Chinese names users know and
+// an English gloss, in report order. Pure data, no DOM.
+
+/** Outcome codes in report order, with the Chinese names users know. */
+export const OUTCOMES = [
+  ['matched', '对平', 'matched'],
+  ['matched_within_tolerance', '容差内对平', 'matched within tolerance'],
+  ['amount_mismatch', '金额不符', 'amount mismatch'],
+  ['status_mismatch', '状态不符', 'status mismatch'],
+  ['internal_only', '单边账(平台有、渠道无)', 'internal only'],
+  ['external_only', '单边账(渠道有、平台无)', 'external only'],
+  ['duplicate', '重复', 'duplicate'],
+  ['pending', '未达账项', 'pending'],
+];
+/** The summary's totals. */
+export const TOTALS = [
+  ['long_total', '长款合计', 'long total (d > 0)'],
+  ['short_total', '短款合计', 'short total (d < 0)'],
+  ['cross_day', '跨日', 'cross-day items'],
+];
+/** The sides of transaction matching. */
+export const SIDES = {
+  internal: ['内部订单', 'internal'],
+  channel: ['渠道对账单', 'channel'],
+};
+/** Every input side the page takes, with its label (fund-flow sides included). */
+export const ALL_SIDES = {
+  ...SIDES,
+  bank: ['银行流水', 'bank statement'],
+  payouts: ['代付指令', 'payouts'],
+  book: ['分户账', 'sub-ledger'],
+  carry: ['昨日状态', 'carry state'],
+};
+/** Statement layouts (`Format` codes) a channel file can be forced to be read as. */
+export const FORMATS = [
+  ['generic_csv', '通用 CSV', 'generic CSV'],
+  ['wechat_trade', '微信交易账单', 'WeChat trade bill'],
+  ['wechat_fund_flow', '微信资金账单', 'WeChat fund flow'],
+  ['alipay_trade', '支付宝业务明细', 'Alipay trade detail'],
+  ['alipay_summary', '支付宝业务汇总', 'Alipay summary'],
+  ['alipay_account_flow', '支付宝账务明细', 'Alipay account flow'],
+  ['unionpay_zm', '银联 ZM 文件', 'UnionPay ZM'],
+  ['bank_statement', '银行流水', 'bank statement'],
+];
+/** Fund-flow outcome codes, in report order. */
+export const FUND_OUTCOMES = [
+  ['matched', '对平', 'matched'],
+  ['matched_within_tolerance', '容差内对平', 'matched within tolerance'],
+  ['in_transit', '在途 / 未达账项', 'in transit'],
+  ['internal_only', '单边账(平台有、银行无)', 'internal only'],
+  ['external_only', '单边账(银行有、平台无)', 'external only'],
+  ['unexplained_movement', '无法识别款项', 'unexplained movement'],
+  ['not_reconciled', '未核对(无代付指令)', 'not reconciled (no payouts)'],
+  ['balance_break', '余额不符', 'balance break'],
+];
+/** Kinds of fund-flow matches and open items. */
+export const FUND_KINDS = {
+  batch: ['结算批次', 'settlement batch'],
+  credit: ['银行入账', 'bank credit'],
+  debit: ['银行出账', 'bank debit'],
+  payout: ['代付', 'payout'],
+  settlement: ['结算', 'settlement'],
+};
+/** Progress phases as the worker reports them. */
+export const PHASES = {
+  read: '读取文件 reading',
+  match: '匹配中 matching',
+  done: '生成报告 reporting',
+};

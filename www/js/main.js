@@ -1,0 +1,170 @@
+// The page's entry: wires the controls and starts the engine's workers.
+//
+// The engine lives in worker.js (its messages are typed in protocol.js). Every network request of the
+// page happens at load time (these modules, the workers, the Wasm module); picking files and
+// reconciling them only reads local files and talks to the workers. The one exception: a spreadsheet
+// (XLS/XLSX) makes the worker import the spreadsheet module (/sheets/duizhang_sheets.js and its .wasm,
+// same origin, once per worker); users who never open a spreadsheet never download it.
+//
+// Modules, each by concern: dom.js and format.js (helpers), labels.js (what codes are called),
+// state.js (what the page holds), status.js (status line, progress, errors), worker_client.js (the
+// workers, run ids, Cancel), routing.js (where a dropped file goes: pure), files.js (picking), run.js
+// (running), results.js and fund_flow.js (the result), pages.js (paged tables), downloads.js.
+import { $, $$ } from './dom.js';
+import { download, onExport } from './downloads.js';
+import { onDrop, setFiles, showFiles, showGuess, swap } from './files.js';
+import { fundItemRow, fundMatchRow } from './fund_flow.js';
+import { ALL_SIDES } from './labels.js';
+import { requestPage, showPage, turnPage } from './pages.js';
+import { buildCards, clearResults, exceptionRow, issueRow, onSummary } from './results.js';
+import { cancel, onError, rerunWithFormat, run, runFundSample, runSample } from './run.js';
+import { state } from './state.js';
+import { body, say, setStatus, showError, showProgress } from './status.js';
+import { start } from './worker_client.js';
+
+/** What the active worker says about the current run. */
+function onReply(msg) {
+  switch (msg?.type) {
+    case 'progress':
+      showProgress(msg);
+      break;
+    case 'summary':
+      onSummary(msg, rerunWithFormat);
+      break;
+    case 'page':
+      if (msg.what === 'exceptions') showPage(msg, exceptionRow, 11);
+      else if (msg.what === 'issues') showPage(msg, issueRow, 5);
+      else if (msg.what === 'fund_matches') showPage(msg, fundMatchRow, 5);
+      else if (msg.what === 'fund_exceptions') showPage(msg, fundItemRow, 10);
+      break;
+    case 'export':
+      onExport(msg);
+      break;
+    case 'error':
+      onError(msg);
+      break;
+    default:
+      break;
+  }
+}
+
+function wire() {
+  buildCards();
+  clearResults();
+
+  for (const sideName of Object.keys(ALL_SIDES)) {
+    $(`#file-${sideName}`).addEventListener('change', (e) => {
+      setFiles(sideName, e.target.files);
+      showGuess(null);
+    });
+  }
+  $('#book-balance').addEventListener('input', () => setStatus(body.dataset.status));
+  $('#fund-clear').addEventListener('click', () => {
+    for (const side of ['bank', 'payouts']) state.files[side] = [];
+    state.files.book = null;
+    state.files.carry = null;
+    for (const side of ['bank', 'payouts', 'book', 'carry']) $(`#file-${side}`).value = '';
+    $('#book-balance').value = '';
+    showFiles();
+  });
+  $('#fund-sample').addEventListener('click', () => runFundSample());
+  $('#print').addEventListener('click', () => window.print());
+  $('#download-fund-csv').addEventListener('click', () => download('fund_csv'));
+  $('#download-carry').addEventListener('click', () => download('carry'));
+  $('#fund-filter').addEventListener('change', (e) => {
+    state.fund_exceptions.outcome = e.target.value;
+    state.fund_exceptions.offset = 0;
+    requestPage('fund_exceptions');
+  });
+  $('#swap').addEventListener('click', swap);
+  $('#run').addEventListener('click', run);
+  $('#sample').addEventListener('click', () => runSample());
+  $('#cancel').addEventListener('click', cancel);
+  $('#download-csv').addEventListener('click', () => download('csv'));
+  $('#download-json').addEventListener('click', () => download('json'));
+  $('#filter').addEventListener('change', (e) => {
+    state.exceptions.outcome = e.target.value;
+    state.exceptions.offset = 0;
+    requestPage('exceptions');
+  });
+  for (const pager of $$('[data-pager]')) {
+    const what = pager.dataset.pager;
+    $('[data-page="prev"]', pager).addEventListener('click', () => turnPage(what, -1));
+    $('[data-page="next"]', pager).addEventListener('click', () => turnPage(what, +1));
+  }
+
+  $('#profile').addEventListener('change', async (e) => {
+    const file = e.target.files[0];
+    state.profileText = file ? await file.text() : null;
+    $('#profile-clear').hidden = !file;
+  });
+  $('#profile-clear').addEventListener('click', () => {
+    state.profileText = null;
+    $('#profile').value = '';
+    $('#profile-clear').hidden = true;
+  });
+
+  const zone = $('#dropzone');
+  const stop = (e) => {
+    e.preventDefault();
+    e.stopPropagation();
+  };
+  zone.addEventListener('dragenter', (e) => {
+    stop(e);
+    zone.classList.add('over');
+  });
+  zone.addEventListener('dragover', (e) => {
+    stop(e);
+    if (e.dataTransfer) e.dataTransfer.dropEffect = 'copy';
+  });
+  zone.addEventListener('dragleave', (e) => {
+    stop(e);
+    zone.classList.remove('over');
+  });
+  zone.addEventListener('drop', (e) => {
+    stop(e);
+    zone.classList.remove('over');
+    if (body.dataset.status !== 'ready') return;
+    onDrop(e.dataTransfer?.files ?? []);
+  });
+  // A file dropped next to the zone must not make the browser navigate away from the page.
+  window.addEventListener('dragover', (e) => e.preventDefault());
+  window.addEventListener('drop', (e) => e.preventDefault());
+  // Keyboard users: Enter/Space on the zone opens a picker of several files, routed as a drop is.
+  const picker = $('#file-drop');
+  zone.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' || e.key === ' ') {
+      e.preventDefault();
+      picker.click();
+    }
+  });
+  picker.addEventListener('change', async () => {
+    const files = [...picker.files];
+    if (files.length === 0 || body.dataset.status !== 'ready') return;
+    await onDrop(files);
+    picker.value = ''; // picking the same files again routes them again
+  });
+}
+
+wire();
+// Both workers load now and the page is ready only when both are: every request the page makes
+// happens before any file can be picked.
+start({
+  onReply,
+  onLoading: () => setStatus('loading'),
+  onReady: (version) => {
+    $('#version').textContent = version;
+    setStatus('ready');
+  },
+  onFailed: (err) => {
+    showError(err);
+    say('引擎加载失败', 'the engine failed to load');
+    setStatus('broken');
+  },
+  onReplaced: clearResults,
+  onCancelled: (run) => {
+    body.dataset.cancelled = String(run);
+  },
+}).then(() => {
+  if (body.dataset.status === 'ready') say('就绪', 'ready: pick or drop the files, or load a sample');
+});

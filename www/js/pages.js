@@ -1,0 +1,49 @@
+// The paged tables (exceptions, row issues, fund-flow matches and open items): the worker keeps the
+// result and answers one page at a time.
+import { $ } from './dom.js';
+import { emptyRow } from './cells.js';
+import { state } from './state.js';
+import { send } from './worker_client.js';
+
+export const PAGE_SIZE = 50;
+
+/** Asks the worker for the current page of table `what` (its id, and its key in `state`). */
+export function requestPage(what) {
+  if (!state.summary) return;
+  const s = state[what];
+  s.seq += 1;
+  const table = $(`#${what}`);
+  table.dataset.state = 'loading';
+  const msg = { type: 'page', what, offset: s.offset, limit: PAGE_SIZE, id: s.seq };
+  if ((what === 'exceptions' || what === 'fund_exceptions') && s.outcome) msg.outcome = s.outcome;
+  send(msg);
+}
+
+/** Shows a page the worker answered, each row made by `render`; `cols` columns for the empty row. */
+export function showPage({ what, page, id }, render, cols) {
+  const s = state[what];
+  if (!s || (id !== undefined && id !== s.seq)) return; // a newer page was asked for
+  s.total = page.total;
+  const rows = page.rows ?? [];
+  const tbody = $(`#${what} tbody`);
+  tbody.replaceChildren(...rows.map(render));
+  if (rows.length === 0) tbody.replaceChildren(emptyRow(cols));
+  const pager = $(`[data-pager="${what}"]`);
+  const from = page.total === 0 ? 0 : page.offset + 1;
+  const to = page.offset + rows.length;
+  $('[data-field="range"]', pager).textContent = page.total === 0 ? '0 / 0' : `${from}–${to} / ${page.total}`;
+  $('[data-page="prev"]', pager).disabled = page.offset <= 0;
+  $('[data-page="next"]', pager).disabled = to >= page.total;
+  const table = $(`#${what}`);
+  table.dataset.filter = s.outcome ?? '';
+  table.dataset.state = 'loaded';
+}
+
+/** The previous (-1) or next (+1) page of table `what`. */
+export function turnPage(what, dir) {
+  const s = state[what];
+  const next = s.offset + dir * PAGE_SIZE;
+  if (next < 0 || next >= s.total) return;
+  s.offset = next;
+  requestPage(what);
+}
