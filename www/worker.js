@@ -1,58 +1,11 @@
 // The reconciliation worker: owns the Wasm module and the one Reconciliation of the page, so the
-// main thread never blocks and a Cancel is just `worker.terminate()` plus a fresh worker.
-// Created as `new Worker('worker.js', { type: 'module' })`.
+// main thread never blocks. Cancel sets a shared flag the engine reads at every progress report (or,
+// without cross-origin isolation, terminates this worker). Created by js/worker_client.js as a module
+// worker.
 //
-// Message protocol
-// ----------------
-// main → worker
-//   {type:'run', files:[{side, name, blob:File|Blob, format?} or {side, name, bytes:ArrayBuffer|Uint8Array, format?}],
-//                bookBalance?:string, profile?:string, date?:'YYYY-MM-DD', run?:number, cancel?:Int32Array}
-//                                                              side: 'internal' | 'channel' (information flow) or,
-//                                                              for fund flow, 'bank' (statements, several),
-//                                                              'payouts' (several), 'book' (a sub-ledger CSV) or
-//                                                              'carry' (yesterday's state file). With a 'bank'
-//                                                              file, internal and channel are optional.
-//                                                              format: a Format code forcing how a channel (or
-//                                                              internal) file is read (the per-file override).
-//                                                              bookBalance: an amount string → setBookBalance().
-//                                                              Internal/channel files go to addFile() as they
-//                                                              are (the page sends File objects, which the
-//                                                              engine reads in chunks); fund files are small and
-//                                                              read whole; ArrayBuffers are transferred; `run` is
-//                                                              echoed on progress/summary/error; `cancel`
-//                                                              (on a SharedArrayBuffer): set [0] = 1 to stop
-//   {type:'sample', date?:'YYYY-MM-DD', formats?:{[index]:Format}, run?, cancel?}
-//                                                              runs the sample day embedded in the module
-//                                                              (sampleDay() with sampleProfile(); no fetch);
-//                                                              formats[i] forces the format of the i-th file
-//   {type:'fund_sample', formats?, run?, cancel?}              runs the fund-flow sample embedded in the module
-//                                                              (sampleFundFlow(): its files, profile and date)
-//   {type:'page', what:'exceptions'|'issues'|'fund_matches'|'fund_exceptions', offset, limit, outcome?:string, id?}
-//                                                              fund_matches → fundFlowMatches(), fund_exceptions
-//                                                              → fundFlowExceptions() (outcome: a FundOutcome)
-//   {type:'export', format:'csv'|'json'|'fund_csv'|'carry'}    fund_csv → exportFundFlowCsv(), carry → carryState()
-//   {type:'detect', files:[File|Blob], id?}                    which input each file is, by content: detectSide() on
-//                                                              the first HEAD_BYTES of each file only (see detect())
-// worker → main
-//   {type:'ready', version}                                    once, after init()
-//   {type:'progress', phase:'read'|'match'|'done', done, total, file?}   done/total = thousandths of the run,
-//                                                              at most every 50 ms, also during one long addFile()/run()
-//   {type:'summary', summary, sources, inputs, fund, converted}
-//                                                              summary: the engine's Summary, as returned by run();
-//                                                              sources[i]: index (in the run's files) of the input
-//                                                              that produced summary.files[i] (an archive gives
-//                                                              several tables); inputs: what addFile() said about
-//                                                              each fund input (FundInputInfo | CarryInfo, with
-//                                                              `source`); fund: fundFlow() (null without bank,
-//                                                              payouts or carry input); converted: names of the
-//                                                              spreadsheets read through the sheets module
-//   {type:'page', what, page:{total, offset, rows}, id?}       id echoed from the request
-//   {type:'export', format, bytes:Uint8Array}                  the buffer is transferred
-//   {type:'detected', results:[SideDetection|null], id?}       one per file, in order; null when the file
-//                                                              could not be read (the page falls back to its name)
-//   {type:'error', error:{code, message, file, line, column}, fatal?:true, run?}
-//      code 'cancelled': the run stopped because the page set the cancel flag
-//      fatal: the module cannot be used any more (failed init or a Wasm trap); replace the worker.
+// The messages it takes and answers are typed in js/protocol.js (Request, Reply): run, sample and
+// fund_sample reconcile and answer progress, then summary or error; page and export read the last
+// result; detect says which input each file is, from its head.
 //
 // Requests
 // --------
@@ -66,31 +19,63 @@
 // Money values stay strings end to end; nothing here converts them to Number.
 import init, { version, sampleDay, sampleProfile, sampleFundFlow, detectSide, Reconciliation } from './pkg/duizhang.js';
 
-/** The result of the last successful run; pages and exports read from it. */
+/**
+ * @typedef {import('./js/protocol.js').Request} Request
+ * @typedef {import('./js/protocol.js').Reply} Reply
+ * @typedef {import('./js/protocol.js').RunFile} RunFile
+ * @typedef {import('./js/protocol.js').Formats} Formats
+ * @typedef {import('./js/protocol.js').FundInput} FundInput
+ * @typedef {import('./js/protocol.js').PageRequest} PageRequest
+ * @typedef {import('./js/protocol.js').PageReply} PageReply
+ * @typedef {import('./js/protocol.js').ExportFormat} ExportFormat
+ * @typedef {import('./js/protocol.js').WireError} WireError
+ * @typedef {import('./js/protocol.js').WorkerScope} WorkerScope
+ * @typedef {import('./pkg/duizhang.js').CarryInfo} CarryInfo
+ * @typedef {import('./pkg/duizhang.js').FundInputInfo} FundInputInfo
+ */
+
+const scope = /** @type {WorkerScope} */ (/** @type {unknown} */ (self));
+
+/** The result of the last successful run; pages and exports read from it. @type {Reconciliation | null} */
 let current = null;
 let fatal = false;
 
-const post = (message, transfer = []) => self.postMessage(message, transfer);
+/** @param {Reply} message @param {Transferable[]} [transfer] */
+const post = (message, transfer = []) => scope.postMessage(message, transfer);
 
+/** A property of a thrown value, whatever was thrown. @param {unknown} e @param {string} key @returns {unknown} */
+const prop = (e, key) => (e !== null && typeof e === 'object' && key in e ? /** @type {Record<string, unknown>} */ (e)[key] : undefined);
+
+/** What a thrown value says. @param {unknown} e */
+const messageOf = (e) => String(prop(e, 'message') ?? e);
+
+/** An Error with a stable code (and the file it is about). @param {string} message @param {string} code @param {string} [file] */
+const coded = (message, code, file) => Object.assign(new Error(message), file === undefined ? { code } : { code, file });
+
+/** @param {unknown} e @returns {{error: WireError, fatal: boolean}} */
 function toError(e) {
-  const err = e ?? {};
   // A Wasm trap (e.g. a panic compiled to `unreachable`) leaves the instance unusable.
-  const trap = typeof WebAssembly !== 'undefined' && err instanceof WebAssembly.RuntimeError;
+  const trap = typeof WebAssembly !== 'undefined' && e instanceof WebAssembly.RuntimeError;
+  const code = prop(e, 'code');
+  // The engine's errors carry file, line and column (DuizhangError); anything else thrown has none.
+  const at = (/** @type {string} */ key) => /** @type {string | number | null} */ (prop(e, key) ?? null);
   return {
     error: {
-      code: typeof err.code === 'string' ? err.code : trap ? 'wasm_trap' : 'internal',
-      message: String(err.message ?? err),
-      file: err.file ?? null,
-      line: err.line ?? null,
-      column: err.column ?? null,
+      code: typeof code === 'string' ? code : trap ? 'wasm_trap' : 'internal',
+      message: messageOf(e ?? {}),
+      file: /** @type {string | null} */ (at('file')),
+      line: /** @type {number | null} */ (at('line')),
+      column: /** @type {number | null} */ (at('column')),
     },
     fatal: trap,
   };
 }
 
+/** @param {unknown} e @param {number} [run] */
 function fail(e, run) {
   const { error, fatal: isFatal } = toError(e);
   if (isFatal) fatal = true;
+  /** @type {Reply} */
   const message = isFatal ? { type: 'error', error, fatal: true } : { type: 'error', error };
   if (run !== undefined) message.run = run;
   post(message);
@@ -104,20 +89,22 @@ const ready = init().then(
   },
 );
 
+/** @param {ArrayBuffer | ArrayBufferView} b */
 function asBytes(b) {
   if (b instanceof Uint8Array) return b;
   if (b instanceof ArrayBuffer) return new Uint8Array(b);
   if (ArrayBuffer.isView(b)) return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
-  throw Object.assign(new Error('file bytes must be an ArrayBuffer or Uint8Array'), { code: 'bad_message' });
+  throw coded('file bytes must be an ArrayBuffer or Uint8Array', 'bad_message');
 }
 
 // Reading is most of the work; matching the rest. Progress is reported in thousandths of the run.
 const READ_SHARE = 0.85;
 const PROGRESS_INTERVAL_MS = 50;
 
-/** The spreadsheet module, imported on first need (the one request after the page is ready). */
+/** The spreadsheet module, imported on first need (the one request after the page is ready). @type {Promise<typeof import('./sheets/duizhang_sheets.js')> | null} */
 let sheets = null;
 
+/** @param {Uint8Array} bytes @param {string} name */
 async function sheetToCsv(bytes, name) {
   if (!sheets) {
     sheets = (async () => {
@@ -133,19 +120,19 @@ async function sheetToCsv(bytes, name) {
   try {
     mod = await sheets;
   } catch (e) {
-    throw Object.assign(new Error(`the spreadsheet module could not be loaded: ${e?.message ?? e}`), { code: 'sheets_unavailable', file: name });
+    throw coded(`the spreadsheet module could not be loaded: ${messageOf(e)}`, 'sheets_unavailable', name);
   }
   try {
     return mod.sheetToCsv(bytes);
   } catch (e) {
-    if (e && typeof e === 'object' && !e.file) e.file = name;
+    if (e && typeof e === 'object' && !prop(e, 'file')) Object.assign(e, { file: name });
     throw e;
   }
 }
 
 const FUND_SIDES = new Set(['bank', 'payouts', 'book', 'carry']);
 
-/** XLS (OLE compound file) or XLSX (a zip whose directory names xl/workbook.xml). */
+/** XLS (OLE compound file) or XLSX (a zip whose directory names xl/workbook.xml). @param {Uint8Array} bytes @param {string} name */
 function looksLikeSpreadsheet(bytes, name) {
   if (/\.xlsx?$/i.test(name)) return true;
   if (bytes.length >= 4 && bytes[0] === 0xd0 && bytes[1] === 0xcf && bytes[2] === 0x11 && bytes[3] === 0xe0) return true;
@@ -160,7 +147,10 @@ const CHUNK_BYTES = 8 * 1024 * 1024;
 /** The share of a File's progress that copying it into the worker's buffer takes. */
 const COPY_SHARE = 0.1;
 
-/** A File's bytes in one buffer, read in chunks; `onChunk(bytesSoFar)` after each (it may throw to cancel). */
+/**
+ * A File's bytes in one buffer, read in chunks; `onChunk(bytesSoFar)` after each (it may throw to cancel).
+ * @param {{blob: Blob, name: string}} f @param {(done: number) => void} onChunk
+ */
 async function fileBytes(f, onChunk) {
   const size = f.blob.size;
   const bytes = new Uint8Array(size);
@@ -171,34 +161,42 @@ async function fileBytes(f, onChunk) {
       onChunk(offset + chunk.byteLength);
     }
   } catch (e) {
-    if (e?.code === 'cancelled') throw e;
+    if (prop(e, 'code') === 'cancelled') throw e;
     // e.g. the file was moved or changed on disk after it was picked.
-    throw Object.assign(new Error(`the file could not be read: ${e?.message ?? e}`), { code: 'io', file: f.name });
+    throw coded(`the file could not be read: ${messageOf(e)}`, 'io', f.name);
   }
   return bytes;
 }
 
+/** @param {RunFile} f */
 async function wholeFile(f) {
-  if (!f.blob) return asBytes(f.bytes);
+  if (!('blob' in f)) return asBytes(f.bytes);
   try {
     return new Uint8Array(await f.blob.arrayBuffer());
   } catch (e) {
-    throw Object.assign(new Error(`the file could not be read: ${e?.message ?? e}`), { code: 'io', file: f.name });
+    throw coded(`the file could not be read: ${messageOf(e)}`, 'io', f.name);
   }
 }
 
+/**
+ * Reads every file, runs, and answers the summary; keeps the result for pages and exports.
+ * @param {RunFile[]} files @param {string | null | undefined} profile @param {string | undefined} date
+ * @param {Int32Array | undefined} cancel @param {number | undefined} run @param {string} [bookBalance]
+ */
 async function reconcile(files, profile, date, cancel, run, bookBalance) {
   if (current) {
     current.free();
     current = null;
   }
-  const sizeOf = (f) => (f.blob ? f.blob.size : asBytes(f.bytes).byteLength);
+  const sizeOf = (/** @type {RunFile} */ f) => ('blob' in f ? f.blob.size : asBytes(f.bytes).byteLength);
   const total = files.reduce((n, f) => n + sizeOf(f), 0) || 1;
   let before = 0; // bytes of the files already read
+  /** @type {string | null} */
   let file = null;
   let currentSize = 0; // bytes of the file being read
   let copied = 0; // the share of its progress already taken by copying it (see COPY_SHARE)
   let lastPost = -Infinity;
+  /** @param {'read' | 'match' | 'done'} phase @param {number} fraction */
   const report = (phase, fraction, force = false) => {
     const now = performance.now();
     if (!force && now - lastPost < PROGRESS_INTERVAL_MS) return;
@@ -209,7 +207,7 @@ async function reconcile(files, profile, date, cancel, run, bookBalance) {
   // but it reads the flag at every progress report, and the engine stops within milliseconds.
   const cancelled = () => cancel instanceof Int32Array && Atomics.load(cancel, 0) === 1;
   const stopIfCancelled = () => {
-    if (cancelled()) throw Object.assign(new Error('the run was cancelled'), { code: 'cancelled' });
+    if (cancelled()) throw coded('the run was cancelled', 'cancelled');
   };
   stopIfCancelled();
   const rec = new Reconciliation(profile ?? null);
@@ -221,10 +219,13 @@ async function reconcile(files, profile, date, cancel, run, bookBalance) {
     else report('match', READ_SHARE + (1 - READ_SHARE) * (0.9 + 0.1 * part));
     return !cancelled();
   });
+  /** @type {number[]} */
   const sources = []; // sources[i] = index of the input that produced table i
+  /** @type {FundInput[]} */
   const inputs = []; // fund inputs: what addFile() said
+  /** @type {string[]} */
   const converted = [];
-  const noteTables = (index) => {
+  const noteTables = (/** @type {number} */ index) => {
     const n = rec.files().length;
     while (sources.length < n) sources.push(index);
   };
@@ -243,7 +244,8 @@ async function reconcile(files, profile, date, cancel, run, bookBalance) {
           converted.push(f.name);
         }
         stopIfCancelled();
-        const info = rec.addFile(f.side, f.name, bytes);
+        // A fund-flow side: the engine answers what the file held, not a table.
+        const info = /** @type {FundInputInfo | CarryInfo} */ (rec.addFile(f.side, f.name, bytes));
         inputs.push({ ...info, source: index });
       } else {
         try {
@@ -253,15 +255,15 @@ async function reconcile(files, profile, date, cancel, run, bookBalance) {
           // chunks, so progress and Cancel keep going; handing the File itself to addFile() would
           // keep even that copy out of memory, but FileReaderSync reads about 4x slower.
           // Copying counts as a tenth of the file's share of the run, reading it as the rest.
-          copied = f.blob ? COPY_SHARE : 0;
-          const onChunk = (done) => {
+          copied = 'blob' in f ? COPY_SHARE : 0;
+          const onChunk = (/** @type {number} */ done) => {
             report('read', (READ_SHARE * (before + COPY_SHARE * done)) / total);
             stopIfCancelled();
           };
-          const bytes = f.blob ? await fileBytes(f, onChunk) : asBytes(f.bytes);
+          const bytes = 'blob' in f ? await fileBytes(f, onChunk) : asBytes(f.bytes);
           rec.addFile(f.side, f.name, bytes, format);
         } catch (e) {
-          if (e?.code !== 'spreadsheet_not_converted') throw e;
+          if (prop(e, 'code') !== 'spreadsheet_not_converted') throw e;
           // An XLS/XLSX: convert it with the spreadsheet module (fetched now, once) and read the CSV.
           const csv = await sheetToCsv(await wholeFile(f), f.name);
           converted.push(f.name);
@@ -291,33 +293,52 @@ async function reconcile(files, profile, date, cancel, run, bookBalance) {
   }
 }
 
-/** Applies `formats` ({index: Format}) of a sample message to the sample's files. */
+/** Applies `formats` ({index: Format}) of a sample message to the sample's files. @param {RunFile[]} files @param {Formats} [formats] @returns {RunFile[]} */
 function withFormats(files, formats) {
   return files.map((f, i) => (formats && formats[i] ? { ...f, format: formats[i] } : f));
 }
 
-function page({ what, offset = 0, limit = 50, outcome, id }) {
-  if (!current) throw Object.assign(new Error('no result yet: run a reconciliation first'), { code: 'no_result' });
-  let result;
-  if (what === 'exceptions') result = current.exceptions(offset, limit, outcome || null);
-  else if (what === 'issues') result = current.issues(offset, limit);
-  else if (what === 'fund_matches') result = current.fundFlowMatches(offset, limit);
-  else if (what === 'fund_exceptions') result = current.fundFlowExceptions(offset, limit, outcome || null);
-  else throw Object.assign(new Error(`unknown page kind: ${what}`), { code: 'bad_message' });
-  post(id === undefined ? { type: 'page', what, page: result } : { type: 'page', what, page: result, id });
+const noResult = () => coded('no result yet: run a reconciliation first', 'no_result');
+
+/** @param {PageRequest} msg */
+function page(msg) {
+  if (!current) throw noResult();
+  const { offset = 0, limit = 50, id } = msg;
+  /** @type {PageReply} */
+  let reply;
+  switch (msg.what) {
+    case 'exceptions':
+      reply = { type: 'page', what: msg.what, page: current.exceptions(offset, limit, msg.outcome || null) };
+      break;
+    case 'issues':
+      reply = { type: 'page', what: msg.what, page: current.issues(offset, limit) };
+      break;
+    case 'fund_matches':
+      reply = { type: 'page', what: msg.what, page: current.fundFlowMatches(offset, limit) };
+      break;
+    case 'fund_exceptions':
+      reply = { type: 'page', what: msg.what, page: current.fundFlowExceptions(offset, limit, msg.outcome || null) };
+      break;
+    default:
+      throw coded(`unknown page kind: ${prop(msg, 'what')}`, 'bad_message');
+  }
+  if (id !== undefined) reply.id = id;
+  post(reply);
 }
 
+/** @param {ExportFormat} format */
 function exportReport(format) {
-  if (!current) throw Object.assign(new Error('no result yet: run a reconciliation first'), { code: 'no_result' });
+  if (!current) throw noResult();
   let bytes;
   if (format === 'csv') bytes = current.exportCsv();
   else if (format === 'json') bytes = current.exportJson();
   else if (format === 'fund_csv') bytes = current.exportFundFlowCsv();
   else if (format === 'carry') bytes = current.carryState();
-  else throw Object.assign(new Error(`unknown export format: ${format}`), { code: 'bad_message' });
+  else throw coded(`unknown export format: ${format}`, 'bad_message');
   // Transfer only a buffer the view owns entirely.
   if (bytes.byteOffset !== 0 || bytes.byteLength !== bytes.buffer.byteLength) bytes = bytes.slice();
-  post({ type: 'export', format, bytes }, [bytes.buffer]);
+  // The engine's exports are copies out of Wasm memory: a plain ArrayBuffer, never shared.
+  post({ type: 'export', format, bytes }, [/** @type {ArrayBuffer} */ (bytes.buffer)]);
 }
 
 // How much of each file detection reads (the engine's read::side::HEAD_BYTES): every layout's header
@@ -328,7 +349,9 @@ function exportReport(format) {
 // does not convert it; the engine answers `why: 'spreadsheet'` and the page goes by the file's name.
 const HEAD_BYTES = 64 * 1024;
 
+/** @param {Blob[]} files @param {number} [id] */
 async function detect(files, id) {
+  /** @type {(import('./pkg/duizhang.js').SideDetection | null)[]} */
   const results = [];
   for (const file of files) {
     let head;
@@ -340,13 +363,13 @@ async function detect(files, id) {
       continue;
     }
     results.push(detectSide(head)); // never throws; a trap would be fatal and reported as such
-
   }
   post(id === undefined ? { type: 'detected', results } : { type: 'detected', results, id });
 }
 
-self.onmessage = async (event) => {
-  const msg = event.data ?? {};
+scope.onmessage = async (event) => {
+  // What crosses postMessage is not checked at run time: anything else is a bad_message below.
+  const msg = /** @type {Request} */ (event.data ?? {});
   await ready;
   if (fatal) {
     post({ type: 'error', error: { code: 'wasm_trap', message: 'the engine stopped after an internal error; reload', file: null, line: null, column: null }, fatal: true });
@@ -375,9 +398,9 @@ self.onmessage = async (event) => {
         await detect(msg.files ?? [], msg.id);
         break;
       default:
-        throw Object.assign(new Error(`unknown message type: ${msg.type}`), { code: 'bad_message' });
+        throw coded(`unknown message type: ${prop(msg, 'type')}`, 'bad_message');
     }
   } catch (e) {
-    fail(e, msg.run);
+    fail(e, 'run' in msg ? msg.run : undefined);
   }
 };

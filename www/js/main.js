@@ -22,9 +22,12 @@ import { state } from './state.js';
 import { body, say, setStatus, showError, showProgress } from './status.js';
 import { start } from './worker_client.js';
 
-/** What the active worker says about the current run. */
+/**
+ * What the active worker says about the current run.
+ * @param {Exclude<import('./protocol.js').Reply, import('./protocol.js').DetectedReply>} msg
+ */
 function onReply(msg) {
-  switch (msg?.type) {
+  switch (msg.type) {
     case 'progress':
       showProgress(msg);
       break;

@@ -5,21 +5,39 @@ import { emptyRow } from './cells.js';
 import { state } from './state.js';
 import { send } from './worker_client.js';
 
+/**
+ * @typedef {import('./protocol.js').PageKind} PageKind
+ * @typedef {import('./protocol.js').PageRequest} PageRequest
+ */
+/**
+ * @template T
+ * @typedef {import('./protocol.js').Page<T>} Page
+ */
+
 export const PAGE_SIZE = 50;
 
-/** Asks the worker for the current page of table `what` (its id, and its key in `state`). */
+/** Asks the worker for the current page of table `what` (its id, and its key in `state`). @param {PageKind} what */
 export function requestPage(what) {
   if (!state.summary) return;
   const s = state[what];
   s.seq += 1;
   const table = $(`#${what}`);
   table.dataset.state = 'loading';
-  const msg = { type: 'page', what, offset: s.offset, limit: PAGE_SIZE, id: s.seq };
-  if ((what === 'exceptions' || what === 'fund_exceptions') && s.outcome) msg.outcome = s.outcome;
+  const base = { type: /** @type {const} */ ('page'), offset: s.offset, limit: PAGE_SIZE, id: s.seq };
+  /** @type {PageRequest} */
+  const msg = what === 'exceptions' ? { ...base, what, ...(state.exceptions.outcome ? { outcome: state.exceptions.outcome } : {}) }
+    : what === 'fund_exceptions' ? { ...base, what, ...(state.fund_exceptions.outcome ? { outcome: state.fund_exceptions.outcome } : {}) }
+      : { ...base, what };
   send(msg);
 }
 
-/** Shows a page the worker answered, each row made by `render`; `cols` columns for the empty row. */
+/**
+ * Shows a page the worker answered, each row made by `render`; `cols` columns for the empty row.
+ * @template T
+ * @param {{what: PageKind, page: Page<T>, id?: number}} reply
+ * @param {(row: T) => HTMLElement} render
+ * @param {number} cols
+ */
 export function showPage({ what, page, id }, render, cols) {
   const s = state[what];
   if (!s || (id !== undefined && id !== s.seq)) return; // a newer page was asked for
