@@ -2,7 +2,9 @@
 import { h } from './dom.js';
 import { dash, text } from './format.js';
 
-/** A check of a total the file states about itself: ✓ or ✗ with expected vs found. */
+/** @typedef {import('../pkg/duizhang.js').Check} Check */
+
+/** A check of a total the file states about itself: ✓ or ✗ with expected vs found. @param {Check} c */
 function checkItem(c) {
   return h('li', { class: c.passed ? 'check ok' : 'check bad', 'data-check': c.name, 'data-passed': String(c.passed) },
     c.passed ? '✓ ' : '✗ ', h('code', {}, c.name), ' ',
@@ -10,7 +12,7 @@ function checkItem(c) {
   );
 }
 
-/** Failed checks in full; passed ones folded under a one-line summary. */
+/** Failed checks in full; passed ones folded under a one-line summary. @param {Check[]} checks */
 export function checksCell(checks) {
   if (checks.length === 0) return dash;
   const failed = checks.filter((c) => !c.passed);
@@ -25,8 +27,8 @@ export function checksCell(checks) {
   ];
 }
 
-/** The one row of a table with nothing in it. */
+/** The one row of a table with nothing in it. @param {number} cols */
 export const emptyRow = (cols) => h('tr', { class: 'empty' }, h('td', { colSpan: cols }, '没有记录 nothing here'));
 
-/** 长款 or 短款, coloured; null without a label. */
+/** 长款 or 短款, coloured; null without a label. @param {'长款' | '短款' | null} label */
 export const labelTag = (label) => (label ? h('span', { class: label === '长款' ? 'long' : 'short' }, label) : null);

@@ -1,6 +1,6 @@
 // Picking files: the inputs, the drop zone (routed by routing.js from what the worker detects), Swap,
 // and the run's inputs in reading order.
-import { $, bi, h } from './dom.js';
+import { $, $as, bi, h } from './dom.js';
 import { dash, formatBytes } from './format.js';
 import { ALL_SIDES, SIDES } from './labels.js';
 import { routeFiles } from './routing.js';
@@ -8,22 +8,30 @@ import { filesOf, state } from './state.js';
 import { body, hideError, setStatus } from './status.js';
 import { detect } from './worker_client.js';
 
-/** What decided a file's input, as the line under the zone says it. */
+/**
+ * @typedef {import('./protocol.js').InputKind} InputKind
+ * @typedef {import('./state.js').PickedInput} PickedInput
+ */
+
+/** Every input, in the order the page shows them. @type {InputKind[]} */
+const INPUTS = ['internal', 'channel', 'bank', 'payouts', 'book', 'carry'];
+
+/** What decided a file's input, as the line under the zone says it. @type {Record<import('./routing.js').RoutedBy, [string, string]>} */
 const BY = {
   content: ['按内容', 'by content'],
   name: ['按文件名', 'by name'],
   order: ['按拖入顺序', 'by drop order'],
   left: ['填入空缺的一侧', 'the side left open'],
 };
-/** Why content says a file is no input. */
+/** Why content says a file is no input. @type {Record<import('./routing.js').UnusedWhy, [string, string]>} */
 const WHY = {
   not_text: ['不是文本', 'not text'],
   no_header: ['不是表格', 'no table header found'],
 };
 
-/** Makes the side's file input hold the side's files (they may have come from a drop). */
+/** Makes the side's file input hold the side's files (they may have come from a drop). @param {InputKind} side */
 export function syncInput(side) {
-  const input = $(`#file-${side}`);
+  const input = $as(`#file-${side}`, HTMLInputElement);
   const files = filesOf(side);
   try {
     const dt = new DataTransfer();
@@ -36,7 +44,7 @@ export function syncInput(side) {
 
 /** Lists every side's files under its input. */
 export function showFiles() {
-  for (const side of Object.keys(ALL_SIDES)) {
+  for (const side of INPUTS) {
     const files = filesOf(side);
     const slot = $(`.slot[data-side="${side}"] [data-field="name"]`);
     const parts = files.flatMap((file, i) => [...(i > 0 ? [h('br')] : []), h('strong', {}, file.name), ` (${formatBytes(file.size)})`]);
@@ -45,15 +53,16 @@ export function showFiles() {
   setStatus(body.dataset.status);
 }
 
-/** The files picked with a side's own input. */
+/** The files picked with a side's own input. @param {InputKind} side @param {FileList | File[]} list */
 export function setFiles(side, list) {
   const files = [...list];
-  state.files[side] = Array.isArray(state.files[side]) ? files : files[0] ?? null;
+  if (side === 'channel' || side === 'bank' || side === 'payouts') state.files[side] = files;
+  else state.files[side] = files[0] ?? null;
   hideError();
   showFiles();
 }
 
-/** The line under the zone; null hides it. */
+/** The line under the zone; null hides it. @param {(string | Node)[] | null} lines */
 export function showGuess(lines) {
   const el = $('#guess');
   if (!lines) {
@@ -65,7 +74,7 @@ export function showGuess(lines) {
   el.replaceChildren(...lines);
 }
 
-/** Routes dropped (or keyboard-picked) files by content, then says per file where it went and why. */
+/** Routes dropped (or keyboard-picked) files by content, then says per file where it went and why. @param {FileList | File[]} fileList */
 export async function onDrop(fileList) {
   const files = [...fileList];
   if (files.length === 0) return;
@@ -76,11 +85,12 @@ export async function onDrop(fileList) {
     channel: state.files.channel,
   });
   Object.assign(state.files, inputs);
-  const filled = Object.keys(inputs);
+  const filled = INPUTS.filter((side) => Object.hasOwn(inputs, side));
   for (const side of filled) syncInput(side);
-  if (filled.some((side) => !(side in SIDES))) $('#fund-inputs-box').open = true;
+  if (filled.some((side) => !(side in SIDES))) $as('#fund-inputs-box', HTMLDetailsElement).open = true;
   hideError();
   showFiles();
+  /** @type {(string | Node)[]} */
   const line = [];
   for (const r of routes) {
     if (line.length) line.push('; ');
@@ -121,11 +131,12 @@ export function swap() {
 }
 
 /** The typed book balance, '' when none. */
-export const bookBalance = () => $('#book-balance').value.trim();
+export const bookBalance = () => $as('#book-balance', HTMLInputElement).value.trim();
 
 /** The run's inputs, in reading order: orders, bills, then the fund-flow files. */
 export function pickedInputs() {
   const f = state.files;
+  /** @type {PickedInput[]} */
   const inputs = [];
   if (f.internal) inputs.push({ side: 'internal', file: f.internal });
   for (const file of f.channel) inputs.push({ side: 'channel', file });

@@ -1,7 +1,17 @@
 // What the page calls things: every code the engine reports, with the Chinese names users know and
 // an English gloss, in report order. Pure data, no DOM.
 
-/** Outcome codes in report order, with the Chinese names users know. */
+/**
+ * @typedef {import('../pkg/duizhang.js').Outcome} Outcome
+ * @typedef {import('../pkg/duizhang.js').FundOutcome} FundOutcome
+ * @typedef {import('../pkg/duizhang.js').Format} Format
+ * @typedef {import('../pkg/duizhang.js').InputKind} InputKind
+ * @typedef {import('../pkg/duizhang.js').Side} Side
+ * @typedef {import('../pkg/duizhang.js').ItemView['kind'] | import('../pkg/duizhang.js').MatchView['kind']} FundKind
+ * @typedef {[zh: string, en: string]} Names
+ */
+
+/** Outcome codes in report order, with the Chinese names users know. @type {[Outcome, string, string][]} */
 export const OUTCOMES = [
   ['matched', '对平', 'matched'],
   ['matched_within_tolerance', '容差内对平', 'matched within tolerance'],
@@ -12,18 +22,18 @@ export const OUTCOMES = [
   ['duplicate', '重复', 'duplicate'],
   ['pending', '未达账项', 'pending'],
 ];
-/** The summary's totals. */
+/** The summary's totals. @type {['long_total' | 'short_total' | 'cross_day', string, string][]} */
 export const TOTALS = [
   ['long_total', '长款合计', 'long total (d > 0)'],
   ['short_total', '短款合计', 'short total (d < 0)'],
   ['cross_day', '跨日', 'cross-day items'],
 ];
-/** The sides of transaction matching. */
+/** The sides of transaction matching. @type {Record<Side, Names>} */
 export const SIDES = {
   internal: ['内部订单', 'internal'],
   channel: ['渠道对账单', 'channel'],
 };
-/** Every input side the page takes, with its label (fund-flow sides included). */
+/** Every input side the page takes, with its label (fund-flow sides included). @type {Record<InputKind, Names>} */
 export const ALL_SIDES = {
   ...SIDES,
   bank: ['银行流水', 'bank statement'],
@@ -31,7 +41,7 @@ export const ALL_SIDES = {
   book: ['分户账', 'sub-ledger'],
   carry: ['昨日状态', 'carry state'],
 };
-/** Statement layouts (`Format` codes) a channel file can be forced to be read as. */
+/** Statement layouts (`Format` codes) a channel file can be forced to be read as. @type {[Format, string, string][]} */
 export const FORMATS = [
   ['generic_csv', '通用 CSV', 'generic CSV'],
   ['wechat_trade', '微信交易账单', 'WeChat trade bill'],
@@ -42,7 +52,7 @@ export const FORMATS = [
   ['unionpay_zm', '银联 ZM 文件', 'UnionPay ZM'],
   ['bank_statement', '银行流水', 'bank statement'],
 ];
-/** Fund-flow outcome codes, in report order. */
+/** Fund-flow outcome codes, in report order. @type {[FundOutcome, string, string][]} */
 export const FUND_OUTCOMES = [
   ['matched', '对平', 'matched'],
   ['matched_within_tolerance', '容差内对平', 'matched within tolerance'],
@@ -53,7 +63,7 @@ export const FUND_OUTCOMES = [
   ['not_reconciled', '未核对(无代付指令)', 'not reconciled (no payouts)'],
   ['balance_break', '余额不符', 'balance break'],
 ];
-/** Kinds of fund-flow matches and open items. */
+/** Kinds of fund-flow matches and open items. @type {Record<FundKind, Names>} */
 export const FUND_KINDS = {
   batch: ['结算批次', 'settlement batch'],
   credit: ['银行入账', 'bank credit'],
@@ -61,7 +71,7 @@ export const FUND_KINDS = {
   payout: ['代付', 'payout'],
   settlement: ['结算', 'settlement'],
 };
-/** Progress phases as the worker reports them. */
+/** Progress phases as the worker reports them. @type {Record<import('./protocol.js').ProgressReply['phase'], string>} */
 export const PHASES = {
   read: '读取文件 reading',
   match: '匹配中 matching',

@@ -10,10 +10,31 @@
 // detected) or an archive whose head shows nothing goes by its name too. A file that is not text, or
 // has no table header content knows, goes nowhere.
 
+/**
+ * @typedef {import('../pkg/duizhang.js').SideDetection} SideDetection
+ * @typedef {import('../pkg/duizhang.js').InputKind} InputKind
+ * @typedef {import('../pkg/duizhang.js').Format} Format
+ * @typedef {'content' | 'name' | 'order' | 'left'} RoutedBy what decided: content, the name, the drop order, or the side left open
+ * @typedef {'not_text' | 'no_header'} UnusedWhy
+ */
+/**
+ * @template {{name: string}} F
+ * @typedef {{file: F, side: InputKind, by: RoutedBy, format: Format | null}} Route
+ */
+/**
+ * The new content of every side a drop fills (lists for the sides that take several files).
+ * @template F
+ * @typedef {{internal?: F, channel?: F[], bank?: F[], payouts?: F[], book?: F, carry?: F}} Inputs
+ */
+/**
+ * @template {{name: string}} F
+ * @typedef {{routes: Route<F>[], ignored: Route<F>[], unused: {file: F, why: UnusedWhy}[], ambiguous: boolean, inputs: Inputs<F>}} Routing
+ */
+
 const INTERNAL_NAME = /order|订单|internal|内部|平台|platform|ledger|台账|book/i;
 const CHANNEL_NAME = /bill|账单|channel|渠道|wechat|weixin|wxpay|alipay|微信|支付宝|unionpay|银联|网联|statement|流水|settle|结算|trade/i;
 
-/** 'internal', 'channel' or null when the name does not tell. */
+/** 'internal', 'channel' or null when the name does not tell. @param {string} name @returns {'internal' | 'channel' | null} */
 export function guessSide(name) {
   const i = INTERNAL_NAME.test(name);
   const c = CHANNEL_NAME.test(name);
@@ -26,23 +47,23 @@ export function guessSide(name) {
  * A fallback for a file whose content does not decide and that is no plain table of orders (a
  * spreadsheet, say): its name, for the fund-flow inputs first. Null: the order/bill guess decides.
  */
+/** @type {['carry' | 'payouts' | 'book' | 'bank', RegExp][]} */
 const FUND_NAMES = [
   ['carry', /\.json$/i],
   ['payouts', /代付|payout/i],
   ['book', /分户账|sub-?ledger/i],
   ['bank', /银行|bank|对公|账户明细|statement/i],
 ];
-export const guessFundSide = (name) => FUND_NAMES.find(([, re]) => re.test(name))?.[0] ?? null;
+export const guessFundSide = (/** @type {string} */ name) => FUND_NAMES.find(([, re]) => re.test(name))?.[0] ?? null;
 
 /**
  * Whether content says a file is no input at all, so that it is left out (the name does not overrule
  * it). A profile may name columns the built-in aliases do not know: with one, a table without a known
  * header still goes by name or drop order.
  */
-export const unusable = (why, profileLoaded) => why === 'not_text' || (why === 'no_header' && !profileLoaded);
-
-/** Sides a drop may fill with several files; the others take one. */
-export const MULTI_SIDES = new Set(['channel', 'bank', 'payouts']);
+export function unusable(/** @type {SideDetection['why']} */ why, /** @type {boolean} */ profileLoaded) {
+  return why === 'not_text' || (why === 'no_header' && !profileLoaded);
+}
 
 /**
  * Routes dropped files.
@@ -58,33 +79,53 @@ export const MULTI_SIDES = new Set(['channel', 'bank', 'payouts']);
  * earlier file of the drop already took), `unused` (files content says are no input, with why),
  * `ambiguous` (both sides were guessed: offer Swap) and `inputs`, the new content of every side the
  * drop fills (a list for channel, bank and payouts, which the drop replaces, as picking would).
+ * @template {{name: string}} F
+ * @param {F[]} files @param {(SideDetection | null | undefined)[]} detections
+ * @param {{profileLoaded: boolean, internal: F | null, channel: readonly F[]}} current
+ * @returns {Routing<F>}
  */
 export function routeFiles(files, detections, current) {
-  const routes = []; // {file, side, by, format}
+  /** @type {Route<F>[]} */
+  const routes = [];
+  /** @type {F[]} */
   const tables = []; // order tables and undecided files: internal or channel
-  const unused = []; // {file, why}
+  /** @type {{file: F, why: UnusedWhy}[]} */
+  const unused = [];
   files.forEach((file, i) => {
     const d = detections[i] ?? null;
+    const fundByName = guessFundSide(file.name);
     if (d?.side) routes.push({ file, side: d.side, by: 'content', format: d.format });
-    else if (d && !d.order_table && unusable(d.why, current.profileLoaded)) unused.push({ file, why: d.why });
-    else if (!d?.order_table && guessFundSide(file.name)) routes.push({ file, side: guessFundSide(file.name), by: 'name', format: null });
+    else if (d && !d.order_table && (d.why === 'not_text' || d.why === 'no_header') && unusable(d.why, current.profileLoaded)) {
+      unused.push({ file, why: d.why });
+    }
+    else if (!d?.order_table && fundByName) routes.push({ file, side: fundByName, by: 'name', format: null });
     else tables.push(file);
   });
   const billsByContent = routes.some((r) => r.side === 'channel');
   const { tableRoutes, ambiguous } = routeTables(tables, billsByContent, current);
   const all = [...tableRoutes, ...routes];
+  /** @type {Route<F>[]} */
   const ignored = [];
+  /** @type {Inputs<F>} */
   const inputs = {};
   for (const r of all) {
-    if (MULTI_SIDES.has(r.side)) (inputs[r.side] ??= []).push(r.file);
+    // Channel bills, bank statements and payout files: several; the others take one.
+    if (r.side === 'channel' || r.side === 'bank' || r.side === 'payouts') (inputs[r.side] ??= []).push(r.file);
     else if (Object.hasOwn(inputs, r.side)) ignored.push(r);
     else inputs[r.side] = r.file;
   }
   return { routes: all.filter((r) => !ignored.includes(r)), ignored, unused, ambiguous, inputs };
 }
 
-/** The order export and the plain bills among the tables content could not tell apart. */
+/**
+ * The order export and the plain bills among the tables content could not tell apart.
+ * @template {{name: string}} F
+ * @param {F[]} tables @param {boolean} billsByContent
+ * @param {{internal: F | null, channel: readonly F[]}} current
+ * @returns {{tableRoutes: Route<F>[], ambiguous: boolean}}
+ */
 function routeTables(tables, billsByContent, current) {
+  /** @type {(file: F, side: 'internal' | 'channel', by: RoutedBy) => Route<F>} */
   const route = (file, side, by) => ({ file, side, by, format: null });
   if (tables.length === 0) return { tableRoutes: [], ambiguous: false };
   if (tables.length === 1) {
@@ -100,6 +141,7 @@ function routeTables(tables, billsByContent, current) {
     const [a, b] = tables;
     const ga = guessSide(a.name);
     const gb = guessSide(b.name);
+    /** @type {[F, F, RoutedBy]} */
     let [internal, channel, by] = [a, b, 'order'];
     if (ga === 'internal' || gb === 'channel') [internal, channel, by] = [a, b, 'name'];
     else if (ga === 'channel' || gb === 'internal') [internal, channel, by] = [b, a, 'name'];

@@ -1,20 +1,42 @@
 // What the page holds between events: the picked files, the per-file overrides, the shown result
 // and the paging of its tables. No DOM.
 
+/**
+ * @typedef {import('./protocol.js').InputKind} InputKind
+ * @typedef {import('./protocol.js').Format} Format
+ * @typedef {import('./protocol.js').Formats} Formats
+ * @typedef {import('./protocol.js').Outcome} Outcome
+ * @typedef {import('./protocol.js').FundOutcome} FundOutcome
+ * @typedef {{internal: File | null, channel: File[], bank: File[], payouts: File[], book: File | null, carry: File | null}} Files
+ * @typedef {{side: InputKind, file: File}} PickedInput
+ * @typedef {{kind: 'run', inputs: PickedInput[]} | {kind: 'sample' | 'fund_sample', formats: Formats}} Last
+ * @typedef {{offset: number, total: number, seq: number}} Paging
+ */
+
 export const state = {
+  /** @type {Files} */
   files: { internal: null, channel: [], bank: [], payouts: [], book: null, carry: null },
-  formats: new Map(), // File → forced Format code (the per-file override)
-  last: null, // how the shown result was produced: {kind:'run'|'sample'|'fund_sample', inputs, formats}
+  /** File → forced Format code (the per-file override). @type {Map<File, Format>} */
+  formats: new Map(),
+  /** How the shown result was produced. @type {Last | null} */
+  last: null,
+  /** @type {string | null} */
   profileText: null,
+  /** @type {import('./protocol.js').Summary | null} */
   summary: null,
+  /** @type {import('./protocol.js').FundFlowSummary | null} */
   fund: null,
+  /** @type {Paging & {outcome: Outcome | ''}} */
   exceptions: { offset: 0, outcome: '', total: 0, seq: 0 },
+  /** @type {Paging} */
   issues: { offset: 0, total: 0, seq: 0 },
+  /** @type {Paging} */
   fund_matches: { offset: 0, total: 0, seq: 0 },
+  /** @type {Paging & {outcome: FundOutcome | ''}} */
   fund_exceptions: { offset: 0, outcome: '', total: 0, seq: 0 },
 };
 
-/** The files of a side as a list (single-file sides hold a File or null). */
+/** The files of a side as a list (single-file sides hold a File or null). @param {InputKind} side @returns {File[]} */
 export const filesOf = (side) => {
   const v = state.files[side];
   return Array.isArray(v) ? v : v ? [v] : [];
@@ -26,7 +48,7 @@ export function canRun() {
   return (Boolean(f.internal) && f.channel.length > 0) || f.bank.length > 0;
 }
 
-/** The format forced on input `source` of the shown result, or ''. */
+/** The format forced on input `source` of the shown result, or ''. @param {number} source @returns {Format | ''} */
 export function forcedFormat(source) {
   const last = state.last;
   if (!last) return '';
@@ -34,5 +56,5 @@ export function forcedFormat(source) {
     const input = last.inputs[source];
     return (input && state.formats.get(input.file)) || '';
   }
-  return last.formats?.[source] ?? '';
+  return last.formats[source] ?? '';
 }
