@@ -21,8 +21,9 @@ pub struct Term {
     pub code: &'static str,
     /// The name users know, in Chinese.
     pub zh: &'static str,
-    /// What it means, for row issue codes.
+    /// What it means, for row issue codes (absent for the others).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", ts(optional))]
     pub meaning: Option<&'static str>,
 }
 

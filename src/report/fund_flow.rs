@@ -99,11 +99,13 @@ pub struct MovementView {
     pub counterparty: String,
     /// Memo.
     pub memo: String,
-    /// The amount in the transaction's currency (a card export's 交易金额), when it differs.
+    /// The amount in the transaction's currency (a card export's 交易金额), only when it differs.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", ts(optional))]
     pub transaction_amount: Option<Money>,
-    /// The transaction's currency (交易币种).
+    /// The transaction's currency (交易币种), only when the statement has one.
     #[serde(skip_serializing_if = "String::is_empty")]
+    #[cfg_attr(feature = "typescript", ts(as = "Option<String>", optional))]
     pub transaction_currency: String,
     /// First run that saw it, when carried.
     pub carried_since: Option<NaiveDate>,

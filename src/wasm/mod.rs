@@ -161,7 +161,7 @@ impl Reconciliation {
     /// report shows are read from it again, so it must not change until the run is done (a
     /// changed one is an `io` error, not a wrong report). `format` (a `Format` code) reads a
     /// channel file as that layout instead of detecting it.
-    #[wasm_bindgen(js_name = addFile, unchecked_return_type = "FileInfo | FundInputInfo | CarryInfo")]
+    #[wasm_bindgen(js_name = addFile, unchecked_return_type = "Added")]
     pub fn add_file(
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "InputKind")] side: &str,

@@ -791,13 +791,13 @@ counterparty: string,
  */
 memo: string, 
 /**
- * The amount in the transaction's currency (a card export's 交易金额), when it differs.
+ * The amount in the transaction's currency (a card export's 交易金额), only when it differs.
  */
-transaction_amount: Money | null, 
+transaction_amount?: Money, 
 /**
- * The transaction's currency (交易币种).
+ * The transaction's currency (交易币种), only when the statement has one.
  */
-transaction_currency: string, 
+transaction_currency?: string, 
 /**
  * First run that saw it, when carried.
  */
@@ -1135,14 +1135,17 @@ code: string,
  */
 zh: string, 
 /**
- * What it means, for row issue codes.
+ * What it means, for row issue codes (absent for the others).
  */
-meaning: string | null, };
+meaning?: string, };
 
 // Hand-written: the shapes JavaScript adds around the generated Rust values.
 
-/** What `addFile` returns: a `FileInfo` per table read, a fund-flow input's info, or a carry state's. */
-export type Added = FileInfo[] | FundInputInfo | CarryInfo;
+/**
+ * What `addFile` returns: for an order export or a bill the `FileInfo` of its first table (`files()`
+ * lists every table an archive gave), for a fund-flow input its info, for a carry state what it held.
+ */
+export type Added = FileInfo | FundInputInfo | CarryInfo;
 /** One file of a built-in sample, to give to `addFile(side, name, bytes)`. */
 export interface SampleFile { side: InputKind; name: string; bytes: Uint8Array }
 /** The built-in fund-flow sample: its files, profile JSON and date. */

@@ -1,7 +1,10 @@
 // Hand-written: the shapes JavaScript adds around the generated Rust values.
 
-/** What `addFile` returns: a `FileInfo` per table read, a fund-flow input's info, or a carry state's. */
-export type Added = FileInfo[] | FundInputInfo | CarryInfo;
+/**
+ * What `addFile` returns: for an order export or a bill the `FileInfo` of its first table (`files()`
+ * lists every table an archive gave), for a fund-flow input its info, for a carry state what it held.
+ */
+export type Added = FileInfo | FundInputInfo | CarryInfo;
 /** One file of a built-in sample, to give to `addFile(side, name, bytes)`. */
 export interface SampleFile { side: InputKind; name: string; bytes: Uint8Array }
 /** The built-in fund-flow sample: its files, profile JSON and date. */
