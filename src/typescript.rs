@@ -45,11 +45,11 @@ pub fn declarations() -> Result<String, String> {
     use crate::fund_flow::balance::{BalanceReport, ContinuityBreak, ReconciliationStatement};
     use crate::read::{DayTotals, RunningBreak, StatementTotals};
     use crate::report::fund_flow::{
-        BatchView, FundCounts, FundFlowSummary, FundTotals, ItemView, MatchView, MerchantTotals, MovementView,
-        PayoutView,
+        BatchView, FundCounts, FundFlowReport, FundFlowSummary, FundTotals, ItemView, MatchView, MerchantTotals,
+        MovementView, PayoutView,
     };
     use crate::report::{CarryInfo, Exception, FileInfo, InputInfo, Inspection, Page, RowCounts, RowView, RowsPerSide};
-    use crate::report::{Summary, SummaryView};
+    use crate::report::{Report, Summary, SummaryView};
     use crate::{classify, error, format, fund_flow, profile, read, record, report, run, vocabulary};
 
     let mut d = Declarations {
@@ -110,6 +110,8 @@ pub fn declarations() -> Result<String, String> {
         .declare::<RunningBreak>()
         .declare::<StatementTotals>()
         .declare::<DayTotals>()
+        .declare::<Report>()
+        .declare::<FundFlowReport>()
         .declare::<vocabulary::Vocabulary>()
         .declare::<vocabulary::Term>();
     for (user, used) in &d.dependencies {

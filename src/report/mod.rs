@@ -93,9 +93,11 @@ pub struct Report {
     pub exceptions: Vec<Exception>,
     /// Fund flow (资金对账): only when a bank statement was given.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", ts(optional))]
     pub fund_flow: Option<FundFlowReport>,
     /// Book against actual (账实核对): only when a bank statement was given.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", ts(optional))]
     pub balance: Option<crate::fund_flow::balance::BalanceReport>,
 }
 

@@ -223,7 +223,7 @@ impl Reconciliation {
         to_value(&self.report()?.issues_page(offset as usize, limit as usize))
     }
 
-    /// The whole report as JSON text: the same bytes as the CLI prints.
+    /// The whole report as JSON text (a `Report` once parsed): the same bytes as the CLI prints.
     #[wasm_bindgen(js_name = reportJson)]
     pub fn report_json(&mut self) -> Result<String, JsValue> {
         Ok(self.complete_report()?.to_json())

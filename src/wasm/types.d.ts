@@ -1071,6 +1071,106 @@ closing: Money | null,
  */
 consistent: boolean, };
 /**
+ * The whole result of a run. Field order is the JSON order.
+ */
+export type Report = { 
+/**
+ * Version of duizhang that made the report.
+ */
+duizhang: string, 
+/**
+ * The reconciliation date, `YYYY-MM-DD`.
+ */
+date: string | null, 
+/**
+ * `input` (given by the caller), `inferred` (the most common order date) or `none`.
+ */
+date_source: DateSource, 
+/**
+ * End of the reconciliation day (日切), `YYYY-MM-DD HH:MM:SS`.
+ */
+cutoff: string | null, 
+/**
+ * The settings in force.
+ */
+settings: { [key in string]: string }, 
+/**
+ * What was read from each file.
+ */
+files: Array<FileInfo>, 
+/**
+ * Counts and totals.
+ */
+summary: SummaryTotals, 
+/**
+ * Every row skipped or repaired, with file, line, column and reason.
+ */
+issues: Array<RowIssue>, 
+/**
+ * Every item that is not `matched`, sorted by outcome, key and line.
+ */
+exceptions: Array<Exception>, 
+/**
+ * Fund flow (资金对账): only when a bank statement was given.
+ */
+fund_flow?: FundFlowReport, 
+/**
+ * Book against actual (账实核对): only when a bank statement was given.
+ */
+balance?: BalanceReport, };
+/**
+ * The `fund_flow` section of the report.
+ */
+export type FundFlowReport = { 
+/**
+ * The date ages are counted to (the reconciliation date, or the last bank date).
+ */
+as_of: string | null, 
+/**
+ * The fund-flow settings in force.
+ */
+settings: { [key in string]: string }, 
+/**
+ * Items per outcome.
+ */
+counts: FundCounts, 
+/**
+ * Settlement batches, bank movements and payout instructions considered.
+ */
+items: { [key in string]: number }, 
+/**
+ * Channel rows in no batch: no time to date them, or an amount beyond 10^15.
+ */
+unbatched_channel_rows: number, 
+/**
+ * The paired groups.
+ */
+matches: Array<MatchView>, 
+/**
+ * Every item not matched, by outcome, date and id.
+ */
+exceptions: Array<ItemView>, 
+/**
+ * The `unexplained_movement` items again, for the page's own list.
+ */
+unexplained_movements: Array<ItemView>, 
+/**
+ * Totals per merchant, by merchant.
+ */
+merchants: Array<MerchantTotals>, 
+/**
+ * Open items written to the carry state.
+ */
+carried_out: number, 
+/**
+ * d summed over the open items: breaks (长款, 短款), timing, and debits not reconciled.
+ */
+totals: FundTotals, 
+/**
+ * The many-to-one search hit its hard work budget: some combinations were not tried.
+ */
+search_budget_exhausted: boolean, };
+/**
  * The codes of every code enum, each list in report order.
  */
 export type Vocabulary = { 
