@@ -335,10 +335,21 @@ function exportReport(format) {
   else if (format === 'fund_csv') bytes = current.exportFundFlowCsv();
   else if (format === 'carry') bytes = current.carryState();
   else throw coded(`unknown export format: ${format}`, 'bad_message');
-  // Transfer only a buffer the view owns entirely.
-  if (bytes.byteOffset !== 0 || bytes.byteLength !== bytes.buffer.byteLength) bytes = bytes.slice();
-  // The engine's exports are copies out of Wasm memory: a plain ArrayBuffer, never shared.
-  post({ type: 'export', format, bytes }, [/** @type {ArrayBuffer} */ (bytes.buffer)]);
+  const owned = ownBuffer(bytes);
+  post({ type: 'export', format, bytes: owned }, [owned.buffer]);
+}
+
+/**
+ * The bytes in a plain ArrayBuffer of their own, to transfer: the engine's exports already are (copies
+ * out of Wasm memory); anything else is copied.
+ * @param {Uint8Array} bytes @returns {Uint8Array<ArrayBuffer>}
+ */
+function ownBuffer(bytes) {
+  const { buffer } = bytes;
+  if (buffer instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === buffer.byteLength) {
+    return new Uint8Array(buffer);
+  }
+  return bytes.slice();
 }
 
 // How much of each file detection reads (the engine's read::side::HEAD_BYTES): every layout's header

@@ -1,26 +1,32 @@
 // Downloads of what the worker exports: the exceptions CSV, the report JSON, the fund-flow CSV and
 // tomorrow's state file. The bytes come from the worker; nothing is requested.
 import { h } from './dom.js';
-import { field } from './format.js';
 import { state } from './state.js';
 import { send } from './worker_client.js';
 
-/** Asks the worker for an export of the shown result. */
+/**
+ * @typedef {import('./protocol.js').ExportFormat} ExportFormat
+ * @typedef {import('./protocol.js').ExportReply} ExportReply
+ */
+
+/** Asks the worker for an export of the shown result. @param {ExportFormat} format */
 export function download(format) {
   if (!state.summary) return;
   send({ type: 'export', format });
 }
 
-/** Saves an export the worker answered under the result's date. */
+/** Saves an export the worker answered under the result's date. @param {ExportReply} reply */
 export function onExport({ format, bytes }) {
-  const date = field(state.summary, 'date') ?? state.fund?.as_of ?? 'undated';
+  const date = state.summary?.date ?? state.fund?.as_of ?? 'undated';
   const fundDate = state.fund?.as_of ?? date;
-  const [name, type] = {
+  /** @type {Record<ExportFormat, [name: string, type: string]>} */
+  const files = {
     csv: [`duizhang-exceptions-${date}.csv`, 'text/csv;charset=utf-8'],
     json: [`duizhang-report-${date}.json`, 'application/json'],
     fund_csv: [`duizhang-fund-flow-${fundDate}.csv`, 'text/csv;charset=utf-8'],
     carry: [`duizhang-state-${fundDate}.json`, 'application/json'],
-  }[format];
+  };
+  const [name, type] = files[format];
   const url = URL.createObjectURL(new Blob([bytes], { type }));
   const a = h('a', { href: url, download: name, hidden: true });
   document.body.append(a);

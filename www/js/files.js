@@ -2,7 +2,7 @@
 // and the run's inputs in reading order.
 import { $, $as, bi, h } from './dom.js';
 import { dash, formatBytes } from './format.js';
-import { ALL_SIDES, SIDES } from './labels.js';
+import { ALL_SIDES, INPUTS, SIDES } from './labels.js';
 import { routeFiles } from './routing.js';
 import { filesOf, state } from './state.js';
 import { body, hideError, setStatus } from './status.js';
@@ -12,9 +12,6 @@ import { detect } from './worker_client.js';
  * @typedef {import('./protocol.js').InputKind} InputKind
  * @typedef {import('./state.js').PickedInput} PickedInput
  */
-
-/** Every input, in the order the page shows them. @type {InputKind[]} */
-const INPUTS = ['internal', 'channel', 'bank', 'payouts', 'book', 'carry'];
 
 /** What decided a file's input, as the line under the zone says it. @type {Record<import('./routing.js').RoutedBy, [string, string]>} */
 const BY = {

@@ -1,28 +1,48 @@
 // The fund-flow section of a result: outcome cards, the inputs with their checks, per-merchant
 // totals, statement balances and running-balance breaks, the 余额调节表, and the rows of the matches
 // and open-items tables.
-import { $, bi, h } from './dom.js';
+import { $, $as, bi, h } from './dom.js';
 import { checksCell, emptyRow, labelTag } from './cells.js';
 import { dash, headerLine, money, text } from './format.js';
 import { ALL_SIDES, FUND_KINDS, FUND_OUTCOMES } from './labels.js';
 import { requestPage } from './pages.js';
 import { state } from './state.js';
 
-/** Shows a run's fund flow (null: the section stays hidden); `inputs`: what each fund file held. */
+/**
+ * @typedef {import('./protocol.js').FundFlowSummary} FundFlowSummary
+ * @typedef {import('./protocol.js').FundInput} FundInput
+ * @typedef {import('./protocol.js').ItemView} ItemView
+ * @typedef {import('./protocol.js').MatchView} MatchView
+ * @typedef {import('../pkg/duizhang.js').MerchantTotals} MerchantTotals
+ * @typedef {import('../pkg/duizhang.js').StatementTotals} StatementTotals
+ * @typedef {import('../pkg/duizhang.js').ReconciliationStatement} ReconciliationStatement
+ * @typedef {import('./labels.js').FundKind} FundKind
+ */
+
+/** The merchant totals shown, in column order. @type {(keyof MerchantTotals & ('settled' | 'credited' | 'matched' | 'in_transit' | 'internal_only' | 'external_only'))[]} */
+const MERCHANT_SUMS = ['settled', 'credited', 'matched', 'in_transit', 'internal_only', 'external_only'];
+/** The amounts of the 余额调节表, each in its `data-field` cell. @type {(keyof ReconciliationStatement)[]} */
+const STATEMENT_AMOUNTS = ['book_balance', 'bank_balance', 'bank_received_not_booked', 'bank_paid_not_booked',
+  'booked_received_not_at_bank', 'booked_paid_not_at_bank', 'adjusted_book', 'adjusted_bank', 'difference'];
+
+/**
+ * Shows a run's fund flow (null: the section stays hidden); `inputs`: what each fund file held.
+ * @param {FundFlowSummary | null} fund @param {FundInput[]} inputs
+ */
 export function showFund(fund, inputs) {
   state.fund = fund;
   $('#fund-results').hidden = !fund;
   if (!fund) return;
   $('#fund-as-of').textContent = fund.as_of ? `截至 as of ${fund.as_of}` : '';
-  const counts = fund.counts ?? {};
+  const { counts } = fund;
   for (const [code] of FUND_OUTCOMES) {
     const card = $(`#fund-cards [data-fund-outcome="${code}"]`);
-    $('[data-field="count"]', card).textContent = String(counts[code] ?? 0);
-    card.classList.toggle('zero', Number(counts[code] ?? 0) === 0); // a count, not money
+    $('[data-field="count"]', card).textContent = String(counts[code]);
+    card.classList.toggle('zero', counts[code] === 0);
   }
   for (const [code, zh] of FUND_OUTCOMES) {
-    const opt = $(`#fund-filter option[value="${code}"]`);
-    if (opt) opt.textContent = `${zh} ${code} (${counts[code] ?? 0})`;
+    const opt = document.querySelector(`#fund-filter option[value="${code}"]`);
+    if (opt) opt.textContent = `${zh} ${code} (${counts[code]})`;
   }
   const items = fund.items ?? {};
   $('#fund-items').replaceChildren(
@@ -31,25 +51,14 @@ export function showFund(fund, inputs) {
     fund.carried_out ? ` · 转入明日 carried to tomorrow ${fund.carried_out}` : '',
   );
 
-  $('#fund-inputs tbody').replaceChildren(...inputs.map((i) =>
-    h('tr', { 'data-side': i.side },
-      h('td', {}, i.name),
-      h('td', {}, ...(ALL_SIDES[i.side] ? bi(...ALL_SIDES[i.side]) : [i.side])),
-      h('td', {}, text(i.encoding ?? (i.side === 'carry' ? `截至 as of ${text(i.as_of)}` : null))),
-      h('td', { class: 'num', 'data-field': 'header_line', title: (i.header ?? []).join(' | ') || null }, headerLine(i.header_line)),
-      h('td', { class: 'num' }, text(i.rows ?? i.items)),
-      h('td', { class: 'num' }, text(i.issues)),
-      h('td', { 'data-field': 'checks' }, checksCell(i.checks ?? [])),
-    ),
-  ));
+  $('#fund-inputs tbody').replaceChildren(...inputs.map(inputRow));
   $('#fund-inputs-wrap').hidden = inputs.length === 0;
 
   $('#merchants tbody').replaceChildren(...(fund.merchants ?? []).map((m) =>
     h('tr', { 'data-merchant': m.merchant },
       h('td', {}, h('code', {}, m.merchant)),
       h('td', { class: 'num' }, text(m.batches)),
-      ...['settled', 'credited', 'matched', 'in_transit', 'internal_only', 'external_only']
-        .map((k) => h('td', { class: 'num', 'data-field': k }, money(m[k]))),
+      ...MERCHANT_SUMS.map((k) => h('td', { class: 'num', 'data-field': k }, money(m[k]))),
     ),
   ));
   if ((fund.merchants ?? []).length === 0) $('#merchants tbody').replaceChildren(emptyRow(8));
@@ -87,9 +96,25 @@ export function showFund(fund, inputs) {
   requestPage('fund_exceptions');
 }
 
+/** What one fund-flow input held: a statement, payouts or sub-ledger (FundInputInfo) or a carry state. @param {FundInput} i */
+function inputRow(i) {
+  const carry = 'as_of' in i;
+  return h('tr', { 'data-side': i.side },
+    h('td', {}, i.name),
+    h('td', {}, ...bi(...ALL_SIDES[i.side])),
+    h('td', {}, carry ? `截至 as of ${text(i.as_of)}` : text(i.encoding)),
+    carry ? h('td', { class: 'num', 'data-field': 'header_line' }, dash)
+      : h('td', { class: 'num', 'data-field': 'header_line', title: i.header.join(' | ') || null }, headerLine(i.header_line)),
+    h('td', { class: 'num' }, text(carry ? i.items : i.rows)),
+    h('td', { class: 'num' }, carry ? dash : text(i.issues)),
+    h('td', { 'data-field': 'checks' }, checksCell(carry ? [] : i.checks)),
+  );
+}
+
 /**
  * A statement's own checks: `consistent` says only that opening + credits − debits = closing; the
  * running balance is checked line by line, and its breaks are shown on the same row.
+ * @param {StatementTotals} st @param {number} breaks the statement's running-balance breaks
  */
 function statementChecks(st, breaks) {
   const totals = st.consistent
@@ -100,30 +125,31 @@ function statementChecks(st, breaks) {
     `✗ 余额断点 ${breaks} ${breaks === 1 ? 'break' : 'breaks'}`)];
 }
 
-/** The 余额调节表: book side | bank side, each cell the engine's string. */
+/** The 余额调节表: book side | bank side, each cell the engine's string. @param {ReconciliationStatement | null} st */
 function showStatement(st) {
   const table = $('#statement');
   $('#statement-none').hidden = Boolean(st);
   table.hidden = !st;
   $('.statement-wrap').hidden = !st;
-  $('#print').disabled = !st;
+  $as('#print', HTMLButtonElement).disabled = !st;
   if (!st) return;
   $('#statement-date').textContent = state.fund?.as_of ? `${state.fund.as_of}` : '';
-  for (const key of ['book_balance', 'bank_balance', 'bank_received_not_booked', 'bank_paid_not_booked',
-    'booked_received_not_at_bank', 'booked_paid_not_at_bank', 'adjusted_book', 'adjusted_bank', 'difference']) {
+  for (const key of STATEMENT_AMOUNTS) {
     $(`[data-field="${key}"]`, table).textContent = money(st[key]);
   }
   $('[data-field="book_source"]', table).textContent = st.book_source ? `(${st.book_source})` : '';
   table.dataset.outcome = st.outcome;
+  const tag = labelTag(st.label);
   const verdict = st.outcome === 'matched'
-    ? h('span', { class: 'ok' }, '✓ 平衡 balanced')
-    : [h('span', { class: 'bad' }, '✗ 余额不符 balance_break'), st.label ? [' ', labelTag(st.label)] : null];
-  $('[data-field="outcome"]', table).replaceChildren(...[verdict].flat(2).filter(Boolean), ' ', h('code', {}, st.outcome));
+    ? [h('span', { class: 'ok' }, '✓ 平衡 balanced')]
+    : [h('span', { class: 'bad' }, '✗ 余额不符 balance_break'), ...(tag ? [' ', tag] : [])];
+  $('[data-field="outcome"]', table).replaceChildren(...verdict, ' ', h('code', {}, st.outcome));
 }
 
-const kindCell = (kind) => h('td', {}, ...(FUND_KINDS[kind] ? bi(...FUND_KINDS[kind]) : [kind]));
+/** @param {FundKind} kind */
+const kindCell = (kind) => h('td', {}, ...bi(...FUND_KINDS[kind]));
 
-/** A row of the fund-flow matches table. */
+/** A row of the fund-flow matches table. @param {MatchView} m */
 export function fundMatchRow(m) {
   return h('tr', { 'data-outcome': m.outcome, 'data-kind': m.kind },
     h('td', {}, h('span', { class: 'badge', 'data-outcome': m.outcome }, FUND_OUTCOMES.find(([c]) => c === m.outcome)?.[1] ?? m.outcome), ' ', h('code', {}, m.outcome)),
@@ -134,7 +160,7 @@ export function fundMatchRow(m) {
   );
 }
 
-/** A row of the fund-flow open items table. */
+/** A row of the fund-flow open items table. @param {ItemView} x */
 export function fundItemRow(x) {
   const zh = x.outcome_zh || FUND_OUTCOMES.find(([c]) => c === x.outcome)?.[1] || '';
   return h('tr', { 'data-outcome': x.outcome, 'data-id': x.id },

@@ -41,6 +41,8 @@ export const ALL_SIDES = {
   book: ['分户账', 'sub-ledger'],
   carry: ['昨日状态', 'carry state'],
 };
+/** Every input, in the order the page shows them (the keys of ALL_SIDES, as a list). @type {InputKind[]} */
+export const INPUTS = ['internal', 'channel', 'bank', 'payouts', 'book', 'carry'];
 /** Statement layouts (`Format` codes) a channel file can be forced to be read as. @type {[Format, string, string][]} */
 export const FORMATS = [
   ['generic_csv', '通用 CSV', 'generic CSV'],

@@ -10,17 +10,22 @@
 // state.js (what the page holds), status.js (status line, progress, errors), worker_client.js (the
 // workers, run ids, Cancel), routing.js (where a dropped file goes: pure), files.js (picking), run.js
 // (running), results.js and fund_flow.js (the result), pages.js (paged tables), downloads.js.
-import { $, $$ } from './dom.js';
+import { $, $$, $as } from './dom.js';
 import { download, onExport } from './downloads.js';
 import { onDrop, setFiles, showFiles, showGuess, swap } from './files.js';
 import { fundItemRow, fundMatchRow } from './fund_flow.js';
-import { ALL_SIDES } from './labels.js';
+import { INPUTS } from './labels.js';
 import { requestPage, showPage, turnPage } from './pages.js';
 import { buildCards, clearResults, exceptionRow, issueRow, onSummary } from './results.js';
 import { cancel, onError, rerunWithFormat, run, runFundSample, runSample } from './run.js';
 import { state } from './state.js';
 import { body, say, setStatus, showError, showProgress } from './status.js';
 import { start } from './worker_client.js';
+
+/**
+ * @typedef {import('./protocol.js').Outcome} Outcome
+ * @typedef {import('./protocol.js').FundOutcome} FundOutcome
+ */
 
 /**
  * What the active worker says about the current run.
@@ -55,27 +60,31 @@ function wire() {
   buildCards();
   clearResults();
 
-  for (const sideName of Object.keys(ALL_SIDES)) {
-    $(`#file-${sideName}`).addEventListener('change', (e) => {
-      setFiles(sideName, e.target.files);
+  for (const side of INPUTS) {
+    const input = $as(`#file-${side}`, HTMLInputElement);
+    input.addEventListener('change', () => {
+      setFiles(side, input.files ?? []);
       showGuess(null);
     });
   }
   $('#book-balance').addEventListener('input', () => setStatus(body.dataset.status));
   $('#fund-clear').addEventListener('click', () => {
-    for (const side of ['bank', 'payouts']) state.files[side] = [];
+    state.files.bank = [];
+    state.files.payouts = [];
     state.files.book = null;
     state.files.carry = null;
-    for (const side of ['bank', 'payouts', 'book', 'carry']) $(`#file-${side}`).value = '';
-    $('#book-balance').value = '';
+    for (const side of ['bank', 'payouts', 'book', 'carry']) $as(`#file-${side}`, HTMLInputElement).value = '';
+    $as('#book-balance', HTMLInputElement).value = '';
     showFiles();
   });
   $('#fund-sample').addEventListener('click', () => runFundSample());
   $('#print').addEventListener('click', () => window.print());
   $('#download-fund-csv').addEventListener('click', () => download('fund_csv'));
   $('#download-carry').addEventListener('click', () => download('carry'));
-  $('#fund-filter').addEventListener('change', (e) => {
-    state.fund_exceptions.outcome = e.target.value;
+  const fundFilter = $as('#fund-filter', HTMLSelectElement);
+  fundFilter.addEventListener('change', () => {
+    // The options are '' and FUND_OUTCOMES codes (results.js buildCards).
+    state.fund_exceptions.outcome = /** @type {FundOutcome | ''} */ (fundFilter.value);
     state.fund_exceptions.offset = 0;
     requestPage('fund_exceptions');
   });
@@ -85,30 +94,34 @@ function wire() {
   $('#cancel').addEventListener('click', cancel);
   $('#download-csv').addEventListener('click', () => download('csv'));
   $('#download-json').addEventListener('click', () => download('json'));
-  $('#filter').addEventListener('change', (e) => {
-    state.exceptions.outcome = e.target.value;
+  const filter = $as('#filter', HTMLSelectElement);
+  filter.addEventListener('change', () => {
+    // The options are '' and OUTCOMES codes (results.js buildCards).
+    state.exceptions.outcome = /** @type {Outcome | ''} */ (filter.value);
     state.exceptions.offset = 0;
     requestPage('exceptions');
   });
   for (const pager of $$('[data-pager]')) {
-    const what = pager.dataset.pager;
+    // The pagers of index.html name the four paged tables.
+    const what = /** @type {import('./protocol.js').PageKind} */ (pager.dataset.pager);
     $('[data-page="prev"]', pager).addEventListener('click', () => turnPage(what, -1));
     $('[data-page="next"]', pager).addEventListener('click', () => turnPage(what, +1));
   }
 
-  $('#profile').addEventListener('change', async (e) => {
-    const file = e.target.files[0];
+  const profile = $as('#profile', HTMLInputElement);
+  profile.addEventListener('change', async () => {
+    const file = profile.files?.[0];
     state.profileText = file ? await file.text() : null;
     $('#profile-clear').hidden = !file;
   });
   $('#profile-clear').addEventListener('click', () => {
     state.profileText = null;
-    $('#profile').value = '';
+    profile.value = '';
     $('#profile-clear').hidden = true;
   });
 
   const zone = $('#dropzone');
-  const stop = (e) => {
+  const stop = (/** @type {Event} */ e) => {
     e.preventDefault();
     e.stopPropagation();
   };
@@ -134,7 +147,7 @@ function wire() {
   window.addEventListener('dragover', (e) => e.preventDefault());
   window.addEventListener('drop', (e) => e.preventDefault());
   // Keyboard users: Enter/Space on the zone opens a picker of several files, routed as a drop is.
-  const picker = $('#file-drop');
+  const picker = $as('#file-drop', HTMLInputElement);
   zone.addEventListener('keydown', (e) => {
     if (e.key === 'Enter' || e.key === ' ') {
       e.preventDefault();
@@ -142,7 +155,7 @@ function wire() {
     }
   });
   picker.addEventListener('change', async () => {
-    const files = [...picker.files];
+    const files = [...(picker.files ?? [])];
     if (files.length === 0 || body.dataset.status !== 'ready') return;
     await onDrop(files);
     picker.value = ''; // picking the same files again routes them again

@@ -1,6 +1,6 @@
 // The paged tables (exceptions, row issues, fund-flow matches and open items): the worker keeps the
 // result and answers one page at a time.
-import { $ } from './dom.js';
+import { $, $as } from './dom.js';
 import { emptyRow } from './cells.js';
 import { state } from './state.js';
 import { send } from './worker_client.js';
@@ -50,14 +50,14 @@ export function showPage({ what, page, id }, render, cols) {
   const from = page.total === 0 ? 0 : page.offset + 1;
   const to = page.offset + rows.length;
   $('[data-field="range"]', pager).textContent = page.total === 0 ? '0 / 0' : `${from}–${to} / ${page.total}`;
-  $('[data-page="prev"]', pager).disabled = page.offset <= 0;
-  $('[data-page="next"]', pager).disabled = to >= page.total;
+  $as('[data-page="prev"]', HTMLButtonElement, pager).disabled = page.offset <= 0;
+  $as('[data-page="next"]', HTMLButtonElement, pager).disabled = to >= page.total;
   const table = $(`#${what}`);
-  table.dataset.filter = s.outcome ?? '';
+  table.dataset.filter = 'outcome' in s ? s.outcome : '';
   table.dataset.state = 'loaded';
 }
 
-/** The previous (-1) or next (+1) page of table `what`. */
+/** The previous (-1) or next (+1) page of table `what`. @param {PageKind} what @param {-1 | 1} dir */
 export function turnPage(what, dir) {
   const s = state[what];
   const next = s.offset + dir * PAGE_SIZE;

@@ -114,7 +114,7 @@
  *   | {what: 'fund_matches', page: Page<MatchView>} | {what: 'fund_exceptions', page: Page<ItemView>})} PageReply
  */
 
-/** An export's bytes (the buffer is transferred). @typedef {{type: 'export', format: ExportFormat, bytes: Uint8Array}} ExportReply */
+/** An export's bytes, in a buffer of their own (transferred). @typedef {{type: 'export', format: ExportFormat, bytes: Uint8Array<ArrayBuffer>}} ExportReply */
 
 /**
  * One detection per file, in order; null when the file could not be read (its name decides).

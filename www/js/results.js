@@ -1,13 +1,23 @@
 // The result of a run: the files read (with the per-file override), the outcome cards and totals, and
 // the rows of the exceptions and row-issue tables. The fund-flow section is fund_flow.js.
-import { $, $$, bi, h } from './dom.js';
+import { $, $$, $as, bi, h } from './dom.js';
 import { checksCell, labelTag } from './cells.js';
-import { dash, field, headerLine, text } from './format.js';
+import { dash, headerLine, text } from './format.js';
 import { showFund } from './fund_flow.js';
 import { FORMATS, FUND_OUTCOMES, OUTCOMES, SIDES, TOTALS } from './labels.js';
 import { requestPage } from './pages.js';
 import { forcedFormat, state } from './state.js';
 import { body, say, setStatus } from './status.js';
+
+/**
+ * @typedef {import('./protocol.js').SummaryReply} SummaryReply
+ * @typedef {import('./protocol.js').Format} Format
+ * @typedef {import('../pkg/duizhang.js').FileInfo} FileInfo
+ * @typedef {import('../pkg/duizhang.js').RowView} RowView
+ * @typedef {import('../pkg/duizhang.js').Exception} Exception
+ * @typedef {import('../pkg/duizhang.js').RowIssue} RowIssue
+ * @typedef {(source: number, format: Format | '') => void} OnForce re-runs with input `source` read as `format` ('' detects)
+ */
 
 /** Empties every result table and hides the result. */
 export function clearResults() {
@@ -76,50 +86,49 @@ export function buildCards() {
 /**
  * Shows a run's summary (and its fund flow) and asks for the first pages. `onForce(source, format)`
  * re-runs with input `source` read as `format` (the per-file override; '' for detection).
+ * @param {SummaryReply} reply @param {OnForce} onForce
  */
 export function onSummary(reply, onForce) {
   const { summary } = reply;
   state.summary = summary;
   setStatus('ready');
-  $('#progress').value = 1;
+  $as('#progress', HTMLProgressElement).value = 1;
   body.dataset.result = 'ok';
   const fund = reply.fund ?? null;
   say('完成', fund
-    ? `done: ${fund.match_count} fund-flow matches, ${fund.exception_count} open items, ${field(summary, 'issue_count')} row issues`
-    : `done: ${field(summary, 'exception_count')} exceptions, ${field(summary, 'issue_count')} row issues`);
+    ? `done: ${fund.match_count} fund-flow matches, ${fund.exception_count} open items, ${summary.issue_count} row issues`
+    : `done: ${summary.exception_count} exceptions, ${summary.issue_count} row issues`);
 
-  const date = field(summary, 'date');
-  const source = field(summary, 'date_source');
+  const { date, date_source: source } = summary;
   $('#result-date').textContent = date ? `${date} (${source === 'input' ? '指定 given' : source === 'inferred' ? '推断 inferred' : source})` : '无日期 no date';
 
-  const counts = field(summary, 'counts');
-  const amounts = field(summary, 'amounts');
+  const { counts, amounts } = summary;
   for (const [code] of OUTCOMES) {
     const card = $(`#cards [data-outcome="${code}"]`);
-    $('[data-field="count"]', card).textContent = String(field(counts, code) ?? '');
-    $('[data-field="amount"]', card).textContent = String(field(amounts, code) ?? '');
-    card.classList.toggle('zero', Number(field(counts, code) ?? 0) === 0); // a count, not money
+    $('[data-field="count"]', card).textContent = String(counts[code]);
+    $('[data-field="amount"]', card).textContent = amounts[code];
+    card.classList.toggle('zero', counts[code] === 0);
   }
   for (const [key] of TOTALS) {
-    $(`#totals [data-total="${key}"] [data-field="value"]`).textContent = String(field(summary, key) ?? '');
+    $(`#totals [data-total="${key}"] [data-field="value"]`).textContent = String(summary[key]);
   }
   for (const [code, zh] of OUTCOMES) {
-    const opt = $(`#filter option[value="${code}"]`);
-    if (opt) opt.textContent = `${zh} ${code} (${field(counts, code) ?? 0})`;
+    const opt = document.querySelector(`#filter option[value="${code}"]`);
+    if (opt) opt.textContent = `${zh} ${code} (${counts[code]})`;
   }
 
   const sources = reply.sources ?? [];
-  $('#files tbody').replaceChildren(...(field(summary, 'files') ?? []).map((f, i) => fileRow(f, sources[i], onForce)));
+  $('#files tbody').replaceChildren(...summary.files.map((f, i) => fileRow(f, sources[i], onForce)));
   const converted = reply.converted ?? [];
   $('#converted').hidden = converted.length === 0;
   $('#converted').replaceChildren(
     ...bi('电子表格已在本机转换为 CSV', 'spreadsheets converted to CSV on this machine'), ': ', converted.join(', '),
   );
   // Information flow needs both sides; a fund-flow run may have bills only, or no table at all.
-  const sidesRead = new Set((field(summary, 'files') ?? []).map((f) => f.side));
+  const sidesRead = new Set(summary.files.map((f) => f.side));
   const hasInfo = sidesRead.has('internal') && sidesRead.has('channel');
   $('#info-results').hidden = !hasInfo;
-  $('#issue-count').textContent = `(${field(summary, 'issue_count') ?? 0})`;
+  $('#issue-count').textContent = `(${summary.issue_count})`;
 
   state.exceptions.offset = 0;
   state.issues.offset = 0;
@@ -130,27 +139,33 @@ export function onSummary(reply, onForce) {
   showFund(fund, reply.inputs ?? []);
 }
 
-/** One table read: format, variant, encoding, header line, counts, the read-as select, its checks. */
+/**
+ * One table read: format, variant, encoding, header line, counts, the read-as select, its checks.
+ * @param {FileInfo} f @param {number | undefined} source @param {OnForce} onForce
+ */
 function fileRow(f, source, onForce) {
   const checks = f.checks ?? [];
   const forced = source === undefined ? '' : forcedFormat(source);
+  /** @type {HTMLSelectElement | string} */
   let override = dash;
   if (f.side === 'channel' && source !== undefined) {
-    override = h('select', { 'data-source': String(source), 'aria-label': `${f.name}: 按此格式读取 read as` },
+    const select = h('select', { 'data-source': String(source), 'aria-label': `${f.name}: 按此格式读取 read as` },
       h('option', { value: '' }, forced ? '自动检测 auto-detect' : `自动检测 auto (${f.format})`),
       ...FORMATS.map(([code, zh, en]) => h('option', { value: code, selected: code === forced }, `${zh} ${en} · ${code}`)),
     );
-    override.disabled = body.dataset.status !== 'ready';
+    select.disabled = body.dataset.status !== 'ready';
     // The column is narrow: the chosen option's full text is the select's tooltip.
-    override.title = override.selectedOptions[0]?.textContent ?? '';
-    override.addEventListener('change', (e) => {
-      e.target.title = e.target.selectedOptions[0]?.textContent ?? '';
-      onForce(source, e.target.value);
+    select.title = select.selectedOptions[0]?.textContent ?? '';
+    select.addEventListener('change', () => {
+      select.title = select.selectedOptions[0]?.textContent ?? '';
+      // The options are '' and the FORMATS codes.
+      onForce(source, /** @type {Format | ''} */ (select.value));
     });
+    override = select;
   }
   return h('tr', { 'data-side': f.side, 'data-source': source === undefined ? null : String(source), 'data-forced': forced || null },
     h('td', {}, f.name),
-    h('td', {}, ...(SIDES[f.side] ? bi(...SIDES[f.side]) : [f.side])),
+    h('td', {}, ...bi(...SIDES[f.side])),
     h('td', {},
       h('code', { 'data-field': 'format' }, text(f.format)),
       f.variant ? [' ', h('small', { 'data-field': 'variant' }, f.variant)] : null,
@@ -165,7 +180,7 @@ function fileRow(f, source, onForce) {
   );
 }
 
-/** Amount, status and time of one side of an exception. */
+/** Amount, status and time of one side of an exception. @param {RowView | null} view */
 function sideCells(view) {
   if (!view) return [h('td', { class: 'num' }, dash), h('td', {}, dash), h('td', {}, dash)];
   return [
@@ -175,7 +190,7 @@ function sideCells(view) {
   ];
 }
 
-/** A row of the exceptions table. */
+/** A row of the exceptions table. @param {Exception} x */
 export function exceptionRow(x) {
   const zh = x.class_zh ?? OUTCOMES.find(([c]) => c === x.class)?.[1] ?? '';
   return h('tr', { 'data-outcome': x.class },
@@ -189,7 +204,7 @@ export function exceptionRow(x) {
   );
 }
 
-/** A row of the row-issues table. */
+/** A row of the row-issues table. @param {RowIssue} i */
 export function issueRow(i) {
   return h('tr', { 'data-code': i.code },
     h('td', {}, text(i.file)),

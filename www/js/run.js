@@ -1,17 +1,30 @@
 // Running: a run of the picked files, the two samples, a re-run with a file's format forced, Cancel,
 // and what a failed run shows.
-import { $ } from './dom.js';
+import { $as } from './dom.js';
 import { bookBalance, pickedInputs } from './files.js';
 import { clearResults } from './results.js';
 import { canRun, state } from './state.js';
 import { body, hideError, say, setStatus, showError } from './status.js';
 import { cancelRun, replace, sendRun } from './worker_client.js';
 
+/**
+ * @typedef {import('./protocol.js').Format} Format
+ * @typedef {import('./protocol.js').Formats} Formats
+ * @typedef {import('./protocol.js').RunFile} RunFile
+ * @typedef {import('./protocol.js').RunRequest} RunRequest
+ * @typedef {import('./protocol.js').SampleRequest} SampleRequest
+ * @typedef {import('./protocol.js').ErrorReply} ErrorReply
+ */
+
+const progressBar = () => $as('#progress', HTMLProgressElement);
+/** The date typed under the options, '' when none. */
+const typedDate = () => $as('#date', HTMLInputElement).value;
+
 function startRun() {
   hideError();
   clearResults();
   setStatus('running');
-  $('#progress').removeAttribute('value'); // indeterminate until the first progress message
+  progressBar().removeAttribute('value'); // indeterminate until the first progress message
 }
 
 /** Reconciles the picked files. */
@@ -23,9 +36,11 @@ export function run() {
   state.last = { kind: 'run', inputs };
   // The File objects themselves go to the worker, which streams them into Wasm memory: the page
   // never holds a second copy of a statement.
+  /** @type {RunRequest} */
   const message = {
     type: 'run',
     files: inputs.map(({ side, file }) => {
+      /** @type {RunFile} */
       const f = { side, name: file.name, blob: file };
       const format = state.formats.get(file);
       if (format) f.format = format;
@@ -34,23 +49,24 @@ export function run() {
   };
   if (bookBalance()) message.bookBalance = bookBalance();
   if (state.profileText !== null) message.profile = state.profileText;
-  const date = $('#date').value;
+  const date = typedDate();
   if (date) message.date = date;
   sendRun(message);
 }
 
-/** Runs the sample day embedded in the module; `formats[i]` forces the i-th file's format. */
+/** Runs the sample day embedded in the module; `formats[i]` forces the i-th file's format. @param {Formats} [formats] */
 export function runSample(formats = {}) {
   startRun();
   say('载入示例…', 'loading the sample day…');
   state.last = { kind: 'sample', formats };
+  /** @type {SampleRequest} */
   const message = { type: 'sample', formats };
-  const date = $('#date').value;
+  const date = typedDate();
   if (date) message.date = date;
   sendRun(message);
 }
 
-/** Runs the fund-flow sample embedded in the module. */
+/** Runs the fund-flow sample embedded in the module. @param {Formats} [formats] */
 export function runFundSample(formats = {}) {
   startRun();
   say('载入资金示例…', 'loading the fund-flow sample…');
@@ -58,7 +74,10 @@ export function runFundSample(formats = {}) {
   sendRun({ type: 'fund_sample', formats });
 }
 
-/** The per-file override: runs the last run again with input `source` read as `format`. */
+/**
+ * The per-file override: runs the last run again with input `source` read as `format` ('' detects).
+ * @param {number} source @param {Format | ''} format
+ */
 export function rerunWithFormat(source, format) {
   const last = state.last;
   if (!last || body.dataset.status !== 'ready') return;
@@ -78,7 +97,7 @@ export function rerunWithFormat(source, format) {
 
 export function cancel() {
   if (body.dataset.status !== 'running') return;
-  $('#progress').value = 0;
+  progressBar().value = 0;
   say('已取消', 'cancelled');
   const replaced = cancelRun();
   if (!replaced) {
@@ -92,16 +111,16 @@ export function cancel() {
   });
 }
 
-/** A run failed (the error box says how); a fatal error replaces the worker. */
+/** A run failed (the error box says how); a fatal error replaces the worker. @param {ErrorReply} msg */
 export function onError(msg) {
-  showError(msg.error ?? {});
+  showError(msg.error);
   if (msg.fatal) {
     say('引擎出错，已重启', 'the engine failed and was restarted');
     replace();
     return;
   }
   if (body.dataset.status === 'running') {
-    $('#progress').value = 0;
+    progressBar().value = 0;
     say('失败', 'failed');
     setStatus('ready');
   }
