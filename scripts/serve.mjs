@@ -37,6 +37,7 @@ export const SECURITY_HEADERS = Object.freeze({
   'Cache-Control': 'no-store',
 });
 
+/** @type {Record<string, string>} */
 const MIME = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -52,22 +53,28 @@ const MIME = {
   '.map': 'application/json; charset=utf-8',
 };
 
-/** The Content-Type for a file name (`.d.ts` is TypeScript, not MPEG transport stream). */
+/** The Content-Type for a file name (`.d.ts` is TypeScript, not MPEG transport stream). @param {string} file */
 export function mimeType(file) {
   if (file.endsWith('.d.ts') || file.endsWith('.ts')) return 'application/typescript; charset=utf-8';
   return MIME[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
 }
 
+/** @param {http.ServerResponse} res @param {number} status @param {http.OutgoingHttpHeaders} headers @param {string} body */
 function send(res, status, headers, body) {
   res.writeHead(status, { ...SECURITY_HEADERS, ...headers });
   res.end(body);
 }
 
+/** @param {http.ServerResponse} res @param {number} status @param {string} text */
 function plain(res, status, text) {
   send(res, status, { 'Content-Type': 'text/plain; charset=utf-8' }, `${text}\n`);
 }
 
-/** Maps a request path to a regular file inside root, or null. Symlinks must stay inside too. */
+/**
+ * Maps a request path to a regular file inside root, or null. Symlinks must stay inside too.
+ * @param {string} root @param {string} urlPath
+ * @returns {Promise<{redirect: string} | {file: string, size: number} | null>}
+ */
 async function resolveFile(root, urlPath) {
   let rel;
   try {
@@ -109,7 +116,7 @@ export async function startServer({ port = 8080, root = DEFAULT_ROOT, host = '12
     }
     let pathname;
     try {
-      pathname = new URL(req.url, 'http://127.0.0.1').pathname;
+      pathname = new URL(req.url ?? '', 'http://127.0.0.1').pathname;
     } catch {
       plain(res, 400, 'bad request');
       return;
@@ -119,7 +126,7 @@ export async function startServer({ port = 8080, root = DEFAULT_ROOT, host = '12
       plain(res, 404, 'not found');
       return;
     }
-    if (found.redirect) {
+    if ('redirect' in found) {
       send(res, 301, { Location: found.redirect, 'Content-Type': 'text/plain; charset=utf-8' }, '');
       return;
     }
@@ -132,27 +139,29 @@ export async function startServer({ port = 8080, root = DEFAULT_ROOT, host = '12
     stream.on('error', () => res.destroy());
     stream.pipe(res);
   });
-  await new Promise((resolve, reject) => {
+  await /** @type {Promise<void>} */ (new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
       server.off('error', reject);
       resolve();
     });
-  });
-  const actual = server.address().port;
+  }));
+  // Listening on a host and port, the address is an AddressInfo (a string only for a pipe).
+  const actual = /** @type {import('node:net').AddressInfo} */ (server.address()).port;
   const url = `http://${host}:${actual}/`;
   return {
     server,
     port: actual,
     url,
     close: () =>
-      new Promise((resolve) => {
+      /** @type {Promise<void>} */ (new Promise((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections?.();
-      }),
+      })),
   };
 }
 
+/** @param {string[]} argv @param {NodeJS.ProcessEnv} env */
 function parsePort(argv, env) {
   let value = env.PORT ?? '8080';
   for (let i = 0; i < argv.length; i++) {

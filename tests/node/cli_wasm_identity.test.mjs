@@ -47,9 +47,10 @@ suite('malformed inputs fail the same way natively and in Wasm, without crashing
         `CLI crashed (exit ${native.status}; 0 or 1 expected): ${native.stderr}`);
       const wasm = runWasm(await freshModule(), c);
       if (wasm.error !== undefined) {
-        const e = wasm.error;
-        assert.ok(!(e instanceof WebAssembly.RuntimeError), `Wasm crashed: ${describe(e)}`);
-        assert.ok(e instanceof Error, `Wasm threw a non-Error: ${describe(e)}`);
+        const thrown = wasm.error;
+        assert.ok(!(thrown instanceof WebAssembly.RuntimeError), `Wasm crashed: ${describe(thrown)}`);
+        assert.ok(thrown instanceof Error, `Wasm threw a non-Error: ${describe(thrown)}`);
+        const e = /** @type {Error & {code?: unknown}} */ (thrown); // a DuizhangError, as checked next
         assert.equal(typeof e.code, 'string', `Wasm error without a string .code: ${describe(e)}`);
         assert.equal(native.status, 1, `Wasm failed with ${e.code} but the CLI succeeded`);
         assert.ok(native.code, `CLI stderr lacks 'duizhang: <code>:': ${native.stderr}`);

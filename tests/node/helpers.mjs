@@ -14,6 +14,7 @@ export const SAMPLE = {
   channel: 'tests/fixtures/sample/channel.csv',
 };
 
+/** A path of the repository, absolute. @param {string} p */
 export const abs = (p) => path.resolve(ROOT, p);
 
 export function requireBuilt() {
@@ -32,13 +33,28 @@ export const FUND_SAMPLE = {
 };
 
 /**
+ * What `duizhang reconcile` is given: paths (relative to the repository), `bookBalance` an amount or
+ * a sub-ledger path, `format` a Format code forcing the channel layout, `date` YYYY-MM-DD.
+ * @typedef {object} CliRun
+ * @property {string | null} [internal] optional with `bank`
+ * @property {string | string[]} [channel]
+ * @property {string | string[]} [bank]
+ * @property {string | string[]} [payouts]
+ * @property {string} [bookBalance]
+ * @property {string} [carryIn]
+ * @property {string} [carryOut]
+ * @property {string} [format]
+ * @property {string} [profile]
+ * @property {string} [date]
+ */
+
+/**
  * Runs `duizhang reconcile` natively. Returns {status, stdout (Buffer), stderr (string), code}
  * where code is the stable error code of a failure (`duizhang: <code>: ...` on stderr).
- * `channel`, `bank` and `payouts` may be lists; `internal` is optional with `bank`; `bookBalance` is
- * an amount or a sub-ledger path; `format` forces the channel layout.
+ * @param {CliRun} run
  */
 export function runCli({ internal, channel, profile, date, bank, payouts, bookBalance, carryIn, carryOut, format }) {
-  const list = (v) => (v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]);
+  const list = (/** @type {string | string[] | null | undefined} */ v) => (v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]);
   const args = ['reconcile'];
   for (const f of list(internal)) args.push('--internal', f);
   for (const f of list(channel)) args.push('--channel', f);
@@ -57,16 +73,21 @@ export function runCli({ internal, channel, profile, date, bank, payouts, bookBa
   return { status: r.status, signal: r.signal, stdout: r.stdout, stderr, code: m ? m[1] : null, args };
 }
 
+/** @type {WebAssembly.Module | null} */
 let compiled = null;
 let instances = 0;
+
+/** The Wasm module's glue (www/pkg/duizhang.js), as its generated .d.ts declares it. @typedef {typeof import('../../www/pkg/duizhang.js')} Module */
 
 /**
  * A fresh instance of the Wasm module (its own memory), so a trap in one case cannot poison the
  * next. The glue is re-imported under a distinct URL; the compiled module is shared.
+ * @returns {Promise<Module>}
  */
 export async function freshModule() {
   compiled ??= new WebAssembly.Module(fs.readFileSync(PKG_WASM));
   const url = `${pathToFileURL(PKG_JS).href}?instance=${instances++}`;
+  /** @type {Module} */
   const mod = await import(url);
   mod.initSync({ module: compiled });
   return mod;
@@ -74,8 +95,11 @@ export async function freshModule() {
 
 /**
  * Runs the Wasm API the way the page does. Returns {json} or {error} (the thrown value).
+ * @param {Module} mod @param {{internal: string, channel: string, profile?: string, date?: string}} run
+ * @returns {{json: string, error?: undefined} | {error: unknown, json?: undefined}}
  */
 export function runWasm(mod, { internal, channel, profile, date }) {
+  /** @type {import('../../www/pkg/duizhang.js').Reconciliation | undefined} */
   let rec;
   try {
     rec = new mod.Reconciliation(profile ? fs.readFileSync(abs(profile), 'utf8') : null);
@@ -94,28 +118,36 @@ export function runWasm(mod, { internal, channel, profile, date }) {
   }
 }
 
-/** Asserts two byte strings are equal, reporting the first difference with context, not 1 MB of diff. */
+/**
+ * Asserts two byte strings are equal, reporting the first difference with context, not 1 MB of diff.
+ * @param {string | Uint8Array} actual @param {string | Uint8Array} expected @param {string} what
+ */
 export function assertSameBytes(actual, expected, what) {
   const a = Buffer.from(actual);
   const b = Buffer.from(expected);
   if (a.equals(b)) return;
   let i = 0;
   while (i < a.length && i < b.length && a[i] === b[i]) i++;
-  const ctx = (buf) => JSON.stringify(buf.subarray(Math.max(0, i - 80), i + 80).toString('utf8'));
+  const ctx = (/** @type {Buffer} */ buf) => JSON.stringify(buf.subarray(Math.max(0, i - 80), i + 80).toString('utf8'));
   assert.fail(`${what}: outputs differ at byte ${i} (lengths ${a.length} vs ${b.length})\n` +
     `  wasm:   ${ctx(a)}\n  native: ${ctx(b)}`);
 }
 
-/** Describes a thrown value for a failure message. */
+/** Describes a thrown value for a failure message. @param {unknown} e */
 export function describe(e) {
-  if (e instanceof Error) return `${e.constructor.name}: ${e.message}${e.code ? ` (code ${e.code})` : ''}`;
+  if (e instanceof Error) {
+    const code = /** @type {Error & {code?: string}} */ (e).code;
+    return `${e.constructor.name}: ${e.message}${code ? ` (code ${code})` : ''}`;
+  }
   return `non-Error thrown: ${typeof e} ${String(e)}`;
 }
 
-/** Parses RFC 4180 CSV into records of fields (quotes, doubled quotes, CRLF, newlines in quotes). */
+/** Parses RFC 4180 CSV into records of fields (quotes, doubled quotes, CRLF, newlines in quotes). @param {string} text */
 export function parseCsv(text) {
+  /** @type {string[][]} */
   const records = [];
   let field = '';
+  /** @type {string[]} */
   let record = [];
   let quoted = false;
   for (let i = 0; i < text.length; i++) {

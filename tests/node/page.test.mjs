@@ -16,18 +16,31 @@ import { chromium } from 'playwright-core';
 import { pathToFileURL } from 'node:url';
 import { FUND_SAMPLE, ROOT, SAMPLE, abs, parseCsv, requireBuilt, runCli } from './helpers.mjs';
 
+/**
+ * @typedef {import('../../www/pkg/duizhang.js').Report} Report the CLI's report JSON
+ * @typedef {import('./helpers.mjs').CliRun} CliRun
+ */
+
+/** @type {import('../../www/pkg/duizhang.js').Outcome[]} */
 const OUTCOMES = ['matched', 'matched_within_tolerance', 'amount_mismatch', 'status_mismatch',
   'internal_only', 'external_only', 'duplicate', 'pending'];
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
+/** @type {import('node:child_process').ChildProcess} */
 let serverProc;
+/** @type {string} */
 let origin;
+/** @type {string} */
 let userDataDir;
+/** @type {import('playwright-core').BrowserContext} */
 let context;
+/** @type {import('playwright-core').Page} */
 let page;
-const requests = []; // every request of the context, pages and workers alike: {url, at}
+/** @type {{url: string, at: number}[]} */
+const requests = []; // every request of the context, pages and workers alike
+/** @type {string[]} */
 const problems = []; // page errors and console errors (CSP violations show up here)
 
 before(async () => {
@@ -36,8 +49,11 @@ before(async () => {
   serverProc = spawn(process.execPath, [path.join(ROOT, 'scripts', 'serve.mjs'), '--port', '0'], {
     cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'],
   });
+  const stdout = serverProc.stdout;
+  assert.ok(stdout, 'serve.mjs is spawned with a stdout pipe');
+  /** @type {string} */
   const first = await new Promise((resolve, reject) => {
-    const rl = readline.createInterface({ input: serverProc.stdout });
+    const rl = readline.createInterface({ input: stdout });
     rl.once('line', (line) => resolve(line));
     serverProc.once('exit', (code) => reject(new Error(`serve.mjs exited with ${code}`)));
   });
@@ -66,27 +82,45 @@ after(async () => {
 });
 
 /** True for requests that touch the network; data: and blob: URLs never leave the page. */
-const isNetwork = (url) => !url.startsWith('data:') && !url.startsWith('blob:');
+const isNetwork = (/** @type {string} */ url) => !url.startsWith('data:') && !url.startsWith('blob:');
 
+/** @param {CliRun} c @returns {Report} */
 function nativeReport(c) {
   const r = runCli(c);
   assert.equal(r.status, 0, `CLI failed: ${r.stderr}`);
   return JSON.parse(r.stdout.toString('utf8'));
 }
 
+/**
+ * The native report of a run with a bank statement, which has the fund-flow and balance sections.
+ * @param {CliRun} c
+ * @returns {Report & {fund_flow: import('../../www/pkg/duizhang.js').FundFlowReport, balance: import('../../www/pkg/duizhang.js').BalanceReport}}
+ */
+function nativeFundReport(c) {
+  const report = nativeReport(c);
+  const { fund_flow: flow, balance } = report;
+  assert.ok(flow && balance, 'a run with a bank statement reports fund_flow and balance');
+  return { ...report, fund_flow: flow, balance };
+}
+
+/** The text of the first element `sel` finds ('' when it has none). @param {string} sel */
+const textOf = async (sel) => (await page.textContent(sel)) ?? '';
+
+/** @returns {Promise<Record<string, {count: string | null | undefined, amount: string | null | undefined}>>} */
 async function readCards() {
   return page.$$eval('#cards [data-outcome]', (cards) => Object.fromEntries(cards.map((c) => [
     c.dataset.outcome,
-    { count: c.querySelector('[data-field="count"]').textContent, amount: c.querySelector('[data-field="amount"]').textContent },
+    { count: c.querySelector('[data-field="count"]')?.textContent, amount: c.querySelector('[data-field="amount"]')?.textContent },
   ])));
 }
 
+/** @returns {Promise<Record<string, string | null | undefined>>} */
 async function readTotals() {
   return page.$$eval('#totals [data-total]', (cards) => Object.fromEntries(cards.map((c) => [
-    c.dataset.total, c.querySelector('[data-field="value"]').textContent])));
+    c.dataset.total, c.querySelector('[data-field="value"]')?.textContent])));
 }
 
-/** The cards show exactly the engine's strings: counts and amounts of the native report. */
+/** The cards show exactly the engine's strings: counts and amounts of the native report. @param {Report} report @param {string} what */
 async function assertCardsMatch(report, what) {
   const cards = await readCards();
   assert.deepEqual(Object.keys(cards).sort(), [...OUTCOMES].sort(), `${what}: one card per outcome`);
@@ -110,6 +144,7 @@ async function waitForResult() {
  * Drops files on the drop zone as a user does (a synthetic drop event carrying a DataTransfer of
  * Files) and waits until the page has routed them (it asks the worker what each file is first).
  * `files`: fixture paths, or {path, name} to drop a fixture under another name.
+ * @param {(string | {path: string, name: string})[]} files
  */
 async function dropFiles(files) {
   const list = files.map((f) => (typeof f === 'string' ? { path: f, name: path.basename(f) } : f))
@@ -124,8 +159,8 @@ async function dropFiles(files) {
   await page.waitForSelector(`body[data-drops="${before + 1}"]`);
 }
 
-/** The names of the files an input of the page holds. */
-const inputFiles = (side) => page.$eval(`#file-${side}`, (input) => [...input.files].map((f) => f.name));
+/** The names of the files an input of the page holds. @param {string} side */
+const inputFiles = (side) => page.$eval(`#file-${side}`, (/** @type {HTMLInputElement} */ input) => [...(input.files ?? [])].map((f) => f.name));
 
 const exceptionRows = () => page.$$eval('#exceptions tbody tr[data-outcome]', (rows) => rows.map((r) => r.dataset.outcome));
 
@@ -139,7 +174,7 @@ test('the page reconciles locally and matches the native CLI', async (t) => {
   await t.test('loads and gets ready', async () => {
     await page.goto(`${origin}/`);
     await page.waitForSelector('body[data-status="ready"]');
-    assert.notEqual((await page.textContent('#version')).trim(), '…');
+    assert.notEqual((await textOf('#version')).trim(), '…');
     const urls = requests.map((r) => r.url);
     // The worker's own fetches are seen too: the Wasm module is loaded by the worker only.
     assert.ok(urls.some((u) => u.endsWith('/pkg/duizhang_bg.wasm')), `worker requests not recorded: ${urls.join(' ')}`);
@@ -210,10 +245,10 @@ test('the page reconciles locally and matches the native CLI', async (t) => {
     // Two plain tables of orders (content cannot tell an order export from a simple bill), dropped
     // in the "wrong" order: the names decide (orders → internal, channel → channel).
     await dropFiles([SAMPLE.channel, SAMPLE.internal]);
-    const slotName = (side) => page.textContent(`.slot[data-side="${side}"] [data-field="name"] strong`);
+    const slotName = (/** @type {string} */ side) => page.textContent(`.slot[data-side="${side}"] [data-field="name"] strong`);
     assert.equal(await slotName('internal'), 'orders.csv');
     assert.equal(await slotName('channel'), 'channel.csv');
-    assert.match(await page.textContent('#guess'), /orders\.csv → 内部订单/);
+    assert.match(await textOf('#guess'), /orders\.csv → 内部订单/);
     assert.deepEqual(await page.$$eval('#guess [data-route]', (s) => s.map((x) => [x.dataset.route, x.dataset.by])),
       [['internal', 'name'], ['channel', 'name']]);
     await page.click('#swap');
@@ -247,8 +282,9 @@ test('the page reconciles locally and matches the native CLI', async (t) => {
         await page.click(`${pager} [data-page="next"]`);
       }
       await page.waitForFunction((o) => document.querySelector('[data-pager="exceptions"] [data-field="range"]')
-        .textContent.startsWith(`${o + 1}–`), offset);
-      const rows = await page.$$eval('#exceptions tbody tr[data-outcome]', (rs) => rs.map((r) => [r.dataset.outcome, r.cells[1].textContent]));
+        ?.textContent?.startsWith(`${o + 1}–`), offset);
+      const rows = await page.$$eval('#exceptions tbody tr[data-outcome]',
+        (/** @type {HTMLTableRowElement[]} */ rs) => rs.map((r) => [r.dataset.outcome, r.cells[1].textContent]));
       assert.equal(rows.length, Math.min(50, internalOnly - offset));
       for (const [o, key] of rows) {
         assert.equal(o, 'internal_only');
@@ -258,7 +294,7 @@ test('the page reconciles locally and matches the native CLI', async (t) => {
     assert.equal(seen.size, internalOnly, 'every exception shown exactly once across pages');
     assert.equal(await page.isDisabled(`${pager} [data-page="next"]`), true);
     await page.click(`${pager} [data-page="prev"]`);
-    await page.waitForFunction(() => document.querySelector('[data-pager="exceptions"] [data-field="range"]').textContent.startsWith('51–'));
+    await page.waitForFunction(() => document.querySelector('[data-pager="exceptions"] [data-field="range"]')?.textContent?.startsWith('51–'));
     await page.selectOption('#filter', '');
   });
 
@@ -273,14 +309,14 @@ test('the page reconciles locally and matches the native CLI', async (t) => {
     await page.click('#run');
     await page.waitForSelector('#error:not([hidden])');
     await page.waitForSelector('body[data-status="ready"]');
-    assert.equal((await page.textContent('#error [data-field="code"]')).trim(), bad.r.code);
+    assert.equal((await page.textContent('#error [data-field="code"]'))?.trim(), bad.r.code);
     assert.equal(await page.isHidden('#results'), true);
   });
 
   // ------------------------------------------------------------------------------------------
   // Fund flow (issue 4) and the per-file panel (issue 3)
 
-  const fundReport = nativeReport(FUND_SAMPLE);
+  const fundReport = nativeFundReport(FUND_SAMPLE);
 
   async function waitForFund() {
     // Without an order export the information-flow tables are hidden: wait for them attached.
@@ -292,35 +328,44 @@ test('the page reconciles locally and matches the native CLI', async (t) => {
     await page.waitForSelector('#fund_exceptions[data-state="loaded"]');
   }
 
+  /** @returns {Promise<Record<string, string | null | undefined>>} */
   const fundCards = () => page.$$eval('#fund-cards [data-fund-outcome]', (cards) => Object.fromEntries(
-    cards.map((c) => [c.dataset.fundOutcome, c.querySelector('[data-field="count"]').textContent])));
+    cards.map((c) => [c.dataset.fundOutcome, c.querySelector('[data-field="count"]')?.textContent])));
+  /** @returns {Promise<Record<string, string | null>>} */
   const statementCells = () => page.$$eval('#statement [data-field]', (cells) => Object.fromEntries(
     cells.map((c) => [c.dataset.field, c.textContent])));
+  /** @type {(keyof import('../../www/pkg/duizhang.js').ReconciliationStatement)[]} */
   const STATEMENT_KEYS = ['book_balance', 'bank_balance', 'bank_received_not_booked', 'bank_paid_not_booked',
     'booked_received_not_at_bank', 'booked_paid_not_at_bank', 'adjusted_book', 'adjusted_bank', 'difference'];
 
-  /** Fund cards, matches, open items, merchants and the 余额调节表 equal the native report. */
+  /**
+   * Fund cards, matches, open items, merchants and the 余额调节表 equal the native report.
+   * @param {Report} report @param {string} what
+   */
   async function assertFundMatches(report, what) {
     const flow = report.fund_flow;
+    const balance = report.balance;
+    assert.ok(flow && balance, `${what}: the report has fund_flow and balance sections`);
     const cards = await fundCards();
     for (const [code, n] of Object.entries(flow.counts)) assert.equal(cards[code], String(n), `${what}: count of ${code}`);
     const explanations = await page.$$eval('#fund_matches tbody [data-field="explanation"]', (c) => c.map((x) => x.textContent));
     assert.deepEqual(explanations, flow.matches.slice(0, 50).map((m) => m.explanation), `${what}: explanations`);
-    const open = await page.$$eval('#fund_exceptions tbody tr[data-id]', (rows) => rows.map((r) => [r.dataset.id, r.dataset.outcome,
-      r.cells[5].textContent, r.cells[7].firstChild?.textContent ?? '', r.querySelector('[data-field="memo"]').textContent]));
+    const open = await page.$$eval('#fund_exceptions tbody tr[data-id]', (/** @type {HTMLTableRowElement[]} */ rows) => rows.map((r) => [
+      r.dataset.id, r.dataset.outcome, r.cells[5].textContent, r.cells[7].firstChild?.textContent ?? '',
+      r.querySelector('[data-field="memo"]')?.textContent]));
     assert.deepEqual(open, flow.exceptions.slice(0, 50).map((x) => [x.id, x.outcome, x.d,
       x.age_days === null ? '—' : String(x.age_days), x.memo === '' ? '—' : x.memo]), `${what}: open items`);
     const merchants = await page.$$eval('#merchants tbody tr[data-merchant]', (rows) => rows.map((r) => [r.dataset.merchant,
       ...[...r.querySelectorAll('[data-field]')].map((c) => c.textContent)]));
     assert.deepEqual(merchants, flow.merchants.map((m) => [m.merchant, m.settled, m.credited, m.matched, m.in_transit,
       m.internal_only, m.external_only]), `${what}: merchants`);
-    assert.equal(await page.textContent('#break-count'), `(${report.balance.running_breaks.length})`);
-    const st = report.balance.statement;
+    assert.equal(await page.textContent('#break-count'), `(${balance.running_breaks.length})`);
+    const st = balance.statement;
     if (st) {
       const cells = await statementCells();
       for (const k of STATEMENT_KEYS) assert.equal(cells[k], st[k], `${what}: 余额调节表 ${k}`);
       assert.equal(await page.getAttribute('#statement', 'data-outcome'), st.outcome);
-      assert.match(cells.outcome, st.outcome === 'matched' ? /balanced/ : /balance_break/);
+      assert.match(cells.outcome ?? '', st.outcome === 'matched' ? /balanced/ : /balance_break/);
     }
   }
 
@@ -330,7 +375,7 @@ test('the page reconciles locally and matches the native CLI', async (t) => {
     // transit, an unexplained movement, and a statement that balances.
     assert.ok(flow.matches.some((m) => / = settlements of .* \+ /.test(m.explanation)), 'a multi-day credit');
     assert.ok(flow.counts.in_transit > 0 && flow.counts.unexplained_movement > 0);
-    assert.equal(fundReport.balance.statement.outcome, 'matched');
+    assert.equal(fundReport.balance.statement?.outcome, 'matched');
     await page.click('#fund-sample');
     await waitForFund();
     await assertFundMatches(fundReport, 'fund-flow sample');
@@ -359,7 +404,9 @@ test('the page reconciles locally and matches the native CLI', async (t) => {
     assert.deepEqual(await page.$$eval('#statements tbody [data-check]', (s) => s.map((x) => [x.dataset.check, x.dataset.passed])),
       fundReport.balance.statements.map((st) => ['totals', String(st.consistent)]));
     // An empty filter result reads "0 / 0", not "0–0 / 0".
-    const none = ['internal_only', 'external_only', 'unexplained_movement', 'in_transit'].find((o) => (flow.counts[o] ?? 0) === 0);
+    /** @type {import('../../www/pkg/duizhang.js').FundOutcome[]} */
+    const openOutcomes = ['internal_only', 'external_only', 'unexplained_movement', 'in_transit'];
+    const none = openOutcomes.find((o) => flow.counts[o] === 0);
     assert.ok(none, `an open-item outcome the sample does not have: ${JSON.stringify(flow.counts)}`);
     await page.selectOption('#fund-filter', none);
     await page.waitForSelector(`#fund_exceptions[data-state="loaded"][data-filter="${none}"]`);
@@ -372,8 +419,12 @@ test('the page reconciles locally and matches the native CLI', async (t) => {
     await page.setViewportSize({ width: 400, height: 900 });
     try {
       const layout = await page.evaluate(() => {
-        const box = (sel) => document.querySelector(sel).getBoundingClientRect();
-        const wrap = document.querySelector('#statement').closest('.table-wrap');
+        const box = (/** @type {string} */ sel) => {
+          const el = document.querySelector(sel);
+          if (!el) throw new Error(`the page has no ${sel}`);
+          return el.getBoundingClientRect();
+        };
+        const wrap = document.querySelector('#statement')?.closest('.table-wrap');
         const cells = [...document.querySelectorAll('#statement td.num')].map((td) => td.getBoundingClientRect());
         return {
           scrollWidth: document.documentElement.scrollWidth,
@@ -446,8 +497,8 @@ test('the page reconciles locally and matches the native CLI', async (t) => {
 
   await t.test('fund flow from picked files: statement, payouts and a typed book balance (a balance break)', async () => {
     const c = { ...FUND_SAMPLE, bookBalance: '9000.00' };
-    const report = nativeReport(c);
-    assert.equal(report.balance.statement.outcome, 'balance_break');
+    const report = nativeFundReport(c);
+    assert.equal(report.balance.statement?.outcome, 'balance_break');
     await page.setInputFiles('#file-internal', []);
     await page.setInputFiles('#file-channel', abs(c.channel));
     await page.click('#fund-inputs-box summary');
@@ -460,7 +511,7 @@ test('the page reconciles locally and matches the native CLI', async (t) => {
     await page.click('#run');
     await waitForFund();
     await assertFundMatches(report, 'picked fund-flow files');
-    assert.match(await page.textContent('#statement [data-field="outcome"]'), /长款/);
+    assert.match(await textOf('#statement [data-field="outcome"]'), /长款/);
     // Leave the page as the next tests expect it: no fund inputs, no date, default profile.
     await page.click('#fund-clear');
     await page.fill('#date', '');
@@ -474,7 +525,7 @@ test('the page reconciles locally and matches the native CLI', async (t) => {
       assert.equal(runCli({ ...FUND_SAMPLE, carryOut: state }).status, 0);
       const c = { bank: 'tests/fixtures/bank/statement_gbk_newest_first.csv', bookBalance: '9000.00', profile: FUND_SAMPLE.profile,
         carryIn: state, date: '2026-03-26' };
-      const report = nativeReport(c);
+      const report = nativeFundReport(c);
       assert.ok(report.fund_flow.matches.some((m) => /carried from 2026-03-25/.test(m.explanation)));
       await page.click('#fund-clear');
       await page.setInputFiles('#file-internal', []);
@@ -494,7 +545,7 @@ test('the page reconciles locally and matches the native CLI', async (t) => {
     }
     // A statement whose running balance breaks twice: file, line, expected, found, missing.
     const broken = { bank: 'tests/fixtures/bank/corporate_balance_break_gbk.csv', profile: FUND_SAMPLE.profile, date: '2026-03-25' };
-    const report = nativeReport(broken);
+    const report = nativeFundReport(broken);
     assert.ok(report.balance.running_breaks.length > 0);
     await page.click('#fund-clear');
     await page.setInputFiles('#file-bank', abs(broken.bank));
@@ -502,7 +553,8 @@ test('the page reconciles locally and matches the native CLI', async (t) => {
     await page.click('#run');
     await waitForFund();
     await assertFundMatches(report, 'running-balance breaks');
-    const rows = await page.$$eval('#running-breaks tbody tr', (trs) => trs.map((r) => [...r.cells].map((c) => c.textContent)));
+    const rows = await page.$$eval('#running-breaks tbody tr',
+      (/** @type {HTMLTableRowElement[]} */ trs) => trs.map((r) => [...r.cells].map((c) => c.textContent)));
     assert.deepEqual(rows, report.balance.running_breaks.map((b) => [b.file, String(b.line), b.expected, b.found, b.missing]));
     // The statement's row says what `consistent` checks (the totals) and shows the breaks too: it never
     // says all is well while breaks are listed below.
@@ -512,7 +564,7 @@ test('the page reconciles locally and matches the native CLI', async (t) => {
     const checks = await page.$$eval('#statements tbody tr [data-field="checks"] [data-check]', (s) => s.map((x) => [x.dataset.check, x.dataset.passed, x.textContent]));
     assert.deepEqual(checks, [['totals', String(st.consistent), st.consistent ? '✓ 收支相符 totals agree' : '✗ 收支不符 totals disagree'],
       ['running', 'false', '✗ 余额断点 2 breaks']]);
-    assert.doesNotMatch(await page.textContent('#statements tbody'), /连续 consistent/);
+    assert.doesNotMatch(await textOf('#statements tbody'), /连续 consistent/);
     assert.equal(await page.isHidden('#statement'), true, 'no book balance: no statement');
     await page.click('#fund-clear');
     await page.fill('#date', '');
@@ -531,9 +583,10 @@ test('the page reconciles locally and matches the native CLI', async (t) => {
     assert.equal(await page.isHidden('#fund-results'), true, 'no fund-flow input: no fund-flow section');
     const rows = await page.$$eval('#files tbody tr', (trs) => trs.map((r) => ({
       side: r.dataset.side,
-      format: r.querySelector('[data-field="format"]').textContent,
+      format: r.querySelector('[data-field="format"]')?.textContent,
       variant: r.querySelector('[data-field="variant"]')?.textContent ?? '',
-      checks: [...r.querySelectorAll('[data-check]')].map((li) => [li.dataset.check, li.dataset.passed === 'true', li.textContent]),
+      checks: [...r.querySelectorAll('[data-check]')].filter((li) => li instanceof HTMLElement)
+        .map((li) => /** @type {[name: string | undefined, passed: boolean, text: string]} */ ([li.dataset.check, li.dataset.passed === 'true', li.textContent ?? ''])),
     })));
     assert.equal(rows.length, report.files.length, 'one row per table (the zip gives two)');
     rows.forEach((r, i) => {
@@ -556,7 +609,8 @@ test('the page reconciles locally and matches the native CLI', async (t) => {
     assert.deepEqual(headerLines, report.files.map((f) => (f.header_line ? String(f.header_line) : '—')));
     assert.equal(headerLines[4], '—');
     // The narrow read-as select tells its full choice as its title.
-    const titles = await page.$$eval('#files tbody tr[data-side="channel"] select', (s) => s.map((x) => [x.title, x.selectedOptions[0].textContent]));
+    const titles = await page.$$eval('#files tbody tr[data-side="channel"] select',
+      (/** @type {HTMLSelectElement[]} */ s) => s.map((x) => [x.title, x.selectedOptions[0].textContent]));
     titles.forEach(([title, option], i) => {
       assert.equal(title, option);
       assert.equal(title, `自动检测 auto (${report.files[i + 1].format})`);
@@ -568,7 +622,7 @@ test('the page reconciles locally and matches the native CLI', async (t) => {
     // by name, "ledger" as the order export; the WeChat bill and the payouts carry no telling name.
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'duizhang-drop-'));
     try {
-      const copy = (from, name) => {
+      const copy = (/** @type {string} */ from, /** @type {string} */ name) => {
         const to = path.join(dir, name);
         fs.copyFileSync(abs(from), to);
         return to;
@@ -581,7 +635,7 @@ test('the page reconciles locally and matches the native CLI', async (t) => {
       await page.setInputFiles('#file-internal', []);
       await page.setInputFiles('#file-channel', []);
       await page.click('#fund-clear');
-      await page.evaluate(() => { document.querySelector('#fund-inputs-box').open = false; });
+      await page.$eval('#fund-inputs-box', (/** @type {HTMLDetailsElement} */ d) => { d.open = false; });
       await page.setInputFiles('#profile', abs(c.profile));
       await dropFiles([c.bank, c.payouts, c.internal, c.channel, c.bookBalance]);
       assert.deepEqual(await inputFiles('internal'), ['orders.csv']);
@@ -590,13 +644,13 @@ test('the page reconciles locally and matches the native CLI', async (t) => {
       assert.deepEqual(await inputFiles('payouts'), ['20260325.csv']);
       assert.deepEqual(await inputFiles('book'), ['ledger_0325.csv']);
       assert.deepEqual(await inputFiles('carry'), []);
-      assert.equal(await page.$eval('#fund-inputs-box', (d) => d.open), true, 'the fund-flow inputs are shown');
+      assert.equal(await page.$eval('#fund-inputs-box', (/** @type {HTMLDetailsElement} */ d) => d.open), true, 'the fund-flow inputs are shown');
       // What went where, and what decided: content for every file but the order export (a plain table).
-      const routes = await page.$$eval('#guess [data-route]', (s) => s.map((x) => [x.querySelector('strong').textContent,
+      const routes = await page.$$eval('#guess [data-route]', (s) => s.map((x) => [x.querySelector('strong')?.textContent,
         x.dataset.route, x.dataset.by]));
       assert.deepEqual(routes, [['orders.csv', 'internal', 'name'], ['对公账户流水_statement.csv', 'bank', 'content'],
         ['20260325.csv', 'payouts', 'content'], ['day.csv', 'channel', 'content'], ['ledger_0325.csv', 'book', 'content']]);
-      assert.match(await page.textContent('#guess'), /对公账户流水_statement\.csv → 银行流水 bank statement \(按内容 by content\)/);
+      assert.match(await textOf('#guess'), /对公账户流水_statement\.csv → 银行流水 bank statement \(按内容 by content\)/);
       // And the run from the routed files is the CLI's run with every side given explicitly.
       await page.click('#run');
       await waitForFund();
@@ -625,11 +679,11 @@ test('the page reconciles locally and matches the native CLI', async (t) => {
 
   /** What the guess line says of each file: [name, side, by] for routed files, [name, 'unused', why] for the others. */
   const guessRoutes = () => page.$$eval('#guess [data-route], #guess [data-unused]', (s) => s.map((x) => [
-    x.querySelector('strong').textContent, x.dataset.route ?? 'unused', x.dataset.by ?? x.dataset.why]));
+    x.querySelector('strong')?.textContent, x.dataset.route ?? 'unused', x.dataset.by ?? x.dataset.why]));
   const clearInputs = async () => {
     await page.setInputFiles('#file-internal', []);
     await page.setInputFiles('#file-channel', []);
-    await page.evaluate(() => { document.querySelector('#fund-inputs-box').open = true; });
+    await page.$eval('#fund-inputs-box', (/** @type {HTMLDetailsElement} */ d) => { d.open = true; });
     await page.click('#fund-clear');
   };
 
@@ -643,8 +697,8 @@ test('the page reconciles locally and matches the native CLI', async (t) => {
     const routes = await guessRoutes();
     assert.deepEqual(routes.filter(([, side]) => side === 'unused'),
       [['prose_not_a_table.txt', 'unused', 'no_header'], ['bill_0324.csv', 'unused', 'not_text']]);
-    assert.match(await page.textContent('#guess'), /prose_not_a_table\.txt 未使用/);
-    assert.match(await page.textContent('#guess'), /not used/);
+    assert.match(await textOf('#guess'), /prose_not_a_table\.txt 未使用/);
+    assert.match(await textOf('#guess'), /not used/);
     // The run goes ahead with the files that are inputs: no unknown_format from the prose.
     await page.click('#run');
     await waitForResult();
@@ -659,8 +713,8 @@ test('the page reconciles locally and matches the native CLI', async (t) => {
     assert.deepEqual(await inputFiles('internal'), ['a.csv']);
     assert.deepEqual(await inputFiles('channel'), ['b.csv', 'c.csv']);
     assert.deepEqual(await guessRoutes(), [['a.csv', 'internal', 'order'], ['b.csv', 'channel', 'order'], ['c.csv', 'channel', 'order']]);
-    assert.match(await page.textContent('#guess'), /a\.csv → 内部订单 internal \(按拖入顺序 by drop order\)/);
-    assert.match(await page.textContent('#guess'), /不对就点“交换” wrong\? press Swap/);
+    assert.match(await textOf('#guess'), /a\.csv → 内部订单 internal \(按拖入顺序 by drop order\)/);
+    assert.match(await textOf('#guess'), /不对就点“交换” wrong\? press Swap/);
     assert.equal(await page.isDisabled('#run'), false, 'orders and bills: the run can start');
     assert.equal(await page.isDisabled('#swap'), false);
     await page.click('#swap');
@@ -684,23 +738,26 @@ test('the page reconciles locally and matches the native CLI', async (t) => {
     // Which picker the key opens, recorded in the page (waiting for Playwright's filechooser event
     // races with its interception being switched on); the click itself is kept from opening a dialog.
     await page.evaluate(() => {
-      window.recordPicker = (e) => {
-        document.body.dataset.opened = `${e.target.id}${e.target.multiple ? ' multiple' : ''}`;
+      const win = /** @type {Window & {recordPicker?: (e: Event) => void}} */ (window); // kept for the removal below
+      win.recordPicker = (e) => {
+        const input = /** @type {HTMLInputElement} */ (e.target); // listened to on file inputs only
+        document.body.dataset.opened = `${input.id}${input.multiple ? ' multiple' : ''}`;
         e.preventDefault();
       };
-      for (const input of document.querySelectorAll('input[type="file"]')) input.addEventListener('click', window.recordPicker);
+      for (const input of document.querySelectorAll('input[type="file"]')) input.addEventListener('click', win.recordPicker);
     });
     await page.focus('#dropzone');
     await page.keyboard.press('Enter');
     assert.equal(await page.getAttribute('body', 'data-opened'), 'file-drop multiple');
     await page.evaluate(() => {
-      for (const input of document.querySelectorAll('input[type="file"]')) input.removeEventListener('click', window.recordPicker);
+      const { recordPicker } = /** @type {Window & {recordPicker?: (e: Event) => void}} */ (window);
+      for (const input of document.querySelectorAll('input[type="file"]')) if (recordPicker) input.removeEventListener('click', recordPicker);
       delete document.body.dataset.opened;
     });
     // Names that mislead: content decides, as for a drop.
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'duizhang-pick-'));
     try {
-      const copy = (from, name) => {
+      const copy = (/** @type {string} */ from, /** @type {string} */ name) => {
         const to = path.join(dir, name);
         fs.copyFileSync(abs(from), to);
         return to;
@@ -719,7 +776,7 @@ test('the page reconciles locally and matches the native CLI', async (t) => {
       await page.waitForSelector(`body[data-drops="${drops + 2}"]`);
       assert.deepEqual(await inputFiles('payouts'), ['bill.csv']);
       assert.deepEqual(await guessRoutes(), [['channel.csv', 'channel', 'name'], ['bill.csv', 'payouts', 'content']]);
-      assert.equal(await page.$eval('#file-drop', (i) => i.files.length), 0, 'the picker is emptied, so picking again routes again');
+      assert.equal(await page.$eval('#file-drop', (/** @type {HTMLInputElement} */ i) => i.files?.length), 0, 'the picker is emptied, so picking again routes again');
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
@@ -758,7 +815,7 @@ test('the page reconciles locally and matches the native CLI', async (t) => {
     await waitForResult();
     await assertCardsMatch(report, 'XLSX bill');
     assert.equal(await page.textContent('#files tbody tr[data-side="channel"] td'), 'channel.xlsx', 'the file keeps its name');
-    assert.match(await page.textContent('#converted'), /channel\.xlsx/);
+    assert.match(await textOf('#converted'), /channel\.xlsx/);
     const late = requests.slice(before).filter((r) => isNetwork(r.url)).map((r) => r.url);
     assert.deepEqual(late, [`${origin}/sheets/duizhang_sheets.js`, `${origin}/sheets/duizhang_sheets_bg.wasm`],
       'the only requests after picking a spreadsheet');
@@ -793,7 +850,7 @@ test('the page reconciles locally and matches the native CLI', async (t) => {
     await page.click('#run');
     await waitForFund();
     await assertFundMatches(report, 'XLSX statement');
-    assert.match(await page.textContent('#converted'), /statement\.xlsx/);
+    assert.match(await textOf('#converted'), /statement\.xlsx/);
     assert.equal(await page.textContent('#statement [data-field="book_source"]'), '(ledger.csv)');
     // The sheets module is already loaded in this worker: nothing more is requested.
     assert.deepEqual(requests.slice(before).filter((r) => isNetwork(r.url)).map((r) => r.url), []);
@@ -807,10 +864,10 @@ test('the page reconciles locally and matches the native CLI', async (t) => {
     assert.equal(await page.evaluate(() => crossOriginIsolated), true, 'the cancel flag needs isolation');
     // Start a run and cancel it in the same task.
     const ms = await page.evaluate(() => {
-      document.querySelector('#sample').click();
+      document.getElementById('sample')?.click();
       if (document.body.dataset.status !== 'running') throw new Error('the run did not start');
       const t0 = performance.now();
-      document.querySelector('#cancel').click();
+      document.getElementById('cancel')?.click();
       if (document.body.dataset.status === 'running') throw new Error('still running after cancel');
       return performance.now() - t0;
     });
@@ -843,11 +900,12 @@ test('the page reconciles locally and matches the native CLI', async (t) => {
     // a click sent from here arrives one round trip later, and on a loaded machine the worker may
     // have finished the whole run by then, which would leave nothing to cancel.
     await page.evaluate(() => {
-      const bar = document.querySelector('#progress');
+      const bar = document.getElementById('progress');
+      if (!(bar instanceof HTMLProgressElement)) throw new Error('the page has no progress bar');
       const observer = new MutationObserver(() => {
         if (bar.value > 0 && document.body.dataset.status === 'running') {
           observer.disconnect();
-          document.querySelector('#cancel').click();
+          document.getElementById('cancel')?.click();
         }
       });
       observer.observe(bar, { attributes: true });

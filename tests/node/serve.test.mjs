@@ -7,8 +7,11 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { CSP, startServer } from '../../scripts/serve.mjs';
 
+/** @type {Awaited<ReturnType<typeof startServer>>} */
 let srv;
+/** @type {string} */
 let root;
+/** @type {string} */
 let outside;
 
 before(async () => {
@@ -30,7 +33,11 @@ after(async () => {
   fs.rmSync(path.dirname(root), { recursive: true, force: true });
 });
 
-/** A raw GET, so the path reaches the server exactly as written (no URL normalisation). */
+/**
+ * A raw GET, so the path reaches the server exactly as written (no URL normalisation).
+ * @param {string} rawPath @param {string} [method]
+ * @returns {Promise<{status: number | undefined, headers: http.IncomingHttpHeaders, body: string}>}
+ */
 function get(rawPath, method = 'GET') {
   return new Promise((resolve, reject) => {
     const req = http.request({ host: '127.0.0.1', port: srv.port, path: rawPath, method }, (res) => {
@@ -45,7 +52,7 @@ function get(rawPath, method = 'GET') {
 }
 
 test('binds 127.0.0.1 and reports the port it picked', () => {
-  assert.equal(srv.server.address().address, '127.0.0.1');
+  assert.equal(/** @type {import('node:net').AddressInfo} */ (srv.server.address()).address, '127.0.0.1');
   assert.ok(srv.port > 0);
   assert.equal(srv.url, `http://127.0.0.1:${srv.port}/`);
 });
@@ -65,7 +72,7 @@ test('MIME types', async () => {
   for (const [p, type] of Object.entries(want)) {
     const r = await get(p);
     assert.equal(r.status, 200, p);
-    assert.equal(r.headers['content-type'].split(';')[0], type, p);
+    assert.equal(r.headers['content-type']?.split(';')[0], type, p);
   }
 });
 
