@@ -44,6 +44,11 @@ impl Outcome {
         self == Outcome::Pending
     }
 
+    /// Whether the outcome is a break (差错): the two sides disagree, neither matched nor timing.
+    pub fn is_break(self) -> bool {
+        !matches!(self, Outcome::Matched | Outcome::MatchedWithinTolerance) && !self.is_timing()
+    }
+
     /// The label of an item's d with this outcome: none for timing.
     pub fn label(self, d: Decimal) -> Option<Label> {
         if self.is_timing() {

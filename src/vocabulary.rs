@@ -55,6 +55,14 @@ pub struct Vocabulary {
     pub phases: Vec<Term>,
     /// The labels of d.
     pub labels: Vec<&'static str>,
+    /// The transaction outcomes that are timing, not breaks (未达账项): shown apart from the breaks.
+    pub timing_outcomes: Vec<Outcome>,
+    /// The transaction outcomes that are breaks (差错).
+    pub break_outcomes: Vec<Outcome>,
+    /// The fund-flow outcomes that are timing (in transit), not breaks.
+    pub timing_fund_outcomes: Vec<FundOutcome>,
+    /// The fund-flow outcomes that are breaks (差错); `not_reconciled` is neither.
+    pub break_fund_outcomes: Vec<FundOutcome>,
 }
 
 macro_rules! terms {
@@ -82,6 +90,10 @@ impl Vocabulary {
             fields: terms!(Field),
             phases: terms!(Phase),
             labels: Label::ALL.iter().map(|l| Code::code(*l)).collect(),
+            timing_outcomes: Outcome::ALL.iter().copied().filter(|o| o.is_timing()).collect(),
+            break_outcomes: Outcome::ALL.iter().copied().filter(|o| o.is_break()).collect(),
+            timing_fund_outcomes: FundOutcome::ALL.iter().copied().filter(|o| o.is_timing()).collect(),
+            break_fund_outcomes: FundOutcome::ALL.iter().copied().filter(|o| o.is_break()).collect(),
         }
     }
 }
@@ -89,5 +101,36 @@ impl Vocabulary {
 impl Default for Vocabulary {
     fn default() -> Self {
         Vocabulary::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timing_is_apart_from_the_breaks() {
+        let v = Vocabulary::new();
+        assert_eq!(v.timing_outcomes, [Outcome::Pending]);
+        assert_eq!(
+            v.break_outcomes,
+            [
+                Outcome::AmountMismatch,
+                Outcome::StatusMismatch,
+                Outcome::InternalOnly,
+                Outcome::ExternalOnly,
+                Outcome::Duplicate
+            ]
+        );
+        assert_eq!(v.timing_fund_outcomes, [FundOutcome::InTransit]);
+        assert_eq!(
+            v.break_fund_outcomes,
+            [
+                FundOutcome::InternalOnly,
+                FundOutcome::ExternalOnly,
+                FundOutcome::UnexplainedMovement,
+                FundOutcome::BalanceBreak
+            ]
+        );
     }
 }

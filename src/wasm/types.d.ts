@@ -1221,7 +1221,23 @@ phases: Array<Term>,
 /**
  * The labels of d.
  */
-labels: Array<string>, };
+labels: Array<string>, 
+/**
+ * The transaction outcomes that are timing, not breaks (未达账项): shown apart from the breaks.
+ */
+timing_outcomes: Array<Outcome>, 
+/**
+ * The transaction outcomes that are breaks (差错).
+ */
+break_outcomes: Array<Outcome>, 
+/**
+ * The fund-flow outcomes that are timing (in transit), not breaks.
+ */
+timing_fund_outcomes: Array<FundOutcome>, 
+/**
+ * The fund-flow outcomes that are breaks (差错); `not_reconciled` is neither.
+ */
+break_fund_outcomes: Array<FundOutcome>, };
 /**
  * One code: `{code, zh}`, and what it means where the code has a sentence for it.
  */

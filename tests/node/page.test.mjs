@@ -131,6 +131,7 @@ async function assertCardsMatch(report, what) {
   const totals = await readTotals();
   assert.equal(totals.long_total, report.summary.long_total, `${what}: long_total`);
   assert.equal(totals.short_total, report.summary.short_total, `${what}: short_total`);
+  assert.equal(totals.timing_total, report.summary.timing_total, `${what}: timing_total`);
   assert.equal(totals.cross_day, String(report.summary.cross_day), `${what}: cross_day`);
 }
 
@@ -161,6 +162,14 @@ async function dropFiles(files) {
 
 /** The names of the files an input of the page holds. @param {string} side */
 const inputFiles = (side) => page.$eval(`#file-${side}`, (/** @type {HTMLInputElement} */ input) => [...(input.files ?? [])].map((f) => f.name));
+
+// The page's --warn and --bad (style.css): a timing item's amber, a break's red.
+const AMBER = 'rgb(161, 92, 0)';
+const RED = 'rgb(179, 38, 30)';
+
+/** The class of the first row of a table and the colour its first cell is marked with. @param {string} sel */
+const rowStanding = (sel) => page.$eval(sel, (/** @type {HTMLTableRowElement} */ r) => ({
+  class: r.className, mark: getComputedStyle(r.cells[0]).boxShadow }));
 
 const exceptionRows = () => page.$$eval('#exceptions tbody tr[data-outcome]', (rows) => rows.map((r) => r.dataset.outcome));
 
@@ -206,6 +215,24 @@ test('the page reconciles locally and matches the native CLI', async (t) => {
     await page.selectOption('#filter', '');
     await page.waitForSelector('#exceptions[data-state="loaded"][data-filter=""]');
     assert.equal((await exceptionRows()).length, Math.min(50, total));
+  });
+
+  await t.test('a timing item is not styled as a break: pending rows amber, breaks red', async () => {
+    assert.ok(report.summary.counts.pending > 0 && report.summary.counts.amount_mismatch > 0, 'the sample day has both');
+    await page.selectOption('#filter', 'pending');
+    await page.waitForSelector('#exceptions[data-state="loaded"][data-filter="pending"]');
+    const timing = await rowStanding('#exceptions tbody tr[data-outcome="pending"]');
+    await page.selectOption('#filter', 'amount_mismatch');
+    await page.waitForSelector('#exceptions[data-state="loaded"][data-filter="amount_mismatch"]');
+    const broken = await rowStanding('#exceptions tbody tr[data-outcome="amount_mismatch"]');
+    assert.equal(timing.class, 'timing');
+    assert.equal(broken.class, 'break');
+    assert.ok(timing.mark.includes(AMBER) && !timing.mark.includes(RED), `a pending row is marked ${timing.mark}`);
+    assert.ok(broken.mark.includes(RED), `a break row is marked ${broken.mark}`);
+    // Its d stays out of the long and short totals: it has a total of its own.
+    assert.equal(await textOf('#totals [data-total="timing_total"] [data-field="value"]'), report.summary.timing_total);
+    await page.selectOption('#filter', '');
+    await page.waitForSelector('#exceptions[data-state="loaded"][data-filter=""]');
   });
 
   await t.test('CSV download: BOM, header, one record per exception', async () => {
@@ -392,6 +419,15 @@ test('the page reconciles locally and matches the native CLI', async (t) => {
     await page.waitForSelector('#fund_exceptions[data-state="loaded"][data-filter="in_transit"]');
     const outcomes = await page.$$eval('#fund_exceptions tbody tr[data-id]', (rows) => rows.map((r) => r.dataset.outcome));
     assert.deepEqual(outcomes, flow.exceptions.filter((x) => x.outcome === 'in_transit').map(() => 'in_transit'));
+    // In transit is timing, not a break: amber; an unexplained movement is a break: red.
+    const inTransit = await rowStanding('#fund_exceptions tbody tr[data-outcome="in_transit"]');
+    assert.equal(inTransit.class, 'timing');
+    assert.ok(inTransit.mark.includes(AMBER) && !inTransit.mark.includes(RED), `an in-transit row is marked ${inTransit.mark}`);
+    await page.selectOption('#fund-filter', 'unexplained_movement');
+    await page.waitForSelector('#fund_exceptions[data-state="loaded"][data-filter="unexplained_movement"]');
+    const unexplained = await rowStanding('#fund_exceptions tbody tr[data-outcome="unexplained_movement"]');
+    assert.equal(unexplained.class, 'break');
+    assert.ok(unexplained.mark.includes(RED), `an unexplained movement is marked ${unexplained.mark}`);
     await page.selectOption('#fund-filter', '');
     await page.waitForSelector('#fund_exceptions[data-state="loaded"][data-filter=""]');
     // Print prints the statement: the button calls window.print().

@@ -4,7 +4,7 @@
 import { $, $as, bi, h } from './dom.js';
 import { checksCell, emptyRow, labelTag } from './cells.js';
 import { dash, headerLine, money, text } from './format.js';
-import { ALL_SIDES, FUND_KINDS, FUND_OUTCOMES } from './labels.js';
+import { ALL_SIDES, FUND_KINDS, FUND_OUTCOMES, fundStandingOf } from './labels.js';
 import { requestPage } from './pages.js';
 import { state } from './state.js';
 
@@ -163,7 +163,7 @@ export function fundMatchRow(m) {
 /** A row of the fund-flow open items table. @param {ItemView} x */
 export function fundItemRow(x) {
   const zh = x.outcome_zh || FUND_OUTCOMES.find(([c]) => c === x.outcome)?.[1] || '';
-  return h('tr', { 'data-outcome': x.outcome, 'data-id': x.id },
+  return h('tr', { 'data-outcome': x.outcome, 'data-id': x.id, class: fundStandingOf(x.outcome) },
     h('td', { 'data-field': 'outcome' }, h('span', { class: 'badge', 'data-outcome': x.outcome }, zh), ' ', h('code', {}, x.outcome)),
     kindCell(x.kind),
     h('td', {}, h('code', {}, text(x.merchant))),

@@ -11,21 +11,30 @@
  * @typedef {[zh: string, en: string]} Names
  */
 
-/** Outcome codes in report order, with the Chinese names users know. @type {[Outcome, string, string][]} */
+/**
+ * What an item of an outcome is, as its row is styled: `break` (差错: the sides disagree), `timing`
+ * (未达账项, in transit: not yet a break, shown apart and never as one) or null (agreed, or only not
+ * reconciled). The engine says the same in vocabulary() (timing_outcomes, break_outcomes, …);
+ * tests/node/labels.test.mjs keeps the two equal.
+ * @typedef {'break' | 'timing' | null} Standing
+ */
+
+/** Outcome codes in report order, with the Chinese names users know and their standing. @type {[Outcome, string, string, Standing][]} */
 export const OUTCOMES = [
-  ['matched', '对平', 'matched'],
-  ['matched_within_tolerance', '容差内对平', 'matched within tolerance'],
-  ['amount_mismatch', '金额不符', 'amount mismatch'],
-  ['status_mismatch', '状态不符', 'status mismatch'],
-  ['internal_only', '单边账(平台有、渠道无)', 'internal only'],
-  ['external_only', '单边账(渠道有、平台无)', 'external only'],
-  ['duplicate', '重复', 'duplicate'],
-  ['pending', '未达账项', 'pending'],
+  ['matched', '对平', 'matched', null],
+  ['matched_within_tolerance', '容差内对平', 'matched within tolerance', null],
+  ['amount_mismatch', '金额不符', 'amount mismatch', 'break'],
+  ['status_mismatch', '状态不符', 'status mismatch', 'break'],
+  ['internal_only', '单边账(平台有、渠道无)', 'internal only', 'break'],
+  ['external_only', '单边账(渠道有、平台无)', 'external only', 'break'],
+  ['duplicate', '重复', 'duplicate', 'break'],
+  ['pending', '未达账项', 'pending', 'timing'],
 ];
-/** The summary's totals. @type {['long_total' | 'short_total' | 'cross_day', string, string][]} */
+/** The summary's totals: d over the breaks (长款, 短款), d over the timing items apart, and cross-day items. @type {['long_total' | 'short_total' | 'timing_total' | 'cross_day', string, string][]} */
 export const TOTALS = [
   ['long_total', '长款合计', 'long total (d > 0)'],
   ['short_total', '短款合计', 'short total (d < 0)'],
+  ['timing_total', '未达账项合计', 'timing total (not a break)'],
   ['cross_day', '跨日', 'cross-day items'],
 ];
 /** The sides of transaction matching. @type {Record<Side, Names>} */
@@ -54,17 +63,22 @@ export const FORMATS = [
   ['unionpay_zm', '银联 ZM 文件', 'UnionPay ZM'],
   ['bank_statement', '银行流水', 'bank statement'],
 ];
-/** Fund-flow outcome codes, in report order. @type {[FundOutcome, string, string][]} */
+/** Fund-flow outcome codes, in report order, with their standing. @type {[FundOutcome, string, string, Standing][]} */
 export const FUND_OUTCOMES = [
-  ['matched', '对平', 'matched'],
-  ['matched_within_tolerance', '容差内对平', 'matched within tolerance'],
-  ['in_transit', '在途 / 未达账项', 'in transit'],
-  ['internal_only', '单边账(平台有、银行无)', 'internal only'],
-  ['external_only', '单边账(银行有、平台无)', 'external only'],
-  ['unexplained_movement', '无法识别款项', 'unexplained movement'],
-  ['not_reconciled', '未核对(无代付指令)', 'not reconciled (no payouts)'],
-  ['balance_break', '余额不符', 'balance break'],
+  ['matched', '对平', 'matched', null],
+  ['matched_within_tolerance', '容差内对平', 'matched within tolerance', null],
+  ['in_transit', '在途 / 未达账项', 'in transit', 'timing'],
+  ['internal_only', '单边账(平台有、银行无)', 'internal only', 'break'],
+  ['external_only', '单边账(银行有、平台无)', 'external only', 'break'],
+  ['unexplained_movement', '无法识别款项', 'unexplained movement', 'break'],
+  ['not_reconciled', '未核对(无代付指令)', 'not reconciled (no payouts)', null],
+  ['balance_break', '余额不符', 'balance break', 'break'],
 ];
+
+/** The standing of an outcome (the class of its rows). @param {Outcome} code @returns {Standing} */
+export const standingOf = (code) => OUTCOMES.find(([c]) => c === code)?.[3] ?? null;
+/** The standing of a fund-flow outcome (the class of its rows). @param {FundOutcome} code @returns {Standing} */
+export const fundStandingOf = (code) => FUND_OUTCOMES.find(([c]) => c === code)?.[3] ?? null;
 /** Kinds of fund-flow matches and open items. @type {Record<FundKind, Names>} */
 export const FUND_KINDS = {
   batch: ['结算批次', 'settlement batch'],

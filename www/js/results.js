@@ -4,7 +4,7 @@ import { $, $$, $as, bi, h } from './dom.js';
 import { checksCell, labelTag } from './cells.js';
 import { dash, headerLine, text } from './format.js';
 import { showFund } from './fund_flow.js';
-import { FORMATS, FUND_OUTCOMES, OUTCOMES, SIDES, TOTALS } from './labels.js';
+import { FORMATS, FUND_OUTCOMES, OUTCOMES, SIDES, TOTALS, standingOf } from './labels.js';
 import { requestPage } from './pages.js';
 import { forcedFormat, state } from './state.js';
 import { body, say, setStatus } from './status.js';
@@ -193,7 +193,7 @@ function sideCells(view) {
 /** A row of the exceptions table. @param {Exception} x */
 export function exceptionRow(x) {
   const zh = x.class_zh ?? OUTCOMES.find(([c]) => c === x.class)?.[1] ?? '';
-  return h('tr', { 'data-outcome': x.class },
+  return h('tr', { 'data-outcome': x.class, class: standingOf(x.class) },
     h('td', { 'data-field': 'outcome' }, h('span', { class: 'badge', 'data-outcome': x.class }, zh), ' ', h('code', {}, x.class)),
     h('td', { title: x.key_field }, h('code', {}, text(x.key))),
     h('td', { class: 'num' }, text(x.d)),
