@@ -4,7 +4,7 @@
 #   - the wasm32-unknown-unknown target (rustup)
 #   - wasm-bindgen-cli, exactly the version of the `wasm-bindgen` crate in Cargo.lock
 #   - Debian chromium + chromium-driver (browser tests; never `npx playwright install`)
-#   - node_modules from package-lock.json (binaryen's wasm-opt, playwright-core)
+#   - node_modules from package-lock.json (binaryen's wasm-opt, playwright-core, typescript's tsc)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
@@ -66,3 +66,4 @@ else
   printf '%s\n' "$lock_sum" > "$stamp"
 fi
 [ -x node_modules/.bin/wasm-opt ] || die "node_modules/.bin/wasm-opt missing after npm ci"
+[ -x node_modules/.bin/tsc ] || die "node_modules/.bin/tsc missing after npm ci"

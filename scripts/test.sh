@@ -55,6 +55,9 @@ run_counted cargo test --features typescript
 step "scripts/build-wasm.sh"
 bash scripts/build-wasm.sh
 
+step "tsc -p tsconfig.json (the page, its worker, the example and the JS tests against www/pkg/duizhang.d.ts)"
+node_modules/.bin/tsc -p tsconfig.json
+
 step "wasm tests in Node (wasm-bindgen-test-runner)"
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
   run_counted cargo test --target wasm32-unknown-unknown --test wasm_api --test wasm_fund_flow
