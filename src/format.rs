@@ -43,6 +43,10 @@ impl Format {
             (Format::WechatTrade, RefundAmount) => &["退款金额", "申请退款金额"],
             (Format::WechatTrade, RefundNo) => &["商户退款单号", "微信退款单号"],
             (Format::WechatTrade, Time) => &["交易时间"],
+            // 服务商模式: 商户号 is the provider, 特约商户号 (older bills 子商户号) the sub-merchant
+            // the money settles for, `0` or empty for a direct merchant.
+            (Format::WechatTrade, MerchantId) => &["特约商户号", "子商户号", "商户号"],
+            (Format::WechatTrade, ServiceProvider) => &["商户号"],
             (Format::WechatFundFlow, OrderNo) => &["业务凭证号"],
             (Format::WechatFundFlow, TradeNo) => &["微信支付业务单号"],
             (Format::WechatFundFlow, Amount) => &["收支金额(元)"],
@@ -57,6 +61,10 @@ impl Format {
             // Money moves when the trade completes; 创建时间 is when the buyer opened it.
             (Format::AlipayTrade, Time) => &["完成时间", "创建时间"],
             (Format::AlipayTrade, Status) => &["业务类型"],
+            // The 29-column detail names the sub-merchant; otherwise the `#账号` line's PID is the
+            // merchant (`Table::account`).
+            (Format::AlipayTrade, MerchantId) => &["商户识别号"],
+            (Format::AlipayTrade, ServiceProvider) => &[],
             (Format::AlipayAccountFlow, TradeNo) => &["业务流水号", "账务流水号"],
             (Format::AlipayAccountFlow, Amount) => &[],
             (Format::AlipayAccountFlow, Credit) => &["收入金额(+元)"],

@@ -112,6 +112,9 @@ codes! {
         Reference = ("reference", "业务参考号"),
         /// A sub-ledger's opening balance (期初余额).
         Opening = ("opening", "期初余额"),
+        /// The service provider (服务商) a sub-merchant's money was collected through: a WeChat
+        /// service-provider bill's 商户号 beside its 特约商户号, UnionPay's 商户代码 beside 二级商户代码.
+        ServiceProvider = ("service_provider", "服务商"),
     }
 }
 
@@ -135,7 +138,12 @@ impl Field {
             Field::Fee => &["fee", "手续费", "服务费", "服务费（元）", "手续费（元）"],
             Field::Status => &["status", "trade_status", "trade_type", "交易状态", "业务类型", "状态", "订单状态"],
             Field::Time => &["created_at", "trade_time", "paid_at", "交易时间", "创建时间", "完成时间"],
-            Field::MerchantId => &["merchant_id", "mch_id", "商户号", "特约商户号", "子商户号"],
+            // The settling merchant is the sub-merchant wherever a file names one: 特约商户号 (older
+            // 子商户号) before 商户号, which is then the service provider (see `Table::merchant`).
+            Field::MerchantId => {
+                &["merchant_id", "sub_mch_id", "特约商户号", "子商户号", "二级商户代码", "mch_id", "商户号"]
+            }
+            Field::ServiceProvider => &["service_provider", "sp_mch_id", "服务商商户号", "mch_id", "商户号"],
             Field::RefundNo => &["refund_no", "out_refund_no", "商户退款单号", "退款单号"],
             Field::Credit => {
                 &["credit", "贷方发生额", "贷方金额", "收入金额", "收入", "交易金额(收入)", "收入金额(+元)"]

@@ -31,6 +31,7 @@ fn daily_batch(id: String, merchant: &str, date: NaiveDate, net_cents: i64) -> B
     Batch {
         id,
         merchant: merchant.to_string(),
+        service_provider: None,
         settle_date: date,
         trade_from: date,
         trade_to: date,

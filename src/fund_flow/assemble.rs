@@ -47,9 +47,11 @@ pub fn batches_from_tables(tables: &[Table], settings: &FundFlowSettings) -> cra
             }
             let settle = *settle_dates.entry(trade).or_insert_with(|| settings.settlement_date(trade));
             let merchant = table.field_of(record, crate::record::Field::MerchantId);
+            let provider = table.field_of(record, crate::record::Field::ServiceProvider);
             let batch = batches.entry((merchant.to_string(), settle)).or_insert_with(|| Batch {
                 id: format!("batch:{merchant}:{settle}"),
                 merchant: merchant.to_string(),
+                service_provider: Some(provider.to_string()).filter(|p| !p.is_empty()),
                 settle_date: settle,
                 trade_from: trade,
                 trade_to: trade,

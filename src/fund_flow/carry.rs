@@ -117,6 +117,7 @@ impl CarryState {
                 CarriedKind::Batch => input.batches.push(Batch {
                     id: item.id.clone(),
                     merchant: item.merchant.clone(),
+                    service_provider: None,
                     settle_date: item.date,
                     trade_from: item.date,
                     trade_to: item.date,

@@ -70,8 +70,11 @@ impl FundOutcome {
 pub struct Batch {
     /// Stable id: `batch:{merchant}:{settle_date}`.
     pub id: String,
-    /// Merchant number (商户号).
+    /// The settling merchant (the sub-merchant of a service-provider bill).
     pub merchant: String,
+    /// Its service provider, where the bill names one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_provider: Option<String>,
     /// Settlement date by the T+N rule.
     pub settle_date: NaiveDate,
     /// Earliest trade date in the batch.

@@ -36,8 +36,10 @@ impl HeaderNames {
     }
 
     /// Maps normalized header cells to fields (each column to at most one field, fields in
-    /// [`Field::ALL`] order), and, for a layout's own names, a second column per field to fall back
-    /// on when the first is empty on a row (WeChat's 微信退款单号 behind 商户退款单号).
+    /// [`Field::ALL`] order), and, for a layout's own names and the merchant, a second column per
+    /// field to fall back on when the first is empty on a row (WeChat's 微信退款单号 behind
+    /// 商户退款单号, 商户号 behind 特约商户号). A fallback column is not taken: the service provider
+    /// can still claim 商户号.
     pub(crate) fn map(&self, cells: &[String]) -> (ColumnMap, ColumnMap) {
         let mut map = ColumnMap::default();
         let mut fallbacks = ColumnMap::default();
@@ -51,7 +53,10 @@ impl HeaderNames {
             if let Some(&column) = found.first() {
                 taken[column] = true;
                 map.set(*field, column);
-                if let Some(&second) = found.get(1).filter(|_| self.format.aliases(*field).is_some()) {
+                // A layout's own names, and the merchant everywhere (a service-provider export's
+                // 商户号 behind an empty or `0` 特约商户号), have a second column to fall back on.
+                let falls_back = self.format.aliases(*field).is_some() || *field == Field::MerchantId;
+                if let Some(&second) = found.get(1).filter(|_| falls_back) {
                     fallbacks.set(*field, second);
                 }
             }

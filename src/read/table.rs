@@ -147,6 +147,8 @@ pub struct Table {
     pub(crate) days: rustc_hash::FxHashMap<i64, u64>,
     /// Titles, comments and total lines as written (at most [`MAX_NOTE_LINES`]): the footer checks read them.
     pub(crate) notes: Vec<(u32, String)>,
+    /// The account a title line names (Alipay's `#账号：[2088…]`): the merchant of rows that name none.
+    pub(crate) account: Option<String>,
     pub(crate) text: Text,
 }
 
@@ -432,6 +434,7 @@ impl Table {
             big_amounts: Vec::new(),
             days: Default::default(),
             notes: Vec::new(),
+            account: None,
             text,
         };
         if let Some(note) = note {
@@ -465,10 +468,44 @@ impl Table {
     #[inline(always)]
     pub(crate) fn field_value<'t>(&self, text: &'t str, fields: &[FieldRange], field: Field) -> Cow<'t, str> {
         let value = self.columns.get(field).and_then(|c| fields.get(c)).map_or(Cow::Borrowed(""), |f| cell(text, f));
-        if field != Field::RefundNo {
+        match field {
+            Field::RefundNo => self.refund_no(value, text, fields),
+            Field::MerchantId => self.merchant(value, text, fields),
+            Field::ServiceProvider => self.service_provider(value, text, fields),
+            _ => value,
+        }
+    }
+
+    /// The settling merchant, given the merchant cell: a service-provider bill's `0` or empty
+    /// 特约商户号 (a direct merchant) falls back to 商户号, and a file without a merchant column to
+    /// the account its title names (Alipay's `#账号：[2088…]`).
+    #[inline(never)]
+    fn merchant<'t>(&self, value: Cow<'t, str>, text: &'t str, fields: &[FieldRange]) -> Cow<'t, str> {
+        let none = |v: &str| v.is_empty() || v == "0";
+        if !none(&value) {
             return value;
         }
-        self.refund_no(value, text, fields)
+        let fallback = self.fallback_columns.get(Field::MerchantId).and_then(|c| fields.get(c));
+        match fallback.map(|f| cell(text, f)) {
+            Some(fallback) if !none(&fallback) => fallback,
+            _ => self.account.clone().map_or(Cow::Borrowed(""), Cow::Owned),
+        }
+    }
+
+    /// The service provider, given its cell: only where it is not the settling merchant itself (a
+    /// direct merchant's row in a service-provider bill has none).
+    #[inline(never)]
+    fn service_provider<'t>(&self, value: Cow<'t, str>, text: &'t str, fields: &[FieldRange]) -> Cow<'t, str> {
+        if value.is_empty() || value == "0" {
+            return Cow::Borrowed("");
+        }
+        let merchant = self.columns.get(Field::MerchantId).and_then(|c| fields.get(c)).map(|f| cell(text, f));
+        let merchant = self.merchant(merchant.unwrap_or(Cow::Borrowed("")), text, fields);
+        if merchant == value {
+            Cow::Borrowed("")
+        } else {
+            value
+        }
     }
 
     /// The refund number, given the refund-number cell: WeChat's `0` is none, and an empty one

@@ -78,6 +78,7 @@ const QUERY_ID: usize = 9;
 const ORDER_ID: usize = 11;
 const FEE: usize = 15;
 const MERCHANT: usize = 27;
+const SUB_MERCHANT: usize = 29;
 
 /// 交易类型 values: 01 消费 (purchase), 04 退货 (refund), 31 消费撤销 (purchase reversal: the money goes
 /// back like a refund). Unknown values are row issues; a profile can name more through `status_words`.
@@ -161,10 +162,14 @@ pub fn read(table: &mut Table, profile: &Profile) -> Result<()> {
         (Field::TradeNo, QUERY_ID),
         (Field::OrderNo, ORDER_ID),
         (Field::Fee, FEE),
-        (Field::MerchantId, MERCHANT),
+        // Split settlement: 二级商户代码 is the platform's sub-merchant the money settles for, and
+        // 商户代码 then the platform itself; a line without a sub-merchant is the 商户代码's own.
+        (Field::MerchantId, SUB_MERCHANT),
+        (Field::ServiceProvider, MERCHANT),
     ] {
         table.columns.set(field, column);
     }
+    table.fallback_columns.set(Field::MerchantId, MERCHANT);
     let ranges: Vec<(usize, usize)> = field_ranges(&WIDTHS).collect();
     let text = table.whole_text()?.into_owned();
     let expected = text.len() / (UNIONPAY_LINE_CHARS + 1) + 1;

@@ -155,8 +155,12 @@ impl PayoutView {
 pub struct BatchView {
     /// Stable id.
     pub id: String,
-    /// Merchant.
+    /// The settling merchant (a service-provider bill's sub-merchant).
     pub merchant: String,
+    /// Its service provider, where the bill names one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", ts(optional))]
+    pub service_provider: Option<String>,
     /// Settlement date.
     pub settle_date: NaiveDate,
     /// Earliest trade date.
@@ -180,6 +184,7 @@ impl BatchView {
         BatchView {
             id: b.id.clone(),
             merchant: b.merchant.clone(),
+            service_provider: b.service_provider.clone(),
             settle_date: b.settle_date,
             trade_from: b.trade_from,
             trade_to: b.trade_to,

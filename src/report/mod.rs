@@ -161,8 +161,14 @@ pub struct RowView {
     pub trade_no: String,
     /// Refund number.
     pub refund_no: String,
-    /// Merchant number.
+    /// The settling merchant: the sub-merchant wherever the file names one (特约商户号, 二级商户代码,
+    /// 商户识别号), else 商户号 or the account the file is for.
     pub merchant_id: String,
+    /// The service provider the merchant's money was collected through, where the file names one
+    /// other than the merchant (a WeChat service-provider bill's 商户号); absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", ts(optional))]
+    pub service_provider: Option<String>,
     /// Amount as written.
     pub amount: Money,
     /// Fee, when present.
@@ -244,6 +250,8 @@ impl RowView {
             trade_no: table.field_of(record, Field::TradeNo).into_owned(),
             refund_no,
             merchant_id: table.field_of(record, Field::MerchantId).into_owned(),
+            service_provider: Some(table.field_of(record, Field::ServiceProvider).into_owned())
+                .filter(|p| !p.is_empty()),
             amount: Money(table.amount(row)),
             fee: table.fee_of(record).map(Money),
             status: row.status,

@@ -12,6 +12,7 @@ use super::table::{add_day, part_bits_for, ColumnMap, SkippedKey, Table, Text};
 use super::words::{names_total, SUMMARY_FIRST_CELLS};
 use super::IssueCode;
 use super::RowIssue;
+use super::header::HeaderNames;
 use crate::error::{Error, ErrorKind, Result};
 use crate::profile::{KeyChoice, Profile};
 use crate::record::{normalize_header, Field, Side, Status};
@@ -62,7 +63,8 @@ pub(crate) fn read_delimited(
 struct Reader<'a> {
     table: &'a mut Table,
     profile: &'a Profile,
-    aliases: Vec<(Field, Vec<String>)>,
+    /// The header names of each field: the one machinery every reader maps headers with.
+    names: HeaderNames,
     /// Status words seen so far: a file has a handful, so the word table is searched once per word.
     status_cache: Vec<(String, Option<Status>)>,
     times: DateTimeParser,
@@ -96,22 +98,11 @@ impl<'a> Reader<'a> {
             Side::Internal => &profile.columns.internal,
             Side::Channel => &profile.columns.channel,
         };
-        let format = table.format;
-        let aliases = Field::ALL
-            .iter()
-            .map(|&field| {
-                let names: Vec<String> = match (explicit.get(field), format.aliases(field)) {
-                    (Some(name), _) => vec![normalize_header(name)],
-                    (None, Some(names)) => names.iter().map(|n| normalize_header(n)).collect(),
-                    (None, None) => profile.aliases_of(field).map(normalize_header).collect(),
-                };
-                (field, names)
-            })
-            .collect();
+        let names = HeaderNames::new(table.format, explicit, profile);
         Reader {
             table,
             profile,
-            aliases,
+            names,
             status_cache: Vec::new(),
             times: DateTimeParser::default(),
             progress,
@@ -226,7 +217,7 @@ impl<'a> Reader<'a> {
             return Ok(());
         }
         let normalized: Vec<String> = cells.iter().map(|c| normalize_header(c)).collect();
-        let (map, fallbacks) = self.map_header(&normalized);
+        let (map, fallbacks) = self.names.map(&normalized);
         if self.has_required_columns(&map) {
             self.table.header_line = record.line;
             self.table.header = cells;
@@ -369,36 +360,13 @@ impl<'a> Reader<'a> {
             add_day(&mut self.table.days, run);
         }
         self.table.number_rows();
+        self.table.account = account_of(&self.table.notes);
         if !self.saw_detail && self.table.skipped_records == 0 {
             return Err(Error::new(ErrorKind::NoDataRows, "the file has a header but no data rows")
                 .in_file(&self.table.name)
                 .at(u64::from(self.table.header_line), None));
         }
         Ok(())
-    }
-
-    /// Maps header cells to fields, and (for a layout's own aliases) a second column per field to
-    /// fall back on when the first is empty on a row.
-    fn map_header(&self, cells: &[String]) -> (ColumnMap, ColumnMap) {
-        let mut map = ColumnMap::default();
-        let mut fallbacks = ColumnMap::default();
-        let mut taken = vec![false; cells.len()];
-        for (field, names) in &self.aliases {
-            let found: Vec<usize> = names
-                .iter()
-                .filter_map(|name| (0..cells.len()).find(|&c| !taken[c] && cells[c] == *name))
-                .take(2)
-                .collect();
-            if let Some(&column) = found.first() {
-                taken[column] = true;
-                map.set(*field, column);
-                let layout_alias = self.table.format.aliases(*field).is_some();
-                if let Some(&second) = found.get(1).filter(|_| layout_alias) {
-                    fallbacks.set(*field, second);
-                }
-            }
-        }
-        (map, fallbacks)
     }
 
     fn has_required_columns(&self, map: &ColumnMap) -> bool {
@@ -473,4 +441,16 @@ impl<'a> Reader<'a> {
         }
         fields.iter().take(4).any(|f| names_total(text.get(f.start as usize..f.end as usize).unwrap_or("")))
     }
+}
+
+/// The account a title line names: Alipay's `#账号：[20886012345678900156]` (the PID, which is the
+/// merchant of a detail without 商户识别号).
+fn account_of(notes: &[(u32, String)]) -> Option<String> {
+    notes.iter().find_map(|(_, note)| {
+        let rest = note.trim_start_matches('#').trim_start();
+        let rest = rest.strip_prefix("账号")?.trim_start_matches([':', '：', ' ']);
+        let inner = rest.strip_prefix('[')?;
+        let account = &inner[..inner.find(']')?];
+        (!account.is_empty() && account.chars().all(|c| c.is_ascii_alphanumeric())).then(|| account.to_string())
+    })
 }
