@@ -466,6 +466,7 @@ mod tests {
         Batch {
             id: format!("batch:{merchant}:{}", d(day)),
             merchant: merchant.into(),
+            service_provider: None,
             settle_date: d(day),
             trade_from: d(day),
             trade_to: d(day),

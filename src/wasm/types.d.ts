@@ -10,7 +10,7 @@ export type MatchKind = "settlement" | "payout";
 export type CarriedKind = "batch" | "movement" | "payout";
 export type FundItemKind = "batch" | "credit" | "debit" | "payout";
 export type Format = "unionpay_zm" | "wechat_trade" | "wechat_fund_flow" | "alipay_trade" | "alipay_summary" | "alipay_account_flow" | "bank_statement" | "payout_instructions" | "sub_ledger" | "generic_csv";
-export type Field = "order_no" | "trade_no" | "amount" | "refund_amount" | "fee" | "status" | "time" | "merchant_id" | "refund_no" | "credit" | "debit" | "balance" | "direction" | "date" | "booked_credit" | "booked_debit" | "currency" | "transaction_currency" | "counterparty" | "counterparty_account" | "counterparty_bank" | "memo" | "note" | "purpose" | "place" | "reference" | "opening";
+export type Field = "order_no" | "trade_no" | "amount" | "refund_amount" | "fee" | "status" | "time" | "merchant_id" | "refund_no" | "credit" | "debit" | "balance" | "direction" | "date" | "booked_credit" | "booked_debit" | "currency" | "transaction_currency" | "counterparty" | "counterparty_account" | "counterparty_bank" | "memo" | "note" | "purpose" | "place" | "reference" | "opening" | "service_provider";
 export type Status = "success" | "refund" | "closed" | "pending";
 export type Side = "internal" | "channel";
 export type InputKind = "internal" | "channel" | "bank" | "payouts" | "book" | "carry";
@@ -386,9 +386,15 @@ trade_no: string,
  */
 refund_no: string, 
 /**
- * Merchant number.
+ * The settling merchant: the sub-merchant wherever the file names one (特约商户号, 二级商户代码,
+ * 商户识别号), else 商户号 or the account the file is for.
  */
 merchant_id: string, 
+/**
+ * The service provider the merchant's money was collected through, where the file names one
+ * other than the merchant (a WeChat service-provider bill's 商户号); absent otherwise.
+ */
+service_provider?: string, 
 /**
  * Amount as written.
  */
@@ -719,9 +725,13 @@ export type BatchView = {
  */
 id: string, 
 /**
- * Merchant.
+ * The settling merchant (a service-provider bill's sub-merchant).
  */
 merchant: string, 
+/**
+ * Its service provider, where the bill names one.
+ */
+service_provider?: string, 
 /**
  * Settlement date.
  */

@@ -7,12 +7,12 @@ mod row;
 
 use super::cell::{cell, trim_cell};
 use super::csv::{FieldRange, Record, Scanner, MAX_RECORD_BYTES};
+use super::header::HeaderNames;
 use super::source::{read_fully, ReadAt};
 use super::table::{add_day, part_bits_for, ColumnMap, SkippedKey, Table, Text};
 use super::words::{names_total, SUMMARY_FIRST_CELLS};
 use super::IssueCode;
 use super::RowIssue;
-use super::header::HeaderNames;
 use crate::error::{Error, ErrorKind, Result};
 use crate::profile::{KeyChoice, Profile};
 use crate::record::{normalize_header, Field, Side, Status};
