@@ -47,6 +47,8 @@ impl Format {
             // the money settles for, `0` or empty for a direct merchant.
             (Format::WechatTrade, MerchantId) => &["特约商户号", "子商户号", "商户号"],
             (Format::WechatTrade, ServiceProvider) => &["商户号"],
+            (Format::WechatTrade, TradeType) => &["交易类型"],
+            (Format::WechatTrade, FeeRate) => &["费率"],
             (Format::WechatFundFlow, OrderNo) => &["业务凭证号"],
             (Format::WechatFundFlow, TradeNo) => &["微信支付业务单号"],
             (Format::WechatFundFlow, Amount) => &["收支金额(元)"],
@@ -104,7 +106,10 @@ impl Format {
             (Format::BankStatement, Note) => &["附言", "交易附言", "客户摘要", "交易详情"],
             (Format::BankStatement, Purpose) => &["用途"],
             (Format::BankStatement, Place) => &["交易场所", "交易地点"],
-            (Format::BankStatement, Status | Fee | RefundAmount | RefundNo | MerchantId) => &[],
+            (
+                Format::BankStatement,
+                Status | Fee | RefundAmount | RefundNo | MerchantId | ServiceProvider | TradeType | FeeRate,
+            ) => &[],
             (Format::PayoutInstructions, MerchantId) => &["merchant_id", "merchant", "商户号", "商户编号"],
             (Format::PayoutInstructions, Amount) => &["amount", "金额", "付款金额", "代付金额", "交易金额"],
             (Format::PayoutInstructions, CounterpartyAccount) => {

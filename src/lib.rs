@@ -29,6 +29,7 @@
 #![deny(missing_docs)]
 
 mod classify;
+mod clearing;
 mod codes;
 mod error;
 mod format;
@@ -64,7 +65,7 @@ pub use fund_flow::{
 pub use matching::{Item, Matching, RowRef};
 pub use memo::MemoPattern;
 pub use money::{amount_in_range, parse_amount, AmountError, Money, MAX_AMOUNT};
-pub use profile::{FundFlowSettings, KeyChoice, Profile};
+pub use profile::{Channel, ClearingSettings, FeeRounding, FundFlowSettings, KeyChoice, Profile, RateRule};
 pub use read::{
     detect_side, Check, ColumnMap, Encoding, FileSource, IssueCode, ReadAt, RecordRef, RowIssue, SharedBytes,
     SideDetection, Source, Table,
@@ -75,9 +76,11 @@ pub use read::{
 };
 pub use record::{Field, InputKind, ItemKind, Row, Side, Status};
 pub use report::{
-    row_view, Added, CarryInfo, Columns, DateSource, Exception, FileInfo, FundCounts, FundFlowReport, FundFlowSummary,
-    FundItemKind, FundTotals, InputInfo, Inspection, ItemView, MatchView, MerchantTotals, MovementView, Page,
-    PayoutView, Report, RowCounts, RowView, RowsPerSide, RunInfo, Summary, SummaryView,
+    row_view, Added, CarryInfo, ClearingAmounts, ClearingClass, ClearingDay, ClearingException, ClearingLevel,
+    ClearingReport, ClearingSummary, Columns, DateSource, Exception, FileInfo, FundCounts, FundFlowReport,
+    FundFlowSummary, FundItemKind, FundTotals, InputInfo, Inspection, ItemView, MatchView, MerchantClearing,
+    MerchantTotals, MovementView, Page, PayoutView, Report, RowCounts, RowView, RowsPerSide, RunInfo, Summary,
+    SummaryView,
 };
 pub use run::{inspect, reconcile, Input, Phase, ProgressHook, Reconciliation, RunOptions};
 pub use sample::{

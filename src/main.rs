@@ -14,7 +14,9 @@ const USAGE: &str = "\
 usage: duizhang reconcile --internal FILE --channel FILE [--channel FILE ...] [--profile FILE] [--date YYYY-MM-DD]
                           [--format FORMAT] [--bank FILE ...] [--payouts FILE ...]
                           [--book-balance AMOUNT|FILE] [--carry-in FILE] [--carry-out FILE] [--xlsx-out FILE]
+                          [--clearing-csv FILE]
        duizhang reconcile --bank FILE ... [--channel FILE ...] [--payouts FILE ...] [...]
+       duizhang reconcile --channel FILE ... --profile FILE   (a profile with a clearing section)
        duizhang inspect [--profile FILE] [--format FORMAT] FILE...
        duizhang --version
 
@@ -23,6 +25,8 @@ the report JSON on stdout. With --bank (bank statement CSV, repeatable) it also 
 (settlements against bank credits, --payouts against debits) and balances (--book-balance: an amount
 or a sub-ledger CSV); --internal is then optional. --carry-in reads the open items of the previous
 run, --carry-out writes this run's open items. --xlsx-out also writes the report as an Excel workbook.
+--clearing-csv writes the settlement statement (结算单): a line per merchant and settlement date, from
+the report's clearing section (a profile's `clearing` section or a bank/payout input makes one).
 inspect: prints what each file was read as, without reconciling: one JSON object {name, format,
 variant, encoding, rows, skipped, issues, checks}, or an array of them when several files (or an
 archive) were given; an unusable file is {name, error: {code, message}}.
@@ -44,6 +48,7 @@ struct Arguments {
     carry_in: Option<String>,
     carry_out: Option<String>,
     xlsx_out: Option<String>,
+    clearing_csv: Option<String>,
 }
 
 fn parse_arguments(args: &[String]) -> Result<Arguments, String> {
@@ -60,6 +65,7 @@ fn parse_arguments(args: &[String]) -> Result<Arguments, String> {
         carry_in: None,
         carry_out: None,
         xlsx_out: None,
+        clearing_csv: None,
     };
     let mut rest = args.iter();
     while let Some(flag) = rest.next() {
@@ -78,6 +84,7 @@ fn parse_arguments(args: &[String]) -> Result<Arguments, String> {
             "--book-balance" => parsed.book_balance = Some(value()?),
             "--carry-in" => parsed.carry_in = Some(value()?),
             "--carry-out" => parsed.carry_out = Some(value()?),
+            "--clearing-csv" => parsed.clearing_csv = Some(value()?),
             "--xlsx-out" if cfg!(all(feature = "sheets", not(target_arch = "wasm32"))) => {
                 parsed.xlsx_out = Some(value()?)
             }
@@ -148,7 +155,18 @@ fn reconcile(arguments: &Arguments) -> Result<String, Error> {
     if let Some(path) = &arguments.carry_in {
         run.add(Input::new(InputKind::Carry, file_name(path), open_file(path)?))?;
     }
-    let json = run.run(date)?.to_json();
+    let report = run.run(date)?;
+    let json = report.to_json();
+    if let Some(path) = &arguments.clearing_csv {
+        let cannot = |e: &dyn std::fmt::Display| {
+            Error::new(ErrorKind::Io, format!("cannot write {path}: {e}")).in_file(file_name(path))
+        };
+        let clearing = report.clearing.as_ref().ok_or_else(|| {
+            let reason = "no clearing: give a profile with a `clearing` section, or --bank/--payouts";
+            Error::new(ErrorKind::InvalidArgument, format!("--clearing-csv: {reason}"))
+        })?;
+        std::fs::write(path, clearing.csv(None)).map_err(|e| cannot(&e))?;
+    }
     if let Some(path) = &arguments.carry_out {
         let state = run.carry_out().unwrap_or_else(CarryState::empty);
         std::fs::write(path, state.to_json())
@@ -201,6 +219,14 @@ fn inspect_files(arguments: &Arguments) -> Result<(String, bool), Error> {
     Ok((json.unwrap_or_default(), all_usable))
 }
 
+/// Prints the report on stdout. A reader that stopped early (`| head`) is not an error of the run,
+/// and not a panic, as `println!` would make it.
+fn print_out(json: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{json}").and_then(|()| out.flush());
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
@@ -218,7 +244,7 @@ fn main() -> ExitCode {
             {
                 match inspect_files(&arguments) {
                     Ok((json, all_usable)) => {
-                        println!("{json}");
+                        print_out(&json);
                         if all_usable {
                             ExitCode::SUCCESS
                         } else {
@@ -244,7 +270,8 @@ fn main() -> ExitCode {
             Ok(arguments)
                 if !arguments.files.is_empty()
                     || (arguments.bank.is_empty()
-                        && (arguments.internal.is_empty() || arguments.channel.is_empty())) =>
+                        && (arguments.channel.is_empty()
+                            || (arguments.internal.is_empty() && arguments.profile.is_none()))) =>
             {
                 eprintln!(
                     "duizhang: usage: reconcile needs --internal FILE and --channel FILE (or --bank FILE)\n\n{USAGE}"
@@ -257,7 +284,7 @@ fn main() -> ExitCode {
             }
             Ok(arguments) => match reconcile(&arguments) {
                 Ok(json) => {
-                    println!("{json}");
+                    print_out(&json);
                     ExitCode::SUCCESS
                 }
                 Err(error) => {

@@ -115,6 +115,11 @@ codes! {
         /// The service provider (服务商) a sub-merchant's money was collected through: a WeChat
         /// service-provider bill's 商户号 beside its 特约商户号, UnionPay's 商户代码 beside 二级商户代码.
         ServiceProvider = ("service_provider", "服务商"),
+        /// The payment method (交易类型: JSAPI, NATIVE, MICROPAY, APP, …), which a contracted fee
+        /// rate may depend on.
+        TradeType = ("trade_type", "交易类型"),
+        /// The fee rate the channel applied, as its bill writes it (WeChat's 费率 `0.60%`).
+        FeeRate = ("fee_rate", "费率"),
     }
 }
 
@@ -166,6 +171,9 @@ impl Field {
             | Field::Place
             | Field::Reference
             | Field::Opening => &[],
+            // After 状态 in field order: a generic file's `trade_type` column stays its status.
+            Field::TradeType => &["trade_type", "pay_type", "payment_method", "支付方式", "交易类型"],
+            Field::FeeRate => &["fee_rate", "费率"],
         }
     }
 }

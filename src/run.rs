@@ -217,10 +217,11 @@ impl Reconciliation {
     pub fn run(&mut self, options: impl Into<RunOptions>) -> Result<&Report> {
         let options = options.into();
         self.result = None;
-        // With a bank statement, fund flow can run on the channel bills (or the bank) alone.
-        let has_bank = !self.funds.statements.is_empty();
+        // With a bank statement, fund flow can run on the channel bills (or the bank) alone; with a
+        // clearing section, clearing can run on the channel bills alone.
+        let one_side_will_do = !self.funds.statements.is_empty() || self.profile.clearing.configured;
         for side in [Side::Internal, Side::Channel] {
-            if !has_bank && !self.tables.iter().any(|t| t.side == side) {
+            if !one_side_will_do && !self.tables.iter().any(|t| t.side == side) {
                 return Err(Error::new(ErrorKind::InvalidArgument, format!("no {side} file was given")));
             }
         }
@@ -253,7 +254,22 @@ impl Reconciliation {
         let mut report_build =
             |done: u64, total: u64| progress.as_mut().is_none_or(|hook| hook(Phase::Report, done, total));
         let mut report = report::build(&self.tables, &matching, info, !options.lazy_exceptions, &mut report_build)?;
-        let fund_flow = if self.funds.any() { Some(self.run_fund_flow(date, &mut report)?) } else { None };
+        let mut collector = crate::clearing::Collector::new(&self.profile.clearing);
+        let mut visit = |t: &crate::fund_flow::Batched| collector.visit(t);
+        let (fund_flow, bare_batches) = if self.funds.any() {
+            (Some(self.run_fund_flow(date, &mut report, &mut visit)?), None)
+        } else if self.profile.clearing.configured {
+            // Clearing without a bank: the batches alone (nothing is credited or paid out).
+            let settings = &self.profile.fund_flow;
+            (None, Some(crate::fund_flow::batches_from_tables(&self.tables, settings, &mut visit)?.0))
+        } else {
+            (None, None)
+        };
+        report.clearing = match (&fund_flow, bare_batches) {
+            (Some(flow), _) => Some(collector.finish(&flow.input.batches, Some(flow))),
+            (None, Some(batches)) => Some(collector.finish(&batches, None)),
+            (None, None) => None,
+        };
         Ok(&self.result.insert(RunResult { matching, report, fund_flow }).report)
     }
 
@@ -278,11 +294,17 @@ impl Reconciliation {
     }
 
     /// Fund flow and book against actual, into `report.fund_flow` and `report.balance`.
-    fn run_fund_flow(&self, date: Option<NaiveDate>, report: &mut Report) -> Result<FundFlow> {
+    fn run_fund_flow(
+        &self,
+        date: Option<NaiveDate>,
+        report: &mut Report,
+        visit: crate::fund_flow::BatchVisitor,
+    ) -> Result<FundFlow> {
         let settings = &self.profile.fund_flow;
         let carry_in = self.funds.carry_in.as_ref();
+        let (statements, payouts) = (&self.funds.statements, &self.funds.payouts);
         let (input, unbatched) =
-            crate::fund_flow::assemble(&self.tables, &self.funds.statements, &self.funds.payouts, carry_in, settings)?;
+            crate::fund_flow::assemble(&self.tables, statements, payouts, carry_in, settings, visit)?;
         let flow = crate::fund_flow::match_funds(input, date, settings);
         let book = match (self.funds.book_balance, self.funds.ledgers.is_empty()) {
             (Some(amount), _) => Some(BookBalance { amount, source: "input".to_string() }),

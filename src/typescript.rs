@@ -49,7 +49,8 @@ pub fn declarations() -> Result<String, String> {
         MovementView, PayoutView,
     };
     use crate::report::{CarryInfo, Exception, FileInfo, InputInfo, Inspection, Page, RowCounts, RowView, RowsPerSide};
-    use crate::report::{Report, Summary, SummaryView};
+    use crate::report::{ClearingAmounts, ClearingDay, ClearingException, ClearingSummary, MerchantClearing};
+    use crate::report::{ClearingReport, Report, Summary, SummaryView};
     use crate::{classify, error, format, fund_flow, profile, read, record, report, run, vocabulary};
 
     let mut d = Declarations {
@@ -70,6 +71,8 @@ pub fn declarations() -> Result<String, String> {
         .code::<fund_flow::carry::CarriedKind>()
         .code::<report::fund_flow::FundItemKind>()
         .code::<format::Format>()
+        .code::<report::ClearingClass>()
+        .code::<report::ClearingLevel>()
         .code::<record::Field>()
         .code::<record::Status>()
         .code::<record::Side>()
@@ -104,6 +107,12 @@ pub fn declarations() -> Result<String, String> {
         .declare::<MovementView>()
         .declare::<PayoutView>()
         .declare::<MerchantTotals>()
+        .declare::<ClearingSummary>()
+        .declare::<ClearingReport>()
+        .declare::<ClearingAmounts>()
+        .declare::<MerchantClearing>()
+        .declare::<ClearingDay>()
+        .declare::<ClearingException>()
         .declare::<BalanceReport>()
         .declare::<ReconciliationStatement>()
         .declare::<ContinuityBreak>()

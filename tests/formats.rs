@@ -143,7 +143,7 @@ fn refunds_signs_balances_and_keys_per_layout() {
             s("2026032422001104520500000013"),
             s("2026032421400900000001"),
             s("-8.00"),
-            o("0.05"),
+            o("-0.05"),
             None,
             ItemKind::Refund,
             o("2026-03-24 21:40:09")

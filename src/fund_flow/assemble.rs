@@ -5,19 +5,50 @@ use super::carry::{CarriedKind, CarryState};
 use super::model::{Batch, FundInput, Movement, PayoutItem};
 use crate::memo;
 use crate::profile::FundFlowSettings;
-use crate::read::Table;
 use crate::read::{PayoutFile, Statement};
+use crate::read::{RecordRef, Table};
+use crate::record::Row;
 use crate::record::Status;
 use crate::time::date_of;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
+/// One channel transaction as it went into its batch: what clearing needs to check its fee and
+/// work out the platform's commission, without reading the files a second time.
+pub struct Batched<'a> {
+    /// The table the row is in.
+    pub table: &'a Table,
+    /// The row.
+    pub row: &'a Row,
+    /// Its record, read back.
+    pub record: &'a RecordRef<'a>,
+    /// The settling merchant.
+    pub merchant: &'a str,
+    /// Trade date.
+    pub trade_date: NaiveDate,
+    /// Settlement date by the T+N rule.
+    pub settle_date: NaiveDate,
+    /// The amount: a payment's (positive), or a refund's (positive, [`Batched::refund`] set).
+    pub amount: Decimal,
+    /// Whether the row is a refund.
+    pub refund: bool,
+    /// The fee as written (a refund's is what it gives back, usually negative).
+    pub fee: Option<Decimal>,
+}
+
+/// Something told every transaction that goes into a batch (see [`Batched`]).
+pub type BatchVisitor<'v> = &'v mut dyn FnMut(&Batched);
+
 /// Settlement batches from the channel tables' rows: per merchant per settlement date.
 /// Rows without a time cannot be dated, and amounts beyond [`crate::money::MAX_AMOUNT`] are not money: both are
 /// left out and counted in the return value. Rows keep no merchant number or fee, so the records
-/// of the rows that are batched are read again, once, in file order.
-pub fn batches_from_tables(tables: &[Table], settings: &FundFlowSettings) -> crate::error::Result<(Vec<Batch>, u64)> {
+/// of the rows that are batched are read again, once, in file order; `visit` sees each of them.
+pub fn batches_from_tables(
+    tables: &[Table],
+    settings: &FundFlowSettings,
+    visit: BatchVisitor,
+) -> crate::error::Result<(Vec<Batch>, u64)> {
     let mut batches: BTreeMap<(String, NaiveDate), Batch> = BTreeMap::new();
     let mut settle_dates: rustc_hash::FxHashMap<NaiveDate, NaiveDate> = Default::default();
     let mut unbatched = 0;
@@ -66,12 +97,26 @@ pub fn batches_from_tables(tables: &[Table], settings: &FundFlowSettings) -> cra
             batch.trade_to = batch.trade_to.max(trade);
             batch.rows += 1;
             let amount = table.amount(row);
-            match row.status {
-                Status::Refund => batch.refunds += amount.abs(),
-                _ => batch.gross += amount,
+            let refund = row.status == Status::Refund;
+            match refund {
+                true => batch.refunds += amount.abs(),
+                false => batch.gross += amount,
             }
             batch.fees += fee.unwrap_or_default();
-            batch.net = batch.gross - batch.refunds - batch.fees;
+            // WeChat writes five-decimal fees; the channel rounds the settlement's total to the fen.
+            let fees = batch.fees.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+            batch.net = batch.gross - batch.refunds - fees;
+            visit(&Batched {
+                table,
+                row,
+                record,
+                merchant: &merchant,
+                trade_date: trade,
+                settle_date: settle,
+                amount: if refund { amount.abs() } else { amount },
+                refund,
+                fee,
+            });
             Ok(())
         })?;
     }
@@ -119,6 +164,7 @@ pub fn assemble(
     payout_files: &[PayoutFile],
     carry_in: Option<&CarryState>,
     settings: &FundFlowSettings,
+    visit: BatchVisitor,
 ) -> crate::error::Result<(FundInput, u64)> {
     let mut input = FundInput::default();
     if let Some(carry) = carry_in {
@@ -129,7 +175,7 @@ pub fn assemble(
         }
     }
     let mut merger = Merger::of(&input);
-    let (batches, unbatched) = batches_from_tables(tables, settings)?;
+    let (batches, unbatched) = batches_from_tables(tables, settings, visit)?;
     for batch in batches {
         merger.merge(&mut input.batches, batch);
     }

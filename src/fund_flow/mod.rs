@@ -39,7 +39,7 @@ mod matcher;
 mod model;
 mod search;
 
-pub use assemble::assemble;
+pub use assemble::{assemble, batches_from_tables, BatchVisitor, Batched};
 pub use matcher::match_funds;
 pub use model::{Batch, FundFlow, FundInput, FundMatch, FundOutcome, ItemResult, MatchKind, Movement, PayoutItem};
 

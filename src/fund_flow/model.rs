@@ -87,7 +87,8 @@ pub struct Batch {
     pub refunds: Decimal,
     /// Sum of fees as written.
     pub fees: Decimal,
-    /// gross − refunds − fees: what should arrive.
+    /// gross − refunds − fees, the fees' total half-up to the fen (WeChat writes five decimals a
+    /// transaction and settles the rounded total): what should arrive.
     pub net: Decimal,
     /// Channel rows in the batch (not shown in reports).
     #[serde(skip)]

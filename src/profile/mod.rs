@@ -16,12 +16,19 @@
 //!     "settlement": "T+1", "business_days": true, "holidays": ["2026-04-06"], "workdays": [],
 //!     "tolerance": "0.00", "window_days": 3, "grace_days": 3, "max_batches_per_credit": 7,
 //!     "memo_patterns": ["商户号{merchant}", "{merchant}结算款", "{merchant:2088}"]
+//!   },
+//!   "clearing": {
+//!     "fee_rates": [{"merchant": "*", "rate": "0.60%"}, {"merchant": "1612000003", "rate": "0.38%"}],
+//!     "fee_rounding": "per_transaction_fen", "fee_tolerance": "0.00",
+//!     "commission_rates": [{"merchant": "*", "rate": "0.10%"}]
 //!   }
 //! }
 //! ```
 
+mod clearing;
 mod fund_flow;
 
+pub use clearing::{Channel, ClearingSettings, FeeRounding, RateRule};
 pub use fund_flow::FundFlowSettings;
 
 use crate::codes::codes;
@@ -129,6 +136,8 @@ struct ProfileJson {
     bill_date: Option<String>,
     #[serde(default)]
     fund_flow: Option<fund_flow::FundFlowJson>,
+    #[serde(default)]
+    clearing: Option<clearing::ClearingJson>,
 }
 
 /// The checked settings of a run.
@@ -157,6 +166,8 @@ pub struct Profile {
     pub bill_date: Option<NaiveDate>,
     /// Fund flow and book against actual (资金对账, 账实核对).
     pub fund_flow: FundFlowSettings,
+    /// Clearing per merchant (清分): contracted fee rates, rounding, commission.
+    pub clearing: ClearingSettings,
 }
 
 impl Default for Profile {
@@ -172,6 +183,7 @@ impl Default for Profile {
             format: None,
             bill_date: None,
             fund_flow: FundFlowSettings::default(),
+            clearing: ClearingSettings::default(),
         }
     }
 }
@@ -226,6 +238,9 @@ impl Profile {
         }
         if let Some(fund_flow) = json.fund_flow {
             profile.fund_flow = FundFlowSettings::from_json(fund_flow)?;
+        }
+        if let Some(clearing) = json.clearing {
+            profile.clearing = ClearingSettings::from_json(clearing)?;
         }
         Ok(profile)
     }

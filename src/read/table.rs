@@ -493,9 +493,14 @@ impl Table {
     }
 
     /// The service provider, given its cell: only where it is not the settling merchant itself (a
-    /// direct merchant's row in a service-provider bill has none).
+    /// direct merchant's row in a service-provider bill has none). An Alipay ISV's detail names the
+    /// sub-merchant in 商户识别号 and the account it was downloaded from, the ISV's, in `#账号`.
     #[inline(never)]
     fn service_provider<'t>(&self, value: Cow<'t, str>, text: &'t str, fields: &[FieldRange]) -> Cow<'t, str> {
+        let value = match (&self.account, self.format) {
+            (Some(account), Format::AlipayTrade) if value.is_empty() => Cow::Owned(account.clone()),
+            _ => value,
+        };
         if value.is_empty() || value == "0" {
             return Cow::Borrowed("");
         }
@@ -541,7 +546,10 @@ impl Table {
         self.field_of(record, field) == self.key(row)
     }
 
-    /// A row's fee as written, read back from its record (rows do not keep it).
+    /// A row's fee, read back from its record (rows do not keep it), as what the merchant paid:
+    /// positive for a payment's fee, negative for the fee a refund gives back. WeChat writes it so;
+    /// Alipay writes 服务费 as money out (`-1.55`, a refund's `0.05`), so its sign is turned;
+    /// UnionPay's `D`/`C` sign character says which.
     pub fn fee_of(&self, record: &RecordRef) -> Option<Decimal> {
         let column = self.columns.get(Field::Fee)?;
         if self.fixed_widths.is_some() {
@@ -549,10 +557,10 @@ impl Table {
         }
         let text = record.cell(column);
         if text.is_empty() {
-            None
-        } else {
-            parse_amount(&text).ok()
+            return None;
         }
+        let fee = parse_amount(&text).ok()?;
+        Some(if self.format == Format::AlipayTrade { -fee } else { fee })
     }
 }
 /// The partition of a key hash: its top `bits` bits (matching's group tables use the low ones).

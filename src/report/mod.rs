@@ -1,10 +1,15 @@
 //! The report: summary, issues and exceptions, as the same JSON from the CLI and the Wasm API, plus
 //! the CSV export. Only exceptions are materialized; matched rows are counted, never copied.
 
+mod clearing;
 mod export;
 mod files;
 pub(crate) mod fund_flow;
 
+pub use clearing::{
+    ClearingAmounts, ClearingClass, ClearingDay, ClearingException, ClearingLevel, ClearingReport, ClearingSummary,
+    MerchantClearing,
+};
 pub use export::Page;
 pub use files::{Added, CarryInfo, FileInfo, InputInfo, Inspection};
 pub use fund_flow::{
@@ -99,6 +104,10 @@ pub struct Report {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "typescript", ts(optional))]
     pub balance: Option<crate::fund_flow::balance::BalanceReport>,
+    /// Clearing per merchant (清分): when the profile has a `clearing` section or a bank, payout or
+    /// carry input was given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub clearing: Option<ClearingReport>,
 }
 
 /// Rows of one side: read = reconciled + skipped; nothing is lost.
@@ -171,7 +180,8 @@ pub struct RowView {
     pub service_provider: Option<String>,
     /// Amount as written.
     pub amount: Money,
-    /// Fee, when present.
+    /// Fee, when present, as what the merchant paid: a refund's returned fee is negative, whichever
+    /// sign the bill writes it with (Alipay writes 服务费 as money out, `-1.55`).
     pub fee: Option<Money>,
     /// Normalized status.
     pub status: Status,
@@ -413,6 +423,7 @@ pub fn build(
         exceptions,
         fund_flow: None,
         balance: None,
+        clearing: None,
     })
 }
 

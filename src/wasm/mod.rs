@@ -287,6 +287,28 @@ impl Reconciliation {
         Ok(self.fund_flow_report()?.csv())
     }
 
+    /// The clearing of the last run (清分: per merchant and settlement date), without its exceptions;
+    /// `null` when the run had no clearing (no `clearing` profile section, no bank or payout input).
+    #[wasm_bindgen(unchecked_return_type = "ClearingSummary | null")]
+    pub fn clearing(&self) -> Result<JsValue, JsValue> {
+        match &self.report()?.clearing {
+            Some(clearing) => to_value(&clearing.summary()),
+            None => Ok(JsValue::NULL),
+        }
+    }
+
+    /// One page of clearing exceptions (`fee_mismatch`), by merchant, settlement date and key.
+    #[wasm_bindgen(js_name = clearingExceptions, unchecked_return_type = "Page<ClearingException>")]
+    pub fn clearing_exceptions(&self, offset: u32, limit: u32) -> Result<JsValue, JsValue> {
+        to_value(&self.clearing_report()?.exceptions_page(offset as usize, limit as usize))
+    }
+
+    /// The settlement statement (结算单) as CSV (UTF-8 with BOM): every merchant, or one.
+    #[wasm_bindgen(js_name = exportClearingCsv)]
+    pub fn export_clearing_csv(&self, merchant: Option<String>) -> Result<Vec<u8>, JsValue> {
+        Ok(self.clearing_report()?.csv(merchant.as_deref()))
+    }
+
     /// The carry state of the last run (JSON bytes): give it to the next run as `addFile("carry", …)`.
     #[wasm_bindgen(js_name = carryState)]
     pub fn carry_state(&self) -> Result<Vec<u8>, JsValue> {
@@ -301,6 +323,13 @@ fn no_fund_flow() -> JsValue {
 }
 
 impl Reconciliation {
+    fn clearing_report(&self) -> Result<&crate::ClearingReport, JsValue> {
+        self.report()?.clearing.as_ref().ok_or_else(|| {
+            let reason = "the last run had no clearing: give a profile with a clearing section, or bank input";
+            to_js(Error::new(ErrorKind::InvalidArgument, reason))
+        })
+    }
+
     fn fund_flow_report(&self) -> Result<&crate::FundFlowReport, JsValue> {
         self.report()?.fund_flow.as_ref().ok_or_else(no_fund_flow)
     }

@@ -10,7 +10,9 @@ export type MatchKind = "settlement" | "payout";
 export type CarriedKind = "batch" | "movement" | "payout";
 export type FundItemKind = "batch" | "credit" | "debit" | "payout";
 export type Format = "unionpay_zm" | "wechat_trade" | "wechat_fund_flow" | "alipay_trade" | "alipay_summary" | "alipay_account_flow" | "bank_statement" | "payout_instructions" | "sub_ledger" | "generic_csv";
-export type Field = "order_no" | "trade_no" | "amount" | "refund_amount" | "fee" | "status" | "time" | "merchant_id" | "refund_no" | "credit" | "debit" | "balance" | "direction" | "date" | "booked_credit" | "booked_debit" | "currency" | "transaction_currency" | "counterparty" | "counterparty_account" | "counterparty_bank" | "memo" | "note" | "purpose" | "place" | "reference" | "opening" | "service_provider";
+export type ClearingClass = "fee_mismatch";
+export type ClearingLevel = "transaction" | "batch";
+export type Field = "order_no" | "trade_no" | "amount" | "refund_amount" | "fee" | "status" | "time" | "merchant_id" | "refund_no" | "credit" | "debit" | "balance" | "direction" | "date" | "booked_credit" | "booked_debit" | "currency" | "transaction_currency" | "counterparty" | "counterparty_account" | "counterparty_bank" | "memo" | "note" | "purpose" | "place" | "reference" | "opening" | "service_provider" | "trade_type" | "fee_rate";
 export type Status = "success" | "refund" | "closed" | "pending";
 export type Side = "internal" | "channel";
 export type InputKind = "internal" | "channel" | "bank" | "payouts" | "book" | "carry";
@@ -400,7 +402,8 @@ service_provider?: string,
  */
 amount: Money, 
 /**
- * Fee, when present.
+ * Fee, when present, as what the merchant paid: a refund's returned fee is negative, whichever
+ * sign the bill writes it with (Alipay writes 服务费 as money out, `-1.55`).
  */
 fee: Money | null, 
 /**
@@ -885,6 +888,286 @@ internal_only: Money,
  */
 external_only: Money, };
 /**
+ * The clearing section without the exceptions (see [`ClearingReport::summary`]).
+ */
+export type ClearingSummary = { 
+/**
+ * The clearing settings in force.
+ */
+settings: { [key in string]: string }, 
+/**
+ * The money over every merchant.
+ */
+totals: ClearingAmounts, 
+/**
+ * Per merchant.
+ */
+merchants: Array<MerchantClearing>, 
+/**
+ * How many exceptions there are.
+ */
+exception_count: number, };
+/**
+ * The `clearing` section of the report.
+ */
+export type ClearingReport = { 
+/**
+ * The clearing settings in force.
+ */
+settings: { [key in string]: string }, 
+/**
+ * The money over every merchant.
+ */
+totals: ClearingAmounts, 
+/**
+ * Per merchant, by merchant number.
+ */
+merchants: Array<MerchantClearing>, 
+/**
+ * Every exception, by merchant, settlement date, date and key.
+ */
+exceptions: Array<ClearingException>, };
+/**
+ * The money of one clearing line (a merchant's settlement date, a merchant, or the run).
+ */
+export type ClearingAmounts = { 
+/**
+ * Payments.
+ */
+gross: Money, 
+/**
+ * Refunds (positive).
+ */
+refunds: Money, 
+/**
+ * The fee the channel charged (refunds' returned fees netted).
+ */
+fee_charged: Money, 
+/**
+ * The fee the contracted rates imply (a transaction no rate covers counts at its charged fee).
+ */
+fee_expected: Money, 
+/**
+ * The platform's commission (分润).
+ */
+commission: Money, 
+/**
+ * gross − refunds − fee charged − commission: what the platform owes the merchant.
+ */
+net_payable: Money, 
+/**
+ * What the bank credits matched to the settlements brought.
+ */
+credited: Money, 
+/**
+ * What the payout instructions paid the merchant.
+ */
+paid_out: Money, 
+/**
+ * net payable − paid out: still owed (negative: paid too much).
+ */
+outstanding: Money, };
+/**
+ * One merchant's clearing over the run.
+ */
+export type MerchantClearing = { 
+/**
+ * The settling merchant.
+ */
+merchant: string, 
+/**
+ * Its service provider, where the bills name one.
+ */
+service_provider: string | null, 
+/**
+ * Transactions.
+ */
+transactions: number, 
+/**
+ * Transactions no contracted rate covers.
+ */
+unrated: number, 
+/**
+ * Clearing exceptions.
+ */
+exceptions: number, 
+/**
+ * Per settlement date, in date order.
+ */
+days: Array<ClearingDay>, 
+/**
+ * Payments.
+ */
+gross: Money, 
+/**
+ * Refunds (positive).
+ */
+refunds: Money, 
+/**
+ * The fee the channel charged (refunds' returned fees netted).
+ */
+fee_charged: Money, 
+/**
+ * The fee the contracted rates imply (a transaction no rate covers counts at its charged fee).
+ */
+fee_expected: Money, 
+/**
+ * The platform's commission (分润).
+ */
+commission: Money, 
+/**
+ * gross − refunds − fee charged − commission: what the platform owes the merchant.
+ */
+net_payable: Money, 
+/**
+ * What the bank credits matched to the settlements brought.
+ */
+credited: Money, 
+/**
+ * What the payout instructions paid the merchant.
+ */
+paid_out: Money, 
+/**
+ * net payable − paid out: still owed (negative: paid too much).
+ */
+outstanding: Money, };
+/**
+ * One merchant's settlement date.
+ */
+export type ClearingDay = { 
+/**
+ * Settlement date.
+ */
+settle_date: string, 
+/**
+ * Earliest trade date.
+ */
+trade_from: string, 
+/**
+ * Latest trade date.
+ */
+trade_to: string, 
+/**
+ * Transactions.
+ */
+transactions: number, 
+/**
+ * Transactions no contracted rate covers (their charged fee counts as expected).
+ */
+unrated: number, 
+/**
+ * Clearing exceptions of the day.
+ */
+exceptions: number, 
+/**
+ * The settlement was carried in from an earlier run (only its totals are known).
+ */
+carried: boolean, 
+/**
+ * Payments.
+ */
+gross: Money, 
+/**
+ * Refunds (positive).
+ */
+refunds: Money, 
+/**
+ * The fee the channel charged (refunds' returned fees netted).
+ */
+fee_charged: Money, 
+/**
+ * The fee the contracted rates imply (a transaction no rate covers counts at its charged fee).
+ */
+fee_expected: Money, 
+/**
+ * The platform's commission (分润).
+ */
+commission: Money, 
+/**
+ * gross − refunds − fee charged − commission: what the platform owes the merchant.
+ */
+net_payable: Money, 
+/**
+ * What the bank credits matched to the settlements brought.
+ */
+credited: Money, 
+/**
+ * What the payout instructions paid the merchant.
+ */
+paid_out: Money, 
+/**
+ * net payable − paid out: still owed (negative: paid too much).
+ */
+outstanding: Money, };
+/**
+ * A clearing exception: a fee that is not the contracted rate's.
+ */
+export type ClearingException = { 
+/**
+ * What it is.
+ */
+class: ClearingClass, 
+/**
+ * Its name in Chinese.
+ */
+class_zh: string, 
+/**
+ * One transaction, or a settlement's total.
+ */
+level: ClearingLevel, 
+/**
+ * The settling merchant.
+ */
+merchant: string, 
+/**
+ * The transaction's order number (商户订单号, else the channel's number), or the batch id.
+ */
+key: string, 
+/**
+ * Trade date (the settlement date for a batch line).
+ */
+date: string, 
+/**
+ * Settlement date.
+ */
+settle_date: string, 
+/**
+ * The transaction's amount (a refund's is negative), or the batch's gross − refunds.
+ */
+amount: Money, 
+/**
+ * The fee the channel charged.
+ */
+fee_charged: Money, 
+/**
+ * The fee the contracted rate implies.
+ */
+fee_expected: Money, 
+/**
+ * d = expected − charged: an overcharge is d < 0 (短款).
+ */
+d: Money, 
+/**
+ * 长款 / 短款.
+ */
+label: Label | null, 
+/**
+ * The contracted rate, as the profile writes it.
+ */
+rate: string, 
+/**
+ * The rate the bill itself shows (WeChat's 费率), when it has one.
+ */
+bill_rate: string | null, 
+/**
+ * File of the transaction (empty for a batch line).
+ */
+file: string, 
+/**
+ * 1-based line (0 for a batch line).
+ */
+line: number, };
+/**
  * The `balance` section of the report.
  */
 export type BalanceReport = { 
@@ -1127,7 +1410,12 @@ fund_flow?: FundFlowReport,
 /**
  * Book against actual (账实核对): only when a bank statement was given.
  */
-balance?: BalanceReport, };
+balance?: BalanceReport, 
+/**
+ * Clearing per merchant (清分): when the profile has a `clearing` section or a bank, payout or
+ * carry input was given.
+ */
+clearing: ClearingReport | null, };
 /**
  * The `fund_flow` section of the report.
  */

@@ -1,0 +1,299 @@
+//! Clearing (清分): what the platform owes each merchant, per settlement date and over the run.
+//!
+//! Per merchant and settlement date: gross − refunds − the fee the channel charged − the
+//! platform's commission (分润) = net payable; credited is what the bank credits matched to the
+//! merchant's settlements brought (from fund flow), paid out is what the payout instructions paid
+//! it, and outstanding = net payable − paid out. Each transaction's fee is checked against the
+//! contracted rate ([`ClearingSettings`]): a difference beyond the tolerance is a `fee_mismatch`
+//! with d = expected − charged (an overcharge is d < 0, 短款: the merchant got less).
+//!
+//! The transactions are seen once, as fund flow batches them ([`Collector::visit`]); clearing then
+//! needs only the batches, the fund-flow matches and the payout instructions.
+
+use crate::fund_flow::{Batch, Batched, FundFlow, MatchKind};
+use crate::money::Money;
+use crate::profile::{Channel, ClearingSettings, FeeRounding};
+use crate::record::Field;
+use crate::report::{
+    ClearingAmounts, ClearingClass, ClearingDay, ClearingException, ClearingLevel, ClearingReport, MerchantClearing,
+};
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+
+/// What clearing adds to a batch from its transactions.
+#[derive(Clone, Debug, Default)]
+struct DayFacts {
+    /// Σ expected fee at the per-transaction precision.
+    fee_expected: Decimal,
+    /// Σ charged fee of the transactions a rate covers (for the batch-level check).
+    fee_charged_rated: Decimal,
+    /// Σ expected fee of the same transactions.
+    fee_expected_rated: Decimal,
+    commission: Decimal,
+    transactions: u64,
+    unrated: u64,
+    mismatches: u64,
+    /// The contracted rate of the day's transactions, when they share one (for a batch line).
+    rate: Option<String>,
+    mixed_rates: bool,
+}
+
+/// What a rate depends on: merchant, channel, payment method.
+type RateCase = (String, Option<Channel>, String);
+/// The fee rate (as a fraction, and as written) and the commission rate of a case, when set.
+type Rates = (Option<(Decimal, String)>, Option<Decimal>);
+
+/// Sees every batched transaction and keeps, per merchant and settlement date, the expected fee
+/// and commission, and the transactions whose fee is not the contracted rate's.
+pub struct Collector<'s> {
+    settings: &'s ClearingSettings,
+    days: BTreeMap<(String, NaiveDate), DayFacts>,
+    exceptions: Vec<ClearingException>,
+    /// The rates of a (merchant, channel, trade type): looked up once, not per transaction.
+    rates: rustc_hash::FxHashMap<RateCase, Rates>,
+}
+
+impl<'s> Collector<'s> {
+    /// A collector for the profile's clearing settings.
+    pub fn new(settings: &'s ClearingSettings) -> Collector<'s> {
+        Collector { settings, days: BTreeMap::new(), exceptions: Vec::new(), rates: Default::default() }
+    }
+
+    /// One transaction as fund flow batched it.
+    pub fn visit(&mut self, t: &Batched) {
+        let channel = Channel::of(t.table.format);
+        let trade_type = t.table.field_of(t.record, Field::TradeType);
+        let settings = self.settings;
+        let cache_key = (t.merchant.to_string(), channel, trade_type.to_string());
+        let (fee_rule, commission_rate) = self.rates.entry(cache_key).or_insert_with(|| {
+            let fee = settings.fee_rate(t.merchant, channel, &trade_type).map(|r| (r.rate, r.written.clone()));
+            let commission = settings.commission_rate(t.merchant, channel, &trade_type).map(|r| r.rate);
+            (fee, commission)
+        });
+        // A refund gives its fee and commission back at the same rule.
+        let signed = if t.refund { -t.amount } else { t.amount };
+        let charged = t.fee.unwrap_or_default();
+        let day = self.days.entry((t.merchant.to_string(), t.settle_date)).or_default();
+        day.transactions += 1;
+        if let Some(rate) = commission_rate {
+            day.commission += settings.per_transaction(signed, *rate);
+        }
+        let Some((rate, written)) = fee_rule else {
+            day.unrated += 1;
+            day.fee_expected += charged;
+            return;
+        };
+        let expected = settings.per_transaction(signed, *rate);
+        day.fee_expected += expected;
+        day.fee_expected_rated += expected;
+        day.fee_charged_rated += charged;
+        match &day.rate {
+            None if !day.mixed_rates => day.rate = Some(written.clone()),
+            Some(r) if r != written => (day.rate, day.mixed_rates) = (None, true),
+            _ => {}
+        }
+        let d = expected - charged;
+        if d.abs() > settings.fee_tolerance {
+            day.mismatches += 1;
+            let bill_rate = t.table.field_of(t.record, Field::FeeRate);
+            let key = t.table.key(t.row);
+            self.exceptions.push(ClearingException {
+                class: ClearingClass::FeeMismatch,
+                class_zh: ClearingClass::FeeMismatch.name_zh(),
+                level: ClearingLevel::Transaction,
+                merchant: t.merchant.to_string(),
+                key,
+                date: t.trade_date,
+                settle_date: t.settle_date,
+                amount: Money(signed),
+                fee_charged: Money(charged),
+                fee_expected: Money(expected),
+                d: Money(d),
+                label: crate::classify::label(d),
+                rate: written.clone(),
+                bill_rate: Some(bill_rate.to_string()).filter(|r| !r.is_empty()),
+                file: t.table.name.clone(),
+                line: t.row.line,
+            });
+        }
+    }
+
+    /// The clearing section, from the batches (today's and carried), the fund-flow matches (what
+    /// was credited) and the payout instructions (what was paid out).
+    pub fn finish(self, batches: &[Batch], flow: Option<&FundFlow>) -> ClearingReport {
+        let Collector { settings, mut days, mut exceptions, .. } = self;
+        let credited = flow.map(credited_per_batch).unwrap_or_default();
+        let mut merchants: BTreeMap<&str, MerchantClearing> = BTreeMap::new();
+        for (i, batch) in batches.iter().enumerate() {
+            let facts = days.remove(&(batch.merchant.clone(), batch.settle_date));
+            let carried = facts.is_none();
+            let facts = facts.unwrap_or_else(|| DayFacts {
+                fee_expected: batch.fees,
+                transactions: u64::from(batch.rows),
+                unrated: u64::from(batch.rows),
+                ..DayFacts::default()
+            });
+            let fee_charged = settings.settlement_total(batch.fees);
+            let commission = settings.settlement_total(facts.commission);
+            let mut exception_count = facts.mismatches;
+            // Every transaction within the tolerance, yet the totals differ: rounding at settlement.
+            let batch_d = settings.settlement_total(facts.fee_expected_rated)
+                - settings.settlement_total(facts.fee_charged_rated);
+            if facts.mismatches == 0 && batch_d.abs() > settings.fee_tolerance {
+                exception_count += 1;
+                exceptions.push(ClearingException {
+                    class: ClearingClass::FeeMismatch,
+                    class_zh: ClearingClass::FeeMismatch.name_zh(),
+                    level: ClearingLevel::Batch,
+                    merchant: batch.merchant.clone(),
+                    key: batch.id.clone(),
+                    date: batch.settle_date,
+                    settle_date: batch.settle_date,
+                    amount: Money(batch.gross - batch.refunds),
+                    fee_charged: Money(settings.settlement_total(facts.fee_charged_rated)),
+                    fee_expected: Money(settings.settlement_total(facts.fee_expected_rated)),
+                    d: Money(batch_d),
+                    label: crate::classify::label(batch_d),
+                    rate: facts.rate.clone().unwrap_or_else(|| "(several)".to_string()),
+                    bill_rate: None,
+                    file: String::new(),
+                    line: 0,
+                });
+            }
+            let net_payable = batch.gross - batch.refunds - fee_charged - commission;
+            let amounts = ClearingAmounts {
+                gross: Money(batch.gross),
+                refunds: Money(batch.refunds),
+                fee_charged: Money(fee_charged),
+                fee_expected: Money(settings.settlement_total(facts.fee_expected)),
+                commission: Money(commission),
+                net_payable: Money(net_payable),
+                credited: Money(credited.get(&i).copied().unwrap_or_default()),
+                paid_out: Money::ZERO,
+                outstanding: Money(net_payable),
+            };
+            let merchant = merchants.entry(batch.merchant.as_str()).or_insert_with(|| MerchantClearing {
+                merchant: batch.merchant.clone(),
+                service_provider: batch.service_provider.clone(),
+                amounts: ClearingAmounts::default(),
+                transactions: 0,
+                unrated: 0,
+                exceptions: 0,
+                days: Vec::new(),
+            });
+            if merchant.service_provider.is_none() {
+                merchant.service_provider = batch.service_provider.clone();
+            }
+            merchant.days.push(ClearingDay {
+                settle_date: batch.settle_date,
+                trade_from: batch.trade_from,
+                trade_to: batch.trade_to,
+                amounts,
+                transactions: facts.transactions,
+                unrated: facts.unrated,
+                exceptions: exception_count,
+                carried,
+            });
+        }
+        // Payouts pay the oldest settlement still owed first; what is paid beyond everything owed
+        // stays on the last date, as a negative outstanding.
+        let mut unowed: Vec<MerchantClearing> = Vec::new();
+        for (merchant, paid) in flow.map(paid_per_merchant).unwrap_or_default() {
+            let Some(m) = merchants.get_mut(merchant.as_str()) else {
+                let amounts =
+                    ClearingAmounts { paid_out: Money(paid), outstanding: Money(-paid), ..ClearingAmounts::default() };
+                let days = Vec::new();
+                let m = MerchantClearing {
+                    merchant,
+                    service_provider: None,
+                    amounts,
+                    transactions: 0,
+                    unrated: 0,
+                    exceptions: 0,
+                    days,
+                };
+                unowed.push(m);
+                continue;
+            };
+            m.days.sort_by_key(|d| d.settle_date);
+            let mut left = paid;
+            let last = m.days.len().saturating_sub(1);
+            for (n, day) in m.days.iter_mut().enumerate() {
+                let owed = day.amounts.outstanding.0.max(Decimal::ZERO);
+                let pay = if n == last { left } else { left.min(owed) };
+                day.amounts.paid_out = Money(pay);
+                day.amounts.outstanding = Money(day.amounts.net_payable.0 - pay);
+                left -= pay;
+            }
+        }
+        let mut merchants: Vec<MerchantClearing> = merchants.into_values().chain(unowed).collect();
+        merchants.sort_by(|a, b| a.merchant.cmp(&b.merchant));
+        let mut totals = ClearingAmounts::default();
+        for m in &mut merchants {
+            m.days.sort_by_key(|d| d.settle_date);
+            for d in &m.days {
+                m.amounts.add(&d.amounts);
+                m.transactions += d.transactions;
+                m.unrated += d.unrated;
+                m.exceptions += d.exceptions;
+            }
+            totals.add(&m.amounts);
+        }
+        exceptions.sort_by(|a, b| {
+            (&a.merchant, a.settle_date, a.date, &a.key, a.line).cmp(&(
+                &b.merchant,
+                b.settle_date,
+                b.date,
+                &b.key,
+                b.line,
+            ))
+        });
+        ClearingReport { settings: settings_of(settings), totals, merchants, exceptions }
+    }
+}
+
+/// What the matched credits brought each batch (by index into the batches): a match of several
+/// batches gives each its net, and the difference the match has (within tolerance) to the latest.
+fn credited_per_batch(flow: &FundFlow) -> rustc_hash::FxHashMap<usize, Decimal> {
+    let mut credited: rustc_hash::FxHashMap<usize, Decimal> = Default::default();
+    for m in flow.matches.iter().filter(|m| m.kind == MatchKind::Settlement) {
+        let bank: Decimal = m.movements.iter().map(|&i| flow.input.movements[i].amount).sum();
+        let mut batches = m.batches.clone();
+        batches.sort_by_key(|&b| (flow.input.batches[b].settle_date, b));
+        let mut left = bank;
+        for (n, &b) in batches.iter().enumerate() {
+            let share = if n + 1 == batches.len() { left } else { flow.input.batches[b].net };
+            *credited.entry(b).or_default() += share;
+            left -= share;
+        }
+    }
+    credited
+}
+
+/// What today's payout instructions paid each merchant.
+fn paid_per_merchant(flow: &FundFlow) -> BTreeMap<String, Decimal> {
+    let mut paid: BTreeMap<String, Decimal> = BTreeMap::new();
+    for p in flow.input.payouts.iter().filter(|p| p.carried_since.is_none()) {
+        *paid.entry(p.payout.merchant.clone()).or_default() += p.payout.amount;
+    }
+    paid
+}
+
+fn settings_of(settings: &ClearingSettings) -> BTreeMap<&'static str, String> {
+    let rates = |rules: &[crate::profile::RateRule]| rules.len().to_string();
+    crate::sort::map([
+        ("fee_rounding", settings.fee_rounding.code().to_string()),
+        ("fee_tolerance", settings.fee_tolerance.to_string()),
+        ("fee_rates", rates(&settings.fee_rates)),
+        ("commission_rates", rates(&settings.commission_rates)),
+        (
+            "fee_precision",
+            match settings.fee_rounding {
+                FeeRounding::PerTransactionFen => "0.01",
+                FeeRounding::Exact => "0.00001",
+            }
+            .to_string(),
+        ),
+    ])
+}

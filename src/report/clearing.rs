@@ -1,0 +1,264 @@
+//! The `clearing` section of the report (清分): per merchant and settlement date, and its
+//! exceptions; made by the clearing module.
+
+use super::export::{CsvExport, Page};
+use crate::classify::Label;
+use crate::codes::codes;
+use crate::money::Money;
+use chrono::NaiveDate;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+codes! {
+    /// What a clearing exception is.
+    pub enum ClearingClass {
+        /// The fee the channel charged is not the contracted rate's (手续费不符).
+        FeeMismatch = ("fee_mismatch", "手续费不符"),
+    }
+}
+
+codes! {
+    /// What a clearing exception is about: one transaction, or a settlement's total only.
+    pub enum ClearingLevel {
+        /// One transaction's fee.
+        Transaction = ("transaction", "逐笔"),
+        /// A settlement's total fee, where no single transaction differs (rounding at settlement).
+        Batch = ("batch", "结算批次"),
+    }
+}
+
+/// The money of one clearing line (a merchant's settlement date, a merchant, or the run).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
+pub struct ClearingAmounts {
+    /// Payments.
+    pub gross: Money,
+    /// Refunds (positive).
+    pub refunds: Money,
+    /// The fee the channel charged (refunds' returned fees netted).
+    pub fee_charged: Money,
+    /// The fee the contracted rates imply (a transaction no rate covers counts at its charged fee).
+    pub fee_expected: Money,
+    /// The platform's commission (分润).
+    pub commission: Money,
+    /// gross − refunds − fee charged − commission: what the platform owes the merchant.
+    pub net_payable: Money,
+    /// What the bank credits matched to the settlements brought.
+    pub credited: Money,
+    /// What the payout instructions paid the merchant.
+    pub paid_out: Money,
+    /// net payable − paid out: still owed (negative: paid too much).
+    pub outstanding: Money,
+}
+
+impl ClearingAmounts {
+    /// Adds another line's money.
+    pub(crate) fn add(&mut self, other: &ClearingAmounts) {
+        self.gross += other.gross;
+        self.refunds += other.refunds;
+        self.fee_charged += other.fee_charged;
+        self.fee_expected += other.fee_expected;
+        self.commission += other.commission;
+        self.net_payable += other.net_payable;
+        self.credited += other.credited;
+        self.paid_out += other.paid_out;
+        self.outstanding += other.outstanding;
+    }
+}
+
+/// One merchant's settlement date.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
+pub struct ClearingDay {
+    /// Settlement date.
+    pub settle_date: NaiveDate,
+    /// Earliest trade date.
+    pub trade_from: NaiveDate,
+    /// Latest trade date.
+    pub trade_to: NaiveDate,
+    /// The money.
+    #[serde(flatten)]
+    pub amounts: ClearingAmounts,
+    /// Transactions.
+    pub transactions: u64,
+    /// Transactions no contracted rate covers (their charged fee counts as expected).
+    pub unrated: u64,
+    /// Clearing exceptions of the day.
+    pub exceptions: u64,
+    /// The settlement was carried in from an earlier run (only its totals are known).
+    pub carried: bool,
+}
+
+/// One merchant's clearing over the run.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
+pub struct MerchantClearing {
+    /// The settling merchant.
+    pub merchant: String,
+    /// Its service provider, where the bills name one.
+    pub service_provider: Option<String>,
+    /// The money over the run.
+    #[serde(flatten)]
+    pub amounts: ClearingAmounts,
+    /// Transactions.
+    pub transactions: u64,
+    /// Transactions no contracted rate covers.
+    pub unrated: u64,
+    /// Clearing exceptions.
+    pub exceptions: u64,
+    /// Per settlement date, in date order.
+    pub days: Vec<ClearingDay>,
+}
+
+/// A clearing exception: a fee that is not the contracted rate's.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
+pub struct ClearingException {
+    /// What it is.
+    pub class: ClearingClass,
+    /// Its name in Chinese.
+    pub class_zh: &'static str,
+    /// One transaction, or a settlement's total.
+    pub level: ClearingLevel,
+    /// The settling merchant.
+    pub merchant: String,
+    /// The transaction's order number (商户订单号, else the channel's number), or the batch id.
+    pub key: String,
+    /// Trade date (the settlement date for a batch line).
+    pub date: NaiveDate,
+    /// Settlement date.
+    pub settle_date: NaiveDate,
+    /// The transaction's amount (a refund's is negative), or the batch's gross − refunds.
+    pub amount: Money,
+    /// The fee the channel charged.
+    pub fee_charged: Money,
+    /// The fee the contracted rate implies.
+    pub fee_expected: Money,
+    /// d = expected − charged: an overcharge is d < 0 (短款).
+    pub d: Money,
+    /// 长款 / 短款.
+    pub label: Option<Label>,
+    /// The contracted rate, as the profile writes it.
+    pub rate: String,
+    /// The rate the bill itself shows (WeChat's 费率), when it has one.
+    pub bill_rate: Option<String>,
+    /// File of the transaction (empty for a batch line).
+    pub file: String,
+    /// 1-based line (0 for a batch line).
+    pub line: u32,
+}
+
+/// The `clearing` section of the report.
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
+pub struct ClearingReport {
+    /// The clearing settings in force.
+    pub settings: BTreeMap<&'static str, String>,
+    /// The money over every merchant.
+    pub totals: ClearingAmounts,
+    /// Per merchant, by merchant number.
+    pub merchants: Vec<MerchantClearing>,
+    /// Every exception, by merchant, settlement date, date and key.
+    pub exceptions: Vec<ClearingException>,
+}
+
+/// The clearing section without the exceptions (see [`ClearingReport::summary`]).
+#[derive(Clone, Copy, Debug, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
+pub struct ClearingSummary<'r> {
+    /// The clearing settings in force.
+    pub settings: &'r BTreeMap<&'static str, String>,
+    /// The money over every merchant.
+    pub totals: &'r ClearingAmounts,
+    /// Per merchant.
+    pub merchants: &'r [MerchantClearing],
+    /// How many exceptions there are.
+    pub exception_count: usize,
+}
+
+impl ClearingReport {
+    /// Everything but the exceptions, which come in pages.
+    pub fn summary(&self) -> ClearingSummary<'_> {
+        ClearingSummary {
+            settings: &self.settings,
+            totals: &self.totals,
+            merchants: &self.merchants,
+            exception_count: self.exceptions.len(),
+        }
+    }
+
+    /// One page of exceptions.
+    pub fn exceptions_page(&self, offset: usize, limit: usize) -> Page<ClearingException> {
+        Page::of(&self.exceptions, offset, limit)
+    }
+
+    /// The settlement statement (结算单) as CSV for Excel: one line per merchant and settlement
+    /// date, then one per merchant over the run; `merchant` keeps one merchant's lines only.
+    pub fn csv(&self, merchant: Option<&str>) -> Vec<u8> {
+        let mut export = CsvExport::new(
+            [
+                "merchant",
+                "service_provider",
+                "settle_date",
+                "trade_from",
+                "trade_to",
+                "transactions",
+                "gross",
+                "refunds",
+                "fee_charged",
+                "fee_expected",
+                "commission",
+                "net_payable",
+                "credited",
+                "paid_out",
+                "outstanding",
+                "exceptions",
+            ],
+            256 + self.merchants.iter().map(|m| m.days.len() + 1).sum::<usize>() * 160,
+        );
+        let amounts = |a: &ClearingAmounts| {
+            [
+                a.gross,
+                a.refunds,
+                a.fee_charged,
+                a.fee_expected,
+                a.commission,
+                a.net_payable,
+                a.credited,
+                a.paid_out,
+                a.outstanding,
+            ]
+            .map(|m| m.to_string())
+        };
+        for m in self.merchants.iter().filter(|m| merchant.is_none_or(|wanted| m.merchant == wanted)) {
+            let provider = m.service_provider.clone().unwrap_or_default();
+            let mut line = |date: String, from: String, to: String, n: u64, a: &ClearingAmounts, e: u64| {
+                let [g, r, fc, fe, c, np, cr, po, o] = amounts(a);
+                export.row([
+                    m.merchant.clone(),
+                    provider.clone(),
+                    date,
+                    from,
+                    to,
+                    n.to_string(),
+                    g,
+                    r,
+                    fc,
+                    fe,
+                    c,
+                    np,
+                    cr,
+                    po,
+                    o,
+                    e.to_string(),
+                ]);
+            };
+            for d in &m.days {
+                let (date, from, to) = (d.settle_date.to_string(), d.trade_from.to_string(), d.trade_to.to_string());
+                line(date, from, to, d.transactions, &d.amounts, d.exceptions);
+            }
+            line("合计".into(), String::new(), String::new(), m.transactions, &m.amounts, m.exceptions);
+        }
+        export.into_bytes()
+    }
+}

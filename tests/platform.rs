@@ -1,0 +1,295 @@
+//! A platform's month (tests/fixtures/platform/, made by its make.py): WeChat service-provider
+//! bills for three sub-merchants against the internal account's statement and the payouts, with
+//! the contracted rates; and one day of Alipay ISV and UnionPay sub-merchant files. The clearing
+//! expected here was worked out by make.py with Python's decimal module, not by this crate.
+#![cfg(not(target_arch = "wasm32"))]
+
+use duizhang::{parse_date, Input, InputKind, MatchKind, Profile, Reconciliation, Report};
+use serde_json::Value;
+use std::path::Path;
+
+fn fixture(path: &str) -> Vec<u8> {
+    std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/platform").join(path))
+        .unwrap_or_else(|e| panic!("fixture {path}: {e}"))
+}
+
+fn expected() -> Value {
+    serde_json::from_slice(&fixture("expected.json")).expect("expected.json")
+}
+
+fn profile_json() -> String {
+    String::from_utf8(fixture("profile.json")).expect("utf-8")
+}
+
+fn month(profile: Profile, bank: bool) -> Report {
+    let mut run = Reconciliation::new(profile);
+    run.add(Input::new(InputKind::Channel, "wechat_sp_202603.zip", fixture("wechat_sp_202603.zip"))).expect("bills");
+    if bank {
+        for (kind, name) in
+            [(InputKind::Bank, "internal_account_202603_gbk.csv"), (InputKind::Payouts, "payouts_202603.csv")]
+        {
+            run.add(Input::new(kind, name, fixture(name))).expect("reads");
+        }
+    }
+    run.run(Some(parse_date("2026-03-31").expect("date"))).expect("runs").clone()
+}
+
+fn platform_month() -> Report {
+    month(Profile::from_json(&profile_json()).expect("profile"), true)
+}
+
+#[test]
+fn every_sub_merchant_settlement_is_matched_to_its_credits() {
+    let report = platform_month();
+    let flow = report.fund_flow.as_ref().expect("fund flow");
+    // Every batch is a sub-merchant's, under its service provider: none under the provider.
+    let merchants: Vec<&str> = flow.merchants.iter().map(|m| m.merchant.as_str()).collect();
+    assert_eq!(merchants, ["1612000001", "1612000002", "1612000003"]);
+    for m in flow.matches.iter().filter(|m| m.kind == MatchKind::Settlement) {
+        assert!(m.batches.iter().all(|b| b.service_provider.as_deref() == Some("1230000109")), "{}", m.explanation);
+    }
+    // No break: the three settlements due on 04-01 are in transit; every other one matched.
+    assert_eq!(flow.counts.in_transit, 3);
+    let in_transit: Vec<(&str, String)> =
+        flow.exceptions.iter().map(|e| (e.merchant.as_str(), e.date.to_string())).collect();
+    assert_eq!(
+        in_transit,
+        [("1612000001", "2026-04-01".into()), ("1612000002", "2026-04-01".into()), ("1612000003", "2026-04-01".into())]
+    );
+    let c = &flow.counts;
+    let breaks = [
+        c.matched_within_tolerance,
+        c.internal_only,
+        c.external_only,
+        c.unexplained_movement,
+        c.not_reconciled,
+        c.balance_break,
+    ];
+    assert_eq!(breaks, [0; 6]);
+    assert_eq!(flow.totals.long_total.to_string(), "0.00");
+    assert_eq!(flow.totals.short_total.to_string(), "0.00");
+    // The month's quirks, each explained.
+    let explain = |needle: &str| {
+        flow.matches.iter().find(|m| m.explanation.contains(needle)).map(|m| m.explanation.clone()).unwrap_or_default()
+    };
+    assert!(
+        explain("settlements of 03-12 + 03-13 for merchant 1612000002").starts_with("credit 2026-03-13"),
+        "one credit for two days"
+    );
+    assert!(
+        explain("settlement of 2026-03-18").contains("for merchant 1612000001 = credits of 03-18"),
+        "split transfer"
+    );
+    assert!(
+        explain("settlement of 2026-03-25").contains("for merchant 1612000003 = credits of 03-25"),
+        "short and 补款"
+    );
+    assert!(explain("03-26 ¥100.00").contains("1612000003"), "the make-up is part of the match");
+    // Monday's settlement holds Friday to Sunday's trades (T+1 business days).
+    let monday =
+        flow.matches.iter().flat_map(|m| &m.batches).find(|b| b.id == "batch:1612000001:2026-03-09").expect("Monday");
+    assert_eq!(
+        (monday.trade_from.to_string(), monday.trade_to.to_string()),
+        ("2026-03-06".into(), "2026-03-08".into())
+    );
+    // Payouts are matched to the statement's debits; the balances hold.
+    let payouts = flow.matches.iter().filter(|m| m.kind == MatchKind::Payout).count();
+    assert_eq!(payouts, 15, "five days of payouts to three merchants");
+    let balance = report.balance.as_ref().expect("balance");
+    assert!(balance.running_breaks.is_empty() && balance.continuity_breaks.is_empty());
+    assert_eq!(balance.statements[0].closing.map(|c| c.to_string()).as_deref(), expected()["closing_balance"].as_str());
+}
+
+#[test]
+fn clearing_per_merchant_and_day_is_the_independent_calculation_to_the_fen() {
+    let report = platform_month();
+    let clearing = report.clearing.as_ref().expect("clearing");
+    let actual = serde_json::to_value(clearing).expect("json");
+    let expected = expected();
+    let fields = [
+        "settle_date",
+        "gross",
+        "refunds",
+        "fee_charged",
+        "fee_expected",
+        "commission",
+        "net_payable",
+        "credited",
+        "paid_out",
+        "outstanding",
+        "transactions",
+    ];
+    let merchants = expected["merchants"].as_array().expect("merchants");
+    assert_eq!(actual["merchants"].as_array().map(Vec::len), Some(merchants.len()));
+    for (want, got) in merchants.iter().zip(actual["merchants"].as_array().expect("merchants")) {
+        assert_eq!(got["merchant"], want["merchant"]);
+        assert_eq!(got["service_provider"], want["service_provider"]);
+        let (want_days, got_days) = (want["days"].as_array().expect("days"), got["days"].as_array().expect("days"));
+        assert_eq!(got_days.len(), want_days.len(), "{}", want["merchant"]);
+        for (w, g) in want_days.iter().zip(got_days) {
+            for field in fields {
+                assert_eq!(g[field], w[field], "{} {} {field}", want["merchant"], w["settle_date"]);
+            }
+        }
+        // The merchant's line is the sum of its days.
+        for field in ["gross", "net_payable", "credited", "paid_out", "outstanding"] {
+            let sum: rust_decimal::Decimal = want_days
+                .iter()
+                .map(|d| d[field].as_str().expect("money").parse::<rust_decimal::Decimal>().expect("decimal"))
+                .sum();
+            assert_eq!(
+                got[field].as_str().map(str::to_string),
+                Some(format!("{sum:.2}")),
+                "{} {field}",
+                want["merchant"]
+            );
+        }
+    }
+    // Payouts paid the first week, one 10.00 short: 1612000002 is still owed it on the last day paid.
+    let second = &clearing.merchants[1];
+    let paid: Vec<String> = second.days.iter().take(5).map(|d| d.amounts.outstanding.to_string()).collect();
+    assert_eq!(paid, ["0.00", "0.00", "0.00", "0.00", "10.00"]);
+}
+
+#[test]
+fn the_day_the_channel_charged_the_wrong_rate_is_fee_mismatch_with_its_d() {
+    let report = platform_month();
+    let clearing = report.clearing.as_ref().expect("clearing");
+    let expected = expected();
+    let want = expected["fee_mismatches"].as_array().expect("mismatches");
+    assert!(!want.is_empty());
+    assert_eq!(clearing.exceptions.len(), want.len(), "every trade of that day, and nothing else");
+    for (w, e) in want.iter().zip(&clearing.exceptions) {
+        assert_eq!(e.class.code(), "fee_mismatch");
+        assert_eq!(e.level.code(), "transaction");
+        assert_eq!(e.merchant, "1612000003");
+        assert_eq!(Some(e.key.as_str()), w["key"].as_str());
+        assert_eq!(Some(e.date.to_string().as_str()), w["date"].as_str());
+        assert_eq!(e.settle_date.to_string(), "2026-03-19");
+        assert_eq!(Some(e.fee_charged.to_string().as_str()), w["fee_charged"].as_str());
+        assert_eq!(Some(e.fee_expected.to_string().as_str()), w["fee_expected"].as_str());
+        assert_eq!(Some(e.d.to_string().as_str()), w["d"].as_str(), "d = expected − charged");
+        assert!(e.d.is_negative(), "an overcharge is d < 0");
+        assert_eq!(e.label.map(|l| l.code()), Some("短款"));
+        assert_eq!(
+            (e.rate.as_str(), e.bill_rate.as_deref()),
+            ("0.38%", Some("0.60%")),
+            "the bill's 费率 beside the contract"
+        );
+        assert!(e.file.ends_with("1230000109_20260318_ALL.csv") && e.line > 1, "{}:{}", e.file, e.line);
+    }
+    let merchant = clearing.merchants.iter().find(|m| m.merchant == "1612000003").expect("merchant");
+    assert_eq!(merchant.exceptions as usize, want.len());
+    let day = merchant.days.iter().find(|d| d.settle_date.to_string() == "2026-03-19").expect("that day");
+    assert!(day.amounts.fee_charged > day.amounts.fee_expected);
+    assert_eq!(day.exceptions as usize, want.len());
+    // The paged view is the same list.
+    assert_eq!(clearing.exceptions_page(1, 1).rows, clearing.exceptions[1..2]);
+}
+
+#[test]
+fn rates_rounding_and_tolerance_change_what_is_a_mismatch() {
+    // Per-transaction fen: WeChat's five-decimal fees no longer agree transaction by transaction.
+    let fen = profile_json().replace("\"exact\"", "\"per_transaction_fen\"");
+    let report = month(Profile::from_json(&fen).expect("profile"), true);
+    let clearing = report.clearing.as_ref().expect("clearing");
+    assert!(clearing.exceptions.len() > expected()["fee_mismatches"].as_array().map_or(0, Vec::len));
+    // A tolerance above the largest difference: no mismatch at all.
+    let tolerant = profile_json().replace("\"fee_tolerance\": \"0.00\"", "\"fee_tolerance\": \"5.00\"");
+    let report = month(Profile::from_json(&tolerant).expect("profile"), true);
+    assert!(report.clearing.as_ref().expect("clearing").exceptions.is_empty());
+    // Contracted at what the channel charged on the wrong day as well: the day's trades agree, but
+    // the others of 1612000003 are now undercharged (d > 0, 长款).
+    let flat = profile_json()
+        .replace(",\n      {\n        \"merchant\": \"1612000003\",\n        \"rate\": \"0.38%\"\n      }", "");
+    assert_ne!(flat, profile_json(), "the profile's layout changed: update this replace");
+    let report = month(Profile::from_json(&flat).expect("profile"), true);
+    let exceptions = &report.clearing.as_ref().expect("clearing").exceptions;
+    assert!(!exceptions.is_empty() && exceptions.iter().all(|e| e.merchant == "1612000003" && !e.d.is_negative()));
+    assert!(exceptions.iter().all(|e| e.date.to_string() != "2026-03-18"));
+}
+
+#[test]
+fn clearing_without_rates_or_without_a_bank() {
+    // A bank and no clearing section: the clearing lines are there, nothing is checked.
+    let report = month(
+        Profile::from_json(r#"{"fund_flow": {"settlement": "T+1", "business_days": true}}"#).expect("profile"),
+        true,
+    );
+    let clearing = report.clearing.as_ref().expect("clearing with a bank");
+    assert!(clearing.exceptions.is_empty());
+    for m in &clearing.merchants {
+        assert_eq!(m.unrated, m.transactions);
+        assert_eq!(m.amounts.fee_expected, m.amounts.fee_charged);
+        assert_eq!(m.amounts.commission.to_string(), "0.00");
+    }
+    // The clearing section and no bank: nothing credited or paid out; the same mismatches.
+    let report = month(Profile::from_json(&profile_json()).expect("profile"), false);
+    assert!(report.fund_flow.is_none());
+    let clearing = report.clearing.as_ref().expect("clearing from the profile");
+    assert_eq!(clearing.totals.credited.to_string(), "0.00");
+    assert_eq!(clearing.totals.paid_out.to_string(), "0.00");
+    assert_eq!(clearing.exceptions.len(), expected()["fee_mismatches"].as_array().map_or(0, Vec::len));
+    // Neither: bills alone are no run, and a run of orders against bills has no clearing section.
+    let mut run = Reconciliation::new(Profile::default());
+    run.add(Input::new(InputKind::Channel, "wechat_sp_202603.zip", fixture("wechat_sp_202603.zip"))).expect("bills");
+    assert_eq!(run.run(None).map(|_| ()).unwrap_err().code(), "invalid_argument");
+    let orders = "商户订单号,金额,状态,创建时间\nP2026030100004,19.90,SUCCESS,2026-03-01 09:46:00\n";
+    run.add(Input::new(InputKind::Internal, "orders.csv", orders.as_bytes().to_vec())).expect("orders");
+    let report = run.run(Some(parse_date("2026-03-01").expect("date"))).expect("runs");
+    assert!(report.clearing.is_none());
+    assert!(!serde_json::to_string(report).expect("json").contains("\"clearing\""));
+}
+
+#[test]
+fn alipay_isv_and_unionpay_sub_merchants_settle_under_their_own_numbers() {
+    let mut run = Reconciliation::new(Profile::default());
+    for name in ["alipay_isv_29_columns_gbk.csv", "INN26032488ZM_777290058110048"] {
+        run.add(Input::new(InputKind::Channel, name, fixture(name))).expect("bill");
+    }
+    run.add(Input::new(InputKind::Bank, "statement_alipay_unionpay.csv", fixture("statement_alipay_unionpay.csv")))
+        .expect("statement");
+    let report = run.run(Some(parse_date("2026-03-25").expect("date"))).expect("runs");
+    let flow = report.fund_flow.as_ref().expect("fund flow");
+    assert_eq!(flow.counts.matched, 8, "four settlements, four credits");
+    assert!(flow.exceptions.is_empty());
+    let expected = expected();
+    let clearing = report.clearing.as_ref().expect("clearing");
+    let lines: Vec<(String, Option<String>, String)> = clearing
+        .merchants
+        .iter()
+        .map(|m| (m.merchant.clone(), m.service_provider.clone(), m.amounts.credited.to_string()))
+        .collect();
+    let net = |layout: &str, m: &str| expected[layout][m].as_str().expect("net").to_string();
+    assert_eq!(
+        lines,
+        [
+            // 商户识别号 is the sub-merchant; the `#账号` the detail was downloaded from, the ISV.
+            ("2088701000000011".into(), Some("20886012345678900156".into()), net("alipay_net", "2088701000000011")),
+            ("2088701000000022".into(), Some("20886012345678900156".into()), net("alipay_net", "2088701000000022")),
+            // 二级商户代码 is the sub-merchant, 商户代码 the service provider.
+            ("777290058110101".into(), Some("777290058110048".into()), net("unionpay_net", "777290058110101")),
+            ("777290058110202".into(), Some("777290058110048".into()), net("unionpay_net", "777290058110202")),
+        ]
+    );
+}
+
+#[test]
+fn the_settlement_statement_csv_has_a_line_per_merchant_and_date() {
+    let report = platform_month();
+    let clearing = report.clearing.as_ref().expect("clearing");
+    let csv = clearing.csv(None);
+    assert!(csv.starts_with("\u{feff}merchant,service_provider,settle_date".as_bytes()));
+    let mut reader = csv::ReaderBuilder::new().from_reader(&csv[3..]);
+    let rows: Vec<csv::StringRecord> = reader.records().collect::<Result<_, _>>().expect("csv");
+    let days: usize = clearing.merchants.iter().map(|m| m.days.len()).sum();
+    assert_eq!(rows.len(), days + clearing.merchants.len(), "a line per day and a 合计 per merchant");
+    let total = rows.iter().find(|r| &r[0] == "1612000003" && &r[2] == "合计").expect("合计");
+    let merchant = &clearing.merchants[2];
+    assert_eq!(&total[11], merchant.amounts.net_payable.to_string());
+    assert_eq!(&total[15], merchant.exceptions.to_string());
+    // One merchant's detail.
+    let one = clearing.csv(Some("1612000001"));
+    let mut reader = csv::ReaderBuilder::new().from_reader(&one[3..]);
+    assert!(reader.records().all(|r| r.map(|r| &r[0] == "1612000001").unwrap_or(false)));
+}
