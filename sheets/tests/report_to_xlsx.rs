@@ -213,10 +213,10 @@ fn full_report() -> Value {
                   "fee_charged": "9.90000", "fee_expected": "9.90", "commission": "1.70", "net_payable": "1638.40",
                   "credited": "1640.10", "paid_out": "1000.00", "outstanding": "638.40",
                   "days": [
-                      { "date": "2026-03-23", "gross": "900.00", "refunds": "50.00", "fee_charged": "5.10000",
+                      { "settle_date": "2026-03-23", "gross": "900.00", "refunds": "50.00", "fee_charged": "5.10000",
                         "fee_expected": "5.10", "commission": "0.90", "net_payable": "844.00", "credited": "845.00",
                         "paid_out": "1000.00", "outstanding": "-156.00" },
-                      { "date": "2026-03-24", "gross": "800.00", "refunds": "0", "fee_charged": "4.80000",
+                      { "settle_date": "2026-03-24", "gross": "800.00", "refunds": "0", "fee_charged": "4.80000",
                         "fee_expected": "4.80", "commission": "0.80", "net_payable": "794.40", "credited": "795.10",
                         "paid_out": "0", "outstanding": "794.40" }
                   ] },
@@ -468,7 +468,7 @@ fn clearing_has_a_row_per_merchant_and_settlement_date_then_the_merchant_total()
     let shape: Vec<(String, String, String)> = rows
         .iter()
         .map(|r| {
-            let date = r.get("date").map(|d| format!("{d:?}")).unwrap_or_default();
+            let date = r.get("settle_date").map(|d| format!("{d:?}")).unwrap_or_default();
             (r["row"].to_string(), r["merchant"].to_string(), date)
         })
         .collect();
@@ -495,9 +495,9 @@ fn clearing_has_a_row_per_merchant_and_settlement_date_then_the_merchant_total()
             assert_money(row.get(field), source[field].as_str().expect("money"));
         }
     }
-    assert_date(rows[0].get("date"), "2026-03-23");
-    assert_date(rows[1].get("date"), "2026-03-24");
-    assert_eq!(rows[2].get("date"), None);
+    assert_date(rows[0].get("settle_date"), "2026-03-23");
+    assert_date(rows[1].get("settle_date"), "2026-03-24");
+    assert_eq!(rows[2].get("settle_date"), None);
     // The day rows carry their merchant's service provider.
     assert_text(rows[0].get("service_provider"), "1900000001");
     assert_eq!(rows[3].get("service_provider"), None);
@@ -520,11 +520,12 @@ fn clearing_exceptions_have_every_scalar_field_known_ones_first() {
             "fee_expected",
             "d",
             "label",
-            "message",
+            "settle_date",
             "amount",
+            "rate",
+            "bill_rate",
             "detail.rule",
-            "method",
-            "rate"
+            "method"
         ]
     );
     let row = &table(&sheets["清分差错"])[0];
