@@ -280,9 +280,10 @@ async function reconcile(files, profile, date, cancel, run, bookBalance) {
     stopIfCancelled();
     const summary = rec.run(date || null);
     const fund = rec.fundFlow();
+    const clearing = rec.clearing();
     report('done', 1, true);
     current = rec;
-    post({ type: 'summary', summary, sources, inputs, fund, converted, run });
+    post({ type: 'summary', summary, sources, inputs, fund, clearing, converted, run });
   } catch (e) {
     try {
       rec.free();
@@ -334,6 +335,7 @@ function exportReport(format) {
   else if (format === 'json') bytes = current.exportJson();
   else if (format === 'fund_csv') bytes = current.exportFundFlowCsv();
   else if (format === 'carry') bytes = current.carryState();
+  else if (format === 'clearing_csv') bytes = current.exportClearingCsv();
   else throw coded(`unknown export format: ${format}`, 'bad_message');
   const owned = ownBuffer(bytes);
   post({ type: 'export', format, bytes: owned }, [owned.buffer]);

@@ -94,17 +94,24 @@ export async function freshModule() {
 }
 
 /**
- * Runs the Wasm API the way the page does. Returns {json} or {error} (the thrown value).
- * @param {Module} mod @param {{internal: string, channel: string, profile?: string, date?: string}} run
+ * Runs the Wasm API the way the page does. Returns {json} or {error} (the thrown value). Lists and
+ * the fund-flow inputs as in `runCli`.
+ * @param {Module} mod
+ * @param {{internal?: string | string[], channel: string | string[], profile?: string, date?: string, bank?: string | string[], payouts?: string | string[]}} run
  * @returns {{json: string, error?: undefined} | {error: unknown, json?: undefined}}
  */
-export function runWasm(mod, { internal, channel, profile, date }) {
+export function runWasm(mod, { internal, channel, profile, date, bank, payouts }) {
+  const list = (/** @type {string | string[] | undefined | null} */ v) => (v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]);
   /** @type {import('../../www/pkg/duizhang.js').Reconciliation | undefined} */
   let rec;
   try {
     rec = new mod.Reconciliation(profile ? fs.readFileSync(abs(profile), 'utf8') : null);
-    rec.addFile('internal', path.basename(internal), new Uint8Array(fs.readFileSync(abs(internal))));
-    rec.addFile('channel', path.basename(channel), new Uint8Array(fs.readFileSync(abs(channel))));
+    // In the CLI's order: the files of each kind as given, kinds as `runCli` passes them.
+    /** @type {[import('../../www/pkg/duizhang.js').InputKind, string[]][]} */
+    const inputs = [['internal', list(internal)], ['channel', list(channel)], ['bank', list(bank)], ['payouts', list(payouts)]];
+    for (const [kind, files] of inputs) {
+      for (const f of files) rec.addFile(kind, path.basename(f), new Uint8Array(fs.readFileSync(abs(f))));
+    }
     rec.run(date ?? null);
     return { json: rec.reportJson() };
   } catch (error) {

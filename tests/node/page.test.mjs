@@ -554,6 +554,56 @@ test('the page reconciles locally and matches the native CLI', async (t) => {
     await page.click('#profile-clear');
   });
 
+  await t.test('a platform month: each sub-merchant\'s clearing line equals the CLI, the 结算单 downloads', async () => {
+    const dir = 'tests/fixtures/platform';
+    const c = {
+      channel: `${dir}/wechat_sp_202603.zip`, bank: `${dir}/internal_account_202603_gbk.csv`,
+      payouts: `${dir}/payouts_202603.csv`, profile: `${dir}/profile.json`, date: '2026-03-31',
+    };
+    const report = nativeReport(c);
+    const clearing = report.clearing;
+    assert.ok(clearing && clearing.merchants.length === 3, 'the CLI has three sub-merchants');
+    await page.setInputFiles('#file-internal', []);
+    await page.setInputFiles('#file-channel', abs(c.channel));
+    // Open the fund-flow inputs whether or not the test before left them open.
+    await page.$eval('#fund-inputs-box', (/** @type {HTMLDetailsElement} */ d) => { d.open = true; });
+    await page.setInputFiles('#file-bank', abs(c.bank));
+    await page.setInputFiles('#file-payouts', abs(c.payouts));
+    await page.setInputFiles('#profile', abs(c.profile));
+    await page.fill('#date', c.date);
+    await page.click('#run');
+    await waitForFund();
+    await page.waitForSelector('#clearing-results:not([hidden])');
+    const rows = await page.$$eval('#clearing tbody tr[data-merchant]', (/** @type {HTMLTableRowElement[]} */ trs) =>
+      trs.map((tr) => ({
+        merchant: tr.dataset.merchant, broken: tr.classList.contains('break'),
+        cells: Object.fromEntries([...tr.querySelectorAll('[data-field]')].map((td) =>
+          [/** @type {HTMLElement} */ (td).dataset.field, td.textContent])),
+      })));
+    assert.deepEqual(rows.map((r) => r.merchant), clearing.merchants.map((m) => m.merchant));
+    /** @type {(keyof import('../../www/pkg/duizhang.js').ClearingAmounts)[]} */
+    const amounts = ['gross', 'refunds', 'fee_charged', 'fee_expected', 'commission', 'net_payable', 'credited',
+      'paid_out', 'outstanding'];
+    for (const [i, m] of clearing.merchants.entries()) {
+      for (const k of amounts) {
+        assert.equal(rows[i].cells[k], m[k], `${m.merchant} ${k}`);
+      }
+      assert.equal(rows[i].cells.exceptions, String(m.exceptions));
+      assert.equal(rows[i].broken, m.exceptions > 0, `${m.merchant}: red only with fee mismatches`);
+    }
+    assert.ok(rows.some((r) => r.broken), 'the merchant the channel charged the wrong rate is marked');
+    const [csv] = await Promise.all([page.waitForEvent('download'), page.click('#download-clearing-csv')]);
+    assert.equal(csv.suggestedFilename(), 'duizhang-clearing-2026-03-31.csv');
+    const bytes = fs.readFileSync(await csv.path());
+    assert.deepEqual([...bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'UTF-8 BOM');
+    const records = parseCsv(bytes.subarray(3).toString('utf8')).filter((r) => r.length > 1);
+    const days = clearing.merchants.reduce((n, m) => n + m.days.length, 0);
+    assert.equal(records.length - 1, days + clearing.merchants.length, 'a line per settlement date and a 合计 per merchant');
+    await page.click('#fund-clear');
+    await page.fill('#date', '');
+    await page.click('#profile-clear');
+  });
+
   await t.test("day two: yesterday's state file carries open items; running-balance breaks are listed", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'duizhang-day2-'));
     try {

@@ -25,6 +25,7 @@ export function onExport({ format, bytes }) {
     json: [`duizhang-report-${date}.json`, 'application/json'],
     fund_csv: [`duizhang-fund-flow-${fundDate}.csv`, 'text/csv;charset=utf-8'],
     carry: [`duizhang-state-${fundDate}.json`, 'application/json'],
+    clearing_csv: [`duizhang-clearing-${fundDate}.csv`, 'text/csv;charset=utf-8'],
   };
   const [name, type] = files[format];
   const url = URL.createObjectURL(new Blob([bytes], { type }));

@@ -80,6 +80,7 @@ function wire() {
   $('#fund-sample').addEventListener('click', () => runFundSample());
   $('#print').addEventListener('click', () => window.print());
   $('#download-fund-csv').addEventListener('click', () => download('fund_csv'));
+  $('#download-clearing-csv').addEventListener('click', () => download('clearing_csv'));
   $('#download-carry').addEventListener('click', () => download('carry'));
   const fundFilter = $as('#fund-filter', HTMLSelectElement);
   fundFilter.addEventListener('change', () => {

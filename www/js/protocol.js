@@ -7,6 +7,7 @@
 
 /**
  * @typedef {import('../pkg/duizhang.js').CarryInfo} CarryInfo
+ * @typedef {import('../pkg/duizhang.js').ClearingSummary} ClearingSummary
  * @typedef {import('../pkg/duizhang.js').Exception} Exception
  * @typedef {import('../pkg/duizhang.js').Format} Format
  * @typedef {import('../pkg/duizhang.js').FundFlowSummary} FundFlowSummary
@@ -71,11 +72,11 @@
  *   | {what: 'fund_exceptions', outcome?: FundOutcome})} PageRequest
  */
 
-/** @typedef {'csv' | 'json' | 'fund_csv' | 'carry'} ExportFormat */
+/** @typedef {'csv' | 'json' | 'fund_csv' | 'carry' | 'clearing_csv'} ExportFormat */
 
 /**
  * An export of the last result: the exceptions CSV, the report JSON, the fund-flow CSV
- * (exportFundFlowCsv()) or tomorrow's state file (carryState()).
+ * (exportFundFlowCsv()), tomorrow's state file (carryState()) or the 结算单 (exportClearingCsv()).
  * @typedef {{type: 'export', format: ExportFormat}} ExportRequest
  */
 
@@ -102,9 +103,10 @@
 /**
  * A finished run. `summary`: run()'s Summary; `sources[i]`: the index (in the run's files) of the
  * input that gave summary.files[i] (an archive gives several tables); `inputs`: the fund-flow inputs;
- * `fund`: fundFlow() (null without bank, payouts or carry input); `converted`: the names of the
+ * `fund`: fundFlow() (null without bank, payouts or carry input); `clearing`: clearing() (null
+ * without a clearing profile section or fund-flow input); `converted`: the names of the
  * spreadsheets read through the sheets module.
- * @typedef {{type: 'summary', summary: Summary, sources: number[], inputs: FundInput[], fund: FundFlowSummary | null, converted: string[], run?: number}} SummaryReply
+ * @typedef {{type: 'summary', summary: Summary, sources: number[], inputs: FundInput[], fund: FundFlowSummary | null, clearing: ClearingSummary | null, converted: string[], run?: number}} SummaryReply
  */
 
 /**

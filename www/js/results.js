@@ -3,6 +3,7 @@
 import { $, $$, $as, bi, h } from './dom.js';
 import { checksCell, labelTag } from './cells.js';
 import { dash, headerLine, text } from './format.js';
+import { showClearing } from './clearing.js';
 import { showFund } from './fund_flow.js';
 import { FORMATS, FUND_OUTCOMES, OUTCOMES, SIDES, TOTALS, standingOf } from './labels.js';
 import { requestPage } from './pages.js';
@@ -32,7 +33,10 @@ export function clearResults() {
   $('#exceptions').dataset.state = 'empty';
   $('#issues').dataset.state = 'empty';
   state.fund = null;
+  state.clearing = null;
   $('#fund-results').hidden = true;
+  $('#clearing-results').hidden = true;
+  $('#clearing tbody').replaceChildren();
   $('#converted').hidden = true;
   for (const id of ['#fund_matches', '#fund_exceptions', '#merchants', '#statements', '#running-breaks', '#fund-inputs']) {
     $(`${id} tbody`).replaceChildren();
@@ -137,6 +141,7 @@ export function onSummary(reply, onForce) {
   else $('#exceptions').dataset.state = 'loaded';
   requestPage('issues');
   showFund(fund, reply.inputs ?? []);
+  showClearing(reply.clearing ?? null);
 }
 
 /**

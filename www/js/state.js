@@ -26,6 +26,8 @@ export const state = {
   summary: null,
   /** @type {import('./protocol.js').FundFlowSummary | null} */
   fund: null,
+  /** @type {import('./protocol.js').ClearingSummary | null} */
+  clearing: null,
   /** @type {Paging & {outcome: Outcome | ''}} */
   exceptions: { offset: 0, outcome: '', total: 0, seq: 0 },
   /** @type {Paging} */
