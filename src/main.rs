@@ -108,6 +108,16 @@ fn read_file(path: &str) -> Result<Vec<u8>, Error> {
         .map_err(|e| Error::new(ErrorKind::Io, format!("cannot read {path}: {e}")).in_file(file_name(path)))
 }
 
+/// An output file's error: an `io` error naming the file.
+fn cannot_write(path: &str, e: &dyn std::fmt::Display) -> Error {
+    Error::new(ErrorKind::Io, format!("cannot write {path}: {e}")).in_file(file_name(path))
+}
+
+/// Writes an output file (--carry-out, --clearing-csv, --xlsx-out).
+fn write_out(path: &str, bytes: &[u8]) -> Result<(), Error> {
+    std::fs::write(path, bytes).map_err(|e| cannot_write(path, &e))
+}
+
 /// The name a file is reported under: its base name, as the browser page would see it.
 fn file_name(path: &str) -> String {
     Path::new(path).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| path.to_string())
@@ -158,27 +168,19 @@ fn reconcile(arguments: &Arguments) -> Result<String, Error> {
     let report = run.run(date)?;
     let json = report.to_json();
     if let Some(path) = &arguments.clearing_csv {
-        let cannot = |e: &dyn std::fmt::Display| {
-            Error::new(ErrorKind::Io, format!("cannot write {path}: {e}")).in_file(file_name(path))
-        };
         let clearing = report.clearing.as_ref().ok_or_else(|| {
             let reason = "no clearing: give a profile with a `clearing` section, or --bank/--payouts";
             Error::new(ErrorKind::InvalidArgument, format!("--clearing-csv: {reason}"))
         })?;
-        std::fs::write(path, clearing.csv(None)).map_err(|e| cannot(&e))?;
+        write_out(path, &clearing.csv(None))?;
     }
     if let Some(path) = &arguments.carry_out {
-        let state = run.carry_out().unwrap_or_else(CarryState::empty);
-        std::fs::write(path, state.to_json())
-            .map_err(|e| Error::new(ErrorKind::Io, format!("cannot write {path}: {e}")).in_file(file_name(path)))?;
+        write_out(path, &run.carry_out().unwrap_or_else(CarryState::empty).to_json())?;
     }
     #[cfg(all(feature = "sheets", not(target_arch = "wasm32")))]
     if let Some(path) = &arguments.xlsx_out {
-        let cannot = |e: &dyn std::fmt::Display| {
-            Error::new(ErrorKind::Io, format!("cannot write {path}: {e}")).in_file(file_name(path))
-        };
-        let workbook = duizhang_sheets::report_to_xlsx(json.as_bytes()).map_err(|e| cannot(&e))?;
-        std::fs::write(path, workbook).map_err(|e| cannot(&e))?;
+        let workbook = duizhang_sheets::report_to_xlsx(json.as_bytes()).map_err(|e| cannot_write(path, &e))?;
+        write_out(path, &workbook)?;
     }
     Ok(json)
 }

@@ -39,8 +39,8 @@ struct DayFacts {
     mixed_rates: bool,
 }
 
-/// What a rate depends on: merchant, channel, payment method.
-type RateCase = (String, Option<Channel>, String);
+/// What a rate depends on: merchant, channel, payment method (ids in [`Collector::names`]).
+type RateCase = (u32, Option<Channel>, u32);
 /// The fee rate (as a fraction, and as written) and the commission rate of a case, when set.
 type Rates = (Option<(Decimal, String)>, Option<Decimal>);
 
@@ -48,7 +48,9 @@ type Rates = (Option<(Decimal, String)>, Option<Decimal>);
 /// and commission, and the transactions whose fee is not the contracted rate's.
 pub struct Collector<'s> {
     settings: &'s ClearingSettings,
-    days: BTreeMap<(String, NaiveDate), DayFacts>,
+    /// Merchant numbers and payment methods as small ids, so that a transaction allocates nothing.
+    names: rustc_hash::FxHashMap<String, u32>,
+    days: rustc_hash::FxHashMap<(u32, NaiveDate), DayFacts>,
     exceptions: Vec<ClearingException>,
     /// The rates of a (merchant, channel, trade type): looked up once, not per transaction.
     rates: rustc_hash::FxHashMap<RateCase, Rates>,
@@ -57,16 +59,32 @@ pub struct Collector<'s> {
 impl<'s> Collector<'s> {
     /// A collector for the profile's clearing settings.
     pub fn new(settings: &'s ClearingSettings) -> Collector<'s> {
-        Collector { settings, days: BTreeMap::new(), exceptions: Vec::new(), rates: Default::default() }
+        let (names, days, rates) = Default::default();
+        Collector { settings, names, days, exceptions: Vec::new(), rates }
+    }
+
+    /// The id of a merchant number or payment method.
+    fn id(&mut self, name: &str) -> u32 {
+        if let Some(&id) = self.names.get(name) {
+            return id;
+        }
+        let id = self.names.len() as u32;
+        self.names.insert(name.to_string(), id);
+        id
     }
 
     /// One transaction as fund flow batched it.
     pub fn visit(&mut self, t: &Batched) {
+        let settings = self.settings;
+        // Without rates there is nothing to check per transaction: a day is its batch's totals
+        // (see `finish`), and fund flow pays nothing for clearing.
+        if settings.fee_rates.is_empty() && settings.commission_rates.is_empty() {
+            return;
+        }
         let channel = Channel::of(t.table.format);
         let trade_type = t.table.field_of(t.record, Field::TradeType);
-        let settings = self.settings;
-        let cache_key = (t.merchant.to_string(), channel, trade_type.to_string());
-        let (fee_rule, commission_rate) = self.rates.entry(cache_key).or_insert_with(|| {
+        let (merchant, method) = (self.id(t.merchant), self.id(&trade_type));
+        let (fee_rule, commission_rate) = self.rates.entry((merchant, channel, method)).or_insert_with(|| {
             let fee = settings.fee_rate(t.merchant, channel, &trade_type).map(|r| (r.rate, r.written.clone()));
             let commission = settings.commission_rate(t.merchant, channel, &trade_type).map(|r| r.rate);
             (fee, commission)
@@ -74,7 +92,7 @@ impl<'s> Collector<'s> {
         // A refund gives its fee and commission back at the same rule.
         let signed = if t.refund { -t.amount } else { t.amount };
         let charged = t.fee.unwrap_or_default();
-        let day = self.days.entry((t.merchant.to_string(), t.settle_date)).or_default();
+        let day = self.days.entry((merchant, t.settle_date)).or_default();
         day.transactions += 1;
         if let Some(rate) = commission_rate {
             day.commission += settings.per_transaction(signed, *rate);
@@ -122,12 +140,13 @@ impl<'s> Collector<'s> {
     /// The clearing section, from the batches (today's and carried), the fund-flow matches (what
     /// was credited) and the payout instructions (what was paid out).
     pub fn finish(self, batches: &[Batch], flow: Option<&FundFlow>) -> ClearingReport {
-        let Collector { settings, mut days, mut exceptions, .. } = self;
+        let Collector { settings, names, mut days, mut exceptions, .. } = self;
         let credited = flow.map(credited_per_batch).unwrap_or_default();
         let mut merchants: BTreeMap<&str, MerchantClearing> = BTreeMap::new();
         for (i, batch) in batches.iter().enumerate() {
-            let facts = days.remove(&(batch.merchant.clone(), batch.settle_date));
-            let carried = facts.is_none();
+            let facts = names.get(batch.merchant.as_str()).and_then(|&m| days.remove(&(m, batch.settle_date)));
+            // Only its totals are known: read in an earlier run and not again today.
+            let carried = facts.is_none() && batch.carried_since.is_some();
             let facts = facts.unwrap_or_else(|| DayFacts {
                 fee_expected: batch.fees,
                 transactions: u64::from(batch.rows),

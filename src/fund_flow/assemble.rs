@@ -103,9 +103,6 @@ pub fn batches_from_tables(
                 false => batch.gross += amount,
             }
             batch.fees += fee.unwrap_or_default();
-            // WeChat writes five-decimal fees; the channel rounds the settlement's total to the fen.
-            let fees = batch.fees.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
-            batch.net = batch.gross - batch.refunds - fees;
             visit(&Batched {
                 table,
                 row,
@@ -120,7 +117,13 @@ pub fn batches_from_tables(
             Ok(())
         })?;
     }
-    Ok((batches.into_values().collect(), unbatched))
+    let mut batches: Vec<Batch> = batches.into_values().collect();
+    for batch in &mut batches {
+        // WeChat writes five-decimal fees; the channel rounds the settlement's total to the fen.
+        let fees = batch.fees.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+        batch.net = batch.gross - batch.refunds - fees;
+    }
+    Ok((batches, unbatched))
 }
 
 /// Bank movements from statements, with the merchant read from each memo.

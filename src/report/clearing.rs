@@ -52,17 +52,45 @@ pub struct ClearingAmounts {
 }
 
 impl ClearingAmounts {
+    /// The fields' names, in the order of [`ClearingAmounts::fields_mut`] and the JSON.
+    pub(crate) const NAMES: [&'static str; 9] = [
+        "gross",
+        "refunds",
+        "fee_charged",
+        "fee_expected",
+        "commission",
+        "net_payable",
+        "credited",
+        "paid_out",
+        "outstanding",
+    ];
+
+    /// Every field, in [`ClearingAmounts::NAMES`] order.
+    fn fields_mut(&mut self) -> [&mut Money; 9] {
+        let a = self;
+        [
+            &mut a.gross,
+            &mut a.refunds,
+            &mut a.fee_charged,
+            &mut a.fee_expected,
+            &mut a.commission,
+            &mut a.net_payable,
+            &mut a.credited,
+            &mut a.paid_out,
+            &mut a.outstanding,
+        ]
+    }
+
+    /// Every field's value, in [`ClearingAmounts::NAMES`] order.
+    fn values(mut self) -> [Money; 9] {
+        self.fields_mut().map(|m| *m)
+    }
+
     /// Adds another line's money.
     pub(crate) fn add(&mut self, other: &ClearingAmounts) {
-        self.gross += other.gross;
-        self.refunds += other.refunds;
-        self.fee_charged += other.fee_charged;
-        self.fee_expected += other.fee_expected;
-        self.commission += other.commission;
-        self.net_payable += other.net_payable;
-        self.credited += other.credited;
-        self.paid_out += other.paid_out;
-        self.outstanding += other.outstanding;
+        for (sum, value) in self.fields_mut().into_iter().zip(other.values()) {
+            *sum += value;
+        }
     }
 }
 
@@ -195,69 +223,37 @@ impl ClearingReport {
     /// The settlement statement (结算单) as CSV for Excel: one line per merchant and settlement
     /// date, then one per merchant over the run; `merchant` keeps one merchant's lines only.
     pub fn csv(&self, merchant: Option<&str>) -> Vec<u8> {
-        let mut export = CsvExport::new(
-            [
-                "merchant",
-                "service_provider",
-                "settle_date",
-                "trade_from",
-                "trade_to",
-                "transactions",
-                "gross",
-                "refunds",
-                "fee_charged",
-                "fee_expected",
-                "commission",
-                "net_payable",
-                "credited",
-                "paid_out",
-                "outstanding",
-                "exceptions",
-            ],
-            256 + self.merchants.iter().map(|m| m.days.len() + 1).sum::<usize>() * 160,
-        );
-        let amounts = |a: &ClearingAmounts| {
-            [
-                a.gross,
-                a.refunds,
-                a.fee_charged,
-                a.fee_expected,
-                a.commission,
-                a.net_payable,
-                a.credited,
-                a.paid_out,
-                a.outstanding,
-            ]
-            .map(|m| m.to_string())
-        };
+        const LEAD: [&str; 6] =
+            ["merchant", "service_provider", "settle_date", "trade_from", "trade_to", "transactions"];
+        let header: [&str; 16] = std::array::from_fn(|c| match c {
+            0..6 => LEAD[c],
+            6..15 => ClearingAmounts::NAMES[c - 6],
+            _ => "exceptions",
+        });
+        let lines = self.merchants.iter().map(|m| m.days.len() + 1).sum::<usize>();
+        let mut export = CsvExport::new(header, 256 + lines * 160);
         for m in self.merchants.iter().filter(|m| merchant.is_none_or(|wanted| m.merchant == wanted)) {
             let provider = m.service_provider.clone().unwrap_or_default();
-            let mut line = |date: String, from: String, to: String, n: u64, a: &ClearingAmounts, e: u64| {
-                let [g, r, fc, fe, c, np, cr, po, o] = amounts(a);
-                export.row([
-                    m.merchant.clone(),
-                    provider.clone(),
-                    date,
-                    from,
-                    to,
-                    n.to_string(),
-                    g,
-                    r,
-                    fc,
-                    fe,
-                    c,
-                    np,
-                    cr,
-                    po,
-                    o,
-                    e.to_string(),
-                ]);
+            let mut line = |lead: [String; 3], transactions: u64, amounts: &ClearingAmounts, exceptions: u64| {
+                let [date, from, to] = lead;
+                let amounts = amounts.values();
+                let row: [String; 16] = std::array::from_fn(|c| match c {
+                    0 => m.merchant.clone(),
+                    1 => provider.clone(),
+                    2 => date.clone(),
+                    3 => from.clone(),
+                    4 => to.clone(),
+                    5 => transactions.to_string(),
+                    6..15 => amounts[c - 6].to_string(),
+                    _ => exceptions.to_string(),
+                });
+                export.row(row);
             };
             for d in &m.days {
-                let (date, from, to) = (d.settle_date.to_string(), d.trade_from.to_string(), d.trade_to.to_string());
-                line(date, from, to, d.transactions, &d.amounts, d.exceptions);
+                let lead = [d.settle_date, d.trade_from, d.trade_to].map(|date| date.to_string());
+                line(lead, d.transactions, &d.amounts, d.exceptions);
             }
-            line("合计".into(), String::new(), String::new(), m.transactions, &m.amounts, m.exceptions);
+            line(["合计".into(), String::new(), String::new()], m.transactions, &m.amounts, m.exceptions);
         }
         export.into_bytes()
     }
