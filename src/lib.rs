@@ -34,6 +34,8 @@ mod codes;
 mod error;
 mod format;
 mod fund_flow;
+mod handling;
+mod id;
 mod matching;
 mod memo;
 mod money;
@@ -62,6 +64,10 @@ pub use fund_flow::{
     format_yuan, match_funds, Batch, FundFlow, FundInput, FundMatch, FundOutcome, ItemResult, MatchKind, Movement,
     PayoutItem,
 };
+pub use handling::{
+    to_json_lines as audit_json_lines, verify_log, Action, Applied, AuditEntry, Domain, HandlingReport, ItemState,
+    LogBreak, OpenItem, Resolution, ResolutionView, Subject,
+};
 pub use matching::{Item, Matching, RowRef};
 pub use memo::MemoPattern;
 pub use money::{amount_in_range, parse_amount, AmountError, Money, MAX_AMOUNT};
@@ -77,10 +83,10 @@ pub use read::{
 pub use record::{Field, InputKind, ItemKind, Row, Side, Status};
 pub use report::{
     row_view, Added, CarryInfo, ClearingAmounts, ClearingClass, ClearingDay, ClearingException, ClearingLevel,
-    ClearingReport, ClearingSummary, Columns, DateSource, Exception, FileInfo, FundCounts, FundFlowReport,
-    FundFlowSummary, FundItemKind, FundTotals, InputInfo, Inspection, ItemView, MatchView, MerchantClearing,
-    MerchantTotals, MovementView, Page, PayoutView, Report, RowCounts, RowView, RowsPerSide, RunInfo, Summary,
-    SummaryView,
+    ClearingReport, ClearingSummary, Columns, DateSource, DocumentKind, DocumentLine, Documents, Exception, FileInfo,
+    FundCounts, FundFlowReport, FundFlowSummary, FundItemKind, FundTotals, InputInfo, Inspection, ItemView, MatchView,
+    MerchantClearing, MerchantTotals, MovementView, Page, PayoutView, Report, RowCounts, RowView, RowsPerSide, RunInfo,
+    Summary, SummaryView,
 };
 pub use run::{inspect, reconcile, Input, Phase, ProgressHook, Reconciliation, RunOptions};
 pub use sample::{

@@ -4,8 +4,8 @@
 //! stderr: `duizhang: <code>: <file>:<line>: <message>`); 2 the command line was wrong.
 
 use duizhang::{
-    inspect, parse_amount, parse_date, CarryState, Error, ErrorKind, FileSource, Format, Input, InputKind, Inspection,
-    Profile, Reconciliation, Source,
+    inspect, parse_amount, parse_date, verify_log, CarryState, DocumentKind, Error, ErrorKind, FileSource, Format,
+    Input, InputKind, Inspection, Profile, Reconciliation, Source,
 };
 use std::path::Path;
 use std::process::ExitCode;
@@ -14,9 +14,11 @@ const USAGE: &str = "\
 usage: duizhang reconcile --internal FILE --channel FILE [--channel FILE ...] [--profile FILE] [--date YYYY-MM-DD]
                           [--format FORMAT] [--bank FILE ...] [--payouts FILE ...]
                           [--book-balance AMOUNT|FILE] [--carry-in FILE] [--carry-out FILE] [--xlsx-out FILE]
-                          [--clearing-csv FILE]
+                          [--clearing-csv FILE] [--resolutions FILE ...] [--audit-out FILE]
+                          [--documents-out DIR]
        duizhang reconcile --bank FILE ... [--channel FILE ...] [--payouts FILE ...] [...]
        duizhang reconcile --channel FILE ... --profile FILE   (a profile with a clearing section)
+       duizhang audit verify FILE
        duizhang inspect [--profile FILE] [--format FORMAT] FILE...
        duizhang --version
 
@@ -27,6 +29,11 @@ or a sub-ledger CSV); --internal is then optional. --carry-in reads the open ite
 run, --carry-out writes this run's open items. --xlsx-out also writes the report as an Excel workbook.
 --clearing-csv writes the settlement statement (结算单): a line per merchant and settlement date, from
 the report's clearing section (a profile's `clearing` section or a bank/payout input makes one).
+--resolutions (repeatable) applies 差错处理: a JSON array of {id, action, note, by, at} for the
+report's item ids (actions: create_order, refund, adjust, suspend, write_off, accept); a rejected one is
+an issue `resolution_rejected`. --audit-out writes the hash-chained audit log (JSON lines; --carry-out
+carries it on); --documents-out writes orders.csv, refunds.csv, adjustments.csv, suspense.csv and
+documents.json into DIR. audit verify: exit 0 when the log is intact, 1 naming the first bad line.
 inspect: prints what each file was read as, without reconciling: one JSON object {name, format,
 variant, encoding, rows, skipped, issues, checks}, or an array of them when several files (or an
 archive) were given; an unusable file is {name, error: {code, message}}.
@@ -49,6 +56,9 @@ struct Arguments {
     carry_out: Option<String>,
     xlsx_out: Option<String>,
     clearing_csv: Option<String>,
+    resolutions: Vec<String>,
+    audit_out: Option<String>,
+    documents_out: Option<String>,
 }
 
 fn parse_arguments(args: &[String]) -> Result<Arguments, String> {
@@ -66,6 +76,9 @@ fn parse_arguments(args: &[String]) -> Result<Arguments, String> {
         carry_out: None,
         xlsx_out: None,
         clearing_csv: None,
+        resolutions: Vec::new(),
+        audit_out: None,
+        documents_out: None,
     };
     let mut rest = args.iter();
     while let Some(flag) = rest.next() {
@@ -85,6 +98,9 @@ fn parse_arguments(args: &[String]) -> Result<Arguments, String> {
             "--carry-in" => parsed.carry_in = Some(value()?),
             "--carry-out" => parsed.carry_out = Some(value()?),
             "--clearing-csv" => parsed.clearing_csv = Some(value()?),
+            "--resolutions" => parsed.resolutions.push(value()?),
+            "--audit-out" => parsed.audit_out = Some(value()?),
+            "--documents-out" => parsed.documents_out = Some(value()?),
             "--xlsx-out" if cfg!(all(feature = "sheets", not(target_arch = "wasm32"))) => {
                 parsed.xlsx_out = Some(value()?)
             }
@@ -165,8 +181,24 @@ fn reconcile(arguments: &Arguments) -> Result<String, Error> {
     if let Some(path) = &arguments.carry_in {
         run.add(Input::new(InputKind::Carry, file_name(path), open_file(path)?))?;
     }
-    let report = run.run(date)?;
-    let json = report.to_json();
+    for path in &arguments.resolutions {
+        run.add(Input::new(InputKind::Resolutions, file_name(path), open_file(path)?))?;
+    }
+    let json = run.run(date)?.to_json();
+    if let Some(path) = &arguments.audit_out {
+        write_out(path, &run.audit_log()?)?;
+    }
+    if let Some(dir) = &arguments.documents_out {
+        let documents = run.documents()?;
+        std::fs::create_dir_all(dir).map_err(|e| cannot_write(dir, &e))?;
+        for kind in DocumentKind::ALL {
+            let path = Path::new(dir).join(format!("{}.csv", kind.code()));
+            write_out(&path.to_string_lossy(), &documents.csv(*kind))?;
+        }
+        let json = serde_json::to_vec_pretty(&documents).unwrap_or_default();
+        write_out(&Path::new(dir).join("documents.json").to_string_lossy(), &json)?;
+    }
+    let report = run.report().ok_or_else(|| Error::new(ErrorKind::InvalidArgument, "no report"))?;
     if let Some(path) = &arguments.clearing_csv {
         let clearing = report.clearing.as_ref().ok_or_else(|| {
             let reason = "no clearing: give a profile with a `clearing` section, or --bank/--payouts";
@@ -240,6 +272,28 @@ fn main() -> ExitCode {
             println!("{USAGE}");
             ExitCode::SUCCESS
         }
+        Some("audit") => match (args.get(1).map(String::as_str), args.get(2), args.len()) {
+            (Some("verify"), Some(path), 3) => match std::fs::read(path) {
+                Ok(bytes) => match verify_log(&bytes) {
+                    Ok(lines) => {
+                        println!("{path}: intact, {} lines", lines.len());
+                        ExitCode::SUCCESS
+                    }
+                    Err(b) => {
+                        println!("{path}: line {} does not verify: {}", b.line, b.reason);
+                        ExitCode::from(1)
+                    }
+                },
+                Err(e) => {
+                    eprintln!("duizhang: cannot read {path}: {e}");
+                    ExitCode::from(1)
+                }
+            },
+            _ => {
+                eprintln!("duizhang: usage: audit verify FILE\n\n{USAGE}");
+                ExitCode::from(2)
+            }
+        },
         Some("inspect") => match parse_arguments(&args[1..]) {
             Ok(arguments)
                 if !arguments.files.is_empty() && arguments.internal.is_empty() && arguments.channel.is_empty() =>

@@ -32,6 +32,8 @@ codes! {
         Book = ("book", "分户账"),
         /// The state file of the previous run (open items carried into this one).
         Carry = ("carry", "昨日状态"),
+        /// Resolutions of breaks (差错处理): a JSON array of `{id, action, note, by, at}`.
+        Resolutions = ("resolutions", "差错处理"),
     }
 }
 
@@ -41,7 +43,7 @@ impl InputKind {
         match self {
             InputKind::Internal => Some(Side::Internal),
             InputKind::Channel => Some(Side::Channel),
-            InputKind::Bank | InputKind::Payouts | InputKind::Book | InputKind::Carry => None,
+            InputKind::Bank | InputKind::Payouts | InputKind::Book | InputKind::Carry | InputKind::Resolutions => None,
         }
     }
 }

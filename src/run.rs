@@ -96,6 +96,8 @@ pub struct Reconciliation {
     progress: Option<ProgressHook>,
     /// The result of the last run; `None` once anything changed since.
     result: Option<RunResult>,
+    /// 差错处理: resolutions carried in and given.
+    handling: crate::handling::Handling,
 }
 
 /// What one run produced. Dropped whole when an input or setting changes.
@@ -103,6 +105,9 @@ struct RunResult {
     matching: Matching,
     report: Report,
     fund_flow: Option<FundFlow>,
+    /// Every open item's id etc. (only when handling is active) and the resolutions applied.
+    subjects: Vec<crate::handling::Subject>,
+    applied: Option<crate::handling::Applied>,
 }
 
 impl std::fmt::Debug for Reconciliation {
@@ -137,7 +142,14 @@ impl FundInputs {
 impl Reconciliation {
     /// A run with the given settings and no files yet.
     pub fn new(profile: Profile) -> Self {
-        Reconciliation { profile, tables: Vec::new(), funds: FundInputs::default(), progress: None, result: None }
+        Reconciliation {
+            profile,
+            tables: Vec::new(),
+            funds: FundInputs::default(),
+            progress: None,
+            result: None,
+            handling: Default::default(),
+        }
     }
 
     /// Sets the progress callback (the core never reads the clock: throttle by time in the hook).
@@ -162,6 +174,11 @@ impl Reconciliation {
             return Ok(Added::Tables(self.tables[first..].iter().map(FileInfo::of).collect()));
         }
         let bytes = source.into_bytes(name)?;
+        if kind == InputKind::Resolutions {
+            let items = self.handling.add_file(name, &bytes)? as u64;
+            let info = CarryInfo { side: kind, name: name.to_string(), as_of: None, items };
+            return Ok(Added::Carry(info));
+        }
         if kind == InputKind::Carry {
             let state = CarryState::from_json(name, &bytes)?;
             let info = CarryInfo {
@@ -171,6 +188,7 @@ impl Reconciliation {
                 items: state.items.len() as u64,
             };
             self.funds.carry_in_name = name.to_string();
+            self.handling.carry_in(state.audit.clone());
             self.funds.carry_in = Some(state);
             return Ok(Added::Carry(info));
         }
@@ -270,7 +288,92 @@ impl Reconciliation {
             (None, Some(batches)) => Some(collector.finish(&batches, None)),
             (None, None) => None,
         };
-        Ok(&self.result.insert(RunResult { matching, report, fund_flow }).report)
+        let mut result = RunResult { matching, report, fund_flow, subjects: Vec::new(), applied: None };
+        if self.handling.is_active() {
+            self.apply_handling(&mut result, date);
+        }
+        Ok(&self.result.insert(result).report)
+    }
+
+    /// Applies the resolutions to a run's result: item states, the handling section, the issues.
+    fn apply_handling(&self, result: &mut RunResult, date: Option<NaiveDate>) {
+        if result.applied.is_none() {
+            // Every open item's id: only now, so a run without resolutions never pays for it.
+            let mut subjects = report::transaction_subjects(&self.tables, &result.matching.exceptions);
+            if let Some(flow) = &result.report.fund_flow {
+                subjects.extend(report::fund_flow_subjects(flow));
+            }
+            result.subjects = subjects;
+        }
+        let report = &mut result.report;
+        report.issues.retain(|i| i.code != crate::read::IssueCode::ResolutionRejected);
+        let applied = self.handling.apply(&result.subjects);
+        report::annotate(&mut report.exceptions, &applied);
+        let as_of = date.or(result.fund_flow.as_ref().and_then(|f| f.as_of));
+        let (long, short) = (report.summary.long_total.0, report.summary.short_total.0);
+        report.handling = Some(applied.report(as_of, result.subjects.len() as u64, long, short));
+        report.issues.extend(applied.issues.iter().cloned());
+        report.summary.issue_count = report.issues.len() as u64;
+        result.applied = Some(applied);
+    }
+
+    /// Resolves one item of the last run (the JS API's `resolve`): checked at once; a rejected
+    /// resolution is an error with the reason and changes nothing.
+    pub fn resolve(&mut self, resolution: crate::handling::Resolution) -> Result<&Report> {
+        let mut result = self.result.take().ok_or_else(no_run)?;
+        self.handling.add(resolution);
+        let date = result.report.date.as_deref().and_then(|d| time::parse_date(d).ok());
+        self.apply_handling(&mut result, date);
+        let rejected = result.applied.as_ref().and_then(|a| a.issues.last()).filter(|i| i.file == "api").cloned();
+        let accepted = result.applied.as_ref().is_some_and(|a| a.last_given_accepted());
+        if !accepted {
+            let id = self.handling.given().last().map(|r| r.id.clone()).unwrap_or_default();
+            if let Some(applied) = &result.applied {
+                let _ = self.handling.remove_last(&id, applied);
+            }
+            self.apply_handling(&mut result, date);
+            self.result = Some(result);
+            let why = rejected.map_or_else(|| "the resolution was rejected".to_string(), |i| i.message);
+            return Err(Error::new(ErrorKind::InvalidArgument, why));
+        }
+        Ok(&self.result.insert(result).report)
+    }
+
+    /// Undoes the last resolution of `id` (not once its log line was exported).
+    pub fn unresolve(&mut self, id: &str) -> Result<&Report> {
+        let mut result = self.result.take().ok_or_else(no_run)?;
+        let outcome = match &result.applied {
+            Some(applied) => self.handling.remove_last(id, applied),
+            None => Err(Error::new(ErrorKind::InvalidArgument, format!("no resolution was given for {id:?}"))),
+        };
+        let date = result.report.date.as_deref().and_then(|d| time::parse_date(d).ok());
+        if outcome.is_ok() {
+            self.apply_handling(&mut result, date);
+        }
+        let report = &self.result.insert(result).report;
+        outcome.map(|_| report)
+    }
+
+    /// The resolutions given this run (files and API), in order.
+    pub fn resolutions(&self) -> Vec<crate::handling::Resolution> {
+        self.handling.given()
+    }
+
+    /// The audit log of the last run as JSON lines; its lines can no longer be undone.
+    pub fn audit_log(&mut self) -> Result<Vec<u8>> {
+        let result = self.result.as_ref().ok_or_else(no_run)?;
+        let Some(applied) = &result.applied else { return Ok(Vec::new()) };
+        self.handling.mark_exported(applied);
+        Ok(crate::handling::to_json_lines(&applied.chain))
+    }
+
+    /// The documents of 差错处理 (补单, 退款, 调账分录, 挂账) of the last run.
+    pub fn documents(&self) -> Result<report::Documents> {
+        let result = self.result.as_ref().ok_or_else(no_run)?;
+        let applied = result.applied.clone().unwrap_or_default();
+        let date = result.report.date.as_deref().and_then(|d| time::parse_date(d).ok());
+        let as_of = date.or(result.fund_flow.as_ref().and_then(|f| f.as_of));
+        Ok(report::Documents::of(&applied, &self.profile.accounts, as_of))
     }
 
     /// A carry state is yesterday's open items: one written on or after the run's date (today's
@@ -334,8 +437,15 @@ impl Reconciliation {
     pub fn complete_report(&mut self) -> Result<&Report> {
         let result = self.result.as_mut().ok_or_else(no_run)?;
         if (result.report.exceptions.len() as u64) < result.report.summary.exception_count {
-            result.report.exceptions =
-                report::exceptions_of_items(&self.tables, &result.matching.exceptions, &mut |_, _| true)?;
+            result.report.exceptions = report::exceptions_of_items(
+                &self.tables,
+                &result.matching.exceptions,
+                0..result.matching.exceptions.len(),
+                &mut |_, _| true,
+            )?;
+            if let Some(applied) = &result.applied {
+                report::annotate(&mut result.report.exceptions, applied);
+            }
         }
         Ok(&result.report)
     }
@@ -348,7 +458,12 @@ impl Reconciliation {
         if report.exceptions.len() as u64 == report.summary.exception_count {
             return Ok(report.exceptions_page(offset, limit, outcome));
         }
-        report::items_page(&self.tables, report::items_of(&result.matching.exceptions, outcome), offset, limit)
+        let mut page =
+            report::items_page(&self.tables, report::items_of(&result.matching.exceptions, outcome), offset, limit)?;
+        if let Some(applied) = &result.applied {
+            report::annotate(&mut page.rows, applied);
+        }
+        Ok(page)
     }
 
     /// The matching of the last run, with the outcome of every row (for audits and tests).
@@ -364,7 +479,22 @@ impl Reconciliation {
     /// The open items of the last run, for the next run's carry input; `None` without a run or
     /// without fund-flow input.
     pub fn carry_out(&self) -> Option<CarryState> {
-        self.fund_flow().map(crate::fund_flow::carry::carry_out)
+        let result = self.result.as_ref()?;
+        let applied = result.applied.as_ref();
+        let mut state = match (&result.fund_flow, applied) {
+            (Some(flow), _) => crate::fund_flow::carry::carry_out(flow),
+            (None, Some(_)) => CarryState {
+                as_of: result.report.date.as_deref().and_then(|d| time::parse_date(d).ok()),
+                ..CarryState::empty()
+            },
+            (None, None) => return None,
+        };
+        if let Some(applied) = applied {
+            // A closed item is done with: it never comes back as open.
+            state.items.retain(|i| !applied.closed(&i.id));
+            state.audit = applied.chain.clone();
+        }
+        Some(state)
     }
 }
 

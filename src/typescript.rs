@@ -51,7 +51,7 @@ pub fn declarations() -> Result<String, String> {
     use crate::report::{CarryInfo, Exception, FileInfo, InputInfo, Inspection, Page, RowCounts, RowView, RowsPerSide};
     use crate::report::{ClearingAmounts, ClearingDay, ClearingException, ClearingSummary, MerchantClearing};
     use crate::report::{ClearingReport, Report, Summary, SummaryView};
-    use crate::{classify, error, format, fund_flow, profile, read, record, report, run, vocabulary};
+    use crate::{classify, error, format, fund_flow, handling, profile, read, record, report, run, vocabulary};
 
     let mut d = Declarations {
         config: Config::new().with_large_int("number"),
@@ -83,7 +83,11 @@ pub fn declarations() -> Result<String, String> {
         .code::<read::Encoding>()
         .code::<error::ErrorCode>()
         .code::<read::IssueCode>()
-        .code::<read::side::Undecided>();
+        .code::<read::side::Undecided>()
+        .code::<handling::Action>()
+        .code::<handling::ItemState>()
+        .code::<handling::Domain>()
+        .code::<report::DocumentKind>();
     d.declare::<SummaryView>()
         .declare::<Summary>()
         .declare::<classify::PerOutcome<u64>>()
@@ -122,7 +126,14 @@ pub fn declarations() -> Result<String, String> {
         .declare::<Report>()
         .declare::<FundFlowReport>()
         .declare::<vocabulary::Vocabulary>()
-        .declare::<vocabulary::Term>();
+        .declare::<vocabulary::Term>()
+        .declare::<handling::ResolutionView>()
+        .declare::<handling::Resolution>()
+        .declare::<handling::HandlingReport>()
+        .declare::<handling::OpenItem>()
+        .declare::<handling::AuditEntry>()
+        .declare::<report::DocumentLine>()
+        .declare::<report::Documents>();
     for (user, used) in &d.dependencies {
         if !d.names.contains(used) {
             return Err(format!("{user} uses {used}, which src/typescript.rs does not declare"));

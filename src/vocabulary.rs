@@ -53,6 +53,12 @@ pub struct Vocabulary {
     pub fields: Vec<Term>,
     /// Progress phases.
     pub phases: Vec<Term>,
+    /// Actions of 差错处理.
+    pub actions: Vec<Term>,
+    /// Where an item stands in 差错处理.
+    pub item_states: Vec<Term>,
+    /// The documents of 差错处理.
+    pub document_kinds: Vec<Term>,
     /// The labels of d.
     pub labels: Vec<&'static str>,
     /// The transaction outcomes that are timing, not breaks (未达账项): shown apart from the breaks.
@@ -89,6 +95,9 @@ impl Vocabulary {
             statuses: terms!(Status),
             fields: terms!(Field),
             phases: terms!(Phase),
+            actions: terms!(crate::handling::Action),
+            item_states: terms!(crate::handling::ItemState),
+            document_kinds: terms!(crate::report::DocumentKind),
             labels: Label::ALL.iter().map(|l| Code::code(*l)).collect(),
             timing_outcomes: Outcome::ALL.iter().copied().filter(|o| o.is_timing()).collect(),
             break_outcomes: Outcome::ALL.iter().copied().filter(|o| o.is_break()).collect(),

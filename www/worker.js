@@ -130,7 +130,10 @@ async function sheetToCsv(bytes, name) {
   }
 }
 
-const FUND_SIDES = new Set(['bank', 'payouts', 'book', 'carry']);
+// Read whole, not in chunks: fund-flow files, the state file and resolutions are small.
+const FUND_SIDES = new Set(['bank', 'payouts', 'book', 'carry', 'resolutions']);
+/** JSON inputs: never a spreadsheet. */
+const JSON_SIDES = new Set(['carry', 'resolutions']);
 
 /** XLS (OLE compound file) or XLSX (a zip whose directory names xl/workbook.xml). @param {Uint8Array} bytes @param {string} name */
 function looksLikeSpreadsheet(bytes, name) {
@@ -239,7 +242,7 @@ async function reconcile(files, profile, date, cancel, run, bookBalance) {
       if (FUND_SIDES.has(f.side)) {
         // Statements, payouts, sub-ledgers and state files are small: read whole.
         let bytes = await wholeFile(f);
-        if (f.side !== 'carry' && looksLikeSpreadsheet(bytes, f.name)) {
+        if (!JSON_SIDES.has(f.side) && looksLikeSpreadsheet(bytes, f.name)) {
           bytes = await sheetToCsv(bytes, f.name);
           converted.push(f.name);
         }

@@ -126,13 +126,29 @@ pub fn batches_from_tables(
     Ok((batches, unbatched))
 }
 
+/// A movement's id, from what the bank wrote (never the file name or line: a statement downloaded
+/// again, sorted differently or covering yesterday too gives the same ids). The bank's serial
+/// number (流水号) makes it unique where the bank writes one; identical movements without one are
+/// told apart by the merger's `#n`.
+fn movement_id(e: &crate::read::BankEntry) -> String {
+    let time = e.time.map(|t| t.to_string()).unwrap_or_default();
+    let (date, amount) = (e.date.to_string(), crate::id::amount_part(e.amount));
+    crate::id::content_id("bank", &[&date, &time, &amount, &e.serial, &e.counterparty_account, &e.memo])
+}
+
+/// A payout instruction's id, from its content.
+fn payout_id(p: &crate::read::Payout) -> String {
+    let (date, amount) = (p.date.to_string(), crate::id::amount_part(p.amount));
+    crate::id::content_id("payout", &[&p.merchant, &date, &amount, &p.account, &p.reference])
+}
+
 /// Bank movements from statements, with the merchant read from each memo.
 pub fn movements_from_statements(statements: &[Statement], settings: &FundFlowSettings) -> Vec<Movement> {
     statements
         .iter()
         .flat_map(|s| {
             s.entries.iter().map(move |e| Movement {
-                id: format!("bank:{}:{}", s.name, e.line),
+                id: movement_id(e),
                 file: s.name.clone(),
                 line: e.line,
                 date: e.date,
@@ -187,7 +203,7 @@ pub fn assemble(
     }
     for file in payout_files {
         for p in &file.payouts {
-            let id = format!("payout:{}:{}", file.name, p.line);
+            let id = payout_id(p);
             let payout =
                 PayoutItem { id, file: file.name.clone(), line: p.line, payout: p.clone(), carried_since: None };
             merger.merge(&mut input.payouts, payout);

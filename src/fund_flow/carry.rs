@@ -74,6 +74,10 @@ pub struct CarryState {
     pub as_of: Option<NaiveDate>,
     /// The open items, in report order.
     pub items: Vec<CarriedItem>,
+    /// The audit log of 差错处理 so far (every day's resolutions, hash-chained): the next run
+    /// applies it again to the same ids. Absent in a state written before handling existed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub audit: Vec<crate::handling::AuditEntry>,
 }
 
 impl CarryState {
@@ -91,6 +95,12 @@ impl CarryState {
             )
             .in_file(name));
         }
+        // An edited log must not be carried on as if it were intact.
+        let log = crate::handling::to_json_lines(&state.audit);
+        if let Err(b) = crate::handling::verify_log(&log) {
+            let message = format!("the audit log in the carry state does not verify at entry {}: {}", b.line, b.reason);
+            return Err(Error::new(ErrorKind::InvalidArgument, message).in_file(name));
+        }
         if let Some(item) = state.items.iter().find(|i| !crate::money::amount_in_range(i.amount)) {
             let message = format!("carry item {:?}: the amount is beyond 10^15 yuan", item.id);
             return Err(Error::new(ErrorKind::InvalidArgument, message).in_file(name));
@@ -100,7 +110,7 @@ impl CarryState {
 
     /// A state with no open items (what a run without fund-flow input carries).
     pub fn empty() -> CarryState {
-        CarryState { duizhang_state: STATE_VERSION, as_of: None, items: Vec::new() }
+        CarryState { duizhang_state: STATE_VERSION, as_of: None, items: Vec::new(), audit: Vec::new() }
     }
 
     /// The state as pretty JSON bytes.
@@ -222,5 +232,5 @@ pub fn carry_out(flow: &FundFlow) -> CarryState {
         }
     }
     crate::sort::sort_by(&mut items, |a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
-    CarryState { duizhang_state: STATE_VERSION, as_of: flow.as_of, items }
+    CarryState { duizhang_state: STATE_VERSION, as_of: flow.as_of, items, audit: Vec::new() }
 }

@@ -138,6 +138,49 @@ struct ProfileJson {
     fund_flow: Option<fund_flow::FundFlowJson>,
     #[serde(default)]
     clearing: Option<clearing::ClearingJson>,
+    #[serde(default)]
+    handling: Option<HandlingJson>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HandlingJson {
+    #[serde(default)]
+    accounts: AccountsJson,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AccountsJson {
+    bank: Option<String>,
+    long: Option<String>,
+    short: Option<String>,
+    fees: Option<String>,
+}
+
+/// The account names the adjusting entries (调账分录) of 差错处理 are written with: the profile's
+/// `handling.accounts`, else the names a Chinese chart of accounts uses.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HandlingAccounts {
+    /// Where the money is (`bank`): 银行存款.
+    pub bank: String,
+    /// Where a 长款 waits to be explained (`long`): 待处理财产损溢-长款.
+    pub long: String,
+    /// Where a 短款 waits (`short`): 待处理财产损溢-短款.
+    pub short: String,
+    /// The fee expense a fee mismatch corrects (`fees`): 财务费用-手续费.
+    pub fees: String,
+}
+
+impl Default for HandlingAccounts {
+    fn default() -> Self {
+        HandlingAccounts {
+            bank: "银行存款".to_string(),
+            long: "待处理财产损溢-长款".to_string(),
+            short: "待处理财产损溢-短款".to_string(),
+            fees: "财务费用-手续费".to_string(),
+        }
+    }
 }
 
 /// The checked settings of a run.
@@ -168,6 +211,8 @@ pub struct Profile {
     pub fund_flow: FundFlowSettings,
     /// Clearing per merchant (清分): contracted fee rates, rounding, commission.
     pub clearing: ClearingSettings,
+    /// The accounts of 差错处理's adjusting entries (profile `handling.accounts`).
+    pub accounts: HandlingAccounts,
 }
 
 impl Default for Profile {
@@ -184,6 +229,7 @@ impl Default for Profile {
             bill_date: None,
             fund_flow: FundFlowSettings::default(),
             clearing: ClearingSettings::default(),
+            accounts: HandlingAccounts::default(),
         }
     }
 }
@@ -241,6 +287,21 @@ impl Profile {
         }
         if let Some(clearing) = json.clearing {
             profile.clearing = ClearingSettings::from_json(clearing)?;
+        }
+        if let Some(handling) = json.handling {
+            let a = handling.accounts;
+            let defaults = HandlingAccounts::default();
+            let name = |given: Option<String>, default: String, what: &str| match given {
+                Some(n) if n.trim().is_empty() => Err(invalid(format!("profile: handling.accounts.{what} is empty"))),
+                Some(n) => Ok(n.trim().to_string()),
+                None => Ok(default),
+            };
+            profile.accounts = HandlingAccounts {
+                bank: name(a.bank, defaults.bank, "bank")?,
+                long: name(a.long, defaults.long, "long")?,
+                short: name(a.short, defaults.short, "short")?,
+                fees: name(a.fees, defaults.fees, "fees")?,
+            };
         }
         Ok(profile)
     }

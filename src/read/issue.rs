@@ -52,6 +52,8 @@ codes! {
         BalanceBreak = ("balance_break", "余额不连续"),
         /// Times without a year and no date to take it from.
         YearUnknown = ("year_unknown", "年份未知"),
+        /// A resolution (差错处理) was not applied.
+        ResolutionRejected = ("resolution_rejected", "处理被拒"),
     }
 }
 
@@ -97,6 +99,9 @@ impl IssueCode {
             IssueCode::YearUnknown => {
                 "file note: times without a year (UnionPay) and no date in the file name or profile"
             }
+            IssueCode::ResolutionRejected => {
+                "a resolution was not applied: unknown id, an action not allowed for the item's outcome, a missing note, by or at, or the item is already closed"
+            }
         }
     }
 
@@ -114,6 +119,7 @@ impl IssueCode {
                 | IssueCode::YearUnknown
                 | IssueCode::BalanceBreak
                 | IssueCode::DirectionInferred
+                | IssueCode::ResolutionRejected
         )
     }
 }
@@ -124,7 +130,7 @@ impl IssueCode {
 pub struct RowIssue {
     /// File name.
     pub file: String,
-    /// The input the file was given as (`internal`, `channel`, `bank`, `payouts`, `book`, `carry`).
+    /// The input the file was given as (`internal`, `channel`, `bank`, `payouts`, `book`, `carry`, `resolutions`).
     #[serde(rename = "side")]
     pub input: InputKind,
     /// 1-based line; `None` for a note about the whole file.

@@ -222,7 +222,7 @@ pub(crate) fn read_fund_file(kind: InputKind, name: &str, bytes: Vec<u8>, profil
         }
         InputKind::Payouts => payouts::read_payouts(name, text, decoded.encoding, profile).map(Read::Payouts),
         InputKind::Book => payouts::read_ledger(name, text, decoded.encoding, profile).map(Read::Ledger),
-        InputKind::Internal | InputKind::Channel | InputKind::Carry => {
+        InputKind::Internal | InputKind::Channel | InputKind::Carry | InputKind::Resolutions => {
             Err(Error::new(ErrorKind::InvalidArgument, format!("{kind} is no fund-flow input")).in_file(name))
         }
     }

@@ -115,6 +115,9 @@ fn detect_text(bytes: &[u8]) -> SideDetection {
     if text.trim_start().starts_with('{') && text.contains("\"duizhang_state\"") {
         return SideDetection::Input { kind: InputKind::Carry, format: None };
     }
+    if text.trim_start().starts_with('[') && text.contains("\"action\"") && text.contains("\"id\"") {
+        return SideDetection::Input { kind: InputKind::Resolutions, format: None };
+    }
     if let Ok(found) = detect::detect(text) {
         let kind = match found.format {
             Format::BankStatement => InputKind::Bank,

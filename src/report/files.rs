@@ -237,13 +237,13 @@ fn column_names(columns: &ColumnMap, header: &[String]) -> BTreeMap<&'static str
 #[derive(Clone, Debug, Serialize)]
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct CarryInfo {
-    /// Always `carry`.
+    /// `carry`, or `resolutions` for a resolutions file (差错处理).
     pub side: InputKind,
     /// File name.
     pub name: String,
     /// The reconciliation date of the run that wrote it.
     pub as_of: Option<chrono::NaiveDate>,
-    /// Open items carried in.
+    /// Open items carried in, or the entries of a resolutions file.
     pub items: u64,
 }
 
@@ -257,7 +257,7 @@ pub enum Added {
     Tables(Vec<FileInfo>),
     /// A bank statement, payout file or sub-ledger.
     Fund(InputInfo),
-    /// The carry state.
+    /// The carry state, or a resolutions file.
     Carry(CarryInfo),
 }
 

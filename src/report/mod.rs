@@ -2,24 +2,30 @@
 //! the CSV export. Only exceptions are materialized; matched rows are counted, never copied.
 
 mod clearing;
+mod documents;
 mod export;
 mod files;
 pub(crate) mod fund_flow;
+mod ids;
 
 pub use clearing::{
     ClearingAmounts, ClearingClass, ClearingDay, ClearingException, ClearingLevel, ClearingReport, ClearingSummary,
     MerchantClearing,
 };
+pub use documents::{DocumentKind, DocumentLine, Documents};
 pub use export::Page;
 pub use files::{Added, CarryInfo, FileInfo, InputInfo, Inspection};
 pub use fund_flow::{
     FundCounts, FundFlowReport, FundFlowSummary, FundItemKind, FundTotals, ItemView, MatchView, MerchantTotals,
     MovementView, PayoutView,
 };
+use ids::transaction_ids;
+pub use ids::{annotate, fund_flow_subjects, transaction_subjects};
 
 use crate::classify::{Label, Outcome, PerOutcome};
 use crate::codes::codes;
 use crate::error::{Error, ErrorKind, Result};
+use crate::handling::{ItemState, ResolutionView};
 use crate::matching::{item_key, Item, Matching};
 use crate::money::Money;
 use crate::read::{RecordRef, RowIssue, Table};
@@ -108,6 +114,10 @@ pub struct Report {
     /// carry input was given.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub clearing: Option<ClearingReport>,
+    /// 差错处理: only when resolutions were given or carried in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", ts(optional))]
+    pub handling: Option<crate::handling::HandlingReport>,
 }
 
 /// Rows of one side: read = reconciled + skipped; nothing is lost.
@@ -223,6 +233,15 @@ impl Serialize for Columns {
 #[derive(Clone, Debug, Serialize)]
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct Exception {
+    /// Stable id from the item's content (`tx:` and 16 hex digits, `#n` for the n-th identical
+    /// item): the same in a re-run, in any row order, and on the next day.
+    pub id: String,
+    /// Where it stands in 差错处理.
+    pub state: ItemState,
+    /// Its last resolution, when it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", ts(optional))]
+    pub resolution: Option<ResolutionView>,
     /// Outcome code.
     pub class: Outcome,
     /// Chinese name of the outcome.
@@ -399,8 +418,11 @@ pub fn build(
         counts.read += table.row_count() as u64 + u64::from(table.skipped_records);
         issues.extend(table.issues.iter().cloned());
     }
-    let exceptions =
-        if with_exceptions { exceptions_of_items(tables, &matching.exceptions, progress)? } else { Vec::new() };
+    let exceptions = if with_exceptions {
+        exceptions_of_items(tables, &matching.exceptions, 0..matching.exceptions.len(), progress)?
+    } else {
+        Vec::new()
+    };
     Ok(Report {
         duizhang: env!("CARGO_PKG_VERSION"),
         date: info.date.map(|d| d.to_string()),
@@ -424,6 +446,7 @@ pub fn build(
         fund_flow: None,
         balance: None,
         clearing: None,
+        handling: None,
     })
 }
 
@@ -431,9 +454,12 @@ pub fn build(
 /// their rows read back from the files.
 pub fn exceptions_of_items(
     tables: &[Table],
-    items: &[Item],
+    all: &[Item],
+    range: std::ops::Range<usize>,
     progress: &mut dyn FnMut(u64, u64) -> bool,
 ) -> Result<Vec<Exception>> {
+    let ids = transaction_ids(tables, all, range.clone());
+    let items = &all[range];
     let total = items.len() as u64;
     let mut views = row_views(tables, items)?;
     let mut exceptions: Vec<Exception> = Vec::with_capacity(items.len());
@@ -444,6 +470,9 @@ pub fn exceptions_of_items(
         let internal = views[2 * n].take();
         let channel = views[2 * n + 1].take();
         exceptions.push(Exception {
+            id: ids[n].clone(),
+            state: ItemState::Open,
+            resolution: None,
             class: item.outcome,
             class_zh: item.outcome.name_zh(),
             key: item_key(tables, item),
@@ -476,7 +505,7 @@ pub fn items_of(items: &[Item], outcome: Option<Outcome>) -> &[Item] {
 /// [`Report::exceptions_page_json`] gives once every exception is built.
 pub fn items_page(tables: &[Table], items: &[Item], offset: usize, limit: usize) -> Result<Page<Exception>> {
     let (start, end) = export::page_range(items.len(), offset, limit);
-    let rows = exceptions_of_items(tables, &items[start..end], &mut |_, _| true)?;
+    let rows = exceptions_of_items(tables, items, start..end, &mut |_, _| true)?;
     Ok(Page { total: items.len(), offset: start, rows })
 }
 
@@ -523,6 +552,8 @@ impl Report {
     pub fn exceptions_csv(&self) -> Vec<u8> {
         let mut export = CsvExport::new(
             [
+                "id",
+                "state",
                 "class",
                 "class_zh",
                 "key",
@@ -552,6 +583,8 @@ impl Report {
             let merchant =
                 e.internal.as_ref().or(e.channel.as_ref()).map(|r| r.merchant_id.clone()).unwrap_or_default();
             let cells = [
+                e.id.clone(),
+                e.state.code().to_string(),
                 e.class.code().to_string(),
                 e.class_zh.to_string(),
                 e.key.clone(),

@@ -241,6 +241,66 @@ impl Reconciliation {
         Ok(self.complete_report()?.to_json().into_bytes())
     }
 
+    /// 差错处理 of the last run: open items, resolutions per action, the suspense list; `null`
+    /// until a resolution was given or carried in.
+    #[wasm_bindgen(unchecked_return_type = "HandlingReport | null")]
+    pub fn handling(&self) -> Result<JsValue, JsValue> {
+        match &self.report()?.handling {
+            Some(handling) => to_value(handling),
+            None => Ok(JsValue::NULL),
+        }
+    }
+
+    /// Resolves one item of the last run by its id; `at` is the caller's timestamp (the core never
+    /// reads the clock). A rejected resolution throws with the reason and changes nothing.
+    #[wasm_bindgen(unchecked_return_type = "HandlingReport")]
+    pub fn resolve(
+        &mut self,
+        id: String,
+        #[wasm_bindgen(unchecked_param_type = "Action")] action: &str,
+        note: Option<String>,
+        by: String,
+        at: String,
+    ) -> Result<JsValue, JsValue> {
+        let action = code_of("action", action)?;
+        let resolution = crate::Resolution { id, action, note: note.unwrap_or_default(), by, at };
+        to_value(&self.inner.resolve(resolution).map_err(to_js)?.handling)
+    }
+
+    /// Undoes the last resolution of `id`; refused once the audit log holding it was exported.
+    #[wasm_bindgen(unchecked_return_type = "HandlingReport | null")]
+    pub fn unresolve(&mut self, id: &str) -> Result<JsValue, JsValue> {
+        to_value(&self.inner.unresolve(id).map_err(to_js)?.handling)
+    }
+
+    /// The resolutions given this run (files and API), in order: what a resolutions file holds.
+    #[wasm_bindgen(unchecked_return_type = "Resolution[]")]
+    pub fn resolutions(&self) -> Result<JsValue, JsValue> {
+        to_value(&self.inner.resolutions())
+    }
+
+    /// The audit log (JSON lines, hash-chained) of the last run; its lines can no longer be undone.
+    #[wasm_bindgen(js_name = auditLog)]
+    pub fn audit_log(&mut self) -> Result<Vec<u8>, JsValue> {
+        self.inner.audit_log().map_err(to_js)
+    }
+
+    /// The documents of 差错处理 (补单, 退款, 调账分录, 挂账).
+    #[wasm_bindgen(unchecked_return_type = "Documents")]
+    pub fn documents(&self) -> Result<JsValue, JsValue> {
+        to_value(&self.inner.documents().map_err(to_js)?)
+    }
+
+    /// One document as CSV (UTF-8 with BOM, formulas defused).
+    #[wasm_bindgen(js_name = documentCsv)]
+    pub fn document_csv(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "DocumentKind")] kind: &str,
+    ) -> Result<Vec<u8>, JsValue> {
+        let kind = code_of("document", kind)?;
+        Ok(self.inner.documents().map_err(to_js)?.csv(kind))
+    }
+
     /// Sets the platform's book balance for the 余额调节表 (a decimal string); `undefined` clears it.
     #[wasm_bindgen(js_name = setBookBalance)]
     pub fn set_book_balance(&mut self, amount: Option<String>) -> Result<(), JsValue> {

@@ -15,14 +15,18 @@ export type ClearingLevel = "transaction" | "batch";
 export type Field = "order_no" | "trade_no" | "amount" | "refund_amount" | "fee" | "status" | "time" | "merchant_id" | "refund_no" | "credit" | "debit" | "balance" | "direction" | "date" | "booked_credit" | "booked_debit" | "currency" | "transaction_currency" | "counterparty" | "counterparty_account" | "counterparty_bank" | "memo" | "note" | "purpose" | "place" | "reference" | "opening" | "service_provider" | "trade_type" | "fee_rate";
 export type Status = "success" | "refund" | "closed" | "pending";
 export type Side = "internal" | "channel";
-export type InputKind = "internal" | "channel" | "bank" | "payouts" | "book" | "carry";
+export type InputKind = "internal" | "channel" | "bank" | "payouts" | "book" | "carry" | "resolutions";
 export type KeyChoice = "order_no" | "trade_no" | "order_no_then_trade_no";
 export type Phase = "read" | "match" | "report";
 export type DateSource = "input" | "inferred" | "none";
 export type Encoding = "UTF-8" | "UTF-8 (BOM)" | "GB18030" | "UTF-16LE" | "UTF-16BE";
 export type ErrorCode = "empty_file" | "not_text" | "no_known_columns" | "no_data_rows" | "invalid_profile" | "invalid_argument" | "io" | "cancelled" | "unknown_format" | "bad_container" | "inflated_too_large" | "spreadsheet_not_converted" | "bad_spreadsheet" | "internal";
-export type IssueCode = "title_row_skipped" | "comment_row_skipped" | "total_row_skipped" | "unbalanced_quote" | "too_few_fields" | "too_many_fields" | "missing_key" | "invalid_key" | "invalid_amount" | "unknown_status" | "invalid_fee" | "invalid_time" | "invalid_date" | "encoding_repaired" | "invalid_balance" | "unknown_direction" | "direction_inferred" | "invalid_fixed_width_line" | "summary_mismatch" | "inner_file_skipped" | "balance_break" | "year_unknown";
+export type IssueCode = "title_row_skipped" | "comment_row_skipped" | "total_row_skipped" | "unbalanced_quote" | "too_few_fields" | "too_many_fields" | "missing_key" | "invalid_key" | "invalid_amount" | "unknown_status" | "invalid_fee" | "invalid_time" | "invalid_date" | "encoding_repaired" | "invalid_balance" | "unknown_direction" | "direction_inferred" | "invalid_fixed_width_line" | "summary_mismatch" | "inner_file_skipped" | "balance_break" | "year_unknown" | "resolution_rejected";
 export type Undecided = "spreadsheet" | "container" | "not_text" | "no_header";
+export type Action = "create_order" | "refund" | "adjust" | "suspend" | "write_off" | "accept";
+export type ItemState = "open" | "parked" | "accepted" | "closed";
+export type Domain = "transaction" | "fund_flow" | "clearing";
+export type DocumentKind = "orders" | "refunds" | "adjustments" | "suspense";
 /**
  * The summary of a run with its date and files (see [`Report::summary_view`]).
  */
@@ -300,7 +304,7 @@ export type RowIssue = {
  */
 file: string, 
 /**
- * The input the file was given as (`internal`, `channel`, `bank`, `payouts`, `book`, `carry`).
+ * The input the file was given as (`internal`, `channel`, `bank`, `payouts`, `book`, `carry`, `resolutions`).
  */
 side: InputKind, 
 /**
@@ -323,6 +327,19 @@ message: string, };
  * An item that is not `matched`.
  */
 export type Exception = { 
+/**
+ * Stable id from the item's content (`tx:` and 16 hex digits, `#n` for the n-th identical
+ * item): the same in a re-run, in any row order, and on the next day.
+ */
+id: string, 
+/**
+ * Where it stands in 差错处理.
+ */
+state: ItemState, 
+/**
+ * Its last resolution, when it has one.
+ */
+resolution?: ResolutionView, 
 /**
  * Outcome code.
  */
@@ -483,7 +500,7 @@ checks: Array<Check>, };
  */
 export type CarryInfo = { 
 /**
- * Always `carry`.
+ * `carry`, or `resolutions` for a resolutions file (差错处理).
  */
 side: InputKind, 
 /**
@@ -495,7 +512,7 @@ name: string,
  */
 as_of: string | null, 
 /**
- * Open items carried in.
+ * Open items carried in, or the entries of a resolutions file.
  */
 items: number, };
 /**
@@ -1415,7 +1432,11 @@ balance?: BalanceReport,
  * Clearing per merchant (清分): when the profile has a `clearing` section or a bank, payout or
  * carry input was given.
  */
-clearing: ClearingReport | null, };
+clearing: ClearingReport | null, 
+/**
+ * 差错处理: only when resolutions were given or carried in.
+ */
+handling?: HandlingReport, };
 /**
  * The `fund_flow` section of the report.
  */
@@ -1517,6 +1538,18 @@ fields: Array<Term>,
  */
 phases: Array<Term>, 
 /**
+ * Actions of 差错处理.
+ */
+actions: Array<Term>, 
+/**
+ * Where an item stands in 差错处理.
+ */
+item_states: Array<Term>, 
+/**
+ * The documents of 差错处理.
+ */
+document_kinds: Array<Term>, 
+/**
  * The labels of d.
  */
 labels: Array<string>, 
@@ -1552,6 +1585,304 @@ zh: string,
  * What it means, for row issue codes (absent for the others).
  */
 meaning?: string, };
+/**
+ * An item's resolution as views show it.
+ */
+export type ResolutionView = { 
+/**
+ * What was done.
+ */
+action: Action, 
+/**
+ * Its Chinese name.
+ */
+action_zh: string, 
+/**
+ * Why.
+ */
+note: string, 
+/**
+ * Who.
+ */
+by: string, 
+/**
+ * When.
+ */
+at: string, 
+/**
+ * Its line in the audit log (1-based).
+ */
+seq: number, };
+/**
+ * One resolution as given.
+ */
+export type Resolution = { 
+/**
+ * The item's id.
+ */
+id: string, 
+/**
+ * What was done.
+ */
+action: Action, 
+/**
+ * Why; required for `write_off`.
+ */
+note: string, 
+/**
+ * Who did it (a name the user gives).
+ */
+by: string, 
+/**
+ * When: RFC 3339 or `YYYY-MM-DD HH:MM:SS`, supplied by the caller (the core never reads the clock).
+ */
+at: string, };
+/**
+ * The 差错处理 section of a report: present when resolutions were given or carried in.
+ */
+export type HandlingReport = { 
+/**
+ * Items still open, parked and accepted ones included.
+ */
+open: number, 
+/**
+ * Items per action of their last resolution (every action present).
+ */
+resolved: Record<Action, number>, 
+/**
+ * The transaction 长款 still open.
+ */
+open_long_total: Money, 
+/**
+ * The transaction 短款 still open.
+ */
+open_short_total: Money, 
+/**
+ * Lines in the audit log.
+ */
+log_lines: number, 
+/**
+ * Resolutions rejected (each is an issue `resolution_rejected`).
+ */
+rejected: number, 
+/**
+ * Parked or accepted items of earlier days that today's files do not hold: still open.
+ */
+carried_open: Array<OpenItem>, 
+/**
+ * Parked or accepted fund-flow items that matched since (a late credit): closed, their
+ * resolutions kept in the log.
+ */
+closed_by_matching: Array<string>, 
+/**
+ * Every parked item (挂账) with its age.
+ */
+suspense: Array<OpenItem>, };
+/**
+ * An item still open after handling (parked or accepted), as the suspense list and the carried
+ * list show it.
+ */
+export type OpenItem = { 
+/**
+ * The item's id.
+ */
+id: string, 
+/**
+ * Which part of the report.
+ */
+domain: Domain, 
+/**
+ * Outcome code.
+ */
+outcome: string, 
+/**
+ * d = E − B.
+ */
+d: Money, 
+/**
+ * 长款 / 短款.
+ */
+label: Label | null, 
+/**
+ * Merchant.
+ */
+merchant: string, 
+/**
+ * Key.
+ */
+key: string, 
+/**
+ * The item's date.
+ */
+date: string | null, 
+/**
+ * Days from its date to the run's date.
+ */
+age_days: number | null, 
+/**
+ * `parked` or `accepted`.
+ */
+state: ItemState, 
+/**
+ * Its last resolution.
+ */
+resolution: ResolutionView, };
+/**
+ * One line of the audit log. Field order is the canonical JSON's order.
+ */
+export type AuditEntry = { 
+/**
+ * 1-based line number.
+ */
+seq: number, 
+/**
+ * The item's id.
+ */
+id: string, 
+/**
+ * Which part of the report.
+ */
+domain: Domain, 
+/**
+ * Its outcome code when resolved.
+ */
+outcome: string, 
+/**
+ * d = E − B.
+ */
+d: Money, 
+/**
+ * 长款 / 短款.
+ */
+label: Label | null, 
+/**
+ * Merchant.
+ */
+merchant: string, 
+/**
+ * Which field the key is (transactions).
+ */
+key_field: string, 
+/**
+ * The key.
+ */
+key: string, 
+/**
+ * The item's date.
+ */
+date: string | null, 
+/**
+ * What was done.
+ */
+action: Action, 
+/**
+ * Why.
+ */
+note: string, 
+/**
+ * Who.
+ */
+by: string, 
+/**
+ * When (as the caller gave it).
+ */
+at: string, 
+/**
+ * `hash` of the line before (64 zeros for the first).
+ */
+prev: string, 
+/**
+ * SHA-256 of this line's canonical JSON with `hash` empty.
+ */
+hash: string, };
+/**
+ * One line of a document.
+ */
+export type DocumentLine = { 
+/**
+ * The item's id.
+ */
+id: string, 
+/**
+ * Which part of the report.
+ */
+domain: Domain, 
+/**
+ * Its outcome code.
+ */
+outcome: string, 
+/**
+ * Merchant.
+ */
+merchant: string, 
+/**
+ * Which field `key` is.
+ */
+key_field: string, 
+/**
+ * Order number, trade number, batch id or bank serial.
+ */
+key: string, 
+/**
+ * The item's date.
+ */
+date: string | null, 
+/**
+ * Days from its date to the run's date (suspense).
+ */
+age_days: number | null, 
+/**
+ * Account debited (adjustments).
+ */
+debit: string, 
+/**
+ * Account credited (adjustments).
+ */
+credit: string, 
+/**
+ * The amount: |d| (what to create, refund or adjust).
+ */
+amount: Money, 
+/**
+ * 长款 / 短款.
+ */
+label: Label | null, 
+/**
+ * The note.
+ */
+note: string, 
+/**
+ * Who.
+ */
+by: string, 
+/**
+ * When.
+ */
+at: string, 
+/**
+ * The audit log line.
+ */
+seq: number, };
+/**
+ * Every document, for the JSON export.
+ */
+export type Documents = { 
+/**
+ * 补单.
+ */
+orders: Array<DocumentLine>, 
+/**
+ * 退款.
+ */
+refunds: Array<DocumentLine>, 
+/**
+ * 调账分录.
+ */
+adjustments: Array<DocumentLine>, 
+/**
+ * 挂账.
+ */
+suspense: Array<DocumentLine>, };
 
 // Hand-written: the shapes JavaScript adds around the generated Rust values.
 

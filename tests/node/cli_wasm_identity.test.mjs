@@ -3,6 +3,7 @@
 // (or succeeds) the same way on both, with the same error code, and never crashes.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { before, describe as suite, test } from 'node:test';
 import {
@@ -60,6 +61,42 @@ suite('malformed inputs fail the same way natively and in Wasm, without crashing
         assertSameBytes(Buffer.from(`${wasm.json}\n`, 'utf8'), native.stdout, name);
       }
     });
+  }
+});
+
+test('差错处理: the same resolutions give the same report and audit log natively and in Wasm', async () => {
+  const day = { ...SAMPLE, profile: 'tests/fixtures/sample/profile.json' };
+  const plain = runWasm(await freshModule(), day);
+  assert.ok(!plain.error, `Wasm failed: ${describe(plain.error)}`);
+  /** @type {{id: string, class: string}[]} */
+  const exceptions = JSON.parse(plain.json ?? '').exceptions;
+  const first = (/** @type {string} */ outcome) => exceptions.find((e) => e.class === outcome)?.id;
+  const [external, mismatch, internal] = [first('external_only'), first('amount_mismatch'), first('internal_only')];
+  assert.ok(external && mismatch && internal, 'the sample day has each kind of break');
+  const at = '2026-03-25 09:00:00';
+  const resolutions = [
+    { id: external, action: 'create_order', note: '补单 order lost', by: '李', at },
+    { id: mismatch, action: 'adjust', by: '李', at },
+    { id: internal, action: 'suspend', note: 'asked the channel', by: '李', at },
+    { id: internal, action: 'accept', by: '李', at }, // rejected: accept is for timing items
+  ];
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'duizhang-resolutions-'));
+  try {
+    const file = path.join(dir, 'resolutions.json');
+    const auditOut = path.join(dir, 'audit.jsonl');
+    fs.writeFileSync(file, JSON.stringify(resolutions));
+    const native = runCli({ ...day, resolutions: file, auditOut });
+    assert.equal(native.status, 0, `CLI failed: ${native.stderr}`);
+    const wasm = runWasm(await freshModule(), { ...day, resolutions: file });
+    assert.ok(!wasm.error, `Wasm failed: ${describe(wasm.error)}`);
+    assertSameBytes(Buffer.from(`${wasm.json}\n`, 'utf8'), native.stdout, 'report with resolutions');
+    assertSameBytes(wasm.audit ?? new Uint8Array(), fs.readFileSync(auditOut), 'audit log');
+    const report = JSON.parse(native.stdout.toString('utf8'));
+    assert.equal(report.handling.log_lines, 3);
+    assert.equal(report.handling.rejected, 1);
+    assert.deepEqual(report.issues.filter((/** @type {{code: string}} */ i) => i.code === 'resolution_rejected').length, 1);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 });
 

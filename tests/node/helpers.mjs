@@ -46,6 +46,8 @@ export const FUND_SAMPLE = {
  * @property {string} [format]
  * @property {string} [profile]
  * @property {string} [date]
+ * @property {string | string[]} [resolutions] resolutions files (差错处理), `--resolutions` each
+ * @property {string} [auditOut] where `--audit-out` writes the audit log
  */
 
 /**
@@ -53,7 +55,7 @@ export const FUND_SAMPLE = {
  * where code is the stable error code of a failure (`duizhang: <code>: ...` on stderr).
  * @param {CliRun} run
  */
-export function runCli({ internal, channel, profile, date, bank, payouts, bookBalance, carryIn, carryOut, format }) {
+export function runCli({ internal, channel, profile, date, bank, payouts, bookBalance, carryIn, carryOut, format, resolutions, auditOut }) {
   const list = (/** @type {string | string[] | null | undefined} */ v) => (v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]);
   const args = ['reconcile'];
   for (const f of list(internal)) args.push('--internal', f);
@@ -64,6 +66,8 @@ export function runCli({ internal, channel, profile, date, bank, payouts, bookBa
   if (carryIn) args.push('--carry-in', carryIn);
   if (carryOut) args.push('--carry-out', carryOut);
   if (format) args.push('--format', format);
+  for (const f of list(resolutions)) args.push('--resolutions', f);
+  if (auditOut) args.push('--audit-out', auditOut);
   if (profile) args.push('--profile', profile);
   if (date) args.push('--date', date);
   const r = spawnSync(CLI, args, { cwd: ROOT, maxBuffer: 1 << 30 });
@@ -94,13 +98,14 @@ export async function freshModule() {
 }
 
 /**
- * Runs the Wasm API the way the page does. Returns {json} or {error} (the thrown value). Lists and
+ * Runs the Wasm API the way the page does. Returns {json, audit} or {error} (the thrown value); audit
+ * is the audit log when resolutions were given. Lists and
  * the fund-flow inputs as in `runCli`.
  * @param {Module} mod
- * @param {{internal?: string | string[], channel: string | string[], profile?: string, date?: string, bank?: string | string[], payouts?: string | string[]}} run
- * @returns {{json: string, error?: undefined} | {error: unknown, json?: undefined}}
+ * @param {{internal?: string | string[], channel: string | string[], profile?: string, date?: string, bank?: string | string[], payouts?: string | string[], resolutions?: string | string[]}} run
+ * @returns {{json: string, audit: Uint8Array | null, error?: undefined} | {error: unknown, json?: undefined, audit?: undefined}}
  */
-export function runWasm(mod, { internal, channel, profile, date, bank, payouts }) {
+export function runWasm(mod, { internal, channel, profile, date, bank, payouts, resolutions }) {
   const list = (/** @type {string | string[] | undefined | null} */ v) => (v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]);
   /** @type {import('../../www/pkg/duizhang.js').Reconciliation | undefined} */
   let rec;
@@ -108,12 +113,16 @@ export function runWasm(mod, { internal, channel, profile, date, bank, payouts }
     rec = new mod.Reconciliation(profile ? fs.readFileSync(abs(profile), 'utf8') : null);
     // In the CLI's order: the files of each kind as given, kinds as `runCli` passes them.
     /** @type {[import('../../www/pkg/duizhang.js').InputKind, string[]][]} */
-    const inputs = [['internal', list(internal)], ['channel', list(channel)], ['bank', list(bank)], ['payouts', list(payouts)]];
+    const inputs = [
+      ['internal', list(internal)], ['channel', list(channel)], ['bank', list(bank)], ['payouts', list(payouts)],
+      ['resolutions', list(resolutions)],
+    ];
     for (const [kind, files] of inputs) {
       for (const f of files) rec.addFile(kind, path.basename(f), new Uint8Array(fs.readFileSync(abs(f))));
     }
     rec.run(date ?? null);
-    return { json: rec.reportJson() };
+    const json = rec.reportJson();
+    return { json, audit: list(resolutions).length ? rec.auditLog() : null };
   } catch (error) {
     return { error };
   } finally {

@@ -53,7 +53,7 @@ export function showFiles() {
 /** The files picked with a side's own input. @param {InputKind} side @param {FileList | File[]} list */
 export function setFiles(side, list) {
   const files = [...list];
-  if (side === 'channel' || side === 'bank' || side === 'payouts') state.files[side] = files;
+  if (side === 'channel' || side === 'bank' || side === 'payouts' || side === 'resolutions') state.files[side] = files;
   else state.files[side] = files[0] ?? null;
   hideError();
   showFiles();
@@ -142,5 +142,7 @@ export function pickedInputs() {
   // A typed amount wins over a sub-ledger file.
   if (f.book && !bookBalance()) inputs.push({ side: 'book', file: f.book });
   if (f.carry) inputs.push({ side: 'carry', file: f.carry });
+  // Resolutions last: later files win per id, as on the command line.
+  for (const file of f.resolutions) inputs.push({ side: 'resolutions', file });
   return inputs;
 }

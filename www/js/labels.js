@@ -49,9 +49,10 @@ export const ALL_SIDES = {
   payouts: ['代付指令', 'payouts'],
   book: ['分户账', 'sub-ledger'],
   carry: ['昨日状态', 'carry state'],
+  resolutions: ['差错处理', 'resolutions'],
 };
 /** Every input, in the order the page shows them (the keys of ALL_SIDES, as a list). @type {InputKind[]} */
-export const INPUTS = ['internal', 'channel', 'bank', 'payouts', 'book', 'carry'];
+export const INPUTS = ['internal', 'channel', 'bank', 'payouts', 'book', 'carry', 'resolutions'];
 /** Statement layouts (`Format` codes) a channel file can be forced to be read as. @type {[Format, string, string][]} */
 export const FORMATS = [
   ['generic_csv', '通用 CSV', 'generic CSV'],

@@ -73,7 +73,8 @@ function wire() {
     state.files.payouts = [];
     state.files.book = null;
     state.files.carry = null;
-    for (const side of ['bank', 'payouts', 'book', 'carry']) $as(`#file-${side}`, HTMLInputElement).value = '';
+    state.files.resolutions = [];
+    for (const side of ['bank', 'payouts', 'book', 'carry', 'resolutions']) $as(`#file-${side}`, HTMLInputElement).value = '';
     $as('#book-balance', HTMLInputElement).value = '';
     showFiles();
   });

@@ -24,7 +24,7 @@
 /**
  * The new content of every side a drop fills (lists for the sides that take several files).
  * @template F
- * @typedef {{internal?: F, channel?: F[], bank?: F[], payouts?: F[], book?: F, carry?: F}} Inputs
+ * @typedef {{internal?: F, channel?: F[], bank?: F[], payouts?: F[], book?: F, carry?: F, resolutions?: F[]}} Inputs
  */
 /**
  * @template {{name: string}} F
@@ -47,8 +47,9 @@ export function guessSide(name) {
  * A fallback for a file whose content does not decide and that is no plain table of orders (a
  * spreadsheet, say): its name, for the fund-flow inputs first. Null: the order/bill guess decides.
  */
-/** @type {['carry' | 'payouts' | 'book' | 'bank', RegExp][]} */
+/** @type {['resolutions' | 'carry' | 'payouts' | 'book' | 'bank', RegExp][]} */
 const FUND_NAMES = [
+  ['resolutions', /差错|resolution/i],
   ['carry', /\.json$/i],
   ['payouts', /代付|payout/i],
   ['book', /分户账|sub-?ledger/i],
@@ -109,8 +110,10 @@ export function routeFiles(files, detections, current) {
   /** @type {Inputs<F>} */
   const inputs = {};
   for (const r of all) {
-    // Channel bills, bank statements and payout files: several; the others take one.
-    if (r.side === 'channel' || r.side === 'bank' || r.side === 'payouts') (inputs[r.side] ??= []).push(r.file);
+    // Channel bills, bank statements, payout files and resolutions: several; the others take one.
+    if (r.side === 'channel' || r.side === 'bank' || r.side === 'payouts' || r.side === 'resolutions') {
+      (inputs[r.side] ??= []).push(r.file);
+    }
     else if (Object.hasOwn(inputs, r.side)) ignored.push(r);
     else inputs[r.side] = r.file;
   }

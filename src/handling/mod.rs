@@ -1,0 +1,484 @@
+//! 差错处理: what was done about each break. Resolutions (`[{id, action, note, by, at}]`) are
+//! checked against the run's items by their content-derived ids; each accepted one becomes a line
+//! of a hash-chained audit log ([`audit`]), which travels in the state file so that the next day
+//! applies it again to the same ids. Handling comes after the report: it reads the report's items
+//! ([`Subject`]s) and never changes what matching found, only each item's [`ItemState`].
+
+mod audit;
+
+pub use audit::{to_json_lines, verify_log, AuditEntry, LogBreak};
+
+use crate::classify::Label;
+use crate::codes::codes;
+use crate::error::{Error, ErrorKind, Result};
+use crate::money::Money;
+use crate::read::{IssueCode, RowIssue};
+use crate::record::InputKind;
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+codes! {
+    /// What was done about an item.
+    pub enum Action {
+        /// 补单: the channel was paid and the books have no order; an order to create. Closes it.
+        CreateOrder = ("create_order", "补单"),
+        /// 退款: money that is not the merchant's goes back. Closes it.
+        Refund = ("refund", "退款"),
+        /// 调账: an adjusting entry for d. Closes it.
+        Adjust = ("adjust", "调账"),
+        /// 挂账: parked; stays open, keeps aging, is carried with its note.
+        Suspend = ("suspend", "挂账"),
+        /// 核销: written off with a note. Closes it.
+        WriteOff = ("write_off", "核销"),
+        /// 确认: the timing is confirmed; stays open until it matches.
+        Accept = ("accept", "确认"),
+    }
+}
+
+codes! {
+    /// Where an item stands in 差错处理.
+    pub enum ItemState {
+        /// Nothing done yet.
+        Open = ("open", "未处理"),
+        /// Suspended (挂账): still open.
+        Parked = ("parked", "已挂账"),
+        /// Timing confirmed (确认): still open until it matches.
+        Accepted = ("accepted", "已确认"),
+        /// Closed by a resolution.
+        Closed = ("closed", "已处理"),
+    }
+}
+
+codes! {
+    /// Which part of the report an item is from.
+    pub enum Domain {
+        /// Orders against bills (交易对账).
+        Transaction = ("transaction", "交易对账"),
+        /// Settlements against the bank (资金对账).
+        FundFlow = ("fund_flow", "资金对账"),
+        /// Fees against contracted rates (清分).
+        Clearing = ("clearing", "清分"),
+    }
+}
+
+impl Action {
+    /// The state an item is in after this action.
+    pub const fn state(self) -> ItemState {
+        match self {
+            Action::Suspend => ItemState::Parked,
+            Action::Accept => ItemState::Accepted,
+            _ => ItemState::Closed,
+        }
+    }
+
+    /// Why the action does not apply to the item, if it does not.
+    fn refusal(self, s: &Subject, note: &str) -> Option<String> {
+        let outcome = s.outcome.as_str();
+        let ok = match self {
+            Action::CreateOrder => s.domain == Domain::Transaction && outcome == "external_only",
+            Action::Refund => {
+                matches!((s.domain, outcome), (Domain::Transaction, "external_only" | "duplicate"))
+                    || matches!((s.domain, outcome), (Domain::FundFlow, "unexplained_movement" | "external_only"))
+                    || (!s.timing && s.label == Some(Label::Long))
+            }
+            Action::Adjust => !s.timing,
+            Action::Suspend => true,
+            Action::WriteOff => {
+                if note.trim().is_empty() {
+                    return Some("write_off needs a note saying why".to_string());
+                }
+                true
+            }
+            Action::Accept => s.timing,
+        };
+        (!ok).then(|| format!("{} ({}) does not apply to a {} {} item", self.code(), self.name_zh(), s.domain, outcome))
+    }
+}
+
+/// What handling needs to know of one item of the report.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Subject {
+    /// The item's content-derived id.
+    pub id: String,
+    /// Which part of the report it is from.
+    pub domain: Domain,
+    /// Its outcome (or clearing class) code.
+    pub outcome: String,
+    /// Timing (未达账项), not a break.
+    pub timing: bool,
+    /// d = E − B.
+    pub d: Decimal,
+    /// 长款 / 短款.
+    pub label: Option<Label>,
+    /// The settling merchant, when known.
+    pub merchant: String,
+    /// Which field `key` is (transactions), else empty.
+    pub key_field: String,
+    /// The key, batch id or bank serial.
+    pub key: String,
+    /// The item's own date.
+    pub date: Option<NaiveDate>,
+}
+
+/// One resolution as given.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
+pub struct Resolution {
+    /// The item's id.
+    pub id: String,
+    /// What was done.
+    pub action: Action,
+    /// Why; required for `write_off`.
+    #[serde(default)]
+    pub note: String,
+    /// Who did it (a name the user gives).
+    pub by: String,
+    /// When: RFC 3339 or `YYYY-MM-DD HH:MM:SS`, supplied by the caller (the core never reads the clock).
+    pub at: String,
+}
+
+/// An item's resolution as views show it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
+pub struct ResolutionView {
+    /// What was done.
+    pub action: Action,
+    /// Its Chinese name.
+    pub action_zh: &'static str,
+    /// Why.
+    pub note: String,
+    /// Who.
+    pub by: String,
+    /// When.
+    pub at: String,
+    /// Its line in the audit log (1-based).
+    pub seq: u64,
+}
+
+/// A resolution waiting to be applied, and where it came from (a file and index, or the API).
+#[derive(Clone, Debug)]
+struct Given {
+    source: String,
+    index: usize,
+    resolution: Resolution,
+}
+
+/// The resolutions of a run: carried in (the audit log of earlier days) and given today.
+#[derive(Clone, Debug, Default)]
+pub struct Handling {
+    carried: Vec<AuditEntry>,
+    given: Vec<Given>,
+    /// Entries of files that could not even be read as a resolution.
+    unreadable: Vec<RowIssue>,
+    /// How many log lines were exported: those can no longer be undone.
+    exported: usize,
+}
+
+impl Handling {
+    /// Whether anything is to be handled (otherwise the run skips handling's work altogether).
+    pub fn is_active(&self) -> bool {
+        !self.carried.is_empty() || !self.given.is_empty() || !self.unreadable.is_empty()
+    }
+
+    /// The audit log of earlier days, from the state file (already verified).
+    pub fn carry_in(&mut self, log: Vec<AuditEntry>) {
+        self.exported = log.len();
+        self.carried = log;
+    }
+
+    /// Reads a resolutions file: a JSON array of resolutions. An entry that is not a resolution
+    /// is an issue naming its index; a file that is not a JSON array is an error.
+    pub fn add_file(&mut self, name: &str, bytes: &[u8]) -> Result<usize> {
+        let entries: Vec<serde_json::Value> = serde_json::from_slice(bytes).map_err(|e| {
+            Error::new(
+                ErrorKind::InvalidArgument,
+                format!("resolutions are a JSON array of {{id, action, note, by, at}}: {e}"),
+            )
+            .in_file(name)
+            .at(e.line() as u64, Some(e.column() as u64))
+        })?;
+        let count = entries.len();
+        for (index, entry) in entries.into_iter().enumerate() {
+            match serde_json::from_value::<Resolution>(entry) {
+                Ok(resolution) => self.given.push(Given { source: name.to_string(), index, resolution }),
+                Err(e) => self.unreadable.push(rejection(name, index, &e.to_string())),
+            }
+        }
+        Ok(count)
+    }
+
+    /// Adds one resolution from the API (checked when applied).
+    pub fn add(&mut self, resolution: Resolution) {
+        let index = self.given.len();
+        self.given.push(Given { source: "api".to_string(), index, resolution });
+    }
+
+    /// Drops the last resolution given for `id`, unless its log line was already exported.
+    pub fn remove_last(&mut self, id: &str, applied: &Applied) -> Result<()> {
+        let refuse = |m: String| Err(Error::new(ErrorKind::InvalidArgument, m));
+        let accepted = |n: usize| applied.given_seq.get(n).copied().flatten();
+        let found = self.given.iter().enumerate().rposition(|(n, g)| g.resolution.id == id && accepted(n).is_some());
+        let Some(n) = found.or_else(|| self.given.iter().rposition(|g| g.resolution.id == id)) else {
+            return refuse(format!("no resolution was given for {id:?}"));
+        };
+        if accepted(n).is_some_and(|seq| seq <= self.exported) {
+            return refuse(format!("the resolution of {id:?} is in an exported audit log: resolve it again instead"));
+        }
+        self.given.remove(n);
+        Ok(())
+    }
+
+    /// Marks every line of `applied`'s log as exported (undo is refused for them from now on).
+    pub fn mark_exported(&mut self, applied: &Applied) {
+        self.exported = applied.chain.len();
+    }
+
+    /// The resolutions given this run, in order.
+    pub fn given(&self) -> Vec<Resolution> {
+        self.given.iter().map(|g| g.resolution.clone()).collect()
+    }
+
+    /// Checks every given resolution against `subjects` (the run's items) and the log so far, in
+    /// order; the accepted ones become log lines after the carried ones.
+    pub fn apply(&self, subjects: &[Subject]) -> Applied {
+        let today: rustc_hash::FxHashMap<&str, &Subject> = subjects.iter().map(|s| (s.id.as_str(), s)).collect();
+        let mut applied = Applied {
+            chain: self.carried.clone(),
+            issues: self.unreadable.clone(),
+            present: today.keys().map(|id| id.to_string()).collect(),
+            ..Applied::default()
+        };
+        for (n, e) in applied.chain.iter().enumerate() {
+            applied.last.insert(e.id.clone(), n);
+        }
+        for g in &self.given {
+            let r = &g.resolution;
+            let carried = applied.last.get(&r.id).map(|&n| applied.chain[n].subject());
+            let subject = match (today.get(r.id.as_str()), carried) {
+                (Some(s), _) => Some((*s).clone()),
+                // Fund-flow items are always run again: one not open today has matched since.
+                (None, Some(s)) if s.domain != Domain::FundFlow => Some(s),
+                _ => None,
+            };
+            let state = applied.state_of(&r.id).0;
+            let why = match &subject {
+                None => Some(format!("no open item has the id {:?}", r.id)),
+                Some(_) if state == ItemState::Closed => Some(format!("{:?} is already closed", r.id)),
+                Some(s) => r.action.refusal(s, &r.note).or_else(|| check_by_at(r)),
+            };
+            match (why, subject) {
+                (None, Some(s)) => {
+                    let prev = applied.chain.last().map_or_else(audit::genesis, |e| e.hash.clone());
+                    let entry = AuditEntry::new(applied.chain.len() as u64 + 1, &s, r, prev);
+                    applied.last.insert(r.id.clone(), applied.chain.len());
+                    applied.chain.push(entry);
+                    applied.given_seq.push(Some(applied.chain.len()));
+                }
+                (why, _) => {
+                    applied.issues.push(rejection(&g.source, g.index, &why.unwrap_or_default()));
+                    applied.given_seq.push(None);
+                }
+            }
+        }
+        applied
+    }
+}
+
+fn check_by_at(r: &Resolution) -> Option<String> {
+    if r.by.trim().is_empty() {
+        return Some("by is empty: say who resolved it".to_string());
+    }
+    let at = r.at.trim();
+    let parses = chrono::DateTime::parse_from_rfc3339(at).is_ok()
+        || chrono::NaiveDateTime::parse_from_str(at, "%Y-%m-%d %H:%M:%S").is_ok();
+    (!parses).then(|| format!("at {:?} is not a timestamp (RFC 3339 or YYYY-MM-DD HH:MM:SS)", r.at))
+}
+
+fn rejection(source: &str, index: usize, why: &str) -> RowIssue {
+    let message = format!("resolution {index}: {why}");
+    let mut issue =
+        RowIssue::new(source, InputKind::Resolutions, index as u32 + 1, None, IssueCode::ResolutionRejected, message);
+    issue.line = None;
+    issue
+}
+
+/// The resolutions applied to a run: the whole audit log and, per id, its last line.
+#[derive(Clone, Debug, Default)]
+pub struct Applied {
+    /// The audit log: carried lines, then today's.
+    pub chain: Vec<AuditEntry>,
+    /// Resolutions rejected (and entries that were no resolution).
+    pub issues: Vec<RowIssue>,
+    last: rustc_hash::FxHashMap<String, usize>,
+    present: rustc_hash::FxHashSet<String>,
+    /// The log line (1-based) each given resolution became, if accepted.
+    given_seq: Vec<Option<usize>>,
+}
+
+impl Applied {
+    /// Whether the last resolution given was accepted.
+    pub fn last_given_accepted(&self) -> bool {
+        self.given_seq.last().is_some_and(Option::is_some)
+    }
+
+    /// An item's state and its last resolution.
+    pub fn state_of(&self, id: &str) -> (ItemState, Option<ResolutionView>) {
+        match self.last.get(id) {
+            None => (ItemState::Open, None),
+            Some(&n) => {
+                let e = &self.chain[n];
+                (e.action.state(), Some(e.view()))
+            }
+        }
+    }
+
+    /// The last line of every item resolved, in log order.
+    pub fn effective(&self) -> impl Iterator<Item = &AuditEntry> {
+        let mut lines: Vec<usize> = self.last.values().copied().collect();
+        lines.sort_unstable();
+        lines.into_iter().map(|n| &self.chain[n])
+    }
+
+    /// Whether the item is in today's report.
+    pub fn is_present(&self, id: &str) -> bool {
+        self.present.contains(id)
+    }
+
+    /// Ids the state file must not carry again: closed items.
+    pub fn closed(&self, id: &str) -> bool {
+        self.state_of(id).0 == ItemState::Closed
+    }
+
+    /// The handling section and summary figures, with `open_base` items open before handling and
+    /// the transaction long/short totals as found.
+    pub fn report(&self, as_of: Option<NaiveDate>, open_base: u64, long: Decimal, short: Decimal) -> HandlingReport {
+        let mut resolved: BTreeMap<&'static str, u64> = Action::ALL.iter().map(|a| (a.code(), 0)).collect();
+        let (mut open, mut open_long, mut open_short) = (open_base, long, short);
+        let mut carried_open = Vec::new();
+        let mut closed_by_matching = Vec::new();
+        let mut suspense = Vec::new();
+        for e in self.effective() {
+            *resolved.entry(e.action.code()).or_default() += 1;
+            let present = self.present.contains(&e.id);
+            let transaction_break = e.domain == Domain::Transaction && e.label.is_some();
+            let d = e.d.0;
+            match (e.action.state(), present) {
+                (ItemState::Closed, true) => {
+                    open -= 1;
+                    if transaction_break && d > Decimal::ZERO {
+                        open_long -= d;
+                    } else if transaction_break && d < Decimal::ZERO {
+                        open_short -= d;
+                    }
+                }
+                (ItemState::Closed, false) => {}
+                (_, false) if e.domain == Domain::FundFlow => closed_by_matching.push(e.id.clone()),
+                (state, present) => {
+                    let item = OpenItem::of(e, state, as_of);
+                    if !present {
+                        open += 1;
+                        if transaction_break && d > Decimal::ZERO {
+                            open_long += d;
+                        } else if transaction_break && d < Decimal::ZERO {
+                            open_short += d;
+                        }
+                        carried_open.push(item.clone());
+                    }
+                    if state == ItemState::Parked {
+                        suspense.push(item);
+                    }
+                }
+            }
+        }
+        HandlingReport {
+            open,
+            resolved,
+            open_long_total: Money(open_long),
+            open_short_total: Money(open_short),
+            log_lines: self.chain.len() as u64,
+            rejected: self.issues.len() as u64,
+            carried_open,
+            closed_by_matching,
+            suspense,
+        }
+    }
+}
+
+/// An item still open after handling (parked or accepted), as the suspense list and the carried
+/// list show it.
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
+pub struct OpenItem {
+    /// The item's id.
+    pub id: String,
+    /// Which part of the report.
+    pub domain: Domain,
+    /// Outcome code.
+    pub outcome: String,
+    /// d = E − B.
+    pub d: Money,
+    /// 长款 / 短款.
+    pub label: Option<Label>,
+    /// Merchant.
+    pub merchant: String,
+    /// Key.
+    pub key: String,
+    /// The item's date.
+    pub date: Option<NaiveDate>,
+    /// Days from its date to the run's date.
+    pub age_days: Option<i64>,
+    /// `parked` or `accepted`.
+    pub state: ItemState,
+    /// Its last resolution.
+    pub resolution: ResolutionView,
+}
+
+impl OpenItem {
+    fn of(e: &AuditEntry, state: ItemState, as_of: Option<NaiveDate>) -> OpenItem {
+        OpenItem {
+            id: e.id.clone(),
+            domain: e.domain,
+            outcome: e.outcome.clone(),
+            d: e.d,
+            label: e.label,
+            merchant: e.merchant.clone(),
+            key: e.key.clone(),
+            date: e.date,
+            age_days: e.date.zip(as_of).map(|(d, a)| (a - d).num_days()),
+            state,
+            resolution: e.view(),
+        }
+    }
+}
+
+/// The 差错处理 section of a report: present when resolutions were given or carried in.
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
+pub struct HandlingReport {
+    /// Items still open, parked and accepted ones included.
+    pub open: u64,
+    /// Items per action of their last resolution (every action present).
+    #[cfg_attr(feature = "typescript", ts(type = "Record<Action, number>"))]
+    pub resolved: BTreeMap<&'static str, u64>,
+    /// The transaction 长款 still open.
+    pub open_long_total: Money,
+    /// The transaction 短款 still open.
+    pub open_short_total: Money,
+    /// Lines in the audit log.
+    pub log_lines: u64,
+    /// Resolutions rejected (each is an issue `resolution_rejected`).
+    pub rejected: u64,
+    /// Parked or accepted items of earlier days that today's files do not hold: still open.
+    pub carried_open: Vec<OpenItem>,
+    /// Parked or accepted fund-flow items that matched since (a late credit): closed, their
+    /// resolutions kept in the log.
+    pub closed_by_matching: Vec<String>,
+    /// Every parked item (挂账) with its age.
+    pub suspense: Vec<OpenItem>,
+}
+
+#[cfg(test)]
+mod tests;
