@@ -34,6 +34,35 @@ fn hex(bytes: &[u8]) -> String {
     out
 }
 
+/// Whether `id` is a content id (`prefix:` and 16 hex digits, maybe `#n`), not an id of an
+/// earlier version such as `bank:{file}:{line}`.
+pub fn is_content_id(id: &str) -> bool {
+    let Some((_, rest)) = id.split_once(':') else { return false };
+    let (hash, n) = rest.split_once('#').unwrap_or((rest, "2"));
+    hash.len() == 16
+        && hash.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        && !n.is_empty()
+        && n.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Tells items of identical content apart: the first keeps its content id, the n-th (n ≥ 2) of
+/// the same content gets `#n`, in the order they are numbered (a content order, so deterministic).
+#[derive(Default)]
+pub struct Numbering(rustc_hash::FxHashMap<String, u32>);
+
+impl Numbering {
+    /// The id of the next item whose content id is `base`.
+    pub fn next(&mut self, base: String) -> String {
+        let seen = self.0.entry(base.clone()).or_insert(0);
+        *seen += 1;
+        if *seen == 1 {
+            base
+        } else {
+            format!("{base}#{seen}")
+        }
+    }
+}
+
 /// Amounts in ids are normalized: `10.00` in one file and `10.0` in another are the same money.
 pub fn amount_part(amount: rust_decimal::Decimal) -> String {
     amount.normalize().to_string()
@@ -55,6 +84,22 @@ mod tests {
         assert_ne!(content_id("tx", &["ab", "c"]), content_id("tx", &["a", "bc"]));
         assert_eq!(content_id("tx", &["a", "b"]), content_id("tx", &["a", "b"]));
         assert_eq!(content_id("tx", &["a"]).len(), "tx:".len() + 16);
+    }
+
+    #[test]
+    fn content_ids_are_told_from_old_ones() {
+        assert!(is_content_id(&content_id("bank", &["a"])));
+        assert!(is_content_id(&format!("{}#3", content_id("payout", &["a"]))));
+        for old in ["bank:statement.csv:12", "payout:p.csv:3", "bank:0123456789abcdef#", "bank:0123456789ABCDEF"] {
+            assert!(!is_content_id(old), "{old}");
+        }
+    }
+
+    #[test]
+    fn identical_content_is_numbered_in_order() {
+        let mut n = Numbering::default();
+        let ids: Vec<String> = ["a", "b", "a", "a"].iter().map(|b| n.next(b.to_string())).collect();
+        assert_eq!(ids, ["a", "b", "a#2", "a#3"]);
     }
 
     #[test]

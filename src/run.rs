@@ -11,8 +11,8 @@ use crate::fund_flow::carry::CarryState;
 use crate::fund_flow::FundFlow;
 use crate::matching::{MatchSettings, Matching};
 use crate::profile::Profile;
+use crate::read::{IssueCode, RowIssue, Source, Table};
 use crate::read::{Ledger, PayoutFile, Read, Statement};
-use crate::read::{Source, Table};
 use crate::record::{InputKind, Side};
 use crate::report::{
     self, Added, CarryInfo, DateSource, Exception, FileInfo, InputInfo, Inspection, Page, Report, RunInfo,
@@ -303,12 +303,16 @@ impl Reconciliation {
             if let Some(flow) = &result.report.fund_flow {
                 subjects.extend(report::fund_flow_subjects(flow));
             }
+            if let Some(clearing) = &result.report.clearing {
+                subjects.extend(report::clearing_subjects(clearing));
+            }
             result.subjects = subjects;
         }
         let report = &mut result.report;
-        report.issues.retain(|i| i.code != crate::read::IssueCode::ResolutionRejected);
+        report.issues.retain(|i| i.code != IssueCode::ResolutionRejected);
         let applied = self.handling.apply(&result.subjects);
         report::annotate(&mut report.exceptions, &applied);
+        report::annotate_sections(report.fund_flow.as_mut(), report.clearing.as_mut(), &applied);
         let as_of = date.or(result.fund_flow.as_ref().and_then(|f| f.as_of));
         let (long, short) = (report.summary.long_total.0, report.summary.short_total.0);
         report.handling = Some(applied.report(as_of, result.subjects.len() as u64, long, short));
@@ -327,10 +331,8 @@ impl Reconciliation {
         let rejected = result.applied.as_ref().and_then(|a| a.issues.last()).filter(|i| i.file == "api").cloned();
         let accepted = result.applied.as_ref().is_some_and(|a| a.last_given_accepted());
         if !accepted {
-            let id = self.handling.given().last().map(|r| r.id.clone()).unwrap_or_default();
-            if let Some(applied) = &result.applied {
-                let _ = self.handling.remove_last(&id, applied);
-            }
+            // Exactly the resolution just given goes: never an earlier, accepted one of the item.
+            self.handling.pop_given();
             self.apply_handling(&mut result, date);
             self.result = Some(result);
             let why = rejected.map_or_else(|| "the resolution was rejected".to_string(), |i| i.message);
@@ -423,6 +425,12 @@ impl Reconciliation {
         let issues = self.funds.statements.iter().flat_map(|s| &s.issues);
         let issues = issues.chain(self.funds.payouts.iter().flat_map(|p| &p.issues));
         report.issues.extend(issues.chain(self.funds.ledgers.iter().flat_map(|l| &l.issues)).cloned());
+        if let Some(n) = self.funds.carry_in.as_ref().map(|c| c.ids_assigned).filter(|&n| n > 0) {
+            let why =
+                format!("written before content ids: {n} movements and payouts were given ids from their content");
+            let name = &self.funds.carry_in_name;
+            report.issues.push(RowIssue::file_note(name, InputKind::Carry, IssueCode::IdsAssigned, why));
+        }
         report.summary.issue_count = report.issues.len() as u64;
         Ok(flow)
     }

@@ -85,7 +85,7 @@ fn resolutions_close_park_and_reject_with_reasons() {
         .map(|i| i.message.as_str())
         .collect();
     assert_eq!(rejected.len(), 2, "{rejected:?}");
-    assert!(rejected[0].starts_with("resolution 3:") && rejected[0].contains("accept"), "{rejected:?}");
+    assert!(rejected[0].starts_with("resolution 3: a second resolution"), "{rejected:?}");
     assert!(rejected[1].starts_with("resolution 4:") && rejected[1].contains("no open item"), "{rejected:?}");
     let handling = report.handling.as_ref().expect("a handling section");
     let open_before =
@@ -135,15 +135,16 @@ fn fund_profile() -> Profile {
 }
 
 /// One day of the fund-flow fixtures: the statement and payouts, yesterday's state, resolutions.
-fn fund_day(date: &str, state: Option<&[u8]>, resolutions: &str, with_files: bool) -> Reconciliation {
+/// Day 0 (`with_files`) has the fixture files; later days only a statement of that day with
+/// interest and the `late` lines (credits arriving late), so the books move on.
+fn fund_day(date: &str, state: Option<&[u8]>, resolutions: &str, with_files: bool, late: &str) -> Reconciliation {
     let mut run = Reconciliation::new(fund_profile());
     if with_files {
         run.add(Input::new(InputKind::Channel, "channel.csv", fixture("bank/channel.csv"))).expect("channel");
         run.add(Input::new(InputKind::Bank, "statement.csv", fixture("bank/statement_corporate.csv"))).expect("bank");
         run.add(Input::new(InputKind::Payouts, "payouts.csv", fixture("bank/payouts.csv"))).expect("payouts");
     } else {
-        // Later days: a statement of that day with nothing new but interest, so the books move on.
-        let statement = format!("交易日期,贷方发生额,借方发生额,余额,摘要\n{date},0.01,,1.00,利息\n");
+        let statement = format!("交易日期,贷方发生额,借方发生额,余额,摘要\n{late}{date},0.01,,,利息\n");
         run.add(Input::new(InputKind::Bank, "statement.csv", statement.into_bytes())).expect("bank");
     }
     if let Some(state) = state {
@@ -156,7 +157,7 @@ fn fund_day(date: &str, state: Option<&[u8]>, resolutions: &str, with_files: boo
 
 #[test]
 fn three_days_in_a_row_nothing_lost_and_closed_never_reopens() {
-    let day0 = fund_day("2026-03-25", None, "[]", true);
+    let day0 = fund_day("2026-03-25", None, "[]", true, "");
     let flow = day0.report().expect("report").fund_flow.clone().expect("fund flow");
     let find = |outcome: &str, d: &str| {
         flow.exceptions.iter().find(|e| e.outcome.code() == outcome && e.d.to_string() == d).expect("item").id.clone()
@@ -164,22 +165,32 @@ fn three_days_in_a_row_nothing_lost_and_closed_never_reopens() {
     let credit = find("unexplained_movement", "88.00");
     let debit = find("unexplained_movement", "-12.50");
     let payout = find("in_transit", "300.00");
-    // Day 1: refund the unexplained credit, park the debit, accept the payout in transit.
+    let batch = find("in_transit", "-994.00");
+    // Day 1: refund the unexplained credit, park the debit, accept the payout and the settlement
+    // in transit.
     let day1 = fund_day(
         "2026-03-25",
         None,
         &format!(
             r#"[{{"id":"{credit}","action":"refund","note":"not ours","by":"li","at":"2026-03-25 18:00:00"}},
                 {{"id":"{debit}","action":"suspend","note":"bank fee?","by":"li","at":"2026-03-25 18:01:00"}},
-                {{"id":"{payout}","action":"accept","by":"li","at":"2026-03-25 18:02:00"}}]"#
+                {{"id":"{payout}","action":"accept","by":"li","at":"2026-03-25 18:02:00"}},
+                {{"id":"{batch}","action":"accept","note":"T+1, due tomorrow","by":"li","at":"2026-03-25 18:03:00"}}]"#
         ),
         true,
+        "",
     );
+    let flow1 = day1.report().expect("report").fund_flow.clone().expect("fund flow");
+    let parked = flow1.exceptions.iter().find(|e| e.id == debit).expect("the parked debit");
+    assert_eq!(parked.state, ItemState::Parked);
+    assert_eq!(parked.resolution.as_ref().map(|r| r.note.as_str()), Some("bank fee?"));
+    assert_eq!(day1.documents().expect("documents").refunds.len(), 1);
     let state1 = day1.carry_out().expect("state");
     assert!(!state1.items.iter().any(|i| i.id == credit), "a closed item is not carried");
     assert!(state1.items.iter().any(|i| i.id == debit) && state1.items.iter().any(|i| i.id == payout));
-    assert_eq!(state1.audit.len(), 3);
-    // Day 2: the log is applied again; write the parked debit off.
+    assert_eq!(state1.audit.len(), 4);
+    // Day 2: the log is applied again; write the parked debit off. The settlement's credit arrives
+    // late and closes it by itself.
     let day2 = fund_day(
         "2026-03-26",
         Some(&state1.to_json()),
@@ -188,24 +199,37 @@ fn three_days_in_a_row_nothing_lost_and_closed_never_reopens() {
                     {{"id":"{credit}","action":"adjust","by":"wang","at":"2026-03-26 10:01:00"}}]"#
         ),
         false,
+        "2026-03-26,994.00,,,微信支付结算 商户号2088101122334455 20260324\n",
     );
     let report2 = day2.report().expect("report");
     let handling2 = report2.handling.as_ref().expect("handling");
-    assert_eq!(handling2.log_lines, 4, "yesterday's three lines and today's one");
+    assert_eq!(handling2.log_lines, 5, "yesterday's four lines and today's one");
+    assert_eq!(
+        handling2.closed_by_matching,
+        std::slice::from_ref(&batch),
+        "the late credit closed the accepted settlement"
+    );
     assert_eq!(handling2.rejected, 1, "the refunded credit is closed: no further action");
     let flow2 = report2.fund_flow.as_ref().expect("fund flow");
     let state_of = |id: &str| flow2.exceptions.iter().find(|e| e.id == id).map(|e| e.id.clone());
     assert_eq!(state_of(&credit), None, "closed yesterday, never back");
     assert!(state_of(&payout).is_some(), "the accepted payout is still open");
+    assert_eq!(state_of(&batch), None, "matched by the late credit");
+    // Yesterday's refund was yesterday's document: it is not listed again.
+    assert!(day2.documents().expect("documents").refunds.is_empty());
     let state2 = day2.carry_out().expect("state");
     assert!(!state2.items.iter().any(|i| i.id == debit), "written off: not carried");
+    assert!(!state2.items.iter().any(|i| i.id == batch), "matched: not carried");
     // Day 3: nothing new; the chain goes on intact and the payout is still carried.
-    let day3 = fund_day("2026-03-27", Some(&state2.to_json()), "[]", false);
+    let day3 = fund_day("2026-03-27", Some(&state2.to_json()), "[]", false, "");
     let state3 = day3.carry_out().expect("state");
-    assert_eq!(state3.audit.len(), 4);
+    assert_eq!(state3.audit.len(), 5, "the settlement's resolution stays in the log");
     assert!(state3.items.iter().any(|i| i.id == payout), "nothing lost");
+    assert!(!state3.items.iter().any(|i| [&credit, &debit, &batch].contains(&&i.id)), "nothing resurrected");
+    let flow3 = day3.report().expect("report").fund_flow.clone().expect("fund flow");
+    assert!(!flow3.exceptions.iter().any(|e| [&credit, &debit, &batch].contains(&&e.id)), "nothing resurrected");
     let log = duizhang::audit_json_lines(&state3.audit);
-    assert_eq!(duizhang::verify_log(&log).expect("intact").len(), 4);
+    assert_eq!(duizhang::verify_log(&log).expect("intact").len(), 5);
     // A state file whose log was edited is refused.
     let edited = String::from_utf8(state3.to_json()).expect("utf-8").replace("bank fee, booked", "nothing");
     let mut run = Reconciliation::new(fund_profile());
@@ -220,7 +244,8 @@ fn the_cli_writes_the_log_and_verifies_it() {
     let plain = sample_run(false, None);
     let id =
         plain.report().expect("report").exceptions.iter().find(|e| e.class == "external_only").expect("one").id.clone();
-    let resolutions = dir.join("r.json");
+    // Named as `sample_run` names it: the report says which file each resolution came from.
+    let resolutions = dir.join("resolutions.json");
     std::fs::write(
         &resolutions,
         format!(r#"[{{"id":"{id}","action":"create_order","by":"li","at":"2024-03-16 09:00:00"}}]"#),
@@ -266,4 +291,133 @@ fn the_cli_writes_the_log_and_verifies_it() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stdout).contains("line 1"), "{}", String::from_utf8_lossy(&out.stdout));
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+fn platform(path: &str) -> Vec<u8> {
+    fixture(&format!("platform/{path}"))
+}
+
+/// The platform month (WeChat service-provider bills, the internal account, payouts) with a
+/// clearing profile, the bills under `bills_name`.
+fn platform_month(bills_name: &str, resolutions: Option<&str>) -> Reconciliation {
+    let profile = Profile::from_json(&String::from_utf8(platform("profile.json")).expect("utf-8")).expect("profile");
+    let mut run = Reconciliation::new(profile);
+    run.add(Input::new(InputKind::Channel, bills_name, platform("wechat_sp_202603.zip"))).expect("bills");
+    for (kind, name) in
+        [(InputKind::Bank, "internal_account_202603_gbk.csv"), (InputKind::Payouts, "payouts_202603.csv")]
+    {
+        run.add(Input::new(kind, name, platform(name))).expect("reads");
+    }
+    if let Some(r) = resolutions {
+        run.add(Input::new(InputKind::Resolutions, "r.json", r.as_bytes().to_vec())).expect("array");
+    }
+    run.run(Some(parse_date("2026-03-31").expect("date"))).expect("runs");
+    run
+}
+
+#[test]
+fn fee_mismatches_have_ids_and_an_adjustment_books_the_fee() {
+    let plain = platform_month("wechat_sp_202603.zip", None);
+    let clearing = plain.report().expect("report").clearing.clone().expect("clearing");
+    let ids: BTreeSet<String> = clearing.exceptions.iter().map(|e| e.id.clone()).collect();
+    assert_eq!(ids.len(), clearing.exceptions.len(), "unique");
+    assert!(ids.len() >= 2 && ids.iter().all(|id| id.starts_with("fee:")), "{ids:?}");
+    let renamed = platform_month("bills-renamed.zip", None);
+    let again: BTreeSet<String> = renamed
+        .report()
+        .expect("report")
+        .clearing
+        .as_ref()
+        .expect("clearing")
+        .exceptions
+        .iter()
+        .map(|e| e.id.clone())
+        .collect();
+    assert_eq!(ids, again, "a renamed file gives the same ids");
+
+    let (first, second) = (&clearing.exceptions[0], &clearing.exceptions[1]);
+    let resolutions = format!(
+        r#"[{{"id":"{}","action":"adjust","note":"channel refunds the overcharge","by":"li","at":"2026-04-01 09:00:00"}},
+            {{"id":"{}","action":"suspend","note":"asked the channel","by":"li","at":"2026-04-01 09:01:00"}},
+            {{"id":"{}","action":"create_order","by":"li","at":"2026-04-01 09:02:00"}}]"#,
+        first.id, second.id, second.id
+    );
+    let run = platform_month("wechat_sp_202603.zip", Some(&resolutions));
+    let report = run.report().expect("report");
+    let state = |id: &str| {
+        let e = report.clearing.as_ref().expect("clearing").exceptions.iter().find(|e| e.id == id).expect("item");
+        (e.state, e.resolution.as_ref().map(|r| r.source.clone()))
+    };
+    assert_eq!(state(&first.id), (ItemState::Closed, Some("r.json".to_string())));
+    assert_eq!(state(&second.id).0, ItemState::Parked);
+    let rejected: Vec<&str> = report
+        .issues
+        .iter()
+        .filter(|i| i.code == duizhang::IssueCode::ResolutionRejected)
+        .map(|i| i.message.as_str())
+        .collect();
+    assert_eq!(rejected.len(), 1, "{rejected:?}");
+    assert!(rejected[0].starts_with("resolution 2: a second resolution"), "{rejected:?}");
+    let documents = run.documents().expect("documents");
+    assert_eq!(documents.adjustments.len(), 1);
+    let entry = &documents.adjustments[0];
+    assert!(entry.debit == "财务费用-手续费" || entry.credit == "财务费用-手续费", "{entry:?}");
+    assert_eq!(entry.amount.0, first.d.0.abs());
+}
+
+#[test]
+fn an_api_resolution_that_is_rejected_leaves_the_earlier_one_standing() {
+    let mut run = sample_run(false, None);
+    let id =
+        run.report().expect("report").exceptions.iter().find(|e| e.class == "internal_only").expect("one").id.clone();
+    let resolution = |action: &str, note: &str| duizhang::Resolution {
+        id: id.clone(),
+        action: duizhang::Action::from_code(action).expect("action"),
+        note: note.to_string(),
+        by: "li".to_string(),
+        at: "2024-03-16 09:00:00".to_string(),
+    };
+    run.resolve(resolution("suspend", "asked the channel")).expect("suspend");
+    assert!(run.resolve(resolution("accept", "")).is_err(), "accept is for timing items");
+    let report = run.report().expect("report");
+    let item = report.exceptions.iter().find(|e| e.id == id).expect("item");
+    assert_eq!(item.state, ItemState::Parked);
+    assert_eq!(item.resolution.as_ref().map(|r| r.source.as_str()), Some("api"));
+    assert_eq!(run.resolutions().len(), 1);
+}
+
+#[test]
+fn a_state_file_from_before_content_ids_is_read_and_says_so() {
+    let day0 = fund_day("2026-03-25", None, "[]", true, "");
+    let state = day0.carry_out().expect("state");
+    // Rewrite the movements' and payouts' ids the way the earlier version wrote them.
+    let mut json: serde_json::Value = serde_json::from_slice(&state.to_json()).expect("json");
+    let mut rewritten = 0;
+    for item in json["items"].as_array_mut().expect("items") {
+        let prefix = match item["kind"].as_str() {
+            Some("movement") => "bank",
+            Some("payout") => "payout",
+            _ => continue,
+        };
+        let old = format!("{prefix}:{}:{}", item["file"].as_str().unwrap_or_default(), item["line"]);
+        item["id"] = serde_json::Value::String(old);
+        rewritten += 1;
+    }
+    assert!(rewritten > 0);
+    let old = serde_json::to_vec(&json).expect("bytes");
+    let read = duizhang::CarryState::from_json("old_state.json", &old).expect("read");
+    assert_eq!(read.ids_assigned, rewritten);
+    for (now, then) in read.items.iter().zip(&state.items) {
+        match now.kind {
+            // A payout's id is all content the state file keeps: exactly today's.
+            duizhang::CarriedKind::Payout | duizhang::CarriedKind::Batch => assert_eq!(now.id, then.id),
+            // The time of a movement was not kept: an id of its own, still a content id.
+            duizhang::CarriedKind::Movement => assert!(now.id.starts_with("bank:") && !now.id.contains(".csv")),
+        }
+    }
+    let day1 = fund_day("2026-03-26", Some(&old), "[]", false, "");
+    let report = day1.report().expect("report");
+    let note = report.issues.iter().find(|i| i.code == duizhang::IssueCode::IdsAssigned).expect("a note");
+    assert_eq!(note.file, "state.json");
+    assert!(note.message.contains(&format!("{rewritten} movements and payouts")), "{}", note.message);
 }

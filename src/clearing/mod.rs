@@ -117,6 +117,9 @@ impl<'s> Collector<'s> {
             let bill_rate = t.table.field_of(t.record, Field::FeeRate);
             let key = t.table.key(t.row);
             self.exceptions.push(ClearingException {
+                id: String::new(),
+                state: crate::handling::ItemState::Open,
+                resolution: None,
                 class: ClearingClass::FeeMismatch,
                 class_zh: ClearingClass::FeeMismatch.name_zh(),
                 level: ClearingLevel::Transaction,
@@ -162,6 +165,9 @@ impl<'s> Collector<'s> {
             if facts.mismatches == 0 && batch_d.abs() > settings.fee_tolerance {
                 exception_count += 1;
                 exceptions.push(ClearingException {
+                    id: String::new(),
+                    state: crate::handling::ItemState::Open,
+                    resolution: None,
                     class: ClearingClass::FeeMismatch,
                     class_zh: ClearingClass::FeeMismatch.name_zh(),
                     level: ClearingLevel::Batch,
@@ -268,8 +274,22 @@ impl<'s> Collector<'s> {
                 b.line,
             ))
         });
+        let mut numbering = crate::id::Numbering::default();
+        for e in &mut exceptions {
+            e.id = numbering.next(exception_id(e));
+        }
         ClearingReport { settings: settings_of(settings), totals, merchants, exceptions }
     }
+}
+
+/// A clearing exception's id from its content (never its file or line).
+fn exception_id(e: &ClearingException) -> String {
+    let (date, settle_date) = (e.date.to_string(), e.settle_date.to_string());
+    let (amount, charged) = (crate::id::amount_part(e.amount.0), crate::id::amount_part(e.fee_charged.0));
+    crate::id::content_id(
+        "fee",
+        &[e.class.code(), e.level.code(), &e.merchant, &e.key, &date, &settle_date, &amount, &charged],
+    )
 }
 
 /// What the matched credits brought each batch (by index into the batches): a match of several

@@ -78,6 +78,10 @@ pub struct CarryState {
     /// applies it again to the same ids. Absent in a state written before handling existed.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub audit: Vec<crate::handling::AuditEntry>,
+    /// Items of a state written before content ids (`bank:{file}:{line}`) that were given ids from
+    /// their content when it was read; never written.
+    #[serde(skip)]
+    pub ids_assigned: u64,
 }
 
 impl CarryState {
@@ -105,12 +109,46 @@ impl CarryState {
             let message = format!("carry item {:?}: the amount is beyond 10^15 yuan", item.id);
             return Err(Error::new(ErrorKind::InvalidArgument, message).in_file(name));
         }
+        let mut state = state;
+        state.assign_content_ids();
         Ok(state)
+    }
+
+    /// Gives the movements and payouts of a state written before content ids (`bank:{file}:{line}`,
+    /// `payout:{file}:{line}`) the ids today's files give them: a payout's exactly, a movement's
+    /// without its time (the old file did not keep it), so a movement with a time on its statement
+    /// gets a different id today and is carried beside it. Batch ids were always content.
+    fn assign_content_ids(&mut self) {
+        let mut numbering = crate::id::Numbering::default();
+        for item in &mut self.items {
+            let id = match item.kind {
+                CarriedKind::Batch => continue,
+                _ if crate::id::is_content_id(&item.id) => continue,
+                CarriedKind::Movement => super::assemble::movement_content_id(
+                    item.date,
+                    None,
+                    item.amount,
+                    &item.reference,
+                    &item.account,
+                    &item.memo,
+                ),
+                CarriedKind::Payout => super::assemble::payout_id(&Payout {
+                    line: item.line,
+                    merchant: item.merchant.clone(),
+                    amount: item.amount,
+                    account: item.account.clone(),
+                    reference: item.reference.clone(),
+                    date: item.date,
+                }),
+            };
+            item.id = numbering.next(id);
+            self.ids_assigned += 1;
+        }
     }
 
     /// A state with no open items (what a run without fund-flow input carries).
     pub fn empty() -> CarryState {
-        CarryState { duizhang_state: STATE_VERSION, as_of: None, items: Vec::new(), audit: Vec::new() }
+        CarryState { duizhang_state: STATE_VERSION, as_of: None, items: Vec::new(), audit: Vec::new(), ids_assigned: 0 }
     }
 
     /// The state as pretty JSON bytes.
@@ -232,5 +270,5 @@ pub fn carry_out(flow: &FundFlow) -> CarryState {
         }
     }
     crate::sort::sort_by(&mut items, |a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
-    CarryState { duizhang_state: STATE_VERSION, as_of: flow.as_of, items, audit: Vec::new() }
+    CarryState { duizhang_state: STATE_VERSION, as_of: flow.as_of, items, audit: Vec::new(), ids_assigned: 0 }
 }

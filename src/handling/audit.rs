@@ -31,8 +31,8 @@ pub struct AuditEntry {
     pub key_field: String,
     /// The key.
     pub key: String,
-    /// The item's date.
-    #[serde(default, deserialize_with = "crate::time::de_option_date")]
+    /// The item's date (`YYYY-MM-DD`, chrono's own form both ways).
+    #[serde(default)]
     pub date: Option<NaiveDate>,
     /// What was done.
     pub action: Action,
@@ -42,6 +42,8 @@ pub struct AuditEntry {
     pub by: String,
     /// When (as the caller gave it).
     pub at: String,
+    /// The resolutions file it came from, or `api`.
+    pub source: String,
     /// `hash` of the line before (64 zeros for the first).
     pub prev: String,
     /// SHA-256 of this line's canonical JSON with `hash` empty.
@@ -54,7 +56,7 @@ pub fn genesis() -> String {
 }
 
 impl AuditEntry {
-    pub(super) fn new(seq: u64, s: &Subject, r: &Resolution, prev: String) -> AuditEntry {
+    pub(super) fn new(seq: u64, s: &Subject, r: &Resolution, source: &str, prev: String) -> AuditEntry {
         let mut entry = AuditEntry {
             seq,
             id: s.id.clone(),
@@ -70,6 +72,7 @@ impl AuditEntry {
             note: r.note.trim().to_string(),
             by: r.by.trim().to_string(),
             at: r.at.trim().to_string(),
+            source: source.to_string(),
             prev,
             hash: String::new(),
         };
@@ -106,6 +109,7 @@ impl AuditEntry {
             note: self.note.clone(),
             by: self.by.clone(),
             at: self.at.clone(),
+            source: self.source.clone(),
             seq: self.seq,
         }
     }

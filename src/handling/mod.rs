@@ -154,6 +154,8 @@ pub struct ResolutionView {
     pub by: String,
     /// When.
     pub at: String,
+    /// Where it came from: the resolutions file's name, or `api` (`resolve()`).
+    pub source: String,
     /// Its line in the audit log (1-based).
     pub seq: u64,
 }
@@ -162,6 +164,9 @@ pub struct ResolutionView {
 #[derive(Clone, Debug)]
 struct Given {
     source: String,
+    /// The resolutions file's ordinal among the files given (`None` from the API): two files may
+    /// share a name.
+    file: Option<usize>,
     index: usize,
     resolution: Resolution,
 }
@@ -175,6 +180,8 @@ pub struct Handling {
     unreadable: Vec<RowIssue>,
     /// How many log lines were exported: those can no longer be undone.
     exported: usize,
+    /// Resolutions files read so far.
+    files: usize,
 }
 
 impl Handling {
@@ -201,9 +208,11 @@ impl Handling {
             .at(e.line() as u64, Some(e.column() as u64))
         })?;
         let count = entries.len();
+        let file = Some(self.files);
+        self.files += 1;
         for (index, entry) in entries.into_iter().enumerate() {
             match serde_json::from_value::<Resolution>(entry) {
-                Ok(resolution) => self.given.push(Given { source: name.to_string(), index, resolution }),
+                Ok(resolution) => self.given.push(Given { source: name.to_string(), file, index, resolution }),
                 Err(e) => self.unreadable.push(rejection(name, index, &e.to_string())),
             }
         }
@@ -213,7 +222,12 @@ impl Handling {
     /// Adds one resolution from the API (checked when applied).
     pub fn add(&mut self, resolution: Resolution) {
         let index = self.given.len();
-        self.given.push(Given { source: "api".to_string(), index, resolution });
+        self.given.push(Given { source: "api".to_string(), file: None, index, resolution });
+    }
+
+    /// Drops the resolution given last (a rejected `resolve()`).
+    pub fn pop_given(&mut self) {
+        self.given.pop();
     }
 
     /// Drops the last resolution given for `id`, unless its log line was already exported.
@@ -241,12 +255,45 @@ impl Handling {
         self.given.iter().map(|g| g.resolution.clone()).collect()
     }
 
+    /// Why a resolution from a file is not even considered: a second one of the same item in one
+    /// file (the first stands), or one of an item a later file resolves too (later files win).
+    fn file_refusals(&self) -> Vec<Option<String>> {
+        let mut first_in_file: rustc_hash::FxHashMap<(usize, &str), usize> = Default::default();
+        let mut last_file: rustc_hash::FxHashMap<&str, usize> = Default::default();
+        for g in &self.given {
+            if let Some(file) = g.file {
+                first_in_file.entry((file, g.resolution.id.as_str())).or_insert(g.index);
+                last_file.insert(g.resolution.id.as_str(), file);
+            }
+        }
+        let file_name =
+            |file: usize| self.given.iter().find(|g| g.file == Some(file)).map_or("", |g| g.source.as_str());
+        self.given
+            .iter()
+            .map(|g| {
+                let file = g.file?;
+                let id = g.resolution.id.as_str();
+                let last = last_file[id];
+                if last != file {
+                    return Some(format!(
+                        "{id:?} is resolved again in the later file {:?}, which wins",
+                        file_name(last)
+                    ));
+                }
+                let first = first_in_file[&(file, id)];
+                (first != g.index)
+                    .then(|| format!("a second resolution of {id:?} in this file (the first is resolution {first})"))
+            })
+            .collect()
+    }
+
     /// Checks every given resolution against `subjects` (the run's items) and the log so far, in
     /// order; the accepted ones become log lines after the carried ones.
     pub fn apply(&self, subjects: &[Subject]) -> Applied {
         let today: rustc_hash::FxHashMap<&str, &Subject> = subjects.iter().map(|s| (s.id.as_str(), s)).collect();
         let mut applied = Applied {
             chain: self.carried.clone(),
+            carried: self.carried.len(),
             issues: self.unreadable.clone(),
             present: today.keys().map(|id| id.to_string()).collect(),
             ..Applied::default()
@@ -254,7 +301,7 @@ impl Handling {
         for (n, e) in applied.chain.iter().enumerate() {
             applied.last.insert(e.id.clone(), n);
         }
-        for g in &self.given {
+        for (g, refused) in self.given.iter().zip(self.file_refusals()) {
             let r = &g.resolution;
             let carried = applied.last.get(&r.id).map(|&n| applied.chain[n].subject());
             let subject = match (today.get(r.id.as_str()), carried) {
@@ -265,6 +312,7 @@ impl Handling {
             };
             let state = applied.state_of(&r.id).0;
             let why = match &subject {
+                _ if refused.is_some() => refused,
                 None => Some(format!("no open item has the id {:?}", r.id)),
                 Some(_) if state == ItemState::Closed => Some(format!("{:?} is already closed", r.id)),
                 Some(s) => r.action.refusal(s, &r.note).or_else(|| check_by_at(r)),
@@ -272,7 +320,7 @@ impl Handling {
             match (why, subject) {
                 (None, Some(s)) => {
                     let prev = applied.chain.last().map_or_else(audit::genesis, |e| e.hash.clone());
-                    let entry = AuditEntry::new(applied.chain.len() as u64 + 1, &s, r, prev);
+                    let entry = AuditEntry::new(applied.chain.len() as u64 + 1, &s, r, &g.source, prev);
                     applied.last.insert(r.id.clone(), applied.chain.len());
                     applied.chain.push(entry);
                     applied.given_seq.push(Some(applied.chain.len()));
@@ -310,6 +358,8 @@ fn rejection(source: &str, index: usize, why: &str) -> RowIssue {
 pub struct Applied {
     /// The audit log: carried lines, then today's.
     pub chain: Vec<AuditEntry>,
+    /// How many of its lines were carried in (earlier days').
+    pub carried: usize,
     /// Resolutions rejected (and entries that were no resolution).
     pub issues: Vec<RowIssue>,
     last: rustc_hash::FxHashMap<String, usize>,

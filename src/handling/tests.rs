@@ -30,6 +30,9 @@ fn each_action_sets_its_state_and_bad_ones_are_rejected() {
         subject("b", "amount_mismatch", "-1.00"),
         subject("c", "pending", "3.00"),
         subject("d", "internal_only", "-2.00"),
+        subject("e", "duplicate", "4.00"),
+        subject("f", "status_mismatch", "-6.00"),
+        subject("g", "amount_mismatch", "-7.00"),
     ];
     let h = given(
         r#"[{"id":"a","action":"create_order","by":"li","at":"2026-03-26 09:00:00"},
@@ -38,39 +41,67 @@ fn each_action_sets_its_state_and_bad_ones_are_rejected() {
             {"id":"d","action":"suspend","note":"asked the channel","by":"li","at":"2026-03-26 09:03:00"},
             {"id":"a","action":"refund","by":"li","at":"2026-03-26 09:04:00"},
             {"id":"zz","action":"adjust","by":"li","at":"2026-03-26 09:05:00"},
-            {"id":"b","action":"accept","by":"li","at":"2026-03-26 09:06:00"},
-            {"id":"d","action":"write_off","by":"li","at":"2026-03-26 09:07:00"},
-            {"id":"d","action":"adjust","by":"","at":"2026-03-26 09:08:00"},
-            {"id":"d","action":"adjust","by":"li","at":"yesterday"},
+            {"id":"e","action":"accept","by":"li","at":"2026-03-26 09:06:00"},
+            {"id":"f","action":"write_off","by":"li","at":"2026-03-26 09:07:00"},
+            {"id":"g","action":"adjust","by":"","at":"2026-03-26 09:08:00"},
+            {"id":"g","action":"adjust","by":"li","at":"yesterday"},
             {"id":"d","action":"explode","by":"li","at":"2026-03-26 09:09:00"},
-            {"id":"c","action":"create_order","by":"li","at":"2026-03-26 09:10:00"}]"#,
+            {"id":"e","action":"create_order","by":"li","at":"2026-03-26 09:10:00"}]"#,
     );
     let applied = h.apply(&subjects);
     assert_eq!(applied.state_of("a").0, ItemState::Closed);
     assert_eq!(applied.state_of("b").0, ItemState::Closed);
     assert_eq!(applied.state_of("c").0, ItemState::Accepted);
     assert_eq!(applied.state_of("d").0, ItemState::Parked);
+    for open in ["e", "f", "g"] {
+        assert_eq!(applied.state_of(open).0, ItemState::Open, "{open}: every resolution of it was rejected");
+    }
     assert_eq!(applied.chain.len(), 4);
+    assert!(applied.chain.iter().all(|e| e.source == "res.json"));
     let reasons: Vec<&str> = applied.issues.iter().map(|i| i.message.as_str()).collect();
     assert_eq!(reasons.len(), 8, "{reasons:#?}");
     assert!(applied.issues.iter().all(|i| i.code == IssueCode::ResolutionRejected && i.file == "res.json"));
     // Index order: the entry that is no resolution is reported when the file is read, first.
-    assert!(reasons[0].starts_with("resolution 10:") && reasons[0].contains("explode"), "{reasons:?}");
-    assert!(reasons[1].contains("already closed"), "{reasons:?}");
-    assert!(reasons[2].contains("no open item"), "{reasons:?}");
-    assert!(reasons[3].contains("\"b\" is already closed"), "{reasons:?}");
-    assert!(reasons[4].contains("needs a note"), "{reasons:?}");
-    assert!(reasons[5].contains("by is empty"), "{reasons:?}");
-    assert!(reasons[6].contains("not a timestamp"), "{reasons:?}");
-    assert!(reasons[7].contains("create_order"), "{reasons:?}");
-    let report = applied.report(NaiveDate::from_ymd_opt(2026, 3, 28), 4, Decimal::from(5), Decimal::from(-3));
-    assert_eq!(report.open, 2);
+    let expected = [
+        ("resolution 10:", "explode"),
+        ("resolution 4:", "a second resolution of \"a\" in this file (the first is resolution 0)"),
+        ("resolution 5:", "no open item"),
+        ("resolution 6:", "accept (确认) does not apply to a transaction duplicate item"),
+        ("resolution 7:", "needs a note"),
+        ("resolution 8:", "by is empty"),
+        ("resolution 9:", "a second resolution of \"g\""),
+        ("resolution 11:", "a second resolution of \"e\""),
+    ];
+    for ((reason, (index, why)), n) in reasons.iter().zip(expected).zip(0..) {
+        assert!(reason.starts_with(index) && reason.contains(why), "reason {n}: {reason:?}, expected {index} {why}");
+    }
+    let report = applied.report(NaiveDate::from_ymd_opt(2026, 3, 28), 7, Decimal::from(9), Decimal::from(-16));
+    assert_eq!(report.open, 5, "a and b closed; c accepted and d parked stay open");
     assert_eq!(report.resolved["create_order"], 1);
     assert_eq!(report.resolved["write_off"], 0);
-    assert_eq!(report.open_long_total.to_string(), "0.00");
-    assert_eq!(report.open_short_total.to_string(), "-2.00");
+    assert_eq!(report.open_long_total.to_string(), "4.00", "a's 5.00 closed, e's 4.00 open");
+    assert_eq!(report.open_short_total.to_string(), "-15.00", "b's -1.00 closed");
     assert_eq!(report.suspense.len(), 1);
     assert_eq!(report.suspense[0].age_days, Some(3));
+}
+
+#[test]
+fn later_files_win_per_item_and_each_resolution_says_its_file() {
+    let subjects = [subject("a", "external_only", "5.00"), subject("b", "duplicate", "7.00")];
+    let mut h = given(
+        r#"[{"id":"a","action":"refund","by":"li","at":"2026-03-26 09:00:00"},
+            {"id":"b","action":"suspend","note":"ask","by":"li","at":"2026-03-26 09:01:00"}]"#,
+    );
+    h.add_file("later.json", br#"[{"id":"a","action":"create_order","by":"wang","at":"2026-03-26 10:00:00"}]"#)
+        .expect("an array");
+    let applied = h.apply(&subjects);
+    let (state, resolution) = applied.state_of("a");
+    assert_eq!(state, ItemState::Closed);
+    let resolution = resolution.expect("a resolution");
+    assert_eq!((resolution.action, resolution.source.as_str()), (Action::CreateOrder, "later.json"));
+    assert_eq!(applied.state_of("b").1.expect("b's").source, "res.json");
+    assert_eq!(applied.issues.len(), 1);
+    assert!(applied.issues[0].message.contains("later file \"later.json\", which wins"), "{:?}", applied.issues);
 }
 
 #[test]

@@ -54,6 +54,8 @@ codes! {
         YearUnknown = ("year_unknown", "年份未知"),
         /// A resolution (差错处理) was not applied.
         ResolutionRejected = ("resolution_rejected", "处理被拒"),
+        /// A state file written before content ids: its items were given ids from their content.
+        IdsAssigned = ("ids_assigned", "已补编号"),
     }
 }
 
@@ -100,7 +102,10 @@ impl IssueCode {
                 "file note: times without a year (UnionPay) and no date in the file name or profile"
             }
             IssueCode::ResolutionRejected => {
-                "a resolution was not applied: unknown id, an action not allowed for the item's outcome, a missing note, by or at, or the item is already closed"
+                "a resolution was not applied: unknown id, an action not allowed for the item's outcome, a missing note, by or at, a second one of the item in one file or one a later file overrides, or the item is already closed"
+            }
+            IssueCode::IdsAssigned => {
+                "file note: a state file written before content ids; its movements and payouts were given ids from their content"
             }
         }
     }
@@ -120,6 +125,7 @@ impl IssueCode {
                 | IssueCode::BalanceBreak
                 | IssueCode::DirectionInferred
                 | IssueCode::ResolutionRejected
+                | IssueCode::IdsAssigned
         )
     }
 }

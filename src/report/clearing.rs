@@ -142,6 +142,15 @@ pub struct MerchantClearing {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct ClearingException {
+    /// Stable id from the item's content (`fee:` and 16 hex digits, `#n` for the n-th identical
+    /// item): class, level, merchant, key, dates, amount and the fee charged.
+    pub id: String,
+    /// Where it stands in 差错处理.
+    pub state: crate::handling::ItemState,
+    /// Its last resolution, when it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", ts(optional))]
+    pub resolution: Option<crate::handling::ResolutionView>,
     /// What it is.
     pub class: ClearingClass,
     /// Its name in Chinese.

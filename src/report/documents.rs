@@ -79,13 +79,17 @@ pub struct Documents {
 }
 
 impl Documents {
-    /// The documents of the resolutions applied to a run dated `as_of`.
+    /// The documents of the resolutions applied to a run dated `as_of`: the orders, refunds and
+    /// adjusting entries of today's resolutions (an earlier day's were that day's documents; listing
+    /// them again would create an order twice), and every item parked, whenever it was.
     pub fn of(applied: &Applied, accounts: &HandlingAccounts, as_of: Option<NaiveDate>) -> Documents {
         let mut docs = Documents { orders: vec![], refunds: vec![], adjustments: vec![], suspense: vec![] };
         for e in applied.effective() {
             // A fund-flow item parked yesterday that matched since is closed by the match.
             let matched_since = e.domain == Domain::FundFlow && !applied.is_present(&e.id);
+            let today = e.seq as usize > applied.carried;
             match e.action {
+                Action::CreateOrder | Action::Refund | Action::Adjust if !today => {}
                 Action::CreateOrder => docs.orders.push(line(e, "", "", as_of)),
                 Action::Refund => docs.refunds.push(line(e, "", "", as_of)),
                 Action::Adjust => {

@@ -257,6 +257,12 @@ pub struct ItemView {
     pub memo: String,
     /// Why, for a person.
     pub message: String,
+    /// Where it stands in 差错处理.
+    pub state: crate::handling::ItemState,
+    /// Its last resolution, when it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", ts(optional))]
+    pub resolution: Option<crate::handling::ResolutionView>,
 }
 
 impl ItemView {
@@ -285,6 +291,8 @@ impl ItemView {
             line: 0,
             memo: String::new(),
             message: r.message.clone(),
+            state: crate::handling::ItemState::Open,
+            resolution: None,
         }
     }
 }

@@ -89,6 +89,44 @@ pub fn annotate(exceptions: &mut [Exception], applied: &crate::handling::Applied
     }
 }
 
+/// Sets each fund-flow item's and clearing exception's state and resolution.
+pub fn annotate_sections(
+    flow: Option<&mut FundFlowReport>,
+    clearing: Option<&mut super::ClearingReport>,
+    applied: &crate::handling::Applied,
+) {
+    if let Some(flow) = flow {
+        for i in flow.exceptions.iter_mut().chain(flow.unexplained_movements.iter_mut()) {
+            (i.state, i.resolution) = applied.state_of(&i.id);
+        }
+    }
+    if let Some(clearing) = clearing {
+        for e in &mut clearing.exceptions {
+            (e.state, e.resolution) = applied.state_of(&e.id);
+        }
+    }
+}
+
+/// What 差错处理 needs of every clearing exception.
+pub fn clearing_subjects(clearing: &super::ClearingReport) -> Vec<Subject> {
+    clearing
+        .exceptions
+        .iter()
+        .map(|e| Subject {
+            id: e.id.clone(),
+            domain: crate::handling::Domain::Clearing,
+            outcome: e.class.code().to_string(),
+            timing: false,
+            d: e.d.0,
+            label: e.label,
+            merchant: e.merchant.clone(),
+            key_field: e.level.code().to_string(),
+            key: e.key.clone(),
+            date: Some(e.date),
+        })
+        .collect()
+}
+
 /// What 差错处理 needs of every open fund-flow item.
 pub fn fund_flow_subjects(flow: &FundFlowReport) -> Vec<Subject> {
     flow.exceptions

@@ -20,7 +20,7 @@ pub use fund_flow::{
     MovementView, PayoutView,
 };
 use ids::transaction_ids;
-pub use ids::{annotate, fund_flow_subjects, transaction_subjects};
+pub use ids::{annotate, annotate_sections, clearing_subjects, fund_flow_subjects, transaction_subjects};
 
 use crate::classify::{Label, Outcome, PerOutcome};
 use crate::codes::codes;

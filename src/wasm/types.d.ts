@@ -21,7 +21,7 @@ export type Phase = "read" | "match" | "report";
 export type DateSource = "input" | "inferred" | "none";
 export type Encoding = "UTF-8" | "UTF-8 (BOM)" | "GB18030" | "UTF-16LE" | "UTF-16BE";
 export type ErrorCode = "empty_file" | "not_text" | "no_known_columns" | "no_data_rows" | "invalid_profile" | "invalid_argument" | "io" | "cancelled" | "unknown_format" | "bad_container" | "inflated_too_large" | "spreadsheet_not_converted" | "bad_spreadsheet" | "internal";
-export type IssueCode = "title_row_skipped" | "comment_row_skipped" | "total_row_skipped" | "unbalanced_quote" | "too_few_fields" | "too_many_fields" | "missing_key" | "invalid_key" | "invalid_amount" | "unknown_status" | "invalid_fee" | "invalid_time" | "invalid_date" | "encoding_repaired" | "invalid_balance" | "unknown_direction" | "direction_inferred" | "invalid_fixed_width_line" | "summary_mismatch" | "inner_file_skipped" | "balance_break" | "year_unknown" | "resolution_rejected";
+export type IssueCode = "title_row_skipped" | "comment_row_skipped" | "total_row_skipped" | "unbalanced_quote" | "too_few_fields" | "too_many_fields" | "missing_key" | "invalid_key" | "invalid_amount" | "unknown_status" | "invalid_fee" | "invalid_time" | "invalid_date" | "encoding_repaired" | "invalid_balance" | "unknown_direction" | "direction_inferred" | "invalid_fixed_width_line" | "summary_mismatch" | "inner_file_skipped" | "balance_break" | "year_unknown" | "resolution_rejected" | "ids_assigned";
 export type Undecided = "spreadsheet" | "container" | "not_text" | "no_header";
 export type Action = "create_order" | "refund" | "adjust" | "suspend" | "write_off" | "accept";
 export type ItemState = "open" | "parked" | "accepted" | "closed";
@@ -735,7 +735,15 @@ memo: string,
 /**
  * Why, for a person.
  */
-message: string, };
+message: string, 
+/**
+ * Where it stands in 差错处理.
+ */
+state: ItemState, 
+/**
+ * Its last resolution, when it has one.
+ */
+resolution?: ResolutionView, };
 /**
  * What the channel settles to one merchant on one settlement date, for display.
  */
@@ -1120,6 +1128,19 @@ outstanding: Money, };
  * A clearing exception: a fee that is not the contracted rate's.
  */
 export type ClearingException = { 
+/**
+ * Stable id from the item's content (`fee:` and 16 hex digits, `#n` for the n-th identical
+ * item): class, level, merchant, key, dates, amount and the fee charged.
+ */
+id: string, 
+/**
+ * Where it stands in 差错处理.
+ */
+state: ItemState, 
+/**
+ * Its last resolution, when it has one.
+ */
+resolution?: ResolutionView, 
 /**
  * What it is.
  */
@@ -1610,6 +1631,10 @@ by: string,
  */
 at: string, 
 /**
+ * Where it came from: the resolutions file's name, or `api` (`resolve()`).
+ */
+source: string, 
+/**
  * Its line in the audit log (1-based).
  */
 seq: number, };
@@ -1768,7 +1793,7 @@ key_field: string,
  */
 key: string, 
 /**
- * The item's date.
+ * The item's date (`YYYY-MM-DD`, chrono's own form both ways).
  */
 date: string | null, 
 /**
@@ -1787,6 +1812,10 @@ by: string,
  * When (as the caller gave it).
  */
 at: string, 
+/**
+ * The resolutions file it came from, or `api`.
+ */
+source: string, 
 /**
  * `hash` of the line before (64 zeros for the first).
  */

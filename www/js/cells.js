@@ -32,3 +32,17 @@ export const emptyRow = (cols) => h('tr', { class: 'empty' }, h('td', { colSpan:
 
 /** 长款 or 短款, coloured; null without a label. @param {'长款' | '短款' | null} label */
 export const labelTag = (label) => (label ? h('span', { class: label === '长款' ? 'long' : 'short' }, label) : null);
+
+/**
+ * An item's id and its state in 差错处理 (the last resolution's action, who, when and the note as
+ * the tooltip), the two last cells of the exceptions and open-items tables.
+ * @param {{id: string, state: import('../pkg/duizhang.js').ItemState, resolution?: import('../pkg/duizhang.js').ResolutionView}} x
+ */
+export function handlingCells(x) {
+  const r = x.resolution;
+  return [
+    h('td', { 'data-field': 'id' }, h('code', {}, x.id)),
+    h('td', { 'data-field': 'state', 'data-state': x.state, title: r ? `${r.by} ${r.at} (${r.source})${r.note ? `: ${r.note}` : ''}` : null },
+      r ? `${r.action_zh} ${r.action}` : dash),
+  ];
+}

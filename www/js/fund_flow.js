@@ -2,7 +2,7 @@
 // totals, statement balances and running-balance breaks, the 余额调节表, and the rows of the matches
 // and open-items tables.
 import { $, $as, bi, h } from './dom.js';
-import { checksCell, emptyRow, labelTag } from './cells.js';
+import { checksCell, emptyRow, handlingCells, labelTag } from './cells.js';
 import { dash, headerLine, money, text } from './format.js';
 import { ALL_SIDES, FUND_KINDS, FUND_OUTCOMES, fundStandingOf } from './labels.js';
 import { requestPage } from './pages.js';
@@ -163,7 +163,7 @@ export function fundMatchRow(m) {
 /** A row of the fund-flow open items table. @param {ItemView} x */
 export function fundItemRow(x) {
   const zh = x.outcome_zh || FUND_OUTCOMES.find(([c]) => c === x.outcome)?.[1] || '';
-  return h('tr', { 'data-outcome': x.outcome, 'data-id': x.id, class: fundStandingOf(x.outcome) },
+  return h('tr', { 'data-outcome': x.outcome, 'data-id': x.id, 'data-state': x.state, class: fundStandingOf(x.outcome) },
     h('td', { 'data-field': 'outcome' }, h('span', { class: 'badge', 'data-outcome': x.outcome }, zh), ' ', h('code', {}, x.outcome)),
     kindCell(x.kind),
     h('td', {}, h('code', {}, text(x.merchant))),
@@ -178,5 +178,6 @@ export function fundItemRow(x) {
       h('span', { class: 'memo', 'data-field': 'memo', title: '摘要 memo' }, text(x.memo)),
       h('span', { class: 'message' }, text(x.message)),
     ),
+    ...handlingCells(x),
   );
 }

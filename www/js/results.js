@@ -1,7 +1,7 @@
 // The result of a run: the files read (with the per-file override), the outcome cards and totals, and
 // the rows of the exceptions and row-issue tables. The fund-flow section is fund_flow.js.
 import { $, $$, $as, bi, h } from './dom.js';
-import { checksCell, labelTag } from './cells.js';
+import { checksCell, handlingCells, labelTag } from './cells.js';
 import { dash, headerLine, text } from './format.js';
 import { showClearing } from './clearing.js';
 import { showFund } from './fund_flow.js';
@@ -198,7 +198,6 @@ function sideCells(view) {
 /** A row of the exceptions table. @param {Exception} x */
 export function exceptionRow(x) {
   const zh = x.class_zh ?? OUTCOMES.find(([c]) => c === x.class)?.[1] ?? '';
-  const r = x.resolution;
   return h('tr', { 'data-outcome': x.class, 'data-id': x.id, 'data-state': x.state, class: standingOf(x.class) },
     h('td', { 'data-field': 'outcome' }, h('span', { class: 'badge', 'data-outcome': x.class }, zh), ' ', h('code', {}, x.class)),
     h('td', { title: x.key_field }, h('code', {}, text(x.key))),
@@ -207,10 +206,7 @@ export function exceptionRow(x) {
     ...sideCells(x.internal),
     ...sideCells(x.channel),
     h('td', {}, x.cross_day ? h('span', { class: 'tag' }, '跨日 cross-day') : null, x.cross_day ? ' ' : null, text(x.message)),
-    // The id a resolution names (差错处理); the state and the last resolution, when there is one.
-    h('td', { 'data-field': 'id' }, h('code', {}, x.id)),
-    h('td', { 'data-field': 'state', title: r ? `${r.by} ${r.at}${r.note ? `: ${r.note}` : ''}` : null },
-      r ? `${r.action_zh} ${r.action}` : dash),
+    ...handlingCells(x),
   );
 }
 
