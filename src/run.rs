@@ -290,16 +290,18 @@ impl Reconciliation {
         };
         let mut result = RunResult { matching, report, fund_flow, subjects: Vec::new(), applied: None };
         if self.handling.is_active() {
-            self.apply_handling(&mut result, date);
+            self.apply_handling(&mut result, date)?;
         }
         Ok(&self.result.insert(result).report)
     }
 
     /// Applies the resolutions to a run's result: item states, the handling section, the issues.
-    fn apply_handling(&self, result: &mut RunResult, date: Option<NaiveDate>) {
+    /// Fails only the first time for a result (reading the exceptions' records back); after that
+    /// the items are known.
+    fn apply_handling(&self, result: &mut RunResult, date: Option<NaiveDate>) -> Result<()> {
         if result.applied.is_none() {
             // Every open item's id: only now, so a run without resolutions never pays for it.
-            let mut subjects = report::transaction_subjects(&self.tables, &result.matching.exceptions);
+            let mut subjects = report::transaction_subjects(&self.tables, &result.matching.exceptions)?;
             if let Some(flow) = &result.report.fund_flow {
                 subjects.extend(report::fund_flow_subjects(flow));
             }
@@ -319,6 +321,7 @@ impl Reconciliation {
         report.issues.extend(applied.issues.iter().cloned());
         report.summary.issue_count = report.issues.len() as u64;
         result.applied = Some(applied);
+        Ok(())
     }
 
     /// Resolves one item of the last run (the JS API's `resolve`): checked at once; a rejected
@@ -327,14 +330,19 @@ impl Reconciliation {
         let mut result = self.result.take().ok_or_else(no_run)?;
         self.handling.add(resolution);
         let date = result.report.date.as_deref().and_then(|d| time::parse_date(d).ok());
-        self.apply_handling(&mut result, date);
+        if let Err(e) = self.apply_handling(&mut result, date) {
+            self.handling.pop_given();
+            self.result = Some(result);
+            return Err(e);
+        }
         let rejected = result.applied.as_ref().and_then(|a| a.issues.last()).filter(|i| i.file == "api").cloned();
         let accepted = result.applied.as_ref().is_some_and(|a| a.last_given_accepted());
         if !accepted {
             // Exactly the resolution just given goes: never an earlier, accepted one of the item.
             self.handling.pop_given();
-            self.apply_handling(&mut result, date);
+            let reapplied = self.apply_handling(&mut result, date);
             self.result = Some(result);
+            reapplied?;
             let why = rejected.map_or_else(|| "the resolution was rejected".to_string(), |i| i.message);
             return Err(Error::new(ErrorKind::InvalidArgument, why));
         }
@@ -349,11 +357,9 @@ impl Reconciliation {
             None => Err(Error::new(ErrorKind::InvalidArgument, format!("no resolution was given for {id:?}"))),
         };
         let date = result.report.date.as_deref().and_then(|d| time::parse_date(d).ok());
-        if outcome.is_ok() {
-            self.apply_handling(&mut result, date);
-        }
+        let outcome = outcome.and_then(|()| self.apply_handling(&mut result, date));
         let report = &self.result.insert(result).report;
-        outcome.map(|_| report)
+        outcome.map(|()| report)
     }
 
     /// The resolutions given this run (files and API), in order.

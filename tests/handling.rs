@@ -97,6 +97,7 @@ fn resolutions_close_park_and_reject_with_reasons() {
     let documents = run.documents().expect("documents");
     assert_eq!(documents.orders.len(), 1);
     assert_eq!(documents.orders[0].note, "order lost in sync");
+    assert_eq!(documents.orders[0].merchant, "1230000110", "read back from the bill's row");
     assert_eq!(documents.adjustments.len(), 1);
     let entry = &documents.adjustments[0];
     assert!(entry.debit == "银行存款" || entry.credit == "银行存款", "{entry:?}");

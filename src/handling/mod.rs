@@ -339,10 +339,59 @@ fn check_by_at(r: &Resolution) -> Option<String> {
     if r.by.trim().is_empty() {
         return Some("by is empty: say who resolved it".to_string());
     }
-    let at = r.at.trim();
-    let parses = chrono::DateTime::parse_from_rfc3339(at).is_ok()
-        || chrono::NaiveDateTime::parse_from_str(at, "%Y-%m-%d %H:%M:%S").is_ok();
-    (!parses).then(|| format!("at {:?} is not a timestamp (RFC 3339 or YYYY-MM-DD HH:MM:SS)", r.at))
+    (!is_timestamp(r.at.trim())).then(|| format!("at {:?} is not a timestamp (RFC 3339 or YYYY-MM-DD HH:MM:SS)", r.at))
+}
+
+/// Whether `at` is `YYYY-MM-DD HH:MM:SS` or RFC 3339 (`2026-03-25T09:00:00+08:00`, `…Z`, with a
+/// fraction or not). By hand, like `time.rs`: chrono's format parsers would add about 30 KB to the
+/// Wasm module for this one check (tests compare it with chrono's `parse_from_rfc3339`).
+pub(crate) fn is_timestamp(at: &str) -> bool {
+    let b = at.as_bytes();
+    if b.len() < 19 || !b.is_ascii() {
+        return false;
+    }
+    let (head, zone) = b.split_at(19);
+    let number = |from: usize, len: usize| {
+        let part = &head[from..from + len];
+        part.iter().all(u8::is_ascii_digit).then(|| part.iter().fold(0u32, |n, d| n * 10 + u32::from(d - b'0')))
+    };
+    let shape = head[4] == b'-' && head[7] == b'-' && head[13] == b':' && head[16] == b':';
+    let (Some(y), Some(mo), Some(d), Some(h), Some(mi), Some(s)) =
+        (number(0, 4), number(5, 2), number(8, 2), number(11, 2), number(14, 2), number(17, 2))
+    else {
+        return false;
+    };
+    let valid = shape
+        && NaiveDate::from_ymd_opt(y as i32, mo, d).is_some()
+        && chrono::NaiveTime::from_hms_opt(h, mi, s.min(59)).is_some()
+        && s <= 60;
+    match head[10] {
+        // A plain local time, as the Chinese files write them.
+        b' ' if zone.is_empty() => valid,
+        // RFC 3339 (which allows a space for the T).
+        b'T' | b't' | b' ' => {
+            let zone = match zone.strip_prefix(b".") {
+                Some(rest) => {
+                    let digits = rest.iter().take_while(|c| c.is_ascii_digit()).count();
+                    if digits == 0 {
+                        return false;
+                    }
+                    &rest[digits..]
+                }
+                None => zone,
+            };
+            let offset = |z: &[u8]| {
+                z.len() == 6
+                    && matches!(z[0], b'+' | b'-')
+                    && z[3] == b':'
+                    && z[1..3].iter().chain(&z[4..6]).all(u8::is_ascii_digit)
+                    && (z[1] - b'0') * 10 + (z[2] - b'0') < 24
+                    && (z[4] - b'0') * 10 + (z[5] - b'0') < 60
+            };
+            valid && (matches!(zone, b"Z" | b"z") || offset(zone))
+        }
+        _ => false,
+    }
 }
 
 fn rejection(source: &str, index: usize, why: &str) -> RowIssue {

@@ -153,3 +153,35 @@ fn a_file_that_is_no_array_is_an_error() {
     let err = h.add_file("res.json", b"{\"id\": 1}").unwrap_err();
     assert_eq!(err.code(), "invalid_argument");
 }
+
+#[test]
+fn timestamps_are_checked_as_chrono_checks_them() {
+    let cases = [
+        "2026-03-25 09:00:00",
+        "2026-03-25T09:00:00+08:00",
+        "2026-03-25T09:00:00Z",
+        "2026-03-25t09:00:00z",
+        "2026-03-25T09:00:00.123-05:30",
+        "2026-02-29T09:00:00Z",
+        "2024-02-29 23:59:59",
+        "2026-03-25T24:00:00Z",
+        "2026-03-25T09:60:00Z",
+        "2026-13-25T09:00:00Z",
+        "2026-03-25T09:00:00",
+        "2026-03-25T09:00:00+8:00",
+        "2026-03-25T09:00:00+24:00",
+        "2026-03-25T09:00:00.Z",
+        "2026-03-25 09:00:00Z",
+        "2026-03-25 09:00",
+        "2026/03/25 09:00:00",
+        "yesterday",
+        "",
+        "2026-03-25T09:00:00+08:00 ",
+        "２026-03-25 09:00:00",
+    ];
+    for at in cases {
+        let chrono = chrono::DateTime::parse_from_rfc3339(at).is_ok()
+            || chrono::NaiveDateTime::parse_from_str(at, "%Y-%m-%d %H:%M:%S").is_ok_and(|_| at.len() == 19);
+        assert_eq!(is_timestamp(at), chrono, "{at:?}");
+    }
+}

@@ -9,8 +9,8 @@ use crate::read::Table;
 use crate::time::format_datetime;
 
 /// The content an item's id is made of: outcome, key field, key, and each side's amount, status
-/// and time (never a line number). The merchant is left out: it is in the record, which is not
-/// read back for ids, and the key already tells a channel's items apart.
+/// and time (never a line number). The merchant is left out: it is in the record, which pages of
+/// ids would have to read back, and the key already tells a channel's items apart.
 fn content_of(tables: &[Table], item: &Item) -> String {
     let side = |r: Option<crate::matching::RowRef>| match r {
         None => "-".to_string(),
@@ -54,14 +54,22 @@ pub(super) fn transaction_ids(tables: &[Table], all: &[Item], range: std::ops::R
     ids
 }
 
-/// What 差错处理 needs of every transaction exception (ids computed without reading rows back).
-pub fn transaction_subjects(tables: &[Table], items: &[Item]) -> Vec<Subject> {
+/// What 差错处理 needs of every transaction exception. The merchant is read back from the records
+/// (the documents say whose order to create or refund), so this reads every exception's rows once:
+/// only runs with resolutions pay for it.
+pub fn transaction_subjects(tables: &[Table], items: &[Item]) -> crate::error::Result<Vec<Subject>> {
     let ids = transaction_ids(tables, items, 0..items.len());
-    items
+    let views = super::row_views(tables, items)?;
+    let merchant = |n: usize| {
+        let view = views[2 * n].as_ref().or(views[2 * n + 1].as_ref());
+        view.map(|v| v.merchant_id.clone()).unwrap_or_default()
+    };
+    Ok(items
         .iter()
         .zip(ids)
-        .filter(|(item, _)| item.outcome != Outcome::MatchedWithinTolerance)
-        .map(|(item, id)| {
+        .enumerate()
+        .filter(|(_, (item, _))| item.outcome != Outcome::MatchedWithinTolerance)
+        .map(|(n, (item, id))| {
             let date = item.internal.or(item.channel).and_then(|r| {
                 let row = tables[r.table as usize].row(r.row);
                 row.time().and_then(crate::time::date_of)
@@ -73,13 +81,13 @@ pub fn transaction_subjects(tables: &[Table], items: &[Item]) -> Vec<Subject> {
                 timing: item.outcome.is_timing(),
                 d: item.d,
                 label: item.outcome.label(item.d),
-                merchant: String::new(),
+                merchant: merchant(n),
                 key_field: item.key_field.code().to_string(),
                 key: item_key(tables, item),
                 date,
             }
         })
-        .collect()
+        .collect())
 }
 
 /// Sets each exception's state and resolution from the resolutions applied.

@@ -100,6 +100,40 @@ test('差错处理: the same resolutions give the same report and audit log nati
   }
 });
 
+test('差错处理 through the Wasm API: resolve, a rejected resolve, unresolve, the audit log and the documents', async () => {
+  const mod = await freshModule();
+  const rec = new mod.Reconciliation(fs.readFileSync(abs('tests/fixtures/sample/profile.json'), 'utf8'));
+  try {
+    rec.addFile('internal', 'orders.csv', new Uint8Array(fs.readFileSync(abs(SAMPLE.internal))));
+    rec.addFile('channel', 'channel.csv', new Uint8Array(fs.readFileSync(abs(SAMPLE.channel))));
+    rec.run(null);
+    assert.equal(rec.handling(), null, 'no handling section before a resolution');
+    const page = rec.exceptions(0, 50, 'external_only');
+    const id = page.rows[0].id;
+    assert.match(id, /^tx:[0-9a-f]{16}$/);
+    const at = '2026-03-25T09:00:00+08:00';
+    const handling = rec.resolve(id, 'create_order', '补单', '李', at);
+    assert.equal(handling.resolved.create_order, 1);
+    assert.throws(() => rec.resolve(id, 'refund', null, '李', at), /already closed/);
+    const after = rec.exceptions(0, 50, 'external_only').rows[0];
+    assert.equal(after.state, 'closed');
+    assert.equal(after.resolution?.source, 'api');
+    assert.deepEqual(rec.resolutions().map((/** @type {{id: string}} */ r) => r.id), [id], 'the rejected one is gone');
+    rec.unresolve(id);
+    assert.equal(rec.exceptions(0, 50, 'external_only').rows[0].state, 'open');
+    rec.resolve(id, 'create_order', '补单', '李', at);
+    const orders = new TextDecoder('utf-8', { ignoreBOM: true }).decode(rec.documentCsv('orders'));
+    assert.ok(orders.startsWith('\ufeff') && orders.includes(id), orders);
+    assert.ok(orders.includes(',1230000110,'), `the order names its merchant: ${orders}`);
+    const log = new TextDecoder().decode(rec.auditLog()).trim().split('\n');
+    assert.equal(log.length, 1);
+    assert.equal(JSON.parse(log[0]).id, id);
+    assert.throws(() => rec.unresolve(id), /exported/, 'an exported line cannot be undone');
+  } finally {
+    rec.free();
+  }
+});
+
 test('the absolute fixture paths exist', () => {
   for (const p of Object.values(SAMPLE)) assert.ok(fs.existsSync(abs(p)), `${p} is missing`);
 });
