@@ -55,6 +55,9 @@ mod vocabulary;
 pub mod wasm;
 
 pub use classify::{label, Label, Outcome, PerOutcome};
+pub use clearing::{
+    ClearingAmounts, ClearingClass, ClearingDay, ClearingException, ClearingLevel, ClearingReport, MerchantClearing,
+};
 pub use codes::{typescript_union, Code};
 pub use error::{Error, ErrorCode, ErrorKind, Rejection, Result};
 pub use format::Format;
@@ -82,10 +85,9 @@ pub use read::{
 };
 pub use record::{Field, InputKind, ItemKind, Row, Side, Status};
 pub use report::{
-    row_view, Added, CarryInfo, ClearingAmounts, ClearingClass, ClearingDay, ClearingException, ClearingLevel,
-    ClearingReport, ClearingSummary, Columns, DateSource, DocumentKind, DocumentLine, Documents, Exception, FileInfo,
-    FundCounts, FundFlowReport, FundFlowSummary, FundItemKind, FundTotals, InputInfo, Inspection, ItemView, MatchView,
-    MerchantClearing, MerchantTotals, MovementView, Page, PayoutView, Report, RowCounts, RowView, RowsPerSide, RunInfo,
+    row_view, Added, CarryInfo, ClearingSummary, Columns, DateSource, DocumentKind, DocumentLine, Documents, Exception,
+    FileInfo, FundCounts, FundFlowReport, FundFlowSummary, FundItemKind, FundTotals, InputInfo, Inspection, ItemView,
+    MatchView, MerchantTotals, MovementView, Page, PayoutView, Report, RowCounts, RowView, RowsPerSide, RunInfo,
     Summary, SummaryView,
 };
 pub use run::{inspect, reconcile, Input, Phase, ProgressHook, Reconciliation, RunOptions};

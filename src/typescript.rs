@@ -42,6 +42,7 @@ impl Declarations {
 
 /// The generated declarations; an error names a type that is used but not declared.
 pub fn declarations() -> Result<String, String> {
+    use crate::clearing::{ClearingAmounts, ClearingDay, ClearingException, ClearingReport, MerchantClearing};
     use crate::fund_flow::balance::{BalanceReport, ContinuityBreak, ReconciliationStatement};
     use crate::read::{DayTotals, RunningBreak, StatementTotals};
     use crate::report::fund_flow::{
@@ -49,8 +50,7 @@ pub fn declarations() -> Result<String, String> {
         MovementView, PayoutView,
     };
     use crate::report::{CarryInfo, Exception, FileInfo, InputInfo, Inspection, Page, RowCounts, RowView, RowsPerSide};
-    use crate::report::{ClearingAmounts, ClearingDay, ClearingException, ClearingSummary, MerchantClearing};
-    use crate::report::{ClearingReport, Report, Summary, SummaryView};
+    use crate::report::{ClearingSummary, Report, Summary, SummaryView};
     use crate::{classify, error, format, fund_flow, handling, profile, read, record, report, run, vocabulary};
 
     let mut d = Declarations {
@@ -71,8 +71,8 @@ pub fn declarations() -> Result<String, String> {
         .code::<fund_flow::carry::CarriedKind>()
         .code::<report::fund_flow::FundItemKind>()
         .code::<format::Format>()
-        .code::<report::ClearingClass>()
-        .code::<report::ClearingLevel>()
+        .code::<crate::clearing::ClearingClass>()
+        .code::<crate::clearing::ClearingLevel>()
         .code::<record::Field>()
         .code::<record::Status>()
         .code::<record::Side>()

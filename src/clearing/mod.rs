@@ -10,13 +10,16 @@
 //! The transactions are seen once, as fund flow batches them ([`Collector::visit`]); clearing then
 //! needs only the batches, the fund-flow matches and the payout instructions.
 
+mod model;
+
+pub use model::{
+    ClearingAmounts, ClearingClass, ClearingDay, ClearingException, ClearingLevel, ClearingReport, MerchantClearing,
+};
+
 use crate::fund_flow::{Batch, Batched, FundFlow, MatchKind};
 use crate::money::Money;
 use crate::profile::{Channel, ClearingSettings, FeeRounding};
 use crate::record::Field;
-use crate::report::{
-    ClearingAmounts, ClearingClass, ClearingDay, ClearingException, ClearingLevel, ClearingReport, MerchantClearing,
-};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;

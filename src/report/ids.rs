@@ -100,7 +100,7 @@ pub fn annotate(exceptions: &mut [Exception], applied: &crate::handling::Applied
 /// Sets each fund-flow item's and clearing exception's state and resolution.
 pub fn annotate_sections(
     flow: Option<&mut FundFlowReport>,
-    clearing: Option<&mut super::ClearingReport>,
+    clearing: Option<&mut crate::clearing::ClearingReport>,
     applied: &crate::handling::Applied,
 ) {
     if let Some(flow) = flow {
@@ -116,7 +116,7 @@ pub fn annotate_sections(
 }
 
 /// What 差错处理 needs of every clearing exception.
-pub fn clearing_subjects(clearing: &super::ClearingReport) -> Vec<Subject> {
+pub fn clearing_subjects(clearing: &crate::clearing::ClearingReport) -> Vec<Subject> {
     clearing
         .exceptions
         .iter()

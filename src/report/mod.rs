@@ -8,10 +8,7 @@ mod files;
 pub(crate) mod fund_flow;
 mod ids;
 
-pub use clearing::{
-    ClearingAmounts, ClearingClass, ClearingDay, ClearingException, ClearingLevel, ClearingReport, ClearingSummary,
-    MerchantClearing,
-};
+pub use clearing::ClearingSummary;
 pub use documents::{DocumentKind, DocumentLine, Documents};
 pub use export::Page;
 pub use files::{Added, CarryInfo, FileInfo, InputInfo, Inspection};
@@ -113,7 +110,7 @@ pub struct Report {
     /// Clearing per merchant (清分): when the profile has a `clearing` section or a bank, payout or
     /// carry input was given.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub clearing: Option<ClearingReport>,
+    pub clearing: Option<crate::clearing::ClearingReport>,
     /// 差错处理: only when resolutions were given or carried in.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "typescript", ts(optional))]

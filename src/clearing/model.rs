@@ -1,0 +1,199 @@
+//! The clearing model (清分): per merchant and settlement date, the money and the exceptions. Made
+//! by this module ([`super::Collector`]); `report/clearing.rs` makes its views and the 结算单 CSV.
+
+use crate::classify::Label;
+use crate::codes::codes;
+use crate::money::Money;
+use chrono::NaiveDate;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+codes! {
+    /// What a clearing exception is.
+    pub enum ClearingClass {
+        /// The fee the channel charged is not the contracted rate's (手续费不符).
+        FeeMismatch = ("fee_mismatch", "手续费不符"),
+    }
+}
+
+codes! {
+    /// What a clearing exception is about: one transaction, or a settlement's total only.
+    pub enum ClearingLevel {
+        /// One transaction's fee.
+        Transaction = ("transaction", "逐笔"),
+        /// A settlement's total fee, where no single transaction differs (rounding at settlement).
+        Batch = ("batch", "结算批次"),
+    }
+}
+
+/// The money of one clearing line (a merchant's settlement date, a merchant, or the run).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
+pub struct ClearingAmounts {
+    /// Payments.
+    pub gross: Money,
+    /// Refunds (positive).
+    pub refunds: Money,
+    /// The fee the channel charged (refunds' returned fees netted).
+    pub fee_charged: Money,
+    /// The fee the contracted rates imply (a transaction no rate covers counts at its charged fee).
+    pub fee_expected: Money,
+    /// The platform's commission (分润).
+    pub commission: Money,
+    /// gross − refunds − fee charged − commission: what the platform owes the merchant.
+    pub net_payable: Money,
+    /// What the bank credits matched to the settlements brought.
+    pub credited: Money,
+    /// What the payout instructions paid the merchant.
+    pub paid_out: Money,
+    /// net payable − paid out: still owed (negative: paid too much).
+    pub outstanding: Money,
+}
+
+impl ClearingAmounts {
+    /// The fields' names, in the order of [`ClearingAmounts::fields_mut`] and the JSON.
+    pub(crate) const NAMES: [&'static str; 9] = [
+        "gross",
+        "refunds",
+        "fee_charged",
+        "fee_expected",
+        "commission",
+        "net_payable",
+        "credited",
+        "paid_out",
+        "outstanding",
+    ];
+
+    /// Every field, in [`ClearingAmounts::NAMES`] order.
+    fn fields_mut(&mut self) -> [&mut Money; 9] {
+        let a = self;
+        [
+            &mut a.gross,
+            &mut a.refunds,
+            &mut a.fee_charged,
+            &mut a.fee_expected,
+            &mut a.commission,
+            &mut a.net_payable,
+            &mut a.credited,
+            &mut a.paid_out,
+            &mut a.outstanding,
+        ]
+    }
+
+    /// Every field's value, in [`ClearingAmounts::NAMES`] order.
+    pub(crate) fn values(mut self) -> [Money; 9] {
+        self.fields_mut().map(|m| *m)
+    }
+
+    /// Adds another line's money.
+    pub(crate) fn add(&mut self, other: &ClearingAmounts) {
+        for (sum, value) in self.fields_mut().into_iter().zip(other.values()) {
+            *sum += value;
+        }
+    }
+}
+
+/// One merchant's settlement date.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
+pub struct ClearingDay {
+    /// Settlement date.
+    pub settle_date: NaiveDate,
+    /// Earliest trade date.
+    pub trade_from: NaiveDate,
+    /// Latest trade date.
+    pub trade_to: NaiveDate,
+    /// The money.
+    #[serde(flatten)]
+    pub amounts: ClearingAmounts,
+    /// Transactions.
+    pub transactions: u64,
+    /// Transactions no contracted rate covers (their charged fee counts as expected).
+    pub unrated: u64,
+    /// Clearing exceptions of the day.
+    pub exceptions: u64,
+    /// The settlement was carried in from an earlier run (only its totals are known).
+    pub carried: bool,
+}
+
+/// One merchant's clearing over the run.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
+pub struct MerchantClearing {
+    /// The settling merchant.
+    pub merchant: String,
+    /// Its service provider, where the bills name one.
+    pub service_provider: Option<String>,
+    /// The money over the run.
+    #[serde(flatten)]
+    pub amounts: ClearingAmounts,
+    /// Transactions.
+    pub transactions: u64,
+    /// Transactions no contracted rate covers.
+    pub unrated: u64,
+    /// Clearing exceptions.
+    pub exceptions: u64,
+    /// Per settlement date, in date order.
+    pub days: Vec<ClearingDay>,
+}
+
+/// A clearing exception: a fee that is not the contracted rate's.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
+pub struct ClearingException {
+    /// Stable id from the item's content (`fee:` and 16 hex digits, `#n` for the n-th identical
+    /// item): class, level, merchant, key, dates, amount and the fee charged.
+    pub id: String,
+    /// Where it stands in 差错处理.
+    pub state: crate::handling::ItemState,
+    /// Its last resolution, when it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", ts(optional))]
+    pub resolution: Option<crate::handling::ResolutionView>,
+    /// What it is.
+    pub class: ClearingClass,
+    /// Its name in Chinese.
+    pub class_zh: &'static str,
+    /// One transaction, or a settlement's total.
+    pub level: ClearingLevel,
+    /// The settling merchant.
+    pub merchant: String,
+    /// The transaction's order number (商户订单号, else the channel's number), or the batch id.
+    pub key: String,
+    /// Trade date (the settlement date for a batch line).
+    pub date: NaiveDate,
+    /// Settlement date.
+    pub settle_date: NaiveDate,
+    /// The transaction's amount (a refund's is negative), or the batch's gross − refunds.
+    pub amount: Money,
+    /// The fee the channel charged.
+    pub fee_charged: Money,
+    /// The fee the contracted rate implies.
+    pub fee_expected: Money,
+    /// d = expected − charged: an overcharge is d < 0 (短款).
+    pub d: Money,
+    /// 长款 / 短款.
+    pub label: Option<Label>,
+    /// The contracted rate, as the profile writes it.
+    pub rate: String,
+    /// The rate the bill itself shows (WeChat's 费率), when it has one.
+    pub bill_rate: Option<String>,
+    /// File of the transaction (empty for a batch line).
+    pub file: String,
+    /// 1-based line (0 for a batch line).
+    pub line: u32,
+}
+
+/// The `clearing` section of the report.
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
+pub struct ClearingReport {
+    /// The clearing settings in force.
+    pub settings: BTreeMap<&'static str, String>,
+    /// The money over every merchant.
+    pub totals: ClearingAmounts,
+    /// Per merchant, by merchant number.
+    pub merchants: Vec<MerchantClearing>,
+    /// Every exception, by merchant, settlement date, date and key.
+    pub exceptions: Vec<ClearingException>,
+}
