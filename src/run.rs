@@ -131,6 +131,8 @@ struct FundInputs {
     carry_in: Option<CarryState>,
     /// The carry state's file name, for errors.
     carry_in_name: String,
+    /// What each statement, payout file and sub-ledger held, in reading order.
+    inputs: Vec<InputInfo>,
 }
 
 impl FundInputs {
@@ -192,26 +194,38 @@ impl Reconciliation {
             self.funds.carry_in = Some(state);
             return Ok(Added::Carry(info));
         }
-        // Online banks hand out XLS/XLSX as often as CSV: read_fund_file converts them.
-        let info = match crate::read::read_fund_file(kind, name, bytes, &self.profile)? {
-            Read::Statement(statement) => {
-                let info = InputInfo::of_statement(&statement);
-                self.funds.statements.push(statement);
-                info
-            }
-            Read::Payouts(file) => {
-                let info = InputInfo::of_payouts(&file);
-                self.funds.payouts.push(file);
-                info
-            }
-            Read::Ledger(ledger) => {
-                let info = InputInfo::of_ledger(&ledger);
-                self.funds.ledgers.push(ledger);
-                info
-            }
-            Read::Table(_) => unreachable!("fund-flow files are never tables"),
-        };
-        Ok(Added::Fund(info))
+        // Online banks hand out XLS/XLSX as often as CSV, and portals zip them: both are opened.
+        let mut infos = Vec::new();
+        for read in crate::read::read_fund_input(kind, name, bytes, &self.profile)? {
+            let info = match read {
+                Read::Statement(statement) => {
+                    let info = InputInfo::of_statement(&statement);
+                    self.funds.statements.push(statement);
+                    info
+                }
+                Read::Payouts(file) => {
+                    let info = InputInfo::of_payouts(&file);
+                    self.funds.payouts.push(file);
+                    info
+                }
+                Read::Ledger(ledger) => {
+                    let info = InputInfo::of_ledger(&ledger);
+                    self.funds.ledgers.push(ledger);
+                    info
+                }
+                Read::Table(_) => {
+                    return Err(Error::new(ErrorKind::InvalidArgument, "a fund-flow file read as a table").in_file(name))
+                }
+            };
+            infos.push(info);
+        }
+        self.funds.inputs.extend(infos.iter().cloned());
+        Ok(Added::Fund(infos))
+    }
+
+    /// Every fund-flow file read so far (an archive adds one per file in it), in reading order.
+    pub fn fund_inputs(&self) -> &[InputInfo] {
+        &self.funds.inputs
     }
 
     /// The files read so far.

@@ -588,7 +588,7 @@ fn a_statement_read_as_a_table_gets_the_total_checks_it_gets_for_fund_flow() {
     assert_eq!(mismatch, ["合计 贷方: the file says 11.00, its detail adds up to 10.00"]);
     let mut run = Reconciliation::new(Profile::default());
     let info = run.add(Input::new(InputKind::Bank, "s.csv", text.as_bytes().to_vec())).expect("reads");
-    let duizhang::Added::Fund(info) = info else { panic!("a statement: {info:?}") };
+    let [info] = info.funds() else { panic!("one statement: {info:?}") };
     // One statement reader: fund flow sees exactly the checks inspect shows.
     assert_eq!(info.checks, read[0].checks);
 }

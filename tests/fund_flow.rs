@@ -153,7 +153,8 @@ fn a_statement_whose_total_row_disagrees_gives_a_failed_check_and_keeps_every_ro
         let info = run
             .add(Input::new(InputKind::Bank, "s.csv", bytes.clone()))
             .expect("reads")
-            .fund()
+            .funds()
+            .first()
             .cloned()
             .expect("a statement");
         let report = run.run(Some(parse_date("2026-03-25").expect("date"))).expect("runs").clone();
@@ -515,4 +516,53 @@ fn without_payout_instructions_debits_are_not_reconciled_and_timing_is_no_break(
     assert_eq!(balance.statements[0].debits.to_string(), "5012.50");
     let carried: Vec<&str> = run.carry_out().expect("state").items.iter().map(|i| i.outcome.code()).collect();
     assert_eq!(carried, ["unexplained_movement", "in_transit"], "by date: the credit of 03-25, the batch due 03-26");
+}
+
+#[test]
+fn a_zipped_statement_and_gzipped_payouts_reconcile_like_the_bare_files() {
+    let bare = day_one(None);
+    let mut packed = Reconciliation::new(profile());
+    packed.add(Input::new(InputKind::Channel, "channel.csv", fixture("bank/channel.csv"))).expect("channel");
+    let added = packed
+        .add(Input::new(InputKind::Bank, "statement_corporate.zip", fixture("bank/statement_corporate.zip")))
+        .expect("the zip opens");
+    assert_eq!(added.funds().len(), 1);
+    assert_eq!(added.funds()[0].name, "statement_corporate.zip/statement_corporate.csv");
+    packed.add(Input::new(InputKind::Payouts, "payouts.csv.gz", fixture("bank/payouts.csv.gz"))).expect("gz opens");
+    assert_eq!(packed.fund_inputs().len(), 2);
+    packed.run(Some(parse_date("2026-03-25").expect("date"))).expect("runs");
+    let (bare, packed) = (bare.report().expect("report"), packed.report().expect("report"));
+    // The same items with the same content ids: only the file names they show differ.
+    let items = |r: &Report| {
+        let flow = r.fund_flow.as_ref().expect("fund flow");
+        let open: Vec<_> = flow.exceptions.iter().map(|e| (e.id.clone(), e.outcome, e.d.to_string())).collect();
+        (flow.matches.len(), open)
+    };
+    assert_eq!(items(packed), items(bare));
+    let totals = |r: &Report| {
+        let statements = &r.balance.as_ref().expect("balances").statements;
+        statements.iter().map(|s| (s.opening, s.credits, s.debits, s.closing)).collect::<Vec<_>>()
+    };
+    assert_eq!(totals(packed), totals(bare));
+}
+
+#[test]
+fn an_archive_with_one_unusable_file_notes_it_and_reads_the_rest() {
+    let mut run = Reconciliation::new(profile());
+    let added = run
+        .add(Input::new(InputKind::Bank, "statements_mixed.zip", fixture("bank/statements_mixed.zip")))
+        .expect("the statement in it is read");
+    let [info] = added.funds() else { panic!("one statement: {added:?}") };
+    assert_eq!(info.name, "statements_mixed.zip/statement_corporate.csv");
+    run.run(Some(parse_date("2026-03-25").expect("date"))).expect("runs");
+    let report = run.report().expect("report");
+    let skipped: Vec<_> = report.issues.iter().filter(|i| i.code.code() == "inner_file_skipped").collect();
+    assert_eq!(skipped.len(), 1, "{:?}", report.issues);
+    assert_eq!(skipped[0].file, "statements_mixed.zip");
+    assert!(skipped[0].message.contains("说明.txt"), "{}", skipped[0].message);
+    let mut run = Reconciliation::new(profile());
+    let err = run
+        .add(Input::new(InputKind::Bank, "payouts.csv.gz", fixture("bank/payouts.csv.gz")))
+        .expect_err("an archive with no statement in it is an error");
+    assert_eq!(err.code(), "no_known_columns", "{err}");
 }

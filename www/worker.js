@@ -226,6 +226,7 @@ async function reconcile(files, profile, date, cancel, run, bookBalance) {
   const sources = []; // sources[i] = index of the input that produced table i
   /** @type {FundInput[]} */
   const inputs = []; // fund inputs: what addFile() said
+  let fundsSeen = 0; // statements, payouts and sub-ledgers listed in `inputs` so far
   /** @type {string[]} */
   const converted = [];
   const noteTables = (/** @type {number} */ index) => {
@@ -247,9 +248,16 @@ async function reconcile(files, profile, date, cancel, run, bookBalance) {
           converted.push(f.name);
         }
         stopIfCancelled();
-        // A fund-flow side: the engine answers what the file held, not a table.
+        // A fund-flow side: the engine answers what the file held, not a table. A zip of statements
+        // holds several: fundInputs() lists every one read, so the new ones are those past the last count.
         const info = /** @type {FundInputInfo | CarryInfo} */ (rec.addFile(f.side, f.name, bytes));
-        inputs.push({ ...info, source: index });
+        if (JSON_SIDES.has(f.side)) {
+          inputs.push({ ...info, source: index });
+        } else {
+          const all = /** @type {FundInputInfo[]} */ (rec.fundInputs());
+          for (const read of all.slice(fundsSeen)) inputs.push({ ...read, source: index });
+          fundsSeen = all.length;
+        }
       } else {
         try {
           // The engine keeps the bytes where they are (here, in this worker's memory) and reads them

@@ -210,7 +210,36 @@ impl Read {
     }
 }
 
-/// Reads a fund-flow input (bank statement, payout instructions, sub-ledger): small files, read
+/// Reads a fund-flow input, opening a gzip or zip as bill archives are opened: each inner file is
+/// read as `kind`; one that cannot be is noted (`inner_file_skipped`) on the first that can, and the
+/// input is an error only when none can. A spreadsheet (an XLSX is a zip too) is one file.
+pub(crate) fn read_fund_input(kind: InputKind, name: &str, bytes: Vec<u8>, profile: &Profile) -> Result<Vec<Read>> {
+    if spreadsheet::is_spreadsheet(&bytes) || container::Container::of(&bytes) == container::Container::None {
+        return read_fund_file(kind, name, bytes, profile).map(|read| vec![read]);
+    }
+    let mut reads: Vec<Read> = Vec::new();
+    let mut skipped = Vec::new();
+    let mut first_error = None;
+    for file in container::unpack(name, bytes)? {
+        match read_fund_file(kind, &file.name, file.bytes, profile) {
+            Ok(read) => reads.push(read),
+            Err(error) => {
+                skipped.push(RowIssue::file_note(name, kind, IssueCode::InnerFileSkipped, error.to_string()));
+                first_error.get_or_insert(error);
+            }
+        }
+    }
+    match reads.first_mut() {
+        Some(first) => first.issues_mut().extend(skipped),
+        None => {
+            return Err(first_error
+                .unwrap_or_else(|| Error::new(ErrorKind::BadContainer, "the archive holds no files").in_file(name)))
+        }
+    }
+    Ok(reads)
+}
+
+/// Reads one fund-flow file (bank statement, payout instructions, sub-ledger): small files, read
 /// whole, a spreadsheet converted first. The kind given decides the reader, not detection.
 pub(crate) fn read_fund_file(kind: InputKind, name: &str, bytes: Vec<u8>, profile: &Profile) -> Result<Read> {
     let bytes = spreadsheet::as_text_bytes(name, bytes)?;

@@ -255,8 +255,8 @@ pub struct CarryInfo {
 pub enum Added {
     /// Internal or channel tables.
     Tables(Vec<FileInfo>),
-    /// A bank statement, payout file or sub-ledger.
-    Fund(InputInfo),
+    /// Bank statements, payout files or sub-ledgers: one, or each file of an archive.
+    Fund(Vec<InputInfo>),
     /// The carry state, or a resolutions file.
     Carry(CarryInfo),
 }
@@ -270,11 +270,12 @@ impl Added {
         }
     }
 
-    /// What a fund-flow file held, if this was one.
-    pub fn fund(&self) -> Option<&InputInfo> {
+    /// What a fund-flow input held: one per file (an archive gives several); none for tables or
+    /// a carry state.
+    pub fn funds(&self) -> &[InputInfo] {
         match self {
-            Added::Fund(info) => Some(info),
-            Added::Tables(_) | Added::Carry(_) => None,
+            Added::Fund(infos) => infos,
+            Added::Tables(_) | Added::Carry(_) => &[],
         }
     }
 }

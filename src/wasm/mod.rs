@@ -178,7 +178,8 @@ impl Reconciliation {
         }
         match self.inner.add(input).map_err(to_js)? {
             Added::Tables(tables) => to_value(&tables.first()),
-            Added::Fund(info) => to_value(&info),
+            // An archive of statements adds each; fundInputs() lists them all.
+            Added::Fund(infos) => to_value(&infos.first()),
             Added::Carry(info) => to_value(&info),
         }
     }
@@ -188,6 +189,13 @@ impl Reconciliation {
     pub fn files(&self) -> Result<JsValue, JsValue> {
         let files: Vec<crate::FileInfo> = self.inner.tables().iter().map(crate::FileInfo::of).collect();
         to_value(&files)
+    }
+
+    /// Every fund-flow file read so far (statements, payouts, sub-ledgers; an archive adds one per
+    /// file in it), in reading order.
+    #[wasm_bindgen(js_name = fundInputs, unchecked_return_type = "FundInputInfo[]")]
+    pub fn fund_inputs(&self) -> Result<JsValue, JsValue> {
+        to_value(&self.inner.fund_inputs())
     }
 
     /// Matches the files read so far; `date` is `YYYY-MM-DD` (omitted: the most common order date).

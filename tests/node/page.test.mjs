@@ -531,8 +531,12 @@ test('the page reconciles locally and matches the native CLI', async (t) => {
     assert.equal(await page.textContent(`${row} [data-field="format"]`), fundReport.files[0].format);
   });
 
-  await t.test('fund flow from picked files: statement, payouts and a typed book balance (a balance break)', async () => {
-    const c = { ...FUND_SAMPLE, bookBalance: '9000.00' };
+  await t.test('fund flow from picked files: a zipped statement, gzipped payouts and a typed book balance (a balance break)', async () => {
+    // As download portals hand them out: every input opens archives, not only the bills.
+    const c = {
+      ...FUND_SAMPLE, bank: 'tests/fixtures/bank/statement_corporate.zip', payouts: 'tests/fixtures/bank/payouts.csv.gz',
+      bookBalance: '9000.00',
+    };
     const report = nativeFundReport(c);
     assert.equal(report.balance.statement?.outcome, 'balance_break');
     await page.setInputFiles('#file-internal', []);
@@ -548,6 +552,8 @@ test('the page reconciles locally and matches the native CLI', async (t) => {
     await waitForFund();
     await assertFundMatches(report, 'picked fund-flow files');
     assert.match(await textOf('#statement [data-field="outcome"]'), /长款/);
+    const inputs = await page.$$eval('#fund-inputs tbody tr', (/** @type {HTMLTableRowElement[]} */ trs) => trs.map((tr) => tr.cells[0].textContent));
+    assert.deepEqual(inputs, ['statement_corporate.zip/statement_corporate.csv', 'payouts.csv.gz']);
     // Leave the page as the next tests expect it: no fund inputs, no date, default profile.
     await page.click('#fund-clear');
     await page.fill('#date', '');
