@@ -83,3 +83,46 @@ fn every_outcome_is_in_the_outcome_table() {
         assert!(readme.contains(&row), "the README's outcome table lacks {row}");
     }
 }
+
+/// The README's "Layout" block: every top-level module of `src/` (a file or a folder) has its line,
+/// and every `src/…` path and every file it names inside a folder of `src/` exists, so the map can
+/// neither leave a module out nor keep one that is gone.
+#[test]
+fn the_readme_layout_names_every_module_and_nothing_that_is_gone() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).expect("README.md");
+    let start = readme.find("## Layout\n\n```\n").expect("a Layout section with a code block");
+    let block = &readme[start + "## Layout\n\n```\n".len()..];
+    let block = &block[..block.find("```").expect("the block ends")];
+    let mut missing = Vec::new();
+    for entry in std::fs::read_dir(root.join("src")).expect("src") {
+        let path = entry.expect("entry").path();
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let shown = if path.is_dir() { format!("src/{name}/") } else { format!("src/{name}") };
+        if (path.is_dir() || name.ends_with(".rs")) && !block.lines().any(|l| l.starts_with(&shown)) {
+            missing.push(shown);
+        }
+    }
+    assert!(missing.is_empty(), "the README's Layout leaves out {missing:?}");
+    // Every file a folder's lines name (`something.rs`, `something/`) is in that folder.
+    let mut gone = Vec::new();
+    let mut folder: Option<String> = None;
+    for line in block.lines() {
+        if let Some(first) = line.split_whitespace().next().filter(|_| !line.starts_with(' ')) {
+            folder = first.strip_prefix("src/").filter(|f| f.ends_with('/')).map(str::to_string);
+            if first.starts_with("src/") && !root.join(first).exists() {
+                gone.push(first.to_string());
+            }
+        }
+        let Some(folder) = &folder else { continue };
+        let words = line.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '/'));
+        for word in words.filter(|w| w.ends_with(".rs") || w.ends_with(".bin")) {
+            let word = word.trim_start_matches("src/");
+            let here = root.join("src").join(folder).join(word);
+            if !here.exists() && !root.join("src").join(word).exists() {
+                gone.push(format!("src/{folder}{word}"));
+            }
+        }
+    }
+    assert!(gone.is_empty(), "the README's Layout names files that do not exist: {gone:?}");
+}

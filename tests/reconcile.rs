@@ -306,3 +306,22 @@ fn keys_sharing_their_first_sixteen_bytes_are_still_different_keys() {
     let keys: Vec<String> = report.exceptions.iter().map(|e| e.key.clone()).collect();
     assert!(keys.contains(&"4200001234567890AAAA".to_string()) && keys.contains(&"A10".to_string()), "{keys:?}");
 }
+
+/// A new input, setting or resolution file after a run drops every result of that run: nothing a
+/// caller reads afterwards can be the old run's answer to a question about the new inputs.
+#[test]
+fn a_new_input_after_a_run_clears_every_result_of_it() {
+    let mut run = Reconciliation::new(sample_profile());
+    run.add(Input::new(InputKind::Internal, "orders.csv", fixture("sample/orders.csv"))).expect("orders");
+    run.add(Input::new(InputKind::Channel, "channel.csv", fixture("sample/channel.csv"))).expect("bill");
+    run.run(None).expect("runs");
+    assert!(run.report().is_some() && run.matching().is_some() && run.exceptions_page(0, 10, None).is_ok());
+    run.add(Input::new(InputKind::Bank, "statement.csv", fixture("bank/statement_corporate.csv"))).expect("bank");
+    assert!(run.report().is_none(), "the report of the run before the statement");
+    assert!(run.matching().is_none() && run.fund_flow().is_none() && run.carry_out().is_none());
+    assert!(run.exceptions_page(0, 10, None).is_err(), "no page of a run that is gone");
+    run.run(None).expect("runs again");
+    assert!(run.report().expect("the new report").fund_flow.is_some(), "the new run has the statement");
+    run.set_book_balance(Some(rust_decimal::Decimal::ONE)).expect("in range");
+    assert!(run.report().is_none(), "a setting changed too");
+}
