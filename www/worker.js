@@ -29,6 +29,7 @@ import init, { version, sampleDay, sampleProfile, sampleFundFlow, detectSide, Re
  * @typedef {import('./js/protocol.js').PageReply} PageReply
  * @typedef {import('./js/protocol.js').ExportFormat} ExportFormat
  * @typedef {import('./js/protocol.js').WireError} WireError
+ * @typedef {import('./js/protocol.js').ResolveRequest} ResolveRequest
  * @typedef {import('./js/protocol.js').WorkerScope} WorkerScope
  * @typedef {import('./pkg/duizhang.js').CarryInfo} CarryInfo
  * @typedef {import('./pkg/duizhang.js').FundInputInfo} FundInputInfo
@@ -338,6 +339,26 @@ function page(msg) {
   post(reply);
 }
 
+/**
+ * 差错处理 on the last result. A refusal (an action the item's outcome does not take, an id no
+ * longer open, a line already exported) is the engine's coded error, answered to the dialog, not a
+ * failed run.
+ * @param {ResolveRequest} msg
+ */
+function resolve(msg) {
+  if (!current) throw noResult();
+  try {
+    const handling = msg.type === 'resolve'
+      ? current.resolve(msg.id, msg.action, msg.note || null, msg.by, msg.at)
+      : current.unresolve(msg.id);
+    post({ type: 'resolved', id: msg.id, handling, error: null });
+  } catch (e) {
+    const { error, fatal: isFatal } = toError(e);
+    if (isFatal) throw e;
+    post({ type: 'resolved', id: msg.id, handling: null, error });
+  }
+}
+
 /** @param {ExportFormat} format */
 function exportReport(format) {
   if (!current) throw noResult();
@@ -347,6 +368,8 @@ function exportReport(format) {
   else if (format === 'fund_csv') bytes = current.exportFundFlowCsv();
   else if (format === 'carry') bytes = current.carryState();
   else if (format === 'clearing_csv') bytes = current.exportClearingCsv();
+  else if (format === 'audit') bytes = current.auditLog();
+  else if (format === 'documents') bytes = new TextEncoder().encode(JSON.stringify(current.documents(), null, 2));
   else throw coded(`unknown export format: ${format}`, 'bad_message');
   const owned = ownBuffer(bytes);
   post({ type: 'export', format, bytes: owned }, [owned.buffer]);
@@ -420,6 +443,10 @@ scope.onmessage = async (event) => {
         break;
       case 'detect':
         await detect(msg.files ?? [], msg.id);
+        break;
+      case 'resolve':
+      case 'unresolve':
+        resolve(msg);
         break;
       default:
         throw coded(`unknown message type: ${prop(msg, 'type')}`, 'bad_message');

@@ -3,7 +3,7 @@
 // transit) apart from the breaks, as the page styles their rows.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { FUND_OUTCOMES, INPUTS, OUTCOMES, fundStandingOf, standingOf } from '../../www/js/labels.js';
+import { ACTIONS, FUND_OUTCOMES, INPUTS, OUTCOMES, fundStandingOf, standingOf } from '../../www/js/labels.js';
 import { freshModule, requireBuilt } from './helpers.mjs';
 
 requireBuilt();
@@ -21,6 +21,7 @@ test('the outcome codes are the engine’s, in report order, with its Chinese na
   assert.deepEqual(OUTCOMES.map(([, zh]) => zh), vocabulary.outcomes.map((t) => t.zh));
   assert.deepEqual(FUND_OUTCOMES.map(([code]) => code), vocabulary.fund_outcomes.map((t) => t.code));
   assert.deepEqual(INPUTS, vocabulary.input_kinds.map((t) => t.code));
+  assert.deepEqual(ACTIONS, vocabulary.actions.map((t) => [t.code, t.zh]), 'the 差错处理 actions');
 });
 
 test('timing items stand apart from the breaks, as the engine says', () => {

@@ -268,6 +268,56 @@ test('the page reconciles locally and matches the native CLI', async (t) => {
     assert.ok(Buffer.concat([bytes, Buffer.from('\n')]).equals(native.stdout), 'JSON export differs from CLI stdout');
   });
 
+  await t.test('差错处理 in the page: a refused action says why, a resolution closes the row, undo, the audit log', async () => {
+    const external = report.exceptions.find((e) => e.class === 'external_only');
+    assert.ok(external, 'the sample day has a payment without an order');
+    const row = `#exceptions tbody tr[data-id="${external.id}"]`;
+    await page.waitForSelector(row);
+    await page.click(`${row} [data-resolve]`);
+    await page.waitForSelector('#resolve-dialog[open]');
+    await page.selectOption('#resolve-action', 'accept');
+    await page.fill('#resolve-by', '李');
+    await page.click('#resolve-ok');
+    await page.waitForSelector('#resolve-error:not([hidden])');
+    assert.match(await textOf('#resolve-error'), /does not apply/, 'accept is for timing items: the engine says so');
+    await page.selectOption('#resolve-action', 'create_order');
+    await page.fill('#resolve-note', '补单 order lost in sync');
+    await page.click('#resolve-ok');
+    await page.waitForSelector(`${row}[data-state="closed"]`);
+    assert.equal(await page.$('#resolve-dialog[open]'), null, 'the dialog closed');
+    await page.waitForSelector('#handling-box:not([hidden])');
+    const open = report.exceptions.filter((e) => e.class !== 'matched_within_tolerance').length;
+    assert.equal(await textOf('#handling-box [data-field="open"]'), String(open - 1));
+    // Undo before the log is downloaded, then resolve again.
+    await page.click(`${row} [data-unresolve]`);
+    await page.waitForSelector(`${row}[data-state="open"]`);
+    await page.click(`${row} [data-resolve]`);
+    await page.selectOption('#resolve-action', 'create_order');
+    await page.fill('#resolve-note', '补单 order lost in sync');
+    await page.click('#resolve-ok');
+    await page.waitForSelector(`${row}[data-state="closed"]`);
+    const [log] = await Promise.all([page.waitForEvent('download'), page.click('#download-audit')]);
+    assert.match(log.suggestedFilename(), /^duizhang-audit-[\w-]+\.jsonl$/);
+    const lines = fs.readFileSync(await log.path(), 'utf8').trim().split('\n');
+    assert.equal(lines.length, 1, 'the undone resolution left no line');
+    const entry = JSON.parse(lines[0]);
+    assert.deepEqual([entry.id, entry.action, entry.by, entry.source], [external.id, 'create_order', '李', 'api']);
+    assert.match(entry.at, /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/, 'the page gives the time, as a local timestamp');
+    // The CLI given the same resolution agrees on what is still open.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'duizhang-page-resolutions-'));
+    try {
+      const file = path.join(dir, 'resolutions.json');
+      fs.writeFileSync(file, JSON.stringify([{ id: entry.id, action: entry.action, note: entry.note, by: entry.by, at: entry.at }]));
+      const native = nativeReport({ ...SAMPLE, profile, resolutions: file });
+      assert.equal(await textOf('#handling-box [data-field="open"]'), String(native.handling?.open));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    const [documents] = await Promise.all([page.waitForEvent('download'), page.click('#download-documents')]);
+    const orders = JSON.parse(fs.readFileSync(await documents.path(), 'utf8')).orders;
+    assert.deepEqual(orders.map((/** @type {{id: string}} */ o) => o.id), [external.id], 'one order to create');
+  });
+
   await t.test('dropping two files guesses the sides; Swap swaps them', async () => {
     // Two plain tables of orders (content cannot tell an order export from a simple bill), dropped
     // in the "wrong" order: the names decide (orders → internal, channel → channel).

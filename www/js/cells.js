@@ -40,9 +40,13 @@ export const labelTag = (label) => (label ? h('span', { class: label === '长款
  */
 export function handlingCells(x) {
   const r = x.resolution;
+  // 处理 opens the dialog (handling.js); 撤销 undoes the last resolution until the log is exported.
+  const act = x.state === 'closed'
+    ? h('button', { type: 'button', class: 'link', 'data-unresolve': x.id }, '撤销 undo')
+    : h('button', { type: 'button', class: 'link', 'data-resolve': x.id }, '处理 resolve');
   return [
     h('td', { 'data-field': 'id' }, h('code', {}, x.id)),
     h('td', { 'data-field': 'state', 'data-state': x.state, title: r ? `${r.by} ${r.at} (${r.source})${r.note ? `: ${r.note}` : ''}` : null },
-      r ? `${r.action_zh} ${r.action}` : dash),
+      r ? `${r.action_zh} ${r.action}` : dash, ' ', act),
   ];
 }

@@ -26,6 +26,8 @@ export function onExport({ format, bytes }) {
     fund_csv: [`duizhang-fund-flow-${fundDate}.csv`, 'text/csv;charset=utf-8'],
     carry: [`duizhang-state-${fundDate}.json`, 'application/json'],
     clearing_csv: [`duizhang-clearing-${fundDate}.csv`, 'text/csv;charset=utf-8'],
+    audit: [`duizhang-audit-${date}.jsonl`, 'application/jsonl'],
+    documents: [`duizhang-documents-${date}.json`, 'application/json'],
   };
   const [name, type] = files[format];
   const url = URL.createObjectURL(new Blob([bytes], { type }));

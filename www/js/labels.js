@@ -53,6 +53,15 @@ export const ALL_SIDES = {
 };
 /** Every input, in the order the page shows them (the keys of ALL_SIDES, as a list). @type {InputKind[]} */
 export const INPUTS = ['internal', 'channel', 'bank', 'payouts', 'book', 'carry', 'resolutions'];
+/** The actions of 差错处理 (`Action` codes), in the engine's order, with their Chinese names. @type {[import('./protocol.js').Action, string][]} */
+export const ACTIONS = [
+  ['create_order', '补单'],
+  ['refund', '退款'],
+  ['adjust', '调账'],
+  ['suspend', '挂账'],
+  ['write_off', '核销'],
+  ['accept', '确认'],
+];
 /** Statement layouts (`Format` codes) a channel file can be forced to be read as. @type {[Format, string, string][]} */
 export const FORMATS = [
   ['generic_csv', '通用 CSV', 'generic CSV'],

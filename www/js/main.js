@@ -12,6 +12,7 @@
 // (running), results.js and fund_flow.js (the result), pages.js (paged tables), downloads.js.
 import { $, $$, $as } from './dom.js';
 import { download, onExport } from './downloads.js';
+import { onResolved, wireHandling } from './handling.js';
 import { onDrop, setFiles, showFiles, showGuess, swap } from './files.js';
 import { fundItemRow, fundMatchRow } from './fund_flow.js';
 import { INPUTS } from './labels.js';
@@ -40,13 +41,16 @@ function onReply(msg) {
       onSummary(msg, rerunWithFormat);
       break;
     case 'page':
-      if (msg.what === 'exceptions') showPage(msg, exceptionRow, 11);
+      if (msg.what === 'exceptions') showPage(msg, exceptionRow, 13);
       else if (msg.what === 'issues') showPage(msg, issueRow, 5);
       else if (msg.what === 'fund_matches') showPage(msg, fundMatchRow, 5);
-      else if (msg.what === 'fund_exceptions') showPage(msg, fundItemRow, 10);
+      else if (msg.what === 'fund_exceptions') showPage(msg, fundItemRow, 12);
       break;
     case 'export':
       onExport(msg);
+      break;
+    case 'resolved':
+      onResolved(msg);
       break;
     case 'error':
       onError(msg);
@@ -83,6 +87,9 @@ function wire() {
   $('#download-fund-csv').addEventListener('click', () => download('fund_csv'));
   $('#download-clearing-csv').addEventListener('click', () => download('clearing_csv'));
   $('#download-carry').addEventListener('click', () => download('carry'));
+  $('#download-audit').addEventListener('click', () => download('audit'));
+  $('#download-documents').addEventListener('click', () => download('documents'));
+  wireHandling();
   const fundFilter = $as('#fund-filter', HTMLSelectElement);
   fundFilter.addEventListener('change', () => {
     // The options are '' and FUND_OUTCOMES codes (results.js buildCards).

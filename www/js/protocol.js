@@ -20,6 +20,8 @@
  * @typedef {import('../pkg/duizhang.js').RowIssue} RowIssue
  * @typedef {import('../pkg/duizhang.js').SideDetection} SideDetection
  * @typedef {import('../pkg/duizhang.js').Summary} Summary
+ * @typedef {import('../pkg/duizhang.js').Action} Action
+ * @typedef {import('../pkg/duizhang.js').HandlingReport} HandlingReport
  */
 /**
  * @template T
@@ -72,11 +74,12 @@
  *   | {what: 'fund_exceptions', outcome?: FundOutcome})} PageRequest
  */
 
-/** @typedef {'csv' | 'json' | 'fund_csv' | 'carry' | 'clearing_csv'} ExportFormat */
+/** @typedef {'csv' | 'json' | 'fund_csv' | 'carry' | 'clearing_csv' | 'audit' | 'documents'} ExportFormat */
 
 /**
  * An export of the last result: the exceptions CSV, the report JSON, the fund-flow CSV
- * (exportFundFlowCsv()), tomorrow's state file (carryState()) or the 结算单 (exportClearingCsv()).
+ * (exportFundFlowCsv()), tomorrow's state file (carryState()), the 结算单 (exportClearingCsv()), the
+ * audit log of 差错处理 (auditLog(): its lines can no longer be undone) or its documents (documents()).
  * @typedef {{type: 'export', format: ExportFormat}} ExportRequest
  */
 
@@ -85,7 +88,14 @@
  * @typedef {{type: 'detect', files: Blob[], id?: number}} DetectRequest
  */
 
-/** @typedef {RunRequest | SampleRequest | FundSampleRequest | PageRequest | ExportRequest | DetectRequest} Request */
+/**
+ * Resolves one item of the last result (差错处理): resolve(); `at` is the page's timestamp (the engine
+ * never reads the clock). Or undoes the item's last resolution: unresolve().
+ * @typedef {{type: 'resolve', id: string, action: Action, note: string, by: string, at: string}
+ *   | {type: 'unresolve', id: string}} ResolveRequest
+ */
+
+/** @typedef {RunRequest | SampleRequest | FundSampleRequest | PageRequest | ExportRequest | DetectRequest | ResolveRequest} Request */
 
 // ---------------------------------------------------------------------------------------------
 // worker → page
@@ -135,7 +145,12 @@
  * @typedef {{type: 'error', error: WireError, fatal?: true, run?: number}} ErrorReply
  */
 
-/** @typedef {ReadyReply | ProgressReply | SummaryReply | PageReply | ExportReply | DetectedReply | ErrorReply} Reply */
+/**
+ * What a resolve or unresolve did: the 差错处理 section after it, or why it was refused (nothing changed).
+ * @typedef {{type: 'resolved', id: string, handling: HandlingReport | null, error: WireError | null}} ResolvedReply
+ */
+
+/** @typedef {ReadyReply | ProgressReply | SummaryReply | PageReply | ExportReply | DetectedReply | ResolvedReply | ErrorReply} Reply */
 
 /**
  * The worker's global as the protocol uses it (the program is checked with the DOM library, where

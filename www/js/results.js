@@ -34,6 +34,7 @@ export function clearResults() {
   $('#issues').dataset.state = 'empty';
   state.fund = null;
   state.clearing = null;
+  $('#handling-box').hidden = true;
   $('#fund-results').hidden = true;
   $('#clearing-results').hidden = true;
   $('#clearing tbody').replaceChildren();
