@@ -293,9 +293,10 @@ async function reconcile(files, profile, date, cancel, run, bookBalance) {
     const summary = rec.run(date || null);
     const fund = rec.fundFlow();
     const clearing = rec.clearing();
+    const handling = rec.handling();
     report('done', 1, true);
     current = rec;
-    post({ type: 'summary', summary, sources, inputs, fund, clearing, converted, run });
+    post({ type: 'summary', summary, sources, inputs, fund, clearing, handling, converted, run });
   } catch (e) {
     try {
       rec.free();

@@ -113,6 +113,23 @@ pub fn inspect(
     }
 }
 
+/// Verifies an audit log of 差错处理 (JSON lines, as `auditLog()` and `--audit-out` write it):
+/// the number of lines when the hash chain is intact; else throws a coded Error whose `line` is the
+/// first line that does not verify (edited, removed, inserted or moved), as `duizhang audit verify`.
+#[wasm_bindgen(js_name = verifyAuditLog)]
+pub fn verify_audit_log(bytes: &[u8]) -> Result<u32, JsValue> {
+    match crate::verify_log(bytes) {
+        Ok(lines) => Ok(lines.len() as u32),
+        Err(b) => Err(to_js(
+            crate::Error::new(
+                crate::ErrorKind::InvalidArgument,
+                format!("the audit log does not verify: {}", b.reason),
+            )
+            .at(b.line, None),
+        )),
+    }
+}
+
 /// Which input of a run a file is, from its first bytes (the whole file or a head of it, e.g. the
 /// first 64 KiB; a head may end anywhere): what the page's drop zone routes files by. Never throws.
 #[wasm_bindgen(js_name = detectSide, unchecked_return_type = "SideDetection")]

@@ -129,6 +129,10 @@ test('差错处理 through the Wasm API: resolve, a rejected resolve, unresolve,
     assert.equal(log.length, 1);
     assert.equal(JSON.parse(log[0]).id, id);
     assert.throws(() => rec.unresolve(id), /exported/, 'an exported line cannot be undone');
+    const bytes = rec.auditLog();
+    assert.equal(mod.verifyAuditLog(bytes), 1);
+    const edited = new TextEncoder().encode(new TextDecoder().decode(bytes).replace('"李"', '"王"'));
+    assert.throws(() => mod.verifyAuditLog(edited), (/** @type {any} */ e) => e.code === 'invalid_argument' && e.line === 1);
   } finally {
     rec.free();
   }

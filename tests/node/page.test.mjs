@@ -310,12 +310,23 @@ test('the page reconciles locally and matches the native CLI', async (t) => {
       fs.writeFileSync(file, JSON.stringify([{ id: entry.id, action: entry.action, note: entry.note, by: entry.by, at: entry.at }]));
       const native = nativeReport({ ...SAMPLE, profile, resolutions: file });
       assert.equal(await textOf('#handling-box [data-field="open"]'), String(native.handling?.open));
+      const [documents] = await Promise.all([page.waitForEvent('download'), page.click('#download-documents')]);
+      const orders = JSON.parse(fs.readFileSync(await documents.path(), 'utf8')).orders;
+      assert.deepEqual(orders.map((/** @type {{id: string}} */ o) => o.id), [external.id], 'one order to create');
+      // The same resolution as a picked file: the run applies it, the box and the row say so.
+      await page.$eval('#fund-inputs-box', (/** @type {HTMLDetailsElement} */ d) => { d.open = true; });
+      await page.setInputFiles('#file-resolutions', file);
+      await page.click('#run');
+      await waitForResult();
+      await page.waitForSelector('#handling-box:not([hidden])');
+      assert.equal(await textOf('#handling-box [data-field="open"]'), String(native.handling?.open));
+      await page.waitForSelector(`${row}[data-state="closed"]`);
+      // Leave the page as the next tests expect it: no fund inputs, their box closed.
+      await page.click('#fund-clear');
+      await page.$eval('#fund-inputs-box', (/** @type {HTMLDetailsElement} */ d) => { d.open = false; });
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
-    const [documents] = await Promise.all([page.waitForEvent('download'), page.click('#download-documents')]);
-    const orders = JSON.parse(fs.readFileSync(await documents.path(), 'utf8')).orders;
-    assert.deepEqual(orders.map((/** @type {{id: string}} */ o) => o.id), [external.id], 'one order to create');
   });
 
   await t.test('dropping two files guesses the sides; Swap swaps them', async () => {

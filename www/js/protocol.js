@@ -114,9 +114,10 @@
  * A finished run. `summary`: run()'s Summary; `sources[i]`: the index (in the run's files) of the
  * input that gave summary.files[i] (an archive gives several tables); `inputs`: the fund-flow inputs;
  * `fund`: fundFlow() (null without bank, payouts or carry input); `clearing`: clearing() (null
- * without a clearing profile section or fund-flow input); `converted`: the names of the
- * spreadsheets read through the sheets module.
- * @typedef {{type: 'summary', summary: Summary, sources: number[], inputs: FundInput[], fund: FundFlowSummary | null, clearing: ClearingSummary | null, converted: string[], run?: number}} SummaryReply
+ * without a clearing profile section or fund-flow input); `handling`: handling() (null without
+ * resolutions files or a state file's log); `converted`: the names of the spreadsheets read through
+ * the sheets module.
+ * @typedef {{type: 'summary', summary: Summary, sources: number[], inputs: FundInput[], fund: FundFlowSummary | null, clearing: ClearingSummary | null, handling: HandlingReport | null, converted: string[], run?: number}} SummaryReply
  */
 
 /**

@@ -5,6 +5,7 @@ import { checksCell, handlingCells, labelTag } from './cells.js';
 import { dash, headerLine, text } from './format.js';
 import { showClearing } from './clearing.js';
 import { showFund } from './fund_flow.js';
+import { showHandling } from './handling.js';
 import { FORMATS, FUND_OUTCOMES, OUTCOMES, SIDES, TOTALS, standingOf } from './labels.js';
 import { requestPage } from './pages.js';
 import { forcedFormat, state } from './state.js';
@@ -143,6 +144,7 @@ export function onSummary(reply, onForce) {
   requestPage('issues');
   showFund(fund, reply.inputs ?? []);
   showClearing(reply.clearing ?? null);
+  showHandling(reply.handling ?? null);
 }
 
 /**
