@@ -331,7 +331,13 @@ impl Reconciliation {
         report::annotate_sections(report.fund_flow.as_mut(), report.clearing.as_mut(), &applied);
         let as_of = date.or(result.fund_flow.as_ref().and_then(|f| f.as_of));
         let (long, short) = (report.summary.long_total.0, report.summary.short_total.0);
-        report.handling = Some(applied.report(as_of, result.subjects.len() as u64, long, short));
+        let handling = applied.report(as_of, result.subjects.len() as u64, long, short);
+        // The summary says what is still open beside what was found; `handling` has the detail.
+        report.summary.open = Some(handling.open);
+        report.summary.resolved = Some(handling.resolved.clone());
+        report.summary.open_long_total = Some(handling.open_long_total);
+        report.summary.open_short_total = Some(handling.open_short_total);
+        report.handling = Some(handling);
         report.issues.extend(applied.issues.iter().cloned());
         report.summary.issue_count = report.issues.len() as u64;
         result.applied = Some(applied);

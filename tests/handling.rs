@@ -88,6 +88,10 @@ fn resolutions_close_park_and_reject_with_reasons() {
     assert!(rejected[0].starts_with("resolution 3: a second resolution"), "{rejected:?}");
     assert!(rejected[1].starts_with("resolution 4:") && rejected[1].contains("no open item"), "{rejected:?}");
     let handling = report.handling.as_ref().expect("a handling section");
+    assert_eq!(report.summary.open, Some(handling.open), "the summary says what is still open");
+    assert_eq!(report.summary.resolved.as_ref().map(|r| r["create_order"]), Some(1));
+    assert_eq!(report.summary.open_long_total, Some(handling.open_long_total));
+    assert!(plain.report().expect("report").summary.open.is_none(), "no resolutions: no handling fields");
     let open_before =
         plain.report().expect("report").exceptions.iter().filter(|e| e.class != "matched_within_tolerance");
     assert_eq!(handling.open, open_before.count() as u64 - 2, "two closed, the parked one still open");

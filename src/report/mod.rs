@@ -161,6 +161,23 @@ pub struct Summary {
     pub issue_count: u64,
     /// Number of exceptions.
     pub exception_count: u64,
+    /// 差错处理: items still open, parked and accepted ones included (every part of the report);
+    /// only when resolutions were given or carried in (`handling` has the detail).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", ts(optional))]
+    pub open: Option<u64>,
+    /// 差错处理: items per action of their last resolution; only with resolutions.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", ts(optional, type = "Record<Action, number>"))]
+    pub resolved: Option<BTreeMap<&'static str, u64>>,
+    /// 差错处理: the 长款 of `long_total` still open; only with resolutions.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", ts(optional))]
+    pub open_long_total: Option<Money>,
+    /// 差错处理: the 短款 of `short_total` still open; only with resolutions.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", ts(optional))]
+    pub open_short_total: Option<Money>,
 }
 
 /// One side of an exception, with every field for display.
@@ -437,6 +454,10 @@ pub fn build(
             rows,
             issue_count: issues.len() as u64,
             exception_count: matching.exceptions.len() as u64,
+            open: None,
+            resolved: None,
+            open_long_total: None,
+            open_short_total: None,
         },
         issues,
         exceptions,

@@ -82,7 +82,24 @@ issue_count: number,
 /**
  * Number of exceptions.
  */
-exception_count: number, };
+exception_count: number, 
+/**
+ * 差错处理: items still open, parked and accepted ones included (every part of the report);
+ * only when resolutions were given or carried in (`handling` has the detail).
+ */
+open?: number, 
+/**
+ * 差错处理: items per action of their last resolution; only with resolutions.
+ */
+resolved?: Record<Action, number>, 
+/**
+ * 差错处理: the 长款 of `long_total` still open; only with resolutions.
+ */
+open_long_total?: Money, 
+/**
+ * 差错处理: the 短款 of `short_total` still open; only with resolutions.
+ */
+open_short_total?: Money, };
 /**
  * Counts and totals of a run.
  */
@@ -122,7 +139,24 @@ issue_count: number,
 /**
  * Number of exceptions.
  */
-exception_count: number, };
+exception_count: number, 
+/**
+ * 差错处理: items still open, parked and accepted ones included (every part of the report);
+ * only when resolutions were given or carried in (`handling` has the detail).
+ */
+open?: number, 
+/**
+ * 差错处理: items per action of their last resolution; only with resolutions.
+ */
+resolved?: Record<Action, number>, 
+/**
+ * 差错处理: the 长款 of `long_total` still open; only with resolutions.
+ */
+open_long_total?: Money, 
+/**
+ * 差错处理: the 短款 of `short_total` still open; only with resolutions.
+ */
+open_short_total?: Money, };
 /**
  * A count and an amount per outcome, serialized with one field per code in report order.
  */
