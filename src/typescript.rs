@@ -96,6 +96,7 @@ pub fn declarations() -> Result<String, String> {
         .declare::<FileInfo>()
         .declare::<read::Check>()
         .declare::<Inspection>()
+        .declare::<read::side::SideDetectionView>()
         .declare::<read::RowIssue>()
         .declare::<Exception>()
         .declare::<RowView>()

@@ -31,8 +31,10 @@ codes! {
     }
 }
 
-/// What a file's first bytes say about which input of a run it is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// What a file's first bytes say about which input of a run it is (serialized as
+/// [`SideDetectionView`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(into = "SideDetectionView")]
 pub enum SideDetection {
     /// A file of this kind: `Channel` (a bill in a layout only channels write), `Bank`, `Payouts`,
     /// `Book` or `Carry`; never `Internal`, which only a name can tell from a plain channel bill.
@@ -63,25 +65,36 @@ impl SideDetection {
     }
 }
 
-/// `{"side": …, "format": …, "order_table": …, "why": …}` for the JS API and the page.
-impl serde::Serialize for SideDetection {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let format = match self {
-            SideDetection::Input { format, .. } => *format,
+/// What `detectSide` says a file is, as the JS API and the page take it: `side` the input it
+/// belongs to (`null` when the content does not decide), `format` the layout that claimed it,
+/// `order_table` true for a plain table of orders (an order export or a simple channel bill: only
+/// the name can tell), `why` the reason content did not decide. [`SideDetection`] serializes as this.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(rename = "SideDetection"))]
+pub struct SideDetectionView {
+    /// The input the content says the file is (never `internal`, which only a name can tell).
+    #[cfg_attr(feature = "typescript", ts(type = "Exclude<InputKind, \"internal\"> | null"))]
+    pub side: Option<InputKind>,
+    /// The layout that claimed it (`generic_csv` for a plain table of orders).
+    pub format: Option<Format>,
+    /// A plain table of orders: an order export or a simple channel bill alike.
+    pub order_table: bool,
+    /// Why the content does not decide.
+    pub why: Option<Undecided>,
+}
+
+impl From<SideDetection> for SideDetectionView {
+    fn from(d: SideDetection) -> SideDetectionView {
+        let format = match d {
+            SideDetection::Input { format, .. } => format,
             SideDetection::OrderTable => Some(Format::GenericCsv),
             SideDetection::Unknown { .. } => None,
         };
-        let why = match self {
-            SideDetection::Unknown { why } => Some(*why),
+        let why = match d {
+            SideDetection::Unknown { why } => Some(why),
             _ => None,
         };
-        let mut out = serializer.serialize_struct("SideDetection", 4)?;
-        out.serialize_field("side", &self.kind())?;
-        out.serialize_field("format", &format)?;
-        out.serialize_field("order_table", &(*self == SideDetection::OrderTable))?;
-        out.serialize_field("why", &why)?;
-        out.end()
+        SideDetectionView { side: d.kind(), format, order_table: d == SideDetection::OrderTable, why }
     }
 }
 

@@ -330,6 +330,29 @@ issues: Array<RowIssue>,
  */
 checks: Array<Check>, };
 /**
+ * What `detectSide` says a file is, as the JS API and the page take it: `side` the input it
+ * belongs to (`null` when the content does not decide), `format` the layout that claimed it,
+ * `order_table` true for a plain table of orders (an order export or a simple channel bill: only
+ * the name can tell), `why` the reason content did not decide. [`SideDetection`] serializes as this.
+ */
+export type SideDetection = { 
+/**
+ * The input the content says the file is (never `internal`, which only a name can tell).
+ */
+side: Exclude<InputKind, "internal"> | null, 
+/**
+ * The layout that claimed it (`generic_csv` for a plain table of orders).
+ */
+format: Format | null, 
+/**
+ * A plain table of orders: an order export or a simple channel bill alike.
+ */
+order_table: boolean, 
+/**
+ * Why the content does not decide.
+ */
+why: Undecided | null, };
+/**
  * A row (or file) problem that did not stop the run: reported, never lost.
  */
 export type RowIssue = { 
@@ -1958,14 +1981,5 @@ export type Added = FileInfo | FundInputInfo | CarryInfo;
 export interface SampleFile { side: InputKind; name: string; bytes: Uint8Array }
 /** The built-in fund-flow sample: its files, profile JSON and date. */
 export interface FundFlowSample { files: SampleFile[]; profile: string; date: string }
-/**
- * What `detectSide` says a file is, from its first bytes: `side` the input it belongs to (null when
- * the content does not decide), `format` the layout that claimed it, `order_table` true for a plain
- * table of orders (an order export or a simple channel bill: only the name can tell), `why` the
- * reason content did not decide.
- */
-export interface SideDetection {
-  side: Exclude<InputKind, "internal"> | null; format: Format | null; order_table: boolean; why: Undecided | null;
-}
 /** Every error thrown by this module is an Error with these fields. */
 export interface DuizhangError extends Error { code: ErrorCode; file?: string; line?: number; column?: number }

@@ -9,14 +9,5 @@ export type Added = FileInfo | FundInputInfo | CarryInfo;
 export interface SampleFile { side: InputKind; name: string; bytes: Uint8Array }
 /** The built-in fund-flow sample: its files, profile JSON and date. */
 export interface FundFlowSample { files: SampleFile[]; profile: string; date: string }
-/**
- * What `detectSide` says a file is, from its first bytes: `side` the input it belongs to (null when
- * the content does not decide), `format` the layout that claimed it, `order_table` true for a plain
- * table of orders (an order export or a simple channel bill: only the name can tell), `why` the
- * reason content did not decide.
- */
-export interface SideDetection {
-  side: Exclude<InputKind, "internal"> | null; format: Format | null; order_table: boolean; why: Undecided | null;
-}
 /** Every error thrown by this module is an Error with these fields. */
 export interface DuizhangError extends Error { code: ErrorCode; file?: string; line?: number; column?: number }
