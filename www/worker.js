@@ -17,7 +17,7 @@
 // never open a spreadsheet never download it.
 //
 // Money values stay strings end to end; nothing here converts them to Number.
-import init, { version, sampleDay, sampleProfile, sampleFundFlow, detectSide, Reconciliation } from './pkg/duizhang.js';
+import init, { version, sampleDay, sampleProfile, sampleFundFlow, detectSide, sideHeadBytes, Reconciliation } from './pkg/duizhang.js';
 
 /**
  * @typedef {import('./js/protocol.js').Request} Request
@@ -389,22 +389,22 @@ function ownBuffer(bytes) {
   return bytes.slice();
 }
 
-// How much of each file detection reads (the engine's read::side::HEAD_BYTES): every layout's header
+// How much of each file detection reads (sideHeadBytes(), the engine's SIDE_HEAD_BYTES): every layout's header
 // sits in the first lines, and the engine looks only at the whole lines of the head. A gzip or zip
 // needs no more either: the engine inflates the start of each inner file from the head (a zip's local
 // header comes first; the central directory at the end is not needed). A spreadsheet (XLS/XLSX) would
 // need the whole file and the spreadsheet module, fetched only when a spreadsheet is read: detection
 // does not convert it; the engine answers `why: 'spreadsheet'` and the page goes by the file's name.
-const HEAD_BYTES = 64 * 1024;
 
 /** @param {Blob[]} files @param {number} [id] */
 async function detect(files, id) {
   /** @type {(import('./pkg/duizhang.js').SideDetection | null)[]} */
   const results = [];
+  const headBytes = sideHeadBytes();
   for (const file of files) {
     let head;
     try {
-      head = new Uint8Array(await file.slice(0, HEAD_BYTES).arrayBuffer());
+      head = new Uint8Array(await file.slice(0, headBytes).arrayBuffer());
     } catch {
       // Unreadable (moved on disk?) or not a Blob: the name decides; reading it later reports the error.
       results.push(null);

@@ -74,8 +74,9 @@ impl Check {
     }
 }
 
-/// How much of a file is looked at to tell its container, encoding and layout.
-const HEAD_BYTES: usize = 256 * 1024;
+/// How much of a file reading looks at to tell its container, encoding and layout (more than
+/// [`side::SIDE_HEAD_BYTES`], which only says which input a file is: the encoding is sniffed from here).
+const READ_HEAD_BYTES: usize = 256 * 1024;
 
 /// One file, read as its layout: a table of rows (bills, order exports, a statement with serial
 /// numbers matched transaction by transaction), or one of the fund-flow inputs.
@@ -273,7 +274,7 @@ fn read_files(
         let message = format!("{} is not a layout of channel files; give such a file as its own input", format.code());
         return Err(Error::new(ErrorKind::InvalidArgument, message).in_file(name));
     }
-    let head = source.head(HEAD_BYTES, name)?;
+    let head = source.head(READ_HEAD_BYTES, name)?;
     let packed = spreadsheet::is_spreadsheet(&head) || container::Container::of(&head) != container::Container::None;
     if !packed {
         let read = read_one(name, side, source, Some(head), profile, format, for_matching, progress)?;
@@ -299,7 +300,7 @@ fn read_files(
 }
 
 /// Reads one file (already out of its container) as its detected or forced layout; `head` is its
-/// first [`HEAD_BYTES`] when the caller has read them already. `for_matching`: a bank statement
+/// first [`READ_HEAD_BYTES`] when the caller has read them already. `for_matching`: a bank statement
 /// with serial numbers becomes a table of rows.
 #[allow(clippy::too_many_arguments)]
 fn read_one(
@@ -317,7 +318,7 @@ fn read_one(
             let source = Source::External(reader);
             let head = match head {
                 Some(head) => head,
-                None => source.head(HEAD_BYTES, name)?,
+                None => source.head(READ_HEAD_BYTES, name)?,
             };
             match (encoding::sniff_utf8(&head, source.len()), source) {
                 (Some((start, encoding, head)), Source::External(reader)) => {
@@ -405,7 +406,7 @@ fn read_one(
 
 /// The start of a decoded text, for detection (which reads the first lines only).
 fn head_of(text: &str) -> String {
-    let mut end = text.len().min(HEAD_BYTES);
+    let mut end = text.len().min(READ_HEAD_BYTES);
     while !text.is_char_boundary(end) {
         end -= 1;
     }

@@ -15,7 +15,7 @@ use crate::record::{normalize_header, Field, InputKind};
 
 /// How much of a file detection needs: the header of every layout sits in its first lines. Also the
 /// most each file in a container is inflated to.
-pub const HEAD_BYTES: usize = 64 * 1024;
+pub const SIDE_HEAD_BYTES: usize = 64 * 1024;
 
 codes! {
     /// Why a file's content does not say which input it is.
@@ -99,7 +99,7 @@ impl From<SideDetection> for SideDetectionView {
 }
 
 /// Says which input a file is from its first bytes: the whole file or only its head (e.g. the
-/// first [`HEAD_BYTES`]). A head may end anywhere, mid-record or mid-character; only its whole
+/// first [`SIDE_HEAD_BYTES`]). A head may end anywhere, mid-record or mid-character; only its whole
 /// lines are looked at. Never panics, whatever the bytes.
 pub fn detect_side(head: &[u8]) -> SideDetection {
     if spreadsheet::is_spreadsheet(head) {
@@ -110,7 +110,8 @@ pub fn detect_side(head: &[u8]) -> SideDetection {
     }
     // An archive is read file by file, skipping what no reader takes (a README next to the bill):
     // the first of its files that decides, decides.
-    let found: Vec<SideDetection> = heads_of_files(head, HEAD_BYTES).iter().map(|inner| detect_text(inner)).collect();
+    let found: Vec<SideDetection> =
+        heads_of_files(head, SIDE_HEAD_BYTES).iter().map(|inner| detect_text(inner)).collect();
     found
         .iter()
         .find(|d| d.kind().is_some())
@@ -321,7 +322,7 @@ mod tests {
 
     #[test]
     fn the_first_64_kib_of_a_large_file_are_enough() {
-        // A GB18030 statement of 3,000 movements, cut at HEAD_BYTES (mid-row, maybe mid-character).
+        // A GB18030 statement of 3,000 movements, cut at SIDE_HEAD_BYTES (mid-row, maybe mid-character).
         let mut text = String::from("账户明细查询\n交易日期,交易时间,摘要,借方发生额,贷方发生额,余额,对方户名\n");
         for i in 0..3000 {
             text.push_str(&format!(
@@ -330,17 +331,17 @@ mod tests {
             ));
         }
         let (gbk, _, _) = encoding_rs::GB18030.encode(&text);
-        assert!(gbk.len() > HEAD_BYTES);
-        assert_eq!(detect_side(&gbk[..HEAD_BYTES]), side(InputKind::Bank, Some(Format::BankStatement)));
+        assert!(gbk.len() > SIDE_HEAD_BYTES);
+        assert_eq!(detect_side(&gbk[..SIDE_HEAD_BYTES]), side(InputKind::Bank, Some(Format::BankStatement)));
 
         // A gzip'd WeChat bill whose compressed head holds far more than the header: inflated only
-        // up to HEAD_BYTES, from the first 4 KiB of the archive.
+        // up to SIDE_HEAD_BYTES, from the first 4 KiB of the archive.
         let bill = String::from_utf8(fixture("wechat/trade_all_bom_crlf.csv")).expect("UTF-8");
         let (header, rows) = bill.split_once('\n').expect("a header");
         let row = rows.lines().next().expect("a row");
         let mut big = format!("{header}\n");
         for i in 0u64.. {
-            if big.len() > 4 * HEAD_BYTES {
+            if big.len() > 4 * SIDE_HEAD_BYTES {
                 break;
             }
             // Rows that differ, so the archive is not mostly back-references.

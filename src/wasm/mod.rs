@@ -113,6 +113,14 @@ pub fn inspect(
     }
 }
 
+/// How many first bytes of a file `detectSide` needs (64 KiB): every layout's header sits in the
+/// first lines, and an archive's inner files are inflated from that head. The page's worker reads
+/// this much of each dropped file.
+#[wasm_bindgen(js_name = sideHeadBytes)]
+pub fn side_head_bytes() -> u32 {
+    crate::read::side::SIDE_HEAD_BYTES as u32
+}
+
 /// Verifies an audit log of 差错处理 (JSON lines, as `auditLog()` and `--audit-out` write it):
 /// the number of lines when the hash chain is intact; else throws a coded Error whose `line` is the
 /// first line that does not verify (edited, removed, inserted or moved), as `duizhang audit verify`.
