@@ -17,7 +17,7 @@
 // never open a spreadsheet never download it.
 //
 // Money values stay strings end to end; nothing here converts them to Number.
-import init, { version, sampleDay, sampleProfile, sampleFundFlow, detectSide, sideHeadBytes, Reconciliation } from './pkg/duizhang.js';
+import init, { version, sampleDay, sampleProfile, sampleFundFlow, detectSide, sideHeadBytes, isSpreadsheet, Reconciliation } from './pkg/duizhang.js';
 
 /**
  * @typedef {import('./js/protocol.js').Request} Request
@@ -136,16 +136,6 @@ const FUND_SIDES = new Set(['bank', 'payouts', 'book', 'carry', 'resolutions']);
 /** JSON inputs: never a spreadsheet. */
 const JSON_SIDES = new Set(['carry', 'resolutions']);
 
-/** XLS (OLE compound file) or XLSX (a zip whose directory names xl/workbook.xml). @param {Uint8Array} bytes @param {string} name */
-function looksLikeSpreadsheet(bytes, name) {
-  if (/\.xlsx?$/i.test(name)) return true;
-  if (bytes.length >= 4 && bytes[0] === 0xd0 && bytes[1] === 0xcf && bytes[2] === 0x11 && bytes[3] === 0xe0) return true;
-  if (bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b) {
-    const tail = bytes.subarray(Math.max(0, bytes.length - 65536));
-    return new TextDecoder('latin1').decode(tail).includes('xl/workbook.xml');
-  }
-  return false;
-}
 
 const CHUNK_BYTES = 8 * 1024 * 1024;
 /** The share of a File's progress that copying it into the worker's buffer takes. */
@@ -244,7 +234,7 @@ async function reconcile(files, profile, date, cancel, run, bookBalance) {
       if (FUND_SIDES.has(f.side)) {
         // Statements, payouts, sub-ledgers and state files are small: read whole.
         let bytes = await wholeFile(f);
-        if (!JSON_SIDES.has(f.side) && looksLikeSpreadsheet(bytes, f.name)) {
+        if (!JSON_SIDES.has(f.side) && isSpreadsheet(bytes)) {
           bytes = await sheetToCsv(bytes, f.name);
           converted.push(f.name);
         }

@@ -16,7 +16,7 @@ pub(crate) mod payouts;
 mod records;
 pub(crate) mod side;
 pub(crate) mod source;
-mod spreadsheet;
+pub(crate) mod spreadsheet;
 pub(crate) mod statement;
 mod summary;
 pub(crate) mod table;

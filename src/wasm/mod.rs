@@ -121,6 +121,13 @@ pub fn side_head_bytes() -> u32 {
     crate::read::side::SIDE_HEAD_BYTES as u32
 }
 
+/// Whether the bytes are a spreadsheet (XLS, XLSX or ODS, by content, not by name): the page
+/// converts those with the spreadsheet module before `addFile`, as the engine would refuse them.
+#[wasm_bindgen(js_name = isSpreadsheet)]
+pub fn is_spreadsheet(bytes: &[u8]) -> bool {
+    crate::read::spreadsheet::is_spreadsheet(bytes)
+}
+
 /// Verifies an audit log of 差错处理 (JSON lines, as `auditLog()` and `--audit-out` write it):
 /// the number of lines when the hash chain is intact; else throws a coded Error whose `line` is the
 /// first line that does not verify (edited, removed, inserted or moved), as `duizhang audit verify`.
