@@ -63,6 +63,20 @@ pub struct CarriedItem {
     pub reference: String,
 }
 
+impl CarriedItem {
+    /// A carried payout's instruction, as its payout file gave it.
+    fn payout(&self) -> Payout {
+        Payout {
+            line: self.line,
+            merchant: self.merchant.clone(),
+            amount: self.amount,
+            account: self.account.clone(),
+            reference: self.reference.clone(),
+            date: self.date,
+        }
+    }
+}
+
 /// The state file.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -132,14 +146,7 @@ impl CarryState {
                     &item.account,
                     &item.memo,
                 ),
-                CarriedKind::Payout => super::assemble::payout_id(&Payout {
-                    line: item.line,
-                    merchant: item.merchant.clone(),
-                    amount: item.amount,
-                    account: item.account.clone(),
-                    reference: item.reference.clone(),
-                    date: item.date,
-                }),
+                CarriedKind::Payout => super::assemble::payout_id(&item.payout()),
             };
             item.id = numbering.next(id);
             self.ids_assigned += 1;
@@ -196,14 +203,7 @@ impl CarryState {
                     id: item.id.clone(),
                     file: item.file.clone(),
                     line: item.line,
-                    payout: Payout {
-                        line: item.line,
-                        merchant: item.merchant.clone(),
-                        amount: item.amount,
-                        account: item.account.clone(),
-                        reference: item.reference.clone(),
-                        date: item.date,
-                    },
+                    payout: item.payout(),
                     carried_since: since,
                 }),
             }

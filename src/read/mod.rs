@@ -156,12 +156,13 @@ fn wrong_input(name: &str, format: Format, input: &str) -> Error {
     Error::new(ErrorKind::InvalidArgument, message).in_file(name)
 }
 
-/// Reads every file of one input as its own layout, for `inspect`: a statement is a statement
-/// whether or not it has serial numbers, payouts are payouts. An archive's unusable inner files are
-/// noted on the first file read (`inner_file_skipped`); an input none of whose files can be read
-/// is an error.
-pub(crate) fn read_any(name: &str, source: Source, profile: &Profile) -> Result<Vec<Read>> {
-    let (files, _) = read_files(name, Side::Channel, source, profile, None, false, &mut |_, _| true)?;
+/// The files of an archive that could be read, with an `inner_file_skipped` note (on `name`, as
+/// `input`) for each that could not; an error only when none could (the first file's error).
+fn readable_files<T>(
+    name: &str,
+    input: InputKind,
+    files: impl IntoIterator<Item = Result<T>>,
+) -> Result<(Vec<T>, Vec<RowIssue>)> {
     let mut reads = Vec::new();
     let mut skipped = Vec::new();
     let mut first_error = None;
@@ -169,7 +170,7 @@ pub(crate) fn read_any(name: &str, source: Source, profile: &Profile) -> Result<
         match file {
             Ok(read) => reads.push(read),
             Err(error) => {
-                skipped.push(RowIssue::file_note(name, Side::Channel, IssueCode::InnerFileSkipped, error.to_string()));
+                skipped.push(RowIssue::file_note(name, input, IssueCode::InnerFileSkipped, error.to_string()));
                 first_error.get_or_insert(error);
             }
         }
@@ -178,6 +179,16 @@ pub(crate) fn read_any(name: &str, source: Source, profile: &Profile) -> Result<
         return Err(first_error
             .unwrap_or_else(|| Error::new(ErrorKind::BadContainer, "the archive holds no files").in_file(name)));
     }
+    Ok((reads, skipped))
+}
+
+/// Reads every file of one input as its own layout, for `inspect`: a statement is a statement
+/// whether or not it has serial numbers, payouts are payouts. An archive's unusable inner files are
+/// noted on the first file read (`inner_file_skipped`); an input none of whose files can be read
+/// is an error.
+pub(crate) fn read_any(name: &str, source: Source, profile: &Profile) -> Result<Vec<Read>> {
+    let (files, _) = read_files(name, Side::Channel, source, profile, None, false, &mut |_, _| true)?;
+    let (reads, skipped) = readable_files(name, InputKind::Channel, files)?;
     let mut tables: Vec<Table> = Vec::new();
     let mut order = Vec::new();
     for read in reads {
@@ -218,24 +229,11 @@ pub(crate) fn read_fund_input(kind: InputKind, name: &str, bytes: Vec<u8>, profi
     if spreadsheet::is_spreadsheet(&bytes) || container::Container::of(&bytes) == container::Container::None {
         return read_fund_file(kind, name, bytes, profile).map(|read| vec![read]);
     }
-    let mut reads: Vec<Read> = Vec::new();
-    let mut skipped = Vec::new();
-    let mut first_error = None;
-    for file in container::unpack(name, bytes)? {
-        match read_fund_file(kind, &file.name, file.bytes, profile) {
-            Ok(read) => reads.push(read),
-            Err(error) => {
-                skipped.push(RowIssue::file_note(name, kind, IssueCode::InnerFileSkipped, error.to_string()));
-                first_error.get_or_insert(error);
-            }
-        }
-    }
-    match reads.first_mut() {
-        Some(first) => first.issues_mut().extend(skipped),
-        None => {
-            return Err(first_error
-                .unwrap_or_else(|| Error::new(ErrorKind::BadContainer, "the archive holds no files").in_file(name)))
-        }
+    let files = container::unpack(name, bytes)?;
+    let reads = files.into_iter().map(|file| read_fund_file(kind, &file.name, file.bytes, profile));
+    let (mut reads, skipped) = readable_files(name, kind, reads)?;
+    if let Some(first) = reads.first_mut() {
+        first.issues_mut().extend(skipped);
     }
     Ok(reads)
 }
