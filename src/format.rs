@@ -3,7 +3,9 @@
 //! job (`read::detect`); this is the vocabulary they and the profile share.
 
 use crate::codes::codes;
+use crate::money::parse_amount;
 use crate::record::Field;
+use rust_decimal::Decimal;
 
 codes! {
     /// A file layout the readers know. `ALL` is in the order detection tries them (the generic
@@ -130,6 +132,31 @@ impl Format {
             _ => return None,
         };
         Some(names)
+    }
+
+    /// A fee cell of this layout as what the merchant paid: positive for a payment's fee, negative
+    /// for the fee a refund gives back. WeChat writes it so; Alipay writes 服务费 as money out
+    /// (`-1.55`, a refund's `0.05`), so its sign is turned; UnionPay writes a sign character (`D`
+    /// a debit to the merchant, `C` a rebate, or a space) and 12 digits of fen. `None`: empty, or
+    /// not a fee.
+    pub fn fee_of(self, cell: &str) -> Option<Decimal> {
+        match self {
+            Format::UnionpayZm => {
+                let (sign, digits) = (cell.get(..1)?, cell.get(1..)?.trim());
+                if digits.is_empty() || digits.len() > 18 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                    return None;
+                }
+                let value = Decimal::new(digits.parse::<i64>().ok()?, 2);
+                match sign {
+                    "D" | " " => Some(value),
+                    "C" => Some(-value),
+                    _ => None,
+                }
+            }
+            _ if cell.is_empty() => None,
+            Format::AlipayTrade => parse_amount(cell).ok().map(|fee| -fee),
+            _ => parse_amount(cell).ok(),
+        }
     }
 
     /// Whether this is a layout of channel files (what `--format` may force a channel file to be).

@@ -1,5 +1,6 @@
 //! The shape of the code: data flows one way, so the top-level modules of `src/` never import each
-//! other in a cycle, and none reaches into the crate root (`crate::Error` instead of
+//! other in a cycle, nor do the files inside any folder of it (a folder's mod.rs declares its files,
+//! so none of them may reach back up to it), and none reaches into the crate root (`crate::Error` instead of
 //! `crate::error::Error`), which would make every module depend on every other. The page holds to
 //! the same: its ES modules (www/) import each other one way only, and no file of it is over 600 lines.
 #![cfg(not(target_arch = "wasm32"))]
@@ -313,4 +314,186 @@ fn the_js_import_parser_sees_every_static_import_and_finds_a_planted_cycle() {
         .map(|(from, to)| (from.to_string(), BTreeSet::from([to.to_string()])))
         .collect();
     assert_eq!(first_cycle(&planted).expect("a cycle"), ["a", "b", "c", "a"]);
+}
+
+/// The module path of a file under `src/`: `read/table.rs` → `[read, table]`, `read/mod.rs` → `[read]`.
+fn module_path(src: &Path, file: &Path) -> Vec<String> {
+    let rel = file.strip_prefix(src).expect("under src");
+    let mut parts: Vec<String> = rel.iter().map(|p| p.to_string_lossy().into_owned()).collect();
+    let last = parts.pop().unwrap_or_default();
+    let stem = last.trim_end_matches(".rs");
+    if stem != "mod" {
+        parts.push(stem.to_string());
+    }
+    parts
+}
+
+/// Every module path the code names, made absolute: `super::table::X` in `read/header.rs` is
+/// `[read, table, X]`, `crate::read::{a, b::c}` is `[read, a]` and `[read, b, c]`, `self::x` is the
+/// file's own path plus `x`. Paths relative to a `use` of a sibling (`x::y` in a mod.rs) are not
+/// seen; a folder's mod.rs is taken to use all of its files anyway.
+fn absolute_paths(text: &str, here: &[String]) -> Vec<Vec<String>> {
+    fn ident(s: &str) -> &str {
+        let end = s.find(|c: char| !(c.is_alphanumeric() || c == '_')).unwrap_or(s.len());
+        &s[..end]
+    }
+    /// The items of a `{…}` group at the start of `s` (top-level commas only), each trimmed.
+    fn group(s: &str) -> Vec<&str> {
+        let mut items = Vec::new();
+        let (mut depth, mut start) = (0, 1);
+        for (i, c) in s.char_indices() {
+            match c {
+                '{' => depth += 1,
+                '}' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        items.push(s[start..i].trim());
+                        break;
+                    }
+                }
+                ',' if depth == 1 => {
+                    items.push(s[start..i].trim());
+                    start = i + 1;
+                }
+                _ => {}
+            }
+        }
+        items.into_iter().filter(|i| !i.is_empty()).collect()
+    }
+    /// Continue `base` through `rest` (what follows a `::`): a name, a group, or `super`.
+    fn walk(base: Vec<String>, rest: &str, out: &mut Vec<Vec<String>>) {
+        if rest.starts_with('{') {
+            for item in group(rest) {
+                walk(base.clone(), item, out);
+            }
+            return;
+        }
+        let name = ident(rest);
+        if name.is_empty() || name == "self" {
+            out.push(base);
+            return;
+        }
+        let mut path = base;
+        if name == "super" {
+            path.pop();
+        } else {
+            path.push(name.to_string());
+        }
+        match rest[name.len()..].strip_prefix("::") {
+            Some(more) if name == "super" || name.chars().next().is_some_and(|c| c.is_lowercase()) => {
+                walk(path, more, out)
+            }
+            _ => out.push(path),
+        }
+    }
+    let mut out = Vec::new();
+    for start in ["crate::", "super::", "self::"] {
+        for (at, _) in text.match_indices(start) {
+            let before = text[..at].chars().next_back();
+            if before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '$' || c == ':') {
+                continue;
+            }
+            let base = match start {
+                "crate::" => Vec::new(),
+                "super::" => here[..here.len().saturating_sub(1)].to_vec(),
+                _ => here.to_vec(),
+            };
+            walk(base, &text[at + start.len()..], &mut out);
+        }
+    }
+    out
+}
+
+/// `folder → (file or subfolder → siblings it uses)` for every folder of `src/`. A folder's `mod.rs`
+/// is the node `mod`: it declares the others, so it uses them all, and none may use it back.
+fn folder_graphs() -> BTreeMap<String, BTreeMap<String, BTreeSet<String>>> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut folders: BTreeMap<Vec<String>, BTreeMap<String, BTreeSet<String>>> = BTreeMap::new();
+    fn collect(dir: &Path, src: &Path, folders: &mut BTreeMap<Vec<String>, BTreeMap<String, BTreeSet<String>>>) {
+        let mut children = Vec::new();
+        for entry in std::fs::read_dir(dir).expect("dir") {
+            let entry = entry.expect("entry").path();
+            let stem = entry.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+            if entry.is_dir() {
+                children.push(stem);
+                collect(&entry, src, folders);
+            } else if entry.extension().is_some_and(|e| e == "rs") && stem != "mod" {
+                children.push(stem);
+            }
+        }
+        let nodes = folders.entry(module_path(src, &dir.join("mod.rs"))).or_default();
+        for child in &children {
+            nodes.entry(child.clone()).or_default();
+        }
+        nodes.entry("mod".into()).or_default().extend(children);
+    }
+    for entry in std::fs::read_dir(&src).expect("src") {
+        let path = entry.expect("entry").path();
+        if path.is_dir() {
+            collect(&path, &src, &mut folders);
+        }
+    }
+    for file in rust_files(&src) {
+        let text = std::fs::read_to_string(&file).expect("source");
+        // A file's unit tests may drive the folder from its entry points, as a user would.
+        let code = text.split("\n#[cfg(test)]\nmod tests").next().unwrap_or(&text);
+        let here = module_path(&src, &file);
+        for target in absolute_paths(code, &here) {
+            for (folder, nodes) in folders.iter_mut() {
+                // The node of the folder that holds `here`, and the one `target` names.
+                if !here.starts_with(folder) {
+                    continue;
+                }
+                let from = here.get(folder.len()).cloned().unwrap_or_else(|| "mod".to_string());
+                if !target.starts_with(folder) || target.len() <= folder.len() {
+                    continue;
+                }
+                let name = &target[folder.len()];
+                let to = if nodes.contains_key(name) { name.clone() } else { "mod".to_string() };
+                if to != from {
+                    nodes.entry(from).or_default().insert(to);
+                }
+            }
+        }
+    }
+    folders.into_iter().map(|(k, v)| (k.join("/"), v)).collect()
+}
+
+#[test]
+fn the_files_inside_each_folder_use_each_other_one_way_only() {
+    let graphs = folder_graphs();
+    assert!(graphs.contains_key("read") && graphs.contains_key("read/statement"), "src/ moved? {:?}", graphs.keys());
+    let mut cycles = Vec::new();
+    for (folder, graph) in &graphs {
+        if let Some(cycle) = first_cycle(graph) {
+            cycles.push(format!("src/{folder}: {}", cycle.join(" → ")));
+        }
+    }
+    assert!(cycles.is_empty(), "the files of a folder form a cycle:\n{}", cycles.join("\n"));
+}
+
+#[test]
+fn the_folder_paths_resolve_and_a_planted_upward_use_is_a_cycle() {
+    let here: Vec<String> = ["read", "delimited", "row"].map(String::from).to_vec();
+    let text = "use super::reader::Reader;\nuse crate::read::{cell::{cell, truncate}, IssueCode};\n\
+                use super::super::table::Table; // a doc link: [`self::tests`]\nlet x = crate::read::Check::compare;";
+    let paths: BTreeSet<String> = absolute_paths(text, &here).into_iter().map(|p| p.join("::")).collect();
+    let expected = [
+        "read::delimited::reader::Reader",
+        "read::cell::cell",
+        "read::cell::truncate",
+        "read::IssueCode",
+        "read::table::Table",
+        "read::delimited::row::tests",
+        "read::Check",
+    ];
+    assert_eq!(paths, expected.iter().map(|s| s.to_string()).collect());
+    // A child naming its folder's own item (`crate::read::IssueCode`) uses mod.rs, which declares it:
+    // that is the cycle the test above refuses.
+    let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    graph.entry("mod".into()).or_default().extend(["issue".to_string(), "records".to_string()]);
+    graph.entry("records".into()).or_default().insert("issue".into());
+    assert_eq!(first_cycle(&graph), None);
+    graph.entry("records".into()).or_default().insert("mod".into());
+    assert_eq!(first_cycle(&graph).expect("planted"), ["mod", "records", "mod"]);
 }

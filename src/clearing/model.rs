@@ -1,5 +1,5 @@
 //! The clearing model (清分): per merchant and settlement date, the money and the exceptions. Made
-//! by this module ([`super::Collector`]); `report/clearing.rs` makes its views and the 结算单 CSV.
+//! by this module (`Collector`); `report/clearing.rs` makes its views and the 结算单 CSV.
 
 use crate::classify::Label;
 use crate::codes::codes;

@@ -2,6 +2,7 @@
 //! movements from the statements, payout instructions, and yesterday's open items carried in.
 
 use super::carry::{CarriedKind, CarryState};
+use super::ids::{movement_id, payout_id};
 use super::model::{Batch, FundInput, Movement, PayoutItem};
 use crate::memo;
 use crate::profile::FundFlowSettings;
@@ -124,34 +125,6 @@ pub fn batches_from_tables(
         batch.net = batch.gross - batch.refunds - fees;
     }
     Ok((batches, unbatched))
-}
-
-/// A movement's id, from what the bank wrote (never the file name or line: a statement downloaded
-/// again, sorted differently or covering yesterday too gives the same ids). The bank's serial
-/// number (流水号) makes it unique where the bank writes one; identical movements without one are
-/// told apart by the merger's `#n`.
-fn movement_id(e: &crate::read::BankEntry) -> String {
-    movement_content_id(e.date, e.time, e.amount, &e.serial, &e.counterparty_account, &e.memo)
-}
-
-/// A movement's id from its fields (a carry state written before content ids has all but the time).
-pub(super) fn movement_content_id(
-    date: chrono::NaiveDate,
-    time: Option<chrono::NaiveTime>,
-    amount: rust_decimal::Decimal,
-    serial: &str,
-    counterparty_account: &str,
-    memo: &str,
-) -> String {
-    let time = time.map(|t| t.to_string()).unwrap_or_default();
-    let (date, amount) = (date.to_string(), crate::id::amount_part(amount));
-    crate::id::content_id("bank", &[&date, &time, &amount, serial, counterparty_account, memo])
-}
-
-/// A payout instruction's id, from its content.
-pub(super) fn payout_id(p: &crate::read::Payout) -> String {
-    let (date, amount) = (p.date.to_string(), crate::id::amount_part(p.amount));
-    crate::id::content_id("payout", &[&p.merchant, &date, &amount, &p.account, &p.reference])
 }
 
 /// Bank movements from statements, with the merchant read from each memo.

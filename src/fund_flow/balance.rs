@@ -3,7 +3,7 @@
 //! book + bank-received-not-booked − bank-paid-not-booked
 //! = bank + booked-received-not-at-bank − booked-paid-not-at-bank.
 
-use super::{FundFlow, FundOutcome};
+use super::model::{FundFlow, FundOutcome};
 use crate::classify::{label, Label};
 use crate::money::Money;
 use crate::read::{RunningBreak, Statement, StatementTotals};

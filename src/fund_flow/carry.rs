@@ -2,7 +2,8 @@
 //! the next run imports. Carried items keep their id and first-seen date, take part in matching
 //! like new ones, and so each ends the next run matched, still open (older) or broken.
 
-use super::{Batch, FundFlow, FundInput, Movement, PayoutItem};
+use super::ids::{movement_content_id, payout_id};
+use super::model::{Batch, FundFlow, FundInput, FundOutcome, Movement, PayoutItem};
 use crate::codes::codes;
 use crate::error::{Error, ErrorKind, Result};
 use crate::read::Payout;
@@ -34,7 +35,7 @@ pub struct CarriedItem {
     /// Batch, movement or payout.
     pub kind: CarriedKind,
     /// The outcome it had when the state was written.
-    pub outcome: super::FundOutcome,
+    pub outcome: FundOutcome,
     /// Merchant, when known.
     #[serde(default)]
     pub merchant: String,
@@ -138,15 +139,10 @@ impl CarryState {
             let id = match item.kind {
                 CarriedKind::Batch => continue,
                 _ if crate::id::is_content_id(&item.id) => continue,
-                CarriedKind::Movement => super::assemble::movement_content_id(
-                    item.date,
-                    None,
-                    item.amount,
-                    &item.reference,
-                    &item.account,
-                    &item.memo,
-                ),
-                CarriedKind::Payout => super::assemble::payout_id(&item.payout()),
+                CarriedKind::Movement => {
+                    movement_content_id(item.date, None, item.amount, &item.reference, &item.account, &item.memo)
+                }
+                CarriedKind::Payout => payout_id(&item.payout()),
             };
             item.id = numbering.next(id);
             self.ids_assigned += 1;

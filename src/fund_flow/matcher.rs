@@ -1,8 +1,9 @@
 //! The fund-flow matcher: each merchant's batches against its credits in four deterministic
 //! passes, payout instructions against debits, and one outcome for every item.
 
+use super::explain::{days, format_yuan, short_date};
 use super::model::{FundFlow, FundInput, FundMatch, FundOutcome, ItemResult, MatchKind, Movement};
-use super::{days, format_yuan, search, short_date};
+use super::search;
 use crate::profile::FundFlowSettings;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;

@@ -2,7 +2,7 @@
 //! (`prev`) and of itself (`hash`, over its canonical JSON with `hash` empty), so that a line
 //! edited, dropped, inserted or moved breaks the chain from there on.
 
-use super::{Action, Domain, Resolution, ResolutionView, Subject};
+use super::model::{Action, Domain, Resolution, ResolutionView, Subject};
 use crate::classify::Label;
 use crate::money::Money;
 use chrono::NaiveDate;

@@ -7,6 +7,8 @@
 use super::cell::trim_cell;
 use super::header::HeaderNames;
 use super::statement;
+use super::table::Detection;
+use super::unionpay::UNIONPAY_LINE_CHARS;
 use crate::error::Rejection;
 use crate::format::Format;
 use crate::profile::{ColumnMapping, Profile};
@@ -14,17 +16,6 @@ use crate::record::{normalize_header, Field};
 
 /// How many lines are searched for a layout's header.
 const DETECT_LINES: usize = 64;
-/// Every UnionPay ZM detail line has exactly this many characters (CR/LF excluded).
-pub const UNIONPAY_LINE_CHARS: usize = 607;
-
-/// What detection found.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Detection {
-    /// The layout.
-    pub format: Format,
-    /// Which version of the layout, e.g. `ALL`, `REFUND/子商户号`, `29 columns`; empty when only one.
-    pub variant: String,
-}
 
 /// Formats every rejection as `format (reason); …` for error messages.
 pub fn describe_rejections(rejections: &[Rejection]) -> String {

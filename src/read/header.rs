@@ -3,7 +3,6 @@
 //! field wins; else the layout's own names (see [`Format::aliases`]), after the profile's extra
 //! aliases; else the profile's extra aliases and the built-in ones.
 
-use super::table::ColumnMap;
 use crate::format::Format;
 use crate::profile::{ColumnMapping, Profile};
 use crate::record::{normalize_header, Field};
@@ -90,5 +89,28 @@ mod tests {
         // A generic table knows no statement fields.
         let generic = HeaderNames::new(Format::GenericCsv, &profile.columns.channel, &profile);
         assert_eq!(generic.map_cells(&cells).0.get(Field::Date), None);
+    }
+}
+
+/// Which column holds each [`Field`], as 0-based indexes into the header.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ColumnMap([Option<u32>; Field::ALL.len()]);
+
+impl ColumnMap {
+    /// The column of `field`, if the file has one.
+    pub fn get(&self, field: Field) -> Option<usize> {
+        self.0[field as usize].map(|c| c as usize)
+    }
+
+    pub(crate) fn set(&mut self, field: Field, column: usize) {
+        self.0[field as usize] = Some(column as u32);
+    }
+
+    pub(crate) fn mapped(&self) -> usize {
+        self.0.iter().flatten().count()
+    }
+
+    pub(crate) fn max_column(&self) -> usize {
+        self.0.iter().flatten().map(|&c| c as usize).max().unwrap_or(0)
     }
 }

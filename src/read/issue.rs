@@ -2,6 +2,7 @@
 
 use crate::codes::codes;
 use crate::record::InputKind;
+use rust_decimal::Decimal;
 use serde::Serialize;
 
 codes! {
@@ -170,5 +171,39 @@ impl RowIssue {
     /// Whether the row was left out of the reconciliation (as opposed to a note on a kept row).
     pub fn skips_row(&self) -> bool {
         self.code.skips_row()
+    }
+}
+
+/// A total the file states about itself, compared with what its detail adds up to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
+pub struct Check {
+    /// What is compared, e.g. `总交易单数` or `#退款合计 商家实收`.
+    pub name: String,
+    /// The file's own total, as written.
+    pub expected: String,
+    /// The same total computed from the rows that were read.
+    pub found: String,
+    /// Whether they agree (numerically: `1.0` equals `1.00`).
+    pub passed: bool,
+}
+
+impl Check {
+    /// Compares a total as written with the sum of the detail (`None`: the sum overflowed).
+    /// `compare_magnitude`: the total may be printed with or without its minus sign.
+    pub(crate) fn compare(name: String, expected: &str, found: Option<Decimal>, compare_magnitude: bool) -> Check {
+        let passed = match (crate::money::parse_amount(expected), found) {
+            (Ok(value), Some(found)) if compare_magnitude => value.abs() == found.abs(),
+            (Ok(value), Some(found)) => value == found,
+            _ => false,
+        };
+        let found = found.map_or("overflow".to_string(), |f| crate::money::Money(f).to_string());
+        Check { name, expected: expected.to_string(), found, passed }
+    }
+
+    /// The file-level `summary_mismatch` issue of a failed check.
+    pub(crate) fn mismatch(&self, file: &str, side: impl Into<crate::record::InputKind>) -> Option<RowIssue> {
+        let message = format!("{}: the file says {}, its detail adds up to {}", self.name, self.expected, self.found);
+        (!self.passed).then(|| RowIssue::file_note(file, side, IssueCode::SummaryMismatch, message))
     }
 }

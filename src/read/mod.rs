@@ -18,61 +18,28 @@ pub(crate) mod side;
 pub(crate) mod source;
 pub(crate) mod spreadsheet;
 pub(crate) mod statement;
+mod statement_rows;
 mod summary;
 pub(crate) mod table;
 mod unionpay;
 mod words;
 
 pub use encoding::Encoding;
-pub use issue::{IssueCode, RowIssue};
+pub use header::ColumnMap;
+pub use issue::{Check, IssueCode, RowIssue};
 pub use payouts::{Ledger, LedgerLine, Payout, PayoutFile};
 pub use side::{detect_side, SideDetection};
 pub use source::{FileSource, ReadAt, SharedBytes, Source};
 pub use statement::balance::{BalanceCheck, DayTotals, RunningBreak, StatementTotals};
 pub use statement::{BankEntry, Statement};
-pub use table::{ColumnMap, RecordRef, Table};
+pub use table::{RecordRef, Table};
 
 use crate::error::{Error, ErrorCode, ErrorKind, Rejection, Result};
 use crate::format::Format;
 use crate::profile::Profile;
 use crate::record::{InputKind, Side};
-use detect::{describe_rejections, Detection};
-use rust_decimal::Decimal;
-use serde::Serialize;
-
-/// A total the file states about itself, compared with what its detail adds up to.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
-pub struct Check {
-    /// What is compared, e.g. `总交易单数` or `#退款合计 商家实收`.
-    pub name: String,
-    /// The file's own total, as written.
-    pub expected: String,
-    /// The same total computed from the rows that were read.
-    pub found: String,
-    /// Whether they agree (numerically: `1.0` equals `1.00`).
-    pub passed: bool,
-}
-
-impl Check {
-    /// Compares a total as written with the sum of the detail (`None`: the sum overflowed).
-    /// `compare_magnitude`: the total may be printed with or without its minus sign.
-    pub(crate) fn compare(name: String, expected: &str, found: Option<Decimal>, compare_magnitude: bool) -> Check {
-        let passed = match (crate::money::parse_amount(expected), found) {
-            (Ok(value), Some(found)) if compare_magnitude => value.abs() == found.abs(),
-            (Ok(value), Some(found)) => value == found,
-            _ => false,
-        };
-        let found = found.map_or("overflow".to_string(), |f| crate::money::Money(f).to_string());
-        Check { name, expected: expected.to_string(), found, passed }
-    }
-
-    /// The file-level `summary_mismatch` issue of a failed check.
-    pub(crate) fn mismatch(&self, file: &str, side: impl Into<crate::record::InputKind>) -> Option<RowIssue> {
-        let message = format!("{}: the file says {}, its detail adds up to {}", self.name, self.expected, self.found);
-        (!self.passed).then(|| RowIssue::file_note(file, side, IssueCode::SummaryMismatch, message))
-    }
-}
+use detect::describe_rejections;
+use table::Detection;
 
 /// How much of a file reading looks at to tell its container, encoding and layout (more than
 /// [`side::SIDE_HEAD_BYTES`], which only says which input a file is: the encoding is sniffed from here).
@@ -381,7 +348,7 @@ fn read_one(
             _ => {
                 let statement = statement::read(name, input, &text, encoding, note, profile).map_err(with_how)?;
                 match for_matching && statement.columns.get(crate::record::Field::TradeNo).is_some() {
-                    true => Ok(Read::Table(table::Table::of_statement(statement, side, text))),
+                    true => Ok(Read::Table(statement_rows::statement_table(statement, side, text))),
                     false => Ok(Read::Statement(statement)),
                 }
             }

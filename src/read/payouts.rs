@@ -3,12 +3,12 @@
 //! other file, with their layouts' vocabulary ([`Format::PayoutInstructions`], [`Format::SubLedger`]).
 
 use super::encoding::Encoding;
+use super::header::ColumnMap;
 use super::header::HeaderNames;
+use super::issue::{IssueCode, RowIssue};
 use super::records::{find_header, short, Records};
 use super::statement::{checked_amount, date_cell, optional_amount};
-use super::table::ColumnMap;
 use super::words::is_footer;
-use super::{IssueCode, RowIssue};
 use crate::error::Result;
 use crate::format::Format;
 use crate::profile::Profile;

@@ -3,9 +3,9 @@
 
 use super::cell::trim_cell;
 use super::csv::{detect_delimiter, unescape, FieldRange, Scanner};
+use super::header::ColumnMap;
 use super::header::HeaderNames;
-use super::table::ColumnMap;
-use super::{IssueCode, RowIssue};
+use super::issue::{IssueCode, RowIssue};
 use crate::error::{Error, ErrorKind, Result};
 use crate::record::InputKind;
 

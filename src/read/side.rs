@@ -2,7 +2,7 @@
 //! every dropped file in the right place (order export, channel bills, bank statements, payouts,
 //! sub-ledger, carry state) without reading whole files.
 //!
-//! The content decides through the same detection the readers use ([`super::format::detect`] for
+//! The content decides through the same detection the readers use ([`detect`] for
 //! statement layouts, the fund-flow readers' header tables for statements, payouts and
 //! sub-ledgers). A plain table of orders (`generic_csv`) is an order export or a simple channel
 //! bill alike: content cannot tell those two apart, and says so ([`SideDetection::OrderTable`]).

@@ -8,6 +8,9 @@
 
 use crate::error::{Error, ErrorKind, Result};
 
+/// How much of the caller's bytes one read takes while a file is read from start to end.
+pub(crate) const CHUNK_BYTES: usize = 1 << 20;
+
 /// Bytes the caller keeps, read at any offset (the core never knows what is behind it).
 pub trait ReadAt {
     /// Length in bytes.
@@ -27,7 +30,7 @@ pub trait ReadAt {
     }
     /// How many bytes one read takes while the file is read from start to end.
     fn chunk(&self) -> usize {
-        super::table::CHUNK_BYTES
+        CHUNK_BYTES
     }
 }
 

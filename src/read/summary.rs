@@ -3,9 +3,9 @@
 //! file-level `summary_mismatch` issue.
 
 use super::cell::trim_cell;
+use super::issue::{Check, IssueCode, RowIssue};
 use super::statement::balance::{check_steps, Step};
-use super::IssueCode;
-use super::{Check, RowIssue, Table};
+use super::table::Table;
 use crate::error::{Error, ErrorKind, Result};
 use crate::format::Format;
 use crate::money::parse_amount;

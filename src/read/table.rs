@@ -6,44 +6,25 @@
 
 use super::cell::cell;
 use super::csv::{detect_delimiter, FieldRange, Scanner, MAX_RECORD_BYTES};
-use super::detect::Detection;
 use super::encoding::Encoding;
+use super::header::ColumnMap;
+use super::issue::{Check, IssueCode, RowIssue};
 use super::source::{read_fully, ReadAt};
-use super::statement::Statement;
-use super::IssueCode;
-use super::{Check, RowIssue};
 use crate::error::{Error, ErrorKind, Result};
 use crate::format::Format;
-use crate::money::{parse_amount, Units};
+use crate::money::Units;
 use crate::profile::KeyChoice;
 use crate::record::{hash_key, key_head, normalize_header, Field, ItemKind, Key, Row, Side, Status, KEY_HEAD_BYTES};
 use rust_decimal::Decimal;
 use std::borrow::Cow;
 
-/// How much of the caller's bytes one read takes while a file is read from start to end.
-pub(crate) const CHUNK_BYTES: usize = 1 << 20;
-
-/// Which column holds each [`Field`], as 0-based indexes into the header.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct ColumnMap([Option<u32>; Field::ALL.len()]);
-
-impl ColumnMap {
-    /// The column of `field`, if the file has one.
-    pub fn get(&self, field: Field) -> Option<usize> {
-        self.0[field as usize].map(|c| c as usize)
-    }
-
-    pub(crate) fn set(&mut self, field: Field, column: usize) {
-        self.0[field as usize] = Some(column as u32);
-    }
-
-    pub(crate) fn mapped(&self) -> usize {
-        self.0.iter().flatten().count()
-    }
-
-    pub(crate) fn max_column(&self) -> usize {
-        self.0.iter().flatten().map(|&c| c as usize).max().unwrap_or(0)
-    }
+/// What detection found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Detection {
+    /// The layout.
+    pub format: Format,
+    /// Which version of the layout, e.g. `ALL`, `REFUND/子商户号`, `29 columns`; empty when only one.
+    pub variant: String,
 }
 
 /// The key of a row that was left out (see [`Table::skipped_keys`]).
@@ -293,7 +274,7 @@ impl Table {
     pub(crate) fn into_source_bytes(self) -> Result<Vec<u8>> {
         match self.text {
             Text::Owned(text) => Ok(text.into_bytes()),
-            Text::External { source, .. } => super::Source::External(source).into_bytes(&self.name),
+            Text::External { source, .. } => super::source::Source::External(source).into_bytes(&self.name),
         }
     }
 
@@ -546,23 +527,17 @@ impl Table {
         self.field_of(record, field) == self.key(row)
     }
 
-    /// A row's fee, read back from its record (rows do not keep it), as what the merchant paid:
-    /// positive for a payment's fee, negative for the fee a refund gives back. WeChat writes it so;
-    /// Alipay writes 服务费 as money out (`-1.55`, a refund's `0.05`), so its sign is turned;
-    /// UnionPay's `D`/`C` sign character says which.
+    /// A row's fee, read back from its record (rows do not keep it), as what the merchant paid
+    /// (the layout's sign rule: [`Format::fee_of`]).
     pub fn fee_of(&self, record: &RecordRef) -> Option<Decimal> {
         let column = self.columns.get(Field::Fee)?;
         if self.fixed_widths.is_some() {
-            return super::unionpay::fee_of(record.raw(column));
+            return self.format.fee_of(record.raw(column));
         }
-        let text = record.cell(column);
-        if text.is_empty() {
-            return None;
-        }
-        let fee = parse_amount(&text).ok()?;
-        Some(if self.format == Format::AlipayTrade { -fee } else { fee })
+        self.format.fee_of(&record.cell(column))
     }
 }
+
 /// The partition of a key hash: its top `bits` bits (matching's group tables use the low ones).
 #[inline]
 pub(crate) fn part_of(hash: u64, bits: u32) -> usize {
@@ -570,73 +545,6 @@ pub(crate) fn part_of(hash: u64, bits: u32) -> usize {
         0
     } else {
         (hash >> (64 - bits)) as usize
-    }
-}
-
-impl Table {
-    /// A bank statement with serial numbers as a table of rows keyed by serial (流水号), for
-    /// matching transaction by transaction. `text` is the statement's decoded text: the rows'
-    /// records are read back from it. A row without a serial is left out (`missing_key`).
-    pub(crate) fn of_statement(statement: Statement, side: Side, text: String) -> Table {
-        let detection = Detection { format: Format::BankStatement, variant: statement.variant.clone() };
-        let mut table =
-            Table::empty(&statement.name, side, Text::Owned(String::new()), &text, statement.encoding, None, detection);
-        let serial_column = statement.columns.get(Field::TradeNo).map(|c| c as u32 + 1);
-        table.header_line = statement.header_line;
-        table.header = statement.header;
-        table.columns = statement.columns;
-        table.checks = statement.checks;
-        table.issues = statement.issues;
-        table.skipped_records = statement.skipped;
-        let rows = statement.entries.len();
-        table.set_partitions(part_bits_for(2 * rows), rows);
-        let mut day_run: Option<(i64, u64)> = None;
-        for entry in &statement.entries {
-            if entry.serial.len() > 256 || entry.serial.is_empty() {
-                let message = "the serial number (流水号) is empty or not a key; the row is not matched".to_string();
-                table.issues.push(RowIssue::new(
-                    &statement.name,
-                    side,
-                    entry.line,
-                    serial_column,
-                    IssueCode::MissingKey,
-                    message,
-                ));
-                table.skipped_records += 1;
-                continue;
-            }
-            let seconds = crate::time::midnight(entry.date)
-                + entry.time.map_or(0, |t| i64::from(chrono::Timelike::num_seconds_from_midnight(&t)));
-            let time = u32::try_from(seconds).ok().filter(|&s| s != Row::NO_TIME).unwrap_or(Row::NO_TIME);
-            if time != Row::NO_TIME {
-                let day = i64::from(time).div_euclid(crate::time::DAY);
-                match &mut day_run {
-                    Some((current, count)) if *current == day => *count += 1,
-                    run => {
-                        if let Some(done) = run.replace((day, 1)) {
-                            add_day(&mut table.days, done);
-                        }
-                    }
-                }
-            }
-            let parts = RowParts {
-                line: entry.line,
-                offset: entry.offset,
-                order_no: "",
-                trade_no: &entry.serial,
-                refund_no: "",
-            };
-            let amount = Units::Big(entry.amount);
-            table.balances.push((entry.line, entry.amount, entry.balance));
-            table.push_row(KeyChoice::TradeNo, parts, amount, time, Status::Success, ItemKind::Payment);
-        }
-        if let Some(run) = day_run {
-            add_day(&mut table.days, run);
-        }
-        table.number_rows();
-        table.issues.sort_by_key(|i| (i.line.is_none(), i.line));
-        table.text = Text::Owned(text);
-        table
     }
 }
 

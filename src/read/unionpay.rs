@@ -1,17 +1,19 @@
 //! UnionPay online (银联全渠道) reconciliation file `INN{yyMMdd}88ZM_{merId}`: fixed-width ASCII,
 //! one space between fields, 607 characters a line, amounts in fen, no header and no year.
 
-use super::detect::UNIONPAY_LINE_CHARS;
+use super::issue::{IssueCode, RowIssue};
 use super::table::{add_day, RowParts, Table, Text};
-use super::IssueCode;
-use super::RowIssue;
 use crate::error::{Error, ErrorKind, Result};
+use crate::format::Format;
 use crate::profile::Profile;
 use crate::record::{Field, ItemKind, Row, Status};
 use crate::time::parse_date_as;
 use crate::time::Part::{Two, Year};
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
+
+/// Every UnionPay ZM detail line has exactly this many characters (CR/LF excluded).
+pub const UNIONPAY_LINE_CHARS: usize = 607;
 
 /// Field names and widths in file order (FORMATS.md).
 pub const FIELDS: [(&str, usize); 42] = [
@@ -118,18 +120,6 @@ fn fen(digits: &str) -> Option<Decimal> {
     digits.parse::<i64>().ok().map(|n| Decimal::new(n, 2))
 }
 
-/// A 13-character amount: a sign character (`C` credit, `D` debit, space) and 12 digits of fen.
-/// The merchant fee is a debit to the merchant, so `D` reads as a positive fee, `C` as a rebate.
-fn signed_fee(cell: &str) -> Option<Decimal> {
-    let (sign, digits) = (cell.get(..1)?, cell.get(1..)?);
-    let value = fen(digits)?;
-    match sign {
-        "D" | " " => Some(value),
-        "C" => Some(-value),
-        _ => None,
-    }
-}
-
 /// `MMDDhhmmss` in the year of the bill date (the previous year for December lines in a January file).
 fn time_of(cell: &str, bill_date: Option<NaiveDate>) -> Option<i64> {
     let date = bill_date?;
@@ -215,7 +205,7 @@ pub fn read(table: &mut Table, profile: &Profile) -> Result<()> {
             continue;
         }
         let fee_cell = cell(FEE);
-        if !fee_cell.trim().is_empty() && signed_fee(fee_cell).is_none() {
+        if !fee_cell.trim().is_empty() && Format::UnionpayZm.fee_of(fee_cell).is_none() {
             let message = format!("商户手续费 {fee_cell:?} is not a sign and 12 digits; the row is kept without a fee");
             table.issues.push(RowIssue::new(
                 &name,
@@ -256,11 +246,6 @@ pub fn read(table: &mut Table, profile: &Profile) -> Result<()> {
     Ok(())
 }
 
-/// A fee cell as the bill writes it (`D000000000074`): the fee, when it reads as one.
-pub(crate) fn fee_of(cell: &str) -> Option<Decimal> {
-    signed_fee(cell)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -283,9 +268,9 @@ mod tests {
         }
         assert_eq!(fen("000000012345").map(|d| d.to_string()).as_deref(), Some("123.45"));
         assert_eq!(fen("0000000123x5"), None);
-        assert_eq!(signed_fee("D000000000074").map(|d| d.to_string()).as_deref(), Some("0.74"));
-        assert_eq!(signed_fee("C000000000074").map(|d| d.to_string()).as_deref(), Some("-0.74"));
-        assert_eq!(signed_fee("X000000000074"), None);
+        assert_eq!(Format::UnionpayZm.fee_of("D000000000074").map(|d| d.to_string()).as_deref(), Some("0.74"));
+        assert_eq!(Format::UnionpayZm.fee_of("C000000000074").map(|d| d.to_string()).as_deref(), Some("-0.74"));
+        assert_eq!(Format::UnionpayZm.fee_of("X000000000074"), None);
         let jan = NaiveDate::from_ymd_opt(2025, 1, 1);
         let december = time_of("1231235959", jan).map(crate::time::format_datetime);
         assert_eq!(december.as_deref(), Some("2024-12-31 23:59:59"));

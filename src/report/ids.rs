@@ -1,7 +1,8 @@
 //! Ids of the report's items and what 差错处理 needs of them: content-derived, so the same item
 //! has the same id in a re-run, in any row order, and on the next day.
 
-use super::{Exception, FundFlowReport};
+use super::fund_flow::FundFlowReport;
+use super::rows::{row_views, Exception};
 use crate::classify::Outcome;
 use crate::handling::Subject;
 use crate::matching::{item_key, Item};
@@ -59,7 +60,7 @@ pub(super) fn transaction_ids(tables: &[Table], all: &[Item], range: std::ops::R
 /// only runs with resolutions pay for it.
 pub fn transaction_subjects(tables: &[Table], items: &[Item]) -> crate::error::Result<Vec<Subject>> {
     let ids = transaction_ids(tables, items, 0..items.len());
-    let views = super::row_views(tables, items)?;
+    let views = row_views(tables, items)?;
     let merchant = |n: usize| {
         let view = views[2 * n].as_ref().or(views[2 * n + 1].as_ref());
         view.map(|v| v.merchant_id.clone()).unwrap_or_default()

@@ -3,20 +3,21 @@
 //! [`Row`] of its [`Table`] or a [`RowIssue`] saying why not. It reads the text in chunks that end
 //! at a line break, from memory or from the caller's bytes, and keeps none of it.
 
+mod reader;
 mod row;
+
+use reader::Reader;
 
 use super::cell::{cell, trim_cell};
 use super::csv::{FieldRange, Record, Scanner, MAX_RECORD_BYTES};
-use super::header::HeaderNames;
+use super::header::ColumnMap;
+use super::issue::{IssueCode, RowIssue};
 use super::source::{read_fully, ReadAt};
-use super::table::{add_day, part_bits_for, ColumnMap, SkippedKey, Table, Text};
+use super::table::{add_day, part_bits_for, SkippedKey, Table, Text};
 use super::words::{names_total, SUMMARY_FIRST_CELLS};
-use super::IssueCode;
-use super::RowIssue;
 use crate::error::{Error, ErrorKind, Result};
 use crate::profile::{KeyChoice, Profile};
-use crate::record::{normalize_header, Field, Side, Status};
-use crate::time::DateTimeParser;
+use crate::record::{normalize_header, Field};
 
 /// How many records are searched for the header before giving up.
 const HEADER_SEARCH_RECORDS: usize = 64;
@@ -59,67 +60,7 @@ pub(crate) fn read_delimited(
     result
 }
 
-/// The state of one pass over a table's text, fed one chunk at a time.
-struct Reader<'a> {
-    table: &'a mut Table,
-    profile: &'a Profile,
-    /// The header names of each field: the one machinery every reader maps headers with.
-    names: HeaderNames,
-    /// Status words seen so far: a file has a handful, so the word table is searched once per word.
-    status_cache: Vec<(String, Option<Status>)>,
-    times: DateTimeParser,
-    progress: &'a mut dyn FnMut(u64, u64) -> bool,
-    /// Bytes of text in the file.
-    total: u64,
-    fields: Vec<FieldRange>,
-    /// Still looking for the header: the records passed over, and the closest candidate.
-    searching: bool,
-    title_rows: Vec<u32>,
-    best: (usize, Vec<String>),
-    in_footer: bool,
-    saw_detail: bool,
-    records: u64,
-    /// Where the detail starts, for sizing the rows once.
-    detail_start: u64,
-    /// Fields a detail record must have: up to the last mapped column.
-    needed: usize,
-    /// The day of the last row's time and how many rows in a row had it.
-    day_run: Option<(i64, u64)>,
-}
-
 impl<'a> Reader<'a> {
-    fn new(
-        table: &'a mut Table,
-        profile: &'a Profile,
-        progress: &'a mut dyn FnMut(u64, u64) -> bool,
-        total: u64,
-    ) -> Self {
-        let explicit = match table.side {
-            Side::Internal => &profile.columns.internal,
-            Side::Channel => &profile.columns.channel,
-        };
-        let names = HeaderNames::new(table.format, explicit, profile);
-        Reader {
-            table,
-            profile,
-            names,
-            status_cache: Vec::new(),
-            times: DateTimeParser::default(),
-            progress,
-            total,
-            fields: Vec::with_capacity(32),
-            searching: true,
-            title_rows: Vec::new(),
-            best: (0, Vec::new()),
-            in_footer: false,
-            saw_detail: false,
-            records: 0,
-            detail_start: 0,
-            needed: 0,
-            day_run: None,
-        }
-    }
-
     /// Reads the caller's bytes from `start` in chunks that end at a line break.
     fn feed_chunks(&mut self, source: &dyn ReadAt, start: u64, total: u64) -> Result<Outcome> {
         let name = self.table.name.clone();
@@ -406,17 +347,6 @@ impl<'a> Reader<'a> {
     fn skip(&mut self, line: u32, column: Option<u32>, code: IssueCode, message: String) {
         self.table.skipped_records += 1;
         self.table.issues.push(RowIssue::new(&self.table.name, self.table.side, line, column, code, message));
-    }
-
-    fn note(&mut self, line: u32, column: usize, code: IssueCode, message: String) {
-        self.table.issues.push(RowIssue::new(
-            &self.table.name,
-            self.table.side,
-            line,
-            Some(column as u32 + 1),
-            code,
-            message,
-        ));
     }
 
     /// A total row: the key cell is empty or names a total (合计, Total, …), and an early cell names one.

@@ -2,14 +2,15 @@
 //! its direction word or its credit/debit columns), fee, time and running balance, or the reason
 //! it is left out.
 
-use super::Reader;
+use super::reader::Reader;
 use crate::money::{parse_amount, parse_units, Units};
 use crate::profile::KeyChoice;
 use crate::read::cell::{cell, same_bytes, truncate};
 use crate::read::csv::FieldRange;
-use crate::read::table::{add_day, ColumnMap, RowParts};
+use crate::read::header::ColumnMap;
+use crate::read::issue::IssueCode;
+use crate::read::table::{add_day, RowParts};
 use crate::read::words::{direction_of, is_placeholder, Direction};
-use crate::read::IssueCode;
 use crate::record::{Field, ItemKind, Row, Status};
 use rust_decimal::Decimal;
 

@@ -4,9 +4,9 @@
 //! (ties: by the first and last row's date and time). Used for bank statements and for the
 //! channel layouts that carry a balance column (WeChat 资金账单, Alipay 账务明细).
 
-use super::BankEntry;
+use super::entry::BankEntry;
 use crate::money::Money;
-use crate::read::Check;
+use crate::read::issue::Check;
 use chrono::{NaiveDate, NaiveTime};
 use rust_decimal::Decimal;
 use serde::Serialize;
