@@ -211,7 +211,10 @@ fn reconcile(arguments: &Arguments) -> Result<String, Error> {
     }
     #[cfg(all(feature = "sheets", not(target_arch = "wasm32")))]
     if let Some(path) = &arguments.xlsx_out {
-        let workbook = duizhang_sheets::report_to_xlsx(json.as_bytes()).map_err(|e| cannot_write(path, &e))?;
+        // The outcomes are named by the engine's own vocabulary: the sheets crate keeps no copy.
+        let vocabulary = serde_json::to_vec(&duizhang::Vocabulary::new()).map_err(|e| cannot_write(path, &e))?;
+        let workbook =
+            duizhang_sheets::report_to_xlsx(json.as_bytes(), &vocabulary).map_err(|e| cannot_write(path, &e))?;
         write_out(path, &workbook)?;
     }
     Ok(json)

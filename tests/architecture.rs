@@ -159,7 +159,10 @@ fn the_cycle_search_finds_a_planted_cycle() {
 fn no_hand_written_file_is_much_over_600_lines() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     // The page (www/) is held to it too, at 600 lines: no_page_file_is_over_600_lines.
-    let files = rust_files(&root.join("src"));
+    // The sheets crate beside the core is held to it too.
+    let mut files = rust_files(&root.join("src"));
+    files.extend(rust_files(&root.join("sheets/src")));
+    assert!(files.iter().any(|f| f.ends_with("sheets/src/report.rs")), "sheets/ moved?");
     let mut long = Vec::new();
     for file in files {
         let text = std::fs::read_to_string(&file).expect("source");

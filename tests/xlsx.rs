@@ -16,6 +16,11 @@ fn fixture(path: &str) -> Vec<u8> {
 }
 
 /// Each sheet's rows, by sheet name.
+/// The engine's vocabulary as JSON: what names the workbook's outcomes.
+fn vocabulary() -> Vec<u8> {
+    serde_json::to_vec(&duizhang::Vocabulary::new()).expect("JSON")
+}
+
 fn read_back(xlsx: &[u8]) -> BTreeMap<String, Vec<Vec<Data>>> {
     let mut workbook = open_workbook_auto_from_rs(std::io::Cursor::new(xlsx.to_vec())).expect("an XLSX calamine reads");
     let mut sheets = BTreeMap::new();
@@ -69,7 +74,8 @@ fn sample_day() -> Value {
 #[test]
 fn every_exception_and_row_issue_of_the_sample_day_comes_back() {
     let report = sample_day();
-    let sheets = read_back(&duizhang_sheets::report_to_xlsx(report.to_string().as_bytes()).expect("writes"));
+    let sheets =
+        read_back(&duizhang_sheets::report_to_xlsx(report.to_string().as_bytes(), &vocabulary()).expect("writes"));
     assert_eq!(sheets.keys().collect::<Vec<_>>(), ["差错明细", "汇总", "行问题"], "no fund-flow sheets");
 
     let exceptions = report["exceptions"].as_array().expect("exceptions");
@@ -103,6 +109,25 @@ fn every_exception_and_row_issue_of_the_sample_day_comes_back() {
     assert_cell(value("summary.long_total").as_ref(), &report["summary"]["long_total"], "long_total");
 }
 
+/// The summary names every outcome of the report as the engine does (the sheets crate keeps no
+/// copy of the names): each count's row is `code, 中文 name, count, amount`.
+#[test]
+fn the_summary_names_each_outcome_with_the_engines_chinese_name() {
+    let report = sample_day();
+    let sheets =
+        read_back(&duizhang_sheets::report_to_xlsx(report.to_string().as_bytes(), &vocabulary()).expect("writes"));
+    let counts = report["summary"]["counts"].as_object().expect("counts");
+    assert!(counts.len() >= 5, "the sample day has most outcomes: {counts:?}");
+    for (code, _) in counts {
+        let outcome = duizhang::Outcome::from_code(code).expect("an outcome code");
+        let row = sheets["汇总"]
+            .iter()
+            .find(|row| row.first() == Some(&Data::String(code.clone())))
+            .unwrap_or_else(|| panic!("no row for {code}"));
+        assert_eq!(row.get(1), Some(&Data::String(outcome.name_zh().to_string())), "{code}");
+    }
+}
+
 #[test]
 fn formula_keys_long_order_numbers_and_five_decimal_fees_survive_a_real_run() {
     let orders =
@@ -116,7 +141,7 @@ fn formula_keys_long_order_numbers_and_five_decimal_fees_survive_a_real_run() {
     ];
     let report = reconcile(inputs, Profile::default(), None).expect("runs").to_json();
     let json: Value = serde_json::from_str(&report).expect("JSON");
-    let sheets = read_back(&duizhang_sheets::report_to_xlsx(report.as_bytes()).expect("writes"));
+    let sheets = read_back(&duizhang_sheets::report_to_xlsx(report.as_bytes(), &vocabulary()).expect("writes"));
     let rows = table(&sheets["差错明细"]);
     let keys: Vec<String> = rows.iter().map(|r| r["key"].to_string()).collect();
     let expected: Vec<&str> =
@@ -136,7 +161,7 @@ fn formula_keys_long_order_numbers_and_five_decimal_fees_survive_a_real_run() {
         Input::new(InputKind::Channel, "channel.csv", channel.into_bytes()),
     ];
     let report = reconcile(inputs, Profile::default(), None).expect("runs").to_json();
-    let sheets = read_back(&duizhang_sheets::report_to_xlsx(report.as_bytes()).expect("writes"));
+    let sheets = read_back(&duizhang_sheets::report_to_xlsx(report.as_bytes(), &vocabulary()).expect("writes"));
     let rows = table(&sheets["差错明细"]);
     let mismatch = rows.iter().find(|r| r["class"] == "amount_mismatch").expect("the amount mismatch");
     assert_eq!(mismatch["key"], Data::String("4200002601202603241000000001".into()), "every digit, as text");
@@ -176,7 +201,7 @@ fn cli_xlsx_out_writes_the_workbook_of_the_fund_flow_report_it_prints() {
     let xlsx = std::fs::read(&path).expect("the workbook was written");
     std::fs::remove_dir_all(&dir).ok();
     // The workbook is exactly the one of the report printed.
-    assert_eq!(xlsx, duizhang_sheets::report_to_xlsx(&output.stdout).expect("writes"));
+    assert_eq!(xlsx, duizhang_sheets::report_to_xlsx(&output.stdout, &vocabulary()).expect("writes"));
     let report: Value = serde_json::from_slice(&output.stdout).expect("JSON on stdout");
     let sheets = read_back(&xlsx);
 

@@ -2,6 +2,7 @@
 //! number, and it happens at the last moment: the f64 is Excel's own number type, the value the
 //! cell stores; nothing is computed with it.
 
+use crate::SheetError;
 use rust_xlsxwriter::{ExcelDateTime, Format, Worksheet, XlsxError};
 use serde_json::Value;
 
@@ -210,9 +211,35 @@ pub(crate) fn date_cell(text: &str) -> Option<(ExcelDateTime, bool)> {
     Some((date.and_hms(hour, minute as u8, f64::from(second)).ok()?, true))
 }
 
+/// Columns never grow wider than this (in characters) however long their text.
+pub(crate) const MAX_WIDTH: usize = 60;
+
 /// How wide text shows, in Excel's column units: CJK and full-width characters take two.
 pub(crate) fn display_width(text: &str) -> usize {
     text.chars().map(|c| if (c as u32) >= 0x2E80 { 2 } else { 1 }).sum()
+}
+
+/// A write error of the workbook library, as this crate's coded error.
+pub(crate) fn write_failed(error: XlsxError) -> SheetError {
+    SheetError { code: "write_failed", message: error.to_string() }
+}
+
+/// A statement's total-row checks in one cell: `合计 借方 5,012.50 = 5012.50 ✓; …`.
+pub(crate) fn checks_text(checks: &[Value]) -> String {
+    let text = |check: &Value, key: &str| match check.get(key) {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Null) | None => String::new(),
+        Some(other) => other.to_string(),
+    };
+    let passed = |check: &Value| check.get("passed").and_then(Value::as_bool).unwrap_or(false);
+    checks
+        .iter()
+        .map(|check| {
+            let (mark, relation) = if passed(check) { ("✓", "=") } else { ("✗", "≠") };
+            format!("{} {} {relation} {} {mark}", text(check, "name"), text(check, "expected"), text(check, "found"))
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 #[cfg(test)]

@@ -10,15 +10,21 @@
 //! let error = duizhang_sheets::sheet_to_csv(b"order_no,amount\n").unwrap_err();
 //! assert_eq!(error.code, "not_a_spreadsheet");
 //!
-//! // A report (here a tiny one) as a workbook; anything but a report JSON is `bad_report`.
+//! // A report (here a tiny one) as a workbook, its outcomes named by the engine's vocabulary (here
+//! // a piece of it; the CLI passes `duizhang::Vocabulary`, a page the core's `vocabulary()`).
+//! // Anything but a report JSON is `bad_report`.
 //! let report = br#"{"date": "2026-03-24", "summary": {}, "exceptions": [], "issues": []}"#;
-//! let xlsx = duizhang_sheets::report_to_xlsx(report).unwrap();
+//! let vocabulary = r#"{"outcomes": [{"code": "matched", "zh": "对平"}], "fund_outcomes": []}"#.as_bytes();
+//! let xlsx = duizhang_sheets::report_to_xlsx(report, vocabulary).unwrap();
 //! assert!(duizhang_sheets::is_spreadsheet(&xlsx));
-//! assert_eq!(duizhang_sheets::report_to_xlsx(b"{").unwrap_err().code, "bad_report");
+//! assert_eq!(duizhang_sheets::report_to_xlsx(b"{", vocabulary).unwrap_err().code, "bad_report");
+//! assert_eq!(duizhang_sheets::report_to_xlsx(report, b"{}").unwrap_err().code, "bad_vocabulary");
 //! ```
 #![deny(missing_docs)]
 
 mod cell;
+mod columns;
+mod forms;
 mod report;
 
 use calamine::{open_workbook_auto_from_rs, Data, Reader};
@@ -73,8 +79,12 @@ pub fn is_spreadsheet(bytes: &[u8]) -> bool {
 /// extra columns. Money strings become numbers formatted to their scale (`0.00`, `0.00000`), dates
 /// become dates, keys and merchant, order and account numbers stay text, and text that would run as
 /// a formula gets Excel's quote prefix. The same report gives the same bytes.
-pub fn report_to_xlsx(report_json: &[u8]) -> Result<Vec<u8>, SheetError> {
-    report::report_to_xlsx(report_json)
+///
+/// `vocabulary_json` is the engine's vocabulary (`duizhang::Vocabulary` as JSON, or the core's
+/// `vocabulary()` in JS): the outcomes' Chinese names come from it, so this crate keeps no copy.
+/// Without its `outcomes` and `fund_outcomes` lists it is a `bad_vocabulary` error.
+pub fn report_to_xlsx(report_json: &[u8], vocabulary_json: &[u8]) -> Result<Vec<u8>, SheetError> {
+    report::report_to_xlsx(report_json, vocabulary_json)
 }
 
 /// The first non-empty worksheet of a spreadsheet as UTF-8 CSV (no BOM, LF line ends). Numbers are
@@ -205,7 +215,8 @@ fn push_cell(out: &mut String, cell: &str) {
 }
 
 /// The Wasm module: `sheetToCsv(bytes: Uint8Array): Uint8Array` and
-/// `reportToXlsx(reportJson: string | Uint8Array): Uint8Array`, throwing an Error with `code`.
+/// `reportToXlsx(reportJson: string | Uint8Array, vocabularyJson: string | Uint8Array): Uint8Array`,
+/// throwing an Error with `code`.
 #[cfg(target_arch = "wasm32")]
 pub mod wasm {
     use super::SheetError;
@@ -224,20 +235,29 @@ pub mod wasm {
         super::sheet_to_csv(bytes).map_err(js_error)
     }
 
-    /// The report JSON (`reportJson()`'s string, or its UTF-8 bytes) as XLSX bytes.
+    /// The JSON text of a string or a `Uint8Array`, or `what` is the error.
+    fn json_bytes(value: &JsValue, code: &'static str, what: &str) -> Result<Vec<u8>, JsValue> {
+        if let Some(text) = value.as_string() {
+            Ok(text.into_bytes())
+        } else if let Some(array) = value.dyn_ref::<js_sys::Uint8Array>() {
+            Ok(array.to_vec())
+        } else {
+            let message = format!("reportToXlsx takes {what} as a string or a Uint8Array");
+            Err(js_error(SheetError { code, message }))
+        }
+    }
+
+    /// The report JSON (`reportJson()`'s string, or its UTF-8 bytes) as XLSX bytes, its outcomes
+    /// named by the vocabulary JSON (`JSON.stringify(vocabulary())` of the core module).
     #[wasm_bindgen(js_name = reportToXlsx)]
     pub fn report_to_xlsx(
         #[wasm_bindgen(js_name = reportJson, unchecked_param_type = "string | Uint8Array")] report_json: JsValue,
+        #[wasm_bindgen(js_name = vocabularyJson, unchecked_param_type = "string | Uint8Array")]
+        vocabulary_json: JsValue,
     ) -> Result<Vec<u8>, JsValue> {
-        let bytes = if let Some(text) = report_json.as_string() {
-            text.into_bytes()
-        } else if let Some(array) = report_json.dyn_ref::<js_sys::Uint8Array>() {
-            array.to_vec()
-        } else {
-            let message = "reportToXlsx takes the report JSON as a string or a Uint8Array".to_string();
-            return Err(js_error(SheetError { code: "bad_report", message }));
-        };
-        super::report_to_xlsx(&bytes).map_err(js_error)
+        let bytes = json_bytes(&report_json, "bad_report", "the report JSON")?;
+        let vocabulary = json_bytes(&vocabulary_json, "bad_vocabulary", "the vocabulary JSON")?;
+        super::report_to_xlsx(&bytes, &vocabulary).map_err(js_error)
     }
 }
 

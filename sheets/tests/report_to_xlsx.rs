@@ -248,8 +248,18 @@ fn full_report() -> Value {
     })
 }
 
+/// The part of the engine's vocabulary the workbook reads (the real one is passed in the main
+/// crate's tests/xlsx.rs, which checks the summary names every outcome as the engine does).
+const VOCABULARY: &[u8] = r#"{
+    "outcomes": [{"code": "matched", "zh": "对平"}, {"code": "internal_only", "zh": "单边账(平台有、渠道无)"},
+                 {"code": "external_only", "zh": "单边账(渠道有、平台无)"}, {"code": "fee_mismatch", "zh": "手续费不符"}],
+    "fund_outcomes": [{"code": "matched", "zh": "对平"}, {"code": "in_transit", "zh": "未达账项"}],
+    "formats": []
+}"#
+.as_bytes();
+
 fn workbook_of(report: &Value) -> Vec<u8> {
-    report_to_xlsx(report.to_string().as_bytes()).expect("writes")
+    report_to_xlsx(report.to_string().as_bytes(), VOCABULARY).expect("writes")
 }
 
 #[test]
@@ -640,14 +650,14 @@ fn what_is_not_a_report_is_a_coded_error_never_a_panic() {
         &[0xff, 0xfe, 0x00],
     ];
     for bytes in table {
-        let error = report_to_xlsx(bytes).expect_err("not a report");
+        let error = report_to_xlsx(bytes, VOCABULARY).expect_err("not a report");
         assert_eq!(error.code, "bad_report", "{:?}: {error}", String::from_utf8_lossy(bytes));
     }
     // Every cut of a real report fails cleanly too.
     let json = full_report().to_string();
     for end in (0..json.len()).step_by(97) {
         if let Some(cut) = json.get(..end) {
-            assert_eq!(report_to_xlsx(cut.as_bytes()).expect_err("cut").code, "bad_report");
+            assert_eq!(report_to_xlsx(cut.as_bytes(), VOCABULARY).expect_err("cut").code, "bad_report");
         }
     }
 }

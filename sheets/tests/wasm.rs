@@ -26,17 +26,27 @@ fn report_to_xlsx_takes_a_string_or_bytes_and_gives_a_workbook_or_a_coded_error(
     let report = r#"{"date": "2026-03-24", "summary": {"long_total": "0.05940"},
                      "exceptions": [{"class": "external_only", "key": "=HYPERLINK(\"x\")", "d": "9.90", "label": "长款"}],
                      "issues": []}"#;
-    let from_text = report_to_xlsx(JsValue::from_str(report)).expect("writes");
-    let from_bytes = report_to_xlsx(js_sys::Uint8Array::from(report.as_bytes()).into()).expect("writes");
+    let vocabulary =
+        r#"{"outcomes": [{"code": "external_only", "zh": "单边账(渠道有、平台无)"}], "fund_outcomes": []}"#;
+    let from_text = report_to_xlsx(JsValue::from_str(report), JsValue::from_str(vocabulary)).expect("writes");
+    let from_bytes = report_to_xlsx(
+        js_sys::Uint8Array::from(report.as_bytes()).into(),
+        js_sys::Uint8Array::from(vocabulary.as_bytes()).into(),
+    )
+    .expect("writes");
     assert_eq!(from_text, from_bytes);
-    assert_eq!(from_text, duizhang_sheets::report_to_xlsx(report.as_bytes()).expect("writes"));
+    assert_eq!(from_text, duizhang_sheets::report_to_xlsx(report.as_bytes(), vocabulary.as_bytes()).expect("writes"));
     assert!(duizhang_sheets::is_spreadsheet(&from_text));
     // The workbook reads back: its first sheet is the summary.
     let csv = String::from_utf8(sheet_to_csv(&from_text).expect("reads back")).expect("utf-8");
     assert!(csv.starts_with("对账汇总 Reconciliation summary"), "{csv}");
 
-    let error = report_to_xlsx(JsValue::from_str("{\"summary\":")).expect_err("cut JSON");
+    let error =
+        report_to_xlsx(JsValue::from_str("{\"summary\":"), JsValue::from_str(vocabulary)).expect_err("cut JSON");
     assert_eq!(code(&error).as_deref(), Some("bad_report"));
-    let error = report_to_xlsx(JsValue::from_f64(1.0)).expect_err("not a string or bytes");
+    let error =
+        report_to_xlsx(JsValue::from_f64(1.0), JsValue::from_str(vocabulary)).expect_err("not a string or bytes");
     assert_eq!(code(&error).as_deref(), Some("bad_report"));
+    let error = report_to_xlsx(JsValue::from_str(report), JsValue::from_str("{}")).expect_err("no outcomes");
+    assert_eq!(code(&error).as_deref(), Some("bad_vocabulary"));
 }
