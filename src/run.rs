@@ -12,7 +12,7 @@ use crate::fund_flow::FundFlow;
 use crate::matching::{MatchSettings, Matching};
 use crate::profile::Profile;
 use crate::read::{IssueCode, RowIssue, Source, Table};
-use crate::read::{Ledger, PayoutFile, Read, Statement};
+use crate::read::{Ledger, PayoutFile, Purpose, Read, ReadOptions, Statement};
 use crate::record::{InputKind, Side};
 use crate::report::{
     self, Added, CarryInfo, DateSource, Exception, FileInfo, InputInfo, Inspection, Page, Report, RunInfo,
@@ -170,9 +170,16 @@ impl Reconciliation {
             let progress = &mut self.progress;
             let mut report_read =
                 |done: u64, total: u64| progress.as_mut().is_none_or(|hook| hook(Phase::Read, done, total));
-            let tables = crate::read::read_tables(name, side, source, &self.profile, format, &mut report_read)?;
+            let mut options = ReadOptions::new(Purpose::Match(side), &self.profile);
+            options.format = format;
+            options.progress = Some(&mut report_read);
             let first = self.tables.len();
-            self.tables.extend(tables);
+            // Read for matching, every file is a table (any other layout is an error).
+            for read in crate::read::read(name, source, &mut options)? {
+                if let Read::Table(table) = read {
+                    self.tables.push(table);
+                }
+            }
             return Ok(Added::Tables(self.tables[first..].iter().map(FileInfo::of).collect()));
         }
         let bytes = source.into_bytes(name)?;
@@ -196,7 +203,8 @@ impl Reconciliation {
         }
         // Online banks hand out XLS/XLSX as often as CSV, and portals zip them: both are opened.
         let mut infos = Vec::new();
-        for read in crate::read::read_fund_input(kind, name, bytes, &self.profile)? {
+        let mut options = ReadOptions::new(Purpose::Fund(kind), &self.profile);
+        for read in crate::read::read(name, bytes.into(), &mut options)? {
             let info = match read {
                 Read::Statement(statement) => {
                     let info = InputInfo::of_statement(&statement);
@@ -550,7 +558,7 @@ pub fn reconcile(inputs: Vec<Input>, profile: Profile, options: impl Into<RunOpt
 /// Reads one input on its own and describes every table in it (an archive gives several), without
 /// reconciling: what `duizhang inspect` and the Wasm `inspect` print.
 pub fn inspect(name: &str, bytes: Vec<u8>, profile: &Profile) -> Result<Vec<Inspection>> {
-    let reads = crate::read::read_any(name, bytes.into(), profile)?;
+    let reads = crate::read::read(name, bytes.into(), &mut ReadOptions::new(Purpose::Describe, profile))?;
     Ok(reads.iter().map(Inspection::of_read).collect())
 }
 

@@ -61,101 +61,131 @@ pub(crate) enum Read {
     Ledger(Ledger),
 }
 
-/// Reads one input for transaction matching: a plain file, or every file inside a gzip or zip.
-/// Each inner file becomes its own [`Table`]; an inner file no reader can use is noted
-/// (`inner_file_skipped`), and the input is an error only when none can be used. A channel file is
-/// read as `format` when given (else the profile's `format`, else its layout is detected from its
-/// content). `progress(bytes_done, bytes_total)` is called while delimited files are read; when it
-/// returns `false` reading stops with [`ErrorKind::Cancelled`]. A plain UTF-8 file from the caller
-/// ([`Source::External`]) is read in chunks and never held whole; archives, spreadsheets and other
-/// encodings are read whole and decoded.
-pub(crate) fn read_tables(
-    name: &str,
-    side: Side,
-    source: Source,
-    profile: &Profile,
-    format: Option<Format>,
-    progress: &mut dyn FnMut(u64, u64) -> bool,
-) -> Result<Vec<Table>> {
-    let mut as_table = |read: Read| match read {
-        Read::Table(table) => Ok(table),
-        Read::Statement(statement) => Err(Error::new(
-            ErrorKind::NoKnownColumns { best_header: statement.header.clone() },
-            "a bank statement without a serial-number column (流水号) has no key to match it by \
-             transaction by transaction: give it as a bank statement (bank)",
-        )
-        .in_file(&statement.name)),
-        Read::Payouts(file) => Err(wrong_input(&file.name, Format::PayoutInstructions, "payouts")),
-        Read::Ledger(ledger) => Err(wrong_input(&ledger.name, Format::SubLedger, "book")),
-    };
-    let mut tables = Vec::new();
-    let mut skipped = Vec::new();
-    let mut first_error = None;
-    let (files, is_container) = read_files(name, side, source, profile, format, true, progress)?;
-    for file in files {
-        match file.and_then(&mut as_table) {
-            Ok(table) => tables.push(table),
-            Err(error) if is_container && error.code() != ErrorCode::Cancelled => {
-                skipped.push(RowIssue::file_note(name, side, IssueCode::InnerFileSkipped, error.to_string()));
-                first_error.get_or_insert(error);
-            }
-            Err(error) => return Err(error),
+/// Why an input is read: what its files must become.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Purpose {
+    /// Rows for transaction matching, as the books' or the channel's files: a bank statement with
+    /// serial numbers becomes a table of rows; any other statement, payouts and sub-ledgers are
+    /// errors that say which input they belong to.
+    Match(Side),
+    /// A fund-flow input of this kind (bank, payouts, book): the kind decides the reader, not
+    /// detection. Small files, read whole.
+    Fund(InputKind),
+    /// `inspect`: each file as the layout detection finds, a statement a statement whether or not
+    /// it has serial numbers.
+    Describe,
+}
+
+impl Purpose {
+    /// The input kind the file notes of this read are about.
+    fn input(self) -> InputKind {
+        match self {
+            Purpose::Match(side) => InputKind::from(side),
+            Purpose::Fund(kind) => kind,
+            Purpose::Describe => InputKind::Channel,
         }
     }
-    if tables.is_empty() {
-        return Err(first_error
-            .unwrap_or_else(|| Error::new(ErrorKind::BadContainer, "the archive holds no files").in_file(name)));
+
+    /// What a file read for this purpose may be: a table for matching, anything else as it is.
+    fn accept(self, read: Read) -> Result<Read> {
+        if !matches!(self, Purpose::Match(_)) {
+            return Ok(read);
+        }
+        match read {
+            Read::Table(table) => Ok(Read::Table(table)),
+            Read::Statement(statement) => Err(Error::new(
+                ErrorKind::NoKnownColumns { best_header: statement.header.clone() },
+                "a bank statement without a serial-number column (流水号) has no key to match it by \
+                 transaction by transaction: give it as a bank statement (bank)",
+            )
+            .in_file(&statement.name)),
+            Read::Payouts(file) => Err(wrong_input(&file.name, Format::PayoutInstructions, "payouts")),
+            Read::Ledger(ledger) => Err(wrong_input(&ledger.name, Format::SubLedger, "book")),
+        }
     }
-    summary::cross_file_checks(&mut tables)?;
-    if let Some(first) = tables.first_mut() {
-        first.issues.extend(skipped);
-    }
-    Ok(tables)
 }
 
-/// A file whose layout belongs to another kind of input.
-fn wrong_input(name: &str, format: Format, input: &str) -> Error {
-    let message = format!(
-        "the file is {} ({}), not a bill or an order export: give it as {input}",
-        format.code(),
-        format.name_zh()
-    );
-    Error::new(ErrorKind::InvalidArgument, message).in_file(name)
+/// How one input is read.
+pub(crate) struct ReadOptions<'a> {
+    /// What its files must become.
+    pub purpose: Purpose,
+    /// A channel file's layout, forced: else the profile's `format`, else detected from content.
+    pub format: Option<Format>,
+    /// The run's settings.
+    pub profile: &'a Profile,
+    /// Called with `(bytes_done, bytes_total)` while delimited files are read; `false` stops
+    /// reading with [`ErrorKind::Cancelled`].
+    pub progress: Option<&'a mut dyn FnMut(u64, u64) -> bool>,
 }
 
-/// The files of an archive that could be read, with an `inner_file_skipped` note (on `name`, as
-/// `input`) for each that could not; an error only when none could (the first file's error).
-fn readable_files<T>(
-    name: &str,
-    input: InputKind,
-    files: impl IntoIterator<Item = Result<T>>,
-) -> Result<(Vec<T>, Vec<RowIssue>)> {
+impl<'a> ReadOptions<'a> {
+    /// Reading for `purpose` with `profile`, the layout detected, no progress.
+    pub(crate) fn new(purpose: Purpose, profile: &'a Profile) -> Self {
+        ReadOptions { purpose, format: None, profile, progress: None }
+    }
+
+    /// Reports progress; `false`: stop.
+    fn report(&mut self, done: u64, total: u64) -> bool {
+        self.progress.as_mut().is_none_or(|progress| progress(done, total))
+    }
+}
+
+/// Reads one input: a plain file, or every file inside a gzip or zip (a spreadsheet, a zip too, is
+/// one file), each as what `options.purpose` asks for. An inner file that cannot be read so is
+/// noted on the first that can (`inner_file_skipped`), and the input is an error only when none
+/// can; cancelling is always an error. A plain UTF-8 file from the caller ([`Source::External`])
+/// is read in chunks and never held whole; archives, spreadsheets, other encodings and the small
+/// fund-flow files are read whole.
+pub(crate) fn read(name: &str, source: Source, options: &mut ReadOptions<'_>) -> Result<Vec<Read>> {
+    // A layout forced by the caller or the profile is for the channel's files; the kind of a
+    // fund-flow input decides its reader.
+    let format = options.format.or(options.profile.format).filter(|_| !matches!(options.purpose, Purpose::Fund(_)));
+    if let Some(format) = format.filter(|f| !f.is_channel_layout()) {
+        let message = format!("{} is not a layout of channel files; give such a file as its own input", format.code());
+        return Err(Error::new(ErrorKind::InvalidArgument, message).in_file(name));
+    }
+    options.format = format;
+    let head = source.head(READ_HEAD_BYTES, name)?;
+    let packed = spreadsheet::is_spreadsheet(&head) || container::Container::of(&head) != container::Container::None;
+    if !packed {
+        let read = read_file(name, source, Some(head), options)?;
+        return with_cross_file_checks(vec![options.purpose.accept(read)?]);
+    }
+    let bytes = source.into_bytes(name)?;
+    let bytes = if spreadsheet::is_spreadsheet(&bytes) {
+        spreadsheet::to_csv(&bytes).map_err(|e| e.in_file(name))?
+    } else {
+        bytes
+    };
+    let is_container = container::Container::of(&bytes) != container::Container::None;
     let mut reads = Vec::new();
     let mut skipped = Vec::new();
     let mut first_error = None;
-    for file in files {
-        match file {
+    for file in container::unpack(name, bytes)? {
+        let read = read_file(&file.name, Source::Owned(file.bytes), None, options);
+        match read.and_then(|read| options.purpose.accept(read)) {
             Ok(read) => reads.push(read),
-            Err(error) => {
-                skipped.push(RowIssue::file_note(name, input, IssueCode::InnerFileSkipped, error.to_string()));
+            Err(error) if is_container && error.code() != ErrorCode::Cancelled => {
+                let note =
+                    RowIssue::file_note(name, options.purpose.input(), IssueCode::InnerFileSkipped, error.to_string());
+                skipped.push(note);
                 first_error.get_or_insert(error);
             }
+            Err(error) => return Err(error),
         }
     }
     if reads.is_empty() {
         return Err(first_error
             .unwrap_or_else(|| Error::new(ErrorKind::BadContainer, "the archive holds no files").in_file(name)));
     }
-    Ok((reads, skipped))
+    let mut reads = with_cross_file_checks(reads)?;
+    reads[0].issues_mut().extend(skipped);
+    Ok(reads)
 }
 
-/// Reads every file of one input as its own layout, for `inspect`: a statement is a statement
-/// whether or not it has serial numbers, payouts are payouts. An archive's unusable inner files are
-/// noted on the first file read (`inner_file_skipped`); an input none of whose files can be read
-/// is an error.
-pub(crate) fn read_any(name: &str, source: Source, profile: &Profile) -> Result<Vec<Read>> {
-    let (files, _) = read_files(name, Side::Channel, source, profile, None, false, &mut |_, _| true)?;
-    let (reads, skipped) = readable_files(name, InputKind::Channel, files)?;
+/// The reads with the checks between the tables among them done (an Alipay detail against the
+/// summary beside it in its zip), in their order.
+fn with_cross_file_checks(reads: Vec<Read>) -> Result<Vec<Read>> {
     let mut tables: Vec<Table> = Vec::new();
     let mut order = Vec::new();
     for read in reads {
@@ -169,12 +199,17 @@ pub(crate) fn read_any(name: &str, source: Source, profile: &Profile) -> Result<
     }
     summary::cross_file_checks(&mut tables)?;
     let mut tables = tables.into_iter();
-    let mut reads: Vec<Read> =
-        order.into_iter().filter_map(|slot| slot.or_else(|| tables.next().map(Read::Table))).collect();
-    if let Some(first) = reads.first_mut() {
-        first.issues_mut().extend(skipped);
-    }
-    Ok(reads)
+    Ok(order.into_iter().filter_map(|slot| slot.or_else(|| tables.next().map(Read::Table))).collect())
+}
+
+/// A file whose layout belongs to another kind of input.
+fn wrong_input(name: &str, format: Format, input: &str) -> Error {
+    let message = format!(
+        "the file is {} ({}), not a bill or an order export: give it as {input}",
+        format.code(),
+        format.name_zh()
+    );
+    Error::new(ErrorKind::InvalidArgument, message).in_file(name)
 }
 
 impl Read {
@@ -189,25 +224,18 @@ impl Read {
     }
 }
 
-/// Reads a fund-flow input, opening a gzip or zip as bill archives are opened: each inner file is
-/// read as `kind`; one that cannot be is noted (`inner_file_skipped`) on the first that can, and the
-/// input is an error only when none can. A spreadsheet (an XLSX is a zip too) is one file.
-pub(crate) fn read_fund_input(kind: InputKind, name: &str, bytes: Vec<u8>, profile: &Profile) -> Result<Vec<Read>> {
-    if spreadsheet::is_spreadsheet(&bytes) || container::Container::of(&bytes) == container::Container::None {
-        return read_fund_file(kind, name, bytes, profile).map(|read| vec![read]);
+/// Reads one file out of its container: a fund-flow file by the reader of its kind, any other
+/// as its detected or forced layout.
+fn read_file(name: &str, source: Source, head: Option<Vec<u8>>, options: &mut ReadOptions<'_>) -> Result<Read> {
+    match options.purpose {
+        Purpose::Fund(kind) => read_fund_file(kind, name, source.into_bytes(name)?, options.profile),
+        Purpose::Match(_) | Purpose::Describe => read_one(name, source, head, options),
     }
-    let files = container::unpack(name, bytes)?;
-    let reads = files.into_iter().map(|file| read_fund_file(kind, &file.name, file.bytes, profile));
-    let (mut reads, skipped) = readable_files(name, kind, reads)?;
-    if let Some(first) = reads.first_mut() {
-        first.issues_mut().extend(skipped);
-    }
-    Ok(reads)
 }
 
-/// Reads one fund-flow file (bank statement, payout instructions, sub-ledger): small files, read
-/// whole, a spreadsheet converted first. The kind given decides the reader, not detection.
-pub(crate) fn read_fund_file(kind: InputKind, name: &str, bytes: Vec<u8>, profile: &Profile) -> Result<Read> {
+/// Reads one fund-flow file (bank statement, payout instructions, sub-ledger), a spreadsheet
+/// converted first. The kind given decides the reader, not detection.
+fn read_fund_file(kind: InputKind, name: &str, bytes: Vec<u8>, profile: &Profile) -> Result<Read> {
     let bytes = spreadsheet::as_text_bytes(name, bytes)?;
     let decoded = encoding::decode(bytes).map_err(|e| e.in_file(name))?;
     let text = decoded.text.as_str();
@@ -223,61 +251,17 @@ pub(crate) fn read_fund_file(kind: InputKind, name: &str, bytes: Vec<u8>, profil
     }
 }
 
-/// Opens an input's container (gzip, zip, spreadsheet) and reads each file in it.
-#[allow(clippy::type_complexity)]
-fn read_files(
-    name: &str,
-    side: Side,
-    source: Source,
-    profile: &Profile,
-    format: Option<Format>,
-    for_matching: bool,
-    progress: &mut dyn FnMut(u64, u64) -> bool,
-) -> Result<(Vec<Result<Read>>, bool)> {
-    let format = format.or(profile.format);
-    if let Some(format) = format.filter(|f| !f.is_channel_layout()) {
-        let message = format!("{} is not a layout of channel files; give such a file as its own input", format.code());
-        return Err(Error::new(ErrorKind::InvalidArgument, message).in_file(name));
-    }
-    let head = source.head(READ_HEAD_BYTES, name)?;
-    let packed = spreadsheet::is_spreadsheet(&head) || container::Container::of(&head) != container::Container::None;
-    if !packed {
-        let read = read_one(name, side, source, Some(head), profile, format, for_matching, progress)?;
-        return Ok((vec![Ok(read)], false));
-    }
-    let bytes = source.into_bytes(name)?;
-    let bytes = if spreadsheet::is_spreadsheet(&bytes) {
-        spreadsheet::to_csv(&bytes).map_err(|e| e.in_file(name))?
-    } else {
-        bytes
-    };
-    let is_container = container::Container::of(&bytes) != container::Container::None;
-    let files = container::unpack(name, bytes)?;
-    let mut reads = Vec::new();
-    for file in files {
-        let read = read_one(&file.name, side, Source::Owned(file.bytes), None, profile, format, for_matching, progress);
-        if matches!(&read, Err(e) if !is_container || e.code() == ErrorCode::Cancelled) {
-            return read.map(|_| (Vec::new(), is_container));
-        }
-        reads.push(read);
-    }
-    Ok((reads, is_container))
-}
-
 /// Reads one file (already out of its container) as its detected or forced layout; `head` is its
 /// first [`READ_HEAD_BYTES`] when the caller has read them already. `for_matching`: a bank statement
 /// with serial numbers becomes a table of rows.
-#[allow(clippy::too_many_arguments)]
-fn read_one(
-    name: &str,
-    side: Side,
-    source: Source,
-    head: Option<Vec<u8>>,
-    profile: &Profile,
-    forced: Option<Format>,
-    for_matching: bool,
-    progress: &mut dyn FnMut(u64, u64) -> bool,
-) -> Result<Read> {
+fn read_one(name: &str, source: Source, head: Option<Vec<u8>>, options: &mut ReadOptions<'_>) -> Result<Read> {
+    // Matched as a table, a file's issues are of the side it was given as; described, it is read
+    // as a channel file would be.
+    let (side, for_matching) = match options.purpose {
+        Purpose::Match(side) => (side, true),
+        Purpose::Fund(_) | Purpose::Describe => (Side::Channel, false),
+    };
+    let (profile, forced) = (options.profile, options.format);
     let (text, head, encoding, note) = match source {
         Source::External(reader) => {
             let source = Source::External(reader);
@@ -319,7 +303,7 @@ fn read_one(
                 note,
                 Detection { format: Format::GenericCsv, variant: String::new() },
             );
-            return read_generic(table, &head, profile, rejections, progress).map(Read::Table);
+            return read_generic(table, &head, rejections, options);
         }
     };
     let format = detection.format;
@@ -358,12 +342,12 @@ fn read_one(
     let read = match format {
         Format::UnionpayZm => unionpay::read(&mut table, profile).map(|_| delimited::Outcome::Read),
         Format::AlipaySummary => summary::read_alipay_summary(&mut table).map(|_| delimited::Outcome::Read),
-        _ => delimited::read_delimited(&mut table, profile, progress),
+        _ => delimited::read_delimited(&mut table, profile, &mut |done, total| options.report(done, total)),
     }
     .map_err(with_how)?;
     if let delimited::Outcome::NotUtf8 = read {
         let source = Source::Owned(table.into_source_bytes()?);
-        return read_one(name, side, source, None, profile, forced, for_matching, progress);
+        return read_one(name, source, None, options);
     }
     summary::check(&mut table)?;
     Ok(Read::Table(table))
@@ -383,14 +367,15 @@ fn head_of(text: &str) -> String {
 fn read_generic(
     mut table: Table,
     head: &str,
-    profile: &Profile,
     mut rejections: Vec<Rejection>,
-    progress: &mut dyn FnMut(u64, u64) -> bool,
-) -> Result<Table> {
+    options: &mut ReadOptions<'_>,
+) -> Result<Read> {
     // A table has a delimiter on some line; prose or a lone column is no layout at all.
     let tabular = head.lines().take(64).any(|line| line.as_bytes().contains(&table.delimiter));
     let name = table.name.clone();
-    let read = delimited::read_delimited(&mut table, profile, progress).map_err(|error| {
+    let profile = options.profile;
+    let read = delimited::read_delimited(&mut table, profile, &mut |done, total| options.report(done, total));
+    let read = read.map_err(|error| {
         if !matches!(error.kind(), ErrorKind::NoKnownColumns { .. }) {
             return error;
         }
@@ -407,12 +392,8 @@ fn read_generic(
         }
     })?;
     if let delimited::Outcome::NotUtf8 = read {
-        let side = table.side;
         let source = Source::Owned(table.into_source_bytes()?);
-        return match read_one(&name, side, source, None, profile, None, true, progress)? {
-            Read::Table(table) => Ok(table),
-            _ => Err(Error::new(ErrorKind::NoKnownColumns { best_header: Vec::new() }, "no table").in_file(&name)),
-        };
+        return read_one(&name, source, None, options);
     }
-    Ok(table)
+    Ok(Read::Table(table))
 }

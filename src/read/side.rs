@@ -239,39 +239,40 @@ mod tests {
     /// What detection says is what the readers of that input then read without an error.
     #[test]
     fn the_input_detected_is_one_that_reads_the_file() {
+        use crate::read::{Purpose, Read, ReadOptions};
+        use crate::record::Side;
         let profile = crate::profile::Profile::default();
+        let read_as = |purpose| ReadOptions::new(purpose, &profile);
         for (path, detected) in fixtures() {
             let bytes = fixture(path);
             let name = path.rsplit('/').next().unwrap_or(path);
             let read = match detected {
                 SideDetection::Input { kind: InputKind::Channel, .. } | SideDetection::OrderTable => {
-                    super::super::read_tables(
-                        name,
-                        crate::record::Side::Channel,
-                        bytes.into(),
-                        &profile,
-                        None,
-                        &mut |_, _| true,
-                    )
-                    .map(|t| t.len())
+                    super::super::read(name, bytes.into(), &mut read_as(Purpose::Match(Side::Channel))).map(|r| r.len())
                 }
                 SideDetection::Input { kind: InputKind::Bank, .. } => {
-                    super::super::read_fund_file(InputKind::Bank, name, bytes, &profile).map(|r| match r {
-                        super::super::Read::Statement(s) => s.entries.len(),
-                        _ => 0,
-                    })
+                    super::super::read(name, bytes.into(), &mut read_as(Purpose::Fund(InputKind::Bank))).map(
+                        |r| match r.as_slice() {
+                            [Read::Statement(s)] => s.entries.len(),
+                            _ => 0,
+                        },
+                    )
                 }
                 SideDetection::Input { kind: InputKind::Payouts, .. } => {
-                    super::super::read_fund_file(InputKind::Payouts, name, bytes, &profile).map(|r| match r {
-                        super::super::Read::Payouts(p) => p.payouts.len(),
-                        _ => 0,
+                    super::super::read(name, bytes.into(), &mut read_as(Purpose::Fund(InputKind::Payouts))).map(|r| {
+                        match r.as_slice() {
+                            [Read::Payouts(p)] => p.payouts.len(),
+                            _ => 0,
+                        }
                     })
                 }
                 SideDetection::Input { kind: InputKind::Book, .. } => {
-                    super::super::read_fund_file(InputKind::Book, name, bytes, &profile).map(|r| match r {
-                        super::super::Read::Ledger(l) => l.lines.len(),
-                        _ => 0,
-                    })
+                    super::super::read(name, bytes.into(), &mut read_as(Purpose::Fund(InputKind::Book))).map(
+                        |r| match r.as_slice() {
+                            [Read::Ledger(l)] => l.lines.len(),
+                            _ => 0,
+                        },
+                    )
                 }
                 _ => continue,
             };

@@ -502,8 +502,10 @@ mod tests {
     use super::*;
 
     fn read_statement(name: &str, bytes: Vec<u8>) -> Result<Statement> {
-        match crate::read::read_fund_file(InputKind::Bank, name, bytes, &Profile::default())? {
-            crate::read::Read::Statement(statement) => Ok(statement),
+        let profile = Profile::default();
+        let mut options = crate::read::ReadOptions::new(crate::read::Purpose::Fund(InputKind::Bank), &profile);
+        match crate::read::read(name, bytes.into(), &mut options)?.pop() {
+            Some(crate::read::Read::Statement(statement)) => Ok(statement),
             other => panic!("not a statement: {other:?}"),
         }
     }
