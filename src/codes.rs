@@ -125,11 +125,13 @@ pub trait Code: Copy + 'static {
 }
 
 /// The TypeScript declaration of a code enum: a union of string literals.
-pub fn typescript_union<C: Code>() -> String {
+#[cfg(any(test, feature = "typescript"))]
+pub(crate) fn typescript_union<C: Code>() -> String {
     format!("export type {} = {};", C::NAME, union_of::<C>())
 }
 
 /// The codes of `C` as a TypeScript union of string literals: `"apple" | "pear"`.
+#[cfg(any(test, feature = "typescript"))]
 pub(crate) fn union_of<C: Code>() -> String {
     let codes: Vec<String> = C::all().iter().map(|c| format!("\"{}\"", c.code())).collect();
     codes.join(" | ")

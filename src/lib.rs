@@ -10,23 +10,56 @@
 //! detected from its content; the totals a bill states about itself are checked against its detail.
 //! [`inspect`] shows what a file was read as without reconciling.
 //!
-//! ```
-//! use duizhang::{Input, InputKind, Profile, Reconciliation};
+//! The crate root is what a user calls: the run ([`Reconciliation`], [`reconcile`], [`inspect`],
+//! [`detect_side`]), its inputs and settings ([`Input`], [`InputKind`], [`Source`], [`Profile`] and
+//! its sections), the report and every type in it ([`Report`], [`Exception`], [`FundFlowReport`],
+//! [`ClearingReport`], [`HandlingReport`], …), [`Error`] with its [`ErrorCode`], exact money
+//! ([`Money`], [`parse_amount`]) and the codes with their Chinese names ([`Outcome`], [`IssueCode`],
+//! [`Vocabulary`]). A bad row never stops a run: it becomes a [`RowIssue`] with file, line, column
+//! and reason.
 //!
-//! let orders = "order_no,amount,status,created_at\nA1,10.00,SUCCESS,2024-03-15 10:00:00\n\
-//!               A2,5.00,SUCCESS,2024-03-15 11:00:00\n";
-//! let bill = "trade_no,order_no,amount,trade_type,trade_time\nT1,A1,10.00,SUCCESS,2024-03-15 10:00:05\n\
-//!             T2,A2,4.00,SUCCESS,2024-03-15 11:00:03\n";
+//! A day of a platform, complete: the order export and the channel bill matched row by row, the
+//! bill's settlement found on the bank statement, each exception read back with both rows, and the
+//! exports.
+//!
+//! ```
+//! use duizhang::{Input, InputKind, Outcome, Profile, Reconciliation};
+//!
+//! let orders = "order_no,amount,status,created_at\n\
+//!               A1,1000.00,SUCCESS,2026-03-24 10:00:00\n\
+//!               A2,500.00,SUCCESS,2026-03-24 11:00:00\n\
+//!               A3,20.00,SUCCESS,2026-03-24 12:00:00\n";
+//! let bill = "交易时间,商户号,商户订单号,交易状态,订单金额,手续费\n\
+//!             2026-03-24 10:00:05,1230000109,A1,SUCCESS,1000.00,6.00\n\
+//!             2026-03-24 11:00:03,1230000109,A2,SUCCESS,499.00,3.00\n";
+//! let statement = "交易日期,借方发生额,贷方发生额,余额,摘要\n\
+//!                  2026-03-25,,1490.00,11490.00,微信支付结算 商户号1230000109 20260324\n";
 //! let mut run = Reconciliation::new(Profile::default());
 //! run.add(Input::new(InputKind::Internal, "orders.csv", orders.as_bytes().to_vec()))?;
 //! run.add(Input::new(InputKind::Channel, "bill.csv", bill.as_bytes().to_vec()))?;
-//! let report = run.run(None)?;
-//! assert_eq!(report.summary.counts.matched, 1);
-//! assert_eq!(report.summary.counts.amount_mismatch, 1);
-//! assert_eq!(report.exceptions[0].d.to_string(), "-1.00"); // 短款: the channel paid less
+//! run.add(Input::new(InputKind::Bank, "statement.csv", statement.as_bytes().to_vec()))?;
+//! let report = run.run(Some(duizhang::parse_date("2026-03-25")?))?;
+//!
+//! // Row by row: one pair agrees, one was paid a yuan short (短款), one order has no payment.
+//! let counts = &report.summary.counts;
+//! assert_eq!((counts.matched, counts.amount_mismatch, counts.internal_only), (1, 1, 1));
+//! let short = report.exceptions_of(Some(Outcome::AmountMismatch));
+//! assert_eq!(short[0].d.to_string(), "-1.00");
+//! assert_eq!(short[0].channel.as_ref().map(|row| row.line), Some(3));
+//!
+//! // The money arrived: the day's net settlement (1,490.00) is the bank's credit.
+//! let flow = report.fund_flow.as_ref().expect("a bank statement was given");
+//! assert_eq!((flow.matches.len(), flow.exceptions.len()), (1, 0));
+//!
+//! // Pages for a screen, and the exports, made inside the engine.
+//! assert_eq!(report.exceptions_page(0, 1, None).rows.len(), 1);
+//! assert!(String::from_utf8(report.exceptions_csv()).expect("UTF-8").contains("A3"));
+//! assert!(report.to_json().starts_with('{'));
 //! # Ok::<(), duizhang::Error>(())
 //! ```
 #![deny(missing_docs)]
+// Every type the surface hands out can be named by its user (at the root or in `engine`).
+#![deny(unnameable_types)]
 
 mod classify;
 mod clearing;
@@ -58,37 +91,34 @@ pub use classify::{label, Label, Outcome, PerOutcome};
 pub use clearing::{
     ClearingAmounts, ClearingClass, ClearingDay, ClearingException, ClearingLevel, ClearingReport, MerchantClearing,
 };
-pub use codes::{typescript_union, Code};
+pub use codes::Code;
 pub use error::{Error, ErrorCode, ErrorKind, Rejection, Result};
 pub use format::Format;
 pub use fund_flow::balance::{BalanceReport, BookBalance, ContinuityBreak, ReconciliationStatement};
 pub use fund_flow::carry::{CarriedItem, CarriedKind, CarryState};
-pub use fund_flow::{
-    format_yuan, match_funds, Batch, FundFlow, FundInput, FundMatch, FundOutcome, ItemResult, MatchKind, Movement,
-    PayoutItem,
-};
+pub use fund_flow::{FundOutcome, MatchKind};
 pub use handling::{
-    to_json_lines as audit_json_lines, verify_log, Action, Applied, AuditEntry, Domain, HandlingReport, ItemState,
-    LogBreak, OpenItem, Resolution, ResolutionView, Subject,
+    to_json_lines as audit_json_lines, verify_log, Action, AuditEntry, Domain, HandlingReport, ItemState, LogBreak,
+    OpenItem, Resolution, ResolutionView,
 };
-pub use matching::{Item, Matching, RowRef};
+
 pub use memo::MemoPattern;
-pub use money::{amount_in_range, parse_amount, AmountError, Money, MAX_AMOUNT};
-pub use profile::{Channel, ClearingSettings, FeeRounding, FundFlowSettings, KeyChoice, Profile, RateRule};
-pub use read::{
-    detect_side, Check, ColumnMap, Encoding, FileSource, IssueCode, ReadAt, RecordRef, RowIssue, SharedBytes,
-    SideDetection, Source, Table,
+pub use money::{parse_amount, AmountError, Money, MAX_AMOUNT};
+pub use profile::{
+    Aliases, Channel, ClearingSettings, ColumnMapping, ColumnMappings, FeeRounding, FundFlowSettings, HandlingAccounts,
+    KeyChoice, Profile, RateRule, StatusWords,
 };
 pub use read::{
-    BalanceCheck, BankEntry, DayTotals, Ledger, LedgerLine, Payout, PayoutFile, RunningBreak, Statement,
-    StatementTotals,
+    detect_side, Check, Encoding, FileSource, IssueCode, ReadAt, RowIssue, SharedBytes, SideDetection, Source,
+    Undecided,
 };
-pub use record::{Field, InputKind, ItemKind, Row, Side, Status};
+pub use read::{DayTotals, RunningBreak, StatementTotals};
+pub use record::{Field, InputKind, ItemKind, Status};
 pub use report::{
-    row_view, Added, CarryInfo, ClearingSummary, Columns, DateSource, DocumentKind, DocumentLine, Documents, Exception,
-    FileInfo, FundCounts, FundFlowReport, FundFlowSummary, FundItemKind, FundTotals, InputInfo, Inspection, ItemView,
-    MatchView, MerchantTotals, MovementView, Page, PayoutView, Report, RowCounts, RowView, RowsPerSide, RunInfo,
-    Summary, SummaryView,
+    Added, BatchView, CarryInfo, ClearingSummary, Columns, DateSource, DocumentKind, DocumentLine, Documents,
+    Exception, FileInfo, FundCounts, FundFlowReport, FundFlowSummary, FundItemKind, FundTotals, InputInfo, Inspection,
+    ItemView, MatchView, MerchantTotals, MovementView, Page, PayoutView, Report, RowCounts, RowView, RowsPerSide,
+    RunInfo, Summary, SummaryView,
 };
 pub use run::{inspect, reconcile, Input, Phase, ProgressHook, Reconciliation, RunOptions};
 pub use sample::{
@@ -99,3 +129,18 @@ pub use time::{format_datetime, parse_date};
 #[cfg(feature = "typescript")]
 pub use typescript::declarations as typescript_declarations;
 pub use vocabulary::{Term, Vocabulary};
+
+/// The engine below the run API: what [`Reconciliation`]'s lower-level accessors hand out
+/// ([`Reconciliation::tables`], [`Reconciliation::matching`], [`Reconciliation::fund_flow`]) and what
+/// the tests, benches and fuzz targets reach into. Not a stable surface: it follows the engine.
+#[doc(hidden)]
+pub mod engine {
+    pub use crate::fund_flow::{match_funds, Batch, FundFlow, FundInput, FundMatch, ItemResult, Movement, PayoutItem};
+    pub use crate::handling::{Applied, Subject};
+    pub use crate::matching::{Item, Matching, RowRef};
+    pub use crate::money::Sum;
+    pub use crate::read::{BalanceCheck, BankEntry, Ledger, LedgerLine, Payout, PayoutFile, Statement};
+    pub use crate::read::{ColumnMap, RecordRef, SkippedKey, Table};
+    pub use crate::record::{Row, Side};
+    pub use crate::report::row_view;
+}

@@ -3,7 +3,8 @@
 //! next to them (so widths, encodings and archive bytes are exact).
 #![cfg(not(target_arch = "wasm32"))]
 
-use duizhang::{inspect, reconcile, Input, InputKind, ItemKind, Profile, Reconciliation, Table};
+use duizhang::engine::Table;
+use duizhang::{inspect, reconcile, Input, InputKind, ItemKind, Profile, Reconciliation};
 use std::path::Path;
 use std::process::Command;
 
@@ -91,7 +92,7 @@ fn rows_of(table: &Table) -> Vec<RowFacts> {
         .rows_in_file_order()
         .into_iter()
         .map(|r| {
-            let view = duizhang::row_view(table, r).expect("the row reads back");
+            let view = duizhang::engine::row_view(table, r).expect("the row reads back");
             let balance = table.balances.iter().find(|(line, _, _)| *line == r.line).and_then(|(_, _, b)| *b);
             (
                 view.order_no,
@@ -600,7 +601,7 @@ fn wechat_values_with_commas_and_quotes_stay_whole() {
     let table = &run.tables()[0];
     assert_eq!(table.row_count(), 10);
     let rows = table.rows_in_file_order();
-    let view = |n: usize| duizhang::row_view(table, rows[n]).expect("reads back");
+    let view = |n: usize| duizhang::engine::row_view(table, rows[n]).expect("reads back");
     let cell = |n: usize, column: &str| view(n).columns.iter().find(|(k, _)| *k == column).map(|(_, v)| v.to_string());
     assert_eq!(cell(0, "商品名称").as_deref(), Some("咖啡豆 500g, 深烘"));
     assert_eq!(cell(0, "商户数据包").as_deref(), Some("{\"shop\":\"A1\",\"n\":2}"));

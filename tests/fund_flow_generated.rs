@@ -4,10 +4,8 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use chrono::{Datelike, Days, NaiveDate, Weekday};
-use duizhang::{
-    match_funds, Batch, FundFlow, FundFlowSettings, FundInput, FundOutcome, Input, InputKind, Movement, Profile,
-    Reconciliation,
-};
+use duizhang::engine::{match_funds, Batch, FundFlow, FundInput, Movement};
+use duizhang::{FundFlowSettings, FundOutcome, Input, InputKind, Profile, Reconciliation};
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -203,7 +203,7 @@ fn read_facts(kind: InputKind, source: Source) -> String {
         out.push_str(&serde_json::to_string(&FileInfo::of(table)).expect("file info"));
         out.push_str(&serde_json::to_string(&table.issues).expect("issues"));
         for row in table.rows_in_file_order() {
-            out.push_str(&serde_json::to_string(&duizhang::row_view(table, row).expect("a row")).expect("row"));
+            out.push_str(&serde_json::to_string(&duizhang::engine::row_view(table, row).expect("a row")).expect("row"));
             out.push('\n');
         }
     }

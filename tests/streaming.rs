@@ -7,7 +7,8 @@
 #[path = "support/generate.rs"]
 mod support;
 
-use duizhang::{row_view, FileInfo, Input, InputKind, Profile, Reconciliation, SharedBytes, Source};
+use duizhang::engine::row_view;
+use duizhang::{FileInfo, Input, InputKind, Profile, Reconciliation, SharedBytes, Source};
 use std::path::{Path, PathBuf};
 use support::Rng;
 

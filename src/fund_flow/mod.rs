@@ -42,6 +42,5 @@ mod model;
 mod search;
 
 pub use assemble::{assemble, batches_from_tables, BatchVisitor, Batched};
-pub use explain::format_yuan;
 pub use matcher::match_funds;
 pub use model::{Batch, FundFlow, FundInput, FundMatch, FundOutcome, ItemResult, MatchKind, Movement, PayoutItem};

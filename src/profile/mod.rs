@@ -70,7 +70,7 @@ impl ColumnMapping {
 /// Explicit column mappings per kind of input.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct Columns {
+pub struct ColumnMappings {
     /// Mapping for the internal order export.
     #[serde(default)]
     pub internal: ColumnMapping,
@@ -127,7 +127,7 @@ struct ProfileJson {
     cutoff: Option<String>,
     pending_window_minutes: Option<u32>,
     #[serde(default)]
-    columns: Columns,
+    columns: ColumnMappings,
     #[serde(default)]
     aliases: Aliases,
     #[serde(default)]
@@ -196,7 +196,7 @@ pub struct Profile {
     /// Orders created this many minutes before the cut-off without a channel row are `pending`.
     pub pending_window_minutes: u32,
     /// Explicit column mappings.
-    pub columns: Columns,
+    pub columns: ColumnMappings,
     /// Extra header aliases.
     pub aliases: Aliases,
     /// Extra status words.
@@ -222,7 +222,7 @@ impl Default for Profile {
             tolerance: Decimal::ZERO,
             cutoff: NaiveTime::MIN,
             pending_window_minutes: 5,
-            columns: Columns::default(),
+            columns: ColumnMappings::default(),
             aliases: Aliases::default(),
             status_words: StatusWords::default(),
             format: None,

@@ -28,11 +28,11 @@ pub use encoding::Encoding;
 pub use header::ColumnMap;
 pub use issue::{Check, IssueCode, RowIssue};
 pub use payouts::{Ledger, LedgerLine, Payout, PayoutFile};
-pub use side::{detect_side, SideDetection};
+pub use side::{detect_side, SideDetection, Undecided};
 pub use source::{FileSource, ReadAt, SharedBytes, Source};
 pub use statement::balance::{BalanceCheck, DayTotals, RunningBreak, StatementTotals};
 pub use statement::{BankEntry, Statement};
-pub use table::{RecordRef, Table};
+pub use table::{RecordRef, SkippedKey, Table};
 
 use crate::error::{Error, ErrorCode, ErrorKind, Rejection, Result};
 use crate::format::Format;

@@ -14,8 +14,8 @@ pub use documents::{DocumentKind, DocumentLine, Documents};
 pub use export::Page;
 pub use files::{Added, CarryInfo, FileInfo, InputInfo, Inspection};
 pub use fund_flow::{
-    FundCounts, FundFlowReport, FundFlowSummary, FundItemKind, FundTotals, ItemView, MatchView, MerchantTotals,
-    MovementView, PayoutView,
+    BatchView, FundCounts, FundFlowReport, FundFlowSummary, FundItemKind, FundTotals, ItemView, MatchView,
+    MerchantTotals, MovementView, PayoutView,
 };
 use ids::transaction_ids;
 pub use ids::{annotate, annotate_sections, clearing_subjects, fund_flow_subjects, transaction_subjects};

@@ -7,9 +7,10 @@
 //! amounts conserved, every fund-flow item in at most one match).
 #![allow(dead_code)]
 
+use duizhang::engine::{FundFlow, Side};
 use duizhang::{
-    detect_side, inspect, CarryState, ErrorCode, FundFlow, Input, InputKind, Outcome, Profile, Reconciliation, Result,
-    RunOptions, SharedBytes, Side, Source,
+    detect_side, inspect, CarryState, ErrorCode, Input, InputKind, Outcome, Profile, Reconciliation, Result,
+    RunOptions, SharedBytes, Source,
 };
 
 const ORDERS: &[u8] = include_bytes!("../fixtures/sample/orders.csv");
@@ -187,7 +188,7 @@ fn read_facts(kind: InputKind, source: Source) -> String {
                 out.push_str(&serde_json::to_string(&duizhang::FileInfo::of(table)).expect("file info"));
                 out.push_str(&serde_json::to_string(&table.issues).expect("issues"));
                 for row in table.rows_in_file_order() {
-                    match duizhang::row_view(table, row) {
+                    match duizhang::engine::row_view(table, row) {
                         Ok(view) => out.push_str(&serde_json::to_string(&view).expect("row view")),
                         Err(error) => out.push_str(&format!("error {}: {error}", error.code())),
                     }
