@@ -11,7 +11,7 @@
 //! [`inspect`] shows what a file was read as without reconciling.
 //!
 //! The crate root is what a user calls: the run ([`Reconciliation`], [`reconcile`], [`inspect`],
-//! [`detect_side`]), its inputs and settings ([`Input`], [`InputKind`], [`Source`], [`Profile`] and
+//! [`detect_input`]), its inputs and settings ([`Input`], [`InputKind`], [`Source`], [`Profile`] and
 //! its sections), the report and every type in it ([`Report`], [`Exception`], [`FundFlowReport`],
 //! [`ClearingReport`], [`HandlingReport`], …), [`Error`] with its [`ErrorCode`], exact money
 //! ([`Money`], [`parse_amount`]) and the codes with their Chinese names ([`Outcome`], [`IssueCode`],
@@ -109,7 +109,7 @@ pub use profile::{
     KeyChoice, Profile, RateRule, StatusWords,
 };
 pub use read::{
-    detect_side, Check, Encoding, FileSource, IssueCode, ReadAt, RowIssue, SharedBytes, SideDetection, Source,
+    detect_input, Check, Encoding, FileSource, InputDetection, IssueCode, ReadAt, RowIssue, SharedBytes, Source,
     Undecided,
 };
 pub use read::{DayTotals, RunningBreak, StatementTotals};

@@ -185,13 +185,13 @@ impl Reconciliation {
         let bytes = source.into_bytes(name)?;
         if kind == InputKind::Resolutions {
             let items = self.handling.add_file(name, &bytes)? as u64;
-            let info = CarryInfo { side: kind, name: name.to_string(), as_of: None, items };
+            let info = CarryInfo { input: kind, name: name.to_string(), as_of: None, items };
             return Ok(Added::Carry(info));
         }
         if kind == InputKind::Carry {
             let state = CarryState::from_json(name, &bytes)?;
             let info = CarryInfo {
-                side: InputKind::Carry,
+                input: InputKind::Carry,
                 name: name.to_string(),
                 as_of: state.as_of,
                 items: state.items.len() as u64,

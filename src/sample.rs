@@ -6,8 +6,8 @@ use crate::record::InputKind;
 /// One embedded sample file.
 #[derive(Clone, Copy, Debug)]
 pub struct SampleFile {
-    /// Side of the file.
-    pub side: InputKind,
+    /// The input the file is.
+    pub input: InputKind,
     /// File name.
     pub name: &'static str,
     /// Raw bytes, exactly as a merchant would download them.
@@ -17,12 +17,12 @@ pub struct SampleFile {
 /// The sample day (2026-03-24), the same files as `tests/fixtures/sample/`.
 pub const SAMPLE_DAY: [SampleFile; 2] = [
     SampleFile {
-        side: InputKind::Internal,
+        input: InputKind::Internal,
         name: "orders.csv",
         bytes: include_bytes!("../tests/fixtures/sample/orders.csv"),
     },
     SampleFile {
-        side: InputKind::Channel,
+        input: InputKind::Channel,
         name: "channel.csv",
         bytes: include_bytes!("../tests/fixtures/sample/channel.csv"),
     },
@@ -37,22 +37,22 @@ pub const SAMPLE_PROFILE: &str = include_str!("../tests/fixtures/sample/profile.
 /// over two credits, a payout, a batch in transit, unexplained movements and a 余额调节表 that balances.
 pub const SAMPLE_FUND_FLOW: [SampleFile; 4] = [
     SampleFile {
-        side: InputKind::Channel,
+        input: InputKind::Channel,
         name: "channel.csv",
         bytes: include_bytes!("../tests/fixtures/bank/channel.csv"),
     },
     SampleFile {
-        side: InputKind::Bank,
+        input: InputKind::Bank,
         name: "statement_corporate.csv",
         bytes: include_bytes!("../tests/fixtures/bank/statement_corporate.csv"),
     },
     SampleFile {
-        side: InputKind::Payouts,
+        input: InputKind::Payouts,
         name: "payouts.csv",
         bytes: include_bytes!("../tests/fixtures/bank/payouts.csv"),
     },
     SampleFile {
-        side: InputKind::Book,
+        input: InputKind::Book,
         name: "ledger.csv",
         bytes: include_bytes!("../tests/fixtures/bank/ledger.csv"),
     },

@@ -253,7 +253,7 @@ fn every_open_item_of_day_one_ends_day_two_matched_open_or_broken() {
     assert_eq!(carried.len(), 4, "{carried:?}");
     let bytes = state.to_json();
     // The drop zone knows a state file when it sees one.
-    assert_eq!(duizhang::detect_side(&bytes).kind(), Some(InputKind::Carry));
+    assert_eq!(duizhang::detect_input(&bytes).kind(), Some(InputKind::Carry));
 
     // Day two: only the GBK statement and yesterday's state; no bill, no orders.
     let mut run = Reconciliation::new(profile());

@@ -31,7 +31,7 @@ fn sample_run(reverse: bool, resolutions: Option<&str>) -> Reconciliation {
     let mut run = Reconciliation::new(sample_profile());
     for file in SAMPLE_DAY {
         let bytes = if reverse { reversed(file.bytes) } else { file.bytes.to_vec() };
-        run.add(Input::new(file.side, file.name, bytes)).expect("reads");
+        run.add(Input::new(file.input, file.name, bytes)).expect("reads");
     }
     if let Some(r) = resolutions {
         run.add(Input::new(InputKind::Resolutions, "resolutions.json", r.as_bytes().to_vec())).expect("array");

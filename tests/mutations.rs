@@ -1,7 +1,7 @@
 //! Bad input never panics: every checked-in fixture, mutated by a seeded generator (bytes flipped,
 //! CSV syntax and multi-byte sequences inserted, lines cut, duplicated and swapped), goes through every
 //! entry point: as an order export, as a channel bill, as each fund-flow input, through `inspect` and
-//! through the drop zone's `detect_side`.
+//! through the drop zone's `detect_input`.
 //! Each mutant must give a report or a coded error. `DUIZHANG_MUTATIONS=N` runs N mutants per
 //! fixture instead of the default (kept small so `make test` stays quick); the seed is printed so a
 //! failure can be replayed with `DUIZHANG_MUTATION_SEED`.
@@ -117,7 +117,7 @@ fn fixtures() -> Vec<PathBuf> {
 fn exercise(name: &str, bytes: &[u8], orders: &[u8], bill: &[u8]) -> usize {
     let mut reports = 0;
     let _ = inspect(name, bytes.to_vec(), &Profile::default());
-    let _ = duizhang::detect_side(bytes);
+    let _ = duizhang::detect_input(bytes);
     for side in [InputKind::Internal, InputKind::Channel] {
         let mut run = Reconciliation::new(Profile::default());
         let other =

@@ -1,9 +1,9 @@
 //! Bank statements as real exports write them, read by the one statement reader: `inspect`, the drop
-//! zone (`detect_side`), fund flow (`bank` inputs) and a statement matched as a table all see the
+//! zone (`detect_input`), fund flow (`bank` inputs) and a statement matched as a table all see the
 //! same rows, issues and checks. Fixtures are made by `tests/fixtures/bank/make.py`.
 #![cfg(not(target_arch = "wasm32"))]
 
-use duizhang::{detect_side, inspect, parse_date, Input, InputKind, Profile, Reconciliation};
+use duizhang::{detect_input, inspect, parse_date, Input, InputKind, Profile, Reconciliation};
 use rust_decimal::Decimal;
 use std::path::Path;
 
@@ -49,7 +49,7 @@ fn inspect_the_drop_zone_and_fund_flow_read_every_statement_the_same() {
         assert_eq!(inspected.format.code(), "bank_statement", "{path}");
         if !path.ends_with(".xlsx") {
             // The drop zone does not convert spreadsheets to look at them.
-            assert_eq!(detect_side(&bytes).kind(), Some(InputKind::Bank), "{path}");
+            assert_eq!(detect_input(&bytes).kind(), Some(InputKind::Bank), "{path}");
         }
         let run = fund_flow_of(path);
         let report = run.report().expect("report");

@@ -1,7 +1,7 @@
 //! The JS API, run as Wasm in Node and in headless Chromium (see `scripts/test.sh`).
 #![cfg(target_arch = "wasm32")]
 
-use duizhang::wasm::{detect_side, inspect, sample_day, sample_profile, Reconciliation};
+use duizhang::wasm::{detect_input, inspect, sample_day, sample_profile, Reconciliation};
 use js_sys::{Array, Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;
@@ -129,7 +129,7 @@ fn the_sample_day_is_embedded() {
     let files = Array::from(&sample_day().expect("samples"));
     assert_eq!(files.length(), 2);
     let first = files.get(0);
-    assert_eq!(get(&first, "side").as_string().as_deref(), Some("internal"));
+    assert_eq!(get(&first, "input").as_string().as_deref(), Some("internal"));
     assert_eq!(Uint8Array::new(&get(&first, "bytes")).length() as usize, ORDERS.len());
 }
 
@@ -155,18 +155,18 @@ fn files_are_read_where_the_caller_keeps_them() {
 }
 
 #[wasm_bindgen_test]
-fn detect_side_says_which_input_a_head_is() {
+fn detect_input_says_which_input_a_head_is() {
     let statement = include_bytes!("fixtures/bank/statement_corporate.csv");
     // Cut mid-record, as the page's 64 KiB head of a large statement is.
-    let bank = detect_side(&statement[..statement.len() - 7]).expect("never throws");
-    assert_eq!(get(&bank, "side").as_string().as_deref(), Some("bank"));
+    let bank = detect_input(&statement[..statement.len() - 7]).expect("never throws");
+    assert_eq!(get(&bank, "input").as_string().as_deref(), Some("bank"));
     assert_eq!(get(&bank, "format").as_string().as_deref(), Some("bank_statement"));
-    let bill = detect_side(include_bytes!("fixtures/wechat/trade_all.csv.gz")).expect("never throws");
-    assert_eq!(get(&bill, "side").as_string().as_deref(), Some("channel"));
-    let orders = detect_side(ORDERS).expect("never throws");
-    assert!(get(&orders, "side").is_null());
+    let bill = detect_input(include_bytes!("fixtures/wechat/trade_all.csv.gz")).expect("never throws");
+    assert_eq!(get(&bill, "input").as_string().as_deref(), Some("channel"));
+    let orders = detect_input(ORDERS).expect("never throws");
+    assert!(get(&orders, "input").is_null());
     assert_eq!(get(&orders, "order_table").as_bool(), Some(true));
-    let sheet = detect_side(include_bytes!("fixtures/sheets/statement.xlsx")).expect("never throws");
+    let sheet = detect_input(include_bytes!("fixtures/sheets/statement.xlsx")).expect("never throws");
     assert_eq!(get(&sheet, "why").as_string().as_deref(), Some("spreadsheet"));
 }
 

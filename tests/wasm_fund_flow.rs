@@ -59,15 +59,15 @@ fn the_fund_flow_sample_is_the_fixture_day_and_balances() {
     assert_eq!(date, "2026-03-25");
     let mut run = Reconciliation::new(Some(profile)).expect("profile");
     let files = Array::from(&get(&sample, "files"));
-    let mut sides = Vec::new();
+    let mut inputs = Vec::new();
     for file in files.iter() {
-        let side = get(&file, "side").as_string().expect("side");
+        let input = get(&file, "input").as_string().expect("input");
         let name = get(&file, "name").as_string().expect("name");
         let bytes = js_sys::Uint8Array::new(&get(&file, "bytes")).to_vec();
-        run.add_file(&side, &name, js(bytes), None).expect("reads");
-        sides.push(side);
+        run.add_file(&input, &name, js(bytes), None).expect("reads");
+        inputs.push(input);
     }
-    assert_eq!(sides, ["channel", "bank", "payouts", "book"]);
+    assert_eq!(inputs, ["channel", "bank", "payouts", "book"]);
     run.run(Some(date)).expect("runs");
     let flow = run.fund_flow().expect("summary");
     assert_eq!(get(&flow, "counts.matched").as_f64(), Some(10.0));

@@ -98,7 +98,7 @@ fn every_exception_and_row_issue_of_the_sample_day_comes_back() {
     let rows = table(&sheets["行问题"]);
     assert_eq!(rows.len(), issues.len());
     for (row, issue) in rows.iter().zip(issues) {
-        for field in ["file", "side", "line", "column", "code", "message"] {
+        for field in ["file", "input", "line", "column", "code", "message"] {
             assert_cell(row.get(field), &issue[field], &format!("issue {field}"));
         }
     }

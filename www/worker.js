@@ -17,7 +17,7 @@
 // never open a spreadsheet never download it.
 //
 // Money values stay strings end to end; nothing here converts them to Number.
-import init, { version, sampleDay, sampleProfile, sampleFundFlow, detectSide, sideHeadBytes, isSpreadsheet, Reconciliation } from './pkg/duizhang.js';
+import init, { version, sampleDay, sampleProfile, sampleFundFlow, detectInput, inputHeadBytes, isSpreadsheet, Reconciliation } from './pkg/duizhang.js';
 
 /**
  * @typedef {import('./js/protocol.js').Request} Request
@@ -132,9 +132,9 @@ async function sheetToCsv(bytes, name) {
 }
 
 // Read whole, not in chunks: fund-flow files, the state file and resolutions are small.
-const FUND_SIDES = new Set(['bank', 'payouts', 'book', 'carry', 'resolutions']);
+const FUND_INPUTS = new Set(['bank', 'payouts', 'book', 'carry', 'resolutions']);
 /** JSON inputs: never a spreadsheet. */
-const JSON_SIDES = new Set(['carry', 'resolutions']);
+const JSON_INPUTS = new Set(['carry', 'resolutions']);
 
 
 const CHUNK_BYTES = 8 * 1024 * 1024;
@@ -231,18 +231,18 @@ async function reconcile(files, profile, date, cancel, run, bookBalance) {
       const format = f.format || undefined;
       report('read', (READ_SHARE * before) / total, true);
       stopIfCancelled();
-      if (FUND_SIDES.has(f.side)) {
+      if (FUND_INPUTS.has(f.input)) {
         // Statements, payouts, sub-ledgers and state files are small: read whole.
         let bytes = await wholeFile(f);
-        if (!JSON_SIDES.has(f.side) && isSpreadsheet(bytes)) {
+        if (!JSON_INPUTS.has(f.input) && isSpreadsheet(bytes)) {
           bytes = await sheetToCsv(bytes, f.name);
           converted.push(f.name);
         }
         stopIfCancelled();
-        // A fund-flow side: the engine answers what the file held, not a table. A zip of statements
+        // A fund-flow input: the engine answers what the file held, not a table. A zip of statements
         // holds several: fundInputs() lists every one read, so the new ones are those past the last count.
-        const info = /** @type {FundInputInfo | CarryInfo} */ (rec.addFile(f.side, f.name, bytes));
-        if (JSON_SIDES.has(f.side)) {
+        const info = /** @type {FundInputInfo | CarryInfo} */ (rec.addFile(f.input, f.name, bytes));
+        if (JSON_INPUTS.has(f.input)) {
           inputs.push({ ...info, source: index });
         } else {
           const all = /** @type {FundInputInfo[]} */ (rec.fundInputs());
@@ -263,14 +263,14 @@ async function reconcile(files, profile, date, cancel, run, bookBalance) {
             stopIfCancelled();
           };
           const bytes = 'blob' in f ? await fileBytes(f, onChunk) : asBytes(f.bytes);
-          rec.addFile(f.side, f.name, bytes, format);
+          rec.addFile(f.input, f.name, bytes, format);
         } catch (e) {
           if (prop(e, 'code') !== 'spreadsheet_not_converted') throw e;
           // An XLS/XLSX: convert it with the spreadsheet module (fetched now, once) and read the CSV.
           const csv = await sheetToCsv(await wholeFile(f), f.name);
           converted.push(f.name);
           stopIfCancelled();
-          rec.addFile(f.side, f.name, csv, format);
+          rec.addFile(f.input, f.name, csv, format);
         }
         noteTables(index);
       }
@@ -379,7 +379,7 @@ function ownBuffer(bytes) {
   return bytes.slice();
 }
 
-// How much of each file detection reads (sideHeadBytes(), the engine's SIDE_HEAD_BYTES): every layout's header
+// How much of each file detection reads (inputHeadBytes(), the engine's INPUT_HEAD_BYTES): every layout's header
 // sits in the first lines, and the engine looks only at the whole lines of the head. A gzip or zip
 // needs no more either: the engine inflates the start of each inner file from the head (a zip's local
 // header comes first; the central directory at the end is not needed). A spreadsheet (XLS/XLSX) would
@@ -388,9 +388,9 @@ function ownBuffer(bytes) {
 
 /** @param {Blob[]} files @param {number} [id] */
 async function detect(files, id) {
-  /** @type {(import('./pkg/duizhang.js').SideDetection | null)[]} */
+  /** @type {(import('./pkg/duizhang.js').InputDetection | null)[]} */
   const results = [];
-  const headBytes = sideHeadBytes();
+  const headBytes = inputHeadBytes();
   for (const file of files) {
     let head;
     try {
@@ -400,7 +400,7 @@ async function detect(files, id) {
       results.push(null);
       continue;
     }
-    results.push(detectSide(head)); // never throws; a trap would be fatal and reported as such
+    results.push(detectInput(head)); // never throws; a trap would be fatal and reported as such
   }
   post(id === undefined ? { type: 'detected', results } : { type: 'detected', results, id });
 }

@@ -46,7 +46,7 @@ pub(crate) const EXCEPTIONS: TableSpec = TableSpec {
 };
 
 pub(crate) const ISSUES: TableSpec =
-    TableSpec { optional: &[], columns: &["/file", "/side", "/line", "/column", "/code", "/message"], skip: &[] };
+    TableSpec { optional: &[], columns: &["/file", "/input", "/line", "/column", "/code", "/message"], skip: &[] };
 
 pub(crate) const FUND_MATCHES: TableSpec = TableSpec {
     optional: &[],
@@ -346,7 +346,8 @@ fn chinese(field: &str) -> Option<&'static str> {
         "status_word" => "状态原文",
         "time" => "时间",
         "message" => "说明",
-        "side" => "来源",
+        "input" => "来源",
+        "side" => "对账侧",
         "code" => "问题代码",
         "match" => "匹配序号",
         "kind" => "类型",

@@ -172,7 +172,7 @@ fn summary_form(mut form: Form<'_>, report: &Map<String, Value>, labels: &Labels
         }
         if let Some(rows) = summary.get("rows").and_then(Value::as_object) {
             form.gap();
-            form.header(&["来源 side", "读入 read", "对账 reconciled", "跳过 skipped"])?;
+            form.header(&["对账侧 side", "读入 read", "对账 reconciled", "跳过 skipped"])?;
             for (side, counts) in rows {
                 let side_value = Value::from(side.as_str());
                 form.cells(&[
@@ -214,7 +214,7 @@ fn summary_form(mut form: Form<'_>, report: &Map<String, Value>, labels: &Labels
     if let Some(files) = report.get("files").and_then(Value::as_array) {
         form.gap();
         form.header(&[
-            "来源 side",
+            "对账侧 side",
             "文件 name",
             "格式 format",
             "变体 variant",

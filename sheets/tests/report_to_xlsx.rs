@@ -152,7 +152,7 @@ fn full_report() -> Value {
                       "channel": { "read": 3, "reconciled": 3, "skipped": 0 } },
             "issue_count": 1, "exception_count": 3
         },
-        "issues": [{ "file": "orders.csv", "side": "internal", "line": 4, "column": 2, "code": "invalid_amount",
+        "issues": [{ "file": "orders.csv", "input": "internal", "line": 4, "column": 2, "code": "invalid_amount",
                      "message": "\"=1+2\": not an amount" }],
         "exceptions": [
             { "id": "e1", "class": "internal_only", "class_zh": "单边账(平台有、渠道无)", "key": "=HYPERLINK(\"x\")",
@@ -426,7 +426,7 @@ fn row_issues_come_back_whole() {
     let rows = table(&sheets["行问题"]);
     assert_eq!(rows.len(), 1);
     let issue = &report["issues"][0];
-    for field in ["file", "side", "code", "message"] {
+    for field in ["file", "input", "code", "message"] {
         assert_text(rows[0].get(field), issue[field].as_str().expect("text"));
     }
     assert_eq!(rows[0].get("line"), Some(&Data::Float(4.0)));

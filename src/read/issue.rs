@@ -138,7 +138,6 @@ pub struct RowIssue {
     /// File name.
     pub file: String,
     /// The input the file was given as (`internal`, `channel`, `bank`, `payouts`, `book`, `carry`, `resolutions`).
-    #[serde(rename = "side")]
     pub input: InputKind,
     /// 1-based line; `None` for a note about the whole file.
     pub line: Option<u32>,

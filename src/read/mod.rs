@@ -11,10 +11,10 @@ mod detect;
 pub(crate) mod encoding;
 mod gb18030;
 mod header;
+pub(crate) mod input;
 mod issue;
 pub(crate) mod payouts;
 mod records;
-pub(crate) mod side;
 pub(crate) mod source;
 pub(crate) mod spreadsheet;
 pub(crate) mod statement;
@@ -26,9 +26,9 @@ mod words;
 
 pub use encoding::Encoding;
 pub use header::ColumnMap;
+pub use input::{detect_input, InputDetection, Undecided};
 pub use issue::{Check, IssueCode, RowIssue};
 pub use payouts::{Ledger, LedgerLine, Payout, PayoutFile};
-pub use side::{detect_side, SideDetection, Undecided};
 pub use source::{FileSource, ReadAt, SharedBytes, Source};
 pub use statement::balance::{BalanceCheck, DayTotals, RunningBreak, StatementTotals};
 pub use statement::{BankEntry, Statement};
@@ -42,7 +42,7 @@ use detect::describe_rejections;
 use table::Detection;
 
 /// How much of a file reading looks at to tell its container, encoding and layout (more than
-/// [`side::SIDE_HEAD_BYTES`], which only says which input a file is: the encoding is sniffed from here).
+/// [`side::INPUT_HEAD_BYTES`], which only says which input a file is: the encoding is sniffed from here).
 const READ_HEAD_BYTES: usize = 256 * 1024;
 
 /// One file, read as its layout: a table of rows (bills, order exports, a statement with serial

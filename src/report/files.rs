@@ -158,7 +158,7 @@ impl Inspection {
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(rename = "FundInputInfo"))]
 pub struct InputInfo {
     /// `bank`, `payouts` or `book`.
-    pub side: InputKind,
+    pub input: InputKind,
     /// File name.
     pub name: String,
     /// Detected encoding (statements).
@@ -205,7 +205,7 @@ impl InputInfo {
     }
 
     fn of_header(
-        side: InputKind,
+        input: InputKind,
         name: &str,
         encoding: Encoding,
         header_line: u32,
@@ -213,7 +213,7 @@ impl InputInfo {
         columns: &ColumnMap,
     ) -> InputInfo {
         InputInfo {
-            side,
+            input,
             name: name.to_string(),
             encoding: Some(encoding),
             header_line: Some(header_line),
@@ -238,7 +238,7 @@ fn column_names(columns: &ColumnMap, header: &[String]) -> BTreeMap<&'static str
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct CarryInfo {
     /// `carry`, or `resolutions` for a resolutions file (差错处理).
-    pub side: InputKind,
+    pub input: InputKind,
     /// File name.
     pub name: String,
     /// The reconciliation date of the run that wrote it.

@@ -61,12 +61,12 @@ pub fn vocabulary() -> Result<JsValue, JsValue> {
     to_value(&crate::Vocabulary::new())
 }
 
-/// Embedded sample files as `{side, name, bytes}` objects.
+/// Embedded sample files as `{input, name, bytes}` objects.
 fn sample_files(samples: &[crate::SampleFile]) -> Result<js_sys::Array, JsValue> {
     let files = js_sys::Array::new();
     for sample in samples {
         let file = js_sys::Object::new();
-        js_sys::Reflect::set(&file, &"side".into(), &sample.side.code().into())?;
+        js_sys::Reflect::set(&file, &"input".into(), &sample.input.code().into())?;
         js_sys::Reflect::set(&file, &"name".into(), &sample.name.into())?;
         js_sys::Reflect::set(&file, &"bytes".into(), &js_sys::Uint8Array::from(sample.bytes))?;
         files.push(&file);
@@ -81,7 +81,7 @@ pub fn sample_day() -> Result<JsValue, JsValue> {
 }
 
 /// The built-in fund-flow sample (embedded: no request is made): `{files, profile, date}`, each file
-/// with its side (`channel`, `bank`, `payouts`, `book`), to be read with `addFile` and run on `date`.
+/// with its input (`channel`, `bank`, `payouts`, `book`), to be read with `addFile` and run on `date`.
 #[wasm_bindgen(js_name = sampleFundFlow, unchecked_return_type = "FundFlowSample")]
 pub fn sample_fund_flow() -> Result<JsValue, JsValue> {
     let sample = js_sys::Object::new();
@@ -113,12 +113,12 @@ pub fn inspect(
     }
 }
 
-/// How many first bytes of a file `detectSide` needs (64 KiB): every layout's header sits in the
+/// How many first bytes of a file `detectInput` needs (64 KiB): every layout's header sits in the
 /// first lines, and an archive's inner files are inflated from that head. The page's worker reads
 /// this much of each dropped file.
-#[wasm_bindgen(js_name = sideHeadBytes)]
-pub fn side_head_bytes() -> u32 {
-    crate::read::side::SIDE_HEAD_BYTES as u32
+#[wasm_bindgen(js_name = inputHeadBytes)]
+pub fn input_head_bytes() -> u32 {
+    crate::read::input::INPUT_HEAD_BYTES as u32
 }
 
 /// Whether the bytes are a spreadsheet (XLS, XLSX or ODS, by content, not by name): the page
@@ -147,9 +147,9 @@ pub fn verify_audit_log(bytes: &[u8]) -> Result<u32, JsValue> {
 
 /// Which input of a run a file is, from its first bytes (the whole file or a head of it, e.g. the
 /// first 64 KiB; a head may end anywhere): what the page's drop zone routes files by. Never throws.
-#[wasm_bindgen(js_name = detectSide, unchecked_return_type = "SideDetection")]
-pub fn detect_side(head: &[u8]) -> Result<JsValue, JsValue> {
-    to_value(&crate::detect_side(head))
+#[wasm_bindgen(js_name = detectInput, unchecked_return_type = "InputDetection")]
+pub fn detect_input(head: &[u8]) -> Result<JsValue, JsValue> {
+    to_value(&crate::detect_input(head))
 }
 
 /// A reconciliation run kept in Wasm memory. Call `free()` when done.
@@ -184,7 +184,7 @@ impl Reconciliation {
         }));
     }
 
-    /// Reads one file. Throws a coded Error if unusable. `side` is an `InputKind`: `internal` or
+    /// Reads one file. Throws a coded Error if unusable. `input` is an `InputKind`: `internal` or
     /// `channel` (a CSV, a `.gz`, or a `.zip` whose every file becomes a table: the first table's
     /// `FileInfo` is returned, `files()` lists all), or for fund flow `bank`, `payouts`, `book` (a
     /// sub-ledger) or `carry` (the state file of the previous run), which are small and read
@@ -196,19 +196,19 @@ impl Reconciliation {
     #[wasm_bindgen(js_name = addFile, unchecked_return_type = "Added")]
     pub fn add_file(
         &mut self,
-        #[wasm_bindgen(unchecked_param_type = "InputKind")] side: &str,
+        #[wasm_bindgen(unchecked_param_type = "InputKind")] input: &str,
         name: &str,
         #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer | Blob")] bytes: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "Format | null")] format: Option<String>,
     ) -> Result<JsValue, JsValue> {
-        let kind: InputKind = code_of("side", side)?;
+        let kind: InputKind = code_of("input", input)?;
         let format: Option<Format> = optional_code("format", format)?;
         let source = source::source_of(&bytes, name).map_err(to_js)?;
-        let mut input = Input::new(kind, name, source);
+        let mut file = Input::new(kind, name, source);
         if let Some(format) = format {
-            input = input.with_format(format);
+            file = file.with_format(format);
         }
-        match self.inner.add(input).map_err(to_js)? {
+        match self.inner.add(file).map_err(to_js)? {
             Added::Tables(tables) => to_value(&tables.first()),
             // An archive of statements adds each; fundInputs() lists them all.
             Added::Fund(infos) => to_value(&infos.first()),

@@ -330,16 +330,16 @@ issues: Array<RowIssue>,
  */
 checks: Array<Check>, };
 /**
- * What `detectSide` says a file is, as the JS API and the page take it: `side` the input it
+ * What `detectInput` says a file is, as the JS API and the page take it: `input` the input it
  * belongs to (`null` when the content does not decide), `format` the layout that claimed it,
  * `order_table` true for a plain table of orders (an order export or a simple channel bill: only
- * the name can tell), `why` the reason content did not decide. [`SideDetection`] serializes as this.
+ * the name can tell), `why` the reason content did not decide. [`InputDetection`] serializes as this.
  */
-export type SideDetection = { 
+export type InputDetection = { 
 /**
  * The input the content says the file is (never `internal`, which only a name can tell).
  */
-side: Exclude<InputKind, "internal"> | null, 
+input: Exclude<InputKind, "internal"> | null, 
 /**
  * The layout that claimed it (`generic_csv` for a plain table of orders).
  */
@@ -363,7 +363,7 @@ file: string,
 /**
  * The input the file was given as (`internal`, `channel`, `bank`, `payouts`, `book`, `carry`, `resolutions`).
  */
-side: InputKind, 
+input: InputKind, 
 /**
  * 1-based line; `None` for a note about the whole file.
  */
@@ -519,7 +519,7 @@ export type FundInputInfo = {
 /**
  * `bank`, `payouts` or `book`.
  */
-side: InputKind, 
+input: InputKind, 
 /**
  * File name.
  */
@@ -559,7 +559,7 @@ export type CarryInfo = {
 /**
  * `carry`, or `resolutions` for a resolutions file (差错处理).
  */
-side: InputKind, 
+input: InputKind, 
 /**
  * File name.
  */
@@ -1977,8 +1977,8 @@ suspense: Array<DocumentLine>, };
  * lists every table an archive gave), for a fund-flow input its info, for a carry state what it held.
  */
 export type Added = FileInfo | FundInputInfo | CarryInfo;
-/** One file of a built-in sample, to give to `addFile(side, name, bytes)`. */
-export interface SampleFile { side: InputKind; name: string; bytes: Uint8Array }
+/** One file of a built-in sample, to give to `addFile(input, name, bytes)`. */
+export interface SampleFile { input: InputKind; name: string; bytes: Uint8Array }
 /** The built-in fund-flow sample: its files, profile JSON and date. */
 export interface FundFlowSample { files: SampleFile[]; profile: string; date: string }
 /** Every error thrown by this module is an Error with these fields. */

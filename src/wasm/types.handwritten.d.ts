@@ -5,8 +5,8 @@
  * lists every table an archive gave), for a fund-flow input its info, for a carry state what it held.
  */
 export type Added = FileInfo | FundInputInfo | CarryInfo;
-/** One file of a built-in sample, to give to `addFile(side, name, bytes)`. */
-export interface SampleFile { side: InputKind; name: string; bytes: Uint8Array }
+/** One file of a built-in sample, to give to `addFile(input, name, bytes)`. */
+export interface SampleFile { input: InputKind; name: string; bytes: Uint8Array }
 /** The built-in fund-flow sample: its files, profile JSON and date. */
 export interface FundFlowSample { files: SampleFile[]; profile: string; date: string }
 /** Every error thrown by this module is an Error with these fields. */

@@ -333,7 +333,7 @@ test('the page reconciles locally and matches the native CLI', async (t) => {
     // Two plain tables of orders (content cannot tell an order export from a simple bill), dropped
     // in the "wrong" order: the names decide (orders → internal, channel → channel).
     await dropFiles([SAMPLE.channel, SAMPLE.internal]);
-    const slotName = (/** @type {string} */ side) => page.textContent(`.slot[data-side="${side}"] [data-field="name"] strong`);
+    const slotName = (/** @type {string} */ side) => page.textContent(`.slot[data-input="${side}"] [data-field="name"] strong`);
     assert.equal(await slotName('internal'), 'orders.csv');
     assert.equal(await slotName('channel'), 'channel.csv');
     assert.match(await textOf('#guess'), /orders\.csv → 内部订单/);
@@ -468,9 +468,9 @@ test('the page reconciles locally and matches the native CLI', async (t) => {
     await waitForFund();
     await assertFundMatches(fundReport, 'fund-flow sample');
     // The files panel lists the bill; the fund inputs table the statement, payouts and sub-ledger.
-    assert.deepEqual(await page.$$eval('#fund-inputs tbody tr', (rows) => rows.map((r) => r.dataset.side)), ['bank', 'payouts', 'book']);
+    assert.deepEqual(await page.$$eval('#fund-inputs tbody tr', (rows) => rows.map((r) => r.dataset.input)), ['bank', 'payouts', 'book']);
     // The statement's 合计 row and running balance agree with its movements: ✓ each, as in the report.
-    const shownChecks = await page.$$eval('#fund-inputs tbody tr[data-side="bank"] [data-check]',
+    const shownChecks = await page.$$eval('#fund-inputs tbody tr[data-input="bank"] [data-check]',
       (lis) => lis.map((li) => [li.dataset.check, li.dataset.passed === 'true']));
     assert.deepEqual(shownChecks, fundReport.balance.statements[0].checks.map((c) => [c.name, c.passed]));
     assert.deepEqual(shownChecks, [['合计 借方', true], ['合计 贷方', true], ['余额 (opening + movements = closing)', true]]);
@@ -691,7 +691,7 @@ test('the page reconciles locally and matches the native CLI', async (t) => {
       await page.click('#run');
       await waitForFund();
       await assertFundMatches(report, 'day two with the state file');
-      assert.deepEqual(await page.$$eval('#fund-inputs tbody tr', (rows) => rows.map((r) => r.dataset.side)), ['bank', 'carry']);
+      assert.deepEqual(await page.$$eval('#fund-inputs tbody tr', (rows) => rows.map((r) => r.dataset.input)), ['bank', 'carry']);
       assert.equal(await page.isHidden('#files'), false);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

@@ -1,6 +1,6 @@
-// The drop zone's routing (www/js/routing.js), the pure half: given what the engine's detectSide says
+// The drop zone's routing (www/js/routing.js), the pure half: given what the engine's detectInput says
 // of each dropped file's head, the names, and what the inputs hold, where each file goes and what
-// decided. The detections below are what detectSide says of real fixtures (checked at the end), so
+// decided. The detections below are what detectInput says of real fixtures (checked at the end), so
 // the cases are the files users drop: bills, archives, statements, payouts, order exports,
 // spreadsheets, state files and files that are no table at all.
 import assert from 'node:assert/strict';
@@ -10,17 +10,17 @@ import { guessSide, routeFiles } from '../../www/js/routing.js';
 import { abs, freshModule, requireBuilt } from './helpers.mjs';
 
 /**
- * @typedef {import('../../www/pkg/duizhang.js').SideDetection} SideDetection
+ * @typedef {import('../../www/pkg/duizhang.js').InputDetection} InputDetection
  * @typedef {{name: string}} Named
  * @typedef {{profileLoaded: boolean, internal: Named | null, channel: Named[]}} Current
  */
 
-/** @type {(side: SideDetection['side'], format: SideDetection['format']) => SideDetection} */
-const input = (side, format) => ({ side, format, order_table: false, why: null });
-/** @type {(why: SideDetection['why']) => SideDetection} */
-const unknown = (why) => ({ side: null, format: null, order_table: false, why });
+/** @type {(kind: InputDetection['input'], format: InputDetection['format']) => InputDetection} */
+const input = (kind, format) => ({ input: kind, format, order_table: false, why: null });
+/** @type {(why: InputDetection['why']) => InputDetection} */
+const unknown = (why) => ({ input: null, format: null, order_table: false, why });
 
-/** What detectSide says of each kind of file (the fixture it was read from is in FIXTURES). */
+/** What detectInput says of each kind of file (the fixture it was read from is in FIXTURES). */
 const SAYS = {
   wechat: input('channel', 'wechat_trade'),
   wechatGz: input('channel', 'wechat_trade'),
@@ -31,8 +31,8 @@ const SAYS = {
   payouts: input('payouts', 'payout_instructions'),
   ledger: input('book', 'sub_ledger'),
   carry: input('carry', null),
-  /** @type {SideDetection} */
-  orders: { side: null, format: 'generic_csv', order_table: true, why: null },
+  /** @type {InputDetection} */
+  orders: { input: null, format: 'generic_csv', order_table: true, why: null },
   spreadsheet: unknown('spreadsheet'),
   prose: unknown('no_header'),
   binary: unknown('not_text'),
@@ -62,7 +62,7 @@ const EMPTY = { profileLoaded: false, internal: null, channel: [] };
 
 /**
  * A drop of `files` ([name, what the engine said, or null when it could not be asked]), reduced to
- * names: routes as [name, side, by], ignored as [name, side], unused as [name, why], and each
+ * names: routes as [name, input, by], ignored as [name, input], unused as [name, why], and each
  * filled input's file names.
  * @param {[string, Kind | null][]} files @param {Current} [current]
  */
@@ -71,11 +71,11 @@ function drop(files, current = EMPTY) {
   const r = routeFiles(named, files.map(([, kind]) => (kind ? SAYS[kind] : null)), current);
   const names = (/** @type {Named | Named[]} */ v) => (Array.isArray(v) ? v.map((f) => f.name) : v.name);
   return {
-    routes: r.routes.map((x) => [x.file.name, x.side, x.by]),
-    ignored: r.ignored.map((x) => [x.file.name, x.side]),
+    routes: r.routes.map((x) => [x.file.name, x.input, x.by]),
+    ignored: r.ignored.map((x) => [x.file.name, x.input]),
     unused: r.unused.map((x) => [x.file.name, x.why]),
     ambiguous: r.ambiguous,
-    inputs: Object.fromEntries(Object.entries(r.inputs).map(([side, v]) => [side, names(v)])),
+    inputs: Object.fromEntries(Object.entries(r.inputs).map(([kind, v]) => [kind, names(v)])),
   };
 }
 
@@ -198,6 +198,6 @@ test('the detections above are what the engine says of the fixtures', async () =
   const mod = await freshModule();
   for (const [file, kind] of FIXTURES) {
     const head = new Uint8Array(fs.readFileSync(abs(file)).subarray(0, 64 * 1024));
-    assert.deepEqual(mod.detectSide(head), SAYS[kind], file);
+    assert.deepEqual(mod.detectInput(head), SAYS[kind], file);
   }
 });

@@ -9,7 +9,7 @@
 
 use duizhang::engine::{FundFlow, Side};
 use duizhang::{
-    detect_side, inspect, CarryState, ErrorCode, Input, InputKind, Outcome, Profile, Reconciliation, Result,
+    detect_input, inspect, CarryState, ErrorCode, Input, InputKind, Outcome, Profile, Reconciliation, Result,
     RunOptions, SharedBytes, Source,
 };
 
@@ -30,7 +30,7 @@ pub type Feed = fn(&[u8]);
 /// Every target, by the name of its folder under `fuzz/corpus/`.
 pub const TARGETS: &[(&str, Feed)] = &[
     ("inspect", inspect_bytes),
-    ("detect_side", detect_side_bytes),
+    ("detect_input", detect_input_bytes),
     ("internal", internal),
     ("channel", channel),
     ("chunked", chunked),
@@ -53,9 +53,9 @@ pub fn inspect_bytes(bytes: &[u8]) {
 }
 
 /// The drop zone's side detection, on the whole file and on a head cut in the middle.
-pub fn detect_side_bytes(bytes: &[u8]) {
+pub fn detect_input_bytes(bytes: &[u8]) {
     for head in [bytes, &bytes[..bytes.len() / 2]] {
-        serde_json::to_string(&detect_side(head)).expect("a detection serializes");
+        serde_json::to_string(&detect_input(head)).expect("a detection serializes");
     }
 }
 

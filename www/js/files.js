@@ -2,7 +2,7 @@
 // and the run's inputs in reading order.
 import { $, $as, bi, h } from './dom.js';
 import { dash, formatBytes } from './format.js';
-import { ALL_SIDES, INPUTS, SIDES } from './labels.js';
+import { INPUT_NAMES, INPUTS, SIDES } from './labels.js';
 import { routeFiles } from './routing.js';
 import { filesOf, state } from './state.js';
 import { body, hideError, setStatus } from './status.js';
@@ -26,10 +26,10 @@ const WHY = {
   no_header: ['不是表格', 'no table header found'],
 };
 
-/** Makes the side's file input hold the side's files (they may have come from a drop). @param {InputKind} side */
-export function syncInput(side) {
-  const input = $as(`#file-${side}`, HTMLInputElement);
-  const files = filesOf(side);
+/** Makes an input's file element hold the input's files (they may have come from a drop). @param {InputKind} kind */
+export function syncInput(kind) {
+  const input = $as(`#file-${kind}`, HTMLInputElement);
+  const files = filesOf(kind);
   try {
     const dt = new DataTransfer();
     for (const file of files) dt.items.add(file);
@@ -39,22 +39,22 @@ export function syncInput(side) {
   }
 }
 
-/** Lists every side's files under its input. */
+/** Lists every input's files under its file element. */
 export function showFiles() {
-  for (const side of INPUTS) {
-    const files = filesOf(side);
-    const slot = $(`.slot[data-side="${side}"] [data-field="name"]`);
+  for (const kind of INPUTS) {
+    const files = filesOf(kind);
+    const slot = $(`.slot[data-input="${kind}"] [data-field="name"]`);
     const parts = files.flatMap((file, i) => [...(i > 0 ? [h('br')] : []), h('strong', {}, file.name), ` (${formatBytes(file.size)})`]);
     slot.replaceChildren(...(files.length ? parts : bi('未选择', 'none')));
   }
   setStatus(body.dataset.status);
 }
 
-/** The files picked with a side's own input. @param {InputKind} side @param {FileList | File[]} list */
-export function setFiles(side, list) {
+/** The files picked with an input's own file element. @param {InputKind} kind @param {FileList | File[]} list */
+export function setFiles(kind, list) {
   const files = [...list];
-  if (side === 'channel' || side === 'bank' || side === 'payouts' || side === 'resolutions') state.files[side] = files;
-  else state.files[side] = files[0] ?? null;
+  if (kind === 'channel' || kind === 'bank' || kind === 'payouts' || kind === 'resolutions') state.files[kind] = files;
+  else state.files[kind] = files[0] ?? null;
   hideError();
   showFiles();
 }
@@ -82,21 +82,21 @@ export async function onDrop(fileList) {
     channel: state.files.channel,
   });
   Object.assign(state.files, inputs);
-  const filled = INPUTS.filter((side) => Object.hasOwn(inputs, side));
-  for (const side of filled) syncInput(side);
-  if (filled.some((side) => !(side in SIDES))) $as('#fund-inputs-box', HTMLDetailsElement).open = true;
+  const filled = INPUTS.filter((kind) => Object.hasOwn(inputs, kind));
+  for (const kind of filled) syncInput(kind);
+  if (filled.some((kind) => !(kind in SIDES))) $as('#fund-inputs-box', HTMLDetailsElement).open = true;
   hideError();
   showFiles();
   /** @type {(string | Node)[]} */
   const line = [];
   for (const r of routes) {
     if (line.length) line.push('; ');
-    line.push(h('span', { 'data-route': r.side, 'data-by': r.by, title: r.format ?? null },
-      h('strong', {}, r.file.name), ' → ', ...bi(...ALL_SIDES[r.side]), ` (${BY[r.by].join(' ')})`));
+    line.push(h('span', { 'data-route': r.input, 'data-by': r.by, title: r.format ?? null },
+      h('strong', {}, r.file.name), ' → ', ...bi(...INPUT_NAMES[r.input]), ` (${BY[r.by].join(' ')})`));
   }
   for (const r of ignored) {
-    line.push('; ', h('span', { 'data-unused': r.side, 'data-by': r.by },
-      h('strong', {}, r.file.name), ' ', ...bi(`未使用：${ALL_SIDES[r.side][0]}只取一个`, `not used: one ${ALL_SIDES[r.side][1]} file only`)));
+    line.push('; ', h('span', { 'data-unused': r.input, 'data-by': r.by },
+      h('strong', {}, r.file.name), ' ', ...bi(`未使用：${INPUT_NAMES[r.input][0]}只取一个`, `not used: one ${INPUT_NAMES[r.input][1]} file only`)));
   }
   for (const u of unused) {
     if (line.length) line.push('; ');
@@ -135,14 +135,14 @@ export function pickedInputs() {
   const f = state.files;
   /** @type {PickedInput[]} */
   const inputs = [];
-  if (f.internal) inputs.push({ side: 'internal', file: f.internal });
-  for (const file of f.channel) inputs.push({ side: 'channel', file });
-  for (const file of f.bank) inputs.push({ side: 'bank', file });
-  for (const file of f.payouts) inputs.push({ side: 'payouts', file });
+  if (f.internal) inputs.push({ input: 'internal', file: f.internal });
+  for (const file of f.channel) inputs.push({ input: 'channel', file });
+  for (const file of f.bank) inputs.push({ input: 'bank', file });
+  for (const file of f.payouts) inputs.push({ input: 'payouts', file });
   // A typed amount wins over a sub-ledger file.
-  if (f.book && !bookBalance()) inputs.push({ side: 'book', file: f.book });
-  if (f.carry) inputs.push({ side: 'carry', file: f.carry });
+  if (f.book && !bookBalance()) inputs.push({ input: 'book', file: f.book });
+  if (f.carry) inputs.push({ input: 'carry', file: f.carry });
   // Resolutions last: later files win per id, as on the command line.
-  for (const file of f.resolutions) inputs.push({ side: 'resolutions', file });
+  for (const file of f.resolutions) inputs.push({ input: 'resolutions', file });
   return inputs;
 }

@@ -4,7 +4,7 @@
 import { $, $as, bi, h } from './dom.js';
 import { checksCell, emptyRow, handlingCells, labelTag } from './cells.js';
 import { dash, headerLine, money, text } from './format.js';
-import { ALL_SIDES, FUND_KINDS, FUND_OUTCOMES, fundStandingOf } from './labels.js';
+import { INPUT_NAMES, FUND_KINDS, FUND_OUTCOMES, fundStandingOf } from './labels.js';
 import { requestPage } from './pages.js';
 import { state } from './state.js';
 
@@ -99,9 +99,9 @@ export function showFund(fund, inputs) {
 /** What one fund-flow input held: a statement, payouts or sub-ledger (FundInputInfo) or a carry state. @param {FundInput} i */
 function inputRow(i) {
   const carry = 'as_of' in i;
-  return h('tr', { 'data-side': i.side },
+  return h('tr', { 'data-input': i.input },
     h('td', {}, i.name),
-    h('td', {}, ...bi(...ALL_SIDES[i.side])),
+    h('td', {}, ...bi(...INPUT_NAMES[i.input])),
     h('td', {}, carry ? `截至 as of ${text(i.as_of)}` : text(i.encoding)),
     carry ? h('td', { class: 'num', 'data-field': 'header_line' }, dash)
       : h('td', { class: 'num', 'data-field': 'header_line', title: i.header.join(' | ') || null }, headerLine(i.header_line)),

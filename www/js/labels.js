@@ -42,8 +42,8 @@ export const SIDES = {
   internal: ['内部订单', 'internal'],
   channel: ['渠道对账单', 'channel'],
 };
-/** Every input side the page takes, with its label (fund-flow sides included). @type {Record<InputKind, Names>} */
-export const ALL_SIDES = {
+/** Every input the page takes, with its label (the sides of matching and the fund-flow inputs). @type {Record<InputKind, Names>} */
+export const INPUT_NAMES = {
   ...SIDES,
   bank: ['银行流水', 'bank statement'],
   payouts: ['代付指令', 'payouts'],
@@ -51,7 +51,7 @@ export const ALL_SIDES = {
   carry: ['昨日状态', 'carry state'],
   resolutions: ['差错处理', 'resolutions'],
 };
-/** Every input, in the order the page shows them (the keys of ALL_SIDES, as a list). @type {InputKind[]} */
+/** Every input, in the order the page shows them (the keys of INPUT_NAMES, as a list). @type {InputKind[]} */
 export const INPUTS = ['internal', 'channel', 'bank', 'payouts', 'book', 'carry', 'resolutions'];
 /** The actions of 差错处理 (`Action` codes), in the engine's order, with their Chinese names. @type {[import('./protocol.js').Action, string][]} */
 export const ACTIONS = [

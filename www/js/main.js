@@ -64,10 +64,10 @@ function wire() {
   buildCards();
   clearResults();
 
-  for (const side of INPUTS) {
-    const input = $as(`#file-${side}`, HTMLInputElement);
+  for (const kind of INPUTS) {
+    const input = $as(`#file-${kind}`, HTMLInputElement);
     input.addEventListener('change', () => {
-      setFiles(side, input.files ?? []);
+      setFiles(kind, input.files ?? []);
       showGuess(null);
     });
   }
@@ -78,7 +78,7 @@ function wire() {
     state.files.book = null;
     state.files.carry = null;
     state.files.resolutions = [];
-    for (const side of ['bank', 'payouts', 'book', 'carry', 'resolutions']) $as(`#file-${side}`, HTMLInputElement).value = '';
+    for (const kind of ['bank', 'payouts', 'book', 'carry', 'resolutions']) $as(`#file-${kind}`, HTMLInputElement).value = '';
     $as('#book-balance', HTMLInputElement).value = '';
     showFiles();
   });

@@ -1,6 +1,6 @@
 // The messages between the page and its worker (www/worker.js), as discriminated unions on `type`:
 // types only, for JSDoc (`import('./protocol.js').Request`), checked by `tsc` (tsconfig.json). The
-// engine's own types (Summary, Page, SideDetection, …) come from the generated pkg/duizhang.d.ts.
+// engine's own types (Summary, Page, InputDetection, …) come from the generated pkg/duizhang.d.ts.
 //
 // A run's messages carry its `run` id back, so the page can ignore what a cancelled run still says;
 // `id` pairs a page or detect answer with its request. Money stays the engine's strings end to end.
@@ -18,7 +18,7 @@
  * @typedef {import('../pkg/duizhang.js').MatchView} MatchView
  * @typedef {import('../pkg/duizhang.js').Outcome} Outcome
  * @typedef {import('../pkg/duizhang.js').RowIssue} RowIssue
- * @typedef {import('../pkg/duizhang.js').SideDetection} SideDetection
+ * @typedef {import('../pkg/duizhang.js').InputDetection} InputDetection
  * @typedef {import('../pkg/duizhang.js').Summary} Summary
  * @typedef {import('../pkg/duizhang.js').Action} Action
  * @typedef {import('../pkg/duizhang.js').HandlingReport} HandlingReport
@@ -35,7 +35,7 @@
  * One input of a run. The page sends the picked `File` (`blob`), which the worker reads into one
  * buffer in chunks; bytes (the samples', or a caller's) are used as they are, an ArrayBuffer is
  * transferred. `format` forces how an internal or channel file is read (the per-file override).
- * @typedef {{side: InputKind, name: string, format?: Format} & ({blob: Blob} | {bytes: ArrayBuffer | Uint8Array})} RunFile
+ * @typedef {{input: InputKind, name: string, format?: Format} & ({blob: Blob} | {bytes: ArrayBuffer | Uint8Array})} RunFile
  */
 
 /**
@@ -84,7 +84,7 @@
  */
 
 /**
- * Which input each file is, by content: detectSide() on the first 64 KiB of each file only.
+ * Which input each file is, by content: detectInput() on the first 64 KiB of each file only.
  * @typedef {{type: 'detect', files: Blob[], id?: number}} DetectRequest
  */
 
@@ -131,7 +131,7 @@
 
 /**
  * One detection per file, in order; null when the file could not be read (its name decides).
- * @typedef {{type: 'detected', results: (SideDetection | null)[], id?: number}} DetectedReply
+ * @typedef {{type: 'detected', results: (InputDetection | null)[], id?: number}} DetectedReply
  */
 
 /**

@@ -1,5 +1,5 @@
 // Where each file dropped on the zone goes. Pure: no DOM, no worker; the page asks the worker what
-// each file's head is (the engine's detectSide, the same layout detection the readers use) and this
+// each file's head is (the engine's detectInput, the same layout detection the readers use) and this
 // module decides from those answers, the names, and what the inputs already hold.
 //
 // Content decides wherever it can: a WeChat/Alipay/UnionPay bill → channel, a bank statement → bank,
@@ -11,7 +11,7 @@
 // has no table header content knows, goes nowhere.
 
 /**
- * @typedef {import('../pkg/duizhang.js').SideDetection} SideDetection
+ * @typedef {import('../pkg/duizhang.js').InputDetection} InputDetection
  * @typedef {import('../pkg/duizhang.js').InputKind} InputKind
  * @typedef {import('../pkg/duizhang.js').Format} Format
  * @typedef {'content' | 'name' | 'order' | 'left'} RoutedBy what decided: content, the name, the drop order, or the side left open
@@ -19,10 +19,10 @@
  */
 /**
  * @template {{name: string}} F
- * @typedef {{file: F, side: InputKind, by: RoutedBy, format: Format | null}} Route
+ * @typedef {{file: F, input: InputKind, by: RoutedBy, format: Format | null}} Route
  */
 /**
- * The new content of every side a drop fills (lists for the sides that take several files).
+ * The new content of every input a drop fills (lists for the inputs that take several files).
  * @template F
  * @typedef {{internal?: F, channel?: F[], bank?: F[], payouts?: F[], book?: F, carry?: F, resolutions?: F[]}} Inputs
  */
@@ -62,7 +62,7 @@ export const guessFundSide = (/** @type {string} */ name) => FUND_NAMES.find(([,
  * it). A profile may name columns the built-in aliases do not know: with one, a table without a known
  * header still goes by name or drop order.
  */
-export function unusable(/** @type {SideDetection['why']} */ why, /** @type {boolean} */ profileLoaded) {
+export function unusable(/** @type {InputDetection['why']} */ why, /** @type {boolean} */ profileLoaded) {
   return why === 'not_text' || (why === 'no_header' && !profileLoaded);
 }
 
@@ -70,18 +70,18 @@ export function unusable(/** @type {SideDetection['why']} */ why, /** @type {boo
  * Routes dropped files.
  *
  * `files`: the dropped files in drop order (anything with a `name`); `detections[i]`: what the
- * engine said of files[i] (a SideDetection), or null when it could not be asked; `current`: whether a
+ * engine said of files[i] (a InputDetection), or null when it could not be asked; `current`: whether a
  * profile is loaded and what the order and bill inputs hold now (a single plain table fills the side
  * left open).
  *
- * Returns `routes` (each placed file with its side, what decided — 'content', 'name', 'order', or
+ * Returns `routes` (each placed file with its input, what decided — 'content', 'name', 'order', or
  * 'left' for the side left open — and the detected format, in the order the page lists them: the
- * order/bill tables first, so Swap exchanges the guess), `ignored` (files for a single-file side an
+ * order/bill tables first, so Swap exchanges the guess), `ignored` (files for a single-file input an
  * earlier file of the drop already took), `unused` (files content says are no input, with why),
- * `ambiguous` (both sides were guessed: offer Swap) and `inputs`, the new content of every side the
+ * `ambiguous` (both sides were guessed: offer Swap) and `inputs`, the new content of every input the
  * drop fills (a list for channel, bank and payouts, which the drop replaces, as picking would).
  * @template {{name: string}} F
- * @param {F[]} files @param {(SideDetection | null | undefined)[]} detections
+ * @param {F[]} files @param {(InputDetection | null | undefined)[]} detections
  * @param {{profileLoaded: boolean, internal: F | null, channel: readonly F[]}} current
  * @returns {Routing<F>}
  */
@@ -95,14 +95,14 @@ export function routeFiles(files, detections, current) {
   files.forEach((file, i) => {
     const d = detections[i] ?? null;
     const fundByName = guessFundSide(file.name);
-    if (d?.side) routes.push({ file, side: d.side, by: 'content', format: d.format });
+    if (d?.input) routes.push({ file, input: d.input, by: 'content', format: d.format });
     else if (d && !d.order_table && (d.why === 'not_text' || d.why === 'no_header') && unusable(d.why, current.profileLoaded)) {
       unused.push({ file, why: d.why });
     }
-    else if (!d?.order_table && fundByName) routes.push({ file, side: fundByName, by: 'name', format: null });
+    else if (!d?.order_table && fundByName) routes.push({ file, input: fundByName, by: 'name', format: null });
     else tables.push(file);
   });
-  const billsByContent = routes.some((r) => r.side === 'channel');
+  const billsByContent = routes.some((r) => r.input === 'channel');
   const { tableRoutes, ambiguous } = routeTables(tables, billsByContent, current);
   const all = [...tableRoutes, ...routes];
   /** @type {Route<F>[]} */
@@ -111,11 +111,11 @@ export function routeFiles(files, detections, current) {
   const inputs = {};
   for (const r of all) {
     // Channel bills, bank statements, payout files and resolutions: several; the others take one.
-    if (r.side === 'channel' || r.side === 'bank' || r.side === 'payouts' || r.side === 'resolutions') {
-      (inputs[r.side] ??= []).push(r.file);
+    if (r.input === 'channel' || r.input === 'bank' || r.input === 'payouts' || r.input === 'resolutions') {
+      (inputs[r.input] ??= []).push(r.file);
     }
-    else if (Object.hasOwn(inputs, r.side)) ignored.push(r);
-    else inputs[r.side] = r.file;
+    else if (Object.hasOwn(inputs, r.input)) ignored.push(r);
+    else inputs[r.input] = r.file;
   }
   return { routes: all.filter((r) => !ignored.includes(r)), ignored, unused, ambiguous, inputs };
 }
@@ -128,8 +128,8 @@ export function routeFiles(files, detections, current) {
  * @returns {{tableRoutes: Route<F>[], ambiguous: boolean}}
  */
 function routeTables(tables, billsByContent, current) {
-  /** @type {(file: F, side: 'internal' | 'channel', by: RoutedBy) => Route<F>} */
-  const route = (file, side, by) => ({ file, side, by, format: null });
+  /** @type {(file: F, input: 'internal' | 'channel', by: RoutedBy) => Route<F>} */
+  const route = (file, input, by) => ({ file, input, by, format: null });
   if (tables.length === 0) return { tableRoutes: [], ambiguous: false };
   if (tables.length === 1) {
     const [f] = tables;

@@ -39,9 +39,9 @@ export function run() {
   /** @type {RunRequest} */
   const message = {
     type: 'run',
-    files: inputs.map(({ side, file }) => {
+    files: inputs.map(({ input, file }) => {
       /** @type {RunFile} */
-      const f = { side, name: file.name, blob: file };
+      const f = { input, name: file.name, blob: file };
       const format = state.formats.get(file);
       if (format) f.format = format;
       return f;

@@ -8,7 +8,7 @@
  * @typedef {import('./protocol.js').Outcome} Outcome
  * @typedef {import('./protocol.js').FundOutcome} FundOutcome
  * @typedef {{internal: File | null, channel: File[], bank: File[], payouts: File[], book: File | null, carry: File | null, resolutions: File[]}} Files
- * @typedef {{side: InputKind, file: File}} PickedInput
+ * @typedef {{input: InputKind, file: File}} PickedInput
  * @typedef {{kind: 'run', inputs: PickedInput[]} | {kind: 'sample' | 'fund_sample', formats: Formats}} Last
  * @typedef {{offset: number, total: number, seq: number}} Paging
  */
@@ -38,9 +38,9 @@ export const state = {
   fund_exceptions: { offset: 0, outcome: '', total: 0, seq: 0 },
 };
 
-/** The files of a side as a list (single-file sides hold a File or null). @param {InputKind} side @returns {File[]} */
-export const filesOf = (side) => {
-  const v = state.files[side];
+/** The files of an input as a list (single-file inputs hold a File or null). @param {InputKind} kind @returns {File[]} */
+export const filesOf = (kind) => {
+  const v = state.files[kind];
   return Array.isArray(v) ? v : v ? [v] : [];
 };
 

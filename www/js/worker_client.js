@@ -163,7 +163,7 @@ export function cancelRun() {
 }
 
 /**
- * Every file's input, asked of the worker (the engine's detectSide on the file's head); null if unanswered.
+ * Every file's input, asked of the worker (the engine's detectInput on the file's head); null if unanswered.
  * @param {File[]} files
  * @returns {Promise<Detections | null>}
  */

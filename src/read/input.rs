@@ -5,7 +5,7 @@
 //! The content decides through the same detection the readers use ([`detect`] for
 //! statement layouts, the fund-flow readers' header tables for statements, payouts and
 //! sub-ledgers). A plain table of orders (`generic_csv`) is an order export or a simple channel
-//! bill alike: content cannot tell those two apart, and says so ([`SideDetection::OrderTable`]).
+//! bill alike: content cannot tell those two apart, and says so ([`InputDetection::OrderTable`]).
 
 use super::container::{heads_of_files, Container};
 use super::{csv, detect, encoding, spreadsheet};
@@ -15,7 +15,7 @@ use crate::record::{normalize_header, Field, InputKind};
 
 /// How much of a file detection needs: the header of every layout sits in its first lines. Also the
 /// most each file in a container is inflated to.
-pub const SIDE_HEAD_BYTES: usize = 64 * 1024;
+pub const INPUT_HEAD_BYTES: usize = 64 * 1024;
 
 codes! {
     /// Why a file's content does not say which input it is.
@@ -32,10 +32,10 @@ codes! {
 }
 
 /// What a file's first bytes say about which input of a run it is (serialized as
-/// [`SideDetectionView`]).
+/// [`InputDetectionView`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
-#[serde(into = "SideDetectionView")]
-pub enum SideDetection {
+#[serde(into = "InputDetectionView")]
+pub enum InputDetection {
     /// A file of this kind: `Channel` (a bill in a layout only channels write), `Bank`, `Payouts`,
     /// `Book` or `Carry`; never `Internal`, which only a name can tell from a plain channel bill.
     /// `format` is the layout when one claimed the file.
@@ -55,26 +55,26 @@ pub enum SideDetection {
     },
 }
 
-impl SideDetection {
+impl InputDetection {
     /// The input the content says the file is; `None` when it does not decide.
     pub fn kind(&self) -> Option<InputKind> {
         match self {
-            SideDetection::Input { kind, .. } => Some(*kind),
-            SideDetection::OrderTable | SideDetection::Unknown { .. } => None,
+            InputDetection::Input { kind, .. } => Some(*kind),
+            InputDetection::OrderTable | InputDetection::Unknown { .. } => None,
         }
     }
 }
 
-/// What `detectSide` says a file is, as the JS API and the page take it: `side` the input it
+/// What `detectInput` says a file is, as the JS API and the page take it: `input` the input it
 /// belongs to (`null` when the content does not decide), `format` the layout that claimed it,
 /// `order_table` true for a plain table of orders (an order export or a simple channel bill: only
-/// the name can tell), `why` the reason content did not decide. [`SideDetection`] serializes as this.
+/// the name can tell), `why` the reason content did not decide. [`InputDetection`] serializes as this.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
-#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(rename = "SideDetection"))]
-pub struct SideDetectionView {
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(rename = "InputDetection"))]
+pub struct InputDetectionView {
     /// The input the content says the file is (never `internal`, which only a name can tell).
     #[cfg_attr(feature = "typescript", ts(type = "Exclude<InputKind, \"internal\"> | null"))]
-    pub side: Option<InputKind>,
+    pub input: Option<InputKind>,
     /// The layout that claimed it (`generic_csv` for a plain table of orders).
     pub format: Option<Format>,
     /// A plain table of orders: an order export or a simple channel bill alike.
@@ -83,54 +83,54 @@ pub struct SideDetectionView {
     pub why: Option<Undecided>,
 }
 
-impl From<SideDetection> for SideDetectionView {
-    fn from(d: SideDetection) -> SideDetectionView {
+impl From<InputDetection> for InputDetectionView {
+    fn from(d: InputDetection) -> InputDetectionView {
         let format = match d {
-            SideDetection::Input { format, .. } => format,
-            SideDetection::OrderTable => Some(Format::GenericCsv),
-            SideDetection::Unknown { .. } => None,
+            InputDetection::Input { format, .. } => format,
+            InputDetection::OrderTable => Some(Format::GenericCsv),
+            InputDetection::Unknown { .. } => None,
         };
         let why = match d {
-            SideDetection::Unknown { why } => Some(why),
+            InputDetection::Unknown { why } => Some(why),
             _ => None,
         };
-        SideDetectionView { side: d.kind(), format, order_table: d == SideDetection::OrderTable, why }
+        InputDetectionView { input: d.kind(), format, order_table: d == InputDetection::OrderTable, why }
     }
 }
 
 /// Says which input a file is from its first bytes: the whole file or only its head (e.g. the
-/// first [`SIDE_HEAD_BYTES`]). A head may end anywhere, mid-record or mid-character; only its whole
+/// first [`INPUT_HEAD_BYTES`]). A head may end anywhere, mid-record or mid-character; only its whole
 /// lines are looked at. Never panics, whatever the bytes.
-pub fn detect_side(head: &[u8]) -> SideDetection {
+pub fn detect_input(head: &[u8]) -> InputDetection {
     if spreadsheet::is_spreadsheet(head) {
-        return SideDetection::Unknown { why: Undecided::Spreadsheet };
+        return InputDetection::Unknown { why: Undecided::Spreadsheet };
     }
     if Container::of(head) == Container::None {
         return detect_text(head);
     }
     // An archive is read file by file, skipping what no reader takes (a README next to the bill):
     // the first of its files that decides, decides.
-    let found: Vec<SideDetection> =
-        heads_of_files(head, SIDE_HEAD_BYTES).iter().map(|inner| detect_text(inner)).collect();
+    let found: Vec<InputDetection> =
+        heads_of_files(head, INPUT_HEAD_BYTES).iter().map(|inner| detect_text(inner)).collect();
     found
         .iter()
         .find(|d| d.kind().is_some())
-        .or_else(|| found.iter().find(|d| **d == SideDetection::OrderTable))
+        .or_else(|| found.iter().find(|d| **d == InputDetection::OrderTable))
         .cloned()
-        .unwrap_or(SideDetection::Unknown { why: Undecided::Container })
+        .unwrap_or(InputDetection::Unknown { why: Undecided::Container })
 }
 
-/// [`detect_side`] for bytes that are no container.
-fn detect_text(bytes: &[u8]) -> SideDetection {
+/// [`detect_input`] for bytes that are no container.
+fn detect_text(bytes: &[u8]) -> InputDetection {
     let Ok(decoded) = encoding::decode(whole_lines(bytes).to_vec()) else {
-        return SideDetection::Unknown { why: Undecided::NotText };
+        return InputDetection::Unknown { why: Undecided::NotText };
     };
     let text = decoded.text.as_str();
     if text.trim_start().starts_with('{') && text.contains("\"duizhang_state\"") {
-        return SideDetection::Input { kind: InputKind::Carry, format: None };
+        return InputDetection::Input { kind: InputKind::Carry, format: None };
     }
     if text.trim_start().starts_with('[') && text.contains("\"action\"") && text.contains("\"id\"") {
-        return SideDetection::Input { kind: InputKind::Resolutions, format: None };
+        return InputDetection::Input { kind: InputKind::Resolutions, format: None };
     }
     if let Ok(found) = detect::detect(text) {
         let kind = match found.format {
@@ -139,12 +139,12 @@ fn detect_text(bytes: &[u8]) -> SideDetection {
             Format::SubLedger => InputKind::Book,
             _ => InputKind::Channel,
         };
-        return SideDetection::Input { kind, format: Some(found.format) };
+        return InputDetection::Input { kind, format: Some(found.format) };
     }
     if order_table(text) {
-        return SideDetection::OrderTable;
+        return InputDetection::OrderTable;
     }
-    SideDetection::Unknown { why: Undecided::NoHeader }
+    InputDetection::Unknown { why: Undecided::NoHeader }
 }
 
 /// The bytes up to the last line break, so a record or character cut at the end of a head is left
@@ -191,48 +191,48 @@ mod tests {
         std::fs::read(&full).unwrap_or_else(|e| panic!("{}: {e}", full.display()))
     }
 
-    fn side(kind: InputKind, format: Option<Format>) -> SideDetection {
-        SideDetection::Input { kind, format }
+    fn input(kind: InputKind, format: Option<Format>) -> InputDetection {
+        InputDetection::Input { kind, format }
     }
 
     /// Every checked-in fixture that is a real input, with the input it is.
-    fn fixtures() -> Vec<(&'static str, SideDetection)> {
+    fn fixtures() -> Vec<(&'static str, InputDetection)> {
         use Format::*;
         vec![
-            ("sample/orders.csv", SideDetection::OrderTable),
-            ("encodings/orders_gbk_crlf.csv", SideDetection::OrderTable),
+            ("sample/orders.csv", InputDetection::OrderTable),
+            ("encodings/orders_gbk_crlf.csv", InputDetection::OrderTable),
             // A plain channel bill (no 公众账号ID): a table of orders like the export; the name decides.
-            ("sample/channel.csv", SideDetection::OrderTable),
-            ("bank/channel.csv", SideDetection::OrderTable),
-            ("wechat/trade_all_bom_crlf.csv", side(InputKind::Channel, Some(WechatTrade))),
-            ("wechat/trade_refund.csv", side(InputKind::Channel, Some(WechatTrade))),
-            ("wechat/trade_all.csv.gz", side(InputKind::Channel, Some(WechatTrade))),
-            ("wechat/fund_flow_bom_crlf.csv", side(InputKind::Channel, Some(WechatFundFlow))),
-            ("alipay/trade_25_columns_gbk.csv", side(InputKind::Channel, Some(AlipayTrade))),
-            ("alipay/trade_29_columns_gbk.csv", side(InputKind::Channel, Some(AlipayTrade))),
-            ("alipay/account_flow_gbk.csv", side(InputKind::Channel, Some(AlipayAccountFlow))),
-            ("alipay/20886012345678900156_20260324.csv.zip", side(InputKind::Channel, Some(AlipayTrade))),
-            ("unionpay/INN26032488ZM_777290058110048", side(InputKind::Channel, Some(UnionpayZm))),
-            ("unionpay/777290058110048_20260324.zip", side(InputKind::Channel, Some(UnionpayZm))),
+            ("sample/channel.csv", InputDetection::OrderTable),
+            ("bank/channel.csv", InputDetection::OrderTable),
+            ("wechat/trade_all_bom_crlf.csv", input(InputKind::Channel, Some(WechatTrade))),
+            ("wechat/trade_refund.csv", input(InputKind::Channel, Some(WechatTrade))),
+            ("wechat/trade_all.csv.gz", input(InputKind::Channel, Some(WechatTrade))),
+            ("wechat/fund_flow_bom_crlf.csv", input(InputKind::Channel, Some(WechatFundFlow))),
+            ("alipay/trade_25_columns_gbk.csv", input(InputKind::Channel, Some(AlipayTrade))),
+            ("alipay/trade_29_columns_gbk.csv", input(InputKind::Channel, Some(AlipayTrade))),
+            ("alipay/account_flow_gbk.csv", input(InputKind::Channel, Some(AlipayAccountFlow))),
+            ("alipay/20886012345678900156_20260324.csv.zip", input(InputKind::Channel, Some(AlipayTrade))),
+            ("unionpay/INN26032488ZM_777290058110048", input(InputKind::Channel, Some(UnionpayZm))),
+            ("unionpay/777290058110048_20260324.zip", input(InputKind::Channel, Some(UnionpayZm))),
             // A README.txt first, then the ZM file.
-            ("unionpay/777290058110048_20260324_with_other_files.zip", side(InputKind::Channel, Some(UnionpayZm))),
-            ("bank/statement_corporate.csv", side(InputKind::Bank, Some(BankStatement))),
-            ("bank/corporate_gbk.csv", side(InputKind::Bank, Some(BankStatement))),
-            ("bank/statement_gbk_newest_first.csv", side(InputKind::Bank, Some(BankStatement))),
-            ("bank/signed_amount_utf16le.csv", side(InputKind::Bank, Some(BankStatement))),
-            ("bank/payouts.csv", side(InputKind::Payouts, Some(PayoutInstructions))),
-            ("bank/ledger.csv", side(InputKind::Book, Some(SubLedger))),
-            ("sheets/statement.xlsx", SideDetection::Unknown { why: Undecided::Spreadsheet }),
-            ("malformed/prose_not_a_table.txt", SideDetection::Unknown { why: Undecided::NoHeader }),
-            ("malformed/binary_junk.csv", SideDetection::Unknown { why: Undecided::NotText }),
-            ("malformed/empty.csv", SideDetection::Unknown { why: Undecided::NotText }),
+            ("unionpay/777290058110048_20260324_with_other_files.zip", input(InputKind::Channel, Some(UnionpayZm))),
+            ("bank/statement_corporate.csv", input(InputKind::Bank, Some(BankStatement))),
+            ("bank/corporate_gbk.csv", input(InputKind::Bank, Some(BankStatement))),
+            ("bank/statement_gbk_newest_first.csv", input(InputKind::Bank, Some(BankStatement))),
+            ("bank/signed_amount_utf16le.csv", input(InputKind::Bank, Some(BankStatement))),
+            ("bank/payouts.csv", input(InputKind::Payouts, Some(PayoutInstructions))),
+            ("bank/ledger.csv", input(InputKind::Book, Some(SubLedger))),
+            ("sheets/statement.xlsx", InputDetection::Unknown { why: Undecided::Spreadsheet }),
+            ("malformed/prose_not_a_table.txt", InputDetection::Unknown { why: Undecided::NoHeader }),
+            ("malformed/binary_junk.csv", InputDetection::Unknown { why: Undecided::NotText }),
+            ("malformed/empty.csv", InputDetection::Unknown { why: Undecided::NotText }),
         ]
     }
 
     #[test]
     fn every_fixture_goes_to_its_input() {
         for (path, expected) in fixtures() {
-            assert_eq!(detect_side(&fixture(path)), expected, "{path}");
+            assert_eq!(detect_input(&fixture(path)), expected, "{path}");
         }
     }
 
@@ -247,10 +247,10 @@ mod tests {
             let bytes = fixture(path);
             let name = path.rsplit('/').next().unwrap_or(path);
             let read = match detected {
-                SideDetection::Input { kind: InputKind::Channel, .. } | SideDetection::OrderTable => {
+                InputDetection::Input { kind: InputKind::Channel, .. } | InputDetection::OrderTable => {
                     super::super::read(name, bytes.into(), &mut read_as(Purpose::Match(Side::Channel))).map(|r| r.len())
                 }
-                SideDetection::Input { kind: InputKind::Bank, .. } => {
+                InputDetection::Input { kind: InputKind::Bank, .. } => {
                     super::super::read(name, bytes.into(), &mut read_as(Purpose::Fund(InputKind::Bank))).map(
                         |r| match r.as_slice() {
                             [Read::Statement(s)] => s.entries.len(),
@@ -258,7 +258,7 @@ mod tests {
                         },
                     )
                 }
-                SideDetection::Input { kind: InputKind::Payouts, .. } => {
+                InputDetection::Input { kind: InputKind::Payouts, .. } => {
                     super::super::read(name, bytes.into(), &mut read_as(Purpose::Fund(InputKind::Payouts))).map(|r| {
                         match r.as_slice() {
                             [Read::Payouts(p)] => p.payouts.len(),
@@ -266,7 +266,7 @@ mod tests {
                         }
                     })
                 }
-                SideDetection::Input { kind: InputKind::Book, .. } => {
+                InputDetection::Input { kind: InputKind::Book, .. } => {
                     super::super::read(name, bytes.into(), &mut read_as(Purpose::Fund(InputKind::Book))).map(
                         |r| match r.as_slice() {
                             [Read::Ledger(l)] => l.lines.len(),
@@ -284,10 +284,10 @@ mod tests {
     fn a_carry_state_is_recognized_and_other_json_is_not() {
         // What a run writes (tests/fund_flow.rs checks a real one).
         let state = b"{\n  \"duizhang_state\": 1,\n  \"as_of\": null,\n  \"items\": []\n}";
-        assert_eq!(detect_side(state), side(InputKind::Carry, None));
+        assert_eq!(detect_input(state), input(InputKind::Carry, None));
         assert_eq!(
-            detect_side(b"{\"format\": \"wechat_trade\"}\n"),
-            SideDetection::Unknown { why: Undecided::NoHeader }
+            detect_input(b"{\"format\": \"wechat_trade\"}\n"),
+            InputDetection::Unknown { why: Undecided::NoHeader }
         );
     }
 
@@ -295,10 +295,10 @@ mod tests {
     fn a_bank_statement_is_never_an_order_table_and_an_order_export_never_a_statement() {
         // Without a balance column: the debit and credit columns make it a statement.
         let statement = "交易日期,借方发生额,贷方发生额,对方户名,摘要\n2026-03-25,,1.00,财付通,结算\n";
-        assert_eq!(detect_side(statement.as_bytes()), side(InputKind::Bank, Some(Format::BankStatement)));
+        assert_eq!(detect_input(statement.as_bytes()), input(InputKind::Bank, Some(Format::BankStatement)));
         // An order export with a stored-value balance and a date: an order number makes it orders.
         let orders = "订单号,交易日期,金额,余额,状态\nA1,2026-03-25,1.00,9.00,已支付\n";
-        assert_eq!(detect_side(orders.as_bytes()), SideDetection::OrderTable);
+        assert_eq!(detect_input(orders.as_bytes()), InputDetection::OrderTable);
     }
 
     /// A head cut anywhere (mid-record, mid-character, mid-deflate-stream) never panics, and a
@@ -308,14 +308,14 @@ mod tests {
         for (path, expected) in fixtures() {
             let bytes = fixture(path);
             for cut in 0..bytes.len() {
-                let _ = detect_side(&bytes[..cut]);
+                let _ = detect_input(&bytes[..cut]);
             }
             // Cut inside the last record: 1 to 4 bytes before the end (a GB18030 or UTF-8
             // character, or a UTF-16 unit, is split by some of these).
             if matches!(path.rsplit('.').next(), Some("csv" | "txt")) && !path.starts_with("malformed/") {
                 for back in 2..=5 {
                     let cut = bytes.len() - back;
-                    assert_eq!(detect_side(&bytes[..cut]), expected, "{path} cut {back} bytes before the end");
+                    assert_eq!(detect_input(&bytes[..cut]), expected, "{path} cut {back} bytes before the end");
                 }
             }
         }
@@ -323,7 +323,7 @@ mod tests {
 
     #[test]
     fn the_first_64_kib_of_a_large_file_are_enough() {
-        // A GB18030 statement of 3,000 movements, cut at SIDE_HEAD_BYTES (mid-row, maybe mid-character).
+        // A GB18030 statement of 3,000 movements, cut at INPUT_HEAD_BYTES (mid-row, maybe mid-character).
         let mut text = String::from("账户明细查询\n交易日期,交易时间,摘要,借方发生额,贷方发生额,余额,对方户名\n");
         for i in 0..3000 {
             text.push_str(&format!(
@@ -332,17 +332,17 @@ mod tests {
             ));
         }
         let (gbk, _, _) = encoding_rs::GB18030.encode(&text);
-        assert!(gbk.len() > SIDE_HEAD_BYTES);
-        assert_eq!(detect_side(&gbk[..SIDE_HEAD_BYTES]), side(InputKind::Bank, Some(Format::BankStatement)));
+        assert!(gbk.len() > INPUT_HEAD_BYTES);
+        assert_eq!(detect_input(&gbk[..INPUT_HEAD_BYTES]), input(InputKind::Bank, Some(Format::BankStatement)));
 
         // A gzip'd WeChat bill whose compressed head holds far more than the header: inflated only
-        // up to SIDE_HEAD_BYTES, from the first 4 KiB of the archive.
+        // up to INPUT_HEAD_BYTES, from the first 4 KiB of the archive.
         let bill = String::from_utf8(fixture("wechat/trade_all_bom_crlf.csv")).expect("UTF-8");
         let (header, rows) = bill.split_once('\n').expect("a header");
         let row = rows.lines().next().expect("a row");
         let mut big = format!("{header}\n");
         for i in 0u64.. {
-            if big.len() > 4 * SIDE_HEAD_BYTES {
+            if big.len() > 4 * INPUT_HEAD_BYTES {
                 break;
             }
             // Rows that differ, so the archive is not mostly back-references.
@@ -351,23 +351,23 @@ mod tests {
         let mut gz = vec![0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3];
         gz.extend(miniz_oxide::deflate::compress_to_vec(big.as_bytes(), 6));
         assert!(gz.len() > 4096);
-        assert_eq!(detect_side(&gz[..4096]), side(InputKind::Channel, Some(Format::WechatTrade)));
+        assert_eq!(detect_input(&gz[..4096]), input(InputKind::Channel, Some(Format::WechatTrade)));
     }
 
     #[test]
     fn the_json_for_the_page() {
-        let json = |d: SideDetection| serde_json::to_value(d).expect("JSON");
-        let bank = json(side(InputKind::Bank, Some(Format::BankStatement)));
+        let json = |d: InputDetection| serde_json::to_value(d).expect("JSON");
+        let bank = json(input(InputKind::Bank, Some(Format::BankStatement)));
         assert_eq!(
             bank,
-            serde_json::json!({"side": "bank", "format": "bank_statement", "order_table": false, "why": null})
+            serde_json::json!({"input": "bank", "format": "bank_statement", "order_table": false, "why": null})
         );
-        let orders = json(SideDetection::OrderTable);
+        let orders = json(InputDetection::OrderTable);
         assert_eq!(
             orders,
-            serde_json::json!({"side": null, "format": "generic_csv", "order_table": true, "why": null})
+            serde_json::json!({"input": null, "format": "generic_csv", "order_table": true, "why": null})
         );
-        assert_eq!(json(side(InputKind::Carry, None))["side"], "carry");
-        assert_eq!(json(SideDetection::Unknown { why: Undecided::Spreadsheet })["why"], "spreadsheet");
+        assert_eq!(json(input(InputKind::Carry, None))["input"], "carry");
+        assert_eq!(json(InputDetection::Unknown { why: Undecided::Spreadsheet })["why"], "spreadsheet");
     }
 }
