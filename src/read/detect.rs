@@ -28,8 +28,10 @@ fn header_cells(line: &str) -> Vec<String> {
     line.split(delimiter).map(|c| normalize_header(trim_cell(c.trim_matches('"')))).collect()
 }
 
-/// The first line (within the search window) that contains every one of `names`, with its cells.
-fn find_header(lines: &[(usize, &str, Vec<String>)], names: &[&str]) -> Option<(usize, Vec<String>)> {
+/// The first line (within the search window) that has every one of `names` among its cells: a
+/// layout's header, as detection knows it by a few of its names (the readers find headers by
+/// mapping columns: `records::find_header`).
+fn line_with_names(lines: &[(usize, &str, Vec<String>)], names: &[&str]) -> Option<(usize, Vec<String>)> {
     let wanted: Vec<String> = names.iter().map(|n| normalize_header(n)).collect();
     lines.iter().find(|(_, _, cells)| wanted.iter().all(|w| cells.contains(w))).map(|(n, _, cells)| (*n, cells.clone()))
 }
@@ -65,7 +67,7 @@ pub fn detect(text: &str) -> std::result::Result<Detection, Vec<Rejection>> {
         None => reject(Format::UnionpayZm, "no lines"),
     }
 
-    if let Some((_, cells)) = find_header(&lines, &["交易时间", "公众账号ID", "微信订单号", "商户订单号"])
+    if let Some((_, cells)) = line_with_names(&lines, &["交易时间", "公众账号ID", "微信订单号", "商户订单号"])
     {
         let has = |name: &str| cells.contains(&normalize_header(name));
         let bill_type = if has("退款申请时间") {
@@ -85,12 +87,12 @@ pub fn detect(text: &str) -> std::result::Result<Detection, Vec<Rejection>> {
     }
     reject(Format::WechatTrade, "no header with 交易时间, 公众账号ID, 微信订单号, 商户订单号");
 
-    if find_header(&lines, &["记账时间", "资金流水单号", "收支类型"]).is_some() {
+    if line_with_names(&lines, &["记账时间", "资金流水单号", "收支类型"]).is_some() {
         return Ok(Detection { format: Format::WechatFundFlow, variant: String::new() });
     }
     reject(Format::WechatFundFlow, "no header with 记账时间, 资金流水单号, 收支类型");
 
-    if let Some((_, cells)) = find_header(&lines, &["支付宝交易号", "商户订单号", "业务类型", "商家实收（元）"])
+    if let Some((_, cells)) = line_with_names(&lines, &["支付宝交易号", "商户订单号", "业务类型", "商家实收（元）"])
     {
         // Named as the layouts are known; FORMATS.md's "29-column" list adds five names to the 25,
         // so the presence of 实收净额（元）, not a count, tells the versions apart.
@@ -100,12 +102,12 @@ pub fn detect(text: &str) -> std::result::Result<Detection, Vec<Rejection>> {
     }
     reject(Format::AlipayTrade, "no header with 支付宝交易号, 商户订单号, 业务类型, 商家实收（元）");
 
-    if find_header(&lines, &["门店编号", "交易订单总笔数", "退款订单总笔数"]).is_some() {
+    if line_with_names(&lines, &["门店编号", "交易订单总笔数", "退款订单总笔数"]).is_some() {
         return Ok(Detection { format: Format::AlipaySummary, variant: String::new() });
     }
     reject(Format::AlipaySummary, "no header with 门店编号, 交易订单总笔数, 退款订单总笔数");
 
-    if let Some((_, cells)) = find_header(&lines, &["账务流水号", "收入金额（+元）", "支出金额（-元）"])
+    if let Some((_, cells)) = line_with_names(&lines, &["账务流水号", "收入金额（+元）", "支出金额（-元）"])
     {
         let extended = cells.contains(&normalize_header("业务描述"));
         let variant = if extended { "extended" } else { "" };

@@ -3,6 +3,7 @@
 //! Every reader produces a [`Table`] of [`crate::record::Row`]s plus [`RowIssue`]s for what it
 //! skipped; an unusable file is an [`crate::error::Error`].
 
+mod alipay_summary;
 mod cell;
 mod container;
 pub(crate) mod csv;
@@ -14,13 +15,14 @@ mod header;
 pub(crate) mod input;
 mod issue;
 pub(crate) mod payouts;
+mod read_back;
 mod records;
 pub(crate) mod source;
 pub(crate) mod spreadsheet;
 pub(crate) mod statement;
 mod statement_rows;
-mod summary;
 pub(crate) mod table;
+mod totals;
 mod unionpay;
 mod words;
 
@@ -29,10 +31,11 @@ pub use header::ColumnMap;
 pub use input::{detect_input, InputDetection, Undecided};
 pub use issue::{Check, IssueCode, RowIssue};
 pub use payouts::{Ledger, LedgerLine, Payout, PayoutFile};
+pub use read_back::RecordRef;
 pub use source::{FileSource, ReadAt, SharedBytes, Source};
 pub use statement::balance::{BalanceCheck, DayTotals, RunningBreak, StatementTotals};
 pub use statement::{BankEntry, Statement};
-pub use table::{RecordRef, SkippedKey, Table};
+pub use table::{SkippedKey, Table};
 
 use crate::error::{Error, ErrorCode, ErrorKind, Rejection, Result};
 use crate::format::Format;
@@ -197,7 +200,7 @@ fn with_cross_file_checks(reads: Vec<Read>) -> Result<Vec<Read>> {
             other => order.push(Some(other)),
         }
     }
-    summary::cross_file_checks(&mut tables)?;
+    totals::cross_file_checks(&mut tables)?;
     let mut tables = tables.into_iter();
     Ok(order.into_iter().filter_map(|slot| slot.or_else(|| tables.next().map(Read::Table))).collect())
 }
@@ -341,7 +344,7 @@ fn read_one(name: &str, source: Source, head: Option<Vec<u8>>, options: &mut Rea
     let mut table = table::Table::empty(name, side, text, &head, encoding, note, detection);
     let read = match format {
         Format::UnionpayZm => unionpay::read(&mut table, profile).map(|_| delimited::Outcome::Read),
-        Format::AlipaySummary => summary::read_alipay_summary(&mut table).map(|_| delimited::Outcome::Read),
+        Format::AlipaySummary => alipay_summary::read_alipay_summary(&mut table).map(|_| delimited::Outcome::Read),
         _ => delimited::read_delimited(&mut table, profile, &mut |done, total| options.report(done, total)),
     }
     .map_err(with_how)?;
@@ -349,7 +352,7 @@ fn read_one(name: &str, source: Source, head: Option<Vec<u8>>, options: &mut Rea
         let source = Source::Owned(table.into_source_bytes()?);
         return read_one(name, source, None, options);
     }
-    summary::check(&mut table)?;
+    totals::check(&mut table)?;
     Ok(Read::Table(table))
 }
 

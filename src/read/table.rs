@@ -2,15 +2,15 @@
 //! was detected, and the way back to its records.
 //!
 //! The text is not kept: a row holds its key, amount, status and time, and where its record is.
-//! The few records that must be shown again are read back with [`Table::sweep`].
+//! This file builds tables (the readers push rows into them); the few records that must be shown
+//! again are read back with [`Table::sweep`] (`read_back.rs`).
 
 use super::cell::cell;
-use super::csv::{detect_delimiter, FieldRange, Scanner, MAX_RECORD_BYTES};
+use super::csv::{detect_delimiter, FieldRange};
 use super::encoding::Encoding;
 use super::header::ColumnMap;
 use super::issue::{Check, IssueCode, RowIssue};
-use super::source::{read_fully, ReadAt};
-use crate::error::{Error, ErrorKind, Result};
+use super::source::ReadAt;
 use crate::format::Format;
 use crate::money::Units;
 use crate::profile::KeyChoice;
@@ -133,34 +133,6 @@ pub struct Table {
     pub(crate) text: Text,
 }
 
-/// One record read back from the file: its text and its fields.
-pub struct RecordRef<'r> {
-    text: &'r str,
-    fields: &'r [FieldRange],
-}
-
-impl<'r> RecordRef<'r> {
-    /// The record as written (one line, or several when a quoted field holds line breaks).
-    pub fn text(&self) -> &'r str {
-        self.text
-    }
-
-    /// One cell, trimmed and unescaped; empty when the record is shorter.
-    pub fn cell(&self, column: usize) -> Cow<'r, str> {
-        self.fields.get(column).map_or(Cow::Borrowed(""), |f| cell(self.text, f))
-    }
-
-    /// One cell exactly as written (fixed-width fields keep their padding).
-    pub fn raw(&self, column: usize) -> &'r str {
-        self.fields.get(column).and_then(|f| self.text.get(f.start as usize..f.end as usize)).unwrap_or("")
-    }
-
-    /// Every cell, trimmed and unescaped.
-    pub fn cells(&self) -> Vec<String> {
-        (0..self.fields.len()).map(|c| self.cell(c).into_owned()).collect()
-    }
-}
-
 impl Table {
     /// How many rows the file gave.
     pub fn row_count(&self) -> usize {
@@ -270,113 +242,10 @@ impl Table {
         }
     }
 
-    /// The file's bytes, read whole again (to decode a file that turned out not to be UTF-8).
-    pub(crate) fn into_source_bytes(self) -> Result<Vec<u8>> {
-        match self.text {
-            Text::Owned(text) => Ok(text.into_bytes()),
-            Text::External { source, .. } => super::source::Source::External(source).into_bytes(&self.name),
-        }
-    }
-
     /// Bytes of text in the file.
     pub fn text_len(&self) -> u64 {
         self.text.len()
     }
-
-    /// The whole text, read again: for the small files some checks read whole (a 汇总 summary, a
-    /// bank statement read as a table).
-    pub(crate) fn whole_text(&self) -> Result<Cow<'_, str>> {
-        match &self.text {
-            Text::Owned(text) => Ok(Cow::Borrowed(text)),
-            Text::External { source, start } => {
-                let mut buf = vec![0; usize::try_from(self.text.len()).unwrap_or(0)];
-                let got = read_fully(source.as_ref(), *start, &mut buf, &self.name)?;
-                buf.truncate(got);
-                String::from_utf8(buf).map(Cow::Owned).map_err(|_| changed(&self.name))
-            }
-        }
-    }
-
-    /// Reads the records at `offsets` (row offsets, ascending) again from the file and hands each
-    /// to `visit` with its index in `offsets`. From the caller's bytes the reads are grouped into
-    /// windows, so scattered records cost a few reads, not one each.
-    pub fn sweep(&self, offsets: &[u32], visit: &mut dyn FnMut(usize, &RecordRef) -> Result<()>) -> Result<()> {
-        let mut fields: Vec<FieldRange> = Vec::with_capacity(32);
-        // An owned text is one window over all of it; the caller's bytes are read window by window.
-        let (source, start, mut buf) = match &self.text {
-            Text::Owned(text) => (None, 0, Cow::Borrowed(text.as_bytes())),
-            Text::External { source, start } => (Some(source), *start, Cow::Owned(Vec::new())),
-        };
-        let mut window_start = 0u64;
-        let total = self.text.len();
-        // A read takes at least a few records (and at least what the source finds worth a read):
-        // scattered records cost one small read each, neighbours share one.
-        let per_record = (total / self.row_count().max(1) as u64) as usize + 1;
-        let least = source.map_or(0, |s| s.window()).max(4 * per_record).max(256);
-        for (n, &offset) in offsets.iter().enumerate() {
-            let offset = u64::from(offset);
-            let mut size = least;
-            loop {
-                if offset >= window_start && offset < window_start + buf.len() as u64 {
-                    let local = &buf[(offset - window_start) as usize..];
-                    let at_end = window_start + buf.len() as u64 >= total;
-                    match self.scan_bytes(local, &mut fields) {
-                        Some((end, complete)) if complete || at_end => {
-                            let text = std::str::from_utf8(&local[..end]).map_err(|_| changed(&self.name))?;
-                            visit(n, &RecordRef { text, fields: &fields })?;
-                            break;
-                        }
-                        None if at_end => return Err(changed(&self.name)),
-                        // The record runs past the window: read a larger one from it.
-                        _ => size = size.max(local.len().saturating_mul(2)),
-                    }
-                }
-                let len = (size as u64).min(total.saturating_sub(offset)) as usize;
-                let Some(source) = source.filter(|_| len > 0) else { return Err(changed(&self.name)) };
-                let window = buf.to_mut();
-                window.resize(len, 0);
-                let got = read_fully(source.as_ref(), start + offset, window, &self.name)?;
-                window.truncate(got);
-                window_start = offset;
-            }
-        }
-        Ok(())
-    }
-
-    /// Scans the first record of `bytes` into `fields`: where it ends, and whether it is known to
-    /// be whole (its line break was seen, or its open quote ran past [`MAX_RECORD_BYTES`]).
-    fn scan_bytes(&self, bytes: &[u8], fields: &mut Vec<FieldRange>) -> Option<(usize, bool)> {
-        if let Some(widths) = self.fixed_widths {
-            let line_end = memchr::memchr(b'\n', bytes);
-            let mut end = line_end.unwrap_or(bytes.len());
-            if end > 0 && bytes[end - 1] == b'\r' {
-                end -= 1;
-            }
-            fields.clear();
-            let mut at = 0;
-            for &width in widths {
-                let field_end = (at + width).min(end);
-                fields.push(FieldRange {
-                    start: at.min(field_end) as u32,
-                    end: field_end as u32,
-                    needs_unescape: false,
-                });
-                at = field_end + 1;
-            }
-            return Some((end, line_end.is_some()));
-        }
-        let mut scanner = Scanner::over_bytes(bytes, self.delimiter).backtick_fields(self.backticks);
-        let record = scanner.next_record(fields)?;
-        let after = bytes.get(record.end..).unwrap_or(&[]);
-        let ended_by_break = after.starts_with(b"\n") || after.starts_with(b"\r\n");
-        let complete = if record.unterminated_quote { bytes.len() >= MAX_RECORD_BYTES } else { ended_by_break };
-        Some((record.end, complete))
-    }
-}
-
-/// The caller's bytes no longer hold what was read from them.
-fn changed(name: &str) -> Error {
-    Error::new(ErrorKind::Io, "the file's bytes changed after it was read; add it again").in_file(name)
 }
 
 impl Table {
@@ -510,32 +379,6 @@ impl Table {
             fallback
         }
     }
-
-    /// The value of `field` in a record read back with [`Table::sweep`], as the reader saw it.
-    pub fn field_of<'r>(&self, record: &RecordRef<'r>, field: Field) -> Cow<'r, str> {
-        self.field_value(record.text, record.fields, field)
-    }
-
-    /// Whether a record read back is still the row's: its key cell holds the row's key. Catches
-    /// bytes the caller changed after giving them (a reused buffer).
-    pub(crate) fn holds_row(&self, record: &RecordRef, row: &Row) -> bool {
-        // A UnionPay refund's key is its 商户订单号.
-        let field = match row.key_field {
-            Field::RefundNo if self.fixed_widths.is_some() => Field::OrderNo,
-            field => field,
-        };
-        self.field_of(record, field) == self.key(row)
-    }
-
-    /// A row's fee, read back from its record (rows do not keep it), as what the merchant paid
-    /// (the layout's sign rule: [`Format::fee_of`]).
-    pub fn fee_of(&self, record: &RecordRef) -> Option<Decimal> {
-        let column = self.columns.get(Field::Fee)?;
-        if self.fixed_widths.is_some() {
-            return self.format.fee_of(record.raw(column));
-        }
-        self.format.fee_of(&record.cell(column))
-    }
 }
 
 /// The partition of a key hash: its top `bits` bits (matching's group tables use the low ones).
@@ -603,5 +446,92 @@ impl Table {
         let row = Row { line, offset, key, units, time, status, kind, key_field, scale };
         let part = part_of(self.hash(&row), self.part_bits);
         self.parts[part].push(row);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::money::parse_units;
+
+    fn table() -> Table {
+        let detection = Detection { format: Format::GenericCsv, variant: String::new() };
+        Table::empty("t.csv", Side::Internal, Text::Owned(String::new()), "a,b\n", Encoding::Utf8, None, detection)
+    }
+
+    fn push(t: &mut Table, choice: KeyChoice, line: u32, keys: [&str; 3], amount: &str, kind: ItemKind) {
+        let parts = RowParts { line, offset: 10 * line, order_no: keys[0], trade_no: keys[1], refund_no: keys[2] };
+        let units = parse_units(amount).expect("an amount");
+        t.push_row(choice, parts, units, Row::NO_TIME, Status::Success, kind);
+    }
+
+    #[test]
+    fn rows_kept_by_partition_come_back_in_file_order_with_their_keys_and_amounts() {
+        let mut t = table();
+        t.set_partitions(3, 5);
+        let long_key = "L".repeat(3 * KEY_HEAD_BYTES);
+        let rows = [
+            ("A1", "10.00"),
+            ("B2", "5.5"),
+            (long_key.as_str(), "0.01"),
+            ("C3", "12345678901234.567890"), // more digits than an i64 holds: kept as a decimal
+            ("D4", "-3"),
+        ];
+        for (n, (key, amount)) in rows.iter().enumerate() {
+            push(&mut t, KeyChoice::OrderNo, n as u32 + 2, [key, "", ""], amount, ItemKind::Payment);
+        }
+        t.number_rows();
+        assert_eq!(t.big_amounts.len(), 1, "the long amount");
+        assert_eq!(t.row_count(), rows.len());
+        assert!(t.parts.len() > 1, "several partitions");
+        let in_order = t.rows_in_file_order();
+        assert_eq!(in_order.iter().map(|r| r.line).collect::<Vec<_>>(), [2, 3, 4, 5, 6]);
+        for (row, (key, amount)) in in_order.iter().zip(rows) {
+            assert_eq!(t.key(row), key);
+            let expected = crate::money::parse_amount(amount).expect("an amount");
+            assert_eq!(t.amount(row), expected, "{key}");
+            assert_eq!(t.key_of(row, Field::OrderNo), key);
+        }
+        // Numbering: row(n) for n in 0..row_count is every row once.
+        let mut lines: Vec<u32> = (0..t.row_count() as u32).map(|n| t.row(n).line).collect();
+        lines.sort_unstable();
+        assert_eq!(lines, [2, 3, 4, 5, 6]);
+    }
+
+    #[test]
+    fn the_key_follows_the_profile_and_a_refund_goes_by_its_refund_number() {
+        let mut t = table();
+        push(&mut t, KeyChoice::OrderNoThenTradeNo, 2, ["O1", "T1", ""], "1.00", ItemKind::Payment);
+        push(&mut t, KeyChoice::OrderNoThenTradeNo, 3, ["", "T2", ""], "2.00", ItemKind::Payment);
+        push(&mut t, KeyChoice::OrderNo, 4, ["O3", "T3", "R3"], "3.00", ItemKind::Refund);
+        push(&mut t, KeyChoice::TradeNo, 5, ["O4", "T4", ""], "4.00", ItemKind::Payment);
+        t.number_rows();
+        let rows = t.rows_in_file_order();
+        let keys: Vec<(Field, String)> = rows.iter().map(|r| (r.key_field, t.key(r))).collect();
+        assert_eq!(
+            keys,
+            [
+                (Field::OrderNo, "O1".to_string()),
+                (Field::TradeNo, "T2".to_string()),
+                (Field::RefundNo, "R3".to_string()),
+                (Field::TradeNo, "T4".to_string()),
+            ]
+        );
+        // With order_no_then_trade_no a payment keeps its transaction number as a second key.
+        assert_eq!(t.key_of(rows[0], Field::TradeNo), "T1");
+        assert_eq!(t.key_of(rows[3], Field::TradeNo), "T4");
+        assert_eq!(t.key_of(rows[2], Field::TradeNo), "");
+    }
+
+    #[test]
+    fn partitions_grow_with_the_rows_and_stop_at_4096() {
+        assert_eq!(part_bits_for(0), 0);
+        assert_eq!(part_bits_for(16_383), 0);
+        assert_eq!(part_bits_for(2 * 16_384), 1);
+        assert_eq!(part_bits_for(2_000_000), 6);
+        assert_eq!(part_bits_for(usize::MAX), 12);
+        assert_eq!(part_of(u64::MAX, 0), 0);
+        assert_eq!(part_of(u64::MAX, 12), 4095);
+        assert_eq!(part_of(1 << 63, 1), 1);
     }
 }

@@ -6,10 +6,9 @@ use super::cell::trim_cell;
 use super::issue::{Check, IssueCode, RowIssue};
 use super::statement::balance::{check_steps, Step};
 use super::table::Table;
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::Result;
 use crate::format::Format;
 use crate::money::parse_amount;
-use crate::record::normalize_header;
 use rust_decimal::Decimal;
 
 /// WeChat trade bill summary columns and the detail column each one totals (`None`: a row count).
@@ -222,30 +221,6 @@ fn check_footer(table: &mut Table, prefix: &str, only: Only, column: &str) -> Re
     push_check(table, format!("{label} 笔数"), &count, Some(Decimal::from(found_count)), false);
     // Refund and expense totals are printed with or without their minus sign.
     push_check(table, format!("{label} {column}"), &amount, found_sum, true);
-    Ok(())
-}
-
-/// The Alipay 汇总 file: a header and per-store rows ending in 合计. It holds no reconcilable rows;
-/// its 合计 row is checked against the 业务明细 file of the same zip (see [`cross_file_checks`]).
-pub fn read_alipay_summary(table: &mut Table) -> Result<()> {
-    let wanted = normalize_header("交易订单总笔数");
-    // A 汇总 file has a row per store: small, so it is held whole.
-    if matches!(table.text, super::table::Text::External { .. }) {
-        table.text = super::table::Text::Owned(table.whole_text()?.into_owned());
-    }
-    let found = table.whole_text()?.lines().enumerate().find_map(|(n, line)| {
-        let cells: Vec<String> = line.split(',').map(|c| trim_cell(c).to_string()).collect();
-        cells.iter().any(|c| normalize_header(c) == wanted).then_some((n, cells))
-    });
-    let Some((line, header)) = found else {
-        return Err(Error::new(
-            ErrorKind::NoKnownColumns { best_header: Vec::new() },
-            "no 汇总 header (交易订单总笔数)",
-        )
-        .in_file(&table.name));
-    };
-    table.header_line = line as u32 + 1;
-    table.header = header;
     Ok(())
 }
 
