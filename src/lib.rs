@@ -140,7 +140,7 @@ pub mod engine {
     pub use crate::matching::{Item, Matching, RowRef};
     pub use crate::money::Sum;
     pub use crate::read::csv::{FieldRange, Record, Scanner};
-    pub use crate::read::{BalanceCheck, BankEntry, Ledger, LedgerLine, Payout, PayoutFile, Statement};
+    pub use crate::read::{BalanceCheck, BankEntry, Payout, PayoutFile, Statement, SubLedger, SubLedgerLine};
     pub use crate::read::{ColumnMap, RecordRef, SkippedKey, Table};
     pub use crate::record::{Row, Side};
     pub use crate::report::row_view;

@@ -175,7 +175,7 @@ fn reconcile(arguments: &Arguments) -> Result<String, Error> {
         // An amount, or else the path of a sub-ledger CSV (分户账).
         match parse_amount(book) {
             Ok(amount) => run.set_book_balance(Some(amount))?,
-            Err(_) => drop(run.add(Input::new(InputKind::Book, file_name(book), open_file(book)?))?),
+            Err(_) => drop(run.add(Input::new(InputKind::SubLedger, file_name(book), open_file(book)?))?),
         }
     }
     if let Some(path) = &arguments.carry_in {

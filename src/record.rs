@@ -29,7 +29,7 @@ codes! {
         /// Payout instructions (代付指令): the platform's record of money sent out.
         Payouts = ("payouts", "代付指令"),
         /// The platform's merchant sub-ledger (分户账): its balances sum to the book balance.
-        Book = ("book", "分户账"),
+        SubLedger = ("sub_ledger", "分户账"),
         /// The state file of the previous run (open items carried into this one).
         Carry = ("carry", "昨日状态"),
         /// Resolutions of breaks (差错处理): a JSON array of `{id, action, note, by, at}`.
@@ -43,7 +43,9 @@ impl InputKind {
         match self {
             InputKind::Internal => Some(Side::Internal),
             InputKind::Channel => Some(Side::Channel),
-            InputKind::Bank | InputKind::Payouts | InputKind::Book | InputKind::Carry | InputKind::Resolutions => None,
+            InputKind::Bank | InputKind::Payouts | InputKind::SubLedger | InputKind::Carry | InputKind::Resolutions => {
+                None
+            }
         }
     }
 }

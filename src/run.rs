@@ -12,7 +12,7 @@ use crate::fund_flow::FundFlow;
 use crate::matching::{MatchSettings, Matching};
 use crate::profile::Profile;
 use crate::read::{IssueCode, RowIssue, Source, Table};
-use crate::read::{Ledger, PayoutFile, Purpose, Read, ReadOptions, Statement};
+use crate::read::{PayoutFile, Purpose, Read, ReadOptions, Statement, SubLedger};
 use crate::record::{InputKind, Side};
 use crate::report::{
     self, Added, CarryInfo, DateSource, Exception, FileInfo, InputInfo, Inspection, Page, Report, RunInfo,
@@ -126,7 +126,7 @@ impl std::fmt::Debug for Reconciliation {
 struct FundInputs {
     statements: Vec<Statement>,
     payouts: Vec<PayoutFile>,
-    ledgers: Vec<Ledger>,
+    sub_ledgers: Vec<SubLedger>,
     book_balance: Option<Decimal>,
     carry_in: Option<CarryState>,
     /// The carry state's file name, for errors.
@@ -216,9 +216,9 @@ impl Reconciliation {
                     self.funds.payouts.push(file);
                     info
                 }
-                Read::Ledger(ledger) => {
-                    let info = InputInfo::of_ledger(&ledger);
-                    self.funds.ledgers.push(ledger);
+                Read::SubLedger(ledger) => {
+                    let info = InputInfo::of_sub_ledger(&ledger);
+                    self.funds.sub_ledgers.push(ledger);
                     info
                 }
                 Read::Table(_) => {
@@ -445,11 +445,11 @@ impl Reconciliation {
         let (input, unbatched) =
             crate::fund_flow::assemble(&self.tables, statements, payouts, carry_in, settings, visit)?;
         let flow = crate::fund_flow::match_funds(input, date, settings);
-        let book = match (self.funds.book_balance, self.funds.ledgers.is_empty()) {
+        let book = match (self.funds.book_balance, self.funds.sub_ledgers.is_empty()) {
             (Some(amount), _) => Some(BookBalance { amount, source: "input".to_string() }),
             (None, false) => Some(BookBalance {
-                amount: self.funds.ledgers.iter().map(|l| l.total()).sum(),
-                source: self.funds.ledgers.iter().map(|l| l.name.as_str()).collect::<Vec<_>>().join(", "),
+                amount: self.funds.sub_ledgers.iter().map(|l| l.total()).sum(),
+                source: self.funds.sub_ledgers.iter().map(|l| l.name.as_str()).collect::<Vec<_>>().join(", "),
             }),
             (None, true) => None,
         };
@@ -458,7 +458,7 @@ impl Reconciliation {
         report.balance = Some(balance);
         let issues = self.funds.statements.iter().flat_map(|s| &s.issues);
         let issues = issues.chain(self.funds.payouts.iter().flat_map(|p| &p.issues));
-        report.issues.extend(issues.chain(self.funds.ledgers.iter().flat_map(|l| &l.issues)).cloned());
+        report.issues.extend(issues.chain(self.funds.sub_ledgers.iter().flat_map(|l| &l.issues)).cloned());
         if let Some(n) = self.funds.carry_in.as_ref().map(|c| c.ids_assigned).filter(|&n| n > 0) {
             let why =
                 format!("written before content ids: {n} movements and payouts were given ids from their content");

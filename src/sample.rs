@@ -52,7 +52,7 @@ pub const SAMPLE_FUND_FLOW: [SampleFile; 4] = [
         bytes: include_bytes!("../tests/fixtures/bank/payouts.csv"),
     },
     SampleFile {
-        input: InputKind::Book,
+        input: InputKind::SubLedger,
         name: "ledger.csv",
         bytes: include_bytes!("../tests/fixtures/bank/ledger.csv"),
     },

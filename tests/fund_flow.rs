@@ -29,7 +29,7 @@ fn day_one(book: Option<&str>) -> Reconciliation {
     }
     match book {
         Some("ledger") => {
-            drop(run.add(Input::new(InputKind::Book, "ledger.csv", fixture("bank/ledger.csv"))).expect("ledger"))
+            drop(run.add(Input::new(InputKind::SubLedger, "ledger.csv", fixture("bank/ledger.csv"))).expect("ledger"))
         }
         Some(amount) => run.set_book_balance(Some(duizhang::parse_amount(amount).expect("amount"))).expect("in range"),
         None => {}
@@ -399,7 +399,7 @@ fn any_bytes_as_any_fund_input_give_issues_or_a_coded_error_never_a_panic() {
     }
     for bytes in inputs {
         let mut run = Reconciliation::new(profile());
-        for side in [InputKind::Bank, InputKind::Payouts, InputKind::Book] {
+        for side in [InputKind::Bank, InputKind::Payouts, InputKind::SubLedger] {
             let _ = run.add(Input::new(side, "x.csv", bytes.clone()));
         }
         let _ = run.add(Input::new(InputKind::Carry, "state.json", bytes.to_vec()));

@@ -132,7 +132,7 @@ fn exercise(name: &str, bytes: &[u8], orders: &[u8], bill: &[u8]) -> usize {
             }
         }
     }
-    for side in [InputKind::Bank, InputKind::Payouts, InputKind::Book] {
+    for side in [InputKind::Bank, InputKind::Payouts, InputKind::SubLedger] {
         let mut run = Reconciliation::new(Profile::default());
         if run.add(Input::new(InputKind::Channel, "bill.csv", bill.to_vec())).is_ok()
             && run.add(Input::new(side, name, bytes.to_vec())).is_ok()

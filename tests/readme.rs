@@ -51,7 +51,7 @@ fn generated() -> String {
         &v.fund_outcomes,
     );
     table(&mut out, "Formats", "`files[].format`, `--format`, the profile's `format`", &v.formats);
-    table(&mut out, "Inputs", "`addFile(kind, …)`, the CLI's `--internal`, `--channel`, `--bank`, `--payouts`, `--book-balance`, `--carry-in`", &v.input_kinds);
+    table(&mut out, "Inputs", "`addFile(input, …)`, the CLI's `--internal`, `--channel`, `--bank`, `--payouts`, `--book-balance`, `--carry-in`", &v.input_kinds);
     out.push_str(END);
     out
 }

@@ -67,7 +67,7 @@ fn the_fund_flow_sample_is_the_fixture_day_and_balances() {
         run.add_file(&input, &name, js(bytes), None).expect("reads");
         inputs.push(input);
     }
-    assert_eq!(inputs, ["channel", "bank", "payouts", "book"]);
+    assert_eq!(inputs, ["channel", "bank", "payouts", "sub_ledger"]);
     run.run(Some(date)).expect("runs");
     let flow = run.fund_flow().expect("summary");
     assert_eq!(get(&flow, "counts.matched").as_f64(), Some(10.0));

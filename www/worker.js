@@ -132,7 +132,7 @@ async function sheetToCsv(bytes, name) {
 }
 
 // Read whole, not in chunks: fund-flow files, the state file and resolutions are small.
-const FUND_INPUTS = new Set(['bank', 'payouts', 'book', 'carry', 'resolutions']);
+const FUND_INPUTS = new Set(['bank', 'payouts', 'sub_ledger', 'carry', 'resolutions']);
 /** JSON inputs: never a spreadsheet. */
 const JSON_INPUTS = new Set(['carry', 'resolutions']);
 

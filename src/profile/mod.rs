@@ -83,9 +83,9 @@ pub struct ColumnMappings {
     /// Mapping for payout instructions.
     #[serde(default)]
     pub payouts: ColumnMapping,
-    /// Mapping for sub-ledgers.
-    #[serde(default)]
-    pub book: ColumnMapping,
+    /// Mapping for sub-ledgers (`book` in profiles written before the input had one name).
+    #[serde(default, alias = "book")]
+    pub sub_ledger: ColumnMapping,
 }
 
 /// Extra status words per normalized status, tried before the built-in table.

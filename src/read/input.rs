@@ -136,7 +136,7 @@ fn detect_text(bytes: &[u8]) -> InputDetection {
         let kind = match found.format {
             Format::BankStatement => InputKind::Bank,
             Format::PayoutInstructions => InputKind::Payouts,
-            Format::SubLedger => InputKind::Book,
+            Format::SubLedger => InputKind::SubLedger,
             _ => InputKind::Channel,
         };
         return InputDetection::Input { kind, format: Some(found.format) };
@@ -221,7 +221,7 @@ mod tests {
             ("bank/statement_gbk_newest_first.csv", input(InputKind::Bank, Some(BankStatement))),
             ("bank/signed_amount_utf16le.csv", input(InputKind::Bank, Some(BankStatement))),
             ("bank/payouts.csv", input(InputKind::Payouts, Some(PayoutInstructions))),
-            ("bank/ledger.csv", input(InputKind::Book, Some(SubLedger))),
+            ("bank/ledger.csv", input(InputKind::SubLedger, Some(SubLedger))),
             ("sheets/statement.xlsx", InputDetection::Unknown { why: Undecided::Spreadsheet }),
             ("malformed/prose_not_a_table.txt", InputDetection::Unknown { why: Undecided::NoHeader }),
             ("malformed/binary_junk.csv", InputDetection::Unknown { why: Undecided::NotText }),
@@ -266,13 +266,13 @@ mod tests {
                         }
                     })
                 }
-                InputDetection::Input { kind: InputKind::Book, .. } => {
-                    super::super::read(name, bytes.into(), &mut read_as(Purpose::Fund(InputKind::Book))).map(
-                        |r| match r.as_slice() {
-                            [Read::Ledger(l)] => l.lines.len(),
+                InputDetection::Input { kind: InputKind::SubLedger, .. } => {
+                    super::super::read(name, bytes.into(), &mut read_as(Purpose::Fund(InputKind::SubLedger))).map(|r| {
+                        match r.as_slice() {
+                            [Read::SubLedger(l)] => l.lines.len(),
                             _ => 0,
-                        },
-                    )
+                        }
+                    })
                 }
                 _ => continue,
             };

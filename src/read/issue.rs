@@ -137,7 +137,7 @@ impl IssueCode {
 pub struct RowIssue {
     /// File name.
     pub file: String,
-    /// The input the file was given as (`internal`, `channel`, `bank`, `payouts`, `book`, `carry`, `resolutions`).
+    /// The input the file was given as (`internal`, `channel`, `bank`, `payouts`, `sub_ledger`, `carry`, `resolutions`).
     pub input: InputKind,
     /// 1-based line; `None` for a note about the whole file.
     pub line: Option<u32>,

@@ -30,7 +30,7 @@ pub use encoding::Encoding;
 pub use header::ColumnMap;
 pub use input::{detect_input, InputDetection, Undecided};
 pub use issue::{Check, IssueCode, RowIssue};
-pub use payouts::{Ledger, LedgerLine, Payout, PayoutFile};
+pub use payouts::{Payout, PayoutFile, SubLedger, SubLedgerLine};
 pub use read_back::RecordRef;
 pub use source::{FileSource, ReadAt, SharedBytes, Source};
 pub use statement::balance::{BalanceCheck, DayTotals, RunningBreak, StatementTotals};
@@ -61,7 +61,7 @@ pub(crate) enum Read {
     /// Payout instructions.
     Payouts(PayoutFile),
     /// A merchant sub-ledger.
-    Ledger(Ledger),
+    SubLedger(SubLedger),
 }
 
 /// Why an input is read: what its files must become.
@@ -71,7 +71,7 @@ pub(crate) enum Purpose {
     /// serial numbers becomes a table of rows; any other statement, payouts and sub-ledgers are
     /// errors that say which input they belong to.
     Match(Side),
-    /// A fund-flow input of this kind (bank, payouts, book): the kind decides the reader, not
+    /// A fund-flow input of this kind (bank, payouts, sub-ledger): the kind decides the reader, not
     /// detection. Small files, read whole.
     Fund(InputKind),
     /// `inspect`: each file as the layout detection finds, a statement a statement whether or not
@@ -103,7 +103,7 @@ impl Purpose {
             )
             .in_file(&statement.name)),
             Read::Payouts(file) => Err(wrong_input(&file.name, Format::PayoutInstructions, "payouts")),
-            Read::Ledger(ledger) => Err(wrong_input(&ledger.name, Format::SubLedger, "book")),
+            Read::SubLedger(ledger) => Err(wrong_input(&ledger.name, Format::SubLedger, "sub_ledger")),
         }
     }
 }
@@ -222,7 +222,7 @@ impl Read {
             Read::Table(t) => &mut t.issues,
             Read::Statement(s) => &mut s.issues,
             Read::Payouts(p) => &mut p.issues,
-            Read::Ledger(l) => &mut l.issues,
+            Read::SubLedger(l) => &mut l.issues,
         }
     }
 }
@@ -247,7 +247,7 @@ fn read_fund_file(kind: InputKind, name: &str, bytes: Vec<u8>, profile: &Profile
             statement::read(name, kind, text, decoded.encoding, decoded.note, profile).map(Read::Statement)
         }
         InputKind::Payouts => payouts::read_payouts(name, text, decoded.encoding, profile).map(Read::Payouts),
-        InputKind::Book => payouts::read_ledger(name, text, decoded.encoding, profile).map(Read::Ledger),
+        InputKind::SubLedger => payouts::read_sub_ledger(name, text, decoded.encoding, profile).map(Read::SubLedger),
         InputKind::Internal | InputKind::Channel | InputKind::Carry | InputKind::Resolutions => {
             Err(Error::new(ErrorKind::InvalidArgument, format!("{kind} is no fund-flow input")).in_file(name))
         }
@@ -324,14 +324,14 @@ fn read_one(name: &str, source: Source, head: Option<Vec<u8>>, options: &mut Rea
         };
         let input = match format {
             Format::PayoutInstructions => InputKind::Payouts,
-            Format::SubLedger => InputKind::Book,
+            Format::SubLedger => InputKind::SubLedger,
             // Matched as a table, its issues are of the side it was given as; else it is a statement.
             _ if for_matching => InputKind::from(side),
             _ => InputKind::Bank,
         };
         return match format {
             Format::PayoutInstructions => payouts::read_payouts(name, &text, encoding, profile).map(Read::Payouts),
-            Format::SubLedger => payouts::read_ledger(name, &text, encoding, profile).map(Read::Ledger),
+            Format::SubLedger => payouts::read_sub_ledger(name, &text, encoding, profile).map(Read::SubLedger),
             _ => {
                 let statement = statement::read(name, input, &text, encoding, note, profile).map_err(with_how)?;
                 match for_matching && statement.columns.get(crate::record::Field::TradeNo).is_some() {

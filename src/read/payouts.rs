@@ -55,7 +55,7 @@ pub struct PayoutFile {
 
 /// One merchant's line of a sub-ledger (分户账).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct LedgerLine {
+pub struct SubLedgerLine {
     /// 1-based line.
     pub line: u32,
     /// Merchant (sub-account).
@@ -72,7 +72,7 @@ pub struct LedgerLine {
 
 /// A merchant sub-ledger (分户账): balances per merchant; the book balance is their sum.
 #[derive(Clone, Debug)]
-pub struct Ledger {
+pub struct SubLedger {
     /// File name.
     pub name: String,
     /// Detected encoding.
@@ -84,12 +84,12 @@ pub struct Ledger {
     /// Where each field was found.
     pub columns: ColumnMap,
     /// One line per merchant, in file order.
-    pub lines: Vec<LedgerLine>,
+    pub lines: Vec<SubLedgerLine>,
     /// Rows skipped.
     pub issues: Vec<RowIssue>,
 }
 
-impl Ledger {
+impl SubLedger {
     /// The book balance: the sum of the sub-ledger balances.
     pub fn total(&self) -> Decimal {
         self.lines.iter().map(|l| l.balance).sum()
@@ -156,9 +156,9 @@ pub(crate) fn read_payouts(name: &str, text: &str, encoding: Encoding, profile: 
 
 /// Reads a merchant sub-ledger (分户账): merchant and balance per row, with opening balance and the
 /// period's credits and debits when the ledger gives them.
-pub(crate) fn read_ledger(name: &str, text: &str, encoding: Encoding, profile: &Profile) -> Result<Ledger> {
-    let input = InputKind::Book;
-    let names = HeaderNames::new(Format::SubLedger, &profile.columns.book, profile);
+pub(crate) fn read_sub_ledger(name: &str, text: &str, encoding: Encoding, profile: &Profile) -> Result<SubLedger> {
+    let input = InputKind::SubLedger;
+    let names = HeaderNames::new(Format::SubLedger, &profile.columns.sub_ledger, profile);
     let mut records = Records::new(text);
     let mut issues = Vec::new();
     let usable: fn(&ColumnMap) -> bool = |m| m.get(Field::Balance).is_some();
@@ -218,9 +218,9 @@ pub(crate) fn read_ledger(name: &str, text: &str, encoding: Encoding, profile: &
             }
         }
         let merchant = record.get(&columns, Field::MerchantId).to_string();
-        lines.push(LedgerLine { line, merchant, opening, credits, debits, balance });
+        lines.push(SubLedgerLine { line, merchant, opening, credits, debits, balance });
     }
-    Ok(Ledger {
+    Ok(SubLedger {
         name: name.to_string(),
         encoding,
         header_line: header.line,
@@ -244,11 +244,11 @@ mod tests {
         assert_eq!(p.payouts[0].amount.to_string(), "1000.00");
         assert_eq!((p.payouts[0].account.as_str(), p.payouts[0].reference.as_str()), ("6222", "P1"));
         assert_eq!(p.issues.len(), 1);
-        let l = read_ledger("l.csv", "商户号,余额\nA,10.00\nB,5.50\n合计,15.50\n", Encoding::Utf8, &profile)
+        let l = read_sub_ledger("l.csv", "商户号,余额\nA,10.00\nB,5.50\n合计,15.50\n", Encoding::Utf8, &profile)
             .expect("reads");
         assert_eq!(l.total().to_string(), "15.50");
         let full = "商户号,期初余额,本期收入,本期支出,期末余额\nA,1.00,9.00,-2.00,8.00\n";
-        let l = read_ledger("l.csv", full, Encoding::Utf8, &profile).expect("reads");
+        let l = read_sub_ledger("l.csv", full, Encoding::Utf8, &profile).expect("reads");
         let a = &l.lines[0];
         assert_eq!(
             (a.opening, a.credits, a.debits),
@@ -256,7 +256,7 @@ mod tests {
         );
         assert!(l.issues.is_empty(), "1.00 + 9.00 - 2.00 = 8.00: {:?}", l.issues);
         let wrong = "商户号,期初余额,本期收入,本期支出,期末余额\nA,1.00,9.00,-2.00,8.10\n";
-        let l = read_ledger("l.csv", wrong, Encoding::Utf8, &profile).expect("reads");
+        let l = read_sub_ledger("l.csv", wrong, Encoding::Utf8, &profile).expect("reads");
         assert_eq!(l.lines.len(), 1, "the line still counts");
         assert_eq!(l.issues.len(), 1);
         assert_eq!(

@@ -2,7 +2,7 @@
 //! [`Inspection`], what `inspect` says about a file read on its own.
 
 use crate::format::Format;
-use crate::read::{Check, ColumnMap, Encoding, Ledger, PayoutFile, Read, RowIssue, Statement, Table};
+use crate::read::{Check, ColumnMap, Encoding, PayoutFile, Read, RowIssue, Statement, SubLedger, Table};
 use crate::record::{Field, InputKind, Side};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -108,7 +108,7 @@ impl Inspection {
                     &[],
                 )
             }
-            Read::Ledger(l) => {
+            Read::SubLedger(l) => {
                 let skipped = l.issues.iter().filter(|i| i.skips_row()).count() as u32;
                 Inspection::fund(&l.name, Format::SubLedger, "", l.encoding, l.lines.len(), skipped, &l.issues, &[])
             }
@@ -153,11 +153,11 @@ impl Inspection {
     }
 }
 
-/// What was read from one fund-flow file (the `addFile` answer for `bank`, `payouts`, `book`).
+/// What was read from one fund-flow file (the `addFile` answer for `bank`, `payouts`, `sub_ledger`).
 #[derive(Clone, Debug, Serialize)]
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(rename = "FundInputInfo"))]
 pub struct InputInfo {
-    /// `bank`, `payouts` or `book`.
+    /// `bank`, `payouts` or `sub_ledger`.
     pub input: InputKind,
     /// File name.
     pub name: String,
@@ -197,8 +197,9 @@ impl InputInfo {
     }
 
     /// Describes a sub-ledger.
-    pub fn of_ledger(l: &Ledger) -> InputInfo {
-        let mut info = InputInfo::of_header(InputKind::Book, &l.name, l.encoding, l.header_line, &l.header, &l.columns);
+    pub fn of_sub_ledger(l: &SubLedger) -> InputInfo {
+        let mut info =
+            InputInfo::of_header(InputKind::SubLedger, &l.name, l.encoding, l.header_line, &l.header, &l.columns);
         info.rows = l.lines.len() as u64;
         info.issues = l.issues.len() as u64;
         info

@@ -81,7 +81,7 @@ pub fn sample_day() -> Result<JsValue, JsValue> {
 }
 
 /// The built-in fund-flow sample (embedded: no request is made): `{files, profile, date}`, each file
-/// with its input (`channel`, `bank`, `payouts`, `book`), to be read with `addFile` and run on `date`.
+/// with its input (`channel`, `bank`, `payouts`, `sub_ledger`), to be read with `addFile` and run on `date`.
 #[wasm_bindgen(js_name = sampleFundFlow, unchecked_return_type = "FundFlowSample")]
 pub fn sample_fund_flow() -> Result<JsValue, JsValue> {
     let sample = js_sys::Object::new();
@@ -186,8 +186,8 @@ impl Reconciliation {
 
     /// Reads one file. Throws a coded Error if unusable. `input` is an `InputKind`: `internal` or
     /// `channel` (a CSV, a `.gz`, or a `.zip` whose every file becomes a table: the first table's
-    /// `FileInfo` is returned, `files()` lists all), or for fund flow `bank`, `payouts`, `book` (a
-    /// sub-ledger) or `carry` (the state file of the previous run), which are small and read
+    /// `FileInfo` is returned, `files()` lists all), or for fund flow `bank`, `payouts`, `sub_ledger`
+    /// or `carry` (the state file of the previous run), which are small and read
     /// whole. `bytes` is a `Uint8Array` (or an `ArrayBuffer`), or in a worker a `Blob`/`File`: it
     /// is read where it is, in chunks, and never copied whole into Wasm memory; the records a
     /// report shows are read from it again, so it must not change until the run is done (a

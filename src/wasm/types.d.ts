@@ -15,7 +15,7 @@ export type ClearingLevel = "transaction" | "batch";
 export type Field = "order_no" | "trade_no" | "amount" | "refund_amount" | "fee" | "status" | "time" | "merchant_id" | "refund_no" | "credit" | "debit" | "balance" | "direction" | "date" | "booked_credit" | "booked_debit" | "currency" | "transaction_currency" | "counterparty" | "counterparty_account" | "counterparty_bank" | "memo" | "note" | "purpose" | "place" | "reference" | "opening" | "service_provider" | "trade_type" | "fee_rate";
 export type Status = "success" | "refund" | "closed" | "pending";
 export type Side = "internal" | "channel";
-export type InputKind = "internal" | "channel" | "bank" | "payouts" | "book" | "carry" | "resolutions";
+export type InputKind = "internal" | "channel" | "bank" | "payouts" | "sub_ledger" | "carry" | "resolutions";
 export type KeyChoice = "order_no" | "trade_no" | "order_no_then_trade_no";
 export type Phase = "read" | "match" | "report";
 export type DateSource = "input" | "inferred" | "none";
@@ -361,7 +361,7 @@ export type RowIssue = {
  */
 file: string, 
 /**
- * The input the file was given as (`internal`, `channel`, `bank`, `payouts`, `book`, `carry`, `resolutions`).
+ * The input the file was given as (`internal`, `channel`, `bank`, `payouts`, `sub_ledger`, `carry`, `resolutions`).
  */
 input: InputKind, 
 /**
@@ -513,11 +513,11 @@ offset: number,
  */
 rows: Array<T>, };
 /**
- * What was read from one fund-flow file (the `addFile` answer for `bank`, `payouts`, `book`).
+ * What was read from one fund-flow file (the `addFile` answer for `bank`, `payouts`, `sub_ledger`).
  */
 export type FundInputInfo = { 
 /**
- * `bank`, `payouts` or `book`.
+ * `bank`, `payouts` or `sub_ledger`.
  */
 input: InputKind, 
 /**

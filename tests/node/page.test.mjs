@@ -468,7 +468,7 @@ test('the page reconciles locally and matches the native CLI', async (t) => {
     await waitForFund();
     await assertFundMatches(fundReport, 'fund-flow sample');
     // The files panel lists the bill; the fund inputs table the statement, payouts and sub-ledger.
-    assert.deepEqual(await page.$$eval('#fund-inputs tbody tr', (rows) => rows.map((r) => r.dataset.input)), ['bank', 'payouts', 'book']);
+    assert.deepEqual(await page.$$eval('#fund-inputs tbody tr', (rows) => rows.map((r) => r.dataset.input)), ['bank', 'payouts', 'sub_ledger']);
     // The statement's 合计 row and running balance agree with its movements: ✓ each, as in the report.
     const shownChecks = await page.$$eval('#fund-inputs tbody tr[data-input="bank"] [data-check]',
       (lis) => lis.map((li) => [li.dataset.check, li.dataset.passed === 'true']));
@@ -795,14 +795,14 @@ test('the page reconciles locally and matches the native CLI', async (t) => {
       assert.deepEqual(await inputFiles('channel'), ['day.csv']);
       assert.deepEqual(await inputFiles('bank'), ['对公账户流水_statement.csv']);
       assert.deepEqual(await inputFiles('payouts'), ['20260325.csv']);
-      assert.deepEqual(await inputFiles('book'), ['ledger_0325.csv']);
+      assert.deepEqual(await inputFiles('sub_ledger'), ['ledger_0325.csv']);
       assert.deepEqual(await inputFiles('carry'), []);
       assert.equal(await page.$eval('#fund-inputs-box', (/** @type {HTMLDetailsElement} */ d) => d.open), true, 'the fund-flow inputs are shown');
       // What went where, and what decided: content for every file but the order export (a plain table).
       const routes = await page.$$eval('#guess [data-route]', (s) => s.map((x) => [x.querySelector('strong')?.textContent,
         x.dataset.route, x.dataset.by]));
       assert.deepEqual(routes, [['orders.csv', 'internal', 'name'], ['对公账户流水_statement.csv', 'bank', 'content'],
-        ['20260325.csv', 'payouts', 'content'], ['day.csv', 'channel', 'content'], ['ledger_0325.csv', 'book', 'content']]);
+        ['20260325.csv', 'payouts', 'content'], ['day.csv', 'channel', 'content'], ['ledger_0325.csv', 'sub_ledger', 'content']]);
       assert.match(await textOf('#guess'), /对公账户流水_statement\.csv → 银行流水 bank statement \(按内容 by content\)/);
       // And the run from the routed files is the CLI's run with every side given explicitly.
       await page.click('#run');
@@ -846,7 +846,7 @@ test('the page reconciles locally and matches the native CLI', async (t) => {
       { path: 'tests/fixtures/malformed/binary_junk.csv', name: 'bill_0324.csv' }, SAMPLE.channel]);
     assert.deepEqual(await inputFiles('internal'), ['orders.csv']);
     assert.deepEqual(await inputFiles('channel'), ['channel.csv']);
-    for (const side of ['bank', 'payouts', 'book', 'carry']) assert.deepEqual(await inputFiles(side), [], side);
+    for (const side of ['bank', 'payouts', 'sub_ledger', 'carry']) assert.deepEqual(await inputFiles(side), [], side);
     const routes = await guessRoutes();
     assert.deepEqual(routes.filter(([, side]) => side === 'unused'),
       [['prose_not_a_table.txt', 'unused', 'no_header'], ['bill_0324.csv', 'unused', 'not_text']]);
@@ -997,7 +997,7 @@ test('the page reconciles locally and matches the native CLI', async (t) => {
     await page.setInputFiles('#file-channel', abs(FUND_SAMPLE.channel));
     await page.setInputFiles('#file-bank', abs(xlsx));
     await page.setInputFiles('#file-payouts', abs(FUND_SAMPLE.payouts));
-    await page.setInputFiles('#file-book', abs(FUND_SAMPLE.bookBalance));
+    await page.setInputFiles('#file-sub_ledger', abs(FUND_SAMPLE.bookBalance));
     await page.setInputFiles('#profile', abs(FUND_SAMPLE.profile));
     await page.fill('#date', FUND_SAMPLE.date);
     await page.click('#run');

@@ -29,7 +29,7 @@ const SAYS = {
   bank: input('bank', 'bank_statement'),
   bankGbk: input('bank', 'bank_statement'),
   payouts: input('payouts', 'payout_instructions'),
-  ledger: input('book', 'sub_ledger'),
+  ledger: input('sub_ledger', 'sub_ledger'),
   carry: input('carry', null),
   /** @type {InputDetection} */
   orders: { input: null, format: 'generic_csv', order_table: true, why: null },
@@ -84,9 +84,9 @@ test('the whole day under misleading names: content decides, the name only betwe
   const r = drop([['对公账户流水_statement.csv', 'bank'], ['20260325.csv', 'payouts'], ['orders.csv', 'orders'],
     ['day.csv', 'wechat'], ['ledger_0325.csv', 'ledger']]);
   assert.deepEqual(r.routes, [['orders.csv', 'internal', 'name'], ['对公账户流水_statement.csv', 'bank', 'content'],
-    ['20260325.csv', 'payouts', 'content'], ['day.csv', 'channel', 'content'], ['ledger_0325.csv', 'book', 'content']]);
+    ['20260325.csv', 'payouts', 'content'], ['day.csv', 'channel', 'content'], ['ledger_0325.csv', 'sub_ledger', 'content']]);
   assert.deepEqual(r.inputs, { internal: 'orders.csv', bank: ['对公账户流水_statement.csv'], payouts: ['20260325.csv'],
-    channel: ['day.csv'], book: 'ledger_0325.csv' });
+    channel: ['day.csv'], sub_ledger: 'ledger_0325.csv' });
   assert.equal(r.ambiguous, false);
   assert.deepEqual([r.ignored, r.unused], [[], []]);
 });
@@ -104,14 +104,14 @@ test('bills in their own layouts go to the channel bills by content, whatever th
 test('several bank statements and payout files are all kept; a second state file is not used', () => {
   const r = drop([['a.csv', 'bank'], ['b.csv', 'bankGbk'], ['p1.csv', 'payouts'], ['p2.csv', 'payouts'],
     ['state1.txt', 'carry'], ['state2.txt', 'carry'], ['l1.csv', 'ledger'], ['l2.csv', 'ledger']]);
-  assert.deepEqual(r.inputs, { bank: ['a.csv', 'b.csv'], payouts: ['p1.csv', 'p2.csv'], carry: 'state1.txt', book: 'l1.csv' });
-  assert.deepEqual(r.ignored, [['state2.txt', 'carry'], ['l2.csv', 'book']]);
+  assert.deepEqual(r.inputs, { bank: ['a.csv', 'b.csv'], payouts: ['p1.csv', 'p2.csv'], carry: 'state1.txt', sub_ledger: 'l1.csv' });
+  assert.deepEqual(r.ignored, [['state2.txt', 'carry'], ['l2.csv', 'sub_ledger']]);
   assert.ok(!r.routes.some(([name]) => name === 'state2.txt' || name === 'l2.csv'), 'an ignored file is not listed as routed');
 });
 
 test('a spreadsheet is not converted to be detected: its name decides', () => {
   const cases = [
-    ['statement.xlsx', 'bank'], ['银行流水0325.xls', 'bank'], ['代付0325.xlsx', 'payouts'], ['分户账.xlsx', 'book'],
+    ['statement.xlsx', 'bank'], ['银行流水0325.xls', 'bank'], ['代付0325.xlsx', 'payouts'], ['分户账.xlsx', 'sub_ledger'],
     ['alipay_bill.xlsx', 'channel'], ['orders_0325.xlsx', 'internal'],
   ];
   for (const [name, side] of cases) {

@@ -37,7 +37,7 @@ pub const TARGETS: &[(&str, Feed)] = &[
     ("reconcile", reconcile),
     ("bank", bank),
     ("payouts", payouts),
-    ("book", book),
+    ("sub_ledger", sub_ledger),
     ("carry", carry),
     ("profile", profile),
 ];
@@ -117,8 +117,8 @@ pub fn payouts(bytes: &[u8]) {
 }
 
 /// The bytes as a sub-ledger (分户账) for the book balance, against the fixture bill and statement.
-pub fn book(bytes: &[u8]) {
-    fund_input(InputKind::Book, "ledger.csv", bytes);
+pub fn sub_ledger(bytes: &[u8]) {
+    fund_input(InputKind::SubLedger, "ledger.csv", bytes);
 }
 
 /// The bytes as yesterday's state file, for a run on the fixture bill and statement a day later
@@ -139,7 +139,7 @@ pub fn profile(bytes: &[u8]) {
     add(&mut run, InputKind::Channel, "channel.csv", FUND_BILL);
     add(&mut run, InputKind::Bank, "statement.csv", STATEMENT);
     add(&mut run, InputKind::Payouts, "payouts.csv", PAYOUTS);
-    add(&mut run, InputKind::Book, "ledger.csv", LEDGER);
+    add(&mut run, InputKind::SubLedger, "ledger.csv", LEDGER);
     run_and_check(&mut run, RunOptions::default());
 }
 

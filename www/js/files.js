@@ -140,7 +140,7 @@ export function pickedInputs() {
   for (const file of f.bank) inputs.push({ input: 'bank', file });
   for (const file of f.payouts) inputs.push({ input: 'payouts', file });
   // A typed amount wins over a sub-ledger file.
-  if (f.book && !bookBalance()) inputs.push({ input: 'book', file: f.book });
+  if (f.sub_ledger && !bookBalance()) inputs.push({ input: 'sub_ledger', file: f.sub_ledger });
   if (f.carry) inputs.push({ input: 'carry', file: f.carry });
   // Resolutions last: later files win per id, as on the command line.
   for (const file of f.resolutions) inputs.push({ input: 'resolutions', file });

@@ -47,12 +47,12 @@ export const INPUT_NAMES = {
   ...SIDES,
   bank: ['银行流水', 'bank statement'],
   payouts: ['代付指令', 'payouts'],
-  book: ['分户账', 'sub-ledger'],
+  sub_ledger: ['分户账', 'sub-ledger'],
   carry: ['昨日状态', 'carry state'],
   resolutions: ['差错处理', 'resolutions'],
 };
 /** Every input, in the order the page shows them (the keys of INPUT_NAMES, as a list). @type {InputKind[]} */
-export const INPUTS = ['internal', 'channel', 'bank', 'payouts', 'book', 'carry', 'resolutions'];
+export const INPUTS = ['internal', 'channel', 'bank', 'payouts', 'sub_ledger', 'carry', 'resolutions'];
 /** The actions of 差错处理 (`Action` codes), in the engine's order, with their Chinese names. @type {[import('./protocol.js').Action, string][]} */
 export const ACTIONS = [
   ['create_order', '补单'],

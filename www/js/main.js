@@ -75,10 +75,10 @@ function wire() {
   $('#fund-clear').addEventListener('click', () => {
     state.files.bank = [];
     state.files.payouts = [];
-    state.files.book = null;
+    state.files.sub_ledger = null;
     state.files.carry = null;
     state.files.resolutions = [];
-    for (const kind of ['bank', 'payouts', 'book', 'carry', 'resolutions']) $as(`#file-${kind}`, HTMLInputElement).value = '';
+    for (const kind of ['bank', 'payouts', 'sub_ledger', 'carry', 'resolutions']) $as(`#file-${kind}`, HTMLInputElement).value = '';
     $as('#book-balance', HTMLInputElement).value = '';
     showFiles();
   });

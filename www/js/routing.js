@@ -24,7 +24,7 @@
 /**
  * The new content of every input a drop fills (lists for the inputs that take several files).
  * @template F
- * @typedef {{internal?: F, channel?: F[], bank?: F[], payouts?: F[], book?: F, carry?: F, resolutions?: F[]}} Inputs
+ * @typedef {{internal?: F, channel?: F[], bank?: F[], payouts?: F[], sub_ledger?: F, carry?: F, resolutions?: F[]}} Inputs
  */
 /**
  * @template {{name: string}} F
@@ -47,12 +47,12 @@ export function guessSide(name) {
  * A fallback for a file whose content does not decide and that is no plain table of orders (a
  * spreadsheet, say): its name, for the fund-flow inputs first. Null: the order/bill guess decides.
  */
-/** @type {['resolutions' | 'carry' | 'payouts' | 'book' | 'bank', RegExp][]} */
+/** @type {['resolutions' | 'carry' | 'payouts' | 'sub_ledger' | 'bank', RegExp][]} */
 const FUND_NAMES = [
   ['resolutions', /差错|resolution/i],
   ['carry', /\.json$/i],
   ['payouts', /代付|payout/i],
-  ['book', /分户账|sub-?ledger/i],
+  ['sub_ledger', /分户账|sub-?ledger/i],
   ['bank', /银行|bank|对公|账户明细|statement/i],
 ];
 export const guessFundSide = (/** @type {string} */ name) => FUND_NAMES.find(([, re]) => re.test(name))?.[0] ?? null;

@@ -7,7 +7,7 @@
  * @typedef {import('./protocol.js').Formats} Formats
  * @typedef {import('./protocol.js').Outcome} Outcome
  * @typedef {import('./protocol.js').FundOutcome} FundOutcome
- * @typedef {{internal: File | null, channel: File[], bank: File[], payouts: File[], book: File | null, carry: File | null, resolutions: File[]}} Files
+ * @typedef {{internal: File | null, channel: File[], bank: File[], payouts: File[], sub_ledger: File | null, carry: File | null, resolutions: File[]}} Files
  * @typedef {{input: InputKind, file: File}} PickedInput
  * @typedef {{kind: 'run', inputs: PickedInput[]} | {kind: 'sample' | 'fund_sample', formats: Formats}} Last
  * @typedef {{offset: number, total: number, seq: number}} Paging
@@ -15,7 +15,7 @@
 
 export const state = {
   /** @type {Files} */
-  files: { internal: null, channel: [], bank: [], payouts: [], book: null, carry: null, resolutions: [] },
+  files: { internal: null, channel: [], bank: [], payouts: [], sub_ledger: null, carry: null, resolutions: [] },
   /** File → forced Format code (the per-file override). @type {Map<File, Format>} */
   formats: new Map(),
   /** How the shown result was produced. @type {Last | null} */

@@ -20,7 +20,7 @@ export function setStatus(status) {
   $as('#sample', HTMLButtonElement).disabled = !ready;
   $as('#fund-sample', HTMLButtonElement).disabled = !ready;
   $as('#cancel', HTMLButtonElement).disabled = !busy;
-  for (const id of ['#file-drop', '#file-internal', '#file-channel', '#file-bank', '#file-payouts', '#file-book', '#file-carry', '#file-resolutions', '#book-balance']) {
+  for (const id of ['#file-drop', '#file-internal', '#file-channel', '#file-bank', '#file-payouts', '#file-sub_ledger', '#file-carry', '#file-resolutions', '#book-balance']) {
     $as(id, HTMLInputElement).disabled = !ready;
   }
   $as('#profile', HTMLInputElement).disabled = !ready;
