@@ -71,6 +71,24 @@ fn exports_are_made_inside_wasm() {
     assert_eq!(json, run.report_json().expect("report").into_bytes());
 }
 
+/// A new input after a run drops every result of that run, in Wasm as in Rust
+/// (tests/reconcile.rs): no page, summary or export of the old run answers for the new inputs.
+#[wasm_bindgen_test]
+fn a_new_input_after_a_run_clears_every_result_of_it() {
+    let mut run = sample_run();
+    run.run(None).expect("runs");
+    assert!(run.summary().is_ok() && run.exceptions(0, 5, None).is_ok() && run.issues(0, 5).is_ok());
+    let statement = include_bytes!("fixtures/bank/statement_corporate.csv");
+    run.add_file("bank", "statement.csv", js(statement), None).expect("a statement");
+    let no_run = |error: JsValue| get(&error, "code").as_string();
+    assert_eq!(no_run(run.summary().expect_err("the old summary")).as_deref(), Some("invalid_argument"));
+    assert!(run.exceptions(0, 5, None).is_err(), "no page of a run that is gone");
+    assert!(run.issues(0, 5).is_err() && run.report_json().is_err() && run.export_csv().is_err());
+    assert!(run.fund_flow().is_err(), "no fund flow before the run that has the statement");
+    run.run(None).expect("runs again");
+    assert!(get(&run.fund_flow().expect("the new run's fund flow"), "counts").is_object());
+}
+
 #[wasm_bindgen_test]
 fn errors_are_js_errors_with_code_file_and_line() {
     let mut run = Reconciliation::new(None).expect("default profile");
