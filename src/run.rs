@@ -267,10 +267,12 @@ impl Reconciliation {
         }
         let (date, date_source) = match options.date {
             Some(date) => (Some(date), DateSource::Input),
-            None => match infer_date(&self.tables) {
-                Some(date) => (Some(date), DateSource::Inferred),
-                None => (None, DateSource::None),
-            },
+            None => {
+                match self.last_day_covered().or_else(|| infer_date(&self.tables).map(|d| (d, DateSource::Inferred))) {
+                    Some((date, source)) => (Some(date), source),
+                    None => (None, DateSource::None),
+                }
+            }
         };
         self.check_carry_in_is_older(date)?;
         let cutoff = date.map(|date| cutoff_instant(date, self.profile.cutoff));
@@ -571,6 +573,26 @@ fn cutoff_instant(date: NaiveDate, cutoff: chrono::NaiveTime) -> i64 {
         date
     };
     time::midnight(day) + i64::from(cutoff.num_seconds_from_midnight())
+}
+
+impl Reconciliation {
+    /// The date of a run with fund-flow input and no date given: the last day its inputs cover (the
+    /// statements' last movement, else the latest settlement date of the bills), so a month of
+    /// bills against a month's statement is reconciled to its end, not to its busiest day (which
+    /// would make every later credit `external_only`). `None` without statements or payouts.
+    fn last_day_covered(&self) -> Option<(NaiveDate, DateSource)> {
+        let last_movement = self.funds.statements.iter().flat_map(|s| &s.entries).map(|e| e.date).max();
+        if let Some(date) = last_movement {
+            return Some((date, DateSource::StatementEnd));
+        }
+        if self.funds.payouts.is_empty() {
+            return None;
+        }
+        let settings = &self.profile.fund_flow;
+        let last_trade = self.tables.iter().filter(|t| t.side == Side::Channel).flat_map(|t| t.days.keys()).max()?;
+        let trade = time::date_of(last_trade * time::DAY)?;
+        Some((settings.settlement_date(trade), DateSource::SettlementEnd))
+    }
 }
 
 /// The most common date among internal row times (channel rows when the books have none).

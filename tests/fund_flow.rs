@@ -61,6 +61,45 @@ fn id_of(report: &Report, outcome: &str, d: &str) -> String {
     item.expect("the item").id.clone()
 }
 
+/// Without a date, a run with fund-flow input is dated by the last day its inputs cover: the
+/// statements' last movement, else (payouts, no statement) the latest settlement date. Dated by its
+/// busiest order day instead, a month of bills would make every later credit `external_only`.
+#[test]
+fn a_run_with_fund_flow_input_and_no_date_is_dated_by_the_last_day_its_inputs_cover() {
+    let inputs = |with_statement: bool| {
+        let mut run = Reconciliation::new(profile());
+        run.add(Input::new(InputKind::Channel, "channel.csv", fixture("bank/channel.csv"))).expect("channel");
+        if with_statement {
+            let statement = fixture("bank/statement_corporate.csv");
+            run.add(Input::new(InputKind::Bank, "statement_corporate.csv", statement)).expect("bank");
+        } else {
+            // Without a statement, transaction matching needs the books.
+            run.add(Input::new(InputKind::Internal, "orders.csv", fixture("sample/orders.csv"))).expect("orders");
+        }
+        run.add(Input::new(InputKind::Payouts, "payouts.csv", fixture("bank/payouts.csv"))).expect("payouts");
+        run
+    };
+    let mut undated = inputs(true);
+    let report = undated.run(None).expect("runs");
+    assert_eq!(report.date_source.code(), "statement_end");
+    let date = report.date.clone().expect("a date");
+    assert_eq!(date, "2026-03-25", "the statement's last movement");
+    assert!(outcomes(report).iter().all(|(_, outcome, _)| *outcome != "external_only"), "{:?}", outcomes(report));
+    let json = report.to_json();
+    // The same report as the run given that date, but for how the date was chosen.
+    let mut dated = inputs(true);
+    let given = dated.run(Some(parse_date(&date).expect("a date"))).expect("runs");
+    assert_eq!(given.date_source.code(), "input");
+    assert_eq!(json.replace("\"statement_end\"", "\"input\""), given.to_json());
+    // Payouts and bills without a statement: the latest settlement date of the bills (T+1 here).
+    let mut no_statement = inputs(false);
+    let report = no_statement.run(None).expect("runs");
+    assert_eq!(report.date_source.code(), "settlement_end");
+    let last_trade = parse_date("2026-03-23").expect("the bill's last trade day");
+    assert_eq!(report.date, Some(profile().fund_flow.settlement_date(last_trade).to_string()));
+    assert_eq!(report.date.as_deref(), Some("2026-03-24"), "T+1 on business days");
+}
+
 #[test]
 fn fixture_day_matches_weekends_splits_and_payouts_with_explanations() {
     let run = day_one(Some("ledger"));

@@ -41,8 +41,15 @@ codes! {
     pub enum DateSource {
         /// Given by the caller.
         Input = ("input", "输入"),
-        /// The most common order date.
+        /// The most common order date (the channel's when there is no order export): a day of
+        /// orders and bills.
         Inferred = ("inferred", "推断"),
+        /// The last day the bank statements cover (their last movement): a run with statements
+        /// reconciles up to it, however many days of bills it holds.
+        StatementEnd = ("statement_end", "流水最后一天"),
+        /// The latest settlement date of the channel's bills: a run with payout instructions but no
+        /// statement.
+        SettlementEnd = ("settlement_end", "最晚结算日"),
         /// Neither: no date is known.
         None = ("none", "无"),
     }

@@ -106,7 +106,14 @@ export function onSummary(reply, onForce) {
     : `done: ${summary.exception_count} exceptions, ${summary.issue_count} row issues`);
 
   const { date, date_source: source } = summary;
-  $('#result-date').textContent = date ? `${date} (${source === 'input' ? '指定 given' : source === 'inferred' ? '推断 inferred' : source})` : '无日期 no date';
+  /** How the engine chose the date, in both languages. @type {Record<string, string>} */
+  const how = {
+    input: '指定 given',
+    inferred: '推断 inferred',
+    statement_end: '流水最后一天 the statements\' last day',
+    settlement_end: '最晚结算日 the latest settlement',
+  };
+  $('#result-date').textContent = date ? `${date} (${how[source] ?? source})` : '无日期 no date';
 
   const { counts, amounts } = summary;
   for (const [code] of OUTCOMES) {
