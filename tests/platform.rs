@@ -293,3 +293,37 @@ fn the_settlement_statement_csv_has_a_line_per_merchant_and_date() {
     let mut reader = csv::ReaderBuilder::new().from_reader(&one[3..]);
     assert!(reader.records().all(|r| r.map(|r| &r[0] == "1612000001").unwrap_or(false)));
 }
+
+/// The service provider goes wherever a sub-merchant's settlement goes: on each match, on each
+/// open settlement, on each clearing exception, and with a settlement carried to the next day.
+#[test]
+fn the_service_provider_is_on_every_match_open_item_clearing_exception_and_carried_batch() {
+    const PROVIDER: Option<&str> = Some("1230000109");
+    let profile = || Profile::from_json(&profile_json()).expect("profile");
+    let mut run = Reconciliation::new(profile());
+    run.add(Input::new(InputKind::Channel, "wechat_sp_202603.zip", fixture("wechat_sp_202603.zip"))).expect("bills");
+    for (kind, name) in
+        [(InputKind::Bank, "internal_account_202603_gbk.csv"), (InputKind::Payouts, "payouts_202603.csv")]
+    {
+        run.add(Input::new(kind, name, fixture(name))).expect("reads");
+    }
+    let report = run.run(Some(parse_date("2026-03-31").expect("date"))).expect("runs");
+    let flow = report.fund_flow.as_ref().expect("fund flow");
+    let settlements: Vec<_> = flow.matches.iter().filter(|m| m.kind == MatchKind::Settlement).collect();
+    assert!(settlements.len() > 20, "a month of matches");
+    assert!(settlements.iter().all(|m| m.service_provider.as_deref() == PROVIDER));
+    let open: Vec<_> = flow.exceptions.iter().filter(|e| e.kind == duizhang::FundItemKind::Batch).collect();
+    assert_eq!(open.len(), 3, "the three settlements due on 04-01");
+    assert!(open.iter().all(|e| e.service_provider.as_deref() == PROVIDER));
+    let clearing = report.clearing.as_ref().expect("clearing");
+    assert!(!clearing.exceptions.is_empty(), "the overcharged fees");
+    assert!(clearing.exceptions.iter().all(|e| e.service_provider.as_deref() == PROVIDER));
+    // Carried to the next day, the open settlements keep their provider.
+    let state = run.carry_out().expect("a state").to_json();
+    let mut next = Reconciliation::new(profile());
+    next.add(Input::new(InputKind::Carry, "state.json", state)).expect("the state");
+    let report = next.run(Some(parse_date("2026-04-01").expect("date"))).expect("runs");
+    let carried: Vec<_> = report.fund_flow.as_ref().expect("fund flow").exceptions.iter().collect();
+    assert_eq!(carried.len(), 3, "{carried:?}");
+    assert!(carried.iter().all(|e| e.carried_since.is_some() && e.service_provider.as_deref() == PROVIDER));
+}

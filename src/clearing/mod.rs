@@ -127,6 +127,8 @@ impl<'s> Collector<'s> {
                 class_zh: ClearingClass::FeeMismatch.name_zh(),
                 level: ClearingLevel::Transaction,
                 merchant: t.merchant.to_string(),
+                service_provider: Some(t.table.field_of(t.record, Field::ServiceProvider).into_owned())
+                    .filter(|p| !p.is_empty()),
                 key,
                 date: t.trade_date,
                 settle_date: t.settle_date,
@@ -175,6 +177,7 @@ impl<'s> Collector<'s> {
                     class_zh: ClearingClass::FeeMismatch.name_zh(),
                     level: ClearingLevel::Batch,
                     merchant: batch.merchant.clone(),
+                    service_provider: batch.service_provider.clone(),
                     key: batch.id.clone(),
                     date: batch.settle_date,
                     settle_date: batch.settle_date,

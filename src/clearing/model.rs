@@ -158,6 +158,10 @@ pub struct ClearingException {
     pub level: ClearingLevel,
     /// The settling merchant.
     pub merchant: String,
+    /// Its service provider, where the bill names one (服务商 / ISV).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", ts(optional))]
+    pub service_provider: Option<String>,
     /// The transaction's order number (商户订单号, else the channel's number), or the batch id.
     pub key: String,
     /// Trade date (the settlement date for a batch line).

@@ -39,6 +39,10 @@ pub struct CarriedItem {
     /// Merchant, when known.
     #[serde(default)]
     pub merchant: String,
+    /// A batch's service provider, where its bill names one: carried, so the batch is still shown
+    /// under it when it clears on a later day.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_provider: Option<String>,
     /// Settlement date (batch), booking date (movement) or instruction date (payout).
     #[serde(deserialize_with = "crate::time::de_date")]
     pub date: NaiveDate,
@@ -168,7 +172,7 @@ impl CarryState {
                 CarriedKind::Batch => input.batches.push(Batch {
                     id: item.id.clone(),
                     merchant: item.merchant.clone(),
-                    service_provider: None,
+                    service_provider: item.service_provider.clone(),
                     settle_date: item.date,
                     trade_from: item.date,
                     trade_to: item.date,
@@ -218,6 +222,7 @@ pub fn carry_out(flow: &FundFlow) -> CarryState {
                 kind: CarriedKind::Batch,
                 outcome: r.outcome,
                 merchant: b.merchant.clone(),
+                service_provider: b.service_provider.clone(),
                 date: b.settle_date,
                 amount: b.net,
                 since: since(b.carried_since, b.settle_date),
@@ -236,6 +241,7 @@ pub fn carry_out(flow: &FundFlow) -> CarryState {
                 kind: CarriedKind::Movement,
                 outcome: r.outcome,
                 merchant: m.merchant.clone().unwrap_or_default(),
+                service_provider: None,
                 date: m.date,
                 amount: m.amount,
                 since: since(m.carried_since, m.date),
@@ -254,6 +260,7 @@ pub fn carry_out(flow: &FundFlow) -> CarryState {
                 kind: CarriedKind::Payout,
                 outcome: r.outcome,
                 merchant: p.payout.merchant.clone(),
+                service_provider: None,
                 date: p.payout.date,
                 amount: p.payout.amount,
                 since: since(p.carried_since, p.payout.date),

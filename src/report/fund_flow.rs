@@ -207,6 +207,10 @@ pub struct MatchView {
     pub outcome: FundOutcome,
     /// Merchant.
     pub merchant: String,
+    /// The merchant's service provider, where its settlements' bill names one (服务商 / ISV).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", ts(optional))]
+    pub service_provider: Option<String>,
     /// d = bank − booked.
     pub d: Money,
     /// 长款 / 短款 / null.
@@ -237,6 +241,10 @@ pub struct ItemView {
     pub outcome_zh: &'static str,
     /// Merchant, when known.
     pub merchant: String,
+    /// A settlement's service provider, where its bill names one (服务商 / ISV); carried with it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", ts(optional))]
+    pub service_provider: Option<String>,
     /// Settlement, booking or instruction date.
     pub date: NaiveDate,
     /// Net, signed bank amount, or amount paid out.
@@ -281,6 +289,7 @@ impl ItemView {
             outcome: r.outcome,
             outcome_zh: r.outcome.name_zh(),
             merchant,
+            service_provider: None,
             date,
             amount: Money(amount),
             d: Money(r.d),
@@ -513,6 +522,7 @@ pub fn build(flow: &FundFlow, settings: &FundFlowSettings, unbatched: u64, balan
                 kind: g.kind,
                 outcome: g.outcome,
                 merchant: g.merchant.clone(),
+                service_provider: g.batches.iter().find_map(|&b| input.batches[b].service_provider.clone()),
                 d: Money(g.d),
                 label: g.outcome.label(g.d),
                 credit: (credits.len() == 1).then(|| credits[0].clone()),
@@ -545,7 +555,8 @@ pub fn build(flow: &FundFlow, settings: &FundFlowSettings, unbatched: u64, balan
         }
         if r.outcome.is_open() {
             let view = ItemView::open(&b.id, FundItemKind::Batch, r, b.merchant.clone(), b.settle_date, b.net);
-            exceptions.push(ItemView { carried_since: b.carried_since, ..view });
+            let service_provider = b.service_provider.clone();
+            exceptions.push(ItemView { carried_since: b.carried_since, service_provider, ..view });
         }
     }
     for (m, r) in input.movements.iter().zip(&flow.movement_results) {

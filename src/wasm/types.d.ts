@@ -702,6 +702,10 @@ outcome: FundOutcome,
  */
 merchant: string, 
 /**
+ * The merchant's service provider, where its settlements' bill names one (服务商 / ISV).
+ */
+service_provider?: string, 
+/**
  * d = bank − booked.
  */
 d: Money, 
@@ -753,6 +757,10 @@ outcome_zh: string,
  * Merchant, when known.
  */
 merchant: string, 
+/**
+ * A settlement's service provider, where its bill names one (服务商 / ISV); carried with it.
+ */
+service_provider?: string, 
 /**
  * Settlement, booking or instruction date.
  */
@@ -1214,6 +1222,10 @@ level: ClearingLevel,
  * The settling merchant.
  */
 merchant: string, 
+/**
+ * Its service provider, where the bill names one (服务商 / ISV).
+ */
+service_provider?: string, 
 /**
  * The transaction's order number (商户订单号, else the channel's number), or the batch id.
  */
