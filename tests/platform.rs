@@ -327,3 +327,48 @@ fn the_service_provider_is_on_every_match_open_item_clearing_exception_and_carri
     assert_eq!(carried.len(), 3, "{carried:?}");
     assert!(carried.iter().all(|e| e.carried_since.is_some() && e.service_provider.as_deref() == PROVIDER));
 }
+
+/// The per-batch `fee_mismatch` line: every transaction's fee is within the tolerance of the
+/// contracted rate, yet the settlement's total differs by more (rounding at settlement, or a few
+/// fen a transaction adding up): one line for the batch, with the totals and d, and none per
+/// transaction.
+#[test]
+fn a_batch_whose_fees_differ_only_in_total_gets_one_fee_mismatch_line_of_its_own() {
+    let profile = Profile::from_json(
+        r#"{"fund_flow": {"settlement": "T+1"},
+            "clearing": {"fee_rates": [{"merchant": "*", "rate": "0.60%"}],
+                         "fee_rounding": "exact", "fee_tolerance": "0.01"}}"#,
+    )
+    .expect("profile");
+    // Five payments of 1.00 at 0.60%: 0.006 expected each, 0.01 charged each (within 0.01), so the
+    // day's fees are 0.03 expected and 0.05 charged.
+    let mut bill = String::from("交易时间,商户号,商户订单号,交易状态,订单金额,手续费\n");
+    for n in 1..=5 {
+        bill.push_str(&format!("2026-03-24 10:0{n}:00,1230000109,S{n},SUCCESS,1.00,0.01\n"));
+    }
+    let mut run = Reconciliation::new(profile);
+    run.add(Input::new(InputKind::Channel, "bill.csv", bill.into_bytes())).expect("the bill");
+    let report = run.run(Some(parse_date("2026-03-24").expect("date"))).expect("runs");
+    let clearing = report.clearing.as_ref().expect("clearing");
+    let lines: Vec<_> = clearing
+        .exceptions
+        .iter()
+        .map(|e| {
+            (e.level.code(), e.key.as_str(), e.fee_expected.to_string(), e.fee_charged.to_string(), e.d.to_string())
+        })
+        .collect();
+    assert_eq!(lines, [("batch", "batch:1230000109:2026-03-25", "0.03".into(), "0.05".into(), "-0.02".into())]);
+    // Within the tolerance in total too: no line at all.
+    let within = Profile::from_json(
+        r#"{"fund_flow": {"settlement": "T+1"},
+            "clearing": {"fee_rates": [{"merchant": "*", "rate": "0.60%"}],
+                         "fee_rounding": "exact", "fee_tolerance": "0.02"}}"#,
+    )
+    .expect("profile");
+    let mut run = Reconciliation::new(within);
+    let bill =
+        "交易时间,商户号,商户订单号,交易状态,订单金额,手续费\n2026-03-24 10:00:00,1230000109,S1,SUCCESS,1.00,0.01\n";
+    run.add(Input::new(InputKind::Channel, "bill.csv", bill.as_bytes().to_vec())).expect("the bill");
+    let report = run.run(Some(parse_date("2026-03-24").expect("date"))).expect("runs");
+    assert!(report.clearing.as_ref().expect("clearing").exceptions.is_empty());
+}
