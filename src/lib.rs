@@ -98,8 +98,8 @@ pub use fund_flow::balance::{BalanceReport, BookBalance, ContinuityBreak, Reconc
 pub use fund_flow::carry::{CarriedItem, CarriedKind, CarryState};
 pub use fund_flow::{FundOutcome, MatchKind};
 pub use handling::{
-    to_json_lines as audit_json_lines, verify_log, Action, AuditEntry, Domain, HandlingReport, ItemState, LogBreak,
-    OpenItem, Resolution, ResolutionView,
+    to_json_lines as audit_json_lines, verify_log, verify_logs, Action, AuditEntry, Domain, HandlingReport, ItemState,
+    LogBreak, OpenItem, Resolution, ResolutionView,
 };
 
 pub use memo::MemoPattern;

@@ -4,7 +4,7 @@
 //! stderr: `duizhang: <code>: <file>:<line>: <message>`); 2 the command line was wrong.
 
 use duizhang::{
-    inspect, parse_amount, parse_date, verify_log, CarryState, DocumentKind, Error, ErrorKind, FileSource, Format,
+    inspect, parse_amount, parse_date, verify_logs, CarryState, DocumentKind, Error, ErrorKind, FileSource, Format,
     Input, InputKind, Inspection, Profile, Reconciliation, Source,
 };
 use std::path::Path;
@@ -18,7 +18,7 @@ usage: duizhang reconcile --internal FILE --channel FILE [--channel FILE ...] [-
                           [--documents-out DIR]
        duizhang reconcile --bank FILE ... [--channel FILE ...] [--payouts FILE ...] [...]
        duizhang reconcile --channel FILE ... --profile FILE   (a profile with a clearing section)
-       duizhang audit verify FILE
+       duizhang audit verify FILE...
        duizhang inspect [--profile FILE] [--format FORMAT] FILE...
        duizhang --version
 
@@ -33,7 +33,9 @@ the report's clearing section (a profile's `clearing` section or a bank/payout i
 report's item ids (actions: create_order, refund, adjust, suspend, write_off, accept); a rejected one is
 an issue `resolution_rejected`. --audit-out writes the hash-chained audit log (JSON lines; --carry-out
 carries it on); --documents-out writes orders.csv, refunds.csv, adjustments.csv, suspense.csv and
-documents.json into DIR. audit verify: exit 0 when the log is intact, 1 naming the first bad line.
+documents.json into DIR. audit verify: exit 0 when the log is intact, 1 naming the first bad
+line; given several logs, oldest first (each day's export), each must also begin with every line of
+the one before.
 inspect: prints what each file was read as, without reconciling: one JSON object {name, format,
 variant, encoding, rows, skipped, issues, checks}, or an array of them when several files (or an
 archive) were given; an unusable file is {name, error: {code, message}}.
@@ -220,6 +222,36 @@ fn reconcile(arguments: &Arguments) -> Result<String, Error> {
     Ok(json)
 }
 
+/// `audit verify FILE...`: each log intact, and each beginning with every line of the one before.
+fn audit_verify(paths: &[String]) -> ExitCode {
+    let mut logs = Vec::new();
+    for path in paths {
+        match std::fs::read(path) {
+            Ok(bytes) => logs.push(bytes),
+            Err(e) => {
+                eprintln!("duizhang: cannot read {path}: {e}");
+                return ExitCode::from(1);
+            }
+        }
+    }
+    let logs: Vec<&[u8]> = logs.iter().map(Vec::as_slice).collect();
+    match verify_logs(&logs) {
+        Ok(lines) => {
+            for (path, lines) in paths.iter().zip(lines) {
+                println!("{path}: intact, {lines} lines");
+            }
+            if paths.len() > 1 {
+                println!("each log continues the one before it");
+            }
+            ExitCode::SUCCESS
+        }
+        Err((n, b)) => {
+            println!("{}: line {} does not verify: {}", paths[n], b.line, b.reason);
+            ExitCode::from(1)
+        }
+    }
+}
+
 /// Describes each file; an unusable one becomes `{name, error}` so the others are still shown.
 /// Returns the JSON and whether every file was usable.
 fn inspect_files(arguments: &Arguments) -> Result<(String, bool), Error> {
@@ -275,28 +307,13 @@ fn main() -> ExitCode {
             println!("{USAGE}");
             ExitCode::SUCCESS
         }
-        Some("audit") => match (args.get(1).map(String::as_str), args.get(2), args.len()) {
-            (Some("verify"), Some(path), 3) => match std::fs::read(path) {
-                Ok(bytes) => match verify_log(&bytes) {
-                    Ok(lines) => {
-                        println!("{path}: intact, {} lines", lines.len());
-                        ExitCode::SUCCESS
-                    }
-                    Err(b) => {
-                        println!("{path}: line {} does not verify: {}", b.line, b.reason);
-                        ExitCode::from(1)
-                    }
-                },
-                Err(e) => {
-                    eprintln!("duizhang: cannot read {path}: {e}");
-                    ExitCode::from(1)
-                }
-            },
-            _ => {
-                eprintln!("duizhang: usage: audit verify FILE\n\n{USAGE}");
-                ExitCode::from(2)
-            }
-        },
+        Some("audit") if args.get(1).map(String::as_str) == Some("verify") && args.len() > 2 => {
+            audit_verify(&args[2..])
+        }
+        Some("audit") => {
+            eprintln!("duizhang: usage: audit verify FILE...\n\n{USAGE}");
+            ExitCode::from(2)
+        }
         Some("inspect") => match parse_arguments(&args[1..]) {
             Ok(arguments)
                 if !arguments.files.is_empty() && arguments.internal.is_empty() && arguments.channel.is_empty() =>

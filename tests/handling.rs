@@ -290,6 +290,14 @@ fn the_cli_writes_the_log_and_verifies_it() {
             .expect("runs")
     };
     assert_eq!(verify(&log).status.code(), Some(0));
+    // A series of exports, oldest first (here the same day twice: it continues itself).
+    let series = std::process::Command::new(env!("CARGO_BIN_EXE_duizhang"))
+        .args(["audit", "verify"])
+        .args([&log, &log])
+        .output()
+        .expect("runs");
+    assert_eq!(series.status.code(), Some(0), "{}", String::from_utf8_lossy(&series.stdout));
+    assert!(String::from_utf8_lossy(&series.stdout).contains("each log continues the one before it"));
     let edited = std::fs::read_to_string(&log).expect("log").replace("\"li\"", "\"zhao\"");
     std::fs::write(&log, edited).expect("write");
     let out = verify(&log);

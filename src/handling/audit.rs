@@ -81,7 +81,7 @@ impl AuditEntry {
     }
 
     /// SHA-256 of the canonical JSON with `hash` empty.
-    fn own_hash(&self) -> String {
+    pub(super) fn own_hash(&self) -> String {
         let canonical = AuditEntry { hash: String::new(), ..self.clone() };
         crate::id::sha256_hex(serde_json::to_string(&canonical).unwrap_or_default().as_bytes())
     }
@@ -132,6 +132,29 @@ pub struct LogBreak {
     pub line: u64,
     /// Why.
     pub reason: String,
+}
+
+/// Verifies a day-by-day series of audit logs, oldest first, as the exports of the days they were
+/// written (the log travels in the state file, so each day's export holds every earlier line):
+/// each must verify on its own and begin with every line of the one before it, so a history
+/// rewritten and hashed again from the start, which verifies on its own, is caught against an
+/// earlier export. Returns the lines of each, or which log (0-based) breaks and where.
+pub fn verify_logs(logs: &[&[u8]]) -> Result<Vec<usize>, (usize, LogBreak)> {
+    let mut lines = Vec::new();
+    let mut before: Vec<AuditEntry> = Vec::new();
+    for (n, log) in logs.iter().enumerate() {
+        let entries = verify_log(log).map_err(|b| (n, b))?;
+        if let Some(k) = (0..before.len()).find(|&k| entries.get(k).map(|e| &e.hash) != Some(&before[k].hash)) {
+            let reason = match entries.get(k) {
+                Some(_) => "differs from the same line of the log before it: the history was rewritten",
+                None => "is missing: the log before it has more lines",
+            };
+            return Err((n, LogBreak { line: k as u64 + 1, reason: reason.to_string() }));
+        }
+        lines.push(entries.len());
+        before = entries;
+    }
+    Ok(lines)
 }
 
 /// Verifies a JSON-lines audit log; returns its lines, or the first line that does not verify.

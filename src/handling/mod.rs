@@ -7,7 +7,7 @@
 mod audit;
 mod model;
 
-pub use audit::{to_json_lines, verify_log, AuditEntry, LogBreak};
+pub use audit::{to_json_lines, verify_log, verify_logs, AuditEntry, LogBreak};
 pub use model::{Action, Domain, ItemState, Resolution, ResolutionView, Subject};
 
 use crate::classify::Label;

@@ -126,6 +126,34 @@ fn the_log_is_a_chain_and_any_edit_breaks_it() {
     assert_eq!(verify_log(b"").expect("an empty log is intact").len(), 0);
 }
 
+/// Each day's export holds every earlier line: a series must continue line for line, so a history
+/// rewritten from its first line and hashed again, intact on its own, is caught against an earlier
+/// day's export.
+#[test]
+fn a_series_of_daily_logs_must_each_continue_the_one_before() {
+    let subjects = [subject("a", "external_only", "5.00"), subject("b", "duplicate", "7.00")];
+    let h = given(
+        r#"[{"id":"a","action":"refund","by":"li","at":"2026-03-26 09:00:00"},
+            {"id":"b","action":"write_off","note":"test order","by":"wang","at":"2026-03-27 09:01:00"}]"#,
+    );
+    let chain = h.apply(&subjects).chain;
+    let (day1, day2) = (to_json_lines(&chain[..1]), to_json_lines(&chain));
+    assert_eq!(verify_logs(&[&day1, &day2]).expect("a series"), [1, 2]);
+    assert_eq!(verify_logs(&[&day2, &day2]).expect("no new line is fine"), [2, 2]);
+    let (n, b) = verify_logs(&[&day2, &day1]).expect_err("newest first");
+    assert_eq!((n, b.line), (1, 2), "{}", b.reason);
+    let mut forged = chain.clone();
+    forged[0].by = "zhao".to_string();
+    forged[0].hash = forged[0].own_hash();
+    forged[1].prev = forged[0].hash.clone();
+    forged[1].hash = forged[1].own_hash();
+    let forged = to_json_lines(&forged);
+    assert_eq!(verify_log(&forged).expect("intact on its own").len(), 2);
+    let (n, b) = verify_logs(&[&day1, &forged]).expect_err("rewritten");
+    assert_eq!((n, b.line), (1, 1));
+    assert!(b.reason.contains("rewritten"), "{}", b.reason);
+}
+
 #[test]
 fn carried_log_applies_again_and_closed_stays_closed() {
     let subjects = [subject("a", "external_only", "5.00"), subject("d", "internal_only", "-2.00")];
