@@ -3,7 +3,7 @@
 //! job (`read::detect`); this is the vocabulary they and the profile share.
 
 use crate::codes::codes;
-use crate::money::parse_amount;
+use crate::money::{fen, parse_amount};
 use crate::record::Field;
 use rust_decimal::Decimal;
 
@@ -142,11 +142,8 @@ impl Format {
     pub fn fee_of(self, cell: &str) -> Option<Decimal> {
         match self {
             Format::UnionpayZm => {
-                let (sign, digits) = (cell.get(..1)?, cell.get(1..)?.trim());
-                if digits.is_empty() || digits.len() > 18 || !digits.bytes().all(|b| b.is_ascii_digit()) {
-                    return None;
-                }
-                let value = Decimal::new(digits.parse::<i64>().ok()?, 2);
+                let (sign, digits) = (cell.get(..1)?, cell.get(1..)?);
+                let value = fen(digits)?;
                 match sign {
                     "D" | " " => Some(value),
                     "C" => Some(-value),

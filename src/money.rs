@@ -79,6 +79,16 @@ impl Units {
     }
 }
 
+/// Digits of fen (UnionPay's fixed-width amounts: `000000012345` is 123.45), spaces around them
+/// allowed; `None` for anything else or more than 18 digits.
+pub(crate) fn fen(digits: &str) -> Option<Decimal> {
+    let digits = digits.trim();
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) || digits.len() > 18 {
+        return None;
+    }
+    digits.parse::<i64>().ok().map(|n| Decimal::new(n, 2))
+}
+
 /// [`parse_amount`] without a `Decimal` for the plain cells almost every file has.
 #[inline]
 pub(crate) fn parse_units(text: &str) -> Result<Units, AmountError> {

@@ -35,7 +35,7 @@ impl Labels {
 }
 
 /// A sheet laid out as a form (labels and values, small tables under each other), not one table.
-struct Form<'s> {
+pub(crate) struct Form<'s> {
     sheet: &'s mut Worksheet,
     formats: &'s Formats,
     row: u32,
@@ -113,19 +113,20 @@ fn ordered<'m, 'l>(map: &'m Map<String, Value>, known: &'l [(String, String)]) -
     keys
 }
 
-/// The summary (汇总): the run's settings, totals, outcome counts and files.
-pub(crate) fn summary_sheet(
+/// A sheet named `name` laid out as a form by `write`.
+pub(crate) fn form_sheet(
     workbook: &mut Workbook,
     formats: &Formats,
-    report: &Map<String, Value>,
-    labels: &Labels,
+    name: &str,
+    write: impl FnOnce(Form<'_>) -> Result<(), XlsxError>,
 ) -> Result<(), SheetError> {
     let sheet = workbook.add_worksheet();
-    sheet.set_name("汇总").map_err(write_failed)?;
-    summary_form(Form::new(sheet, formats), report, labels).map_err(write_failed)
+    sheet.set_name(name).map_err(write_failed)?;
+    write(Form::new(sheet, formats)).map_err(write_failed)
 }
 
-fn summary_form(mut form: Form<'_>, report: &Map<String, Value>, labels: &Labels) -> Result<(), XlsxError> {
+/// The summary (汇总): the run's settings, totals, outcome counts and files.
+pub(crate) fn summary_form(mut form: Form<'_>, report: &Map<String, Value>, labels: &Labels) -> Result<(), XlsxError> {
     form.title("对账汇总 Reconciliation summary")?;
     form.header(&["项目", "field", "值 value"])?;
     form.field("对账日期", "date", report.get("date"), Kind::Auto)?;
@@ -244,18 +245,7 @@ fn summary_form(mut form: Form<'_>, report: &Map<String, Value>, labels: &Labels
 
 /// The bank reconciliation statement (余额调节表), the familiar two columns: the books on the
 /// left, the bank on the right, each adjusted by the items the other has not recorded yet.
-pub(crate) fn statement_sheet(
-    workbook: &mut Workbook,
-    formats: &Formats,
-    statement: &Map<String, Value>,
-    date: &str,
-) -> Result<(), SheetError> {
-    let sheet = workbook.add_worksheet();
-    sheet.set_name("余额调节表").map_err(write_failed)?;
-    statement_form(Form::new(sheet, formats), statement, date).map_err(write_failed)
-}
-
-fn statement_form(mut form: Form<'_>, statement: &Map<String, Value>, date: &str) -> Result<(), XlsxError> {
+pub(crate) fn statement_form(mut form: Form<'_>, statement: &Map<String, Value>, date: &str) -> Result<(), XlsxError> {
     form.title("银行存款余额调节表 Bank reconciliation statement")?;
     let get = |key: &str| statement.get(key);
     let text = |s: &str| Value::from(s);

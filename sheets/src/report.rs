@@ -8,7 +8,7 @@ use crate::columns::{
     columns_of, Column, TableSpec, BREAKS, CLEARING, CLEARING_EXCEPTIONS, EXCEPTIONS, FUND_MATCHES, FUND_MERCHANTS,
     FUND_OPEN_ITEMS, ISSUES, STATEMENTS,
 };
-use crate::forms::{statement_sheet, summary_sheet, Labels};
+use crate::forms::{form_sheet, statement_form, summary_form, Form, Labels};
 use crate::SheetError;
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Workbook, Worksheet, XlsxError};
 use serde_json::{Map, Value};
@@ -39,7 +39,7 @@ pub(crate) fn report_to_xlsx(report_json: &[u8], vocabulary_json: &[u8]) -> Resu
         DocProperties::new().set_title(format!("对账报告 {date}").trim_end()).set_creation_datetime(&created);
     book.workbook.set_properties(&properties);
 
-    summary_sheet(&mut book.workbook, &book.formats, report, &labels)?;
+    form_sheet(&mut book.workbook, &book.formats, "汇总", |form| summary_form(form, report, &labels))?;
     if let Some(exceptions) = array(report, "exceptions")? {
         book.table("差错明细", &EXCEPTIONS, exceptions.iter().map(Cow::Borrowed).collect())?;
     }
@@ -68,7 +68,8 @@ pub(crate) fn report_to_xlsx(report_json: &[u8], vocabulary_json: &[u8]) -> Resu
     }
     if let Some(balance) = object(report, "balance")? {
         if let Some(statement) = balance.get("statement").and_then(Value::as_object) {
-            statement_sheet(&mut book.workbook, &book.formats, statement, date)?;
+            let write = |form: Form<'_>| statement_form(form, statement, date);
+            form_sheet(&mut book.workbook, &book.formats, "余额调节表", write)?;
         }
         if let Some(statements) = array(balance, "statements")? {
             book.table("余额核对", &STATEMENTS, statement_rows(statements))?;

@@ -5,12 +5,12 @@ use super::issue::{IssueCode, RowIssue};
 use super::table::{add_day, RowParts, Table, Text};
 use crate::error::{Error, ErrorKind, Result};
 use crate::format::Format;
+use crate::money::fen;
 use crate::profile::Profile;
 use crate::record::{Field, ItemKind, Row, Status};
 use crate::time::parse_date_as;
 use crate::time::Part::{Two, Year};
 use chrono::{Datelike, NaiveDate};
-use rust_decimal::Decimal;
 
 /// Every UnionPay ZM detail line has exactly this many characters (CR/LF excluded).
 pub const UNIONPAY_LINE_CHARS: usize = 607;
@@ -109,15 +109,6 @@ fn date_from_name(name: &str) -> Option<NaiveDate> {
         return parse_date_as(&format!("20{yymmdd}"), &[Year, Two, Two]);
     }
     digits_after("_", 8).and_then(|d| parse_date_as(d, &[Year, Two, Two]))
-}
-
-/// Fen digits to yuan; `sign` is the `C`/`D`/space of a 13-character amount (`D` negates).
-fn fen(digits: &str) -> Option<Decimal> {
-    let digits = digits.trim();
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) || digits.len() > 18 {
-        return None;
-    }
-    digits.parse::<i64>().ok().map(|n| Decimal::new(n, 2))
 }
 
 /// `MMDDhhmmss` in the year of the bill date (the previous year for December lines in a January file).
