@@ -106,7 +106,7 @@ pub use memo::MemoPattern;
 pub use money::{parse_amount, AmountError, Money, MAX_AMOUNT};
 pub use profile::{
     Aliases, Channel, ClearingSettings, ColumnMapping, ColumnMappings, FeeRounding, FundFlowSettings, HandlingAccounts,
-    KeyChoice, Profile, RateRule, StatusWords,
+    KeyChoice, PairWithin, Profile, RateRule, StatusWords,
 };
 pub use read::{
     detect_input, Check, Encoding, FileSource, InputDetection, IssueCode, ReadAt, RowIssue, SharedBytes, Source,
@@ -115,10 +115,10 @@ pub use read::{
 pub use read::{DayTotals, RunningBreak, StatementTotals};
 pub use record::{Field, InputKind, ItemKind, Status};
 pub use report::{
-    Added, BatchView, CarryInfo, ClearingSummary, Columns, DateSource, DocumentKind, DocumentLine, Documents,
-    Exception, FileInfo, FundCounts, FundFlowReport, FundFlowSummary, FundItemKind, FundTotals, InputInfo, Inspection,
-    ItemView, MatchView, MerchantTotals, MovementView, Page, PayoutView, Report, RowCounts, RowView, RowsPerSide,
-    RunInfo, Summary, SummaryView,
+    Added, BatchView, Breakdown, CarryInfo, ClearingSummary, Columns, DateSource, DocumentKind, DocumentLine,
+    Documents, Exception, FileInfo, FundCounts, FundFlowReport, FundFlowSummary, FundItemKind, FundTotals, InputInfo,
+    Inspection, ItemView, MatchView, MerchantTotals, MovementView, Page, PayoutView, Report, RowCounts, RowView,
+    RowsPerSide, RunInfo, Summary, SummaryView,
 };
 pub use run::{inspect, reconcile, Input, Phase, ProgressHook, Reconciliation, RunOptions};
 pub use sample::{

@@ -108,9 +108,56 @@ pub fn merchant_of(patterns: &[MemoPattern], counterparty: &str, memo: &str) -> 
     texts.iter().filter(|t| !t.is_empty()).find_map(|t| patterns.iter().find_map(|p| p.find(t))).map(str::to_string)
 }
 
+/// The days a memo names, as 8-digit runs (`20261104`) or `2026-11-04` / `2026/11/04`, checked by
+/// chrono: a WeChat settlement memo names its day after the merchant number. A run of other
+/// length (a merchant number, a serial) is never a day.
+pub fn days_in(memo: &str) -> Vec<chrono::NaiveDate> {
+    let bytes = memo.as_bytes();
+    let mut days = Vec::new();
+    let mut at = 0;
+    while at < bytes.len() {
+        if !bytes[at].is_ascii_digit() {
+            at += 1;
+            continue;
+        }
+        let run_end =
+            |from: usize| bytes[from..].iter().position(|b| !b.is_ascii_digit()).map_or(bytes.len(), |n| from + n);
+        let end = run_end(at);
+        let text = &memo[at..end];
+        let mut next = end;
+        let day = if text.len() == 8 {
+            chrono::NaiveDate::parse_from_str(text, "%Y%m%d").ok()
+        } else if text.len() == 4 && matches!(bytes.get(end), Some(b'-' | b'/')) {
+            // `2026-11-04`: a year, a separator, then month and day with the same separator.
+            let sep = bytes[end];
+            let month_end = run_end(end + 1);
+            let day_end = if bytes.get(month_end) == Some(&sep) { run_end(month_end + 1) } else { month_end };
+            next = day_end;
+            let format = if sep == b'-' { "%Y-%m-%d" } else { "%Y/%m/%d" };
+            chrono::NaiveDate::parse_from_str(&memo[at..day_end], format).ok()
+        } else {
+            None
+        };
+        if let Some(day) = day.filter(|d| (2000..2100).contains(&chrono::Datelike::year(d))) {
+            days.push(day);
+        }
+        at = next.max(at + 1);
+    }
+    days
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn days_are_eight_digit_runs_or_written_dates() {
+        let day = |text: &str| chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("date");
+        assert_eq!(days_in("微信支付结算 商户号1612000001 20261104"), vec![day("2026-11-04")]);
+        assert_eq!(days_in("结算款 2026-11-04 至 2026/11/05"), vec![day("2026-11-04"), day("2026-11-05")]);
+        assert!(days_in("商户号12345678 流水 2026113099 20261332 2026-13-01 19991231").is_empty());
+        assert!(days_in("2026-").is_empty() && days_in("").is_empty() && days_in("2026/1").is_empty());
+    }
 
     #[test]
     fn default_patterns_find_wechat_and_alipay_merchants() {

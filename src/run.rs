@@ -534,8 +534,15 @@ impl Reconciliation {
             (None, None) => return None,
         };
         if let Some(applied) = applied {
-            // A closed item is done with: it never comes back as open.
-            state.items.retain(|i| !applied.closed(&i.id));
+            // A closed item is done with: it never comes back as open; nor do the items of a closed pair.
+            let mut closed: std::collections::BTreeSet<&str> = std::collections::BTreeSet::new();
+            if let Some(flow) = &result.fund_flow {
+                for pair in flow.matches.iter().filter(|g| g.outcome.is_open() && applied.closed(&g.id)) {
+                    closed.extend(pair.batches.iter().map(|&b| flow.input.batches[b].id.as_str()));
+                    closed.extend(pair.movements.iter().map(|&m| flow.input.movements[m].id.as_str()));
+                }
+            }
+            state.items.retain(|i| !applied.closed(&i.id) && !closed.contains(i.id.as_str()));
             state.audit = applied.chain.clone();
         }
         Some(state)

@@ -45,10 +45,8 @@ pub fn declarations() -> Result<String, String> {
     use crate::clearing::{ClearingAmounts, ClearingDay, ClearingException, ClearingReport, MerchantClearing};
     use crate::fund_flow::balance::{BalanceReport, ContinuityBreak, ReconciliationStatement};
     use crate::read::{DayTotals, RunningBreak, StatementTotals};
-    use crate::report::fund_flow::{
-        BatchView, FundCounts, FundFlowReport, FundFlowSummary, FundTotals, ItemView, MatchView, MerchantTotals,
-        MovementView, PayoutView,
-    };
+    use crate::report::fund_flow::{FundCounts, FundFlowReport, FundFlowSummary, FundTotals, MerchantTotals};
+    use crate::report::{BatchView, Breakdown, ItemView, MatchView, MovementView, PayoutView};
     use crate::report::{CarryInfo, Exception, FileInfo, InputInfo, Inspection, Page, RowCounts, RowView, RowsPerSide};
     use crate::report::{ClearingSummary, Report, Summary, SummaryView};
     use crate::{classify, error, format, fund_flow, handling, profile, read, record, report, run, vocabulary};
@@ -69,7 +67,7 @@ pub fn declarations() -> Result<String, String> {
         .code::<fund_flow::FundOutcome>()
         .code::<fund_flow::MatchKind>()
         .code::<fund_flow::carry::CarriedKind>()
-        .code::<report::fund_flow::FundItemKind>()
+        .code::<report::FundItemKind>()
         .code::<format::Format>()
         .code::<crate::clearing::ClearingClass>()
         .code::<crate::clearing::ClearingLevel>()
@@ -107,6 +105,7 @@ pub fn declarations() -> Result<String, String> {
         .declare::<FundCounts>()
         .declare::<FundTotals>()
         .declare::<MatchView>()
+        .declare::<Breakdown>()
         .declare::<ItemView>()
         .declare::<BatchView>()
         .declare::<MovementView>()

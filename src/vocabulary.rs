@@ -135,6 +135,7 @@ mod tests {
         assert_eq!(
             v.break_fund_outcomes,
             [
+                FundOutcome::AmountMismatch,
                 FundOutcome::InternalOnly,
                 FundOutcome::ExternalOnly,
                 FundOutcome::UnexplainedMovement,

@@ -388,14 +388,16 @@ struct DayPlan {
     /// Cents on top, or none.
     cents: Option<i64>,
     /// 0 never credited, 1 credited with the next day's in one, 2 split over two days, 3 no
-    /// merchant in the memo, 4 a credit that matches nothing, else credited 0 to 2 days late.
+    /// merchant in the memo, 4 a credit that matches nothing (or, within 5%, pairs as
+    /// `amount_mismatch`), 5 credited 1 to 3 fen short, 6 credited 1 to 3 fen long, else credited 0
+    /// to 2 days late.
     credit: u8,
     /// Days late, for the last kind.
     late: u64,
 }
 
 fn day_plan() -> impl Strategy<Value = DayPlan> {
-    (1..=8i64, prop::option::of(0..99i64), 0u8..8, 0u64..3).prop_map(|(yuan, cents, credit, late)| DayPlan {
+    (1..=8i64, prop::option::of(0..99i64), 0u8..10, 0u64..3).prop_map(|(yuan, cents, credit, late)| DayPlan {
         yuan,
         cents,
         credit,
@@ -442,6 +444,8 @@ fn build_scenario(tolerance: i64, merchants: &[Vec<Option<DayPlan>>]) -> (FundIn
                 }
                 3 => push(date, net, None),                   // no merchant in memo
                 4 => push(date, 777, Some(merchant.clone())), // matches nothing
+                5 => push(date, net - 1 - plan.late as i64, Some(merchant.clone())), // short
+                6 => push(date, net + 1 + plan.late as i64, Some(merchant.clone())), // long
                 _ => push(date + Days::new(plan.late), net, Some(merchant.clone())),
             }
             i += 1;
@@ -489,7 +493,7 @@ proptest! {
         let flow = match_funds(input.clone(), as_of, &settings);
         assert_eq!(flow.batch_results.len(), flow.input.batches.len());
         assert_eq!(flow.movement_results.len(), flow.input.movements.len());
-        // Exactly one: each item is in at most one match, and matched exactly when it is in one.
+        // Exactly one: each item is in at most one match, and paired (matched or amount_mismatch) exactly when in one.
         let mut batch_seen = vec![0; flow.input.batches.len()];
         let mut movement_seen = vec![0; flow.input.movements.len()];
         for (n, g) in flow.matches.iter().enumerate() {
@@ -501,22 +505,29 @@ proptest! {
                 movement_seen[m] += 1;
                 assert_eq!(flow.movement_results[m].matched_in, Some(n), "{plans:?}");
             }
-            // Conservation inside a match: d is the bank side minus the booked side, within tolerance.
+            // Conservation inside a match: d is the bank side minus the booked side, within
+            // tolerance; a pair (one credit) differs by more, and no more than pair_within.
             let bank: Decimal = g.movements.iter().map(|&m| flow.input.movements[m].amount).sum();
             let booked: Decimal = g.batches.iter().map(|&b| flow.input.batches[b].net).sum();
             assert_eq!(g.d, bank - booked, "{plans:?}");
-            assert!(g.d.abs() <= settings.tolerance, "{plans:?}");
+            if g.outcome == FundOutcome::AmountMismatch {
+                assert!(g.d.abs() > settings.tolerance, "{plans:?}");
+                assert!(g.d.abs() <= settings.pair_within.limit(booked), "{plans:?}");
+                assert_eq!(g.movements.len(), 1, "{plans:?}");
+            } else {
+                assert!(g.d.abs() <= settings.tolerance, "{plans:?}");
+            }
             let merchants: BTreeSet<&str> =
                 g.batches.iter().map(|&b| flow.input.batches[b].merchant.as_str()).collect();
             assert_eq!(merchants.len(), 1, "a match never mixes merchants ({plans:?})");
         }
         for (b, r) in flow.batch_results.iter().enumerate() {
             assert!(batch_seen[b] <= 1);
-            assert_eq!(batch_seen[b] == 1, !r.outcome.is_open(), "batch {b}");
+            assert_eq!(batch_seen[b] == 1, r.outcome.is_paired(), "batch {b}");
         }
         for (m, r) in flow.movement_results.iter().enumerate() {
             assert!(movement_seen[m] <= 1);
-            assert_eq!(movement_seen[m] == 1, !r.outcome.is_open(), "movement {m}");
+            assert_eq!(movement_seen[m] == 1, r.outcome.is_paired(), "movement {m}");
         }
         // Conservation overall: matched + open = everything, on both sides.
         let open_batches: Decimal = flow
@@ -524,7 +535,7 @@ proptest! {
             .batches
             .iter()
             .zip(&flow.batch_results)
-            .filter(|(_, r)| r.outcome.is_open())
+            .filter(|(_, r)| !r.outcome.is_paired())
             .map(|(b, _)| b.net)
             .sum();
         let matched_batches: Decimal =

@@ -167,7 +167,7 @@ fn reconciliation_statement(flow: &FundFlow, book: &BookBalance, bank: Decimal) 
             }
         }
     }
-    let booked_received: Decimal =
+    let mut booked_received: Decimal =
         flow.input.batches.iter().zip(&flow.batch_results).filter(|(_, r)| open(r.outcome)).map(|(b, _)| b.net).sum();
     let booked_paid: Decimal = flow
         .input
@@ -177,6 +177,14 @@ fn reconciliation_statement(flow: &FundFlow, book: &BookBalance, bank: Decimal) 
         .filter(|(_, r)| open(r.outcome))
         .map(|(p, _)| p.payout.amount)
         .sum();
+    // A pair's credit is at the bank and its settlements in the books: only its d is on one side.
+    for pair in flow.matches.iter().filter(|g| g.outcome == FundOutcome::AmountMismatch) {
+        if pair.d.is_sign_negative() {
+            booked_received -= pair.d;
+        } else {
+            received += pair.d;
+        }
+    }
     let adjusted_book = book.amount + received - paid;
     let adjusted_bank = bank + booked_received - booked_paid;
     let difference = adjusted_bank - adjusted_book;

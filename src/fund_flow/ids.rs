@@ -29,3 +29,9 @@ pub(super) fn payout_id(p: &crate::read::Payout) -> String {
     let (date, amount) = (p.date.to_string(), crate::id::amount_part(p.amount));
     crate::id::content_id("payout", &[&p.merchant, &date, &amount, &p.account, &p.reference])
 }
+
+/// A pair's id (金额不符), from its items' ids (settlements, then the credit): the same pair has
+/// the same id in every run it is carried through, so its resolution finds it again.
+pub(super) fn pair_id(members: &[&str]) -> String {
+    crate::id::content_id("pair", members)
+}

@@ -1,8 +1,9 @@
-//! The fund-flow matcher: each merchant's batches against its credits in four deterministic
+//! The fund-flow matcher: each merchant's batches against its credits in five deterministic
 //! passes, payout instructions against debits, and one outcome for every item.
 
 use super::explain::{days, format_yuan, short_date};
 use super::model::{FundFlow, FundInput, FundMatch, FundOutcome, ItemResult, MatchKind, Movement};
+use super::pairing;
 use super::search;
 use crate::profile::FundFlowSettings;
 use chrono::NaiveDate;
@@ -16,6 +17,9 @@ struct Matcher<'a> {
     movement_match: Vec<Option<usize>>,
     payout_match: Vec<Option<usize>>,
     matches: Vec<FundMatch>,
+    /// Why an open batch or credit was not paired though it could have been (index, note).
+    batch_notes: BTreeMap<usize, String>,
+    movement_notes: BTreeMap<usize, String>,
     /// Subset-search nodes the run has left ([`search::RUN_BUDGET`]).
     search_budget: u64,
 }
@@ -32,12 +36,18 @@ impl Matcher<'_> {
         movements: Vec<usize>,
         batches: Vec<usize>,
         payouts: Vec<usize>,
-    ) {
+    ) -> usize {
         let bank: Decimal = movements.iter().map(|&m| self.input.movements[m].amount).sum();
         let booked: Decimal = batches.iter().map(|&b| self.input.batches[b].net).sum::<Decimal>()
             - payouts.iter().map(|&p| self.input.payouts[p].payout.amount).sum::<Decimal>();
         let d = bank - booked;
-        let outcome = if d.is_zero() { FundOutcome::Matched } else { FundOutcome::MatchedWithinTolerance };
+        let outcome = if d.is_zero() {
+            FundOutcome::Matched
+        } else if d.abs() <= self.settings.tolerance {
+            FundOutcome::MatchedWithinTolerance
+        } else {
+            FundOutcome::AmountMismatch
+        };
         let n = self.matches.len();
         for &m in &movements {
             self.movement_match[m] = Some(n);
@@ -52,6 +62,7 @@ impl Matcher<'_> {
         self.matches.push(FundMatch {
             kind,
             outcome,
+            id: String::new(),
             merchant: merchant.to_string(),
             d,
             movements,
@@ -59,6 +70,7 @@ impl Matcher<'_> {
             payouts,
             explanation,
         });
+        n
     }
 
     fn explain(&self, kind: MatchKind, merchant: &str, ms: &[usize], bs: &[usize], ps: &[usize], d: Decimal) -> String {
@@ -82,8 +94,14 @@ impl Matcher<'_> {
             MatchKind::Settlement => {
                 let b = &input.batches[bs[0]];
                 let parts: Vec<String> = ms.iter().map(|&m| entry(m)).collect();
+                // Credits on one day are a transfer split up; a later one makes up a short credit.
+                let how = if ms.iter().all(|&m| input.movements[m].date == input.movements[ms[0]].date) {
+                    "split transfer"
+                } else {
+                    "a short credit and its make-up, 补款"
+                };
                 format!(
-                    "settlement of {} {} for merchant {merchant} = credits of {} (split transfer)",
+                    "settlement of {} {} for merchant {merchant} = credits of {} ({how})",
                     b.settle_date,
                     format_yuan(b.net),
                     parts.join(" + ")
@@ -114,6 +132,16 @@ impl Matcher<'_> {
                 }
             }
         }
+        text.push_str(&self.carried_note(ms, bs, ps));
+        if !d.is_zero() {
+            text.push_str(&format!("; d = {d} within tolerance {}", self.settings.tolerance));
+        }
+        text
+    }
+
+    /// `; carried from …` for the items of a group carried in from earlier runs, else empty.
+    fn carried_note(&self, ms: &[usize], bs: &[usize], ps: &[usize]) -> String {
+        let input = self.input;
         let carried: Vec<String> = bs
             .iter()
             .filter_map(|&b| input.batches[b].carried_since)
@@ -121,13 +149,11 @@ impl Matcher<'_> {
             .chain(ps.iter().filter_map(|&p| input.payouts[p].carried_since))
             .map(|d| d.to_string())
             .collect();
-        if !carried.is_empty() {
-            text.push_str(&format!("; carried from {}", carried.join(", ")));
+        if carried.is_empty() {
+            String::new()
+        } else {
+            format!("; carried from {}", carried.join(", "))
         }
-        if !d.is_zero() {
-            text.push_str(&format!("; d = {d} within tolerance {}", self.settings.tolerance));
-        }
-        text
     }
 
     fn close(&self, a: Decimal, b: Decimal) -> bool {
@@ -229,6 +255,24 @@ impl Matcher<'_> {
             }
         }
         self.pair_greedily(merchant, pairs, bs, cs);
+        // 5. What is left and plainly belongs together pairs with its difference (金额不符).
+        let open_batches: Vec<usize> = bs.iter().copied().filter(|&b| self.batch_match[b].is_none()).collect();
+        let open_credits: Vec<usize> = cs.iter().copied().filter(|&c| self.movement_match[c].is_none()).collect();
+        if open_batches.is_empty() || open_credits.is_empty() {
+            return;
+        }
+        let found = pairing::pair(input, self.settings, &open_batches, &open_credits);
+        for pair in found.pairs {
+            let n = self.record(MatchKind::Settlement, merchant, vec![pair.credit], pair.batches, Vec::new());
+            let carried = self.carried_note(&[pair.credit], &self.matches[n].batches, &[]);
+            let mut members: Vec<&str> =
+                self.matches[n].batches.iter().map(|&b| input.batches[b].id.as_str()).collect();
+            members.push(&input.movements[pair.credit].id);
+            self.matches[n].id = super::ids::pair_id(&members);
+            self.matches[n].explanation = pair.explanation + &carried;
+        }
+        self.batch_notes.extend(found.batch_notes);
+        self.movement_notes.extend(found.credit_notes);
     }
 
     /// Pairs credits and batches one to one, best candidates first: (|difference|, days apart,
@@ -306,6 +350,8 @@ pub fn match_funds(input: FundInput, as_of: Option<NaiveDate>, settings: &FundFl
         movement_match: vec![None; input.movements.len()],
         payout_match: vec![None; input.payouts.len()],
         matches: Vec::new(),
+        batch_notes: BTreeMap::new(),
+        movement_notes: BTreeMap::new(),
         search_budget: search::RUN_BUDGET,
     };
     let mut per_merchant: BTreeMap<&str, (Vec<usize>, Vec<usize>)> = BTreeMap::new();
@@ -355,12 +401,17 @@ pub fn match_funds(input: FundInput, as_of: Option<NaiveDate>, settings: &FundFl
         message: String::new(),
     };
     let search_budget_exhausted = matcher.search_budget == 0;
-    let Matcher { batch_match, movement_match, payout_match, matches, .. } = matcher;
+    let Matcher { batch_match, movement_match, payout_match, matches, batch_notes, movement_notes, .. } = matcher;
+    let noted = |message: String, note: Option<&String>| match note {
+        Some(note) => format!("{message}; {note}"),
+        None => message,
+    };
     let batch_results = input
         .batches
         .iter()
         .zip(&batch_match)
-        .map(|(b, m)| match m {
+        .enumerate()
+        .map(|(i, (b, m))| match m {
             Some(n) => matched(*n, &matches),
             None if b.net.is_zero() => ItemResult {
                 outcome: FundOutcome::Matched,
@@ -381,11 +432,14 @@ pub fn match_funds(input: FundInput, as_of: Option<NaiveDate>, settings: &FundFl
                     d: -b.net,
                     age_days: Some(days_open),
                     matched_in: None,
-                    message: format!(
-                        "settlement of {} {} for merchant {} {state} ({days_open} day(s), grace {grace})",
-                        b.settle_date,
-                        format_yuan(b.net),
-                        b.merchant
+                    message: noted(
+                        format!(
+                            "settlement of {} {} for merchant {} {state} ({days_open} day(s), grace {grace})",
+                            b.settle_date,
+                            format_yuan(b.net),
+                            b.merchant
+                        ),
+                        batch_notes.get(&i),
                     ),
                 }
             }
@@ -397,7 +451,8 @@ pub fn match_funds(input: FundInput, as_of: Option<NaiveDate>, settings: &FundFl
         .movements
         .iter()
         .zip(&movement_match)
-        .map(|(m, n)| match n {
+        .enumerate()
+        .map(|(i, (m, n))| match n {
             Some(n) => matched(*n, &matches),
             None => {
                 let (outcome, message) = if m.amount < Decimal::ZERO {
@@ -423,6 +478,7 @@ pub fn match_funds(input: FundInput, as_of: Option<NaiveDate>, settings: &FundFl
                 } else {
                     (FundOutcome::UnexplainedMovement, format!("no merchant number in the memo: {}", m.memo))
                 };
+                let message = noted(message, movement_notes.get(&i));
                 ItemResult { outcome, d: m.amount, age_days: age(m.date), matched_in: None, message }
             }
         })
@@ -513,6 +569,100 @@ mod tests {
             late.explanation,
             "credit 2026-03-08 ¥100.00 = settlement of 03-02 for merchant M; 03-02 paid late (补款, 6 days after settlement)"
         );
+    }
+
+    #[test]
+    fn a_short_credit_pairs_with_the_settlement_its_memo_names() {
+        // Two open settlements within the window; the memo names the 4th, so that is the pair even
+        // though the 5th would fit within 5% too.
+        let input = FundInput {
+            batches: vec![batch("M", 4, 1_369_218), batch("M", 5, 1_369_000)],
+            movements: vec![movement(1, 6, 1_369_168, Some("M"), "微信支付结算 商户号M 20260304")],
+            payouts: Vec::new(),
+        };
+        let flow = match_funds(input, Some(d(6)), &FundFlowSettings::default());
+        let pair = &flow.matches[0];
+        assert_eq!(
+            (pair.outcome, pair.d, &pair.batches, &pair.movements),
+            (FundOutcome::AmountMismatch, Decimal::new(-50, 2), &vec![0], &vec![0])
+        );
+        assert!(pair.id.starts_with("pair:"), "{}", pair.id);
+        assert_eq!(
+            pair.explanation,
+            "credit 2026-03-06 ¥13,691.68 for merchant M is ¥0.50 short of the settlement of 03-04 ¥13,692.18 \
+             (短款, d = -0.50, beyond tolerance 0): paired, as its memo names 2026-03-04"
+        );
+        assert_eq!(flow.batch_results[0].outcome, FundOutcome::AmountMismatch);
+        assert_eq!(flow.movement_results[0].matched_in, Some(0));
+        assert_eq!(flow.batch_results[1].outcome, FundOutcome::InTransit);
+    }
+
+    #[test]
+    fn a_long_credit_pairs_with_the_only_open_settlement_in_the_window() {
+        let input = FundInput {
+            batches: vec![batch("M", 1, 50_000), batch("M", 4, 1_153_671)],
+            movements: vec![
+                movement(1, 1, 50_000, Some("M"), ""),
+                movement(2, 5, 1_165_671, Some("M"), "1612000001结算款"),
+            ],
+            payouts: Vec::new(),
+        };
+        let flow = match_funds(input, Some(d(5)), &FundFlowSettings::default());
+        let pair = flow.matches.iter().find(|g| g.outcome == FundOutcome::AmountMismatch).expect("a pair");
+        assert_eq!((pair.d, &pair.batches), (Decimal::new(12_000, 2), &vec![1]));
+        assert!(pair.explanation.ends_with("(长款, d = 120.00, beyond tolerance 0): paired, as the only open settlement(s) within 3 days before it"), "{}", pair.explanation);
+        // Beyond pair_within nothing pairs: two breaks, as before.
+        let strict = FundFlowSettings {
+            pair_within: crate::profile::PairWithin::Amount(Decimal::new(100, 0)),
+            ..Default::default()
+        };
+        let input = FundInput {
+            batches: vec![batch("M", 4, 1_153_671)],
+            movements: vec![movement(2, 5, 1_165_671, Some("M"), "")],
+            payouts: Vec::new(),
+        };
+        let flow = match_funds(input, Some(d(5)), &strict);
+        assert!(flow.matches.is_empty());
+        assert_eq!(flow.movement_results[0].outcome, FundOutcome::ExternalOnly);
+    }
+
+    #[test]
+    fn two_equal_candidates_pair_nothing_and_name_each_other() {
+        // One credit, two open settlements that fit it equally well and no day in the memo.
+        let input = FundInput {
+            batches: vec![batch("M", 3, 10_000), batch("M", 4, 10_000)],
+            movements: vec![movement(1, 5, 9_950, Some("M"), "结算款")],
+            payouts: Vec::new(),
+        };
+        let flow = match_funds(input, Some(d(5)), &FundFlowSettings::default());
+        assert!(flow.matches.is_empty());
+        let credit = &flow.movement_results[0];
+        assert_eq!(credit.outcome, FundOutcome::ExternalOnly);
+        assert!(
+            credit.message.ends_with(
+                "could pair with settlement of 03-03 ¥100.00 (d = -0.50) or settlement of 03-04 ¥100.00 (d = -0.50); \
+                 not paired, the choice is not unambiguous"
+            ),
+            "{}",
+            credit.message
+        );
+        for r in &flow.batch_results {
+            assert!(
+                r.message
+                    .ends_with("could pair with credit 2026-03-05 ¥99.50; not paired, the choice is not unambiguous"),
+                "{}",
+                r.message
+            );
+        }
+        // Two credits that both fit one settlement: neither pairs either.
+        let input = FundInput {
+            batches: vec![batch("M", 3, 10_000)],
+            movements: vec![movement(1, 4, 9_950, Some("M"), ""), movement(2, 4, 10_050, Some("M"), "")],
+            payouts: Vec::new(),
+        };
+        let flow = match_funds(input, Some(d(5)), &FundFlowSettings::default());
+        assert!(flow.matches.is_empty());
+        assert!(flow.batch_results[0].message.ends_with("could pair with credit 2026-03-04 ¥99.50 or credit 2026-03-04 ¥100.50; not paired, the choice is not unambiguous"), "{}", flow.batch_results[0].message);
     }
 
     #[test]

@@ -3,9 +3,10 @@
 //!
 //! Batches are built per merchant per settlement date (net = gross − refunds − fees), the merchant of
 //! a credit is read from its memo ([`memo`]), and each merchant's batches and credits are matched in
-//! four deterministic passes: one to one within the window; several batches to one credit
+//! five deterministic passes: one to one within the window; several batches to one credit
 //! (consecutive days first, then a bounded subset search); one batch to several credits (split
-//! transfers, a short payment and its make-up); one to one late (补款 within window + grace). What
+//! transfers, a short payment and its make-up); one to one late (补款 within window + grace); and
+//! last, what plainly belongs together but differs pairs as `amount_mismatch` ([`pairing`]). What
 //! is left is `in_transit` within the grace period, a break after it. Items carried from an earlier run
 //! ([`carry`]) take part like new ones, so a credit two days late clears yesterday's open batch.
 //!
@@ -39,6 +40,7 @@ mod explain;
 mod ids;
 mod matcher;
 mod model;
+mod pairing;
 mod search;
 
 pub use assemble::{assemble, batches_from_tables, BatchVisitor, Batched};

@@ -14,6 +14,10 @@ codes! {
         Matched = ("matched", "对平"),
         /// Paired; the amounts differ within the tolerance (容差内对平).
         MatchedWithinTolerance = ("matched_within_tolerance", "容差内对平"),
+        /// Paired, but the amounts differ by more than the tolerance and no more than `pair_within`
+        /// (金额不符): a credit short or long of the settlement(s) it plainly belongs to. Open, a
+        /// break, carried until later money makes it up or it is resolved; its d is counted once.
+        AmountMismatch = ("amount_mismatch", "金额不符"),
         /// Not paired yet, within the grace period (未达账项).
         InTransit = ("in_transit", "未达账项"),
         /// The books (channel settlement, payout instruction) have it, the bank does not (单边账).
@@ -50,6 +54,11 @@ impl FundOutcome {
         } else {
             crate::classify::label(d)
         }
+    }
+
+    /// Whether the item is in a group ([`FundFlow::matches`]): matched, or paired with a difference.
+    pub fn is_paired(self) -> bool {
+        matches!(self, FundOutcome::Matched | FundOutcome::MatchedWithinTolerance | FundOutcome::AmountMismatch)
     }
 
     /// Whether the item is still open: listed, and (unless merely not reconciled) carried to the
@@ -173,8 +182,11 @@ codes! {
 pub struct FundMatch {
     /// Settlement or payout.
     pub kind: MatchKind,
-    /// `matched` or `matched_within_tolerance`.
+    /// `matched`, `matched_within_tolerance` or (a pair, open) `amount_mismatch`.
     pub outcome: FundOutcome,
+    /// A pair's id (`pair:…`, from its items' ids): what the report lists and 差错处理 resolves.
+    /// Empty for a group that is matched.
+    pub id: String,
     /// Merchant.
     pub merchant: String,
     /// d = E − B: bank amount minus booked amount.

@@ -21,7 +21,45 @@ pub(crate) struct FundFlowJson {
     window_days: Option<u32>,
     grace_days: Option<u32>,
     max_batches_per_credit: Option<u32>,
+    pair_within: Option<String>,
     memo_patterns: Option<Vec<String>>,
+}
+
+/// How far a credit may differ from the settlement(s) it plainly belongs to and still pair with
+/// them as `amount_mismatch` (金额不符) rather than leave two breaks: a share of what was expected,
+/// or an amount. `"0"` pairs nothing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PairWithin {
+    /// A share of the expected amount: `"5%"` is 0.05.
+    Share(Decimal),
+    /// An amount in yuan: `"100.00"`.
+    Amount(Decimal),
+}
+
+impl PairWithin {
+    /// The largest |d| a pair expecting `expected` may have.
+    pub fn limit(self, expected: Decimal) -> Decimal {
+        match self {
+            PairWithin::Share(share) => expected.abs().checked_mul(share).unwrap_or(Decimal::MAX),
+            PairWithin::Amount(amount) => amount,
+        }
+    }
+
+    /// As a profile writes it: `5%` or `100.00`.
+    pub fn describe(self) -> String {
+        match self {
+            PairWithin::Share(share) => format!("{}%", (share * Decimal::ONE_HUNDRED).normalize()),
+            PairWithin::Amount(amount) => amount.to_string(),
+        }
+    }
+
+    fn parse(text: &str) -> Option<PairWithin> {
+        let text = text.trim();
+        if text.ends_with(['%', '‰']) {
+            return crate::profile::clearing::parse_rate(text).map(PairWithin::Share);
+        }
+        crate::money::parse_amount(text).ok().filter(|a| !a.is_sign_negative()).map(PairWithin::Amount)
+    }
 }
 
 /// The checked fund-flow settings.
@@ -43,6 +81,8 @@ pub struct FundFlowSettings {
     pub grace_days: u32,
     /// Most settlement batches one credit may cover (and most credits one batch may be split into).
     pub max_batches_per_credit: u32,
+    /// How far a credit may differ from its settlement(s) and still pair with them (default 5%).
+    pub pair_within: PairWithin,
     /// How the merchant number is found in a bank memo, tried in order.
     pub memo_patterns: Vec<MemoPattern>,
 }
@@ -58,6 +98,7 @@ impl Default for FundFlowSettings {
             window_days: 3,
             grace_days: 3,
             max_batches_per_credit: 7,
+            pair_within: PairWithin::Share(Decimal::new(5, 2)),
             memo_patterns: MemoPattern::defaults(),
         }
     }
@@ -109,6 +150,11 @@ impl FundFlowSettings {
                 return Err(invalid(format!("max_batches_per_credit {max} is not between 1 and 31")));
             }
             s.max_batches_per_credit = max;
+        }
+        if let Some(text) = json.pair_within {
+            s.pair_within = PairWithin::parse(&text).ok_or_else(|| {
+                invalid(format!("pair_within {text:?} is not a share below 100% (\"5%\") or an amount of at least 0"))
+            })?;
         }
         if let Some(patterns) = json.memo_patterns {
             s.memo_patterns = patterns
@@ -188,6 +234,9 @@ mod tests {
             r#"{"max_batches_per_credit": 0}"#,
             r#"{"memo_patterns": ["no placeholder"]}"#,
             r#"{"grace": 1}"#,
+            r#"{"pair_within": "100%"}"#,
+            r#"{"pair_within": "-1"}"#,
+            r#"{"pair_within": "five"}"#,
         ];
         for text in bad {
             let json = format!(r#"{{"fund_flow": {text}}}"#);
@@ -202,5 +251,20 @@ mod tests {
         .expect("valid");
         assert_eq!(ok.fund_flow.settlement_days, 2);
         assert_eq!(ok.fund_flow.memo_patterns.len(), 1);
+        assert_eq!(ok.fund_flow.pair_within, PairWithin::Share(Decimal::new(5, 2)));
+    }
+
+    #[test]
+    fn pair_within_is_a_share_or_an_amount() {
+        let within = |text: &str| {
+            let json = format!(r#"{{"fund_flow": {{"pair_within": "{text}"}}}}"#);
+            crate::profile::Profile::from_json(&json).expect("valid").fund_flow.pair_within
+        };
+        let share = within("2.5%");
+        assert_eq!((share.describe(), share.limit(Decimal::new(20_000, 2))), ("2.5%".into(), Decimal::new(5, 0)));
+        assert_eq!(within("25‰").describe(), "2.5%");
+        let amount = within("100.00");
+        assert_eq!((amount.describe(), amount.limit(Decimal::new(1, 0))), ("100.00".into(), Decimal::new(10_000, 2)));
+        assert_eq!(within("0").limit(Decimal::ONE_HUNDRED), Decimal::ZERO);
     }
 }

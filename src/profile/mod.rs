@@ -29,7 +29,7 @@ mod clearing;
 mod fund_flow;
 
 pub use clearing::{Channel, ClearingSettings, FeeRounding, RateRule};
-pub use fund_flow::FundFlowSettings;
+pub use fund_flow::{FundFlowSettings, PairWithin};
 
 use crate::codes::codes;
 use crate::error::{Error, ErrorKind, Result};

@@ -2,30 +2,15 @@
 //! unexplained movements and per-merchant totals. Built from a [`FundFlow`]; serialized as is.
 
 use super::export::{CsvExport, Page};
+use super::fund_items::{FundItemKind, ItemView, MatchView};
 use crate::classify::Label;
-use crate::codes::codes;
 use crate::fund_flow::balance::BalanceReport;
-use crate::fund_flow::{Batch, FundFlow, FundOutcome, ItemResult, MatchKind};
+use crate::fund_flow::{FundFlow, FundOutcome};
 use crate::money::Money;
 use crate::profile::FundFlowSettings;
 use chrono::NaiveDate;
-use rust_decimal::Decimal;
 use serde::Serialize;
 use std::collections::BTreeMap;
-
-codes! {
-    /// What an open fund-flow item is.
-    pub enum FundItemKind {
-        /// A settlement batch.
-        Batch = ("batch", "结算批次"),
-        /// A bank credit.
-        Credit = ("credit", "银行入账"),
-        /// A bank debit.
-        Debit = ("debit", "银行出账"),
-        /// A payout instruction.
-        Payout = ("payout", "代付"),
-    }
-}
 
 /// Items per outcome, plus the number of balance breaks.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -35,6 +20,8 @@ pub struct FundCounts {
     pub matched: u64,
     /// `matched_within_tolerance` items.
     pub matched_within_tolerance: u64,
+    /// `amount_mismatch` items: credits and settlements paired with a difference (each item once).
+    pub amount_mismatch: u64,
     /// `in_transit` items.
     pub in_transit: u64,
     /// `internal_only` items.
@@ -54,6 +41,7 @@ impl FundCounts {
         match outcome {
             FundOutcome::Matched => self.matched += 1,
             FundOutcome::MatchedWithinTolerance => self.matched_within_tolerance += 1,
+            FundOutcome::AmountMismatch => self.amount_mismatch += 1,
             FundOutcome::InTransit => self.in_transit += 1,
             FundOutcome::InternalOnly => self.internal_only += 1,
             FundOutcome::ExternalOnly => self.external_only += 1,
@@ -79,233 +67,6 @@ pub struct FundTotals {
     pub not_reconciled_total: Money,
 }
 
-/// A bank movement, for display.
-#[derive(Clone, Debug, Serialize)]
-#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
-pub struct MovementView {
-    /// Stable id.
-    pub id: String,
-    /// Statement file.
-    pub file: String,
-    /// 1-based line.
-    pub line: u32,
-    /// Booking date.
-    pub date: NaiveDate,
-    /// Signed amount.
-    pub amount: Money,
-    /// Merchant from the memo.
-    pub merchant: Option<String>,
-    /// Counterparty name.
-    pub counterparty: String,
-    /// Memo.
-    pub memo: String,
-    /// The amount in the transaction's currency (a card export's 交易金额), only when it differs.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "typescript", ts(optional))]
-    pub transaction_amount: Option<Money>,
-    /// The transaction's currency (交易币种), only when the statement has one.
-    #[serde(skip_serializing_if = "String::is_empty")]
-    #[cfg_attr(feature = "typescript", ts(as = "Option<String>", optional))]
-    pub transaction_currency: String,
-    /// First run that saw it, when carried.
-    pub carried_since: Option<NaiveDate>,
-}
-
-/// A payout instruction, for display: its id and file, then the instruction's own fields.
-#[derive(Clone, Debug, Serialize)]
-#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
-pub struct PayoutView {
-    /// Stable id.
-    pub id: String,
-    /// File.
-    pub file: String,
-    /// 1-based line.
-    pub line: u32,
-    /// Merchant paid.
-    pub merchant: String,
-    /// Amount paid out.
-    pub amount: Money,
-    /// Beneficiary account.
-    pub account: String,
-    /// Instruction reference.
-    pub reference: String,
-    /// Date of the instruction.
-    pub date: NaiveDate,
-}
-
-impl PayoutView {
-    fn of(p: &crate::fund_flow::PayoutItem) -> PayoutView {
-        let payout = &p.payout;
-        PayoutView {
-            id: p.id.clone(),
-            file: p.file.clone(),
-            line: payout.line,
-            merchant: payout.merchant.clone(),
-            amount: Money(payout.amount),
-            account: payout.account.clone(),
-            reference: payout.reference.clone(),
-            date: payout.date,
-        }
-    }
-}
-
-/// What the channel settles to one merchant on one settlement date, for display.
-#[derive(Clone, Debug, Serialize)]
-#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
-pub struct BatchView {
-    /// Stable id.
-    pub id: String,
-    /// The settling merchant (a service-provider bill's sub-merchant).
-    pub merchant: String,
-    /// Its service provider, where the bill names one.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "typescript", ts(optional))]
-    pub service_provider: Option<String>,
-    /// Settlement date.
-    pub settle_date: NaiveDate,
-    /// Earliest trade date.
-    pub trade_from: NaiveDate,
-    /// Latest trade date.
-    pub trade_to: NaiveDate,
-    /// Sum of payments.
-    pub gross: Money,
-    /// Sum of refunds (positive).
-    pub refunds: Money,
-    /// Sum of fees as written.
-    pub fees: Money,
-    /// gross − refunds − fees.
-    pub net: Money,
-    /// First run that saw the batch, when it was carried in.
-    pub carried_since: Option<NaiveDate>,
-}
-
-impl BatchView {
-    fn of(b: &Batch) -> BatchView {
-        BatchView {
-            id: b.id.clone(),
-            merchant: b.merchant.clone(),
-            service_provider: b.service_provider.clone(),
-            settle_date: b.settle_date,
-            trade_from: b.trade_from,
-            trade_to: b.trade_to,
-            gross: Money(b.gross),
-            refunds: Money(b.refunds),
-            fees: Money(b.fees),
-            net: Money(b.net),
-            carried_since: b.carried_since,
-        }
-    }
-}
-
-/// One paired group.
-#[derive(Clone, Debug, Serialize)]
-#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
-pub struct MatchView {
-    /// `settlement` or `payout`.
-    pub kind: MatchKind,
-    /// `matched` or `matched_within_tolerance`.
-    pub outcome: FundOutcome,
-    /// Merchant.
-    pub merchant: String,
-    /// The merchant's service provider, where its settlements' bill names one (服务商 / ISV).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "typescript", ts(optional))]
-    pub service_provider: Option<String>,
-    /// d = bank − booked.
-    pub d: Money,
-    /// 长款 / 短款 / null.
-    pub label: Option<Label>,
-    /// The credit (or debit), when the group has exactly one bank movement.
-    pub credit: Option<MovementView>,
-    /// Every bank movement of the group (several for a split transfer).
-    pub credits: Vec<MovementView>,
-    /// The settlement batches.
-    pub batches: Vec<BatchView>,
-    /// The payout instructions.
-    pub payouts: Vec<PayoutView>,
-    /// Why they belong together.
-    pub explanation: String,
-}
-
-/// An item that is not matched (or a zero-net batch): what it is, its outcome, d and age.
-#[derive(Clone, Debug, Serialize)]
-#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
-pub struct ItemView {
-    /// Stable id (the same in the carry state).
-    pub id: String,
-    /// `batch`, `credit`, `debit` or `payout`.
-    pub kind: FundItemKind,
-    /// Outcome code.
-    pub outcome: FundOutcome,
-    /// Chinese name of the outcome.
-    pub outcome_zh: &'static str,
-    /// Merchant, when known.
-    pub merchant: String,
-    /// A settlement's service provider, where its bill names one (服务商 / ISV); carried with it.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "typescript", ts(optional))]
-    pub service_provider: Option<String>,
-    /// Settlement, booking or instruction date.
-    pub date: NaiveDate,
-    /// Net, signed bank amount, or amount paid out.
-    pub amount: Money,
-    /// d = E − B.
-    pub d: Money,
-    /// 长款 / 短款 / null.
-    pub label: Option<Label>,
-    /// Days since due.
-    pub age_days: Option<i64>,
-    /// First run that saw it, when carried.
-    pub carried_since: Option<NaiveDate>,
-    /// Source file, when it has one.
-    pub file: String,
-    /// 1-based line, 0 for batches.
-    pub line: u32,
-    /// Bank memo (movements).
-    pub memo: String,
-    /// Why, for a person.
-    pub message: String,
-    /// Where it stands in 差错处理.
-    pub state: crate::handling::ItemState,
-    /// Its last resolution, when it has one.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "typescript", ts(optional))]
-    pub resolution: Option<crate::handling::ResolutionView>,
-}
-
-impl ItemView {
-    /// An open item's view with what every kind has; file, line, memo and the carried date empty.
-    fn open(
-        id: &str,
-        kind: FundItemKind,
-        r: &ItemResult,
-        merchant: String,
-        date: NaiveDate,
-        amount: Decimal,
-    ) -> ItemView {
-        ItemView {
-            id: id.to_string(),
-            kind,
-            outcome: r.outcome,
-            outcome_zh: r.outcome.name_zh(),
-            merchant,
-            service_provider: None,
-            date,
-            amount: Money(amount),
-            d: Money(r.d),
-            label: r.outcome.label(r.d),
-            age_days: r.age_days,
-            carried_since: None,
-            file: String::new(),
-            line: 0,
-            memo: String::new(),
-            message: r.message.clone(),
-            state: crate::handling::ItemState::Open,
-            resolution: None,
-        }
-    }
-}
-
 /// Totals of one merchant.
 #[derive(Clone, Debug, Default, Serialize)]
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
@@ -326,6 +87,10 @@ pub struct MerchantTotals {
     pub internal_only: Money,
     /// Sum of credits matching no settlement.
     pub external_only: Money,
+    /// Sum of nets of settlements paired with a credit that differs (金额不符).
+    pub amount_mismatch: Money,
+    /// Sum of those pairs' d: what the merchant's credits were short (< 0) or long (> 0) by.
+    pub amount_mismatch_d: Money,
 }
 
 /// The fund-flow summary without the long lists (see [`FundFlowReport::summary`]).
@@ -374,9 +139,10 @@ pub struct FundFlowReport {
     pub items: BTreeMap<&'static str, u64>,
     /// Channel rows in no batch: no time to date them, or an amount beyond 10^15.
     pub unbatched_channel_rows: u64,
-    /// The paired groups.
+    /// The groups that are matched (a pair that differs, `amount_mismatch`, is open: it is in
+    /// `exceptions`, once, as kind `pair`).
     pub matches: Vec<MatchView>,
-    /// Every item not matched, by outcome, date and id.
+    /// Every item not matched, by outcome, date and id; a pair is one item.
     pub exceptions: Vec<ItemView>,
     /// The `unexplained_movement` items again, for the page's own list.
     pub unexplained_movements: Vec<ItemView>,
@@ -470,7 +236,15 @@ impl FundFlowReport {
                 e.d.to_string(),
                 e.label.map_or("", Label::code).into(),
                 e.age_days.map(|a| a.to_string()).unwrap_or_default(),
-                e.id.clone(),
+                // A pair's row names its items too, so a spreadsheet finds the settlement and credit.
+                match &e.pair {
+                    Some(p) => {
+                        let members =
+                            p.batches.iter().map(|b| b.id.as_str()).chain(p.credits.iter().map(|c| c.id.as_str()));
+                        std::iter::once(e.id.as_str()).chain(members).collect::<Vec<_>>().join(" ")
+                    }
+                    None => e.id.clone(),
+                },
                 e.file.clone(),
                 if e.line > 0 { e.line.to_string() } else { String::new() },
                 e.memo.clone(),
@@ -496,50 +270,8 @@ impl FundFlowReport {
 /// Builds the `fund_flow` section.
 pub fn build(flow: &FundFlow, settings: &FundFlowSettings, unbatched: u64, balance: &BalanceReport) -> FundFlowReport {
     let input = &flow.input;
-    let batch_view = |b: usize| BatchView::of(&input.batches[b]);
-    let movement_view = |m: usize| {
-        let m = &input.movements[m];
-        MovementView {
-            id: m.id.clone(),
-            file: m.file.clone(),
-            line: m.line,
-            date: m.date,
-            amount: Money(m.amount),
-            merchant: m.merchant.clone(),
-            counterparty: m.counterparty.clone(),
-            memo: m.memo.clone(),
-            transaction_amount: m.transaction_amount.map(Money),
-            transaction_currency: m.transaction_currency.clone(),
-            carried_since: m.carried_since,
-        }
-    };
-    let matches = flow
-        .matches
-        .iter()
-        .map(|g| {
-            let credits: Vec<MovementView> = g.movements.iter().map(|&m| movement_view(m)).collect();
-            MatchView {
-                kind: g.kind,
-                outcome: g.outcome,
-                merchant: g.merchant.clone(),
-                service_provider: g.batches.iter().find_map(|&b| input.batches[b].service_provider.clone()),
-                d: Money(g.d),
-                label: g.outcome.label(g.d),
-                credit: (credits.len() == 1).then(|| credits[0].clone()),
-                credits,
-                batches: g.batches.iter().map(|&b| batch_view(b)).collect(),
-                payouts: g
-                    .payouts
-                    .iter()
-                    .map(|&p| {
-                        let p = &input.payouts[p];
-                        PayoutView::of(p)
-                    })
-                    .collect(),
-                explanation: g.explanation.clone(),
-            }
-        })
-        .collect();
+    let match_view = |g: &crate::fund_flow::FundMatch| MatchView::of(input, g);
+    let matches = flow.matches.iter().filter(|g| !g.outcome.is_open()).map(match_view).collect();
     let mut counts = FundCounts { balance_break: balance.break_count(), ..Default::default() };
     let mut exceptions = Vec::new();
     let mut merchants: BTreeMap<String, MerchantTotals> = BTreeMap::new();
@@ -551,9 +283,11 @@ pub fn build(flow: &FundFlow, settings: &FundFlowSettings, unbatched: u64, balan
         match r.outcome {
             FundOutcome::InTransit => t.in_transit += Money(b.net),
             FundOutcome::InternalOnly => t.internal_only += Money(b.net),
+            FundOutcome::AmountMismatch => t.amount_mismatch += Money(b.net),
             _ => t.matched += Money(b.net),
         }
-        if r.outcome.is_open() {
+        // A pair's items are listed once, as the pair (below).
+        if r.outcome.is_open() && !r.outcome.is_paired() {
             let view = ItemView::open(&b.id, FundItemKind::Batch, r, b.merchant.clone(), b.settle_date, b.net);
             let service_provider = b.service_provider.clone();
             exceptions.push(ItemView { carried_since: b.carried_since, service_provider, ..view });
@@ -568,7 +302,7 @@ pub fn build(flow: &FundFlow, settings: &FundFlowSettings, unbatched: u64, balan
                 t.external_only += Money(m.amount);
             }
         }
-        if r.outcome.is_open() {
+        if r.outcome.is_open() && !r.outcome.is_paired() {
             let kind = if m.amount.is_sign_negative() { FundItemKind::Debit } else { FundItemKind::Credit };
             let view = ItemView::open(&m.id, kind, r, m.merchant.clone().unwrap_or_default(), m.date, m.amount);
             let (file, line, memo) = (m.file.clone(), m.line, m.memo.clone());
@@ -584,10 +318,44 @@ pub fn build(flow: &FundFlow, settings: &FundFlowSettings, unbatched: u64, balan
             exceptions.push(ItemView { carried_since: p.carried_since, file: p.file.clone(), line: p.line, ..view });
         }
     }
+    for g in flow.matches.iter().filter(|g| g.outcome.is_open()) {
+        let view = match_view(g);
+        merchants.entry(g.merchant.clone()).or_default().amount_mismatch_d += Money(g.d);
+        let credit = &input.movements[g.movements[0]];
+        let due = g.batches.iter().map(|&b| input.batches[b].settle_date).max().unwrap_or(credit.date);
+        let carried_since =
+            g.batches.iter().filter_map(|&b| input.batches[b].carried_since).chain(credit.carried_since).min();
+        exceptions.push(ItemView {
+            id: g.id.clone(),
+            kind: FundItemKind::Pair,
+            outcome: g.outcome,
+            outcome_zh: g.outcome.name_zh(),
+            merchant: g.merchant.clone(),
+            service_provider: view.service_provider.clone(),
+            date: credit.date,
+            amount: Money(credit.amount),
+            d: Money(g.d),
+            label: g.outcome.label(g.d),
+            age_days: flow.as_of.map(|a| (a - due).num_days().max(0)),
+            carried_since,
+            file: credit.file.clone(),
+            line: credit.line,
+            memo: credit.memo.clone(),
+            message: g.explanation.clone(),
+            state: crate::handling::ItemState::Open,
+            resolution: None,
+            pair: Some(Box::new(view)),
+        });
+    }
     crate::sort::sort_by(&mut exceptions, |a, b| (a.outcome, a.date, &a.id).cmp(&(b.outcome, b.date, &b.id)));
     let unexplained_movements =
         exceptions.iter().filter(|e| e.outcome == FundOutcome::UnexplainedMovement).cloned().collect();
-    let carried_out = exceptions.iter().filter(|e| e.outcome.is_carried()).count() as u64;
+    // A pair is carried as its items, each on its own (the next run pairs them again or matches them).
+    let carried_out = exceptions
+        .iter()
+        .filter(|e| e.outcome.is_carried())
+        .map(|e| e.pair.as_ref().map_or(1, |p| (p.batches.len() + p.credits.len()) as u64))
+        .sum();
     let mut totals = FundTotals::default();
     for e in &exceptions {
         match e.outcome {
@@ -605,6 +373,7 @@ pub fn build(flow: &FundFlow, settings: &FundFlowSettings, unbatched: u64, balan
         ("window_days", settings.window_days.to_string()),
         ("grace_days", settings.grace_days.to_string()),
         ("max_batches_per_credit", settings.max_batches_per_credit.to_string()),
+        ("pair_within", settings.pair_within.describe()),
         ("memo_patterns", settings.memo_patterns.iter().map(|p| p.source()).collect::<Vec<_>>().join(" | ")),
     ]);
     FundFlowReport {

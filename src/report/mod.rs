@@ -6,6 +6,7 @@ mod documents;
 mod export;
 mod files;
 pub(crate) mod fund_flow;
+mod fund_items;
 mod ids;
 mod rows;
 
@@ -13,10 +14,8 @@ pub use clearing::ClearingSummary;
 pub use documents::{DocumentKind, DocumentLine, Documents};
 pub use export::Page;
 pub use files::{Added, CarryInfo, FileInfo, InputInfo, Inspection};
-pub use fund_flow::{
-    BatchView, FundCounts, FundFlowReport, FundFlowSummary, FundItemKind, FundTotals, ItemView, MatchView,
-    MerchantTotals, MovementView, PayoutView,
-};
+pub use fund_flow::{FundCounts, FundFlowReport, FundFlowSummary, FundTotals, MerchantTotals};
+pub use fund_items::{BatchView, Breakdown, FundItemKind, ItemView, MatchView, MovementView, PayoutView};
 use ids::transaction_ids;
 pub use ids::{annotate, annotate_sections, clearing_subjects, fund_flow_subjects, transaction_subjects};
 use rows::row_views;

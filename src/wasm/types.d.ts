@@ -5,10 +5,10 @@
 export type Money = string;
 export type Outcome = "matched" | "matched_within_tolerance" | "amount_mismatch" | "status_mismatch" | "internal_only" | "external_only" | "duplicate" | "pending";
 export type Label = "长款" | "短款";
-export type FundOutcome = "matched" | "matched_within_tolerance" | "in_transit" | "internal_only" | "external_only" | "unexplained_movement" | "not_reconciled" | "balance_break";
+export type FundOutcome = "matched" | "matched_within_tolerance" | "amount_mismatch" | "in_transit" | "internal_only" | "external_only" | "unexplained_movement" | "not_reconciled" | "balance_break";
 export type MatchKind = "settlement" | "payout";
 export type CarriedKind = "batch" | "movement" | "payout";
-export type FundItemKind = "batch" | "credit" | "debit" | "payout";
+export type FundItemKind = "batch" | "credit" | "debit" | "payout" | "pair";
 export type Format = "unionpay_zm" | "wechat_trade" | "wechat_fund_flow" | "alipay_trade" | "alipay_summary" | "alipay_account_flow" | "bank_statement" | "payout_instructions" | "sub_ledger" | "generic_csv";
 export type ClearingClass = "fee_mismatch";
 export type ClearingLevel = "transaction" | "batch";
@@ -641,6 +641,10 @@ matched: number,
  */
 matched_within_tolerance: number, 
 /**
+ * `amount_mismatch` items: credits and settlements paired with a difference (each item once).
+ */
+amount_mismatch: number, 
+/**
  * `in_transit` items.
  */
 in_transit: number, 
@@ -732,7 +736,42 @@ payouts: Array<PayoutView>,
 /**
  * Why they belong together.
  */
-explanation: string, };
+explanation: string, 
+/**
+ * Where d comes from, for a settlement group whose d is not zero (a pair, or a match within
+ * tolerance).
+ */
+breakdown?: Breakdown, };
+/**
+ * What a settlement group was expected to bring and what it brought: expected = gross − refunds −
+ * fees of its settlements, d = credited − expected.
+ */
+export type Breakdown = { 
+/**
+ * Sum of the settlements' payments.
+ */
+gross: Money, 
+/**
+ * Sum of their refunds (positive).
+ */
+refunds: Money, 
+/**
+ * Sum of their fees as settled (gross − refunds − net: a bill's five-decimal fees rounded to
+ * the fen as the channel settles them).
+ */
+fees: Money, 
+/**
+ * Sum of their nets: what should have arrived.
+ */
+expected: Money, 
+/**
+ * What the bank credited.
+ */
+credited: Money, 
+/**
+ * credited − expected (短款 < 0, 长款 > 0).
+ */
+d: Money, };
 /**
  * An item that is not matched (or a zero-net batch): what it is, its outcome, d and age.
  */
@@ -808,7 +847,11 @@ state: ItemState,
 /**
  * Its last resolution, when it has one.
  */
-resolution?: ResolutionView, };
+resolution?: ResolutionView, 
+/**
+ * A pair's credit, settlements, d and explanation (kind `pair` only).
+ */
+pair?: MatchView, };
 /**
  * What the channel settles to one merchant on one settlement date, for display.
  */
@@ -976,7 +1019,15 @@ internal_only: Money,
 /**
  * Sum of credits matching no settlement.
  */
-external_only: Money, };
+external_only: Money, 
+/**
+ * Sum of nets of settlements paired with a credit that differs (金额不符).
+ */
+amount_mismatch: Money, 
+/**
+ * Sum of those pairs' d: what the merchant's credits were short (< 0) or long (> 0) by.
+ */
+amount_mismatch_d: Money, };
 /**
  * The clearing section without the exceptions (see [`ClearingReport::summary`]).
  */
@@ -1552,11 +1603,12 @@ items: { [key in string]: number },
  */
 unbatched_channel_rows: number, 
 /**
- * The paired groups.
+ * The groups that are matched (a pair that differs, `amount_mismatch`, is open: it is in
+ * `exceptions`, once, as kind `pair`).
  */
 matches: Array<MatchView>, 
 /**
- * Every item not matched, by outcome, date and id.
+ * Every item not matched, by outcome, date and id; a pair is one item.
  */
 exceptions: Array<ItemView>, 
 /**

@@ -446,7 +446,7 @@ test('the page reconciles locally and matches the native CLI', async (t) => {
     const merchants = await page.$$eval('#merchants tbody tr[data-merchant]', (rows) => rows.map((r) => [r.dataset.merchant,
       ...[...r.querySelectorAll('[data-field]')].map((c) => c.textContent)]));
     assert.deepEqual(merchants, flow.merchants.map((m) => [m.merchant, m.settled, m.credited, m.matched, m.in_transit,
-      m.internal_only, m.external_only]), `${what}: merchants`);
+      m.internal_only, m.external_only, m.amount_mismatch, m.amount_mismatch_d]), `${what}: merchants`);
     assert.equal(await page.textContent('#break-count'), `(${balance.running_breaks.length})`);
     const st = balance.statement;
     if (st) {
@@ -666,6 +666,34 @@ test('the page reconciles locally and matches the native CLI', async (t) => {
     const records = parseCsv(bytes.subarray(3).toString('utf8')).filter((r) => r.length > 1);
     const days = clearing.merchants.reduce((n, m) => n + m.days.length, 0);
     assert.equal(records.length - 1, days + clearing.merchants.length, 'a line per settlement date and a 合计 per merchant');
+    await page.click('#fund-clear');
+    await page.fill('#date', '');
+    await page.click('#profile-clear');
+  });
+
+  await t.test('differences: a credit short or long of its settlement is one open pair row with its breakdown', async () => {
+    const dir = 'tests/fixtures/differences';
+    const c = { channel: `${dir}/wechat_sp_week.zip`, bank: `${dir}/statement_week_gbk.csv`, profile: `${dir}/profile.json`, date: '2026-11-06' };
+    const report = nativeReport(c);
+    const pairs = (report.fund_flow?.exceptions ?? []).filter((x) => x.kind === 'pair');
+    assert.equal(pairs.length, 3, 'the CLI pairs the two short credits and the long one');
+    await page.setInputFiles('#file-internal', []);
+    await page.setInputFiles('#file-channel', abs(c.channel));
+    await page.$eval('#fund-inputs-box', (/** @type {HTMLDetailsElement} */ d) => { d.open = true; });
+    await page.setInputFiles('#file-bank', abs(c.bank));
+    await page.setInputFiles('#profile', abs(c.profile));
+    await page.fill('#date', c.date);
+    await page.click('#run');
+    await waitForFund();
+    await assertFundMatches(report, 'differences');
+    for (const x of pairs) {
+      const row = `#fund_exceptions tbody tr[data-id="${x.id}"]`;
+      assert.equal(await page.getAttribute(row, 'data-outcome'), 'amount_mismatch');
+      const b = x.pair?.breakdown;
+      assert.ok(b, `${x.id}: the CLI gives the pair a breakdown`);
+      assert.equal(await textOf(`${row} [data-field="breakdown"]`),
+        `应到 expected ${b.expected} = 交易 ${b.gross} − 退款 ${b.refunds} − 手续费 ${b.fees} · 实到 credited ${b.credited} · 差额 d ${b.d}`);
+    }
     await page.click('#fund-clear');
     await page.fill('#date', '');
     await page.click('#profile-clear');

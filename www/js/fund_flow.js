@@ -19,8 +19,8 @@ import { state } from './state.js';
  * @typedef {import('./labels.js').FundKind} FundKind
  */
 
-/** The merchant totals shown, in column order. @type {(keyof MerchantTotals & ('settled' | 'credited' | 'matched' | 'in_transit' | 'internal_only' | 'external_only'))[]} */
-const MERCHANT_SUMS = ['settled', 'credited', 'matched', 'in_transit', 'internal_only', 'external_only'];
+/** The merchant totals shown, in column order. @type {(keyof MerchantTotals & ('settled' | 'credited' | 'matched' | 'in_transit' | 'internal_only' | 'external_only' | 'amount_mismatch' | 'amount_mismatch_d'))[]} */
+const MERCHANT_SUMS = ['settled', 'credited', 'matched', 'in_transit', 'internal_only', 'external_only', 'amount_mismatch', 'amount_mismatch_d'];
 /** The amounts of the 余额调节表, each in its `data-field` cell. @type {(keyof ReconciliationStatement)[]} */
 const STATEMENT_AMOUNTS = ['book_balance', 'bank_balance', 'bank_received_not_booked', 'bank_paid_not_booked',
   'booked_received_not_at_bank', 'booked_paid_not_at_bank', 'adjusted_book', 'adjusted_bank', 'difference'];
@@ -61,7 +61,7 @@ export function showFund(fund, inputs) {
       ...MERCHANT_SUMS.map((k) => h('td', { class: 'num', 'data-field': k }, money(m[k]))),
     ),
   ));
-  if ((fund.merchants ?? []).length === 0) $('#merchants tbody').replaceChildren(emptyRow(8));
+  if ((fund.merchants ?? []).length === 0) $('#merchants tbody').replaceChildren(emptyRow(10));
 
   const balance = fund.balance ?? null;
   const breaks = balance?.running_breaks ?? [];
@@ -160,6 +160,16 @@ export function fundMatchRow(m) {
   );
 }
 
+/**
+ * A pair's (or a match's) expected against credited: 应到 = 交易 − 退款 − 手续费, 实到, 差额.
+ * @param {NonNullable<MatchView['breakdown']>} b
+ */
+function breakdownLine(b) {
+  return h('span', { class: 'breakdown', 'data-field': 'breakdown' },
+    `应到 expected ${money(b.expected)} = 交易 ${money(b.gross)} − 退款 ${money(b.refunds)} − 手续费 ${money(b.fees)}`,
+    ` · 实到 credited ${money(b.credited)} · 差额 d ${money(b.d)}`);
+}
+
 /** A row of the fund-flow open items table. @param {ItemView} x */
 export function fundItemRow(x) {
   const zh = x.outcome_zh || FUND_OUTCOMES.find(([c]) => c === x.outcome)?.[1] || '';
@@ -177,6 +187,7 @@ export function fundItemRow(x) {
     h('td', { class: 'memo-message' },
       h('span', { class: 'memo', 'data-field': 'memo', title: '摘要 memo' }, text(x.memo)),
       h('span', { class: 'message' }, text(x.message)),
+      x.pair?.breakdown ? breakdownLine(x.pair.breakdown) : null,
     ),
     ...handlingCells(x),
   );

@@ -77,6 +77,7 @@ export const FORMATS = [
 export const FUND_OUTCOMES = [
   ['matched', '对平', 'matched', null],
   ['matched_within_tolerance', '容差内对平', 'matched within tolerance', null],
+  ['amount_mismatch', '金额不符', 'amount mismatch (paired, differs)', 'break'],
   ['in_transit', '在途 / 未达账项', 'in transit', 'timing'],
   ['internal_only', '单边账(平台有、银行无)', 'internal only', 'break'],
   ['external_only', '单边账(银行有、平台无)', 'external only', 'break'],
@@ -95,6 +96,7 @@ export const FUND_KINDS = {
   credit: ['银行入账', 'bank credit'],
   debit: ['银行出账', 'bank debit'],
   payout: ['代付', 'payout'],
+  pair: ['金额不符配对', 'credit paired with its settlements'],
   settlement: ['结算', 'settlement'],
 };
 /** Progress phases as the worker reports them. @type {Record<import('./protocol.js').ProgressReply['phase'], string>} */

@@ -1,0 +1,221 @@
+//! Every difference named (金额不符): a week of WeChat service-provider bills against the internal
+//! account's statement (tests/fixtures/differences/, made by its make.py), where one credit is 0.50
+//! short of the settlement its memo names, one 120.00 long of the only open settlement, one 100.00
+//! short and made up on Monday, and one fits two equal settlements. Each pair is one open item with
+//! its d, counted once; the ambiguous credit pairs with nothing and names both settlements.
+#![cfg(not(target_arch = "wasm32"))]
+
+use duizhang::{
+    parse_date, FundItemKind, FundOutcome, Input, InputKind, ItemState, ItemView, Profile, Reconciliation, Report,
+};
+use serde_json::Value;
+use std::path::Path;
+
+fn fixture(path: &str) -> Vec<u8> {
+    std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/differences").join(path))
+        .unwrap_or_else(|e| panic!("fixture {path}: {e}"))
+}
+
+fn expected(case: &str) -> Value {
+    let all: Value = serde_json::from_slice(&fixture("expected.json")).expect("expected.json");
+    all[case].clone()
+}
+
+fn profile() -> Profile {
+    Profile::from_json(std::str::from_utf8(&fixture("profile.json")).expect("utf-8")).expect("profile")
+}
+
+/// The week's run (as of Friday 11-06), with `more` inputs added.
+fn week(more: &[(InputKind, &str, Vec<u8>)]) -> Reconciliation {
+    let mut run = Reconciliation::new(profile());
+    run.add(Input::new(InputKind::Channel, "wechat_sp_week.zip", fixture("wechat_sp_week.zip"))).expect("bills");
+    run.add(Input::new(InputKind::Bank, "statement_week_gbk.csv", fixture("statement_week_gbk.csv")))
+        .expect("statement");
+    for (kind, name, bytes) in more {
+        run.add(Input::new(*kind, *name, bytes.clone())).expect("reads");
+    }
+    run.run(Some(parse_date("2026-11-06").expect("date"))).expect("runs");
+    run
+}
+
+fn pair_of<'r>(report: &'r Report, merchant: &str, settle_date: &str) -> &'r ItemView {
+    let flow = report.fund_flow.as_ref().expect("fund flow");
+    flow.exceptions
+        .iter()
+        .find(|e| {
+            e.kind == FundItemKind::Pair
+                && e.merchant == merchant
+                && e.pair.as_ref().is_some_and(|p| p.batches.iter().any(|b| b.settle_date.to_string() == settle_date))
+        })
+        .unwrap_or_else(|| panic!("no pair for {merchant} {settle_date}: {:#?}", flow.exceptions))
+}
+
+#[test]
+fn a_short_and_a_long_credit_each_pair_with_their_settlement_and_say_by_how_much() {
+    let run = week(&[]);
+    let report = run.report().expect("report");
+    let flow = report.fund_flow.as_ref().expect("fund flow");
+    for (case, label, why) in [
+        ("short_by_memo", "短款", "as its memo names 2026-11-04"),
+        ("long_nearest", "长款", "as the only open settlement(s) within 3 days before it"),
+        ("made_up", "短款", "as its memo names 2026-11-06"),
+    ] {
+        let want = expected(case);
+        let merchant = want["merchant"].as_str().expect("merchant");
+        let pair = pair_of(report, merchant, want["settle_date"].as_str().expect("date"));
+        assert_eq!(pair.outcome, FundOutcome::AmountMismatch, "{case}");
+        assert_eq!(pair.d.to_string(), want["d"].as_str().expect("d"), "{case}");
+        assert_eq!(pair.label.map(|l| l.code()), Some(label), "{case}");
+        assert!(pair.id.starts_with("pair:"), "{case}: {}", pair.id);
+        assert!(pair.message.ends_with(why), "{case}: {}", pair.message);
+        let view = pair.pair.as_ref().expect("the pair's view");
+        assert_eq!((view.batches.len(), view.credits.len()), (1, 1), "{case}");
+        let breakdown = view.breakdown.as_ref().expect("a breakdown");
+        assert_eq!(breakdown.expected.to_string(), want["expected"].as_str().expect("expected"), "{case}");
+        assert_eq!((breakdown.credited - breakdown.expected).to_string(), breakdown.d.to_string(), "{case}");
+        assert_eq!(breakdown.gross - breakdown.refunds - breakdown.fees, breakdown.expected, "{case}");
+    }
+    // Three pairs, six items paired; no settlement or credit of a pair is listed on its own.
+    assert_eq!(flow.counts.amount_mismatch, 6);
+    let paired: Vec<&str> = flow
+        .exceptions
+        .iter()
+        .filter_map(|e| e.pair.as_ref())
+        .flat_map(|p| p.batches.iter().map(|b| b.id.as_str()).chain(p.credits.iter().map(|c| c.id.as_str())))
+        .collect();
+    assert_eq!(paired.len(), 6);
+    assert!(flow.exceptions.iter().all(|e| !paired.contains(&e.id.as_str())));
+    assert!(flow.matches.iter().all(|m| m.outcome != FundOutcome::AmountMismatch), "a pair is not a match");
+    // d counted once: the breaks' totals are exactly the pairs' d and the ambiguous items'.
+    let ambiguous = expected("ambiguous");
+    // 120.00 of the long pair and 192.26, the ambiguous credit that is a break of its own.
+    assert_eq!(flow.totals.long_total.to_string(), "312.26");
+    let short = flow.totals.short_total.to_string();
+    let credit = flow
+        .exceptions
+        .iter()
+        .find(|e| e.kind == FundItemKind::Credit)
+        .unwrap_or_else(|| panic!("the ambiguous credit: {:#?}", flow.exceptions));
+    assert_eq!(credit.outcome, FundOutcome::ExternalOnly);
+    // -0.50 and -100.00 of the pairs; the ambiguous credit's two settlements are in transit
+    // (timing), so only the pairs are short.
+    assert_eq!(short, "-100.50", "{:#?}", flow.totals);
+    assert_eq!(
+        flow.merchants.iter().find(|m| m.merchant == "1612000001").map(|m| m.amount_mismatch_d.to_string()),
+        Some("-100.50".into())
+    );
+    assert_eq!(credit.d.to_string(), {
+        let net: rust_decimal::Decimal = ambiguous["net"].as_str().expect("net").parse().expect("amount");
+        (net + rust_decimal::Decimal::new(-100, 2)).to_string()
+    });
+}
+
+#[test]
+fn the_csv_export_has_one_row_per_pair_naming_its_items() {
+    let run = week(&[]);
+    let flow = run.report().expect("report").fund_flow.as_ref().expect("fund flow");
+    let csv = String::from_utf8(flow.csv()).expect("utf-8");
+    let rows: Vec<&str> = csv.lines().filter(|l| l.starts_with("open,amount_mismatch,")).collect();
+    assert_eq!(rows.len(), 3, "{csv}");
+    let pair = pair_of(run.report().expect("report"), "1612000001", "2026-11-04");
+    let view = pair.pair.as_ref().expect("view");
+    let ids = format!("{} {} {}", pair.id, view.batches[0].id, view.credits[0].id);
+    assert!(rows.iter().any(|r| r.contains(&ids) && r.contains(",-0.50,短款,")), "{rows:#?}");
+}
+
+#[test]
+fn two_equal_candidates_pair_nothing_and_each_names_the_other() {
+    let run = week(&[]);
+    let report = run.report().expect("report");
+    let flow = report.fund_flow.as_ref().expect("fund flow");
+    let merchant = expected("ambiguous")["merchant"].as_str().expect("merchant").to_string();
+    assert!(flow.exceptions.iter().all(|e| e.kind != FundItemKind::Pair || e.merchant != merchant));
+    let open: Vec<&ItemView> = flow.exceptions.iter().filter(|e| e.merchant == merchant).collect();
+    // Its two equal settlements, the credit that fits both, and Friday's settlement due on Monday.
+    assert_eq!(open.len(), 4, "{open:#?}");
+    let credit = open.iter().find(|e| e.kind == FundItemKind::Credit).expect("the credit");
+    assert!(
+        credit.message.ends_with(
+            "could pair with settlement of 11-05 ¥193.26 (d = -1.00) or settlement of 11-06 ¥193.26 (d = -1.00); \
+             not paired, the choice is not unambiguous"
+        ),
+        "{}",
+        credit.message
+    );
+    let candidates = ["2026-11-05", "2026-11-06"];
+    for batch in
+        open.iter().filter(|e| e.kind == FundItemKind::Batch && candidates.contains(&e.date.to_string().as_str()))
+    {
+        assert_eq!(batch.outcome, FundOutcome::InTransit);
+        assert!(
+            batch
+                .message
+                .ends_with("could pair with credit 2026-11-06 ¥192.26; not paired, the choice is not unambiguous"),
+            "{}",
+            batch.message
+        );
+    }
+}
+
+#[test]
+fn a_short_pair_is_carried_and_closed_by_the_make_up_on_monday() {
+    let friday = week(&[]);
+    let friday_report = friday.report().expect("report");
+    let made_up = pair_of(friday_report, "1612000001", "2026-11-06").clone();
+    let kept = pair_of(friday_report, "1612000001", "2026-11-04").clone();
+    let state = friday.carry_out().expect("a state");
+    let carried: Vec<_> = state.items.iter().filter(|i| i.outcome == FundOutcome::AmountMismatch).collect();
+    assert_eq!(carried.len(), 6, "each pair is carried as its items");
+    assert_eq!(friday_report.fund_flow.as_ref().expect("flow").carried_out, state.items.len() as u64);
+    // Monday: the statement of Monday only, yesterday's state; the bills are read again.
+    let mut monday = Reconciliation::new(profile());
+    monday.add(Input::new(InputKind::Channel, "wechat_sp_week.zip", fixture("wechat_sp_week.zip"))).expect("bills");
+    monday
+        .add(Input::new(InputKind::Bank, "statement_monday_gbk.csv", fixture("statement_monday_gbk.csv")))
+        .expect("statement");
+    monday.add(Input::new(InputKind::Carry, "state.json", state.to_json())).expect("state");
+    let report = monday.run(Some(parse_date("2026-11-09").expect("date"))).expect("runs");
+    let flow = report.fund_flow.as_ref().expect("fund flow");
+    // The short credit and its make-up together are the settlement: matched, both credits named.
+    let settled = flow
+        .matches
+        .iter()
+        .find(|m| m.batches.iter().any(|b| b.settle_date.to_string() == "2026-11-06" && b.merchant == "1612000001"))
+        .unwrap_or_else(|| panic!("the made-up settlement: {:#?}", flow.exceptions));
+    assert_eq!(settled.outcome, FundOutcome::Matched);
+    assert_eq!(settled.credits.len(), 2);
+    assert!(
+        settled
+            .explanation
+            .contains("= credits of 11-06 ¥2,134.51 + 11-09 ¥100.00 (a short credit and its make-up, 补款)"),
+        "{}",
+        settled.explanation
+    );
+    assert!(flow.exceptions.iter().all(|e| e.id != made_up.id));
+    // The other pairs are still open, with the same ids, carried since Friday.
+    let still = flow.exceptions.iter().find(|e| e.id == kept.id).expect("the 0.50 short pair, still open");
+    assert_eq!((still.outcome, still.d.to_string()), (FundOutcome::AmountMismatch, "-0.50".to_string()));
+    assert_eq!(still.carried_since.map(|d| d.to_string()).as_deref(), Some("2026-11-06"));
+}
+
+#[test]
+fn resolving_a_pair_closes_both_its_items() {
+    let friday = week(&[]);
+    let pair = pair_of(friday.report().expect("report"), "1612000001", "2026-11-04").clone();
+    let resolutions = format!(
+        r#"[{{"id":"{}","action":"adjust","note":"channel short-paid 0.50, booked as fee","by":"li","at":"2026-11-06 18:00:00"}}]"#,
+        pair.id
+    );
+    let resolved = week(&[(InputKind::Resolutions, "resolutions.json", resolutions.into_bytes())]);
+    let report = resolved.report().expect("report");
+    let item = pair_of(report, "1612000001", "2026-11-04");
+    assert_eq!(item.state, ItemState::Closed);
+    let members: Vec<String> = pair
+        .pair
+        .as_ref()
+        .map(|p| p.batches.iter().map(|b| b.id.clone()).chain(p.credits.iter().map(|c| c.id.clone())).collect())
+        .expect("members");
+    let state = resolved.carry_out().expect("a state");
+    assert!(state.items.iter().all(|i| !members.contains(&i.id)), "a closed pair's items are not carried");
+    assert_eq!(state.items.iter().filter(|i| i.outcome == FundOutcome::AmountMismatch).count(), 4);
+}
