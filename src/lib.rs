@@ -115,10 +115,10 @@ pub use read::{
 pub use read::{DayTotals, RunningBreak, StatementTotals};
 pub use record::{Field, InputKind, ItemKind, Status};
 pub use report::{
-    Added, BatchView, Breakdown, CarryInfo, ClearingSummary, Columns, DateSource, DocumentKind, DocumentLine,
-    Documents, Exception, FileInfo, FundCounts, FundFlowReport, FundFlowSummary, FundItemKind, FundTotals, InputInfo,
-    Inspection, ItemView, MatchView, MerchantTotals, MovementView, Page, PayoutView, Report, RowCounts, RowView,
-    RowsPerSide, RunInfo, Summary, SummaryView,
+    Added, BatchView, Breakdown, CarryInfo, Cause, CauseKind, ClearingSummary, Columns, DateSource, DocumentKind,
+    DocumentLine, Documents, Exception, FileInfo, FundCounts, FundFlowReport, FundFlowSummary, FundItemKind,
+    FundTotals, InputInfo, Inspection, ItemView, MatchView, MerchantTotals, MovementView, Page, PayoutView, Report,
+    RowCounts, RowView, RowsPerSide, RunInfo, Summary, SummaryView,
 };
 pub use run::{inspect, reconcile, Input, Phase, ProgressHook, Reconciliation, RunOptions};
 pub use sample::{

@@ -312,6 +312,9 @@ impl Reconciliation {
             (None, Some(batches)) => Some(collector.finish(&batches, None)),
             (None, None) => None,
         };
+        if let (Some(flow), Some(view)) = (&fund_flow, report.fund_flow.as_mut()) {
+            report::name_causes(view, report.clearing.as_ref(), flow, &self.profile.fund_flow);
+        }
         let mut result = RunResult { matching, report, fund_flow, subjects: Vec::new(), applied: None };
         if self.handling.is_active() {
             self.apply_handling(&mut result, date)?;

@@ -36,7 +36,7 @@
 mod assemble;
 pub(crate) mod balance;
 pub(crate) mod carry;
-mod explain;
+pub(crate) mod explain;
 mod ids;
 mod matcher;
 mod model;

@@ -91,6 +91,11 @@ pub struct MerchantTotals {
     pub amount_mismatch: Money,
     /// Sum of those pairs' d: what the merchant's credits were short (< 0) or long (> 0) by.
     pub amount_mismatch_d: Money,
+    /// The part of it the files explain (fees at another rate, refunds on another day, make-ups,
+    /// rounding: see `breakdown.causes`).
+    pub amount_mismatch_explained: Money,
+    /// The part no cause explains.
+    pub amount_mismatch_unexplained: Money,
 }
 
 /// The fund-flow summary without the long lists (see [`FundFlowReport::summary`]).

@@ -230,6 +230,9 @@ impl MatchView {
                     expected: sum(|b| b.net),
                     credited: Money(g.movements.iter().map(|&m| input.movements[m].amount).sum()),
                     d: Money(g.d),
+                    causes: Vec::new(),
+                    explained: Money(Decimal::ZERO),
+                    unexplained: Money(g.d),
                 }
             }),
         }
@@ -254,6 +257,12 @@ pub struct Breakdown {
     pub credited: Money,
     /// credited − expected (短款 < 0, 长款 > 0).
     pub d: Money,
+    /// What the files suggest as causes, each with its amount (`report/causes.rs`).
+    pub causes: Vec<Cause>,
+    /// The part of d the causes marked `explains` account for.
+    pub explained: Money,
+    /// d − explained: what no cause explains.
+    pub unexplained: Money,
 }
 
 /// An item that is not matched (or a zero-net batch): what it is, its outcome, d and age.
@@ -338,4 +347,34 @@ impl ItemView {
             pair: None,
         }
     }
+}
+
+codes! {
+    /// What may explain a settlement group's difference.
+    pub enum CauseKind {
+        /// The bill's fees differ from the contracted rates (费率不符).
+        FeeRate = ("fee_rate", "手续费费率不符"),
+        /// A refund deducted on another day than the bill lists it (退款跨日扣除).
+        RefundOtherDay = ("refund_other_day", "退款跨日扣除"),
+        /// A make-up (补款) for an earlier shortfall included in the credit.
+        MakeUp = ("make_up", "含补款"),
+        /// Rounding at settlement: at most 0.01 per transaction (结算舍入).
+        Rounding = ("rounding", "结算舍入"),
+    }
+}
+
+/// One candidate cause of a difference.
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
+pub struct Cause {
+    /// What it is.
+    pub kind: CauseKind,
+    /// Its Chinese name.
+    pub kind_zh: &'static str,
+    /// The d it accounts for (credited − expected).
+    pub amount: Money,
+    /// Whether it is part of the explained amount.
+    pub explains: bool,
+    /// What in the files supports it, for a person.
+    pub detail: String,
 }

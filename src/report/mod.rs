@@ -1,6 +1,7 @@
 //! The report: summary, issues and exceptions, as the same JSON from the CLI and the Wasm API, plus
 //! the CSV export. Only exceptions are materialized; matched rows are counted, never copied.
 
+mod causes;
 mod clearing;
 mod documents;
 mod export;
@@ -10,12 +11,15 @@ mod fund_items;
 mod ids;
 mod rows;
 
+pub use causes::name_causes;
 pub use clearing::ClearingSummary;
 pub use documents::{DocumentKind, DocumentLine, Documents};
 pub use export::Page;
 pub use files::{Added, CarryInfo, FileInfo, InputInfo, Inspection};
 pub use fund_flow::{FundCounts, FundFlowReport, FundFlowSummary, FundTotals, MerchantTotals};
-pub use fund_items::{BatchView, Breakdown, FundItemKind, ItemView, MatchView, MovementView, PayoutView};
+pub use fund_items::{
+    BatchView, Breakdown, Cause, CauseKind, FundItemKind, ItemView, MatchView, MovementView, PayoutView,
+};
 use ids::transaction_ids;
 pub use ids::{annotate, annotate_sections, clearing_subjects, fund_flow_subjects, transaction_subjects};
 use rows::row_views;

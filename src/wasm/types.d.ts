@@ -9,6 +9,7 @@ export type FundOutcome = "matched" | "matched_within_tolerance" | "amount_misma
 export type MatchKind = "settlement" | "payout";
 export type CarriedKind = "batch" | "movement" | "payout";
 export type FundItemKind = "batch" | "credit" | "debit" | "payout" | "pair";
+export type CauseKind = "fee_rate" | "refund_other_day" | "make_up" | "rounding";
 export type Format = "unionpay_zm" | "wechat_trade" | "wechat_fund_flow" | "alipay_trade" | "alipay_summary" | "alipay_account_flow" | "bank_statement" | "payout_instructions" | "sub_ledger" | "generic_csv";
 export type ClearingClass = "fee_mismatch";
 export type ClearingLevel = "transaction" | "batch";
@@ -771,7 +772,43 @@ credited: Money,
 /**
  * credited − expected (短款 < 0, 长款 > 0).
  */
-d: Money, };
+d: Money, 
+/**
+ * What the files suggest as causes, each with its amount (`report/causes.rs`).
+ */
+causes: Array<Cause>, 
+/**
+ * The part of d the causes marked `explains` account for.
+ */
+explained: Money, 
+/**
+ * d − explained: what no cause explains.
+ */
+unexplained: Money, };
+/**
+ * One candidate cause of a difference.
+ */
+export type Cause = { 
+/**
+ * What it is.
+ */
+kind: CauseKind, 
+/**
+ * Its Chinese name.
+ */
+kind_zh: string, 
+/**
+ * The d it accounts for (credited − expected).
+ */
+amount: Money, 
+/**
+ * Whether it is part of the explained amount.
+ */
+explains: boolean, 
+/**
+ * What in the files supports it, for a person.
+ */
+detail: string, };
 /**
  * An item that is not matched (or a zero-net batch): what it is, its outcome, d and age.
  */
@@ -1027,7 +1064,16 @@ amount_mismatch: Money,
 /**
  * Sum of those pairs' d: what the merchant's credits were short (< 0) or long (> 0) by.
  */
-amount_mismatch_d: Money, };
+amount_mismatch_d: Money, 
+/**
+ * The part of it the files explain (fees at another rate, refunds on another day, make-ups,
+ * rounding: see `breakdown.causes`).
+ */
+amount_mismatch_explained: Money, 
+/**
+ * The part no cause explains.
+ */
+amount_mismatch_unexplained: Money, };
 /**
  * The clearing section without the exceptions (see [`ClearingReport::summary`]).
  */

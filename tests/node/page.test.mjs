@@ -446,7 +446,8 @@ test('the page reconciles locally and matches the native CLI', async (t) => {
     const merchants = await page.$$eval('#merchants tbody tr[data-merchant]', (rows) => rows.map((r) => [r.dataset.merchant,
       ...[...r.querySelectorAll('[data-field]')].map((c) => c.textContent)]));
     assert.deepEqual(merchants, flow.merchants.map((m) => [m.merchant, m.settled, m.credited, m.matched, m.in_transit,
-      m.internal_only, m.external_only, m.amount_mismatch, m.amount_mismatch_d]), `${what}: merchants`);
+      m.internal_only, m.external_only, m.amount_mismatch, m.amount_mismatch_d, m.amount_mismatch_explained,
+      m.amount_mismatch_unexplained]), `${what}: merchants`);
     assert.equal(await page.textContent('#break-count'), `(${balance.running_breaks.length})`);
     const st = balance.statement;
     if (st) {
@@ -676,7 +677,7 @@ test('the page reconciles locally and matches the native CLI', async (t) => {
     const c = { channel: `${dir}/wechat_sp_week.zip`, bank: `${dir}/statement_week_gbk.csv`, profile: `${dir}/profile.json`, date: '2026-11-06' };
     const report = nativeReport(c);
     const pairs = (report.fund_flow?.exceptions ?? []).filter((x) => x.kind === 'pair');
-    assert.equal(pairs.length, 3, 'the CLI pairs the two short credits and the long one');
+    assert.equal(pairs.length, 8, 'the CLI pairs each short or long credit with its settlement');
     await page.setInputFiles('#file-internal', []);
     await page.setInputFiles('#file-channel', abs(c.channel));
     await page.$eval('#fund-inputs-box', (/** @type {HTMLDetailsElement} */ d) => { d.open = true; });
@@ -686,13 +687,16 @@ test('the page reconciles locally and matches the native CLI', async (t) => {
     await page.click('#run');
     await waitForFund();
     await assertFundMatches(report, 'differences');
+    assert.ok(pairs.some((x) => x.pair?.breakdown?.causes.some((c) => c.kind === 'fee_rate' && c.explains)), 'a cause named');
     for (const x of pairs) {
       const row = `#fund_exceptions tbody tr[data-id="${x.id}"]`;
       assert.equal(await page.getAttribute(row, 'data-outcome'), 'amount_mismatch');
       const b = x.pair?.breakdown;
       assert.ok(b, `${x.id}: the CLI gives the pair a breakdown`);
+      const causes = b.causes.filter((c) => c.explains).map((c) => `${c.kind_zh} ${c.amount}（${c.detail}）`);
       assert.equal(await textOf(`${row} [data-field="breakdown"]`),
-        `应到 expected ${b.expected} = 交易 ${b.gross} − 退款 ${b.refunds} − 手续费 ${b.fees} · 实到 credited ${b.credited} · 差额 d ${b.d}`);
+        `应到 expected ${b.expected} = 交易 ${b.gross} − 退款 ${b.refunds} − 手续费 ${b.fees} · 实到 credited ${b.credited} · 差额 d ${b.d}`
+        + (causes.length ? ` · 原因 causes: ${causes.join('; ')}` : '') + ` · 未解释 unexplained ${b.unexplained}`);
     }
     await page.click('#fund-clear');
     await page.fill('#date', '');

@@ -19,8 +19,9 @@ import { state } from './state.js';
  * @typedef {import('./labels.js').FundKind} FundKind
  */
 
-/** The merchant totals shown, in column order. @type {(keyof MerchantTotals & ('settled' | 'credited' | 'matched' | 'in_transit' | 'internal_only' | 'external_only' | 'amount_mismatch' | 'amount_mismatch_d'))[]} */
-const MERCHANT_SUMS = ['settled', 'credited', 'matched', 'in_transit', 'internal_only', 'external_only', 'amount_mismatch', 'amount_mismatch_d'];
+/** The merchant totals shown, in column order. @type {(keyof MerchantTotals & ('settled' | 'credited' | 'matched' | 'in_transit' | 'internal_only' | 'external_only' | 'amount_mismatch' | 'amount_mismatch_d' | 'amount_mismatch_explained' | 'amount_mismatch_unexplained'))[]} */
+const MERCHANT_SUMS = ['settled', 'credited', 'matched', 'in_transit', 'internal_only', 'external_only', 'amount_mismatch',
+  'amount_mismatch_d', 'amount_mismatch_explained', 'amount_mismatch_unexplained'];
 /** The amounts of the 余额调节表, each in its `data-field` cell. @type {(keyof ReconciliationStatement)[]} */
 const STATEMENT_AMOUNTS = ['book_balance', 'bank_balance', 'bank_received_not_booked', 'bank_paid_not_booked',
   'booked_received_not_at_bank', 'booked_paid_not_at_bank', 'adjusted_book', 'adjusted_bank', 'difference'];
@@ -61,7 +62,7 @@ export function showFund(fund, inputs) {
       ...MERCHANT_SUMS.map((k) => h('td', { class: 'num', 'data-field': k }, money(m[k]))),
     ),
   ));
-  if ((fund.merchants ?? []).length === 0) $('#merchants tbody').replaceChildren(emptyRow(10));
+  if ((fund.merchants ?? []).length === 0) $('#merchants tbody').replaceChildren(emptyRow(12));
 
   const balance = fund.balance ?? null;
   const breaks = balance?.running_breaks ?? [];
@@ -165,9 +166,12 @@ export function fundMatchRow(m) {
  * @param {NonNullable<MatchView['breakdown']>} b
  */
 function breakdownLine(b) {
+  const causes = b.causes.filter((c) => c.explains).map((c) => `${c.kind_zh} ${money(c.amount)}（${c.detail}）`);
   return h('span', { class: 'breakdown', 'data-field': 'breakdown' },
     `应到 expected ${money(b.expected)} = 交易 ${money(b.gross)} − 退款 ${money(b.refunds)} − 手续费 ${money(b.fees)}`,
-    ` · 实到 credited ${money(b.credited)} · 差额 d ${money(b.d)}`);
+    ` · 实到 credited ${money(b.credited)} · 差额 d ${money(b.d)}`,
+    causes.length ? ` · 原因 causes: ${causes.join('; ')}` : '',
+    ` · 未解释 unexplained ${money(b.unexplained)}`);
 }
 
 /** A row of the fund-flow open items table. @param {ItemView} x */
