@@ -290,3 +290,72 @@ fn resolving_a_pair_closes_both_its_items() {
     assert!(state.items.iter().all(|i| !members.contains(&i.id)), "a closed pair's items are not carried");
     assert_eq!(state.items.iter().filter(|i| i.outcome == FundOutcome::AmountMismatch).count(), 14);
 }
+
+/// The 余额调节表 with the pairs: only each pair's d is outstanding, a short one on the booked side
+/// and a long one on the bank side, so books holding every settlement balance with the bank.
+#[test]
+fn in_the_reconciliation_statement_only_each_pairs_d_is_outstanding() {
+    let nets: rust_decimal::Decimal = serde_json::from_slice::<Value>(&fixture("expected.json")).expect("json")["nets"]
+        .as_object()
+        .expect("nets")
+        .values()
+        .map(|v| v.as_str().expect("net").parse::<rust_decimal::Decimal>().expect("amount"))
+        .sum();
+    // The books: the opening balance and every settlement booked as received.
+    let book = rust_decimal::Decimal::new(80_000, 0) + nets;
+    let mut run = Reconciliation::new(profile());
+    run.add(Input::new(InputKind::Channel, "wechat_sp_week.zip", fixture("wechat_sp_week.zip"))).expect("bills");
+    run.add(Input::new(InputKind::Bank, "statement_week_gbk.csv", fixture("statement_week_gbk.csv")))
+        .expect("statement");
+    run.set_book_balance(Some(book)).expect("book balance");
+    let report = run.run(Some(parse_date("2026-11-06").expect("date"))).expect("runs");
+    let statement = report.balance.as_ref().and_then(|b| b.statement.as_ref()).expect("余额调节表");
+    // The long pairs' d (0.66, 0.50, 120.00, 15.50) and the ambiguous credit (192.26).
+    assert_eq!(statement.bank_received_not_booked.to_string(), "328.92");
+    // The short pairs' d (0.50, 15.50, 0.01, 100.00) and the settlements in transit (9,432.84).
+    assert_eq!(statement.booked_received_not_at_bank.to_string(), "9548.85");
+    assert_eq!(
+        statement.bank_balance.to_string(),
+        expected("closing_balance").as_str().expect("closing").replace(',', "")
+    );
+    assert_eq!(statement.difference.to_string(), "0.00", "{statement:#?}");
+}
+
+/// The other layouts: an Alipay ISV detail (商户识别号) and a UnionPay ZM file (二级商户代码), the
+/// platform fixture's day, against a statement where one Alipay sub-merchant is credited 0.30 short
+/// and one UnionPay sub-merchant 2.00 long: each pairs with its settlement under its own number.
+#[test]
+fn alipay_and_unionpay_sub_merchants_pair_their_short_and_long_credits() {
+    let platform = |name: &str| {
+        std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/platform").join(name))
+            .unwrap_or_else(|e| panic!("fixture {name}: {e}"))
+    };
+    let mut run = Reconciliation::new(Profile::default());
+    for name in ["alipay_isv_29_columns_gbk.csv", "INN26032488ZM_777290058110048"] {
+        run.add(Input::new(InputKind::Channel, name, platform(name))).expect("bill");
+    }
+    run.add(Input::new(InputKind::Bank, "statement_alipay_unionpay.csv", fixture("statement_alipay_unionpay.csv")))
+        .expect("statement");
+    let report = run.run(Some(parse_date("2026-03-25").expect("date"))).expect("runs");
+    let flow = report.fund_flow.as_ref().expect("fund flow");
+    assert_eq!((flow.counts.matched, flow.counts.amount_mismatch), (4, 4), "two matched, two pairs");
+    let want = expected("other_layouts");
+    let pairs: Vec<(String, String, String, Option<&str>)> = flow
+        .exceptions
+        .iter()
+        .map(|e| {
+            let b = e.pair.as_ref().and_then(|p| p.breakdown.as_ref()).expect("only pairs are open");
+            (e.merchant.clone(), b.expected.to_string(), e.d.to_string(), e.label.map(|l| l.code()))
+        })
+        .collect();
+    let of = |m: &str| {
+        (want[m]["expected"].as_str().expect("expected").to_string(), want[m]["d"].as_str().expect("d").to_string())
+    };
+    assert_eq!(
+        pairs,
+        [
+            ("2088701000000011".to_string(), of("2088701000000011").0, of("2088701000000011").1, Some("短款")),
+            ("777290058110101".to_string(), of("777290058110101").0, of("777290058110101").1, Some("长款")),
+        ]
+    );
+}

@@ -312,3 +312,48 @@ fn cli_xlsx_out_into_a_missing_folder_is_an_io_error() {
     let output = cli(&["reconcile", "--internal", "a.csv", "--channel", "b.csv", "--xlsx-out"]);
     assert_eq!(output.status.code(), Some(2), "a flag without its value is a usage error");
 }
+
+/// A pair (金额不符) is one open row with what was expected, credited, explained and left
+/// unexplained; the merchants' sheet has the pairs' totals.
+#[test]
+fn each_pair_is_one_open_row_with_its_expected_credited_and_unexplained_amounts() {
+    let profile =
+        Profile::from_json(&String::from_utf8(fixture("differences/profile.json")).expect("utf-8")).expect("profile");
+    let inputs = vec![
+        Input::new(InputKind::Channel, "wechat_sp_week.zip", fixture("differences/wechat_sp_week.zip")),
+        Input::new(InputKind::Bank, "statement_week_gbk.csv", fixture("differences/statement_week_gbk.csv")),
+    ];
+    let date = duizhang::parse_date("2026-11-06").expect("date");
+    let report = reconcile(inputs, profile, Some(date)).expect("the run completes");
+    let json: Value = serde_json::from_str(&report.to_json()).expect("JSON");
+    let xlsx = duizhang_sheets::report_to_xlsx(report.to_json().as_bytes(), &vocabulary()).expect("writes");
+    let sheets = read_back(&xlsx);
+    let rows = table(&sheets["未达及差错"]);
+    let items = json["fund_flow"]["exceptions"].as_array().expect("exceptions");
+    assert_eq!(rows.len(), items.len());
+    let mut pairs = 0;
+    for (row, item) in rows.iter().zip(items) {
+        let Some(breakdown) = item.pointer("/pair/breakdown") else { continue };
+        pairs += 1;
+        for field in ["expected", "credited", "explained", "unexplained"] {
+            assert_cell(
+                row.get(&format!("pair.breakdown.{field}")),
+                &breakdown[field],
+                &format!("{} {field}", item["id"]),
+            );
+        }
+        assert!(!row.keys().any(|k| k.starts_with("pair.") && !k.starts_with("pair.breakdown.")), "{row:?}");
+    }
+    assert_eq!(pairs, 8);
+    let header: Vec<String> = sheets["未达及差错"][0].iter().map(|c| c.to_string()).collect();
+    let pair_headers = ["说明", "应为", "已入账", "已解释", "未解释"].map(String::from);
+    assert!(header.windows(5).any(|w| w == pair_headers), "right after the message: {header:?}");
+    let merchants = table(&sheets["商户汇总"]);
+    for (row, merchant) in merchants.iter().zip(json["fund_flow"]["merchants"].as_array().expect("merchants")) {
+        for field in
+            ["amount_mismatch", "amount_mismatch_d", "amount_mismatch_explained", "amount_mismatch_unexplained"]
+        {
+            assert_cell(row.get(field), &merchant[field], &format!("merchant {field}"));
+        }
+    }
+}

@@ -11,6 +11,8 @@ pub(crate) struct TableSpec {
     columns: &'static [&'static str],
     /// Written only when a row has a value there (an exception's `id`, soon).
     optional: &'static [&'static str],
+    /// Written after `columns`, only when some row has a value there (a pair's amounts).
+    then: &'static [&'static str],
     /// Not turned into extra columns (the original cells of an exception's rows).
     skip: &'static [&'static str],
 }
@@ -42,11 +44,16 @@ pub(crate) const EXCEPTIONS: TableSpec = TableSpec {
         "/channel/fee",
         "/message",
     ],
+    then: &[],
     skip: &["/internal/columns", "/channel/columns"],
 };
 
-pub(crate) const ISSUES: TableSpec =
-    TableSpec { optional: &[], columns: &["/file", "/input", "/line", "/column", "/code", "/message"], skip: &[] };
+pub(crate) const ISSUES: TableSpec = TableSpec {
+    optional: &[],
+    columns: &["/file", "/input", "/line", "/column", "/code", "/message"],
+    then: &[],
+    skip: &[],
+};
 
 pub(crate) const FUND_MATCHES: TableSpec = TableSpec {
     optional: &[],
@@ -75,6 +82,7 @@ pub(crate) const FUND_MATCHES: TableSpec = TableSpec {
         "/carried_since",
         "/explanation",
     ],
+    then: &[],
     skip: &[],
 };
 
@@ -97,8 +105,19 @@ pub(crate) const FUND_OPEN_ITEMS: TableSpec = TableSpec {
         "/memo",
         "/message",
     ],
-    skip: &[],
+    // A pair (金额不符): what was expected, credited, explained and left unexplained; the rest of
+    // the pair (its credit and settlements) is in the row's message and the 资金匹配 sheet's ids.
+    then: PAIR_COLUMNS,
+    skip: &["/pair"],
 };
+
+/// The pair columns of the open items, when a row has them.
+pub(crate) const PAIR_COLUMNS: &[&str] = &[
+    "/pair/breakdown/expected",
+    "/pair/breakdown/credited",
+    "/pair/breakdown/explained",
+    "/pair/breakdown/unexplained",
+];
 
 pub(crate) const FUND_MERCHANTS: TableSpec = TableSpec {
     optional: &[],
@@ -111,7 +130,12 @@ pub(crate) const FUND_MERCHANTS: TableSpec = TableSpec {
         "/in_transit",
         "/internal_only",
         "/external_only",
+        "/amount_mismatch",
+        "/amount_mismatch_d",
+        "/amount_mismatch_explained",
+        "/amount_mismatch_unexplained",
     ],
+    then: &[],
     skip: &[],
 };
 
@@ -132,6 +156,7 @@ pub(crate) const CLEARING: TableSpec = TableSpec {
         "/paid_out",
         "/outstanding",
     ],
+    then: &[],
     skip: &["/days"],
 };
 
@@ -152,6 +177,7 @@ pub(crate) const CLEARING_EXCEPTIONS: TableSpec = TableSpec {
         "/rate",
         "/bill_rate",
     ],
+    then: &[],
     skip: &[],
 };
 
@@ -171,12 +197,14 @@ pub(crate) const STATEMENTS: TableSpec = TableSpec {
         "/consistent",
         "/checks",
     ],
+    then: &[],
     skip: &["/days"],
 };
 
 pub(crate) const BREAKS: TableSpec = TableSpec {
     optional: &[],
     columns: &["/break", "/file", "/line", "/previous_file", "/expected", "/found", "/missing"],
+    then: &[],
     skip: &[],
 };
 
@@ -196,6 +224,7 @@ pub(crate) fn columns_of(spec: &TableSpec, rows: &[Cow<'_, Value>]) -> Vec<Colum
         .iter()
         .filter(|p| rows.iter().any(|row| row.pointer(p).is_some_and(|v| !v.is_null())))
         .chain(spec.columns)
+        .chain(spec.then.iter().filter(|p| rows.iter().any(|row| row.pointer(p).is_some_and(|v| !v.is_null()))))
         .map(|p| p.to_string())
         .collect();
     let mut seen: std::collections::HashSet<String> = pointers.iter().cloned().collect();
@@ -240,6 +269,8 @@ fn column(pointer: &str) -> Column {
     let side = |part: &str| match part {
         "internal" => Some("平台"),
         "channel" => Some("渠道"),
+        // A pair's amounts: 应为, 已入账, 已解释, 未解释 need no prefix.
+        "pair" | "breakdown" => Some(""),
         _ => None,
     };
     let mut header = String::new();
@@ -308,6 +339,12 @@ const MONEY_FIELDS: &[&str] = &[
     "book_balance",
     "bank_balance",
     "refund_amount",
+    "explained",
+    "unexplained",
+    "amount_mismatch",
+    "amount_mismatch_d",
+    "amount_mismatch_explained",
+    "amount_mismatch_unexplained",
 ];
 
 pub(crate) fn kind_of(field: &str) -> Kind {
@@ -398,6 +435,12 @@ fn chinese(field: &str) -> Option<&'static str> {
         "found" => "实为",
         "missing" => "差额",
         "rate" => "费率",
+        "explained" => "已解释",
+        "unexplained" => "未解释",
+        "amount_mismatch" => "金额不符结算",
+        "amount_mismatch_d" => "金额不符差额",
+        "amount_mismatch_explained" => "差额已解释",
+        "amount_mismatch_unexplained" => "差额未解释",
         _ => return None,
     })
 }

@@ -627,6 +627,25 @@ mod tests {
     }
 
     #[test]
+    fn a_long_pair_waits_for_the_next_settlement_it_belongs_to() {
+        // Friday: a credit 3.00 more than the one settlement known: a long pair, carried.
+        let friday = FundInput {
+            batches: vec![batch("M", 6, 100_000)],
+            movements: vec![movement(1, 6, 100_300, Some("M"), "")],
+            payouts: Vec::new(),
+        };
+        let flow = match_funds(friday.clone(), Some(d(6)), &FundFlowSettings::default());
+        assert_eq!((flow.matches[0].outcome, flow.matches[0].d), (FundOutcome::AmountMismatch, Decimal::new(300, 2)));
+        // Monday: the bill of Thursday's settlement comes in late; the 3.00 was it, paid with
+        // Friday's. The pair, carried, gives way: one credit for two settlements, matched.
+        let mut monday = friday;
+        monday.batches.push(batch("M", 5, 300));
+        let flow = match_funds(monday, Some(d(9)), &FundFlowSettings::default());
+        assert_eq!(flow.matches.len(), 1);
+        assert_eq!((flow.matches[0].outcome, &flow.matches[0].batches), (FundOutcome::Matched, &vec![1, 0]));
+    }
+
+    #[test]
     fn two_equal_candidates_pair_nothing_and_name_each_other() {
         // One credit, two open settlements that fit it equally well and no day in the memo.
         let input = FundInput {

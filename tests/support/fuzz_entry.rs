@@ -289,7 +289,8 @@ fn check_fund_flow(flow: &FundFlow) {
     for (kind, results) in results.into_iter().enumerate() {
         for (i, result) in results.iter().enumerate() {
             assert!(seen[kind][i] <= 1, "an item is in one match at most");
-            assert_eq!(seen[kind][i] == 1, !result.outcome.is_open(), "matched exactly when in a match");
+            // In a group exactly when matched or paired with a difference (amount_mismatch).
+            assert_eq!(seen[kind][i] == 1, result.outcome.is_paired(), "paired exactly when in a group");
         }
     }
 }
