@@ -37,9 +37,11 @@ if [ -n "$BEFORE" ]; then
   tree="$PWD/$HARNESS/before-tree"
   git worktree remove --force "$tree" 2>/dev/null || rm -rf "$tree"
   git worktree add --detach "$tree" "$rev"
-  # The same target directory: the dependencies are built once for both.
-  (cd "$tree" && CARGO_TARGET_DIR="$OLDPWD/target" cargo build --lib --release --target wasm32-unknown-unknown)
-  wasm-bindgen target/wasm32-unknown-unknown/release/duizhang.wasm --out-dir "$EXT/before" --target web
+  # A target directory of its own (kept between runs, so its dependencies build once): sharing this
+  # checkout's left the before module in target/…/duizhang.wasm, and cargo, finding this checkout's
+  # build fresh, did not link it there again, so the next `make wasm` or `make test` used the old one.
+  (cd "$tree" && CARGO_TARGET_DIR="$OLDPWD/target/before" cargo build --lib --release --target wasm32-unknown-unknown)
+  wasm-bindgen target/before/wasm32-unknown-unknown/release/duizhang.wasm --out-dir "$EXT/before" --target web
   node_modules/.bin/wasm-opt -O3 "$EXT/before/duizhang_bg.wasm" -o "$EXT/before/duizhang_bg.wasm"
   git worktree remove --force "$tree"
   sed -e "s#'/ext/duizhang.js'#'/ext/before/duizhang.js'#" \

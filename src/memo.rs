@@ -125,16 +125,19 @@ pub fn days_in(memo: &str) -> Vec<chrono::NaiveDate> {
         let end = run_end(at);
         let text = &memo[at..end];
         let mut next = end;
+        // crate::time's hand parsers, not chrono's format strings: those cost the Wasm module
+        // tens of KB (see time.rs).
+        use crate::time::{parse_date_as, Part};
         let day = if text.len() == 8 {
-            chrono::NaiveDate::parse_from_str(text, "%Y%m%d").ok()
+            parse_date_as(text, &[Part::Year, Part::Two, Part::Two])
         } else if text.len() == 4 && matches!(bytes.get(end), Some(b'-' | b'/')) {
             // `2026-11-04`: a year, a separator, then month and day with the same separator.
             let sep = bytes[end];
             let month_end = run_end(end + 1);
             let day_end = if bytes.get(month_end) == Some(&sep) { run_end(month_end + 1) } else { month_end };
             next = day_end;
-            let format = if sep == b'-' { "%Y-%m-%d" } else { "%Y/%m/%d" };
-            chrono::NaiveDate::parse_from_str(&memo[at..day_end], format).ok()
+            let sep = if sep == b'-' { "-" } else { "/" };
+            parse_date_as(&memo[at..day_end], &[Part::Year, Part::Lit(sep), Part::Two, Part::Lit(sep), Part::Two])
         } else {
             None
         };
