@@ -261,7 +261,8 @@ impl Matcher<'_> {
         if open_batches.is_empty() || open_credits.is_empty() {
             return;
         }
-        let found = pairing::pair(input, self.settings, &open_batches, &open_credits);
+        let settled: Vec<usize> = bs.iter().copied().filter(|&b| self.batch_match[b].is_some()).collect();
+        let found = pairing::pair(input, self.settings, &open_batches, &open_credits, &settled);
         for pair in found.pairs {
             let n = self.record(MatchKind::Settlement, merchant, vec![pair.credit], pair.batches, Vec::new());
             let carried = self.carried_note(&[pair.credit], &self.matches[n].batches, &[]);
@@ -643,6 +644,31 @@ mod tests {
         let flow = match_funds(monday, Some(d(9)), &FundFlowSettings::default());
         assert_eq!(flow.matches.len(), 1);
         assert_eq!((flow.matches[0].outcome, &flow.matches[0].batches), (FundOutcome::Matched, &vec![1, 0]));
+    }
+
+    #[test]
+    fn a_credit_naming_a_settlement_already_paid_pairs_with_no_other() {
+        // 03-04 is paid exactly; a second credit names 03-04 too and is within 5% of 03-05's
+        // settlement: it is not 03-05's difference, it stays open and says why.
+        let input = FundInput {
+            batches: vec![batch("M", 4, 10_000), batch("M", 5, 20_000)],
+            movements: vec![
+                movement(1, 4, 10_000, Some("M"), "结算 商户号M 20260304"),
+                movement(2, 5, 19_900, Some("M"), "结算 商户号M 20260304"),
+            ],
+            payouts: Vec::new(),
+        };
+        let flow = match_funds(input, Some(d(5)), &FundFlowSettings::default());
+        assert_eq!(flow.matches.len(), 1);
+        let credit = &flow.movement_results[1];
+        assert_eq!(credit.outcome, FundOutcome::ExternalOnly);
+        assert!(
+            credit
+                .message
+                .ends_with("its memo names the settlement of 03-04, which another credit already matched; not paired"),
+            "{}",
+            credit.message
+        );
     }
 
     #[test]

@@ -5,8 +5,9 @@
 //!
 //! A credit's candidates are the settlements its memo names (`微信支付结算 商户号… 20261104`: the
 //! settlement or trade day), or failing that every run of the merchant's open settlements within
-//! `window_days` before it. It pairs only when the choice is unambiguous: exactly one candidate
-//! fits, and no other credit could take the same settlement. Otherwise nothing pairs and each item
+//! `window_days` before it; none when the memo names a settlement another credit already matched.
+//! It pairs only when the choice is unambiguous: exactly one candidate fits, and no other credit
+//! could take the same settlement. Otherwise nothing pairs and each item
 //! names the others it could pair with: no pair is better than a wrong pair.
 
 use super::explain::{days, format_yuan, short_date};
@@ -42,7 +43,15 @@ struct Candidate {
 }
 
 /// Pairs one merchant's open credits (content order) with its open batches (date order).
-pub(super) fn pair(input: &FundInput, settings: &FundFlowSettings, bs: &[usize], cs: &[usize]) -> Pairing {
+/// `settled`: the merchant's batches already matched, so a credit whose memo names one of them is
+/// never paired with another settlement instead.
+pub(super) fn pair(
+    input: &FundInput,
+    settings: &FundFlowSettings,
+    bs: &[usize],
+    cs: &[usize],
+    settled: &[usize],
+) -> Pairing {
     let window = i64::from(settings.window_days);
     let lookback = window + i64::from(settings.grace_days);
     let max_len = settings.max_batches_per_credit as usize;
@@ -53,6 +62,7 @@ pub(super) fn pair(input: &FundInput, settings: &FundFlowSettings, bs: &[usize],
         let d = (credit - expected).abs();
         expected > Decimal::ZERO && d > settings.tolerance && d <= settings.pair_within.limit(expected)
     };
+    let mut pairing = Pairing::default();
     let mut options: Vec<Vec<Candidate>> = Vec::with_capacity(cs.len());
     let mut claimants: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     for (ci, &c) in cs.iter().enumerate() {
@@ -61,16 +71,22 @@ pub(super) fn pair(input: &FundInput, settings: &FundFlowSettings, bs: &[usize],
         let lo = bs[..hi].partition_point(|&b| days(batch(b).settle_date, credit.date) > lookback);
         let reach = &bs[lo.max(hi.saturating_sub(MAX_CANDIDATES))..hi];
         let named_days = crate::memo::days_in(&credit.memo);
-        let named: Vec<usize> = reach
-            .iter()
-            .copied()
-            .filter(|&b| {
-                let b = batch(b);
-                named_days.iter().any(|&d| d == b.settle_date || (b.trade_from <= d && d <= b.trade_to))
-            })
-            .collect();
+        let names = |b: usize| {
+            let b = batch(b);
+            named_days.iter().any(|&d| d == b.settle_date || (b.trade_from <= d && d <= b.trade_to))
+        };
+        let named: Vec<usize> = reach.iter().copied().filter(|&b| names(b)).collect();
         let mut found = Vec::new();
-        if !named.is_empty() && fits(credit.amount, &named) {
+        let in_reach = |b: usize| (0..=lookback).contains(&days(batch(b).settle_date, credit.date));
+        if let Some(&taken) = settled.iter().find(|&&b| in_reach(b) && names(b)) {
+            // The memo names a settlement another credit already paid: this credit is something
+            // else (a duplicate transfer, a correction), never a nearby settlement's difference.
+            let note = format!(
+                "its memo names the settlement of {}, which another credit already matched; not paired",
+                short_date(batch(taken).settle_date)
+            );
+            pairing.credit_notes.push((c, note));
+        } else if !named.is_empty() && fits(credit.amount, &named) {
             found.push(Candidate { batches: named, named: true });
         } else {
             let near_lo = reach.partition_point(|&b| days(batch(b).settle_date, credit.date) > window);
@@ -102,7 +118,6 @@ pub(super) fn pair(input: &FundInput, settings: &FundFlowSettings, bs: &[usize],
         let credit = &input.movements[cs[ci]];
         format!("credit {} {}", credit.date, format_yuan(credit.amount))
     };
-    let mut pairing = Pairing::default();
     for (ci, found) in options.iter().enumerate() {
         let credit = &input.movements[cs[ci]];
         let alone = |o: &Candidate| o.batches.iter().all(|b| claimants.get(b).is_some_and(|l| l.len() == 1));
