@@ -36,13 +36,13 @@ pub(super) struct Pairing {
     pub credit_notes: Vec<(usize, String)>,
 }
 
-/// A set of settlements a credit could pair with, and whether its memo names them.
+/// A set of settlements a credit could pair with, and the days its memo names when they are what
+/// chose them.
 struct Candidate {
     batches: Vec<usize>,
-    named: bool,
+    named: Option<Vec<chrono::NaiveDate>>,
 }
 
-/// Pairs one merchant's open credits (content order) with its open batches (date order).
 /// `settled`: the merchant's batches already matched, so a credit whose memo names one of them is
 /// never paired with another settlement instead.
 pub(super) fn pair(
@@ -87,14 +87,14 @@ pub(super) fn pair(
             );
             pairing.credit_notes.push((c, note));
         } else if !named.is_empty() && fits(credit.amount, &named) {
-            found.push(Candidate { batches: named, named: true });
+            found.push(Candidate { batches: named, named: Some(named_days.clone()) });
         } else {
             let near_lo = reach.partition_point(|&b| days(batch(b).settle_date, credit.date) > window);
             let near = &reach[near_lo..];
             for start in 0..near.len() {
                 for end in start..near.len().min(start + max_len) {
                     if fits(credit.amount, &near[start..=end]) {
-                        found.push(Candidate { batches: near[start..=end].to_vec(), named: false });
+                        found.push(Candidate { batches: near[start..=end].to_vec(), named: None });
                     }
                 }
             }
@@ -126,8 +126,8 @@ pub(super) fn pair(
             [only] if alone(only) => {
                 let d = credit.amount - expected(&only.batches);
                 let (how, label) = if d.is_sign_negative() { ("short of", "短款") } else { ("more than", "长款") };
-                let why = if only.named {
-                    let named: Vec<String> = crate::memo::days_in(&credit.memo).iter().map(|d| d.to_string()).collect();
+                let why = if let Some(days) = &only.named {
+                    let named: Vec<String> = days.iter().map(|d| d.to_string()).collect();
                     format!("its memo names {}", named.join(", "))
                 } else {
                     format!("the only open settlement(s) within {window} days before it")

@@ -17,7 +17,7 @@
 //! comes closest without passing it; what is left is unexplained.
 
 use super::fund_flow::FundFlowReport;
-use super::fund_items::{Breakdown, Cause, CauseKind, MatchView};
+use super::fund_items::{Cause, CauseKind, MatchView};
 use crate::clearing::ClearingReport;
 use crate::fund_flow::explain::{format_yuan, short_date};
 use crate::fund_flow::{FundFlow, FundMatch, MatchKind};
@@ -79,8 +79,9 @@ pub fn name_causes(
 
 fn attach(view: &mut MatchView, causes: Vec<Cause>, explained: Decimal) {
     if let Some(b) = view.breakdown.as_mut() {
-        let unexplained = Money(b.d.0 - explained);
-        *b = Breakdown { explained: Money(explained), unexplained, causes, ..b.clone() };
+        b.unexplained = Money(b.d.0 - explained);
+        b.explained = Money(explained);
+        b.causes = causes;
     }
 }
 

@@ -206,9 +206,7 @@ impl FundFlowReport {
         );
         let mut row = |cells: [String; 15]| export.row(cells);
         for m in &self.matches {
-            let mut ids: Vec<&str> = m.batches.iter().map(|b| b.id.as_str()).collect();
-            ids.extend(m.credits.iter().map(|c| c.id.as_str()));
-            ids.extend(m.payouts.iter().map(|p| p.id.as_str()));
+            let ids: Vec<&str> = m.item_ids().collect();
             let bank: Money = m.credits.iter().map(|c| c.amount).sum();
             let first = m.credits.first();
             row([
@@ -243,11 +241,7 @@ impl FundFlowReport {
                 e.age_days.map(|a| a.to_string()).unwrap_or_default(),
                 // A pair's row names its items too, so a spreadsheet finds the settlement and credit.
                 match &e.pair {
-                    Some(p) => {
-                        let members =
-                            p.batches.iter().map(|b| b.id.as_str()).chain(p.credits.iter().map(|c| c.id.as_str()));
-                        std::iter::once(e.id.as_str()).chain(members).collect::<Vec<_>>().join(" ")
-                    }
+                    Some(p) => std::iter::once(e.id.as_str()).chain(p.item_ids()).collect::<Vec<_>>().join(" "),
                     None => e.id.clone(),
                 },
                 e.file.clone(),

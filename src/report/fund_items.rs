@@ -198,6 +198,12 @@ pub struct MatchView {
 }
 
 impl MatchView {
+    /// The ids of the group's items: settlements, bank movements, payout instructions.
+    pub fn item_ids(&self) -> impl Iterator<Item = &str> {
+        let batches = self.batches.iter().map(|b| b.id.as_str());
+        batches.chain(self.credits.iter().map(|c| c.id.as_str())).chain(self.payouts.iter().map(|p| p.id.as_str()))
+    }
+
     /// The view of a group of `input`.
     pub(super) fn of(input: &FundInput, g: &FundMatch) -> MatchView {
         let credits: Vec<MovementView> = g.movements.iter().map(|&m| MovementView::of(&input.movements[m])).collect();
