@@ -446,9 +446,10 @@ impl Reconciliation {
     ) -> Result<FundFlow> {
         let settings = &self.profile.fund_flow;
         let carry_in = self.funds.carry_in.as_ref();
-        let (statements, payouts) = (&self.funds.statements, &self.funds.payouts);
+        let statements = crate::fund_flow::overlap::Accounts::of(&self.funds.statements);
+        let payouts = &self.funds.payouts;
         let (input, unbatched) =
-            crate::fund_flow::assemble(&self.tables, statements, payouts, carry_in, settings, visit)?;
+            crate::fund_flow::assemble(&self.tables, &statements, payouts, carry_in, settings, visit)?;
         let flow = crate::fund_flow::match_funds(input, date, settings);
         let book = match (self.funds.book_balance, self.funds.sub_ledgers.is_empty()) {
             (Some(amount), _) => Some(BookBalance { amount, source: "input".to_string() }),
@@ -458,7 +459,7 @@ impl Reconciliation {
             }),
             (None, true) => None,
         };
-        let balance = crate::fund_flow::balance::balance_report(&self.funds.statements, &flow, book.as_ref());
+        let balance = crate::fund_flow::balance::balance_report(&statements, &flow, book.as_ref());
         report.fund_flow = Some(report::fund_flow::build(&flow, settings, unbatched, &balance));
         report.balance = Some(balance);
         let issues = self.funds.statements.iter().flat_map(|s| &s.issues);

@@ -605,3 +605,70 @@ fn an_archive_with_one_unusable_file_notes_it_and_reads_the_rest() {
         .expect_err("an archive with no statement in it is an error");
     assert_eq!(err.code(), "no_known_columns", "{err}");
 }
+
+/// Downloads of one account that overlap, one of them newest first and one inside another: each
+/// movement counts once, the balances run over the merged movements (no false continuity break),
+/// and the bank balance is the one after the account's last movement, not the last file's.
+#[test]
+fn overlapping_downloads_of_one_account_are_one_statement() {
+    let header = "交易日期,借方发生额,贷方发生额,余额,摘要\n";
+    let files = [
+        (
+            "23-25.csv",
+            "2026-03-23,,100.00,1100.00,利息\n2026-03-24,,200.00,1300.00,转入\n2026-03-25,50.00,,1250.00,转出\n",
+        ),
+        // Newest first, 24–26.
+        (
+            "24-26.csv",
+            "2026-03-26,,10.00,1260.00,利息\n2026-03-25,50.00,,1250.00,转出\n2026-03-24,,200.00,1300.00,转入\n",
+        ),
+        // Inside the others: its closing balance is not the account's.
+        ("24.csv", "2026-03-24,,200.00,1300.00,转入\n"),
+    ];
+    let mut run = Reconciliation::new(Profile::default());
+    for (name, rows) in files {
+        run.add(Input::new(InputKind::Bank, name, format!("{header}{rows}").into_bytes())).expect("reads");
+    }
+    run.set_book_balance(Some("1260.00".parse().expect("amount"))).expect("in range");
+    let report = run.run(Some(parse_date("2026-03-26").expect("date"))).expect("runs").clone();
+    let amounts: Vec<String> =
+        run.fund_flow().expect("fund flow").input.movements.iter().map(|m| m.amount.to_string()).collect();
+    assert_eq!(amounts, ["100.00", "200.00", "-50.00", "10.00"], "every movement once, in the order given");
+    let balance = report.balance.as_ref().expect("balance");
+    let repeated: Vec<(&str, u64)> = balance.statements.iter().map(|s| (s.file.as_str(), s.repeated)).collect();
+    assert_eq!(repeated, [("23-25.csv", 0), ("24.csv", 1), ("24-26.csv", 2)], "oldest first");
+    assert_eq!(balance.repeated_movements, 3);
+    assert!(balance.continuity_breaks.is_empty(), "{:?}", balance.continuity_breaks);
+    let statement = balance.statement.as_ref().expect("余额调节表");
+    assert_eq!(statement.bank_balance.to_string(), "1260.00");
+}
+
+/// Where the next download does not go on from the balance the previous one reached, the break
+/// is named once: between files that do not overlap, a continuity break; inside a file that
+/// overlaps the previous one, that file's own running break.
+#[test]
+fn a_gap_between_downloads_is_named_once() {
+    let header = "交易日期,借方发生额,贷方发生额,余额,摘要\n";
+    let balance_of = |files: [(&str, &str); 2]| {
+        let mut run = Reconciliation::new(Profile::default());
+        for (name, rows) in files {
+            run.add(Input::new(InputKind::Bank, name, format!("{header}{rows}").into_bytes())).expect("reads");
+        }
+        let report = run.run(Some(parse_date("2026-03-27").expect("date"))).expect("runs");
+        let balance = report.balance.clone().expect("balance");
+        let running: Vec<(String, u32, String)> =
+            balance.running_breaks.iter().map(|b| (b.file.clone(), b.line, b.missing.to_string())).collect();
+        let continuity: Vec<(String, String, String)> = balance
+            .continuity_breaks
+            .iter()
+            .map(|c| (c.previous_file.clone(), c.file.clone(), c.missing.to_string()))
+            .collect();
+        (running, continuity)
+    };
+    // The 26th's credit of 10.00 is in neither file.
+    let a = ("23-25.csv", "2026-03-23,,100.00,1100.00,利息\n2026-03-25,50.00,,1050.00,转出\n");
+    let apart = balance_of([a, ("27.csv", "2026-03-27,,5.00,1065.00,利息\n")]);
+    assert_eq!(apart, (vec![], vec![("23-25.csv".into(), "27.csv".into(), "10.00".into())]));
+    let overlapping = balance_of([a, ("25-27.csv", "2026-03-25,50.00,,1050.00,转出\n2026-03-27,,5.00,1065.00,利息\n")]);
+    assert_eq!(overlapping, (vec![("25-27.csv".into(), 3, "10.00".into())], vec![]));
+}

@@ -372,3 +372,69 @@ fn a_batch_whose_fees_differ_only_in_total_gets_one_fee_mismatch_line_of_its_own
     let report = run.run(Some(parse_date("2026-03-24").expect("date"))).expect("runs");
     assert!(report.clearing.as_ref().expect("clearing").exceptions.is_empty());
 }
+
+/// Platforms download statements by date range, so the files of one account overlap. The month's
+/// statement as two downloads, 1–20 and 10–31 March (given newest first), gives the report of the
+/// whole statement: every movement of the overlap once, no continuity or running-balance break,
+/// the same matches, open items, clearing and 余额调节表. Only the files' names and lines differ.
+#[test]
+fn a_statement_downloaded_as_two_overlapping_files_gives_the_report_of_the_whole() {
+    let run_with = |statements: &[&str]| {
+        let mut run = Reconciliation::new(Profile::from_json(&profile_json()).expect("profile"));
+        run.add(Input::new(InputKind::Channel, "wechat_sp_202603.zip", fixture("wechat_sp_202603.zip")))
+            .expect("bills");
+        for name in statements.iter().chain(&["payouts_202603.csv"]) {
+            let kind = if name.starts_with("payouts") { InputKind::Payouts } else { InputKind::Bank };
+            run.add(Input::new(kind, *name, fixture(name))).expect("reads");
+        }
+        let closing = expected()["closing_balance"].as_str().expect("closing").parse().expect("amount");
+        run.set_book_balance(Some(closing)).expect("in range");
+        run.run(Some(parse_date("2026-03-31").expect("date"))).expect("runs").clone()
+    };
+    let whole = run_with(&["internal_account_202603_gbk.csv"]);
+    let split = run_with(&["internal_account_20260310_20260331_gbk.csv", "internal_account_20260301_20260320_gbk.csv"]);
+    let balance = split.balance.as_ref().expect("balance");
+    let rows = |name: &str| fixture(name).split(|&b| b == b'\n').filter(|l| l.starts_with(b"2026-")).count() as u64;
+    let overlap = rows("internal_account_20260301_20260320_gbk.csv")
+        + rows("internal_account_20260310_20260331_gbk.csv")
+        - rows("internal_account_202603_gbk.csv");
+    assert!(overlap > 20, "the files overlap by 11 days");
+    assert_eq!(balance.repeated_movements, overlap);
+    let repeated: Vec<(&str, u64)> = balance.statements.iter().map(|s| (s.file.as_str(), s.repeated)).collect();
+    assert_eq!(
+        repeated,
+        [("internal_account_20260301_20260320_gbk.csv", 0), ("internal_account_20260310_20260331_gbk.csv", overlap)]
+    );
+    assert!(balance.continuity_breaks.is_empty(), "{:?}", balance.continuity_breaks);
+    assert!(balance.running_breaks.is_empty(), "{:?}", balance.running_breaks);
+    let statement = |r: &Report| r.balance.as_ref().and_then(|b| b.statement.clone()).expect("余额调节表");
+    assert_eq!(statement(&split), statement(&whole));
+    assert_eq!(split.fund_flow.as_ref().expect("fund flow").counts.external_only, 0);
+    // Each download has its own title rows, each a note of its own.
+    let notes = |r: &Report| r.issues.iter().filter(|i| i.input == InputKind::Bank).count();
+    assert_eq!((notes(&whole), notes(&split)), (2, 4));
+    let pretty = |r: &Report| serde_json::to_string_pretty(&without_files(r)).expect("json");
+    let (split, whole) = (pretty(&split), pretty(&whole));
+    let first_difference = split.lines().zip(whole.lines()).position(|(a, b)| a != b);
+    assert!(split == whole, "differs from line {first_difference:?} of the report as JSON");
+}
+
+/// A report as JSON without what names its input files: their names, lines and per-file totals.
+fn without_files(report: &Report) -> Value {
+    fn strip(value: &mut Value) {
+        match value {
+            Value::Object(map) => {
+                let per_file = ["file", "files", "line", "previous_file", "inputs", "statements", "repeated_movements"];
+                for key in per_file.into_iter().chain(["issues", "issue_count"]) {
+                    map.remove(key);
+                }
+                map.values_mut().for_each(strip);
+            }
+            Value::Array(items) => items.iter_mut().for_each(strip),
+            _ => {}
+        }
+    }
+    let mut value = serde_json::to_value(report).expect("serializes");
+    strip(&mut value);
+    value
+}

@@ -4,9 +4,10 @@
 use super::carry::{CarriedKind, CarryState};
 use super::ids::{movement_id, payout_id};
 use super::model::{Batch, FundInput, Movement, PayoutItem};
+use super::overlap::Accounts;
 use crate::memo;
 use crate::profile::FundFlowSettings;
-use crate::read::{PayoutFile, Statement};
+use crate::read::PayoutFile;
 use crate::read::{RecordRef, Table};
 use crate::record::Row;
 use crate::record::Status;
@@ -127,26 +128,31 @@ pub fn batches_from_tables(
     Ok((batches, unbatched))
 }
 
-/// Bank movements from statements, with the merchant read from each memo.
-pub fn movements_from_statements(statements: &[Statement], settings: &FundFlowSettings) -> Vec<Movement> {
-    statements
+/// Bank movements from statements, in the order given, with the merchant read from each memo.
+/// A movement already read from an earlier statement of its account is left out ([`Accounts`]).
+pub fn movements_from_statements(accounts: &Accounts, settings: &FundFlowSettings) -> Vec<Movement> {
+    accounts
+        .statements
         .iter()
-        .flat_map(|s| {
-            s.entries.iter().map(move |e| Movement {
-                id: movement_id(e),
-                file: s.name.clone(),
-                line: e.line,
-                date: e.date,
-                time: e.time,
-                amount: e.amount,
-                merchant: None,
-                counterparty: e.counterparty.clone(),
-                counterparty_account: e.counterparty_account.clone(),
-                memo: e.memo.clone(),
-                serial: e.serial.clone(),
-                transaction_amount: e.transaction_amount,
-                transaction_currency: e.transaction_currency.clone(),
-                carried_since: None,
+        .enumerate()
+        .flat_map(|(i, s)| {
+            s.entries.iter().enumerate().filter(move |&(n, _)| !accounts.is_repeated(i, n)).map(move |(_, e)| {
+                Movement {
+                    id: movement_id(e),
+                    file: s.name.clone(),
+                    line: e.line,
+                    date: e.date,
+                    time: e.time,
+                    amount: e.amount,
+                    merchant: None,
+                    counterparty: e.counterparty.clone(),
+                    counterparty_account: e.counterparty_account.clone(),
+                    memo: e.memo.clone(),
+                    serial: e.serial.clone(),
+                    transaction_amount: e.transaction_amount,
+                    transaction_currency: e.transaction_currency.clone(),
+                    carried_since: None,
+                }
             })
         })
         .map(|mut m| {
@@ -164,7 +170,7 @@ pub fn movements_from_statements(statements: &[Statement], settings: &FundFlowSe
 /// Returns the input and the number of channel rows in no batch.
 pub fn assemble(
     tables: &[Table],
-    statements: &[Statement],
+    statements: &Accounts,
     payout_files: &[PayoutFile],
     carry_in: Option<&CarryState>,
     settings: &FundFlowSettings,

@@ -4,9 +4,10 @@
 //! = bank + booked-received-not-at-bank − booked-paid-not-at-bank.
 
 use super::model::{FundFlow, FundOutcome};
+use super::overlap::Accounts;
 use crate::classify::{label, Label};
 use crate::money::Money;
-use crate::read::{RunningBreak, Statement, StatementTotals};
+use crate::read::{RunningBreak, StatementTotals};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -67,6 +68,9 @@ pub struct BalanceReport {
     pub statements: Vec<StatementTotals>,
     /// Statements that do not continue the previous one.
     pub continuity_breaks: Vec<ContinuityBreak>,
+    /// Movements found in more than one statement file of their account (downloads that
+    /// overlap), each counted once.
+    pub repeated_movements: u64,
     /// The 余额调节表, when a book balance was given and the statements have balances.
     pub statement: Option<ReconciliationStatement>,
 }
@@ -89,59 +93,74 @@ pub struct BookBalance {
 }
 
 /// Each statement's running breaks and totals, as its reader checked them, with the account
-/// filled in: a statement whose title names no account belongs to the one account the others
-/// name, if they name exactly one (banks differ in what their title rows say). Per account, oldest
-/// first.
-pub fn check_statements(statements: &[Statement]) -> (Vec<RunningBreak>, Vec<StatementTotals>) {
+/// filled in ([`Accounts`]) and the movements counted that an earlier statement of the account
+/// already had. Breaks in the order given; totals per account, oldest first.
+pub fn check_statements(accounts: &Accounts) -> (Vec<RunningBreak>, Vec<StatementTotals>) {
     let mut breaks = Vec::new();
-    let mut totals = Vec::new();
-    for s in statements {
-        breaks.extend(s.balance.breaks.iter().cloned());
-        let mut t = s.balance.totals.clone();
-        t.account.clone_from(&s.account);
-        t.checks.clone_from(&s.checks);
-        totals.push(t);
+    for (i, s) in accounts.statements.iter().enumerate() {
+        // A break on a repeated row is the earlier file's break again.
+        let repeated: rustc_hash::FxHashSet<u32> =
+            s.entries.iter().enumerate().filter(|&(n, _)| accounts.is_repeated(i, n)).map(|(_, e)| e.line).collect();
+        breaks.extend(s.balance.breaks.iter().filter(|b| !repeated.contains(&b.line)).cloned());
     }
-    let mut named = std::collections::BTreeSet::new();
-    for account in totals.iter().filter_map(|t| t.account.as_ref()) {
-        named.insert(account);
-    }
-    if named.len() == 1 {
-        let only = named.into_iter().next().cloned();
-        for t in totals.iter_mut().filter(|t| t.account.is_none()) {
-            t.account.clone_from(&only);
-        }
-    }
-    // A stable sort keeps the given order for statements of the same days.
-    crate::sort::sort_by(&mut totals, |a, b| {
-        (&a.account, a.first_date, a.last_date).cmp(&(&b.account, b.first_date, b.last_date))
-    });
+    let totals = accounts
+        .order
+        .iter()
+        .map(|&i| {
+            let s = &accounts.statements[i];
+            let mut t = s.balance.totals.clone();
+            t.account.clone_from(&accounts.accounts[i]);
+            t.checks.clone_from(&s.checks);
+            t.repeated = accounts.repeated_in(i);
+            t
+        })
+        .collect();
     (breaks, totals)
 }
 
 /// The `balance` section: running breaks, totals, continuity, and the 余额调节表.
-pub fn balance_report(statements: &[Statement], flow: &FundFlow, book: Option<&BookBalance>) -> BalanceReport {
-    let (running_breaks, totals) = check_statements(statements);
+pub fn balance_report(accounts: &Accounts, flow: &FundFlow, book: Option<&BookBalance>) -> BalanceReport {
+    let (running_breaks, totals) = check_statements(accounts);
+    let statements = accounts.statements;
     let mut continuity_breaks = Vec::new();
-    // Statements of one account follow each other; an unnamed account counts as one account.
-    for pair in totals.windows(2).filter(|p| p[0].account == p[1].account) {
-        if let (Some(expected), Some(found)) = (pair[0].closing, pair[1].opening) {
-            if expected != found {
-                continuity_breaks.push(ContinuityBreak {
-                    file: pair[1].file.clone(),
-                    previous_file: pair[0].file.clone(),
-                    expected,
-                    found,
-                    missing: found - expected,
-                });
+    // The bank balance: each account's balance after its last movement, added up.
+    let mut latest: BTreeMap<&Option<String>, Decimal> = BTreeMap::new();
+    // Each account's movements, merged over its statements, oldest first: where they pass from one
+    // file to the next, the next must go on from the balance the previous one reached. An unnamed
+    // account counts as one account.
+    for group in accounts.order.chunk_by(|&a, &b| accounts.accounts[a] == accounts.accounts[b]) {
+        let mut running: Option<Decimal> = None;
+        let mut previous: Option<usize> = None;
+        for &i in group {
+            let s = &statements[i];
+            for (n, (k, e)) in accounts.new_movements(i).enumerate() {
+                if let (0, Some(p)) = (n, previous) {
+                    // The file's balance before its first new movement: its opening, or the balance
+                    // after the row before (a movement the merge has already had; where the file's
+                    // own rows do not follow, that is the file's running break, not this one).
+                    let before = if s.balance.newest_first { k.checked_add(1) } else { k.checked_sub(1) };
+                    let found = match before.and_then(|b| s.entries.get(b)) {
+                        Some(row) => row.balance,
+                        None => s.balance.totals.opening.map(Money::decimal),
+                    };
+                    if let (Some(expected), Some(found)) = (running, found) {
+                        if expected != found {
+                            continuity_breaks.push(ContinuityBreak {
+                                file: s.name.clone(),
+                                previous_file: statements[p].name.clone(),
+                                expected: Money(expected),
+                                found: Money(found),
+                                missing: Money(found - expected),
+                            });
+                        }
+                    }
+                }
+                running = e.balance.or(running.map(|r| r + e.amount));
+                previous = Some(i);
             }
         }
-    }
-    // The bank balance: the latest closing balance of each account, added up.
-    let mut latest: BTreeMap<&Option<String>, Decimal> = BTreeMap::new();
-    for t in &totals {
-        if let Some(closing) = t.closing {
-            latest.insert(&t.account, closing.decimal());
+        if let (Some(&i), Some(balance)) = (group.first(), running) {
+            latest.insert(&accounts.accounts[i], balance);
         }
     }
     let bank_balance = (!latest.is_empty()).then(|| latest.values().copied().sum());
@@ -149,7 +168,8 @@ pub fn balance_report(statements: &[Statement], flow: &FundFlow, book: Option<&B
         (Some(book), Some(bank)) => Some(reconciliation_statement(flow, book, bank)),
         _ => None,
     };
-    BalanceReport { running_breaks, statements: totals, continuity_breaks, statement }
+    let repeated_movements = totals.iter().map(|t| t.repeated).sum();
+    BalanceReport { running_breaks, statements: totals, continuity_breaks, statement, repeated_movements }
 }
 
 fn reconciliation_statement(flow: &FundFlow, book: &BookBalance, bank: Decimal) -> ReconciliationStatement {

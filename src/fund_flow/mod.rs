@@ -40,6 +40,7 @@ pub(crate) mod explain;
 mod ids;
 mod matcher;
 mod model;
+pub(crate) mod overlap;
 mod pairing;
 mod search;
 

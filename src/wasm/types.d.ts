@@ -1388,6 +1388,11 @@ statements: Array<StatementTotals>,
  */
 continuity_breaks: Array<ContinuityBreak>, 
 /**
+ * Movements found in more than one statement file of their account (downloads that
+ * overlap), each counted once.
+ */
+repeated_movements: number, 
+/**
  * The 余额调节表, when a book balance was given and the statements have balances.
  */
 statement: ReconciliationStatement | null, };
@@ -1531,6 +1536,11 @@ closing: Money | null,
  * opening + credits − debits = closing.
  */
 consistent: boolean, 
+/**
+ * Movements an earlier statement of the same account already had (downloads that overlap):
+ * counted once, there.
+ */
+repeated: number, 
 /**
  * The statement's own total row (合计) and running balance checked against its movements.
  */

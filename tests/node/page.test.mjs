@@ -703,6 +703,32 @@ test('the page reconciles locally and matches the native CLI', async (t) => {
     await page.click('#profile-clear');
   });
 
+  await t.test('a statement downloaded as two overlapping files: each movement once, the overlap shown per file', async () => {
+    const dir = 'tests/fixtures/platform';
+    const c = { channel: `${dir}/wechat_sp_202603.zip`, profile: `${dir}/profile.json`, date: '2026-03-31',
+      bank: [`${dir}/internal_account_20260310_20260331_gbk.csv`, `${dir}/internal_account_20260301_20260320_gbk.csv`] };
+    const report = nativeReport(c);
+    const balance = report.balance;
+    assert.ok(balance && balance.repeated_movements > 0, 'the CLI counts the overlap');
+    assert.equal(balance.continuity_breaks.length, 0);
+    await page.setInputFiles('#file-internal', []);
+    await page.setInputFiles('#file-channel', abs(c.channel));
+    await page.$eval('#fund-inputs-box', (/** @type {HTMLDetailsElement} */ d) => { d.open = true; });
+    await page.setInputFiles('#file-bank', c.bank.map(abs));
+    await page.setInputFiles('#profile', abs(c.profile));
+    await page.fill('#date', c.date);
+    await page.click('#run');
+    await waitForFund();
+    await assertFundMatches(report, 'overlapping statements');
+    const shown = await page.$$eval('#statements tbody tr', (/** @type {HTMLTableRowElement[]} */ rows) => rows.filter((r) => r.cells.length > 1)
+      .map((r) => [r.cells[0].textContent, r.querySelector('[data-field="repeated"]')?.textContent ?? '']));
+    assert.deepEqual(shown, balance.statements.map((st) => [st.file,
+      st.repeated > 0 ? `${st.repeated} 笔已在前一份流水中 movements also in an earlier file (counted once)` : '']));
+    await page.click('#fund-clear');
+    await page.fill('#date', '');
+    await page.click('#profile-clear');
+  });
+
   await t.test("day two: yesterday's state file carries open items; running-balance breaks are listed", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'duizhang-day2-'));
     try {

@@ -121,9 +121,17 @@ function statementChecks(st, breaks) {
   const totals = st.consistent
     ? h('span', { class: 'ok', 'data-check': 'totals', 'data-passed': 'true' }, '✓ 收支相符 totals agree')
     : h('span', { class: 'bad', 'data-check': 'totals', 'data-passed': 'false' }, '✗ 收支不符 totals disagree');
-  if (breaks === 0) return [totals];
-  return [totals, h('br'), h('span', { class: 'bad', 'data-check': 'running', 'data-passed': 'false' },
-    `✗ 余额断点 ${breaks} ${breaks === 1 ? 'break' : 'breaks'}`)];
+  const parts = [totals];
+  if (breaks > 0) {
+    parts.push(h('br'), h('span', { class: 'bad', 'data-check': 'running', 'data-passed': 'false' },
+      `✗ 余额断点 ${breaks} ${breaks === 1 ? 'break' : 'breaks'}`));
+  }
+  // Downloads of one account that overlap: the movements an earlier file already had count once, there.
+  if (st.repeated > 0) {
+    parts.push(h('br'), h('span', { 'data-field': 'repeated' },
+      `${st.repeated} 笔已在前一份流水中 ${st.repeated === 1 ? 'movement' : 'movements'} also in an earlier file (counted once)`));
+  }
+  return parts;
 }
 
 /** The 余额调节表: book side | bank side, each cell the engine's string. @param {ReconciliationStatement | null} st */

@@ -49,6 +49,9 @@ pub struct StatementTotals {
     pub closing: Option<Money>,
     /// opening + credits − debits = closing.
     pub consistent: bool,
+    /// Movements an earlier statement of the same account already had (downloads that overlap):
+    /// counted once, there.
+    pub repeated: u64,
     /// The statement's own total row (合计) and running balance checked against its movements.
     pub checks: Vec<Check>,
     /// The same, day by day.
@@ -222,6 +225,7 @@ fn check_one(file: &str, ordered: &[&Step]) -> (Vec<RunningBreak>, StatementTota
         debits: Money(debits),
         closing: closing.map(Money),
         consistent,
+        repeated: 0,
         checks: Vec::new(),
         days,
     };
