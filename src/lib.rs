@@ -94,7 +94,9 @@ pub use clearing::{
 pub use codes::Code;
 pub use error::{Error, ErrorCode, ErrorKind, Rejection, Result};
 pub use format::Format;
-pub use fund_flow::balance::{BalanceReport, BookBalance, ContinuityBreak, ReconciliationStatement};
+pub use fund_flow::balance::{
+    BalanceReport, BankBalance, BookBalance, ContinuityBreak, LaterMovement, ReconciliationStatement,
+};
 pub use fund_flow::carry::{CarriedItem, CarriedKind, CarryState};
 pub use fund_flow::{FundOutcome, MatchKind};
 pub use handling::{

@@ -8,7 +8,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::format::Format;
 use crate::fund_flow::balance::BookBalance;
 use crate::fund_flow::carry::CarryState;
-use crate::fund_flow::FundFlow;
+use crate::fund_flow::{Cutoff, FundFlow};
 use crate::matching::{MatchSettings, Matching};
 use crate::profile::Profile;
 use crate::read::{IssueCode, RowIssue, Source, Table};
@@ -275,7 +275,8 @@ impl Reconciliation {
             }
         };
         self.check_carry_in_is_older(date)?;
-        let cutoff = date.map(|date| cutoff_instant(date, self.profile.cutoff));
+        let day_end = date.map(|date| cutoff_of(date, self.profile.cutoff));
+        let cutoff = day_end.map(cutoff_instant);
         let settings = MatchSettings {
             key: self.profile.key,
             tolerance: self.profile.tolerance,
@@ -299,7 +300,7 @@ impl Reconciliation {
         let mut collector = crate::clearing::Collector::new(&self.profile.clearing);
         let mut visit = |t: &crate::fund_flow::Batched| collector.visit(t);
         let (fund_flow, bare_batches) = if self.funds.any() {
-            (Some(self.run_fund_flow(date, &mut report, &mut visit)?), None)
+            (Some(self.run_fund_flow(date, day_end, &mut report, &mut visit)?), None)
         } else if self.profile.clearing.configured {
             // Clearing without a bank: the batches alone (nothing is credited or paid out).
             let settings = &self.profile.fund_flow;
@@ -441,6 +442,7 @@ impl Reconciliation {
     fn run_fund_flow(
         &self,
         date: Option<NaiveDate>,
+        cutoff: Option<Cutoff>,
         report: &mut Report,
         visit: crate::fund_flow::BatchVisitor,
     ) -> Result<FundFlow> {
@@ -448,9 +450,10 @@ impl Reconciliation {
         let carry_in = self.funds.carry_in.as_ref();
         let statements = crate::fund_flow::overlap::Accounts::of(&self.funds.statements);
         let payouts = &self.funds.payouts;
-        let (input, unbatched) =
-            crate::fund_flow::assemble(&self.tables, &statements, payouts, carry_in, settings, visit)?;
-        let flow = crate::fund_flow::match_funds(input, date, settings);
+        let (input, later, unbatched) =
+            crate::fund_flow::assemble(&self.tables, &statements, payouts, carry_in, cutoff, settings, visit)?;
+        let mut flow = crate::fund_flow::match_funds(input, date, settings);
+        flow.later = later;
         let book = match (self.funds.book_balance, self.funds.sub_ledgers.is_empty()) {
             (Some(amount), _) => Some(BookBalance { amount, source: "input".to_string() }),
             (None, false) => Some(BookBalance {
@@ -459,7 +462,7 @@ impl Reconciliation {
             }),
             (None, true) => None,
         };
-        let balance = crate::fund_flow::balance::balance_report(&statements, &flow, book.as_ref());
+        let balance = crate::fund_flow::balance::balance_report(&statements, &flow, book.as_ref(), cutoff);
         report.fund_flow = Some(report::fund_flow::build(&flow, settings, unbatched, &balance));
         report.balance = Some(balance);
         let issues = self.funds.statements.iter().flat_map(|s| &s.issues);
@@ -577,13 +580,18 @@ pub fn inspect(name: &str, bytes: Vec<u8>, profile: &Profile) -> Result<Vec<Insp
 
 /// The end of the reconciliation day: the cut-off time on the next day when it is at or before
 /// noon (00:00 = midnight after the date), otherwise on the date itself.
-fn cutoff_instant(date: NaiveDate, cutoff: chrono::NaiveTime) -> i64 {
+fn cutoff_of(date: NaiveDate, cutoff: chrono::NaiveTime) -> Cutoff {
     let day = if cutoff.hour() < 12 || (cutoff.hour() == 12 && cutoff.minute() == 0) {
         date.checked_add_days(Days::new(1)).unwrap_or(date)
     } else {
         date
     };
-    time::midnight(day) + i64::from(cutoff.num_seconds_from_midnight())
+    Cutoff { date, at: day.and_time(cutoff) }
+}
+
+/// The cut-off as the matcher's timestamps count time (seconds).
+fn cutoff_instant(cutoff: Cutoff) -> i64 {
+    time::midnight(cutoff.at.date()) + i64::from(cutoff.at.time().num_seconds_from_midnight())
 }
 
 impl Reconciliation {

@@ -43,7 +43,9 @@ impl Declarations {
 /// The generated declarations; an error names a type that is used but not declared.
 pub fn declarations() -> Result<String, String> {
     use crate::clearing::{ClearingAmounts, ClearingDay, ClearingException, ClearingReport, MerchantClearing};
-    use crate::fund_flow::balance::{BalanceReport, ContinuityBreak, ReconciliationStatement};
+    use crate::fund_flow::balance::{
+        BalanceReport, BankBalance, ContinuityBreak, LaterMovement, ReconciliationStatement,
+    };
     use crate::read::{DayTotals, RunningBreak, StatementTotals};
     use crate::report::fund_flow::{FundCounts, FundFlowReport, FundFlowSummary, FundTotals, MerchantTotals};
     use crate::report::{BatchView, Breakdown, ItemView, MatchView, MovementView, PayoutView};
@@ -122,6 +124,8 @@ pub fn declarations() -> Result<String, String> {
         .declare::<BalanceReport>()
         .declare::<ReconciliationStatement>()
         .declare::<ContinuityBreak>()
+        .declare::<BankBalance>()
+        .declare::<LaterMovement>()
         .declare::<RunningBreak>()
         .declare::<StatementTotals>()
         .declare::<DayTotals>()

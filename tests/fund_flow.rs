@@ -672,3 +672,27 @@ fn a_gap_between_downloads_is_named_once() {
     let overlapping = balance_of([a, ("25-27.csv", "2026-03-25,50.00,,1050.00,转出\n2026-03-27,,5.00,1065.00,利息\n")]);
     assert_eq!(overlapping, (vec![("25-27.csv".into(), 3, "10.00".into())], vec![]));
 }
+
+/// A statement without times: the cut-off goes by the booking date. The next day's movement is
+/// apart, and the bank balance is the one after the date's last movement.
+#[test]
+fn without_times_the_cut_off_goes_by_the_booking_date() {
+    let statement = "交易日期,借方发生额,贷方发生额,余额,摘要\n\
+                     2026-03-25,,100.00,1100.00,利息\n2026-03-25,40.00,,1060.00,转出\n2026-03-26,,7.00,1067.00,利息\n";
+    let mut run = Reconciliation::new(Profile::from_json(r#"{"cutoff": "16:00"}"#).expect("profile"));
+    run.add(Input::new(InputKind::Bank, "s.csv", statement.as_bytes().to_vec())).expect("reads");
+    // The books have neither movement yet: both are on the bank side of the 余额调节表.
+    run.set_book_balance(Some("1000.00".parse().expect("amount"))).expect("in range");
+    let report = run.run(Some(parse_date("2026-03-25").expect("date"))).expect("runs");
+    let balance = report.balance.as_ref().expect("balance");
+    let [bank] = balance.bank_balances.as_slice() else { panic!("one account") };
+    let at = (bank.balance.map(|b| b.to_string()), bank.line, bank.time.clone(), bank.later);
+    assert_eq!(at, (Some("1060.00".to_string()), Some(3), None, 1));
+    let later: Vec<(u32, String)> = balance.later_movements.iter().map(|m| (m.line, m.amount.to_string())).collect();
+    assert_eq!(later, [(4, "7.00".to_string())]);
+    let statement = balance.statement.as_ref().expect("余额调节表");
+    assert_eq!(
+        (statement.bank_balance.to_string(), statement.difference.to_string()),
+        ("1060.00".into(), "0.00".into())
+    );
+}

@@ -438,3 +438,87 @@ fn without_files(report: &Report) -> Value {
     strip(&mut value);
     value
 }
+
+/// The internal account's statement runs past the cut-off: with the bank's 日切 at 16:00 and the
+/// run dated 03-06 (a Friday whose payouts leave at 16:00 sharp), the 余额调节表 takes the bank's balance at that instant (the running balance
+/// after the last movement before 16:00, worked out here from the file itself), the later
+/// movements are listed apart as the next day's, and they are carried to the next run, where
+/// the same statement read again does not count them twice.
+#[test]
+fn the_reconciliation_statement_takes_the_balance_at_the_cut_off() {
+    let profile = || {
+        let json = String::from_utf8(fixture("profile_cutoff_1600.json")).expect("utf-8");
+        Profile::from_json(&json).expect("profile")
+    };
+    let statement = "internal_account_202603_gbk.csv";
+    // The file's own rows: (line, date, time, balance); date and time are ASCII in the GBK file.
+    let mut rows = Vec::new();
+    let bytes = fixture(statement);
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(&bytes[..]);
+    for (n, record) in reader.byte_records().enumerate() {
+        let record = record.expect("csv");
+        let cell = |i: usize| String::from_utf8_lossy(record.get(i).unwrap_or_default()).to_string();
+        if cell(0).starts_with("2026-") {
+            rows.push((n as u32 + 1, cell(0), cell(1), cell(4).replace(',', "")));
+        }
+    }
+    let is_later = |date: &str, time: &str| (date, time) >= ("2026-03-06", "160000");
+    let before: Vec<_> = rows.iter().filter(|(_, d, t, _)| !is_later(d, t)).collect();
+    let later: Vec<u32> = rows.iter().filter(|(_, d, t, _)| is_later(d, t)).map(|r| r.0).collect();
+    let (last_line, _, last_time, balance_at_cutoff) = before.last().expect("rows before the cut-off");
+    assert!(later.len() > 50, "the statement runs weeks past the cut-off");
+    assert_eq!(rows.iter().find(|r| r.0 == later[0]).map(|r| r.2.as_str()), Some("160000"), "at the cut-off is later");
+
+    let mut run = Reconciliation::new(profile());
+    run.add(Input::new(InputKind::Channel, "wechat_sp_202603.zip", fixture("wechat_sp_202603.zip"))).expect("bills");
+    for (kind, name) in [(InputKind::Bank, statement), (InputKind::Payouts, "payouts_202603.csv")] {
+        run.add(Input::new(kind, name, fixture(name))).expect("reads");
+    }
+    run.set_book_balance(Some("1.00".parse().expect("amount"))).expect("in range");
+    let report = run.run(Some(parse_date("2026-03-06").expect("date"))).expect("runs").clone();
+    let balance = report.balance.as_ref().expect("balance");
+    assert_eq!(balance.cutoff.as_deref(), Some("2026-03-06 16:00:00"));
+    let [bank] = balance.bank_balances.as_slice() else { panic!("one account: {:?}", balance.bank_balances) };
+    assert_eq!(bank.account.as_deref(), Some("9010000012345678"));
+    assert_eq!(bank.balance.map(|b| b.to_string()).as_deref(), Some(balance_at_cutoff.as_str()));
+    assert_eq!((bank.file.as_deref(), bank.line), (Some(statement), Some(*last_line)));
+    assert_eq!(bank.time.as_deref().map(|t| t.replace(':', "")).as_deref(), Some(last_time.as_str()));
+    assert_eq!((bank.later, bank.ends_before_cutoff), (later.len() as u64, false));
+    let listed: Vec<u32> = balance.later_movements.iter().map(|m| m.line).collect();
+    assert_eq!(listed, later, "the later movements, apart");
+    let st = balance.statement.as_ref().expect("余额调节表");
+    assert_eq!(st.bank_balance.to_string(), *balance_at_cutoff);
+    // Today's matching sees exactly the movements before the cut-off.
+    let lines: Vec<u32> = run.fund_flow().expect("fund flow").input.movements.iter().map(|m| m.line).collect();
+    assert_eq!(lines, before.iter().map(|r| r.0).collect::<Vec<_>>());
+
+    // The next day: the state carries the later movements; the same statement read again is one copy.
+    let state = run.carry_out().expect("state");
+    let later_ids: Vec<&str> = balance.later_movements.iter().map(|m| m.id.as_str()).collect();
+    assert!(later_ids.iter().all(|id| state.items.iter().any(|i| i.id == *id)), "carried");
+    let mut next = Reconciliation::new(profile());
+    next.add(Input::new(InputKind::Carry, "state.json", state.to_json())).expect("state");
+    next.add(Input::new(InputKind::Bank, statement, fixture(statement))).expect("reads");
+    next.run(Some(parse_date("2026-03-09").expect("date"))).expect("runs");
+    let flow = next.fund_flow().expect("fund flow");
+    for id in &later_ids {
+        let copies = flow.input.movements.iter().chain(&flow.later).filter(|m| m.id == *id).count();
+        assert_eq!(copies, 1, "{id}: once");
+    }
+}
+
+/// The month's statement for a run dated after its last day: the balance is that day's, and the
+/// report says the statement ends before the cut-off.
+#[test]
+fn a_statement_that_ends_before_the_cut_off_says_so() {
+    let mut run = Reconciliation::new(Profile::from_json(&profile_json()).expect("profile"));
+    let statement = "internal_account_202603_gbk.csv";
+    run.add(Input::new(InputKind::Bank, statement, fixture(statement))).expect("reads");
+    let report = run.run(Some(parse_date("2026-04-01").expect("date"))).expect("runs");
+    let balance = report.balance.as_ref().expect("balance");
+    assert_eq!(balance.cutoff.as_deref(), Some("2026-04-02 00:00:00"), "00:00 is the midnight ending the date");
+    let [bank] = balance.bank_balances.as_slice() else { panic!("one account") };
+    assert!(bank.ends_before_cutoff);
+    assert_eq!(bank.date.map(|d| d.to_string()).as_deref(), Some("2026-03-31"));
+    assert_eq!(bank.balance.map(|b| b.to_string()), expected()["closing_balance"].as_str().map(String::from));
+}

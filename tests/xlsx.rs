@@ -293,6 +293,17 @@ fn cli_xlsx_out_writes_the_workbook_of_the_fund_flow_report_it_prints() {
     let days = first["days"].as_array().expect("days");
     assert_eq!(statements.len(), 1 + days.len());
     assert!(sheets.contains_key("余额断点"));
+    // The bank's balance at the cut-off, per account, with the instant on each line.
+    let rows = table(&sheets["时点余额"]);
+    let accounts = report["balance"]["bank_balances"].as_array().expect("bank balances");
+    assert_eq!(rows.len(), accounts.len());
+    assert!(!rows.is_empty());
+    for (row, account) in rows.iter().zip(accounts) {
+        for field in ["account", "balance", "file", "line", "date", "time", "later", "ends_before_cutoff"] {
+            assert_cell(row.get(field), &account[field], &format!("bank balance {field}"));
+        }
+        assert_cell(row.get("cutoff"), &report["balance"]["cutoff"], "cutoff");
+    }
 }
 
 #[test]

@@ -202,6 +202,20 @@ pub(crate) const STATEMENTS: TableSpec = TableSpec {
     skip: &["/days"],
 };
 
+pub(crate) const BANK_BALANCES: TableSpec = TableSpec {
+    optional: &[],
+    columns: &["/cutoff", "/account", "/balance", "/file", "/line", "/date", "/time", "/later", "/ends_before_cutoff"],
+    then: &[],
+    skip: &[],
+};
+
+pub(crate) const LATER_MOVEMENTS: TableSpec = TableSpec {
+    optional: &[],
+    columns: &["/date", "/time", "/amount", "/counterparty", "/memo", "/file", "/line", "/id"],
+    then: &[],
+    skip: &[],
+};
+
 pub(crate) const BREAKS: TableSpec = TableSpec {
     optional: &[],
     columns: &["/break", "/file", "/line", "/previous_file", "/expected", "/found", "/missing"],
@@ -429,6 +443,10 @@ fn chinese(field: &str) -> Option<&'static str> {
         "debits" => "借方合计",
         "closing" => "期末余额",
         "consistent" => "余额连贯",
+        "cutoff" => "日切时点",
+        "balance" => "时点余额",
+        "later" => "日切后笔数",
+        "ends_before_cutoff" => "流水止于日切前",
         "repeated" => "已在前一份流水",
         "checks" => "合计核对",
         "break" => "断点类型",

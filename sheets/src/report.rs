@@ -5,8 +5,8 @@
 
 use crate::cell::{self, checks_text, write_failed, Formats};
 use crate::columns::{
-    columns_of, Column, TableSpec, BREAKS, CLEARING, CLEARING_EXCEPTIONS, EXCEPTIONS, FUND_MATCHES, FUND_MERCHANTS,
-    FUND_OPEN_ITEMS, ISSUES, STATEMENTS,
+    columns_of, Column, TableSpec, BANK_BALANCES, BREAKS, CLEARING, CLEARING_EXCEPTIONS, EXCEPTIONS, FUND_MATCHES,
+    FUND_MERCHANTS, FUND_OPEN_ITEMS, ISSUES, LATER_MOVEMENTS, STATEMENTS,
 };
 use crate::forms::{form_sheet, statement_form, summary_form, Form, Labels};
 use crate::SheetError;
@@ -73,6 +73,15 @@ pub(crate) fn report_to_xlsx(report_json: &[u8], vocabulary_json: &[u8]) -> Resu
         }
         if let Some(statements) = array(balance, "statements")? {
             book.table("余额核对", &STATEMENTS, statement_rows(statements))?;
+        }
+        if let Some(accounts) = array(balance, "bank_balances")? {
+            // Each account's balance at the cut-off, with the instant on every line.
+            let cutoff = balance.get("cutoff").and_then(Value::as_str).unwrap_or_default();
+            let rows = accounts.iter().map(|a| Cow::Owned(with_field(a, "cutoff", cutoff))).collect();
+            book.table("时点余额", &BANK_BALANCES, rows)?;
+        }
+        if let Some(later) = array(balance, "later_movements")?.filter(|l| !l.is_empty()) {
+            book.table("日切后流水", &LATER_MOVEMENTS, later.iter().map(Cow::Borrowed).collect())?;
         }
         let running = array(balance, "running_breaks")?;
         let continuity = array(balance, "continuity_breaks")?;

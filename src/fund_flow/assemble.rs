@@ -3,7 +3,7 @@
 
 use super::carry::{CarriedKind, CarryState};
 use super::ids::{movement_id, payout_id};
-use super::model::{Batch, FundInput, Movement, PayoutItem};
+use super::model::{Batch, Cutoff, FundInput, Movement, PayoutItem};
 use super::overlap::Accounts;
 use crate::memo;
 use crate::profile::FundFlowSettings;
@@ -165,17 +165,19 @@ pub fn movements_from_statements(accounts: &Accounts, settings: &FundFlowSetting
 }
 
 /// Everything fund flow matches, from the run's inputs: carried items first, then the channel
-/// tables' batches, the statements' movements and the payout instructions. Ids are made unique
-/// (a daily export named `statement.csv` again has the same file and lines as yesterday's).
-/// Returns the input and the number of channel rows in no batch.
+/// tables' batches, the statements' movements before the cut-off and the payout instructions. Ids
+/// are made unique (identical movements without a 流水号 have the same content id).
+/// Returns the input, the movements at or after the cut-off (the next day's, apart) and the
+/// number of channel rows in no batch.
 pub fn assemble(
     tables: &[Table],
     statements: &Accounts,
     payout_files: &[PayoutFile],
     carry_in: Option<&CarryState>,
+    cutoff: Option<Cutoff>,
     settings: &FundFlowSettings,
     visit: BatchVisitor,
-) -> crate::error::Result<(FundInput, u64)> {
+) -> crate::error::Result<(FundInput, Vec<Movement>, u64)> {
     let mut input = FundInput::default();
     if let Some(carry) = carry_in {
         carry.add_to(&mut input);
@@ -189,8 +191,12 @@ pub fn assemble(
     for batch in batches {
         merger.merge(&mut input.batches, batch);
     }
+    let mut later = Vec::new();
     for movement in movements_from_statements(statements, settings) {
-        merger.merge(&mut input.movements, movement);
+        match cutoff.is_some_and(|c| c.is_after(movement.date, movement.time)) {
+            true => merger.push(&mut later, movement),
+            false => merger.merge(&mut input.movements, movement),
+        }
     }
     for file in payout_files {
         for p in &file.payouts {
@@ -200,7 +206,7 @@ pub fn assemble(
             merger.merge(&mut input.payouts, payout);
         }
     }
-    Ok((input, unbatched))
+    Ok((input, later, unbatched))
 }
 
 /// An item that may continue a carried one.
@@ -280,16 +286,20 @@ impl Merger {
                 *today.carried_since_mut() = *items[i].carried_since_mut();
                 items[i] = today;
             }
-            _ => {
-                let mut n = 2;
-                let unique = today.id_mut();
-                while self.ids.contains(unique.as_str()) {
-                    *unique = format!("{id}#{n}");
-                    n += 1;
-                }
-                self.ids.insert(unique.clone());
-                items.push(today);
-            }
+            _ => self.push(items, today),
         }
+    }
+
+    /// Adds a new item, with its id made unique.
+    fn push<T: Carried>(&mut self, items: &mut Vec<T>, mut today: T) {
+        let id = today.id_mut().clone();
+        let mut n = 2;
+        let unique = today.id_mut();
+        while self.ids.contains(unique.as_str()) {
+            *unique = format!("{id}#{n}");
+            n += 1;
+        }
+        self.ids.insert(unique.clone());
+        items.push(today);
     }
 }

@@ -3,14 +3,14 @@
 //! book + bank-received-not-booked − bank-paid-not-booked
 //! = bank + booked-received-not-at-bank − booked-paid-not-at-bank.
 
-use super::model::{FundFlow, FundOutcome};
+use super::model::{Cutoff, FundFlow, FundOutcome};
 use super::overlap::Accounts;
 use crate::classify::{label, Label};
 use crate::money::Money;
-use crate::read::{RunningBreak, StatementTotals};
+use crate::read::{BankEntry, RunningBreak, StatementTotals};
+use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;
-use std::collections::BTreeMap;
 
 /// One statement's opening balance does not continue the previous statement's closing balance.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -58,6 +58,52 @@ pub struct ReconciliationStatement {
     pub label: Option<Label>,
 }
 
+/// An account's balance at the cut-off (时点余额): the running balance after its last movement
+/// before the cut-off, in its merged statements, oldest first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
+pub struct BankBalance {
+    /// The account, when the statements name it.
+    pub account: Option<String>,
+    /// The balance; the first statement's opening when no movement is before the cut-off.
+    pub balance: Option<Money>,
+    /// The statement of the movement it is the balance after.
+    pub file: Option<String>,
+    /// Its 1-based line.
+    pub line: Option<u32>,
+    /// Its booking date.
+    pub date: Option<NaiveDate>,
+    /// Its time, when the statement has one.
+    pub time: Option<String>,
+    /// Movements at or after the cut-off: the next day's (`later_movements`).
+    pub later: u64,
+    /// The statements end on a day before the reconciliation date: the balance is an earlier day's.
+    pub ends_before_cutoff: bool,
+}
+
+/// A movement at or after the cut-off: the next day's, apart from today's reconciliation and
+/// carried to the next run.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
+pub struct LaterMovement {
+    /// Stable id.
+    pub id: String,
+    /// Statement file.
+    pub file: String,
+    /// 1-based line.
+    pub line: u32,
+    /// Booking date.
+    pub date: NaiveDate,
+    /// Time, when the statement has one.
+    pub time: Option<String>,
+    /// Signed amount: credit +, debit −.
+    pub amount: Money,
+    /// Counterparty name.
+    pub counterparty: String,
+    /// Memo.
+    pub memo: String,
+}
+
 /// The `balance` section of the report.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
@@ -71,6 +117,12 @@ pub struct BalanceReport {
     /// Movements found in more than one statement file of their account (downloads that
     /// overlap), each counted once.
     pub repeated_movements: u64,
+    /// The cut-off instant (日切) the bank's balance is taken at, `YYYY-MM-DD HH:MM:SS`.
+    pub cutoff: Option<String>,
+    /// Each account's balance at the cut-off, and the movement it is the balance after.
+    pub bank_balances: Vec<BankBalance>,
+    /// Movements at or after the cut-off: the next day's, not in today's reconciliation.
+    pub later_movements: Vec<LaterMovement>,
     /// The 余额调节表, when a book balance was given and the statements have balances.
     pub statement: Option<ReconciliationStatement>,
 }
@@ -119,18 +171,26 @@ pub fn check_statements(accounts: &Accounts) -> (Vec<RunningBreak>, Vec<Statemen
 }
 
 /// The `balance` section: running breaks, totals, continuity, and the 余额调节表.
-pub fn balance_report(accounts: &Accounts, flow: &FundFlow, book: Option<&BookBalance>) -> BalanceReport {
+pub fn balance_report(
+    accounts: &Accounts,
+    flow: &FundFlow,
+    book: Option<&BookBalance>,
+    cutoff: Option<Cutoff>,
+) -> BalanceReport {
     let (running_breaks, totals) = check_statements(accounts);
     let statements = accounts.statements;
     let mut continuity_breaks = Vec::new();
-    // The bank balance: each account's balance after its last movement, added up.
-    let mut latest: BTreeMap<&Option<String>, Decimal> = BTreeMap::new();
+    // The bank balance: each account's balance at the cut-off, added up.
+    let mut bank_balances = Vec::new();
     // Each account's movements, merged over its statements, oldest first: where they pass from one
     // file to the next, the next must go on from the balance the previous one reached. An unnamed
     // account counts as one account.
     for group in accounts.order.chunk_by(|&a, &b| accounts.accounts[a] == accounts.accounts[b]) {
         let mut running: Option<Decimal> = None;
         let mut previous: Option<usize> = None;
+        // The balance after the last movement before the cut-off, and that movement.
+        let mut at_cutoff: Option<(Option<Decimal>, usize, &BankEntry)> = None;
+        let (mut later, mut last_date) = (0, None);
         for &i in group {
             let s = &statements[i];
             for (n, (k, e)) in accounts.new_movements(i).enumerate() {
@@ -157,19 +217,57 @@ pub fn balance_report(accounts: &Accounts, flow: &FundFlow, book: Option<&BookBa
                 }
                 running = e.balance.or(running.map(|r| r + e.amount));
                 previous = Some(i);
+                match cutoff.is_some_and(|c| c.is_after(e.date, e.time)) {
+                    true => later += 1,
+                    false => at_cutoff = Some((running, i, e)),
+                }
+                last_date = last_date.max(Some(e.date));
             }
         }
-        if let (Some(&i), Some(balance)) = (group.first(), running) {
-            latest.insert(&accounts.accounts[i], balance);
-        }
+        let Some(&first) = group.first() else { continue };
+        let opening = statements[first].balance.totals.opening.map(Money::decimal);
+        bank_balances.push(BankBalance {
+            account: accounts.accounts[first].clone(),
+            balance: at_cutoff.map_or(opening, |(balance, ..)| balance).map(Money),
+            file: at_cutoff.map(|(_, i, _)| statements[i].name.clone()),
+            line: at_cutoff.map(|(.., e)| e.line),
+            date: at_cutoff.map(|(.., e)| e.date),
+            time: at_cutoff.and_then(|(.., e)| e.time).map(crate::time::hms),
+            later,
+            ends_before_cutoff: matches!((cutoff, last_date), (Some(c), Some(last)) if last < c.date),
+        });
     }
-    let bank_balance = (!latest.is_empty()).then(|| latest.values().copied().sum());
+    let known: Vec<Decimal> = bank_balances.iter().filter_map(|b| b.balance.map(Money::decimal)).collect();
+    let bank_balance = (!known.is_empty()).then(|| known.iter().copied().sum());
     let statement = match (book, bank_balance) {
         (Some(book), Some(bank)) => Some(reconciliation_statement(flow, book, bank)),
         _ => None,
     };
     let repeated_movements = totals.iter().map(|t| t.repeated).sum();
-    BalanceReport { running_breaks, statements: totals, continuity_breaks, statement, repeated_movements }
+    let later_movements = flow
+        .later
+        .iter()
+        .map(|m| LaterMovement {
+            id: m.id.clone(),
+            file: m.file.clone(),
+            line: m.line,
+            date: m.date,
+            time: m.time.map(crate::time::hms),
+            amount: Money(m.amount),
+            counterparty: m.counterparty.clone(),
+            memo: m.memo.clone(),
+        })
+        .collect();
+    BalanceReport {
+        running_breaks,
+        statements: totals,
+        continuity_breaks,
+        statement,
+        repeated_movements,
+        cutoff: cutoff.map(|c| format!("{} {}", c.at.date(), crate::time::hms(c.at.time()))),
+        bank_balances,
+        later_movements,
+    }
 }
 
 fn reconciliation_statement(flow: &FundFlow, book: &BookBalance, bank: Decimal) -> ReconciliationStatement {

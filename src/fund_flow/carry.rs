@@ -234,12 +234,15 @@ pub fn carry_out(flow: &FundFlow) -> CarryState {
             });
         }
     }
-    for (m, r) in flow.input.movements.iter().zip(&flow.movement_results) {
-        if r.outcome.is_carried() {
+    // A movement after the cut-off is the next day's: carried as timing, in transit to the books.
+    let later = flow.later.iter().map(|m| (m, FundOutcome::InTransit));
+    let today = flow.input.movements.iter().zip(&flow.movement_results).map(|(m, r)| (m, r.outcome));
+    for (m, outcome) in today.chain(later) {
+        if outcome.is_carried() {
             items.push(CarriedItem {
                 id: m.id.clone(),
                 kind: CarriedKind::Movement,
-                outcome: r.outcome,
+                outcome,
                 merchant: m.merchant.clone().unwrap_or_default(),
                 service_provider: None,
                 date: m.date,

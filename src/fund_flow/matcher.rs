@@ -507,7 +507,16 @@ pub fn match_funds(input: FundInput, as_of: Option<NaiveDate>, settings: &FundFl
             }
         })
         .collect();
-    FundFlow { as_of, input, batch_results, movement_results, payout_results, matches, search_budget_exhausted }
+    FundFlow {
+        as_of,
+        input,
+        batch_results,
+        movement_results,
+        payout_results,
+        matches,
+        search_budget_exhausted,
+        later: Vec::new(),
+    }
 }
 
 #[cfg(test)]

@@ -46,4 +46,6 @@ mod search;
 
 pub use assemble::{assemble, batches_from_tables, BatchVisitor, Batched};
 pub use matcher::match_funds;
-pub use model::{Batch, FundFlow, FundInput, FundMatch, FundOutcome, ItemResult, MatchKind, Movement, PayoutItem};
+pub use model::{
+    Batch, Cutoff, FundFlow, FundInput, FundMatch, FundOutcome, ItemResult, MatchKind, Movement, PayoutItem,
+};

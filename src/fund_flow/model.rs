@@ -177,6 +177,28 @@ codes! {
     }
 }
 
+/// The end of the reconciliation day (日切) for bank movements: the same instant that makes a
+/// transaction `cross_day`. A movement at or after it is the next day's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Cutoff {
+    /// The reconciliation date.
+    pub date: NaiveDate,
+    /// The instant: the profile's `cutoff` on the date, or on the next day when it is at or before
+    /// noon (00:00, the default, is the midnight that ends the date).
+    pub at: chrono::NaiveDateTime,
+}
+
+impl Cutoff {
+    /// Whether a movement is the next day's: at or after the instant; a movement without a time,
+    /// when its booking date is after the reconciliation date.
+    pub fn is_after(&self, date: NaiveDate, time: Option<NaiveTime>) -> bool {
+        match time {
+            Some(time) => date.and_time(time) >= self.at,
+            None => date > self.date,
+        }
+    }
+}
+
 /// A group of items paired together.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FundMatch {
@@ -233,4 +255,6 @@ pub struct FundFlow {
     pub matches: Vec<FundMatch>,
     /// The run's subset-search budget ran out: some many-to-one matches may have been missed.
     pub search_budget_exhausted: bool,
+    /// Movements at or after the cut-off: the next day's, not matched today, carried to the next run.
+    pub later: Vec<Movement>,
 }

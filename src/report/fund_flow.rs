@@ -354,7 +354,8 @@ pub fn build(flow: &FundFlow, settings: &FundFlowSettings, unbatched: u64, balan
         .iter()
         .filter(|e| e.outcome.is_carried())
         .map(|e| e.pair.as_ref().map_or(1, |p| (p.batches.len() + p.credits.len()) as u64))
-        .sum();
+        .sum::<u64>()
+        + flow.later.len() as u64; // the next day's movements, carried to it
     let mut totals = FundTotals::default();
     for e in &exceptions {
         match e.outcome {

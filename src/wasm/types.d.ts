@@ -1393,6 +1393,18 @@ continuity_breaks: Array<ContinuityBreak>,
  */
 repeated_movements: number, 
 /**
+ * The cut-off instant (日切) the bank's balance is taken at, `YYYY-MM-DD HH:MM:SS`.
+ */
+cutoff: string | null, 
+/**
+ * Each account's balance at the cut-off, and the movement it is the balance after.
+ */
+bank_balances: Array<BankBalance>, 
+/**
+ * Movements at or after the cut-off: the next day's, not in today's reconciliation.
+ */
+later_movements: Array<LaterMovement>, 
+/**
  * The 余额调节表, when a book balance was given and the statements have balances.
  */
 statement: ReconciliationStatement | null, };
@@ -1472,6 +1484,80 @@ found: Money,
  * found − expected.
  */
 missing: Money, };
+/**
+ * An account's balance at the cut-off (时点余额): the running balance after its last movement
+ * before the cut-off, in its merged statements, oldest first.
+ */
+export type BankBalance = { 
+/**
+ * The account, when the statements name it.
+ */
+account: string | null, 
+/**
+ * The balance; the first statement's opening when no movement is before the cut-off.
+ */
+balance: Money | null, 
+/**
+ * The statement of the movement it is the balance after.
+ */
+file: string | null, 
+/**
+ * Its 1-based line.
+ */
+line: number | null, 
+/**
+ * Its booking date.
+ */
+date: string | null, 
+/**
+ * Its time, when the statement has one.
+ */
+time: string | null, 
+/**
+ * Movements at or after the cut-off: the next day's (`later_movements`).
+ */
+later: number, 
+/**
+ * The statements end on a day before the reconciliation date: the balance is an earlier day's.
+ */
+ends_before_cutoff: boolean, };
+/**
+ * A movement at or after the cut-off: the next day's, apart from today's reconciliation and
+ * carried to the next run.
+ */
+export type LaterMovement = { 
+/**
+ * Stable id.
+ */
+id: string, 
+/**
+ * Statement file.
+ */
+file: string, 
+/**
+ * 1-based line.
+ */
+line: number, 
+/**
+ * Booking date.
+ */
+date: string, 
+/**
+ * Time, when the statement has one.
+ */
+time: string | null, 
+/**
+ * Signed amount: credit +, debit −.
+ */
+amount: Money, 
+/**
+ * Counterparty name.
+ */
+counterparty: string, 
+/**
+ * Memo.
+ */
+memo: string, };
 /**
  * A statement row whose balance does not follow from the previous one (a missing or altered row).
  */

@@ -729,6 +729,37 @@ test('the page reconciles locally and matches the native CLI', async (t) => {
     await page.click('#profile-clear');
   });
 
+  await t.test('a statement past the cut-off: the bank balance at the cut-off and the later movements apart', async () => {
+    const dir = 'tests/fixtures/platform';
+    const c = { channel: `${dir}/wechat_sp_202603.zip`, bank: `${dir}/internal_account_202603_gbk.csv`,
+      payouts: `${dir}/payouts_202603.csv`, profile: `${dir}/profile_cutoff_1600.json`, date: '2026-03-06' };
+    const report = nativeReport(c);
+    const balance = report.balance;
+    assert.ok(balance && balance.later_movements.length > 50, 'the CLI lists the later movements');
+    const [bank] = balance.bank_balances;
+    assert.ok(bank?.file && bank.balance, 'the CLI names the movement the balance is after');
+    await page.setInputFiles('#file-internal', []);
+    await page.setInputFiles('#file-channel', abs(c.channel));
+    await page.$eval('#fund-inputs-box', (/** @type {HTMLDetailsElement} */ d) => { d.open = true; });
+    await page.setInputFiles('#file-bank', abs(c.bank));
+    await page.setInputFiles('#file-payouts', abs(c.payouts));
+    await page.setInputFiles('#profile', abs(c.profile));
+    await page.fill('#date', c.date);
+    await page.click('#run');
+    await waitForFund();
+    await assertFundMatches(report, 'past the cut-off');
+    assert.equal(await textOf('#bank-at-cutoff li'),
+      `银行余额取日切 ${balance.cutoff} 时点 bank balance at the cut-off: ${bank.account} ${bank.balance}`
+      + ` · ${bank.file}:${bank.line} (${bank.date} ${bank.time}) 之后 after · 日切后 ${bank.later} 笔 later movements apart`);
+    assert.equal(await page.isHidden('#later-box'), false);
+    assert.equal(await page.textContent('#later-count'), `(${balance.later_movements.length})`);
+    const ids = await page.$$eval('#later-movements tbody tr[data-id]', (rows) => rows.map((r) => r.dataset.id));
+    assert.deepEqual(ids, balance.later_movements.slice(0, 200).map((m) => m.id));
+    await page.click('#fund-clear');
+    await page.fill('#date', '');
+    await page.click('#profile-clear');
+  });
+
   await t.test("day two: yesterday's state file carries open items; running-balance breaks are listed", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'duizhang-day2-'));
     try {

@@ -16,6 +16,7 @@ import { state } from './state.js';
  * @typedef {import('../pkg/duizhang.js').MerchantTotals} MerchantTotals
  * @typedef {import('../pkg/duizhang.js').StatementTotals} StatementTotals
  * @typedef {import('../pkg/duizhang.js').ReconciliationStatement} ReconciliationStatement
+ * @typedef {import('../pkg/duizhang.js').BalanceReport} BalanceReport
  * @typedef {import('./labels.js').FundKind} FundKind
  */
 
@@ -90,6 +91,7 @@ export function showFund(fund, inputs) {
   );
 
   showStatement(balance?.statement ?? null);
+  showCutoff(balance);
 
   state.fund_matches.offset = 0;
   state.fund_exceptions.offset = 0;
@@ -132,6 +134,30 @@ function statementChecks(st, breaks) {
       `${st.repeated} 笔已在前一份流水中 ${st.repeated === 1 ? 'movement' : 'movements'} also in an earlier file (counted once)`));
   }
   return parts;
+}
+
+/** Rows of the later movements shown at most; the rest are counted (they are all in the report). */
+const LATER_SHOWN = 200;
+
+/**
+ * The bank's balance at the cut-off, per account, with the movement it is the balance after; the
+ * movements after the cut-off, apart.
+ * @param {BalanceReport | null} balance
+ */
+function showCutoff(balance) {
+  const accounts = balance?.bank_balances ?? [];
+  $('#bank-at-cutoff').replaceChildren(...accounts.map((b) => h('li', { 'data-account': b.account ?? '' },
+    `银行余额取日切 ${text(balance?.cutoff)} 时点 bank balance at the cut-off: ${b.account ? `${b.account} ` : ''}${money(b.balance)}`,
+    b.file ? ` · ${b.file}:${b.line} (${text(b.date)}${b.time ? ` ${b.time}` : ''}) 之后 after` : ' · 期初 opening',
+    b.later > 0 ? ` · 日切后 ${b.later} 笔 later movements apart` : '',
+    b.ends_before_cutoff ? h('strong', { class: 'bad', 'data-field': 'ends_before_cutoff' }, ' · 流水止于日切前一日 the statement ends before the cut-off\'s day') : '')));
+  const later = balance?.later_movements ?? [];
+  $('#later-box').hidden = later.length === 0;
+  $('#later-count').textContent = `(${later.length})`;
+  $('#later-movements tbody').replaceChildren(...later.slice(0, LATER_SHOWN).map((m) => h('tr', { 'data-id': m.id },
+    h('td', {}, m.date), h('td', {}, text(m.time)), h('td', { class: 'num' }, money(m.amount)),
+    h('td', {}, text(m.counterparty)), h('td', {}, text(m.memo)), h('td', {}, `${m.file}:${m.line}`))),
+    ...(later.length > LATER_SHOWN ? [h('tr', {}, h('td', { colSpan: 6 }, `… ${later.length - LATER_SHOWN} 笔未显示 more in the report`))] : []));
 }
 
 /** The 余额调节表: book side | bank side, each cell the engine's string. @param {ReconciliationStatement | null} st */
