@@ -122,6 +122,9 @@ impl Format {
                 &["reference", "ref", "业务参考号", "参考号", "指令编号", "批次号", "付款编号"]
             }
             (Format::PayoutInstructions, Date) => &["date", "日期", "付款日期", "代付日期", "交易日期"],
+            (Format::PayoutInstructions, SettleDate) => {
+                &["settle_date", "结算日期", "结算日", "清算日期", "对应结算日", "账单日期"]
+            }
             (Format::PayoutInstructions, _) => &[],
             (Format::SubLedger, MerchantId) => &["merchant_id", "merchant", "商户号", "子账户", "分户账号", "户名"],
             (Format::SubLedger, Balance) => &["balance", "余额", "账户余额", "期末余额", "分户余额"],

@@ -90,6 +90,7 @@ pub mod wasm;
 pub use classify::{label, Label, Outcome, PerOutcome};
 pub use clearing::{
     ClearingAmounts, ClearingClass, ClearingDay, ClearingException, ClearingLevel, ClearingReport, MerchantClearing,
+    PayoutRule,
 };
 pub use codes::Code;
 pub use error::{Error, ErrorCode, ErrorKind, Rejection, Result};

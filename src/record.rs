@@ -124,6 +124,8 @@ codes! {
         TradeType = ("trade_type", "交易类型"),
         /// The fee rate the channel applied, as its bill writes it (WeChat's 费率 `0.60%`).
         FeeRate = ("fee_rate", "费率"),
+        /// The settlement date a payout instruction pays (结算日期).
+        SettleDate = ("settle_date", "结算日期"),
     }
 }
 
@@ -174,7 +176,8 @@ impl Field {
             | Field::Purpose
             | Field::Place
             | Field::Reference
-            | Field::Opening => &[],
+            | Field::Opening
+            | Field::SettleDate => &[],
             // After 状态 in field order: a generic file's `trade_type` column stays its status.
             Field::TradeType => &["trade_type", "pay_type", "payment_method", "支付方式", "交易类型"],
             Field::FeeRate => &["fee_rate", "费率"],

@@ -74,6 +74,7 @@ pub fn declarations() -> Result<String, String> {
         .code::<format::Format>()
         .code::<crate::clearing::ClearingClass>()
         .code::<crate::clearing::ClearingLevel>()
+        .code::<crate::clearing::PayoutRule>()
         .code::<record::Field>()
         .code::<record::Status>()
         .code::<record::Side>()

@@ -177,8 +177,8 @@ pub(crate) const CLEARING_EXCEPTIONS: TableSpec = TableSpec {
         "/rate",
         "/bill_rate",
     ],
-    then: &[],
-    skip: &[],
+    then: &["/owed", "/paid", "/rule"],
+    skip: &["/payouts"],
 };
 
 pub(crate) const STATEMENTS: TableSpec = TableSpec {
@@ -444,6 +444,10 @@ fn chinese(field: &str) -> Option<&'static str> {
         "closing" => "期末余额",
         "consistent" => "余额连贯",
         "cutoff" => "日切时点",
+        "owed" => "应付",
+        "paid" => "已付",
+        "rule" => "代付规则",
+        "payout_rule" => "代付规则",
         "balance" => "时点余额",
         "later" => "日切后笔数",
         "ends_before_cutoff" => "流水止于日切前",

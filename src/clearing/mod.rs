@@ -14,9 +14,10 @@ mod model;
 
 pub use model::{
     ClearingAmounts, ClearingClass, ClearingDay, ClearingException, ClearingLevel, ClearingReport, MerchantClearing,
+    PayoutRule,
 };
 
-use crate::fund_flow::{Batch, Batched, FundFlow, MatchKind};
+use crate::fund_flow::{Batch, Batched, FundFlow, MatchKind, PayoutItem};
 use crate::money::Money;
 use crate::profile::{Channel, ClearingSettings, FeeRounding};
 use crate::record::Field;
@@ -133,8 +134,12 @@ impl<'s> Collector<'s> {
                 date: t.trade_date,
                 settle_date: t.settle_date,
                 amount: Money(signed),
-                fee_charged: Money(charged),
-                fee_expected: Money(expected),
+                fee_charged: Some(Money(charged)),
+                fee_expected: Some(Money(expected)),
+                owed: None,
+                paid: None,
+                rule: None,
+                payouts: Vec::new(),
                 d: Money(d),
                 label: crate::classify::label(d),
                 rate: written.clone(),
@@ -182,8 +187,12 @@ impl<'s> Collector<'s> {
                     date: batch.settle_date,
                     settle_date: batch.settle_date,
                     amount: Money(batch.gross - batch.refunds),
-                    fee_charged: Money(settings.settlement_total(facts.fee_charged_rated)),
-                    fee_expected: Money(settings.settlement_total(facts.fee_expected_rated)),
+                    fee_charged: Some(Money(settings.settlement_total(facts.fee_charged_rated))),
+                    fee_expected: Some(Money(settings.settlement_total(facts.fee_expected_rated))),
+                    owed: None,
+                    paid: None,
+                    rule: None,
+                    payouts: Vec::new(),
                     d: Money(batch_d),
                     label: crate::classify::label(batch_d),
                     rate: facts.rate.clone().unwrap_or_else(|| "(several)".to_string()),
@@ -225,37 +234,28 @@ impl<'s> Collector<'s> {
                 unrated: facts.unrated,
                 exceptions: exception_count,
                 carried,
+                payout_rule: None,
             });
         }
-        // Payouts pay the oldest settlement still owed first; what is paid beyond everything owed
-        // stays on the last date, as a negative outstanding.
+        // What the payouts paid against what each merchant is owed per settlement date (代付 vs 清分).
         let mut unowed: Vec<MerchantClearing> = Vec::new();
-        for (merchant, paid) in flow.map(paid_per_merchant).unwrap_or_default() {
-            let Some(m) = merchants.get_mut(merchant.as_str()) else {
-                let amounts =
-                    ClearingAmounts { paid_out: Money(paid), outstanding: Money(-paid), ..ClearingAmounts::default() };
-                let days = Vec::new();
-                let m = MerchantClearing {
-                    merchant,
-                    service_provider: None,
-                    amounts,
-                    transactions: 0,
-                    unrated: 0,
-                    exceptions: 0,
-                    days,
-                };
-                unowed.push(m);
-                continue;
-            };
-            m.days.sort_by_key(|d| d.settle_date);
-            let mut left = paid;
-            let last = m.days.len().saturating_sub(1);
-            for (n, day) in m.days.iter_mut().enumerate() {
-                let owed = day.amounts.outstanding.0.max(Decimal::ZERO);
-                let pay = if n == last { left } else { left.min(owed) };
-                day.amounts.paid_out = Money(pay);
-                day.amounts.outstanding = Money(day.amounts.net_payable.0 - pay);
-                left -= pay;
+        for (merchant, payouts) in flow.map(payouts_per_merchant).unwrap_or_default() {
+            match merchants.get_mut(merchant) {
+                Some(m) => exceptions.extend(pay(m, &payouts)),
+                None => {
+                    // Paid, and owed nothing in this run: one line for the merchant, all of it too much.
+                    let mut m = MerchantClearing {
+                        merchant: merchant.to_string(),
+                        service_provider: None,
+                        amounts: ClearingAmounts::default(),
+                        transactions: 0,
+                        unrated: 0,
+                        exceptions: 0,
+                        days: Vec::new(),
+                    };
+                    exceptions.extend(pay(&mut m, &payouts));
+                    unowed.push(m);
+                }
             }
         }
         let mut merchants: Vec<MerchantClearing> = merchants.into_values().chain(unowed).collect();
@@ -291,7 +291,9 @@ impl<'s> Collector<'s> {
 /// A clearing exception's id from its content (never its file or line).
 fn exception_id(e: &ClearingException) -> String {
     let (date, settle_date) = (e.date.to_string(), e.settle_date.to_string());
-    let (amount, charged) = (crate::id::amount_part(e.amount.0), crate::id::amount_part(e.fee_charged.0));
+    // A fee mismatch by the fee charged, a payout mismatch by what was paid.
+    let charged = e.fee_charged.or(e.paid).unwrap_or_default();
+    let (amount, charged) = (crate::id::amount_part(e.amount.0), crate::id::amount_part(charged.0));
     crate::id::content_id(
         "fee",
         &[e.class.code(), e.level.code(), &e.merchant, &e.key, &date, &settle_date, &amount, &charged],
@@ -316,13 +318,122 @@ fn credited_per_batch(flow: &FundFlow) -> rustc_hash::FxHashMap<usize, Decimal> 
     credited
 }
 
-/// What today's payout instructions paid each merchant.
-fn paid_per_merchant(flow: &FundFlow) -> BTreeMap<String, Decimal> {
-    let mut paid: BTreeMap<String, Decimal> = BTreeMap::new();
+/// Today's payout instructions per merchant, in file order.
+fn payouts_per_merchant(flow: &FundFlow) -> BTreeMap<&str, Vec<&PayoutItem>> {
+    let mut payouts: BTreeMap<&str, Vec<&PayoutItem>> = BTreeMap::new();
     for p in flow.input.payouts.iter().filter(|p| p.carried_since.is_none()) {
-        *paid.entry(p.payout.merchant.clone()).or_default() += p.payout.amount;
+        payouts.entry(p.payout.merchant.as_str()).or_default().push(p);
     }
-    paid
+    payouts
+}
+
+/// Sets one merchant's payouts against its settlement dates and returns a `payout_mismatch` for
+/// each date they reached whose payment is not what it was owed. A payout that names its
+/// settlement date pays that date (one the merchant has no settlement on gets a line of its own,
+/// owed nothing); the others pay the oldest settlement still owed, and the last date takes what
+/// is left. A date no payout reached is not yet paid: outstanding, not a mismatch.
+fn pay(m: &mut MerchantClearing, payouts: &[&PayoutItem]) -> Vec<ClearingException> {
+    m.days.sort_by_key(|d| d.settle_date);
+    let mut named: Vec<&PayoutItem> = Vec::new();
+    let mut unnamed: Vec<&PayoutItem> = Vec::new();
+    for &p in payouts {
+        match p.payout.settle_date {
+            Some(_) => named.push(p),
+            None => unnamed.push(p),
+        }
+    }
+    // A date a payout names and no settlement has: owed nothing.
+    for date in named.iter().filter_map(|p| p.payout.settle_date) {
+        if let Err(i) = m.days.binary_search_by_key(&date, |d| d.settle_date) {
+            m.days.insert(i, unowed_day(date));
+        }
+    }
+    if m.days.is_empty() {
+        // Nothing owed and no date named: the payouts' latest date gets the line.
+        let date = unnamed.iter().map(|p| p.payout.date).max();
+        m.days.extend(date.map(unowed_day));
+    }
+    let n = m.days.len();
+    let mut paid = vec![Decimal::ZERO; n];
+    let mut ids: Vec<Vec<String>> = vec![Vec::new(); n];
+    let mut rule: Vec<Option<PayoutRule>> = vec![None; n];
+    for p in named {
+        let Some(i) = p.payout.settle_date.and_then(|date| m.days.binary_search_by_key(&date, |d| d.settle_date).ok())
+        else {
+            continue;
+        };
+        paid[i] += p.payout.amount;
+        ids[i].push(p.id.clone());
+        rule[i] = Some(PayoutRule::SettlementDate);
+    }
+    for p in unnamed {
+        let mut left = p.payout.amount;
+        for i in 0..n {
+            if left.is_zero() {
+                break;
+            }
+            let owed = (m.days[i].amounts.net_payable.0 - paid[i]).max(Decimal::ZERO);
+            let share = if i + 1 == n { left } else { left.min(owed) };
+            if share.is_zero() {
+                continue;
+            }
+            paid[i] += share;
+            left -= share;
+            ids[i].push(p.id.clone());
+            rule[i] = rule[i].or(Some(PayoutRule::OldestFirst));
+        }
+    }
+    let mut mismatches = Vec::new();
+    for (i, day) in m.days.iter_mut().enumerate() {
+        day.amounts.paid_out = Money(paid[i]);
+        day.amounts.outstanding = Money(day.amounts.net_payable.0 - paid[i]);
+        day.payout_rule = rule[i];
+        let d = day.amounts.outstanding.0;
+        let Some(rule) = rule[i].filter(|_| !d.is_zero()) else { continue };
+        day.exceptions += 1;
+        mismatches.push(ClearingException {
+            id: String::new(),
+            state: crate::handling::ItemState::Open,
+            resolution: None,
+            class: ClearingClass::PayoutMismatch,
+            class_zh: ClearingClass::PayoutMismatch.name_zh(),
+            level: ClearingLevel::Batch,
+            merchant: m.merchant.clone(),
+            service_provider: m.service_provider.clone(),
+            key: format!("batch:{}:{}", m.merchant, day.settle_date),
+            date: day.settle_date,
+            settle_date: day.settle_date,
+            amount: day.amounts.net_payable,
+            fee_charged: None,
+            fee_expected: None,
+            owed: Some(day.amounts.net_payable),
+            paid: Some(Money(paid[i])),
+            rule: Some(rule),
+            payouts: std::mem::take(&mut ids[i]),
+            d: Money(d),
+            label: crate::classify::label(d),
+            rate: String::new(),
+            bill_rate: None,
+            file: String::new(),
+            line: 0,
+        });
+    }
+    mismatches
+}
+
+/// A settlement date a merchant is paid for and owed nothing on.
+fn unowed_day(date: NaiveDate) -> ClearingDay {
+    ClearingDay {
+        settle_date: date,
+        trade_from: date,
+        trade_to: date,
+        amounts: ClearingAmounts::default(),
+        transactions: 0,
+        unrated: 0,
+        exceptions: 0,
+        carried: false,
+        payout_rule: None,
+    }
 }
 
 fn settings_of(settings: &ClearingSettings) -> BTreeMap<&'static str, String> {

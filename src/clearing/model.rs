@@ -13,6 +13,20 @@ codes! {
     pub enum ClearingClass {
         /// The fee the channel charged is not the contracted rate's (手续费不符).
         FeeMismatch = ("fee_mismatch", "手续费不符"),
+        /// What the payouts paid a merchant for a settlement date is not what clearing says it is
+        /// owed (代付不符): paid too much or too little.
+        PayoutMismatch = ("payout_mismatch", "代付不符"),
+    }
+}
+
+codes! {
+    /// How the payouts were set against a merchant's settlement dates.
+    pub enum PayoutRule {
+        /// The payout instructions name the settlement date they pay (结算日期).
+        SettlementDate = ("settlement_date", "按结算日期"),
+        /// They do not: each pays the merchant's oldest settlement still owed; the last date
+        /// reached takes what is left.
+        OldestFirst = ("oldest_first", "先到期先付"),
     }
 }
 
@@ -114,6 +128,8 @@ pub struct ClearingDay {
     pub exceptions: u64,
     /// The settlement was carried in from an earlier run (only its totals are known).
     pub carried: bool,
+    /// How the payouts were set against it; none when no payout reached it.
+    pub payout_rule: Option<PayoutRule>,
 }
 
 /// One merchant's clearing over the run.
@@ -137,7 +153,8 @@ pub struct MerchantClearing {
     pub days: Vec<ClearingDay>,
 }
 
-/// A clearing exception: a fee that is not the contracted rate's.
+/// A clearing exception: a fee that is not the contracted rate's (`fee_mismatch`), or what the
+/// payouts paid for a settlement date that is not what was owed (`payout_mismatch`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct ClearingException {
@@ -168,17 +185,39 @@ pub struct ClearingException {
     pub date: NaiveDate,
     /// Settlement date.
     pub settle_date: NaiveDate,
-    /// The transaction's amount (a refund's is negative), or the batch's gross − refunds.
+    /// The transaction's amount (a refund's is negative), the batch's gross − refunds, or (a
+    /// payout mismatch) what was owed.
     pub amount: Money,
-    /// The fee the channel charged.
-    pub fee_charged: Money,
-    /// The fee the contracted rate implies.
-    pub fee_expected: Money,
-    /// d = expected − charged: an overcharge is d < 0 (短款).
+    /// The fee the channel charged (a fee mismatch).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", ts(optional))]
+    pub fee_charged: Option<Money>,
+    /// The fee the contracted rate implies (a fee mismatch).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", ts(optional))]
+    pub fee_expected: Option<Money>,
+    /// A payout mismatch: the settlement date's net payable.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", ts(optional))]
+    pub owed: Option<Money>,
+    /// A payout mismatch: what the payouts paid for it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", ts(optional))]
+    pub paid: Option<Money>,
+    /// A payout mismatch: how the payouts were set against the settlement dates.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", ts(optional))]
+    pub rule: Option<PayoutRule>,
+    /// A payout mismatch: the ids of the payouts that paid it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "typescript", ts(as = "Option<Vec<String>>", optional))]
+    pub payouts: Vec<String>,
+    /// d = expected − charged (a fee: an overcharge is d < 0, 短款), or owed − paid (a payout: an
+    /// overpayment is d < 0, 短款 of the platform's money; an underpayment d > 0, 长款).
     pub d: Money,
     /// 长款 / 短款.
     pub label: Option<Label>,
-    /// The contracted rate, as the profile writes it.
+    /// The contracted rate, as the profile writes it (empty for a payout mismatch).
     pub rate: String,
     /// The rate the bill itself shows (WeChat's 费率), when it has one.
     pub bill_rate: Option<String>,

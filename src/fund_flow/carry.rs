@@ -78,6 +78,7 @@ impl CarriedItem {
             account: self.account.clone(),
             reference: self.reference.clone(),
             date: self.date,
+            settle_date: None, // clearing counts today's payouts only
         }
     }
 }

@@ -732,6 +732,7 @@ mod tests {
                 account: account.into(),
                 reference: reference.into(),
                 date: d(2),
+                settle_date: None,
             },
             carried_since: None,
         };

@@ -32,6 +32,9 @@ pub struct Payout {
     pub reference: String,
     /// Date of the instruction.
     pub date: NaiveDate,
+    /// The settlement date it pays, when the file has a column for it (结算日期); without one,
+    /// clearing applies it to the merchant's oldest settlement still owed.
+    pub settle_date: Option<NaiveDate>,
 }
 
 /// A payout instruction file, read.
@@ -134,6 +137,14 @@ pub(crate) fn read_payouts(name: &str, text: &str, encoding: Encoding, profile: 
             skip(IssueCode::InvalidDate, column(Field::Date), format!("{:?} is not a date", short(date_text)));
             continue;
         };
+        let settle_text = record.get(&columns, Field::SettleDate);
+        let settle_date = date_cell(settle_text);
+        if settle_date.is_none() && !settle_text.trim().is_empty() {
+            // Kept, and paid oldest-first: the instruction itself is good.
+            let why =
+                format!("{:?} is not a date; the payout is applied to the oldest settlement owed", short(settle_text));
+            skip(IssueCode::InvalidDate, column(Field::SettleDate), why);
+        }
         payouts.push(Payout {
             line,
             merchant: record.get(&columns, Field::MerchantId).to_string(),
@@ -141,6 +152,7 @@ pub(crate) fn read_payouts(name: &str, text: &str, encoding: Encoding, profile: 
             account: record.get(&columns, Field::CounterpartyAccount).to_string(),
             reference: record.get(&columns, Field::Reference).to_string(),
             date,
+            settle_date,
         });
     }
     Ok(PayoutFile {

@@ -2,7 +2,7 @@
 //! settlement statement (结算单) CSV. The model itself is `clearing/model.rs`.
 
 use super::export::{CsvExport, Page};
-use crate::clearing::{ClearingAmounts, ClearingException, ClearingReport, MerchantClearing};
+use crate::clearing::{ClearingAmounts, ClearingClass, ClearingException, ClearingReport, MerchantClearing};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -18,6 +18,10 @@ pub struct ClearingSummary<'r> {
     pub merchants: &'r [MerchantClearing],
     /// How many exceptions there are.
     pub exception_count: usize,
+    /// How many of them are `fee_mismatch`.
+    pub fee_mismatches: usize,
+    /// How many of them are `payout_mismatch`.
+    pub payout_mismatches: usize,
 }
 
 impl ClearingReport {
@@ -28,6 +32,8 @@ impl ClearingReport {
             totals: &self.totals,
             merchants: &self.merchants,
             exception_count: self.exceptions.len(),
+            fee_mismatches: self.exceptions.iter().filter(|e| e.class == ClearingClass::FeeMismatch).count(),
+            payout_mismatches: self.exceptions.iter().filter(|e| e.class == ClearingClass::PayoutMismatch).count(),
         }
     }
 

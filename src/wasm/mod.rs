@@ -397,7 +397,7 @@ impl Reconciliation {
         }
     }
 
-    /// One page of clearing exceptions (`fee_mismatch`), by merchant, settlement date and key.
+    /// One page of clearing exceptions (`fee_mismatch`, `payout_mismatch`), by merchant, settlement date and key.
     #[wasm_bindgen(js_name = clearingExceptions, unchecked_return_type = "Page<ClearingException>")]
     pub fn clearing_exceptions(&self, offset: u32, limit: u32) -> Result<JsValue, JsValue> {
         to_value(&self.clearing_report()?.exceptions_page(offset as usize, limit as usize))

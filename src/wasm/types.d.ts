@@ -11,9 +11,10 @@ export type CarriedKind = "batch" | "movement" | "payout";
 export type FundItemKind = "batch" | "credit" | "debit" | "payout" | "pair";
 export type CauseKind = "fee_rate" | "refund_other_day" | "make_up" | "rounding";
 export type Format = "unionpay_zm" | "wechat_trade" | "wechat_fund_flow" | "alipay_trade" | "alipay_summary" | "alipay_account_flow" | "bank_statement" | "payout_instructions" | "sub_ledger" | "generic_csv";
-export type ClearingClass = "fee_mismatch";
+export type ClearingClass = "fee_mismatch" | "payout_mismatch";
 export type ClearingLevel = "transaction" | "batch";
-export type Field = "order_no" | "trade_no" | "amount" | "refund_amount" | "fee" | "status" | "time" | "merchant_id" | "refund_no" | "credit" | "debit" | "balance" | "direction" | "date" | "booked_credit" | "booked_debit" | "currency" | "transaction_currency" | "counterparty" | "counterparty_account" | "counterparty_bank" | "memo" | "note" | "purpose" | "place" | "reference" | "opening" | "service_provider" | "trade_type" | "fee_rate";
+export type PayoutRule = "settlement_date" | "oldest_first";
+export type Field = "order_no" | "trade_no" | "amount" | "refund_amount" | "fee" | "status" | "time" | "merchant_id" | "refund_no" | "credit" | "debit" | "balance" | "direction" | "date" | "booked_credit" | "booked_debit" | "currency" | "transaction_currency" | "counterparty" | "counterparty_account" | "counterparty_bank" | "memo" | "note" | "purpose" | "place" | "reference" | "opening" | "service_provider" | "trade_type" | "fee_rate" | "settle_date";
 export type Status = "success" | "refund" | "closed" | "pending";
 export type Side = "internal" | "channel";
 export type InputKind = "internal" | "channel" | "bank" | "payouts" | "sub_ledger" | "carry" | "resolutions";
@@ -1093,7 +1094,15 @@ merchants: Array<MerchantClearing>,
 /**
  * How many exceptions there are.
  */
-exception_count: number, };
+exception_count: number, 
+/**
+ * How many of them are `fee_mismatch`.
+ */
+fee_mismatches: number, 
+/**
+ * How many of them are `payout_mismatch`.
+ */
+payout_mismatches: number, };
 /**
  * The `clearing` section of the report.
  */
@@ -1251,6 +1260,10 @@ exceptions: number,
  */
 carried: boolean, 
 /**
+ * How the payouts were set against it; none when no payout reached it.
+ */
+payout_rule: PayoutRule | null, 
+/**
  * Payments.
  */
 gross: Money, 
@@ -1287,7 +1300,8 @@ paid_out: Money,
  */
 outstanding: Money, };
 /**
- * A clearing exception: a fee that is not the contracted rate's.
+ * A clearing exception: a fee that is not the contracted rate's (`fee_mismatch`), or what the
+ * payouts paid for a settlement date that is not what was owed (`payout_mismatch`).
  */
 export type ClearingException = { 
 /**
@@ -1336,19 +1350,37 @@ date: string,
  */
 settle_date: string, 
 /**
- * The transaction's amount (a refund's is negative), or the batch's gross − refunds.
+ * The transaction's amount (a refund's is negative), the batch's gross − refunds, or (a
+ * payout mismatch) what was owed.
  */
 amount: Money, 
 /**
- * The fee the channel charged.
+ * The fee the channel charged (a fee mismatch).
  */
-fee_charged: Money, 
+fee_charged?: Money, 
 /**
- * The fee the contracted rate implies.
+ * The fee the contracted rate implies (a fee mismatch).
  */
-fee_expected: Money, 
+fee_expected?: Money, 
 /**
- * d = expected − charged: an overcharge is d < 0 (短款).
+ * A payout mismatch: the settlement date's net payable.
+ */
+owed?: Money, 
+/**
+ * A payout mismatch: what the payouts paid for it.
+ */
+paid?: Money, 
+/**
+ * A payout mismatch: how the payouts were set against the settlement dates.
+ */
+rule?: PayoutRule, 
+/**
+ * A payout mismatch: the ids of the payouts that paid it.
+ */
+payouts?: Array<string>, 
+/**
+ * d = expected − charged (a fee: an overcharge is d < 0, 短款), or owed − paid (a payout: an
+ * overpayment is d < 0, 短款 of the platform's money; an underpayment d > 0, 长款).
  */
 d: Money, 
 /**
@@ -1356,7 +1388,7 @@ d: Money,
  */
 label: Label | null, 
 /**
- * The contracted rate, as the profile writes it.
+ * The contracted rate, as the profile writes it (empty for a payout mismatch).
  */
 rate: string, 
 /**

@@ -102,10 +102,10 @@ export async function freshModule() {
  * is the audit log when resolutions were given. Lists and
  * the fund-flow inputs as in `runCli`.
  * @param {Module} mod
- * @param {{internal?: string | string[], channel: string | string[], profile?: string, date?: string, bank?: string | string[], payouts?: string | string[], resolutions?: string | string[]}} run
+ * @param {{internal?: string | string[], channel: string | string[], profile?: string, date?: string, bank?: string | string[], payouts?: string | string[], resolutions?: string | string[], bookBalance?: string}} run
  * @returns {{json: string, audit: Uint8Array | null, error?: undefined} | {error: unknown, json?: undefined, audit?: undefined}}
  */
-export function runWasm(mod, { internal, channel, profile, date, bank, payouts, resolutions }) {
+export function runWasm(mod, { internal, channel, profile, date, bank, payouts, resolutions, bookBalance }) {
   const list = (/** @type {string | string[] | undefined | null} */ v) => (v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]);
   /** @type {import('../../www/pkg/duizhang.js').Reconciliation | undefined} */
   let rec;
@@ -119,6 +119,11 @@ export function runWasm(mod, { internal, channel, profile, date, bank, payouts, 
     ];
     for (const [kind, files] of inputs) {
       for (const f of files) rec.addFile(kind, path.basename(f), new Uint8Array(fs.readFileSync(abs(f))));
+    }
+    // A book balance given as an amount (a sub-ledger file is the CLI's alone here).
+    if (bookBalance) {
+      assert.ok(/^-?[\d.]+$/.test(bookBalance), `runWasm takes a book balance amount, not ${bookBalance}`);
+      rec.setBookBalance(bookBalance);
     }
     rec.run(date ?? null);
     const json = rec.reportJson();

@@ -657,8 +657,12 @@ test('the page reconciles locally and matches the native CLI', async (t) => {
         assert.equal(rows[i].cells[k], m[k], `${m.merchant} ${k}`);
       }
       assert.equal(rows[i].cells.exceptions, String(m.exceptions));
-      assert.equal(rows[i].broken, m.exceptions > 0, `${m.merchant}: red only with fee mismatches`);
+      assert.equal(rows[i].broken, m.exceptions > 0, `${m.merchant}: red only with fee or payout mismatches`);
     }
+    const count = (/** @type {string} */ cls) => clearing.exceptions.filter((e) => e.class === cls).length;
+    assert.ok(count('payout_mismatch') > 0, 'the short payout');
+    assert.equal(await page.textContent('#clearing-count'), `(${clearing.merchants.length} 商户 merchants · `
+      + `手续费不符 fee mismatches ${count('fee_mismatch')} · 代付不符 payout mismatches ${count('payout_mismatch')})`);
     assert.ok(rows.some((r) => r.broken), 'the merchant the channel charged the wrong rate is marked');
     const [csv] = await Promise.all([page.waitForEvent('download'), page.click('#download-clearing-csv')]);
     assert.equal(csv.suggestedFilename(), 'duizhang-clearing-2026-03-31.csv');

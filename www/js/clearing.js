@@ -1,5 +1,6 @@
-// The clearing section of a result (清分): one line per merchant over the run, with its fee check
-// and what is still owed; the 结算单 download has the lines per settlement date.
+// The clearing section of a result (清分): one line per merchant over the run, with its fee check,
+// what its payouts paid against what it was owed, and what is still owed; the 结算单 download has
+// the lines per settlement date.
 import { $, h } from './dom.js';
 import { emptyRow } from './cells.js';
 import { dash, money, text } from './format.js';
@@ -20,7 +21,8 @@ export function showClearing(clearing) {
   $('#clearing-results').hidden = !clearing;
   if (!clearing) return;
   const merchants = clearing.merchants;
-  $('#clearing-count').textContent = `(${merchants.length} 商户 merchants · 手续费不符 fee mismatches ${clearing.exception_count})`;
+  $('#clearing-count').textContent = `(${merchants.length} 商户 merchants · 手续费不符 fee mismatches ${clearing.fee_mismatches}`
+    + ` · 代付不符 payout mismatches ${clearing.payout_mismatches})`;
   $('#clearing tbody').replaceChildren(...(merchants.length ? merchants.map((m) =>
     h('tr', { 'data-merchant': m.merchant, class: m.exceptions > 0 ? 'break' : null },
       h('td', {}, h('code', {}, m.merchant)),
