@@ -89,8 +89,8 @@ pub mod wasm;
 
 pub use classify::{label, Label, Outcome, PerOutcome};
 pub use clearing::{
-    ClearingAmounts, ClearingClass, ClearingDay, ClearingException, ClearingLevel, ClearingReport, MerchantClearing,
-    PayoutRule,
+    ClearingAmounts, ClearingClass, ClearingDay, ClearingException, ClearingLevel, ClearingReport, LedgerCheck,
+    MerchantClearing, PayoutRule,
 };
 pub use codes::Code;
 pub use error::{Error, ErrorCode, ErrorKind, Rejection, Result};

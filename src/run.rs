@@ -308,9 +308,10 @@ impl Reconciliation {
         } else {
             (None, None)
         };
+        let ledgers = crate::clearing::Ledgers { ledgers: &self.funds.sub_ledgers, date };
         report.clearing = match (&fund_flow, bare_batches) {
-            (Some(flow), _) => Some(collector.finish(&flow.input.batches, Some(flow))),
-            (None, Some(batches)) => Some(collector.finish(&batches, None)),
+            (Some(flow), _) => Some(collector.finish(&flow.input.batches, Some(flow), &ledgers)),
+            (None, Some(batches)) => Some(collector.finish(&batches, None, &ledgers)),
             (None, None) => None,
         };
         if let (Some(flow), Some(view)) = (&fund_flow, report.fund_flow.as_mut()) {

@@ -75,6 +75,7 @@ pub fn declarations() -> Result<String, String> {
         .code::<crate::clearing::ClearingClass>()
         .code::<crate::clearing::ClearingLevel>()
         .code::<crate::clearing::PayoutRule>()
+        .code::<crate::clearing::LedgerCheck>()
         .code::<record::Field>()
         .code::<record::Status>()
         .code::<record::Side>()

@@ -601,3 +601,78 @@ fn an_overpayment_is_a_payout_mismatch_with_negative_d() {
     assert_eq!((m9.amounts.paid_out.to_string(), m9.amounts.outstanding.to_string()), ("5.00".into(), "-5.00".into()));
     assert_eq!(clearing.totals.paid_out.to_string(), "203.80");
 }
+
+/// The platform's merchant sub-ledger (分户账) against clearing and the payouts: its credits against
+/// each merchant's net payable, its debits against what the payouts paid, and each line against
+/// itself. The ledger make.py writes books 1612000002's payouts as instructed (10.00 more than
+/// paid) and mistypes 1612000003's closing by 1.00: exactly those two breaks, with d = expected −
+/// booked; the 余额调节表's book balance stays the sum of the closings.
+#[test]
+fn the_sub_ledger_is_checked_per_merchant_against_clearing_and_payouts() {
+    let mut run = Reconciliation::new(Profile::from_json(&profile_json()).expect("profile"));
+    run.add(Input::new(InputKind::Channel, "wechat_sp_202603.zip", fixture("wechat_sp_202603.zip"))).expect("bills");
+    for (kind, name) in [
+        (InputKind::Bank, "internal_account_202603_gbk.csv"),
+        (InputKind::Payouts, "payouts_202603_by_settlement_date.csv"),
+        (InputKind::SubLedger, "sub_ledger_202603.csv"),
+    ] {
+        run.add(Input::new(kind, name, fixture(name))).expect("reads");
+    }
+    let report = run.run(Some(parse_date("2026-03-31").expect("date"))).expect("runs");
+    let clearing = report.clearing.as_ref().expect("clearing");
+    let breaks: Vec<&duizhang::ClearingException> =
+        clearing.exceptions.iter().filter(|e| e.class.code() == "sub_ledger_break").collect();
+    let got: Vec<Value> = breaks
+        .iter()
+        .map(|e| {
+            let money = |m: Option<duizhang::Money>| Value::from(m.map(|m| m.to_string()));
+            serde_json::json!({"merchant": e.merchant, "check": e.check.map(|c| c.code()),
+                "expected": money(e.expected), "booked": money(e.booked), "d": e.d.to_string()})
+        })
+        .collect();
+    assert_eq!(Value::from(got), expected()["sub_ledger_breaks"]);
+    for e in &breaks {
+        assert_eq!(
+            (e.level.code(), e.file.as_str(), e.date.to_string()),
+            ("merchant", "sub_ledger_202603.csv", "2026-03-31".into())
+        );
+        assert!(e.line > 2 && e.d.is_negative() && e.label.map(|l| l.code()) == Some("短款"), "{e:?}");
+        let m = clearing.merchants.iter().find(|m| m.merchant == e.merchant).expect("merchant");
+        assert!(m.exceptions > 0, "counted on its merchant");
+    }
+    let statement = report.balance.as_ref().and_then(|b| b.statement.as_ref()).expect("余额调节表");
+    assert_eq!(statement.book_balance.to_string(), "21221.32", "6096.38 + 6502.21 + 8622.73");
+    assert_eq!(statement.book_source, "sub_ledger_202603.csv");
+}
+
+/// A merchant clearing has and the ledger does not book: its credits and debits are missing from
+/// the books, each a break; a ledger of balances alone checks nothing.
+#[test]
+fn a_merchant_missing_from_the_sub_ledger_is_a_break_and_balances_alone_check_nothing() {
+    let run_with = |ledger: &str| {
+        let mut run = Reconciliation::new(Profile::from_json(&profile_json()).expect("profile"));
+        run.add(Input::new(InputKind::Channel, "wechat_sp_202603.zip", fixture("wechat_sp_202603.zip")))
+            .expect("bills");
+        for (kind, name) in [
+            (InputKind::Bank, "internal_account_202603_gbk.csv"),
+            (InputKind::Payouts, "payouts_202603_by_settlement_date.csv"),
+        ] {
+            run.add(Input::new(kind, name, fixture(name))).expect("reads");
+        }
+        run.add(Input::new(InputKind::SubLedger, "ledger.csv", ledger.as_bytes().to_vec())).expect("ledger");
+        let report = run.run(Some(parse_date("2026-03-31").expect("date"))).expect("runs").clone();
+        let clearing = report.clearing.expect("clearing");
+        clearing
+            .exceptions
+            .iter()
+            .filter(|e| e.class.code() == "sub_ledger_break")
+            .map(|e| format!("{} {} {}", e.merchant, e.check.map_or("", |c| c.code()), e.d))
+            .collect::<Vec<_>>()
+    };
+    // Only 1612000001, booked right (its line of the fixture): the other two are missing.
+    let one = "商户号,期初余额,本期收入,本期支出,期末余额\n1612000001,1000.00,5953.73,857.35,6096.38\n";
+    let missing = run_with(one);
+    assert_eq!(missing.len(), 4, "{missing:?}");
+    assert!(missing.iter().all(|b| b.starts_with("161200000") && !b.starts_with("1612000001")), "{missing:?}");
+    assert_eq!(run_with("商户号,余额\n1612000001,6096.38\n"), Vec::<String>::new());
+}

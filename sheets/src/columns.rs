@@ -177,7 +177,7 @@ pub(crate) const CLEARING_EXCEPTIONS: TableSpec = TableSpec {
         "/rate",
         "/bill_rate",
     ],
-    then: &["/owed", "/paid", "/rule"],
+    then: &["/owed", "/paid", "/rule", "/check", "/expected", "/booked"],
     skip: &["/payouts"],
 };
 
@@ -447,6 +447,8 @@ fn chinese(field: &str) -> Option<&'static str> {
         "owed" => "应付",
         "paid" => "已付",
         "rule" => "代付规则",
+        "check" => "核对项",
+        "booked" => "账面",
         "payout_rule" => "代付规则",
         "balance" => "时点余额",
         "later" => "日切后笔数",

@@ -11,11 +11,13 @@
 //! needs only the batches, the fund-flow matches and the payout instructions.
 
 mod model;
+mod sub_ledger;
 
 pub use model::{
-    ClearingAmounts, ClearingClass, ClearingDay, ClearingException, ClearingLevel, ClearingReport, MerchantClearing,
-    PayoutRule,
+    ClearingAmounts, ClearingClass, ClearingDay, ClearingException, ClearingLevel, ClearingReport, LedgerCheck,
+    MerchantClearing, PayoutRule,
 };
+pub use sub_ledger::Ledgers;
 
 use crate::fund_flow::{Batch, Batched, FundFlow, MatchKind, PayoutItem};
 use crate::money::Money;
@@ -139,6 +141,9 @@ impl<'s> Collector<'s> {
                 owed: None,
                 paid: None,
                 rule: None,
+                check: None,
+                expected: None,
+                booked: None,
                 payouts: Vec::new(),
                 d: Money(d),
                 label: crate::classify::label(d),
@@ -152,7 +157,7 @@ impl<'s> Collector<'s> {
 
     /// The clearing section, from the batches (today's and carried), the fund-flow matches (what
     /// was credited) and the payout instructions (what was paid out).
-    pub fn finish(self, batches: &[Batch], flow: Option<&FundFlow>) -> ClearingReport {
+    pub fn finish(self, batches: &[Batch], flow: Option<&FundFlow>, ledgers: &Ledgers) -> ClearingReport {
         let Collector { settings, names, mut days, mut exceptions, .. } = self;
         let credited = flow.map(credited_per_batch).unwrap_or_default();
         let mut merchants: BTreeMap<&str, MerchantClearing> = BTreeMap::new();
@@ -192,6 +197,9 @@ impl<'s> Collector<'s> {
                     owed: None,
                     paid: None,
                     rule: None,
+                    check: None,
+                    expected: None,
+                    booked: None,
                     payouts: Vec::new(),
                     d: Money(batch_d),
                     label: crate::classify::label(batch_d),
@@ -271,6 +279,7 @@ impl<'s> Collector<'s> {
             }
             totals.add(&m.amounts);
         }
+        exceptions.extend(sub_ledger::breaks(&mut merchants, ledgers));
         exceptions.sort_by(|a, b| {
             (&a.merchant, a.settle_date, a.date, &a.key, a.line).cmp(&(
                 &b.merchant,
@@ -291,8 +300,9 @@ impl<'s> Collector<'s> {
 /// A clearing exception's id from its content (never its file or line).
 fn exception_id(e: &ClearingException) -> String {
     let (date, settle_date) = (e.date.to_string(), e.settle_date.to_string());
-    // A fee mismatch by the fee charged, a payout mismatch by what was paid.
-    let charged = e.fee_charged.or(e.paid).unwrap_or_default();
+    // A fee mismatch by the fee charged, a payout mismatch by what was paid, a ledger break by
+    // what was booked.
+    let charged = e.fee_charged.or(e.paid).or(e.booked).unwrap_or_default();
     let (amount, charged) = (crate::id::amount_part(e.amount.0), crate::id::amount_part(charged.0));
     crate::id::content_id(
         "fee",
@@ -409,6 +419,9 @@ fn pay(m: &mut MerchantClearing, payouts: &[&PayoutItem]) -> Vec<ClearingExcepti
             owed: Some(day.amounts.net_payable),
             paid: Some(Money(paid[i])),
             rule: Some(rule),
+            check: None,
+            expected: None,
+            booked: None,
             payouts: std::mem::take(&mut ids[i]),
             d: Money(d),
             label: crate::classify::label(d),

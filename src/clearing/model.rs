@@ -16,6 +16,21 @@ codes! {
         /// What the payouts paid a merchant for a settlement date is not what clearing says it is
         /// owed (代付不符): paid too much or too little.
         PayoutMismatch = ("payout_mismatch", "代付不符"),
+        /// A merchant's sub-ledger line (分户账) does not agree with clearing, with its payouts or
+        /// with itself (分户账不符).
+        SubLedgerBreak = ("sub_ledger_break", "分户账不符"),
+    }
+}
+
+codes! {
+    /// What a sub-ledger line is checked against.
+    pub enum LedgerCheck {
+        /// Its credits (本期收入) against the merchant's net payable over the run.
+        Credits = ("credits", "收入对清分"),
+        /// Its debits (本期支出) against what the payouts paid the merchant.
+        Debits = ("debits", "支出对代付"),
+        /// Opening + credits − debits against its closing balance.
+        Balance = ("balance", "期初+收入−支出=期末"),
     }
 }
 
@@ -37,6 +52,8 @@ codes! {
         Transaction = ("transaction", "逐笔"),
         /// A settlement's total fee, where no single transaction differs (rounding at settlement).
         Batch = ("batch", "结算批次"),
+        /// A merchant over the run (a sub-ledger line).
+        Merchant = ("merchant", "商户"),
     }
 }
 
@@ -208,12 +225,25 @@ pub struct ClearingException {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "typescript", ts(optional))]
     pub rule: Option<PayoutRule>,
+    /// A sub-ledger break: what it checks.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", ts(optional))]
+    pub check: Option<LedgerCheck>,
+    /// A sub-ledger break: what clearing, the payouts or the line's own figures say it should be.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", ts(optional))]
+    pub expected: Option<Money>,
+    /// A sub-ledger break: what the ledger books.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", ts(optional))]
+    pub booked: Option<Money>,
     /// A payout mismatch: the ids of the payouts that paid it.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     #[cfg_attr(feature = "typescript", ts(as = "Option<Vec<String>>", optional))]
     pub payouts: Vec<String>,
-    /// d = expected − charged (a fee: an overcharge is d < 0, 短款), or owed − paid (a payout: an
-    /// overpayment is d < 0, 短款 of the platform's money; an underpayment d > 0, 长款).
+    /// d = expected − charged (a fee: an overcharge is d < 0, 短款), owed − paid (a payout: an
+    /// overpayment is d < 0, 短款 of the platform's money; an underpayment d > 0, 长款), or
+    /// expected − booked (a sub-ledger line).
     pub d: Money,
     /// 长款 / 短款.
     pub label: Option<Label>,

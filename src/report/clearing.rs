@@ -22,6 +22,8 @@ pub struct ClearingSummary<'r> {
     pub fee_mismatches: usize,
     /// How many of them are `payout_mismatch`.
     pub payout_mismatches: usize,
+    /// How many of them are `sub_ledger_break`.
+    pub sub_ledger_breaks: usize,
 }
 
 impl ClearingReport {
@@ -34,6 +36,7 @@ impl ClearingReport {
             exception_count: self.exceptions.len(),
             fee_mismatches: self.exceptions.iter().filter(|e| e.class == ClearingClass::FeeMismatch).count(),
             payout_mismatches: self.exceptions.iter().filter(|e| e.class == ClearingClass::PayoutMismatch).count(),
+            sub_ledger_breaks: self.exceptions.iter().filter(|e| e.class == ClearingClass::SubLedgerBreak).count(),
         }
     }
 

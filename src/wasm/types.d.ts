@@ -11,9 +11,10 @@ export type CarriedKind = "batch" | "movement" | "payout";
 export type FundItemKind = "batch" | "credit" | "debit" | "payout" | "pair";
 export type CauseKind = "fee_rate" | "refund_other_day" | "make_up" | "rounding";
 export type Format = "unionpay_zm" | "wechat_trade" | "wechat_fund_flow" | "alipay_trade" | "alipay_summary" | "alipay_account_flow" | "bank_statement" | "payout_instructions" | "sub_ledger" | "generic_csv";
-export type ClearingClass = "fee_mismatch" | "payout_mismatch";
-export type ClearingLevel = "transaction" | "batch";
+export type ClearingClass = "fee_mismatch" | "payout_mismatch" | "sub_ledger_break";
+export type ClearingLevel = "transaction" | "batch" | "merchant";
 export type PayoutRule = "settlement_date" | "oldest_first";
+export type LedgerCheck = "credits" | "debits" | "balance";
 export type Field = "order_no" | "trade_no" | "amount" | "refund_amount" | "fee" | "status" | "time" | "merchant_id" | "refund_no" | "credit" | "debit" | "balance" | "direction" | "date" | "booked_credit" | "booked_debit" | "currency" | "transaction_currency" | "counterparty" | "counterparty_account" | "counterparty_bank" | "memo" | "note" | "purpose" | "place" | "reference" | "opening" | "service_provider" | "trade_type" | "fee_rate" | "settle_date";
 export type Status = "success" | "refund" | "closed" | "pending";
 export type Side = "internal" | "channel";
@@ -1102,7 +1103,11 @@ fee_mismatches: number,
 /**
  * How many of them are `payout_mismatch`.
  */
-payout_mismatches: number, };
+payout_mismatches: number, 
+/**
+ * How many of them are `sub_ledger_break`.
+ */
+sub_ledger_breaks: number, };
 /**
  * The `clearing` section of the report.
  */
@@ -1375,12 +1380,25 @@ paid?: Money,
  */
 rule?: PayoutRule, 
 /**
+ * A sub-ledger break: what it checks.
+ */
+check?: LedgerCheck, 
+/**
+ * A sub-ledger break: what clearing, the payouts or the line's own figures say it should be.
+ */
+expected?: Money, 
+/**
+ * A sub-ledger break: what the ledger books.
+ */
+booked?: Money, 
+/**
  * A payout mismatch: the ids of the payouts that paid it.
  */
 payouts?: Array<string>, 
 /**
- * d = expected − charged (a fee: an overcharge is d < 0, 短款), or owed − paid (a payout: an
- * overpayment is d < 0, 短款 of the platform's money; an underpayment d > 0, 长款).
+ * d = expected − charged (a fee: an overcharge is d < 0, 短款), owed − paid (a payout: an
+ * overpayment is d < 0, 短款 of the platform's money; an underpayment d > 0, 长款), or
+ * expected − booked (a sub-ledger line).
  */
 d: Money, 
 /**

@@ -120,11 +120,9 @@ export function runWasm(mod, { internal, channel, profile, date, bank, payouts, 
     for (const [kind, files] of inputs) {
       for (const f of files) rec.addFile(kind, path.basename(f), new Uint8Array(fs.readFileSync(abs(f))));
     }
-    // A book balance given as an amount (a sub-ledger file is the CLI's alone here).
-    if (bookBalance) {
-      assert.ok(/^-?[\d.]+$/.test(bookBalance), `runWasm takes a book balance amount, not ${bookBalance}`);
-      rec.setBookBalance(bookBalance);
-    }
+    // A book balance: an amount, or a sub-ledger file (分户账), as `--book-balance` takes either.
+    if (bookBalance && /^-?[\d.]+$/.test(bookBalance)) rec.setBookBalance(bookBalance);
+    else if (bookBalance) rec.addFile('sub_ledger', path.basename(bookBalance), new Uint8Array(fs.readFileSync(abs(bookBalance))));
     rec.run(date ?? null);
     const json = rec.reportJson();
     return { json, audit: list(resolutions).length ? rec.auditLog() : null };

@@ -22,7 +22,8 @@ export function showClearing(clearing) {
   if (!clearing) return;
   const merchants = clearing.merchants;
   $('#clearing-count').textContent = `(${merchants.length} 商户 merchants · 手续费不符 fee mismatches ${clearing.fee_mismatches}`
-    + ` · 代付不符 payout mismatches ${clearing.payout_mismatches})`;
+    + ` · 代付不符 payout mismatches ${clearing.payout_mismatches}`
+    + (clearing.sub_ledger_breaks > 0 ? ` · 分户账不符 sub-ledger breaks ${clearing.sub_ledger_breaks})` : ')');
   $('#clearing tbody').replaceChildren(...(merchants.length ? merchants.map((m) =>
     h('tr', { 'data-merchant': m.merchant, class: m.exceptions > 0 ? 'break' : null },
       h('td', {}, h('code', {}, m.merchant)),
