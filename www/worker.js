@@ -323,6 +323,9 @@ function page(msg) {
     case 'fund_exceptions':
       reply = { type: 'page', what: msg.what, page: current.fundFlowExceptions(offset, limit, msg.outcome || null) };
       break;
+    case 'clearing_exceptions':
+      reply = { type: 'page', what: msg.what, page: current.clearingExceptions(offset, limit, msg.class || null, msg.merchant || null) };
+      break;
     default:
       throw coded(`unknown page kind: ${prop(msg, 'what')}`, 'bad_message');
   }
@@ -350,8 +353,8 @@ function resolve(msg) {
   }
 }
 
-/** @param {ExportFormat} format */
-function exportReport(format) {
+/** @param {ExportFormat} format @param {string} [merchant] the merchant of a `merchant_csv` */
+function exportReport(format, merchant) {
   if (!current) throw noResult();
   let bytes;
   if (format === 'csv') bytes = current.exportCsv();
@@ -359,6 +362,7 @@ function exportReport(format) {
   else if (format === 'fund_csv') bytes = current.exportFundFlowCsv();
   else if (format === 'carry') bytes = current.carryState();
   else if (format === 'clearing_csv') bytes = current.exportClearingCsv();
+  else if (format === 'merchant_csv') bytes = current.exportClearingCsv(merchant ?? null);
   else if (format === 'audit') bytes = current.auditLog();
   else if (format === 'documents') bytes = new TextEncoder().encode(JSON.stringify(current.documents(), null, 2));
   else throw coded(`unknown export format: ${format}`, 'bad_message');
@@ -430,7 +434,7 @@ scope.onmessage = async (event) => {
         page(msg);
         break;
       case 'export':
-        exportReport(msg.format);
+        exportReport(msg.format, msg.merchant);
         break;
       case 'detect':
         await detect(msg.files ?? [], msg.id);

@@ -45,6 +45,26 @@ impl ClearingReport {
         Page::of(&self.exceptions, offset, limit)
     }
 
+    /// One page of the exceptions of one class, of one merchant, or both (the page's filter and
+    /// a merchant's drill-down).
+    pub fn exceptions_page_of(
+        &self,
+        offset: usize,
+        limit: usize,
+        class: Option<ClearingClass>,
+        merchant: Option<&str>,
+    ) -> Page<ClearingException> {
+        if class.is_none() && merchant.is_none() {
+            return self.exceptions_page(offset, limit);
+        }
+        let wanted =
+            |e: &&ClearingException| class.is_none_or(|c| e.class == c) && merchant.is_none_or(|m| e.merchant == m);
+        let total = self.exceptions.iter().filter(wanted).count();
+        let (start, end) = super::export::page_range(total, offset, limit);
+        let rows = self.exceptions.iter().filter(wanted).skip(start).take(end - start).cloned().collect();
+        Page { total, offset: start, rows }
+    }
+
     /// The settlement statement (结算单) as CSV for Excel: one line per merchant and settlement
     /// date, then one per merchant over the run; `merchant` keeps one merchant's lines only.
     pub fn csv(&self, merchant: Option<&str>) -> Vec<u8> {

@@ -7,8 +7,8 @@ mod error;
 mod source;
 
 use crate::{
-    parse_date, Added, Error, ErrorKind, Format, FundOutcome, Input, InputKind, Outcome, Profile, Report, SAMPLE_DAY,
-    SAMPLE_FUND_FLOW, SAMPLE_FUND_FLOW_DATE, SAMPLE_FUND_FLOW_PROFILE, SAMPLE_PROFILE,
+    parse_date, Added, ClearingClass, Error, ErrorKind, Format, FundOutcome, Input, InputKind, Outcome, Profile,
+    Report, SAMPLE_DAY, SAMPLE_FUND_FLOW, SAMPLE_FUND_FLOW_DATE, SAMPLE_FUND_FLOW_PROFILE, SAMPLE_PROFILE,
 };
 use error::to_js;
 use serde::Serialize;
@@ -398,9 +398,19 @@ impl Reconciliation {
     }
 
     /// One page of clearing exceptions (`fee_mismatch`, `payout_mismatch`), by merchant, settlement date and key.
+    /// Optionally of one class, of one merchant, or both.
     #[wasm_bindgen(js_name = clearingExceptions, unchecked_return_type = "Page<ClearingException>")]
-    pub fn clearing_exceptions(&self, offset: u32, limit: u32) -> Result<JsValue, JsValue> {
-        to_value(&self.clearing_report()?.exceptions_page(offset as usize, limit as usize))
+    pub fn clearing_exceptions(
+        &self,
+        offset: u32,
+        limit: u32,
+        #[wasm_bindgen(unchecked_optional_param_type = "ClearingClass | null")] class: Option<String>,
+        #[wasm_bindgen(unchecked_optional_param_type = "string | null")] merchant: Option<String>,
+    ) -> Result<JsValue, JsValue> {
+        let class: Option<ClearingClass> = optional_code("clearing class", class)?;
+        let page =
+            self.clearing_report()?.exceptions_page_of(offset as usize, limit as usize, class, merchant.as_deref());
+        to_value(&page)
     }
 
     /// The settlement statement (结算单) as CSV (UTF-8 with BOM): every merchant, or one.

@@ -671,6 +671,37 @@ test('the page reconciles locally and matches the native CLI', async (t) => {
     const records = parseCsv(bytes.subarray(3).toString('utf8')).filter((r) => r.length > 1);
     const days = clearing.merchants.reduce((n, m) => n + m.days.length, 0);
     assert.equal(records.length - 1, days + clearing.merchants.length, 'a line per settlement date and a 合计 per merchant');
+
+    // The clearing exceptions as rows, as the CLI has them; filtered by class.
+    const shownIds = () => page.$$eval('#clearing_exceptions tbody tr[data-id]', (trs) => trs.map((tr) => tr.dataset.id));
+    await page.waitForSelector('#clearing_exceptions[data-state="loaded"]');
+    assert.deepEqual(await shownIds(), clearing.exceptions.slice(0, 50).map((e) => e.id));
+    await page.selectOption('#clearing-filter', 'payout_mismatch');
+    await page.waitForSelector('#clearing_exceptions[data-state="loaded"][data-filter="payout_mismatch"]');
+    const payouts = clearing.exceptions.filter((e) => e.class === 'payout_mismatch');
+    assert.deepEqual(await shownIds(), payouts.map((e) => e.id));
+    const [short] = payouts;
+    assert.equal(await textOf(`#clearing_exceptions tr[data-id="${short.id}"] [data-field="d"]`), short.d);
+    assert.equal(await textOf(`#clearing_exceptions tr[data-id="${short.id}"] [data-field="actual"]`), short.paid ?? '');
+
+    // A click opens the merchant: its settlement dates and its own exceptions; its statement downloads.
+    await page.click(`#clearing tbody tr[data-merchant="${short.merchant}"]`);
+    await page.waitForSelector('#merchant-detail:not([hidden])');
+    const m = clearing.merchants.find((x) => x.merchant === short.merchant);
+    assert.ok(m, 'the CLI has the merchant');
+    const dates = await page.$$eval('#merchant-days tbody tr', (trs) => trs.map((tr) => [tr.dataset.date,
+      tr.querySelector('[data-field="outstanding"]')?.textContent, tr.querySelector('[data-field="payout_rule"]')?.textContent]));
+    assert.deepEqual(dates, m.days.map((d) => [d.settle_date, d.outstanding, d.payout_rule ?? '—']));
+    await page.selectOption('#clearing-filter', '');
+    await page.waitForSelector('#clearing_exceptions[data-state="loaded"][data-filter=""]');
+    assert.deepEqual(await shownIds(), clearing.exceptions.filter((e) => e.merchant === short.merchant).map((e) => e.id));
+    const [one] = await Promise.all([page.waitForEvent('download'), page.click('#download-merchant-csv')]);
+    assert.equal(one.suggestedFilename(), `duizhang-clearing-${short.merchant}-2026-03-31.csv`);
+    const lines = parseCsv(fs.readFileSync(await one.path()).subarray(3).toString('utf8')).filter((r) => r.length > 1);
+    assert.equal(lines.length - 1, m.days.length + 1, 'its settlement dates and its 合计');
+    assert.ok(lines.slice(1).every((r) => r[0] === short.merchant));
+    await page.click('#merchant-close');
+    assert.equal(await page.isHidden('#merchant-detail'), true);
     await page.click('#fund-clear');
     await page.fill('#date', '');
     await page.click('#profile-clear');

@@ -1,13 +1,16 @@
 // The clearing section of a result (清分): one line per merchant over the run, with its fee check,
 // what its payouts paid against what it was owed, and what is still owed; the 结算单 download has
 // the lines per settlement date.
-import { $, h } from './dom.js';
-import { emptyRow } from './cells.js';
+import { $, $as, h } from './dom.js';
+import { emptyRow, labelTag } from './cells.js';
 import { dash, money, text } from './format.js';
+import { requestPage } from './pages.js';
 import { state } from './state.js';
 
 /**
  * @typedef {import('./protocol.js').ClearingSummary} ClearingSummary
+ * @typedef {import('./protocol.js').ClearingClass} ClearingClass
+ * @typedef {import('./protocol.js').ClearingException} ClearingException
  * @typedef {import('../pkg/duizhang.js').ClearingAmounts} ClearingAmounts
  */
 
@@ -25,11 +28,74 @@ export function showClearing(clearing) {
     + ` · 代付不符 payout mismatches ${clearing.payout_mismatches}`
     + (clearing.sub_ledger_breaks > 0 ? ` · 分户账不符 sub-ledger breaks ${clearing.sub_ledger_breaks})` : ')');
   $('#clearing tbody').replaceChildren(...(merchants.length ? merchants.map((m) =>
-    h('tr', { 'data-merchant': m.merchant, class: m.exceptions > 0 ? 'break' : null },
+    h('tr', { 'data-merchant': m.merchant, class: m.exceptions > 0 ? 'break' : null, tabIndex: 0,
+      title: '点击查看该商户明细 Click for the merchant\'s detail' },
       h('td', {}, h('code', {}, m.merchant)),
       h('td', {}, m.service_provider ? h('code', {}, m.service_provider) : dash),
       h('td', { class: 'num', 'data-field': 'transactions' }, text(m.transactions)),
       ...AMOUNTS.map((k) => h('td', { class: 'num', 'data-field': k }, money(m[k]))),
       h('td', { class: 'num', 'data-field': 'exceptions' }, text(m.exceptions)),
     )) : [emptyRow(13)]));
+  openMerchant('');
+}
+
+/**
+ * Opens one merchant (its settlement dates, and the clearing exceptions shown become its own), or
+ * closes it (''): the list shows every merchant's again.
+ * @param {string} merchant
+ */
+export function openMerchant(merchant) {
+  const m = state.clearing?.merchants.find((x) => x.merchant === merchant);
+  $('#merchant-detail').hidden = !m;
+  $('[data-field="merchant"]', $('#merchant-detail')).textContent = m ? m.merchant : '';
+  $('#merchant-days tbody').replaceChildren(...(m ? m.days.map((d) =>
+    h('tr', { 'data-date': d.settle_date, class: d.exceptions > 0 ? 'break' : null },
+      h('td', {}, d.settle_date), h('td', {}, `${d.trade_from} – ${d.trade_to}`),
+      h('td', { class: 'num' }, text(d.transactions)), h('td', { class: 'num' }, money(d.gross)),
+      h('td', { class: 'num' }, money(d.fee_charged)), h('td', { class: 'num' }, money(d.net_payable)),
+      h('td', { class: 'num' }, money(d.credited)), h('td', { class: 'num' }, money(d.paid_out)),
+      h('td', { class: 'num', 'data-field': 'outstanding' }, money(d.outstanding)),
+      h('td', { 'data-field': 'payout_rule' }, text(d.payout_rule)),
+      h('td', { class: 'num' }, text(d.exceptions)))) : []));
+  state.clearing_exceptions.merchant = m ? m.merchant : '';
+  state.clearing_exceptions.offset = 0;
+  $('#clearing_exceptions').dataset.merchant = state.clearing_exceptions.merchant;
+  if (state.clearing) requestPage('clearing_exceptions');
+}
+
+/** One clearing exception: what it should be and what it is, whatever its class. @param {ClearingException} e */
+export function clearingExceptionRow(e) {
+  const [expected, actual, detail] = e.class === 'fee_mismatch'
+    ? [e.fee_expected, e.fee_charged, `费率 rate ${e.rate}${e.bill_rate ? ` · 账单 bill ${e.bill_rate}` : ''}`]
+    : e.class === 'payout_mismatch'
+      ? [e.owed, e.paid, `${text(e.rule)} · ${(e.payouts ?? []).length} 笔代付 payouts`]
+      : [e.expected, e.booked, text(e.check)];
+  return h('tr', { 'data-id': e.id, 'data-class': e.class },
+    h('td', {}, e.class_zh), h('td', {}, h('code', {}, e.merchant)), h('td', {}, e.settle_date),
+    h('td', {}, h('code', {}, e.key)),
+    h('td', { class: 'num', 'data-field': 'expected' }, money(expected)),
+    h('td', { class: 'num', 'data-field': 'actual' }, money(actual)),
+    h('td', { class: 'num', 'data-field': 'd' }, money(e.d)), h('td', {}, labelTag(e.label) ?? dash),
+    h('td', { 'data-field': 'detail' }, detail),
+    h('td', {}, e.file ? `${e.file}${e.line ? `:${e.line}` : ''}` : dash));
+}
+
+/** The merchant rows open their detail; the class filter pages the exceptions again. */
+export function wireClearing() {
+  const open = (/** @type {Event} */ ev) => {
+    const row = /** @type {HTMLElement | null} */ (/** @type {HTMLElement} */ (ev.target).closest('tr[data-merchant]'));
+    if (row?.dataset.merchant) openMerchant(row.dataset.merchant);
+  };
+  $('#clearing tbody').addEventListener('click', open);
+  $('#clearing tbody').addEventListener('keydown', (ev) => {
+    if (/** @type {KeyboardEvent} */ (ev).key === 'Enter') open(ev);
+  });
+  $('#merchant-close').addEventListener('click', () => openMerchant(''));
+  const filter = $as('#clearing-filter', HTMLSelectElement);
+  filter.addEventListener('change', () => {
+    // The options are '' and ClearingClass codes (index.html).
+    state.clearing_exceptions.class = /** @type {ClearingClass | ''} */ (filter.value);
+    state.clearing_exceptions.offset = 0;
+    requestPage('clearing_exceptions');
+  });
 }

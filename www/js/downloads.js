@@ -9,10 +9,10 @@ import { send } from './worker_client.js';
  * @typedef {import('./protocol.js').ExportReply} ExportReply
  */
 
-/** Asks the worker for an export of the shown result. @param {ExportFormat} format */
-export function download(format) {
+/** Asks the worker for an export of the shown result. @param {ExportFormat} format @param {string} [merchant] of a `merchant_csv` */
+export function download(format, merchant) {
   if (!state.summary) return;
-  send({ type: 'export', format });
+  send({ type: 'export', format, ...(merchant ? { merchant } : {}) });
 }
 
 /** Saves an export the worker answered under the result's date. @param {ExportReply} reply */
@@ -26,6 +26,7 @@ export function onExport({ format, bytes }) {
     fund_csv: [`duizhang-fund-flow-${fundDate}.csv`, 'text/csv;charset=utf-8'],
     carry: [`duizhang-state-${fundDate}.json`, 'application/json'],
     clearing_csv: [`duizhang-clearing-${fundDate}.csv`, 'text/csv;charset=utf-8'],
+    merchant_csv: [`duizhang-clearing-${state.clearing_exceptions.merchant || 'merchant'}-${fundDate}.csv`, 'text/csv;charset=utf-8'],
     audit: [`duizhang-audit-${date}.jsonl`, 'application/jsonl'],
     documents: [`duizhang-documents-${date}.json`, 'application/json'],
   };

@@ -14,6 +14,7 @@ import { $, $$, $as } from './dom.js';
 import { download, onExport } from './downloads.js';
 import { onResolved, wireHandling } from './handling.js';
 import { onDrop, setFiles, showFiles, showGuess, swap } from './files.js';
+import { clearingExceptionRow, wireClearing } from './clearing.js';
 import { fundItemRow, fundMatchRow } from './fund_flow.js';
 import { INPUTS } from './labels.js';
 import { requestPage, showPage, turnPage } from './pages.js';
@@ -45,6 +46,7 @@ function onReply(msg) {
       else if (msg.what === 'issues') showPage(msg, issueRow, 5);
       else if (msg.what === 'fund_matches') showPage(msg, fundMatchRow, 5);
       else if (msg.what === 'fund_exceptions') showPage(msg, fundItemRow, 12);
+      else if (msg.what === 'clearing_exceptions') showPage(msg, clearingExceptionRow, 10);
       break;
     case 'export':
       onExport(msg);
@@ -86,6 +88,8 @@ function wire() {
   $('#print').addEventListener('click', () => window.print());
   $('#download-fund-csv').addEventListener('click', () => download('fund_csv'));
   $('#download-clearing-csv').addEventListener('click', () => download('clearing_csv'));
+  $('#download-merchant-csv').addEventListener('click', () => download('merchant_csv', state.clearing_exceptions.merchant));
+  wireClearing();
   $('#download-carry').addEventListener('click', () => download('carry'));
   $('#download-audit').addEventListener('click', () => download('audit'));
   $('#download-documents').addEventListener('click', () => download('documents'));

@@ -27,7 +27,9 @@ export function requestPage(what) {
   /** @type {PageRequest} */
   const msg = what === 'exceptions' ? { ...base, what, ...(state.exceptions.outcome ? { outcome: state.exceptions.outcome } : {}) }
     : what === 'fund_exceptions' ? { ...base, what, ...(state.fund_exceptions.outcome ? { outcome: state.fund_exceptions.outcome } : {}) }
-      : { ...base, what };
+      : what === 'clearing_exceptions' ? { ...base, what, ...(state.clearing_exceptions.class ? { class: state.clearing_exceptions.class } : {}),
+        ...(state.clearing_exceptions.merchant ? { merchant: state.clearing_exceptions.merchant } : {}) }
+        : { ...base, what };
   send(msg);
 }
 
@@ -53,7 +55,7 @@ export function showPage({ what, page, id }, render, cols) {
   $as('[data-page="prev"]', HTMLButtonElement, pager).disabled = page.offset <= 0;
   $as('[data-page="next"]', HTMLButtonElement, pager).disabled = to >= page.total;
   const table = $(`#${what}`);
-  table.dataset.filter = 'outcome' in s ? s.outcome : '';
+  table.dataset.filter = 'outcome' in s ? s.outcome : 'class' in s ? s.class : '';
   table.dataset.state = 'loaded';
 }
 

@@ -8,6 +8,8 @@
 /**
  * @typedef {import('../pkg/duizhang.js').CarryInfo} CarryInfo
  * @typedef {import('../pkg/duizhang.js').ClearingSummary} ClearingSummary
+ * @typedef {import('../pkg/duizhang.js').ClearingClass} ClearingClass
+ * @typedef {import('../pkg/duizhang.js').ClearingException} ClearingException
  * @typedef {import('../pkg/duizhang.js').Exception} Exception
  * @typedef {import('../pkg/duizhang.js').Format} Format
  * @typedef {import('../pkg/duizhang.js').FundFlowSummary} FundFlowSummary
@@ -64,23 +66,24 @@
 
 /** A Format per input index. @typedef {Partial<Record<number, Format>>} Formats */
 
-/** @typedef {'exceptions' | 'issues' | 'fund_matches' | 'fund_exceptions'} PageKind */
+/** @typedef {'exceptions' | 'issues' | 'fund_matches' | 'fund_exceptions' | 'clearing_exceptions'} PageKind */
 
 /**
  * One page of a table of the last result: exceptions (of one outcome), row issues, fund-flow matches
  * (fundFlowMatches()), or open fund-flow items (fundFlowExceptions(), of one fund outcome).
  * @typedef {{type: 'page', offset: number, limit: number, id?: number} & (
  *   {what: 'exceptions', outcome?: Outcome} | {what: 'issues'} | {what: 'fund_matches'}
- *   | {what: 'fund_exceptions', outcome?: FundOutcome})} PageRequest
+ *   | {what: 'fund_exceptions', outcome?: FundOutcome}
+ *   | {what: 'clearing_exceptions', class?: ClearingClass, merchant?: string})} PageRequest
  */
 
-/** @typedef {'csv' | 'json' | 'fund_csv' | 'carry' | 'clearing_csv' | 'audit' | 'documents'} ExportFormat */
+/** @typedef {'csv' | 'json' | 'fund_csv' | 'carry' | 'clearing_csv' | 'merchant_csv' | 'audit' | 'documents'} ExportFormat */
 
 /**
  * An export of the last result: the exceptions CSV, the report JSON, the fund-flow CSV
  * (exportFundFlowCsv()), tomorrow's state file (carryState()), the 结算单 (exportClearingCsv()), the
  * audit log of 差错处理 (auditLog(): its lines can no longer be undone) or its documents (documents()).
- * @typedef {{type: 'export', format: ExportFormat}} ExportRequest
+ * @typedef {{type: 'export', format: ExportFormat, merchant?: string}} ExportRequest
  */
 
 /**
@@ -124,7 +127,8 @@
  * One page, `id` echoed from the request.
  * @typedef {{type: 'page', id?: number} & (
  *   {what: 'exceptions', page: Page<Exception>} | {what: 'issues', page: Page<RowIssue>}
- *   | {what: 'fund_matches', page: Page<MatchView>} | {what: 'fund_exceptions', page: Page<ItemView>})} PageReply
+ *   | {what: 'fund_matches', page: Page<MatchView>} | {what: 'fund_exceptions', page: Page<ItemView>}
+ *   | {what: 'clearing_exceptions', page: Page<ClearingException>})} PageReply
  */
 
 /** An export's bytes, in a buffer of their own (transferred). @typedef {{type: 'export', format: ExportFormat, bytes: Uint8Array<ArrayBuffer>}} ExportReply */

@@ -7,6 +7,7 @@
  * @typedef {import('./protocol.js').Formats} Formats
  * @typedef {import('./protocol.js').Outcome} Outcome
  * @typedef {import('./protocol.js').FundOutcome} FundOutcome
+ * @typedef {import('./protocol.js').ClearingClass} ClearingClass
  * @typedef {{internal: File | null, channel: File[], bank: File[], payouts: File[], sub_ledger: File | null, carry: File | null, resolutions: File[]}} Files
  * @typedef {{input: InputKind, file: File}} PickedInput
  * @typedef {{kind: 'run', inputs: PickedInput[]} | {kind: 'sample' | 'fund_sample', formats: Formats}} Last
@@ -36,6 +37,8 @@ export const state = {
   fund_matches: { offset: 0, total: 0, seq: 0 },
   /** @type {Paging & {outcome: FundOutcome | ''}} */
   fund_exceptions: { offset: 0, outcome: '', total: 0, seq: 0 },
+  /** The clearing exceptions shown: of one class, of the merchant opened, or all. @type {Paging & {class: ClearingClass | '', merchant: string}} */
+  clearing_exceptions: { offset: 0, class: '', merchant: '', total: 0, seq: 0 },
 };
 
 /** The files of an input as a list (single-file inputs hold a File or null). @param {InputKind} kind @returns {File[]} */
