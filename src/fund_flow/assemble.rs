@@ -191,12 +191,15 @@ pub fn assemble(
     for batch in batches {
         merger.merge(&mut input.batches, batch);
     }
-    let mut later = Vec::new();
     for movement in movements_from_statements(statements, settings) {
-        match cutoff.is_some_and(|c| c.is_after(movement.date, movement.time)) {
-            true => merger.push(&mut later, movement),
-            false => merger.merge(&mut input.movements, movement),
-        }
+        merger.merge(&mut input.movements, movement);
+    }
+    // What is at or after the cut-off is the next day's: read today, or carried from a run whose
+    // statement ran further still (read again today, it is one movement: merged above).
+    let mut later = Vec::new();
+    if let Some(cutoff) = cutoff {
+        let movements = std::mem::take(&mut input.movements);
+        (later, input.movements) = movements.into_iter().partition(|m| cutoff.is_after(m.date, m.time));
     }
     for file in payout_files {
         for p in &file.payouts {
