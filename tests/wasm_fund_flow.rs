@@ -35,11 +35,11 @@ fn fund_flow_pages_balance_and_carry_state() {
     let flow = run.fund_flow().expect("summary");
     assert_eq!(get(&flow, "counts.matched").as_f64(), Some(10.0));
     assert_eq!(get(&flow, "balance.statement.difference").as_string().as_deref(), Some("0.00"));
-    let page = run.fund_flow_matches(0, 1).expect("matches");
+    let page = run.fund_flow_matches(0, 1, None).expect("matches");
     assert_eq!(get(&page, "total").as_f64(), Some(4.0));
     let first = Array::from(&get(&page, "rows")).get(0);
     assert!(get(&first, "explanation").as_string().unwrap_or_default().starts_with("credit 2026-03-24"));
-    let open = run.fund_flow_exceptions(0, 10, Some("in_transit".into())).expect("exceptions");
+    let open = run.fund_flow_exceptions(0, 10, Some("in_transit".into()), None).expect("exceptions");
     assert_eq!(get(&open, "total").as_f64(), Some(2.0));
     let csv = run.export_fund_flow_csv().expect("csv");
     assert!(csv.starts_with(&[0xef, 0xbb, 0xbf]), "UTF-8 with BOM for Excel");

@@ -318,10 +318,10 @@ function page(msg) {
       reply = { type: 'page', what: msg.what, page: current.issues(offset, limit) };
       break;
     case 'fund_matches':
-      reply = { type: 'page', what: msg.what, page: current.fundFlowMatches(offset, limit) };
+      reply = { type: 'page', what: msg.what, page: current.fundFlowMatches(offset, limit, msg.merchant || null) };
       break;
     case 'fund_exceptions':
-      reply = { type: 'page', what: msg.what, page: current.fundFlowExceptions(offset, limit, msg.outcome || null) };
+      reply = { type: 'page', what: msg.what, page: current.fundFlowExceptions(offset, limit, msg.outcome || null, msg.merchant || null) };
       break;
     case 'clearing_exceptions':
       reply = { type: 'page', what: msg.what, page: current.clearingExceptions(offset, limit, msg.class || null, msg.merchant || null) };

@@ -57,12 +57,9 @@ impl ClearingReport {
         if class.is_none() && merchant.is_none() {
             return self.exceptions_page(offset, limit);
         }
-        let wanted =
-            |e: &&ClearingException| class.is_none_or(|c| e.class == c) && merchant.is_none_or(|m| e.merchant == m);
-        let total = self.exceptions.iter().filter(wanted).count();
-        let (start, end) = super::export::page_range(total, offset, limit);
-        let rows = self.exceptions.iter().filter(wanted).skip(start).take(end - start).cloned().collect();
-        Page { total, offset: start, rows }
+        Page::of_wanted(&self.exceptions, offset, limit, |e| {
+            class.is_none_or(|c| e.class == c) && merchant.is_none_or(|m| e.merchant == m)
+        })
     }
 
     /// The settlement statement (结算单) as CSV for Excel: one line per merchant and settlement

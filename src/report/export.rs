@@ -20,6 +20,14 @@ impl<T: Clone> Page<T> {
         let (start, end) = page_range(items.len(), offset, limit);
         Page { total: items.len(), offset: start, rows: items[start..end].to_vec() }
     }
+
+    /// The page of the `items` that are `wanted` (a filter's), from `offset`, at most `limit` long.
+    pub fn of_wanted(items: &[T], offset: usize, limit: usize, wanted: impl Fn(&T) -> bool) -> Page<T> {
+        let total = items.iter().filter(|x| wanted(x)).count();
+        let (start, end) = page_range(total, offset, limit);
+        let rows = items.iter().filter(|x| wanted(x)).skip(start).take(end - start).cloned().collect();
+        Page { total, offset: start, rows }
+    }
 }
 
 /// The indexes a page from `offset`, at most `limit` long, takes of a list of `len`.

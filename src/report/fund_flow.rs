@@ -258,11 +258,31 @@ impl FundFlowReport {
         Page::of(&self.matches, offset, limit)
     }
 
+    /// One page of one merchant's matches (a merchant's drill-down), or of all.
+    pub fn matches_page_of(&self, offset: usize, limit: usize, merchant: Option<&str>) -> Page<MatchView> {
+        match merchant {
+            Some(m) => Page::of_wanted(&self.matches, offset, limit, |x| x.merchant == m),
+            None => self.matches_page(offset, limit),
+        }
+    }
+
     /// One page of exceptions (optionally of one outcome) as JSON `{total, offset, rows}`.
     pub fn exceptions_page(&self, offset: usize, limit: usize, outcome: Option<FundOutcome>) -> Page<ItemView> {
         let start = outcome.map_or(0, |o| self.exceptions.partition_point(|e| e.outcome < o));
         let end = outcome.map_or(self.exceptions.len(), |o| self.exceptions.partition_point(|e| e.outcome <= o));
         Page::of(&self.exceptions[start..end], offset, limit)
+    }
+
+    /// One page of one merchant's open items (optionally of one outcome), or of all.
+    pub fn exceptions_page_of(
+        &self,
+        offset: usize,
+        limit: usize,
+        outcome: Option<FundOutcome>,
+        merchant: Option<&str>,
+    ) -> Page<ItemView> {
+        let Some(m) = merchant else { return self.exceptions_page(offset, limit, outcome) };
+        Page::of_wanted(&self.exceptions, offset, limit, |x| x.merchant == m && outcome.is_none_or(|o| x.outcome == o))
     }
 }
 

@@ -363,22 +363,31 @@ impl Reconciliation {
         }
     }
 
-    /// One page of fund-flow matches, each with its explanation.
+    /// One page of fund-flow matches, each with its explanation; optionally of one merchant.
     #[wasm_bindgen(js_name = fundFlowMatches, unchecked_return_type = "Page<MatchView>")]
-    pub fn fund_flow_matches(&self, offset: u32, limit: u32) -> Result<JsValue, JsValue> {
-        to_value(&self.fund_flow_report()?.matches_page(offset as usize, limit as usize))
+    pub fn fund_flow_matches(
+        &self,
+        offset: u32,
+        limit: u32,
+        #[wasm_bindgen(unchecked_optional_param_type = "string | null")] merchant: Option<String>,
+    ) -> Result<JsValue, JsValue> {
+        to_value(&self.fund_flow_report()?.matches_page_of(offset as usize, limit as usize, merchant.as_deref()))
     }
 
-    /// One page of open fund-flow items (in transit, breaks, unexplained), optionally of one outcome.
+    /// One page of open fund-flow items (in transit, breaks, unexplained), optionally of one outcome,
+    /// of one merchant, or both.
     #[wasm_bindgen(js_name = fundFlowExceptions, unchecked_return_type = "Page<ItemView>")]
     pub fn fund_flow_exceptions(
         &self,
         offset: u32,
         limit: u32,
         #[wasm_bindgen(unchecked_optional_param_type = "FundOutcome | null")] outcome: Option<String>,
+        #[wasm_bindgen(unchecked_optional_param_type = "string | null")] merchant: Option<String>,
     ) -> Result<JsValue, JsValue> {
         let outcome: Option<FundOutcome> = optional_code("fund-flow outcome", outcome)?;
-        to_value(&self.fund_flow_report()?.exceptions_page(offset as usize, limit as usize, outcome))
+        let page =
+            self.fund_flow_report()?.exceptions_page_of(offset as usize, limit as usize, outcome, merchant.as_deref());
+        to_value(&page)
     }
 
     /// Fund-flow matches and open items as CSV (UTF-8 with BOM, for Excel).

@@ -695,6 +695,18 @@ test('the page reconciles locally and matches the native CLI', async (t) => {
     await page.selectOption('#clearing-filter', '');
     await page.waitForSelector('#clearing_exceptions[data-state="loaded"][data-filter=""]');
     assert.deepEqual(await shownIds(), clearing.exceptions.filter((e) => e.merchant === short.merchant).map((e) => e.id));
+    // Fund flow's matches and open items narrow to the merchant too: its batches, credits and payouts.
+    const flow = report.fund_flow;
+    assert.ok(flow, 'the CLI has fund flow');
+    await page.waitForSelector(`#fund_matches[data-state="loaded"][data-merchant="${short.merchant}"]`);
+    await page.waitForSelector(`#fund_exceptions[data-state="loaded"][data-merchant="${short.merchant}"]`);
+    const explanations = await page.$$eval('#fund_matches tbody [data-field="explanation"]', (c) => c.map((x) => x.textContent));
+    const own = flow.matches.filter((x) => x.merchant === short.merchant);
+    assert.ok(own.length > 0 && own.length < flow.matches.length);
+    assert.deepEqual(explanations, own.slice(0, 50).map((x) => x.explanation));
+    const open = await page.$$eval('#fund_exceptions tbody tr[data-id]', (trs) => trs.map((tr) => tr.dataset.id));
+    assert.deepEqual(open, flow.exceptions.filter((x) => x.merchant === short.merchant).slice(0, 50).map((x) => x.id));
+    assert.match(await textOf('#fund-matches-title [data-field="merchant-scope"]'), new RegExp(short.merchant));
     const [one] = await Promise.all([page.waitForEvent('download'), page.click('#download-merchant-csv')]);
     assert.equal(one.suggestedFilename(), `duizhang-clearing-${short.merchant}-2026-03-31.csv`);
     const lines = parseCsv(fs.readFileSync(await one.path()).subarray(3).toString('utf8')).filter((r) => r.length > 1);
@@ -702,6 +714,8 @@ test('the page reconciles locally and matches the native CLI', async (t) => {
     assert.ok(lines.slice(1).every((r) => r[0] === short.merchant));
     await page.click('#merchant-close');
     assert.equal(await page.isHidden('#merchant-detail'), true);
+    await page.waitForSelector('#fund_matches[data-state="loaded"][data-merchant=""]');
+    assert.equal(await textOf('#fund-matches-title [data-field="merchant-scope"]'), '');
     await page.click('#fund-clear');
     await page.fill('#date', '');
     await page.click('#profile-clear');

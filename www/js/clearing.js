@@ -1,7 +1,7 @@
 // The clearing section of a result (清分): one line per merchant over the run, with its fee check,
 // what its payouts paid against what it was owed, and what is still owed; the 结算单 download has
 // the lines per settlement date.
-import { $, $as, h } from './dom.js';
+import { $, $$, $as, h } from './dom.js';
 import { emptyRow, labelTag } from './cells.js';
 import { dash, money, text } from './format.js';
 import { requestPage } from './pages.js';
@@ -40,8 +40,8 @@ export function showClearing(clearing) {
 }
 
 /**
- * Opens one merchant (its settlement dates, and the clearing exceptions shown become its own), or
- * closes it (''): the list shows every merchant's again.
+ * Opens one merchant (its settlement dates; the clearing exceptions, fund flow's matches and open
+ * items shown become its own), or closes it (''): the lists show every merchant's again.
  * @param {string} merchant
  */
 export function openMerchant(merchant) {
@@ -57,10 +57,22 @@ export function openMerchant(merchant) {
       h('td', { class: 'num', 'data-field': 'outstanding' }, money(d.outstanding)),
       h('td', { 'data-field': 'payout_rule' }, text(d.payout_rule)),
       h('td', { class: 'num' }, text(d.exceptions)))) : []));
-  state.clearing_exceptions.merchant = m ? m.merchant : '';
-  state.clearing_exceptions.offset = 0;
-  $('#clearing_exceptions').dataset.merchant = state.clearing_exceptions.merchant;
+  // The clearing exceptions, fund flow's matches and its open items narrow to the merchant.
+  const scope = m ? m.merchant : '';
+  const changed = state.fund_matches.merchant !== scope;
+  for (const what of /** @type {const} */ (['clearing_exceptions', 'fund_matches', 'fund_exceptions'])) {
+    state[what].merchant = scope;
+    state[what].offset = 0;
+    $(`#${what}`).dataset.merchant = scope;
+  }
+  for (const note of $$('[data-field="merchant-scope"]')) {
+    note.textContent = scope ? `仅商户 ${scope} only (清分表中关闭 close it in the clearing table)` : '';
+  }
   if (state.clearing) requestPage('clearing_exceptions');
+  if (state.fund && changed) {
+    requestPage('fund_matches');
+    requestPage('fund_exceptions');
+  }
 }
 
 /** One clearing exception: what it should be and what it is, whatever its class. @param {ClearingException} e */

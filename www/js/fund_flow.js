@@ -93,8 +93,11 @@ export function showFund(fund, inputs) {
   showStatement(balance?.statement ?? null);
   showCutoff(balance);
 
+  // A new result shows every merchant's items: a merchant is opened from its clearing line.
   state.fund_matches.offset = 0;
   state.fund_exceptions.offset = 0;
+  state.fund_matches.merchant = '';
+  state.fund_exceptions.merchant = '';
   requestPage('fund_matches');
   requestPage('fund_exceptions');
 }

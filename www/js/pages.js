@@ -24,12 +24,15 @@ export function requestPage(what) {
   const table = $(`#${what}`);
   table.dataset.state = 'loading';
   const base = { type: /** @type {const} */ ('page'), offset: s.offset, limit: PAGE_SIZE, id: s.seq };
+  const merchant = (/** @type {string} */ m) => (m ? { merchant: m } : {});
   /** @type {PageRequest} */
   const msg = what === 'exceptions' ? { ...base, what, ...(state.exceptions.outcome ? { outcome: state.exceptions.outcome } : {}) }
-    : what === 'fund_exceptions' ? { ...base, what, ...(state.fund_exceptions.outcome ? { outcome: state.fund_exceptions.outcome } : {}) }
-      : what === 'clearing_exceptions' ? { ...base, what, ...(state.clearing_exceptions.class ? { class: state.clearing_exceptions.class } : {}),
-        ...(state.clearing_exceptions.merchant ? { merchant: state.clearing_exceptions.merchant } : {}) }
-        : { ...base, what };
+    : what === 'fund_exceptions' ? { ...base, what, ...(state.fund_exceptions.outcome ? { outcome: state.fund_exceptions.outcome } : {}),
+      ...merchant(state.fund_exceptions.merchant) }
+      : what === 'fund_matches' ? { ...base, what, ...merchant(state.fund_matches.merchant) }
+        : what === 'clearing_exceptions' ? { ...base, what, ...(state.clearing_exceptions.class ? { class: state.clearing_exceptions.class } : {}),
+          ...merchant(state.clearing_exceptions.merchant) }
+          : { ...base, what };
   send(msg);
 }
 

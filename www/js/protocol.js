@@ -72,8 +72,8 @@
  * One page of a table of the last result: exceptions (of one outcome), row issues, fund-flow matches
  * (fundFlowMatches()), or open fund-flow items (fundFlowExceptions(), of one fund outcome).
  * @typedef {{type: 'page', offset: number, limit: number, id?: number} & (
- *   {what: 'exceptions', outcome?: Outcome} | {what: 'issues'} | {what: 'fund_matches'}
- *   | {what: 'fund_exceptions', outcome?: FundOutcome}
+ *   {what: 'exceptions', outcome?: Outcome} | {what: 'issues'} | {what: 'fund_matches', merchant?: string}
+ *   | {what: 'fund_exceptions', outcome?: FundOutcome, merchant?: string}
  *   | {what: 'clearing_exceptions', class?: ClearingClass, merchant?: string})} PageRequest
  */
 

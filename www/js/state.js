@@ -33,10 +33,10 @@ export const state = {
   exceptions: { offset: 0, outcome: '', total: 0, seq: 0 },
   /** @type {Paging} */
   issues: { offset: 0, total: 0, seq: 0 },
-  /** @type {Paging} */
-  fund_matches: { offset: 0, total: 0, seq: 0 },
-  /** @type {Paging & {outcome: FundOutcome | ''}} */
-  fund_exceptions: { offset: 0, outcome: '', total: 0, seq: 0 },
+  /** The matches shown: of the merchant opened in the clearing table, or all. @type {Paging & {merchant: string}} */
+  fund_matches: { offset: 0, merchant: '', total: 0, seq: 0 },
+  /** @type {Paging & {outcome: FundOutcome | '', merchant: string}} */
+  fund_exceptions: { offset: 0, outcome: '', merchant: '', total: 0, seq: 0 },
   /** The clearing exceptions shown: of one class, of the merchant opened, or all. @type {Paging & {class: ClearingClass | '', merchant: string}} */
   clearing_exceptions: { offset: 0, class: '', merchant: '', total: 0, seq: 0 },
 };
