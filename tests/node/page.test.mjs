@@ -672,6 +672,18 @@ test('the page reconciles locally and matches the native CLI', async (t) => {
     const days = clearing.merchants.reduce((n, m) => n + m.days.length, 0);
     assert.equal(records.length - 1, days + clearing.merchants.length, 'a line per settlement date and a 合计 per merchant');
 
+    // The merchants: filtered by number, ordered by a column, paged.
+    const merchantsShown = () => page.$$eval('#clearing tbody tr[data-merchant]', (trs) => trs.map((tr) => tr.dataset.merchant));
+    assert.equal(await textOf('#clearing-pager [data-field="range"]'), `1–3 / 3`);
+    await page.fill('#clearing-find', '0003');
+    assert.deepEqual(await merchantsShown(), ['1612000003']);
+    await page.fill('#clearing-find', '');
+    await page.selectOption('#clearing-sort', 'exceptions');
+    const most = [...clearing.merchants].sort((x, y) => y.exceptions - x.exceptions || (x.merchant < y.merchant ? -1 : 1));
+    assert.deepEqual(await merchantsShown(), most.map((x) => x.merchant));
+    await page.selectOption('#clearing-sort', 'merchant');
+    assert.deepEqual(await merchantsShown(), clearing.merchants.map((x) => x.merchant));
+
     // The clearing exceptions as rows, as the CLI has them; filtered by class.
     const shownIds = () => page.$$eval('#clearing_exceptions tbody tr[data-id]', (trs) => trs.map((tr) => tr.dataset.id));
     await page.waitForSelector('#clearing_exceptions[data-state="loaded"]');

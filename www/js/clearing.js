@@ -3,7 +3,7 @@
 // the lines per settlement date.
 import { $, $$, $as, h } from './dom.js';
 import { emptyRow, labelTag } from './cells.js';
-import { dash, money, text } from './format.js';
+import { compareMoney, dash, money, text } from './format.js';
 import { requestPage } from './pages.js';
 import { state } from './state.js';
 
@@ -12,11 +12,45 @@ import { state } from './state.js';
  * @typedef {import('./protocol.js').ClearingClass} ClearingClass
  * @typedef {import('./protocol.js').ClearingException} ClearingException
  * @typedef {import('../pkg/duizhang.js').ClearingAmounts} ClearingAmounts
+ * @typedef {import('../pkg/duizhang.js').MerchantClearing} MerchantClearing
  */
 
 /** The amounts shown, in column order. @type {(keyof ClearingAmounts)[]} */
 const AMOUNTS = ['gross', 'refunds', 'fee_charged', 'fee_expected', 'commission', 'net_payable', 'credited',
   'paid_out', 'outstanding'];
+
+/** Merchants drawn at a time: 10,000 sub-merchants stay usable. */
+const MERCHANTS_SHOWN = 100;
+
+/** The merchants table's filter (part of the merchant number), order and page. */
+const view = { find: '', sort: 'merchant', offset: 0 };
+
+/** Draws the page of merchants the filter and order give. */
+function showMerchants() {
+  const merchants = state.clearing?.merchants ?? [];
+  const wanted = merchants.filter((m) => m.merchant.includes(view.find));
+  const key = view.sort;
+  /** @type {(x: MerchantClearing, y: MerchantClearing) => number} */
+  const larger = key === 'exceptions' ? (x, y) => y.exceptions - x.exceptions
+    : (x, y) => compareMoney(y[/** @type {keyof ClearingAmounts} */ (key)], x[/** @type {keyof ClearingAmounts} */ (key)]);
+  const sorted = key === 'merchant' ? wanted : [...wanted].sort((x, y) => larger(x, y) || (x.merchant < y.merchant ? -1 : 1));
+  view.offset = Math.min(view.offset, Math.max(0, sorted.length - 1 - ((sorted.length - 1) % MERCHANTS_SHOWN)));
+  const shown = sorted.slice(view.offset, view.offset + MERCHANTS_SHOWN);
+  $('#clearing tbody').replaceChildren(...(shown.length ? shown.map((m) =>
+    h('tr', { 'data-merchant': m.merchant, class: m.exceptions > 0 ? 'break' : null, tabIndex: 0,
+      title: '点击查看该商户明细 Click for the merchant\'s detail' },
+      h('td', {}, h('code', {}, m.merchant)),
+      h('td', {}, m.service_provider ? h('code', {}, m.service_provider) : dash),
+      h('td', { class: 'num', 'data-field': 'transactions' }, text(m.transactions)),
+      ...AMOUNTS.map((k) => h('td', { class: 'num', 'data-field': k }, money(m[k]))),
+      h('td', { class: 'num', 'data-field': 'exceptions' }, text(m.exceptions)),
+    )) : [emptyRow(13)]));
+  const pager = $('#clearing-pager');
+  const to = view.offset + shown.length;
+  $('[data-field="range"]', pager).textContent = sorted.length === 0 ? '0 / 0' : `${view.offset + 1}–${to} / ${sorted.length}`;
+  $as('[data-page="prev"]', HTMLButtonElement, pager).disabled = view.offset <= 0;
+  $as('[data-page="next"]', HTMLButtonElement, pager).disabled = to >= sorted.length;
+}
 
 /** Shows a run's clearing (null: the section stays hidden). @param {ClearingSummary | null} clearing */
 export function showClearing(clearing) {
@@ -27,15 +61,8 @@ export function showClearing(clearing) {
   $('#clearing-count').textContent = `(${merchants.length} 商户 merchants · 手续费不符 fee mismatches ${clearing.fee_mismatches}`
     + ` · 代付不符 payout mismatches ${clearing.payout_mismatches}`
     + (clearing.sub_ledger_breaks > 0 ? ` · 分户账不符 sub-ledger breaks ${clearing.sub_ledger_breaks})` : ')');
-  $('#clearing tbody').replaceChildren(...(merchants.length ? merchants.map((m) =>
-    h('tr', { 'data-merchant': m.merchant, class: m.exceptions > 0 ? 'break' : null, tabIndex: 0,
-      title: '点击查看该商户明细 Click for the merchant\'s detail' },
-      h('td', {}, h('code', {}, m.merchant)),
-      h('td', {}, m.service_provider ? h('code', {}, m.service_provider) : dash),
-      h('td', { class: 'num', 'data-field': 'transactions' }, text(m.transactions)),
-      ...AMOUNTS.map((k) => h('td', { class: 'num', 'data-field': k }, money(m[k]))),
-      h('td', { class: 'num', 'data-field': 'exceptions' }, text(m.exceptions)),
-    )) : [emptyRow(13)]));
+  view.offset = 0;
+  showMerchants();
   openMerchant('');
 }
 
@@ -92,7 +119,7 @@ export function clearingExceptionRow(e) {
     h('td', {}, e.file ? `${e.file}${e.line ? `:${e.line}` : ''}` : dash));
 }
 
-/** The merchant rows open their detail; the class filter pages the exceptions again. */
+/** The merchant rows open their detail; filter, order and pager redraw them; the class filter pages the exceptions again. */
 export function wireClearing() {
   const open = (/** @type {Event} */ ev) => {
     const row = /** @type {HTMLElement | null} */ (/** @type {HTMLElement} */ (ev.target).closest('tr[data-merchant]'));
@@ -103,6 +130,27 @@ export function wireClearing() {
     if (/** @type {KeyboardEvent} */ (ev).key === 'Enter') open(ev);
   });
   $('#merchant-close').addEventListener('click', () => openMerchant(''));
+  const find = $as('#clearing-find', HTMLInputElement);
+  find.addEventListener('input', () => {
+    view.find = find.value.trim();
+    view.offset = 0;
+    showMerchants();
+  });
+  const sort = $as('#clearing-sort', HTMLSelectElement);
+  sort.addEventListener('change', () => {
+    view.sort = sort.value;
+    view.offset = 0;
+    showMerchants();
+  });
+  const pager = $('#clearing-pager');
+  $('[data-page="prev"]', pager).addEventListener('click', () => {
+    view.offset = Math.max(0, view.offset - MERCHANTS_SHOWN);
+    showMerchants();
+  });
+  $('[data-page="next"]', pager).addEventListener('click', () => {
+    view.offset += MERCHANTS_SHOWN;
+    showMerchants();
+  });
   const filter = $as('#clearing-filter', HTMLSelectElement);
   filter.addEventListener('change', () => {
     // The options are '' and ClearingClass codes (index.html).

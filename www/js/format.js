@@ -18,3 +18,21 @@ export function formatBytes(n) {
   if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
   return `${(n / 1024 / 1024).toFixed(1)} MiB`;
 }
+
+/**
+ * Orders two of the engine's money strings (`-1234.56`) exactly, by sign and digits, never as
+ * floating-point numbers.
+ * @param {string} a @param {string} b @returns {number}
+ */
+export function compareMoney(a, b) {
+  const negative = (/** @type {string} */ s) => s.startsWith('-');
+  if (negative(a) !== negative(b)) return negative(a) ? -1 : 1;
+  const digits = (/** @type {string} */ s) => (negative(s) ? s.slice(1) : s).split('.');
+  const [ai, af = ''] = digits(a);
+  const [bi, bf = ''] = digits(b);
+  const width = Math.max(af.length, bf.length);
+  const [x, y] = [ai.padStart(bi.length, '0') + af.padEnd(width, '0'), bi.padStart(ai.length, '0') + bf.padEnd(width, '0')];
+  if (x === y) return 0;
+  const order = x < y ? -1 : 1;
+  return negative(a) ? -order : order;
+}
