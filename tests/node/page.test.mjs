@@ -672,6 +672,20 @@ test('the page reconciles locally and matches the native CLI', async (t) => {
     const days = clearing.merchants.reduce((n, m) => n + m.days.length, 0);
     assert.equal(records.length - 1, days + clearing.merchants.length, 'a line per settlement date and a 合计 per merchant');
 
+    // The clearing table fits a 1400 px window; at 400 px it scrolls inside its box, not the page.
+    const viewport = page.viewportSize();
+    const widths = () => page.$eval('#clearing', (t) => {
+      const wrap = /** @type {HTMLElement} */ (t.parentElement);
+      return { table: wrap.scrollWidth, box: wrap.clientWidth, page: document.documentElement.scrollWidth, window: window.innerWidth };
+    });
+    await page.setViewportSize({ width: 1400, height: 900 });
+    const wide = await widths();
+    assert.ok(wide.table <= wide.box, `no column cut off at 1400 px: ${JSON.stringify(wide)}`);
+    await page.setViewportSize({ width: 400, height: 900 });
+    const narrow = await widths();
+    assert.ok(narrow.table > narrow.box && narrow.page <= narrow.window, `scrolls in its box at 400 px: ${JSON.stringify(narrow)}`);
+    if (viewport) await page.setViewportSize(viewport);
+
     // The merchants: filtered by number, ordered by a column, paged.
     const merchantsShown = () => page.$$eval('#clearing tbody tr[data-merchant]', (trs) => trs.map((tr) => tr.dataset.merchant));
     assert.equal(await textOf('#clearing-pager [data-field="range"]'), `1–3 / 3`);
