@@ -289,20 +289,16 @@ impl Merger {
                 *today.carried_since_mut() = *items[i].carried_since_mut();
                 items[i] = today;
             }
-            _ => self.push(items, today),
+            _ => {
+                let mut n = 2;
+                let unique = today.id_mut();
+                while self.ids.contains(unique.as_str()) {
+                    *unique = format!("{id}#{n}");
+                    n += 1;
+                }
+                self.ids.insert(unique.clone());
+                items.push(today);
+            }
         }
-    }
-
-    /// Adds a new item, with its id made unique.
-    fn push<T: Carried>(&mut self, items: &mut Vec<T>, mut today: T) {
-        let id = today.id_mut().clone();
-        let mut n = 2;
-        let unique = today.id_mut();
-        while self.ids.contains(unique.as_str()) {
-            *unique = format!("{id}#{n}");
-            n += 1;
-        }
-        self.ids.insert(unique.clone());
-        items.push(today);
     }
 }
