@@ -122,35 +122,18 @@ impl<'s> Collector<'s> {
             day.mismatches += 1;
             let bill_rate = t.table.field_of(t.record, Field::FeeRate);
             let key = t.table.key(t.row);
+            let (class, level) = (ClearingClass::FeeMismatch, ClearingLevel::Transaction);
+            let (dates, amount) = ((t.trade_date, t.settle_date), Money(signed));
             self.exceptions.push(ClearingException {
-                id: String::new(),
-                state: crate::handling::ItemState::Open,
-                resolution: None,
-                class: ClearingClass::FeeMismatch,
-                class_zh: ClearingClass::FeeMismatch.name_zh(),
-                level: ClearingLevel::Transaction,
-                merchant: t.merchant.to_string(),
                 service_provider: Some(t.table.field_of(t.record, Field::ServiceProvider).into_owned())
                     .filter(|p| !p.is_empty()),
-                key,
-                date: t.trade_date,
-                settle_date: t.settle_date,
-                amount: Money(signed),
                 fee_charged: Some(Money(charged)),
                 fee_expected: Some(Money(expected)),
-                owed: None,
-                paid: None,
-                rule: None,
-                check: None,
-                expected: None,
-                booked: None,
-                payouts: Vec::new(),
-                d: Money(d),
-                label: crate::classify::label(d),
                 rate: written.clone(),
                 bill_rate: Some(bill_rate.to_string()).filter(|r| !r.is_empty()),
                 file: t.table.name.clone(),
                 line: t.row.line,
+                ..ClearingException::open(class, level, t.merchant.to_string(), key, dates, amount, Money(d))
             });
         }
     }
@@ -179,34 +162,15 @@ impl<'s> Collector<'s> {
                 - settings.settlement_total(facts.fee_charged_rated);
             if facts.mismatches == 0 && batch_d.abs() > settings.fee_tolerance {
                 exception_count += 1;
+                let (class, level) = (ClearingClass::FeeMismatch, ClearingLevel::Batch);
+                let (dates, amount) = ((batch.settle_date, batch.settle_date), Money(batch.gross - batch.refunds));
+                let (merchant, key) = (batch.merchant.clone(), batch.id.clone());
                 exceptions.push(ClearingException {
-                    id: String::new(),
-                    state: crate::handling::ItemState::Open,
-                    resolution: None,
-                    class: ClearingClass::FeeMismatch,
-                    class_zh: ClearingClass::FeeMismatch.name_zh(),
-                    level: ClearingLevel::Batch,
-                    merchant: batch.merchant.clone(),
                     service_provider: batch.service_provider.clone(),
-                    key: batch.id.clone(),
-                    date: batch.settle_date,
-                    settle_date: batch.settle_date,
-                    amount: Money(batch.gross - batch.refunds),
                     fee_charged: Some(Money(settings.settlement_total(facts.fee_charged_rated))),
                     fee_expected: Some(Money(settings.settlement_total(facts.fee_expected_rated))),
-                    owed: None,
-                    paid: None,
-                    rule: None,
-                    check: None,
-                    expected: None,
-                    booked: None,
-                    payouts: Vec::new(),
-                    d: Money(batch_d),
-                    label: crate::classify::label(batch_d),
                     rate: facts.rate.clone().unwrap_or_else(|| "(several)".to_string()),
-                    bill_rate: None,
-                    file: String::new(),
-                    line: 0,
+                    ..ClearingException::open(class, level, merchant, key, dates, amount, Money(batch_d))
                 });
             }
             let net_payable = batch.gross - batch.refunds - fee_charged - commission;
@@ -401,34 +365,16 @@ fn pay(m: &mut MerchantClearing, payouts: &[&PayoutItem]) -> Vec<ClearingExcepti
         let d = day.amounts.outstanding.0;
         let Some(rule) = rule[i].filter(|_| !d.is_zero()) else { continue };
         day.exceptions += 1;
+        let (class, level) = (ClearingClass::PayoutMismatch, ClearingLevel::Batch);
+        let key = format!("batch:{}:{}", m.merchant, day.settle_date);
+        let (dates, owed) = ((day.settle_date, day.settle_date), day.amounts.net_payable);
         mismatches.push(ClearingException {
-            id: String::new(),
-            state: crate::handling::ItemState::Open,
-            resolution: None,
-            class: ClearingClass::PayoutMismatch,
-            class_zh: ClearingClass::PayoutMismatch.name_zh(),
-            level: ClearingLevel::Batch,
-            merchant: m.merchant.clone(),
             service_provider: m.service_provider.clone(),
-            key: format!("batch:{}:{}", m.merchant, day.settle_date),
-            date: day.settle_date,
-            settle_date: day.settle_date,
-            amount: day.amounts.net_payable,
-            fee_charged: None,
-            fee_expected: None,
-            owed: Some(day.amounts.net_payable),
+            owed: Some(owed),
             paid: Some(Money(paid[i])),
             rule: Some(rule),
-            check: None,
-            expected: None,
-            booked: None,
             payouts: std::mem::take(&mut ids[i]),
-            d: Money(d),
-            label: crate::classify::label(d),
-            rate: String::new(),
-            bill_rate: None,
-            file: String::new(),
-            line: 0,
+            ..ClearingException::open(class, level, m.merchant.clone(), key, dates, owed, Money(d))
         });
     }
     mismatches

@@ -257,6 +257,50 @@ pub struct ClearingException {
     pub line: u32,
 }
 
+impl ClearingException {
+    /// An open exception of `class` with what every class has; the class's own fields (the fees,
+    /// what was owed and paid, what the ledger booked, where it was read) are set by the caller.
+    pub(crate) fn open(
+        class: ClearingClass,
+        level: ClearingLevel,
+        merchant: String,
+        key: String,
+        (date, settle_date): (NaiveDate, NaiveDate),
+        amount: Money,
+        d: Money,
+    ) -> ClearingException {
+        ClearingException {
+            id: String::new(),
+            state: crate::handling::ItemState::Open,
+            resolution: None,
+            class,
+            class_zh: class.name_zh(),
+            level,
+            merchant,
+            service_provider: None,
+            key,
+            date,
+            settle_date,
+            amount,
+            fee_charged: None,
+            fee_expected: None,
+            owed: None,
+            paid: None,
+            rule: None,
+            check: None,
+            expected: None,
+            booked: None,
+            payouts: Vec::new(),
+            d,
+            label: crate::classify::label(d.decimal()),
+            rate: String::new(),
+            bill_rate: None,
+            file: String::new(),
+            line: 0,
+        }
+    }
+}
+
 /// The `clearing` section of the report.
 #[derive(Clone, Debug, Serialize)]
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]

@@ -92,34 +92,16 @@ fn ledger_break(
     booked: Decimal,
     at: &Place,
 ) -> ClearingException {
-    let d = expected - booked;
+    let (class, level) = (ClearingClass::SubLedgerBreak, ClearingLevel::Merchant);
+    let key = format!("ledger:{merchant}:{}", check.code());
+    let (dates, d) = ((at.date, at.date), Money(expected - booked));
     ClearingException {
-        id: String::new(),
-        state: crate::handling::ItemState::Open,
-        resolution: None,
-        class: ClearingClass::SubLedgerBreak,
-        class_zh: ClearingClass::SubLedgerBreak.name_zh(),
-        level: ClearingLevel::Merchant,
-        merchant: merchant.to_string(),
         service_provider,
-        key: format!("ledger:{merchant}:{}", check.code()),
-        date: at.date,
-        settle_date: at.date,
-        amount: Money(expected),
-        fee_charged: None,
-        fee_expected: None,
-        owed: None,
-        paid: None,
-        rule: None,
         check: Some(check),
         expected: Some(Money(expected)),
         booked: Some(Money(booked)),
-        payouts: Vec::new(),
-        d: Money(d),
-        label: crate::classify::label(d),
-        rate: String::new(),
-        bill_rate: None,
         file: at.file.to_string(),
         line: at.line.map_or(0, |l| l.line),
+        ..ClearingException::open(class, level, merchant.to_string(), key, dates, Money(expected), d)
     }
 }
